@@ -1,0 +1,13 @@
+namespace DiffusionDsl.Runtime.Sampling;
+
+public enum SolverKind { DdpmAncestral, Ddim, DpmSolver2, DpmSolver3, DpmSolverPlusPlus2M, EdmHeun, Euler }
+
+/// <summary>Sampling defaults; the generated sampler fills them from the .msd's sample section.</summary>
+public sealed record SampleOptions
+{
+    public SolverKind Solver { get; init; } = SolverKind.DpmSolver3;
+    public int Steps { get; init; } = 20;
+    public double Eta { get; init; } = 0.0;
+    public long Seed { get; init; } = 0;
+    public int Count { get; init; } = 64;
+}

@@ -1,0 +1,27 @@
+namespace DiffusionDsl.Runtime.Schedules;
+
+/// <summary>
+/// A forward process in the paper's notation: x_t = s_t * x_0 + s_t * sigma_t * eps, for diffusion
+/// time t in [0, 1] (0 = data, 1 = noise). Every schedule maps t to sigma and back, so a stage
+/// boundary written in t or in sigma means the same thing everywhere.
+/// </summary>
+public interface INoiseSchedule
+{
+    /// <summary>s_t, the signal scale.</summary>
+    double Scale(double t);
+
+    /// <summary>sigma_t, the noise level relative to the scaled signal.</summary>
+    double Sigma(double t);
+
+    /// <summary>The inverse of <see cref="Sigma"/>.</summary>
+    double TimeOfSigma(double sigma);
+
+    /// <summary>The value the network's noise embedding receives for time t.</summary>
+    double NoiseLabel(double t);
+
+    /// <summary>The smallest t that training and sampling use (e.g. 1e-3 for VP).</summary>
+    double MinTime { get; }
+
+    /// <summary>log-SNR, lambda_t = -2 ln sigma_t.</summary>
+    double LogSnr(double t) => -2.0 * System.Math.Log(Sigma(t));
+}

@@ -1,0 +1,42 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Staging;
+
+/// <summary>One stage: diffusion times in [Start, End) (the last stage includes End = 1).</summary>
+public sealed record StageInfo(string Name, double Start, double End);
+
+/// <summary>The ordered, contiguous stages that cover diffusion time [0, 1].</summary>
+public sealed class StageTable
+{
+    public IReadOnlyList<StageInfo> Stages { get; }
+    private readonly double[] _innerBoundaries;
+
+    public StageTable(IReadOnlyList<StageInfo> stages)
+    {
+        if (stages.Count == 0) throw new ArgumentException("A stage table needs at least one stage.", nameof(stages));
+        Stages = stages;
+        _innerBoundaries = stages.Skip(1).Select(s => s.Start).ToArray();
+    }
+
+    public int Count => Stages.Count;
+
+    /// <summary>The stage index of time t.</summary>
+    public int StageOf(double t)
+    {
+        int stage = 0;
+        while (stage < _innerBoundaries.Length && t >= _innerBoundaries[stage]) stage++;
+        return stage;
+    }
+
+    /// <summary>The stage index of every element of t (shape [N]), as int64.</summary>
+    public Tensor StageOf(Tensor t)
+    {
+        if (_innerBoundaries.Length == 0) return zeros(t.shape[0], dtype: ScalarType.Int64, device: t.device);
+        using var bounds = tensor(_innerBoundaries, dtype: t.dtype, device: t.device);
+        return bucketize(t.contiguous(), bounds, right: true);
+    }
+}

@@ -1,0 +1,34 @@
+namespace DiffusionDsl.Runtime.Training;
+
+/// <summary>How a batch chooses the stages of its samples.</summary>
+public enum StageSampling
+{
+    /// <summary>One stage per batch, chosen uniformly; t uniform inside it (the paper's DPM-Solver runs).</summary>
+    UniformStage,
+    /// <summary>One stage per batch, in proportion to the schedule's own training distribution (the EDM runs).</summary>
+    ScheduleProportional,
+    /// <summary>Every sample draws its own t; batches mix stages.</summary>
+    Mixed,
+}
+
+/// <summary>Training defaults; the generated trainer fills them from the .msd's train section.</summary>
+public sealed record TrainOptions
+{
+    public int BatchSize { get; init; } = 64;
+    public double LearningRate { get; init; } = 2e-4;
+    public double WeightDecay { get; init; } = 0.0;
+    public int WarmupSteps { get; init; } = 0;
+    public double GradClip { get; init; } = 1.0;
+    public double EmaDecay { get; init; } = 0.9999;
+    public int EmaWarmupSteps { get; init; } = 0;
+    public int GradAccumulation { get; init; } = 1;
+    public int Steps { get; init; } = 1000;
+    public StageSampling StageSampling { get; init; } = StageSampling.UniformStage;
+    public double[]? StageLossWeights { get; init; }
+    public long Seed { get; init; } = 0;
+    public int CheckpointEvery { get; init; } = 500;
+    public int KeepCheckpoints { get; init; } = 3;
+    public int SampleEvery { get; init; } = 0;
+    public int LogEvery { get; init; } = 10;
+    public string OutputDirectory { get; init; } = "runs/default";
+}
