@@ -1,0 +1,46 @@
+using System;
+using System.IO;
+using System.Linq;
+
+namespace DiffusionDsl.Runtime.Data;
+
+/// <summary>
+/// Loads a dataset from a path, picking the format: an IDX image file (raw or .gz), a CIFAR-10
+/// .bin batch, or a folder holding PNG/JPEG images, CIFAR-10 data_batch_*.bin files, or an IDX
+/// train-images file (as Debian's dataset-fashion-mnist installs it).
+/// </summary>
+public static class DatasetLoader
+{
+    public static ImageDataset Load(string path, DatasetOptions? options = null) =>
+        ImageDataset.FromRaw(ReadRaw(path, options?.ImageChannels ?? 3), options);
+
+    public static RawImages ReadRaw(string path, int imageChannels = 3)
+    {
+        if (Directory.Exists(path)) return ReadFolder(path, imageChannels);
+        if (!File.Exists(path)) throw new DataFormatException(path, "no such file or folder.");
+        return IsCifarBatch(path) ? Cifar10Reader.ReadImages(path) : IdxReader.ReadImages(path);
+    }
+
+    private static RawImages ReadFolder(string folder, int imageChannels)
+    {
+        var files = Directory.GetFiles(folder).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        if (files.Any(ImageFolderReader.IsImageFile)) return ImageFolderReader.Read(folder, imageChannels);
+
+        var cifar = files.Where(f => Path.GetFileName(f).StartsWith("data_batch_", StringComparison.Ordinal) && IsCifarBatch(f)).ToArray();
+        if (cifar.Length > 0)
+        {
+            var all = Cifar10Reader.ReadImages(cifar[0]);
+            foreach (var file in cifar.Skip(1)) all = RawImages.Concatenate(all, Cifar10Reader.ReadImages(file), file);
+            return all;
+        }
+
+        var idx = files.FirstOrDefault(f => Path.GetFileName(f).StartsWith("train-images-idx3-ubyte", StringComparison.Ordinal))
+                  ?? files.FirstOrDefault(f => Path.GetFileName(f).Contains("images-idx3-ubyte", StringComparison.Ordinal));
+        if (idx is not null) return IdxReader.ReadImages(idx);
+
+        throw new DataFormatException(folder, "holds no PNG/JPEG images, no CIFAR-10 data_batch_*.bin files and no *images-idx3-ubyte[.gz] file.");
+    }
+
+    private static bool IsCifarBatch(string path) =>
+        Path.GetExtension(path).Equals(".bin", StringComparison.OrdinalIgnoreCase);
+}

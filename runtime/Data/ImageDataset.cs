@@ -1,0 +1,85 @@
+using System;
+using DiffusionDsl.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Data;
+
+/// <summary>
+/// A preloaded dataset, [N, C, H, W] float32 in [-1, 1], served in shuffled epochs: every image once
+/// per epoch, in an order drawn from the generator, optionally flipped left-right.
+/// </summary>
+public sealed class ImageDataset : IBatchSource, IDisposable
+{
+    private readonly DatasetOptions _options;
+    private readonly Generator _ownGenerator;
+    private Tensor? _order;
+    private long _cursor;
+
+    public Tensor Images { get; }
+    public long Count => Images.shape[0];
+    public int Channels => (int)Images.shape[1];
+    public int Height => (int)Images.shape[2];
+    public int Width => (int)Images.shape[3];
+
+    /// <summary>Takes ownership of <paramref name="images"/>, which must already be in [-1, 1].</summary>
+    public ImageDataset(Tensor images, DatasetOptions? options = null)
+    {
+        if (images.dim() != 4) throw new ArgumentException($"Expected images of shape [N, C, H, W], got [{string.Join(", ", images.shape)}].", nameof(images));
+        if (images.shape[0] == 0) throw new ArgumentException("The dataset holds no images.", nameof(images));
+        _options = options ?? new DatasetOptions();
+        Images = images.dtype == ScalarType.Float32 ? images : images.to_type(ScalarType.Float32);
+        _ownGenerator = new Generator((ulong)_options.Seed);
+    }
+
+    /// <summary>Scales 8-bit pixels v to v / 127.5 - 1.</summary>
+    public static ImageDataset FromRaw(RawImages raw, DatasetOptions? options = null)
+    {
+        int count = options?.Limit is int limit ? Math.Min(limit, raw.Count) : raw.Count;
+        var pixels = raw.Pixels.AsSpan(0, count * raw.ImageSize).ToArray();
+        using var bytes = tensor(pixels, new long[] { count, raw.Channels, raw.Height, raw.Width });
+        var scaled = bytes.to_type(ScalarType.Float32).div_(127.5).sub_(1.0);
+        return new ImageDataset(scaled, options);
+    }
+
+    /// <summary>Images given in [0, 1] (e.g. from another pipeline), rescaled to [-1, 1].</summary>
+    public static ImageDataset FromUnitRange(Tensor images, DatasetOptions? options = null) =>
+        new(images.to_type(ScalarType.Float32).mul(2.0).sub_(1.0), options);
+
+    public Tensor NextBatch(int batchSize, Generator? generator)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize));
+        var random = generator ?? _ownGenerator;
+        using var scope = NewDisposeScope();
+        var parts = new System.Collections.Generic.List<Tensor>();
+        long needed = batchSize;
+        while (needed > 0)
+        {
+            if (_order is null || _cursor >= Count)
+            {
+                _order?.Dispose();
+                _order = randperm(Count, generator: random).DetachFromDisposeScope();
+                _cursor = 0;
+            }
+            long take = Math.Min(needed, Count - _cursor);
+            parts.Add(_order.narrow(0, _cursor, take));
+            _cursor += take;
+            needed -= take;
+        }
+        var index = parts.Count == 1 ? parts[0] : cat(parts.ToArray(), 0);
+        var batch = Images.index_select(0, index);
+        if (_options.HorizontalFlip)
+        {
+            var flip = rand(new long[] { batchSize, 1, 1, 1 }, generator: random).lt(0.5);
+            batch = where(flip, batch.flip(3), batch);
+        }
+        return batch.MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        _order?.Dispose();
+        Images.Dispose();
+        _ownGenerator.Dispose();
+    }
+}

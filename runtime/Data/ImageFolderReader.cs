@@ -1,0 +1,78 @@
+using System;
+using System.IO;
+using System.Linq;
+using SkiaSharp;
+
+namespace DiffusionDsl.Runtime.Data;
+
+/// <summary>Every PNG or JPEG in a folder (sorted by name, not recursive), decoded with SkiaSharp.</summary>
+public static class ImageFolderReader
+{
+    private static readonly string[] Extensions = { ".png", ".jpg", ".jpeg" };
+
+    public static bool IsImageFile(string path) =>
+        Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+
+    /// <param name="channels">3 for RGB, 1 for grey (luma, ITU-R BT.601 weights).</param>
+    public static RawImages Read(string folder, int channels = 3)
+    {
+        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), "Use 1 (grey) or 3 (RGB) channels.");
+        if (!Directory.Exists(folder)) throw new DataFormatException(folder, "folder not found.");
+        var files = Directory.EnumerateFiles(folder).Where(IsImageFile).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        if (files.Length == 0) throw new DataFormatException(folder, "holds no .png, .jpg or .jpeg files.");
+
+        int height = 0, width = 0, imageSize = 0;
+        byte[] pixels = Array.Empty<byte>();
+        for (int i = 0; i < files.Length; i++)
+        {
+            using var bitmap = Decode(files[i]);
+            if (i == 0)
+            {
+                (height, width) = (bitmap.Height, bitmap.Width);
+                imageSize = channels * height * width;
+                pixels = new byte[(long)files.Length * imageSize];
+            }
+            else if (bitmap.Height != height || bitmap.Width != width)
+            {
+                throw new DataFormatException(files[i],
+                    $"image is {bitmap.Width}x{bitmap.Height}, but {Path.GetFileName(files[0])} is {width}x{height}; all images in a folder must have one size.");
+            }
+            CopyPlanes(bitmap.GetPixelSpan(), pixels.AsSpan(i * imageSize, imageSize), channels, height * width);
+        }
+        return new RawImages(pixels, files.Length, channels, height, width);
+    }
+
+    private static SKBitmap Decode(string path)
+    {
+        using var codec = SKCodec.Create(path, out var result);
+        if (codec is null) throw new DataFormatException(path, $"not a decodable PNG or JPEG image ({result}).");
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var bitmap = new SKBitmap(info);
+        var status = codec.GetPixels(info, bitmap.GetPixels());
+        if (status is not (SKCodecResult.Success))
+        {
+            bitmap.Dispose();
+            throw new DataFormatException(path, $"image data is truncated or corrupt ({status}).");
+        }
+        return bitmap;
+    }
+
+    /// <summary>Interleaved RGBA to planar [C, H, W].</summary>
+    private static void CopyPlanes(ReadOnlySpan<byte> rgba, Span<byte> planes, int channels, int pixelCount)
+    {
+        for (int p = 0; p < pixelCount; p++)
+        {
+            byte r = rgba[4 * p], g = rgba[4 * p + 1], b = rgba[4 * p + 2];
+            if (channels == 1)
+            {
+                planes[p] = (byte)Math.Round(0.299 * r + 0.587 * g + 0.114 * b);
+            }
+            else
+            {
+                planes[p] = r;
+                planes[pixelCount + p] = g;
+                planes[2 * pixelCount + p] = b;
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.IO;
+using DiffusionDsl.Runtime.Data;
+
+namespace DiffusionDsl.Data.Tests.Data;
+
+public class IdxReaderTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadsRawAndGzippedImages(bool gzip)
+    {
+        using var folder = new TempFolder();
+        var bytes = TestFiles.Idx(3, 4, 5, i => (byte)i);
+        var path = folder.File(gzip ? "train-images-idx3-ubyte.gz" : "train-images-idx3-ubyte");
+        File.WriteAllBytes(path, gzip ? TestFiles.Gzip(bytes) : bytes);
+
+        var images = IdxReader.ReadImages(path);
+
+        Assert.Equal((3, 1, 4, 5), (images.Count, images.Channels, images.Height, images.Width));
+        Assert.Equal(59, images.Pixels[59]);
+    }
+
+    [Fact]
+    public void ReadsLabels()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("labels");
+        File.WriteAllBytes(path, new byte[] { 0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 9 });
+        Assert.Equal(new byte[] { 7, 2, 9 }, IdxReader.ReadLabels(path));
+    }
+
+    [Fact]
+    public void WrongMagicNamesTheFile()
+    {
+        using var folder = new TempFolder();
+        var bytes = TestFiles.Idx(2, 2, 2, _ => 0);
+        bytes[2] = 0x0d;
+        var path = folder.File("bad-magic-idx3-ubyte");
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        Assert.Equal(path, error.FilePath);
+        Assert.Contains(path, error.Message);
+        Assert.Contains("magic", error.Message);
+    }
+
+    [Fact]
+    public void TruncatedFileNamesTheFile()
+    {
+        using var folder = new TempFolder();
+        var bytes = TestFiles.Idx(2, 3, 3, _ => 1);
+        var path = folder.File("short-idx3-ubyte.gz");
+        File.WriteAllBytes(path, TestFiles.Gzip(bytes[..^4]));
+
+        var error = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("truncated", error.Message);
+    }
+
+    [Fact]
+    public void TruncatedGzipStreamNamesTheFile()
+    {
+        using var folder = new TempFolder();
+        var zipped = TestFiles.Gzip(TestFiles.Idx(20, 8, 8, i => (byte)(i * 37)));
+        var path = folder.File("cut.gz");
+        File.WriteAllBytes(path, zipped[..(zipped.Length / 2)]);
+
+        var error = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        Assert.Contains(path, error.Message);
+    }
+}
