@@ -24,4 +24,17 @@ public interface INoiseSchedule
 
     /// <summary>log-SNR, lambda_t = -2 ln sigma_t.</summary>
     double LogSnr(double t) => -2.0 * System.Math.Log(Sigma(t));
+
+    /// <summary>The inverse of <see cref="LogSnr"/>.</summary>
+    double TimeOfLogSnr(double logSnr) => TimeOfSigma(System.Math.Exp(-0.5 * logSnr));
+
+    /// <summary>
+    /// The cumulative distribution of the training times over [MinTime, 1]: uniform unless the
+    /// schedule has its own (EDM's lognormal). Stage odds for the schedule-proportional policy are
+    /// differences of this function.
+    /// </summary>
+    double TrainingCdf(double t) => System.Math.Clamp((t - MinTime) / (1.0 - MinTime), 0.0, 1.0);
+
+    /// <summary>The inverse of <see cref="TrainingCdf"/>.</summary>
+    double TrainingQuantile(double p) => MinTime + System.Math.Clamp(p, 0.0, 1.0) * (1.0 - MinTime);
 }

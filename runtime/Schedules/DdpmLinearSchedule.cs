@@ -1,0 +1,31 @@
+using System;
+using System.Linq;
+
+namespace DiffusionDsl.Runtime.Schedules;
+
+/// <summary>
+/// The discrete DDPM schedule (Ho et al. 2020): beta_n linear from betaStart to betaEnd over
+/// <c>steps</c> steps, alpha_bar_n = prod (1 - beta_k). Step n sits at t = n / (steps - 1); between
+/// grid points log s_t is interpolated linearly (DPM-Solver's NoiseScheduleVP('discrete')).
+/// </summary>
+public sealed class DdpmLinearSchedule : INoiseSchedule
+{
+    private readonly DiscreteLogScale _grid;
+    public int Steps { get; }
+
+    public DdpmLinearSchedule(double betaStart = 1e-4, double betaEnd = 0.02, int steps = 1000)
+    {
+        if (steps < 2) throw new ArgumentException("A discrete schedule needs at least 2 steps.", nameof(steps));
+        Steps = steps;
+        var betas = Enumerable.Range(0, steps).Select(n => betaStart + (betaEnd - betaStart) * n / (steps - 1));
+        _grid = DiscreteLogScale.FromBetas(betas);
+    }
+
+    public double MinTime => 0.0;
+    public double Scale(double t) => Math.Exp(_grid.LogScale(t));
+    public double Sigma(double t) => Math.Sqrt(double.ExpM1(-2.0 * _grid.LogScale(t)));
+    public double TimeOfSigma(double sigma) => _grid.TimeOfLogScale(-0.5 * Math.Log(1.0 + sigma * sigma));
+
+    /// <summary>The discrete step index n the DDPM network was trained on.</summary>
+    public double NoiseLabel(double t) => t * (Steps - 1);
+}

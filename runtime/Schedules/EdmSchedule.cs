@@ -1,0 +1,66 @@
+using System;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Schedules;
+
+/// <summary>
+/// EDM (Karras et al. 2022): s_t = 1 and sigma on the rho ramp of EDM Eq. 5,
+/// sigma(t) = (sigma_max^(1/rho) + (1 - t)(sigma_min^(1/rho) - sigma_max^(1/rho)))^rho, so t = 1 is sigma_max and
+/// t = 0 is sigma_min, and uniform t steps are EDM's sampling steps. Training draws ln sigma ~ N(P_mean, P_std^2).
+/// </summary>
+public sealed class EdmSchedule : INoiseSchedule
+{
+    public double SigmaMin { get; }
+    public double SigmaMax { get; }
+    public double Rho { get; }
+    public double PMean { get; }
+    public double PStd { get; }
+    public double SigmaData { get; }
+    private readonly double _rootMin;
+    private readonly double _rootMax;
+
+    public EdmSchedule(double sigmaMin = 0.002, double sigmaMax = 80.0, double rho = 7.0,
+                       double pMean = -1.2, double pStd = 1.2, double sigmaData = 0.5)
+    {
+        if (sigmaMin <= 0 || sigmaMax <= sigmaMin) throw new ArgumentException($"Need 0 < sigmaMin < sigmaMax, got {sigmaMin}, {sigmaMax}.");
+        SigmaMin = sigmaMin; SigmaMax = sigmaMax; Rho = rho; PMean = pMean; PStd = pStd; SigmaData = sigmaData;
+        _rootMin = Math.Pow(sigmaMin, 1.0 / rho);
+        _rootMax = Math.Pow(sigmaMax, 1.0 / rho);
+    }
+
+    public double MinTime => 0.0;
+    public double Scale(double t) => 1.0;
+    public double Sigma(double t) => Math.Pow(_rootMin + t * (_rootMax - _rootMin), Rho);
+    public double TimeOfSigma(double sigma) => (Math.Pow(sigma, 1.0 / Rho) - _rootMin) / (_rootMax - _rootMin);
+
+    /// <summary>EDM's c_noise = ln(sigma) / 4.</summary>
+    public double NoiseLabel(double t) => Math.Log(Sigma(t)) / 4.0;
+
+    public double TrainingCdf(double t)
+    {
+        if (t <= 0) return 0.0;
+        if (t >= 1) return 1.0;
+        using var z = tensor((Math.Log(Sigma(t)) - PMean) / PStd, dtype: ScalarType.Float64);
+        using var p = special.ndtr(z);
+        return Normalise(p.item<double>());
+    }
+
+    public double TrainingQuantile(double p)
+    {
+        // The lognormal restricted to [sigma_min, sigma_max]: its mass outside is about 1e-5.
+        double raw = Denormalise(Math.Clamp(p, 0.0, 1.0));
+        using var u = tensor(raw, dtype: ScalarType.Float64);
+        using var z = special.ndtri(u);
+        return Math.Clamp(TimeOfSigma(Math.Exp(PMean + PStd * z.item<double>())), 0.0, 1.0);
+    }
+
+    private double RawCdf(double sigma)
+    {
+        using var z = tensor((Math.Log(sigma) - PMean) / PStd, dtype: ScalarType.Float64);
+        using var p = special.ndtr(z);
+        return p.item<double>();
+    }
+
+    private double Normalise(double raw) => (raw - RawCdf(SigmaMin)) / (RawCdf(SigmaMax) - RawCdf(SigmaMin));
+    private double Denormalise(double p) => RawCdf(SigmaMin) + p * (RawCdf(SigmaMax) - RawCdf(SigmaMin));
+}
