@@ -1,0 +1,3 @@
+namespace DiffusionDsl.Language.Diagnostics;
+
+public enum DiagnosticSeverity { Info, Warning, Error }

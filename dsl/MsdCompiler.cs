@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language.Cost;
+using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Semantics;
+using DiffusionDsl.Language.Syntax;
+using Sprache;
+
+namespace DiffusionDsl.Language;
+
+/// <summary>The result of compiling one .msd text: the spec (null when there are errors), its cost, and every diagnostic.</summary>
+public sealed record MsdCompilation(ModelSpec? Model, ModelCost? Cost, EquatableArray<MsdDiagnostic> Diagnostics)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+}
+
+/// <summary>Parses, binds and checks .msd source. Never throws on any input.</summary>
+public static class MsdCompiler
+{
+    public static MsdCompilation Compile(string text, string? defaultNamespace = null)
+    {
+        try
+        {
+            return CompileUnguarded(text, defaultNamespace);
+        }
+        catch (Exception e)
+        {
+            var lines = new LineMap(text ?? "");
+            var bag = new DiagnosticBag(lines);
+            bag.Error(DiagnosticIds.InternalError, new SourceSpan(0, 0), $"Internal error in the .msd compiler ({e.GetType().Name}: {e.Message}); please report it with this file");
+            return new MsdCompilation(null, null, bag.Items.ToEquatableArray());
+        }
+    }
+
+    /// <summary>Like <see cref="Compile"/> but lets exceptions escape, so tests can prove there are none.</summary>
+    public static MsdCompilation CompileUnguarded(string text, string? defaultNamespace = null)
+    {
+        text ??= "";
+        var bag = new DiagnosticBag(new LineMap(text));
+        var document = Parse(text, bag);
+        ModelSpec? model = document is null ? null : new ModelBinder(bag).Bind(document, defaultNamespace);
+        var cost = model is null ? null : CostModel.Of(model);
+        return new MsdCompilation(bag.HasErrors ? null : model, bag.HasErrors ? null : cost, bag.Items.ToEquatableArray());
+    }
+
+    public static MsdDocument? Parse(string text, DiagnosticBag diagnostics)
+    {
+        var result = MsdGrammar.Document.TryParse(text);
+        if (result.WasSuccessful) return result.Value;
+        int position = Math.Min(result.Remainder.Position, text.Length);
+        string found = position >= text.Length ? "end of file" : Describe(text[position]);
+        var expected = result.Expectations.Distinct().ToList();
+        string message = $"Syntax error: unexpected {found}" + (expected.Count > 0 ? $"; expected {string.Join(" or ", expected)}" : "");
+        int length = position < text.Length && text[position] != '\n' ? 1 : 0;
+        diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(position, length), message);
+        return null;
+    }
+
+    private static string Describe(char c) => c switch
+    {
+        '\n' => "end of line",
+        '\t' => "tab",
+        _ when char.IsControl(c) => $"character U+{(int)c:X4}",
+        _ => $"'{c}'",
+    };
+}

@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace DiffusionDsl.Language.Semantics;
+
+/// <summary>Turns .msd names into C# identifiers and rejects those that are not safe.</summary>
+public static class CSharpNames
+{
+    private static readonly HashSet<string> Keywords = new()
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const",
+        "continue", "decimal", "default", "delegate", "do", "double", "else", "enum", "event", "explicit", "extern",
+        "false", "finally", "fixed", "float", "for", "foreach", "goto", "if", "implicit", "in", "int", "interface",
+        "internal", "is", "lock", "long", "namespace", "new", "null", "object", "operator", "out", "override",
+        "params", "private", "protected", "public", "readonly", "ref", "return", "sbyte", "sealed", "short",
+        "sizeof", "stackalloc", "static", "string", "struct", "switch", "this", "throw", "true", "try", "typeof",
+        "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
+        // contextual keywords that are unsafe as type or member names
+        "var", "dynamic", "record", "global", "value", "nameof", "file", "scoped", "field", "partial", "await", "async",
+    };
+
+    public static bool IsKeyword(string name) => Keywords.Contains(name);
+
+    /// <summary>A plain identifier: a letter or '_' first, then letters, digits or '_'; ASCII only.</summary>
+    public static bool IsIdentifier(string name) =>
+        name.Length > 0 && name.Length <= 200
+        && (IsAsciiLetter(name[0]) || name[0] == '_')
+        && name.All(c => IsAsciiLetter(c) || char.IsDigit(c) && c < 128 || c == '_')
+        && !IsKeyword(name)
+        && !name.StartsWith("__");
+
+    public static bool IsNamespace(string name) => name.Split('.').All(IsIdentifier);
+
+    /// <summary>near_data -> NearData; the result may still be invalid (e.g. "_1" -> "1").</summary>
+    public static string ToPascalCase(string name)
+    {
+        var builder = new StringBuilder();
+        foreach (var part in name.Split('_').Where(p => p.Length > 0))
+            builder.Append(char.ToUpperInvariant(part[0])).Append(part.Substring(1));
+        return builder.ToString();
+    }
+
+    private static bool IsAsciiLetter(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z';
+}

@@ -1,0 +1,173 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Language.Semantics;
+
+/// <summary>
+/// Binds one `decoder stage { ... }` per stage and checks that each consumes exactly the skip
+/// connections the encoder produced, level by level, at matching resolutions.
+/// </summary>
+internal sealed class DecoderBinder
+{
+    private static readonly string[] Keywords = { "width", "attention", "level" };
+    private readonly ValueReader _read;
+    private DiagnosticBag Diagnostics => _read.Diagnostics;
+
+    public DecoderBinder(ValueReader read) => _read = read;
+
+    public List<DecoderSpec>? Bind(List<MsdStatement> statements, List<StageSpec> stages, EncoderSpec encoder, ImageShape image,
+        string modelName, SourceSpan modelSpan)
+    {
+        var byStage = new Dictionary<string, (DecoderSpec Spec, MsdStatement Statement)>();
+        bool ok = true;
+        foreach (var statement in statements)
+        {
+            _read.NoMoreThan(statement, 1);
+            var stageName = _read.Name(_read.At(statement, 0, "the stage it decodes, e.g. decoder near_data { width 192 }"), "the decoder's stage");
+            if (stageName is null) { ok = false; continue; }
+            var stage = stages.FirstOrDefault(s => s.Name == stageName);
+            if (stage is null)
+            {
+                Diagnostics.Error(DiagnosticIds.DecoderForUnknownStage, statement.Values[0].Span,
+                    $"There is no stage '{stageName}'; {Suggestions.Hint(stageName, stages.Select(s => s.Name))}");
+                ok = false;
+                continue;
+            }
+            if (byStage.ContainsKey(stageName))
+            {
+                Diagnostics.Error(DiagnosticIds.DuplicateDecoder, statement.Values[0].Span, $"Stage '{stageName}' already has a decoder; each stage has exactly one");
+                ok = false;
+                continue;
+            }
+            var levels = BindLevels(statement, encoder);
+            if (levels is null) { ok = false; continue; }
+            byStage[stageName] = (new DecoderSpec(stage.Name, stage.PropertyName, modelName + stage.PropertyName + "Decoder", levels.ToEquatableArray()), statement);
+        }
+        foreach (var stage in stages.Where(s => !byStage.ContainsKey(s.Name)))
+        {
+            Diagnostics.Error(DiagnosticIds.StageWithoutDecoder, modelSpan,
+                $"Stage '{stage.Name}' has no decoder; add: decoder {stage.Name} {{ width {encoder.StemWidth} }}");
+            ok = false;
+        }
+        if (!ok) return null;
+
+        var ordered = stages.Select(s => byStage[s.Name]).ToList();
+        WarnWhenWiderNearNoise(ordered);
+        return ordered.Select(d => d.Spec).ToList();
+    }
+
+    private List<LevelSpec>? BindLevels(MsdStatement statement, EncoderSpec encoder)
+    {
+        var section = new Section(statement.Body, $"decoder '{statement.Values.FirstOrDefault()}'", Diagnostics, Keywords, repeatable: new[] { "level" });
+        var encoderLevels = encoder.Levels.Reverse().ToList();
+        var levelStatements = section.All("level").ToList();
+        var width = section.Get("width");
+        var shapes = new ShapeRules(Diagnostics, encoder);
+        var levels = new List<LevelSpec>();
+
+        if (levelStatements.Count > 0)
+        {
+            if (width is not null)
+            {
+                Diagnostics.Error(DiagnosticIds.IncompatibleSettings, width.KeywordSpan, "Use either 'width' (compact form) or 'level' blocks (full form), not both");
+                return null;
+            }
+            var reader = new LevelReader(_read);
+            bool ok = true;
+            for (int i = 0; i < levelStatements.Count; i++)
+            {
+                var read = reader.Read(levelStatements[i], "decoder", -1);
+                if (read is null) { ok = false; continue; }
+                var level = read.Value.Level;
+                if (i >= encoderLevels.Count)
+                {
+                    Diagnostics.Error(DiagnosticIds.SkipMismatch, levelStatements[i].Span,
+                        $"The encoder has {encoderLevels.Count} levels, so the decoder has {encoderLevels.Count}; remove this one");
+                    ok = false;
+                    continue;
+                }
+                var expected = encoderLevels[i];
+                if (level.Resolution != expected.Resolution)
+                {
+                    Diagnostics.Error(DiagnosticIds.SkipMismatch, levelStatements[i].Values[0].Span,
+                        $"Decoder level {i} must run at {expected.Resolution}x{expected.Resolution} to take the encoder's skips there, not {level.Resolution}");
+                    ok = false;
+                }
+                int skips = expected.Blocks + 1;
+                if (level.Blocks == -1) level = level with { Blocks = skips };
+                else if (level.Blocks != skips)
+                {
+                    Diagnostics.Error(DiagnosticIds.SkipMismatch, levelStatements[i].Span,
+                        $"The encoder produces {skips} skip connections at {expected.Resolution}x{expected.Resolution} (its {(i == encoderLevels.Count - 1 ? "stem" : "downsampling block")} and {expected.Blocks} residual blocks), so this level needs blocks {skips}, not {level.Blocks}");
+                    ok = false;
+                }
+                ok &= shapes.CheckLevel(level, levelStatements[i].Span, "decoder");
+                levels.Add(level);
+            }
+            if (ok && levels.Count < encoderLevels.Count)
+            {
+                Diagnostics.Error(DiagnosticIds.SkipMismatch, statement.Values[0].Span,
+                    $"The decoder has {levels.Count} levels but the encoder has {encoderLevels.Count}: every encoder level's skips must be consumed");
+                ok = false;
+            }
+            return ok ? levels : null;
+        }
+
+        if (width is null)
+        {
+            Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The decoder needs 'width N' (compact form) or 'level R { ... }' blocks");
+            return null;
+        }
+        var decoderWidth = _read.PositiveInteger(width, "width");
+        if (decoderWidth is null) return null;
+        var attention = BindAttentionOverride(section.Get("attention"), encoderLevels);
+        if (attention is null) return null;
+        bool fits = true;
+        foreach (var level in encoderLevels)
+        {
+            if (level.Width % encoder.StemWidth != 0)
+            {
+                Diagnostics.Error(DiagnosticIds.IncompatibleSettings, width.Span,
+                    $"The encoder's {level.Resolution}x{level.Resolution} width {level.Width} is not a multiple of its stem width, so 'width' cannot scale it; write the decoder's levels in full");
+                return null;
+            }
+            var scaled = new LevelSpec(level.Resolution, (int)System.Math.Min(int.MaxValue, (long)decoderWidth.Value * (level.Width / encoder.StemWidth)), level.Blocks + 1, attention.Contains(level.Resolution));
+            fits &= shapes.CheckLevel(scaled, width.Values[0].Span, "decoder");
+            levels.Add(scaled);
+        }
+        return fits ? levels : null;
+    }
+
+    private HashSet<int>? BindAttentionOverride(MsdStatement? statement, List<LevelSpec> encoderLevels)
+    {
+        if (statement is null) return new HashSet<int>(encoderLevels.Where(l => l.Attention).Select(l => l.Resolution));
+        _read.NoMoreThan(statement, 2);
+        if (_read.Option(_read.At(statement, 0, "'at' and resolutions"), "word after 'attention'", new[] { "at", "none" }) is not { } word) return null;
+        if (word == "none") return new HashSet<int>();
+        var list = _read.IntegerList(_read.At(statement, 1, "resolutions"), "an attention resolution");
+        if (list is null) return null;
+        bool ok = true;
+        foreach (var (resolution, span) in list.Where(r => encoderLevels.All(l => l.Resolution != r.Value)))
+        {
+            Diagnostics.Error(DiagnosticIds.AttentionResolutionMissing, span,
+                $"There is no {resolution}x{resolution} level; the resolutions are {string.Join(", ", encoderLevels.Select(l => l.Resolution))}");
+            ok = false;
+        }
+        return ok ? new HashSet<int>(list.Select(l => l.Value)) : null;
+    }
+
+    /// <summary>The paper found narrow decoders pay near the noise and wide ones near the data.</summary>
+    private void WarnWhenWiderNearNoise(List<(DecoderSpec Spec, MsdStatement Statement)> ordered)
+    {
+        for (int i = 1; i < ordered.Count; i++)
+        {
+            int nearer = ordered[i - 1].Spec.Levels.Max(l => l.Width), noisier = ordered[i].Spec.Levels.Max(l => l.Width);
+            if (noisier <= nearer) continue;
+            var statement = ordered[i].Statement;
+            Diagnostics.Warning(DiagnosticIds.WiderDecoderNearNoise, statement.Values[0].Span,
+                $"Decoder '{ordered[i].Spec.Stage}' (width {noisier}) is wider than '{ordered[i - 1].Spec.Stage}' (width {nearer}), which is nearer the data; the paper found wide decoders pay near the data and narrow ones near the noise");
+        }
+    }
+}

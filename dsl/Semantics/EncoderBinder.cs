@@ -1,0 +1,200 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Language.Semantics;
+
+/// <summary>
+/// Binds `encoder ddpmpp { ... }`, in the compact form (width, mult, blocks, attention at) or the
+/// full form (one `level R { ... }` per resolution), and checks its shapes.
+/// </summary>
+internal sealed class EncoderBinder
+{
+    private static readonly string[] Keywords =
+        { "width", "mult", "blocks", "attention", "embedding", "dropout", "groups", "middle", "augment", "level" };
+    private static readonly string[] Families = { "ddpmpp" };
+
+    private readonly ValueReader _read;
+    private DiagnosticBag Diagnostics => _read.Diagnostics;
+
+    public EncoderBinder(ValueReader read) => _read = read;
+
+    public EncoderSpec? Bind(MsdStatement? statement, ImageShape? image)
+    {
+        if (statement is null) return null;
+        _read.NoMoreThan(statement, 1);
+        var family = _read.Option(_read.At(statement, 0, "a block family: ddpmpp"), "block family", Families);
+        var section = new Section(statement.Body, "the encoder", Diagnostics, Keywords, repeatable: new[] { "level" });
+        if (statement.Body is null)
+            Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder needs a body: encoder ddpmpp { width 128  mult [2, 2, 2]  blocks 4 }");
+
+        var widthStatement = section.Get("width");
+        if (widthStatement is null && statement.Body is not null)
+            Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder is missing 'width' (its stem width, e.g. width 128)");
+        var width = _read.PositiveInteger(widthStatement, "width");
+        var blocks = section.Get("blocks") is { } b ? _read.PositiveInteger(b, "blocks") : 2;
+        var dropout = section.Get("dropout") is { } d ? _read.InRange(d, "dropout", 0, true, 1, false) : 0;
+        var groups = section.Get("groups") is { } g ? _read.PositiveInteger(g, "groups") : 0;
+        var augment = section.Get("augment") is { } a ? _read.PositiveInteger(a, "augment", min: 0) : 0;
+        var (heads, attentionAt) = BindAttention(section.Get("attention"));
+        var middleInEncoder = BindMiddle(section.Get("middle"));
+        var (embedding, embeddingChannels) = BindEmbedding(section.Get("embedding"), width);
+
+        if (width is null || blocks is null || dropout is null || groups is null || augment is null || heads is null
+            || middleInEncoder is null || embedding is null || embeddingChannels is null || image is null || family is null)
+            return null;
+
+        var levels = BindLevels(section, statement, image, width.Value, blocks.Value, attentionAt);
+        if (levels is null) return null;
+
+        var spec = new EncoderSpec(family, width.Value, levels.ToEquatableArray(), embedding.Value, width.Value,
+            embeddingChannels.Value, augment.Value, dropout.Value, groups.Value, heads.Value, middleInEncoder.Value);
+        var shapes = new ShapeRules(Diagnostics, spec);
+        bool ok = shapes.CheckWidth(spec.StemWidth, widthStatement!.Values[0].Span, "the stem");
+        foreach (var (level, index) in levels.Select((l, i) => (l, i)))
+        {
+            var span = section.All("level").ElementAtOrDefault(index)?.Span ?? section.Get("mult")?.Span ?? statement.KeywordSpan;
+            ok &= shapes.CheckLevel(level, span, "encoder");
+        }
+        if (spec.BottleneckWidth % spec.Heads != 0)
+        {
+            Diagnostics.Error(DiagnosticIds.HeadsDoNotDivideWidth, section.Get("attention")?.Span ?? statement.KeywordSpan,
+                $"{spec.Heads} attention heads do not divide the bottleneck width {spec.BottleneckWidth} (its first middle block attends)");
+            ok = false;
+        }
+        return ok ? spec : null;
+    }
+
+    private List<LevelSpec>? BindLevels(Section section, MsdStatement statement, ImageShape image, int width, int blocks,
+        List<(int Resolution, SourceSpan Span)>? attentionAt)
+    {
+        var mult = section.Get("mult");
+        var levelStatements = section.All("level").ToList();
+        var levels = new List<LevelSpec>();
+        bool ok = true;
+        if (levelStatements.Count > 0)
+        {
+            if (mult is not null)
+            {
+                Diagnostics.Error(DiagnosticIds.IncompatibleSettings, mult.KeywordSpan, "Use either 'mult' (compact form) or 'level' blocks (full form), not both");
+                return null;
+            }
+            var reader = new LevelReader(_read);
+            foreach (var level in levelStatements)
+            {
+                var read = reader.Read(level, "encoder", blocks);
+                if (read is null) { ok = false; continue; }
+                var expected = image.Height >> levels.Count;
+                if (read.Value.Level.Resolution != expected)
+                {
+                    Diagnostics.Error(DiagnosticIds.ImageNotDivisible, level.Values[0].Span,
+                        $"Encoder level {levels.Count} runs at {expected}x{expected} (each level halves the {image.Height}x{image.Height} image), not {read.Value.Level.Resolution}");
+                    ok = false;
+                }
+                levels.Add(read.Value.Level);
+            }
+        }
+        else
+        {
+            if (mult is null)
+            {
+                Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder needs its levels: mult [2, 2, 2] or level R { ... } blocks");
+                return null;
+            }
+            _read.NoMoreThan(mult, 1);
+            var multipliers = _read.IntegerList(_read.At(mult, 0, "channel multipliers such as [2, 2, 2]"), "a channel multiplier");
+            if (multipliers is null) return null;
+            foreach (var (m, span) in multipliers)
+            {
+                if (m < 1)
+                {
+                    Diagnostics.Error(DiagnosticIds.NotPositive, span, $"Channel multipliers must be positive, not {m}");
+                    ok = false;
+                }
+                int resolution = image.Height >> levels.Count;
+                levels.Add(new LevelSpec(resolution, width * m, blocks, attentionAt?.Any(a => a.Resolution == resolution) ?? false));
+            }
+            if (levels.Count == 0)
+            {
+                Diagnostics.Error(DiagnosticIds.NotPositive, mult.Values[0].Span, "The encoder needs at least one level");
+                return null;
+            }
+        }
+        if (!ok || levels.Count == 0) return null;
+
+        int downsampling = 1 << (levels.Count - 1);
+        if (levels.Count > 12 || image.Height % downsampling != 0)
+        {
+            var span = mult?.Values.FirstOrDefault()?.Span ?? levelStatements.Last().Span;
+            Diagnostics.Error(DiagnosticIds.ImageNotDivisible, span,
+                $"{levels.Count} levels downsample by {downsampling}, which does not divide the image size {image.Height}; use fewer levels or another size");
+            return null;
+        }
+        if (attentionAt is not null)
+        {
+            foreach (var (resolution, span) in attentionAt)
+            {
+                if (levels.Any(l => l.Resolution == resolution)) continue;
+                Diagnostics.Error(DiagnosticIds.AttentionResolutionMissing, span,
+                    $"There is no {resolution}x{resolution} level; the encoder's resolutions are {string.Join(", ", levels.Select(l => l.Resolution))}");
+                ok = false;
+            }
+        }
+        return ok ? levels : null;
+    }
+
+    private (int? Heads, List<(int Resolution, SourceSpan Span)>? At) BindAttention(MsdStatement? statement)
+    {
+        if (statement is null) return (1, null);
+        // attention at 16 [heads 2]
+        if (_read.Option(_read.At(statement, 0, "'at' and resolutions, e.g. attention at 16"), "word after 'attention'", new[] { "at" }) is null)
+            return (null, null);
+        var at = _read.IntegerList(_read.At(statement, 1, "the resolutions, e.g. attention at 16 or attention at [16, 8]"), "an attention resolution");
+        int? heads = 1;
+        if (statement.Values.Count > 2)
+        {
+            if (_read.Option(statement.Values[2], "word after the resolutions", new[] { "heads" }) is null) return (null, null);
+            heads = _read.Integer(_read.At(statement, 3, "the number of heads"), "heads");
+            if (heads is < 1)
+            {
+                Diagnostics.Error(DiagnosticIds.NotPositive, statement.Values[3].Span, "heads must be at least 1");
+                heads = null;
+            }
+            _read.NoMoreThan(statement, 4);
+        }
+        return (heads, at);
+    }
+
+    private bool? BindMiddle(MsdStatement? statement)
+    {
+        if (statement is null) return false;
+        _read.NoMoreThan(statement, 1);
+        var where = _read.Option(_read.At(statement, 0, "encoder or decoder"), "place for the middle blocks", new[] { "encoder", "decoder" });
+        return where is null ? null : where == "encoder";
+    }
+
+    private (NoiseEmbeddingKind?, int?) BindEmbedding(MsdStatement? statement, int? width)
+    {
+        int? defaultChannels = width * 4;
+        if (statement is null) return (NoiseEmbeddingKind.Positional, defaultChannels);
+        _read.NoMoreThan(statement, 2);
+        var kind = _read.Option(_read.At(statement, 0, "positional or fourier"), "noise embedding", new[] { "positional", "fourier" });
+        int? channels = defaultChannels;
+        if (statement.Values.Count > 1)
+        {
+            channels = _read.Integer(statement.Values[1], "the embedding width");
+            if (channels is < 2 || channels % 2 == 1)
+            {
+                Diagnostics.Error(DiagnosticIds.NotPositive, statement.Values[1].Span, "The embedding width must be a positive even number");
+                channels = null;
+            }
+        }
+        if (width is { } w && w % 2 == 1 && kind is not null)
+        {
+            Diagnostics.Error(DiagnosticIds.WrongValue, statement.Values[0].Span, $"The {kind} embedding has width/2 frequencies: the encoder width must be even");
+            return (null, channels);
+        }
+        return (kind == "fourier" ? NoiseEmbeddingKind.Fourier : kind == "positional" ? NoiseEmbeddingKind.Positional : null, channels);
+    }
+}

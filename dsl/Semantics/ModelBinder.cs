@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Language.Semantics;
+
+/// <summary>Binds the `model Name { ... }` statement into a <see cref="ModelSpec"/>.</summary>
+internal sealed class ModelBinder
+{
+    private static readonly string[] ModelKeywords =
+        { "namespace", "image", "diffusion", "stages", "encoder", "decoder", "train", "sample" };
+
+    private readonly ValueReader _read;
+    private DiagnosticBag Diagnostics => _read.Diagnostics;
+
+    public ModelBinder(DiagnosticBag diagnostics) => _read = new ValueReader(diagnostics);
+
+    public ModelSpec? Bind(MsdDocument document, string? defaultNamespace)
+    {
+        var top = new Section(document.Statements, "the file", Diagnostics, new[] { "model" });
+        var model = top.Get("model");
+        if (model is null)
+        {
+            Diagnostics.Error(DiagnosticIds.MissingSetting, new SourceSpan(0, 0), "An .msd file declares one model: model Name { ... }");
+            return null;
+        }
+
+        _read.NoMoreThan(model, 1);
+        var name = _read.Name(_read.At(model, 0, "the model's name"), "the model's name");
+        if (name is not null && !CSharpNames.IsIdentifier(name))
+        {
+            Diagnostics.Error(DiagnosticIds.InvalidName, model.Values[0].Span,
+                $"The model name '{name}' must be a C# identifier (letters, digits, '_'; not a keyword)");
+            name = null;
+        }
+        if (model.Body is null)
+        {
+            Diagnostics.Error(DiagnosticIds.MissingSetting, model.Span, "The model needs a body: model Name { ... }");
+            return null;
+        }
+
+        var section = new Section(model.Body, $"model '{name}'", Diagnostics, ModelKeywords, repeatable: new[] { "decoder" });
+        var ns = BindNamespace(section.Get("namespace")) ?? (defaultNamespace is { } d && CSharpNames.IsNamespace(d) ? d : null);
+        var image = BindImage(Required(section, "image", model, "image 3x32x32"));
+        var (schedule, prediction) = BindDiffusion(Required(section, "diffusion", model, "diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps"));
+        var stagesStatement = Required(section, "stages", model, "stages { name [0, 1] }");
+        var stages = schedule is null ? null : new StageBinder(_read).Bind(stagesStatement, schedule, name);
+        var encoder = new EncoderBinder(_read).Bind(Required(section, "encoder", model, "encoder ddpmpp { ... }"), image);
+        var decoders = stages is null || encoder is null || image is null || name is null
+            ? null
+            : new DecoderBinder(_read).Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan);
+        var settings = new SettingsBinder(_read);
+        var train = settings.BindTrain(section.Get("train"), stages?.Count ?? 0);
+        var sample = settings.BindSample(section.Get("sample"));
+
+        if (name is null || image is null || schedule is null || prediction is null || stages is null
+            || encoder is null || decoders is null || train is null || sample is null || Diagnostics.HasErrors)
+            return null;
+        return new ModelSpec(name, ns, image, schedule, prediction.Value, stages.ToEquatableArray(), encoder,
+            decoders.ToEquatableArray(), train, sample);
+    }
+
+    private MsdStatement? Required(Section section, string keyword, MsdStatement model, string example)
+    {
+        var statement = section.Get(keyword);
+        if (statement is null)
+            Diagnostics.Error(DiagnosticIds.MissingSetting, model.KeywordSpan, $"The model is missing '{keyword}', e.g. {example}");
+        return statement;
+    }
+
+    private string? BindNamespace(MsdStatement? statement)
+    {
+        if (statement is null) return null;
+        _read.NoMoreThan(statement, 1);
+        var value = _read.Name(_read.At(statement, 0, "a namespace such as Examples.Cifar"), "the namespace");
+        if (value is null) return null;
+        if (CSharpNames.IsNamespace(value)) return value;
+        Diagnostics.Error(DiagnosticIds.InvalidName, statement.Values[0].Span, $"'{value}' is not a valid C# namespace");
+        return null;
+    }
+
+    private ImageShape? BindImage(MsdStatement? statement)
+    {
+        if (statement is null) return null;
+        _read.NoMoreThan(statement, 1);
+        var value = _read.At(statement, 0, "the image shape, channels x height x width, e.g. 3x32x32");
+        if (value is null) return null;
+        if (value is not DimensionsValue { Sizes.Count: 3 } dims)
+        {
+            Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"The image shape is channels x height x width, e.g. 3x32x32, not '{value}'");
+            return null;
+        }
+        if (dims.Sizes.Any(s => s < 1 || s > 4096))
+        {
+            Diagnostics.Error(DiagnosticIds.NotPositive, value.Span, "Image channels, height and width must be between 1 and 4096");
+            return null;
+        }
+        if (dims.Sizes[1] != dims.Sizes[2])
+        {
+            Diagnostics.Error(DiagnosticIds.ImageNotDivisible, value.Span, "The DDPM++ family needs square images: make height equal width");
+            return null;
+        }
+        return new ImageShape(dims.Sizes[0], dims.Sizes[1], dims.Sizes[2]);
+    }
+
+    private (ScheduleSpec?, PredictionKind?) BindDiffusion(MsdStatement? statement)
+    {
+        if (statement is null) return (null, null);
+        var schedule = new ScheduleBinder(_read).Bind(_read.At(statement, 0, "a schedule such as vp(beta_min = 0.1, beta_max = 20)"));
+        PredictionKind? prediction = PredictionKind.Eps;
+        if (statement.Values.Count > 1)
+        {
+            if (_read.Option(statement.Values[1], "word after the schedule", new[] { "predicts" }) is null) return (schedule, null);
+            var target = _read.Option(_read.At(statement, 2, "a prediction target: eps, x0, v or edm"), "prediction target", new[] { "eps", "x0", "v", "edm" });
+            prediction = target switch { "eps" => PredictionKind.Eps, "x0" => PredictionKind.X0, "v" => PredictionKind.V, "edm" => PredictionKind.Edm, _ => null };
+            _read.NoMoreThan(statement, 3);
+        }
+        if (schedule is not null && prediction is not null && (prediction == PredictionKind.Edm) != (schedule.Kind == ScheduleKind.Edm))
+        {
+            Diagnostics.Error(DiagnosticIds.IncompatibleSettings, statement.Span,
+                "EDM preconditioning ('predicts edm') goes with the edm(...) schedule, and the edm schedule with 'predicts edm'");
+            return (schedule, null);
+        }
+        return (schedule, prediction);
+    }
+}

@@ -1,0 +1,21 @@
+namespace DiffusionDsl.Language.Semantics;
+
+/// <summary>The checked meaning of an .msd file: everything the emitter and the cost model need.</summary>
+public sealed record ModelSpec(
+    string Name,
+    string? Namespace,
+    ImageShape Image,
+    ScheduleSpec Schedule,
+    PredictionKind Prediction,
+    EquatableArray<StageSpec> Stages,
+    EncoderSpec Encoder,
+    EquatableArray<DecoderSpec> Decoders,
+    TrainSpec Train,
+    SampleSpec Sample);
+
+public sealed record ImageShape(int Channels, int Height, int Width);
+
+/// <summary>One stage, with its boundaries in diffusion time t (0 = data, 1 = noise).</summary>
+public sealed record StageSpec(string Name, string PropertyName, double Start, double End);
+
+public enum PredictionKind { Eps, X0, V, Edm }

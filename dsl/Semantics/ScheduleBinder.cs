@@ -1,0 +1,117 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Language.Semantics;
+
+/// <summary>Binds vp(...), ddpm(...), cosine(...) or edm(...).</summary>
+internal sealed class ScheduleBinder
+{
+    private static readonly Dictionary<string, string[]> Parameters = new()
+    {
+        ["vp"] = new[] { "beta_min", "beta_max" },
+        ["ddpm"] = new[] { "beta_start", "beta_end", "steps" },
+        ["cosine"] = new[] { "s" },
+        ["edm"] = new[] { "sigma_min", "sigma_max", "rho", "p_mean", "p_std", "sigma_data" },
+    };
+
+    private readonly ValueReader _read;
+
+    public ScheduleBinder(ValueReader read) => _read = read;
+
+    public ScheduleSpec? Bind(MsdValue? value)
+    {
+        if (value is null) return null;
+        string kind;
+        IReadOnlyList<NamedValue> arguments;
+        switch (value)
+        {
+            case CallValue call: kind = call.Name; arguments = call.Arguments; break;
+            case NameValue name: kind = name.Name; arguments = new NamedValue[0]; break;
+            default:
+                _read.Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"Expected a schedule such as vp(beta_min = 0.1, beta_max = 20), not '{value}'");
+                return null;
+        }
+        if (!Parameters.TryGetValue(kind, out var allowed))
+        {
+            _read.Diagnostics.Error(DiagnosticIds.UnknownOption, value is CallValue c ? c.NameSpan : value.Span,
+                $"Unknown schedule '{kind}'; {Suggestions.Hint(kind, Parameters.Keys)}");
+            return null;
+        }
+
+        var values = new Dictionary<string, (double Value, SourceSpan Span)>();
+        bool ok = true;
+        foreach (var argument in arguments)
+        {
+            if (!allowed.Contains(argument.Name))
+            {
+                _read.Diagnostics.Error(DiagnosticIds.UnknownKeyword, argument.NameSpan,
+                    $"Unknown parameter '{argument.Name}' of the {kind} schedule; {Suggestions.Hint(argument.Name, allowed)}");
+                ok = false;
+                continue;
+            }
+            if (values.ContainsKey(argument.Name))
+            {
+                _read.Diagnostics.Error(DiagnosticIds.DuplicateSetting, argument.NameSpan, $"'{argument.Name}' is given twice");
+                ok = false;
+                continue;
+            }
+            var number = _read.Number(argument.Value, argument.Name);
+            if (number is null) { ok = false; continue; }
+            values[argument.Name] = (number.Value, argument.Value.Span);
+        }
+        if (!ok) return null;
+
+        double Get(string key, double fallback) => values.TryGetValue(key, out var v) ? v.Value : fallback;
+        var spec = kind switch
+        {
+            "vp" => new ScheduleSpec(ScheduleKind.Vp, BetaMin: Get("beta_min", 0.1), BetaMax: Get("beta_max", 20)),
+            "ddpm" => new ScheduleSpec(ScheduleKind.Ddpm, BetaStart: Get("beta_start", 1e-4), BetaEnd: Get("beta_end", 0.02), Steps: (int)Get("steps", 1000)),
+            "cosine" => new ScheduleSpec(ScheduleKind.Cosine, CosineOffset: Get("s", 0.008)),
+            _ => new ScheduleSpec(ScheduleKind.Edm, SigmaMin: Get("sigma_min", 0.002), SigmaMax: Get("sigma_max", 80), Rho: Get("rho", 7),
+                PMean: Get("p_mean", -1.2), PStd: Get("p_std", 1.2), SigmaData: Get("sigma_data", 0.5)),
+        };
+        return Validate(spec, values, value.Span) ? spec : null;
+    }
+
+    private bool Validate(ScheduleSpec spec, Dictionary<string, (double Value, SourceSpan Span)> values, SourceSpan whole)
+    {
+        bool ok = true;
+        void Require(bool condition, string key, string message)
+        {
+            if (condition) return;
+            _read.Diagnostics.Error(DiagnosticIds.ValueOutOfRange, values.TryGetValue(key, out var v) ? v.Span : whole, message);
+            ok = false;
+        }
+        switch (spec.Kind)
+        {
+            case ScheduleKind.Vp:
+                Require(spec.BetaMin > 0, "beta_min", "beta_min must be positive");
+                Require(spec.BetaMax > spec.BetaMin && spec.BetaMax < 1000, "beta_max", "beta_max must be greater than beta_min (and below 1000)");
+                break;
+            case ScheduleKind.Ddpm:
+                Require(spec.BetaStart > 0 && spec.BetaStart < 1, "beta_start", "beta_start must be in (0, 1)");
+                Require(spec.BetaEnd > spec.BetaStart && spec.BetaEnd < 1, "beta_end", "beta_end must be in (beta_start, 1)");
+                Require(spec.Steps >= 2 && spec.Steps <= 100000 && values.GetValueOrDefault("steps").Value % 1 == 0, "steps", "steps must be a whole number in [2, 100000]");
+                break;
+            case ScheduleKind.Cosine:
+                Require(spec.CosineOffset > 0 && spec.CosineOffset < 1, "s", "s must be in (0, 1)");
+                break;
+            case ScheduleKind.Edm:
+                Require(spec.SigmaMin > 0, "sigma_min", "sigma_min must be positive");
+                Require(spec.SigmaMax > spec.SigmaMin && spec.SigmaMax < 1e6, "sigma_max", "sigma_max must be greater than sigma_min");
+                Require(spec.Rho > 0 && spec.Rho <= 100, "rho", "rho must be in (0, 100]");
+                Require(spec.PStd > 0, "p_std", "p_std must be positive");
+                Require(spec.SigmaData > 0, "sigma_data", "sigma_data must be positive");
+                break;
+        }
+        return ok;
+    }
+}
+
+internal static class DictionaryExtensions
+{
+    public static TValue GetValueOrDefault<TKey, TValue>(this Dictionary<TKey, TValue> dictionary, TKey key) where TKey : notnull =>
+        dictionary.TryGetValue(key, out var value) ? value : default!;
+}

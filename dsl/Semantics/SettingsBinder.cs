@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Language.Semantics;
+
+/// <summary>Binds the training and sampling defaults that the generated trainer and sampler use.</summary>
+internal sealed class SettingsBinder
+{
+    private static readonly string[] TrainKeywords =
+    {
+        "batch", "lr", "weight_decay", "warmup", "clip", "ema", "ema_warmup", "accumulate", "steps", "stage_sampling",
+        "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every",
+    };
+    private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed" };
+
+    private static readonly Dictionary<string, string> StagePolicies = new()
+    {
+        ["uniform"] = "UniformStage", ["proportional"] = "ScheduleProportional", ["mixed"] = "Mixed",
+    };
+
+    private static readonly Dictionary<string, string> Solvers = new()
+    {
+        ["ddpm"] = "DdpmAncestral", ["ddim"] = "Ddim", ["dpm_solver2"] = "DpmSolver2", ["dpm_solver3"] = "DpmSolver3",
+        ["dpm_solver_pp2m"] = "DpmSolverPlusPlus2M", ["heun"] = "EdmHeun", ["euler"] = "Euler",
+    };
+
+    private readonly ValueReader _read;
+
+    public SettingsBinder(ValueReader read) => _read = read;
+
+    public TrainSpec? BindTrain(MsdStatement? statement, int stageCount)
+    {
+        var spec = new TrainSpec();
+        if (statement is null) return spec;
+        var s = new Section(statement.Body, "train", _read.Diagnostics, TrainKeywords);
+        int errors = _read.Diagnostics.Items.Count(d => d.IsError);
+        spec = spec with
+        {
+            Batch = _read.PositiveInteger(s.Get("batch"), "batch") ?? spec.Batch,
+            LearningRate = _read.InRange(s.Get("lr"), "lr", 0, false, 10, true) ?? spec.LearningRate,
+            WeightDecay = _read.InRange(s.Get("weight_decay"), "weight_decay", 0, true, 10, true) ?? spec.WeightDecay,
+            Warmup = _read.PositiveInteger(s.Get("warmup"), "warmup", min: 0) ?? spec.Warmup,
+            GradClip = _read.InRange(s.Get("clip"), "clip", 0, false, 1e9, true) ?? spec.GradClip,
+            Ema = _read.InRange(s.Get("ema"), "ema", 0, false, 1, false) ?? spec.Ema,
+            EmaWarmup = _read.PositiveInteger(s.Get("ema_warmup"), "ema_warmup", min: 0) ?? spec.EmaWarmup,
+            Accumulate = _read.PositiveInteger(s.Get("accumulate"), "accumulate") ?? spec.Accumulate,
+            Steps = _read.PositiveInteger(s.Get("steps"), "steps") ?? spec.Steps,
+            Seed = _read.PositiveInteger(s.Get("seed"), "seed", min: 0) ?? spec.Seed,
+            CheckpointEvery = _read.PositiveInteger(s.Get("checkpoint_every"), "checkpoint_every") ?? spec.CheckpointEvery,
+            KeepCheckpoints = _read.PositiveInteger(s.Get("keep"), "keep") ?? spec.KeepCheckpoints,
+            SampleEvery = _read.PositiveInteger(s.Get("sample_every"), "sample_every", min: 0) ?? spec.SampleEvery,
+            LogEvery = _read.PositiveInteger(s.Get("log_every"), "log_every") ?? spec.LogEvery,
+        };
+        if (s.Get("stage_sampling") is { } policy)
+        {
+            _read.NoMoreThan(policy, 1);
+            var name = _read.Option(_read.At(policy, 0, "uniform, proportional or mixed"), "stage sampling policy", StagePolicies.Keys.ToList());
+            if (name is not null) spec = spec with { StageSampling = StagePolicies[name] };
+        }
+        if (s.Get("stage_weights") is { } weights)
+        {
+            _read.NoMoreThan(weights, 1);
+            var list = _read.NumberList(_read.At(weights, 0, "one weight per stage, e.g. [1, 1, 1]"), "a stage weight");
+            if (list is not null && list.Count != stageCount)
+                _read.Diagnostics.Error(DiagnosticIds.WrongValue, weights.Values[0].Span, $"Give one weight per stage: {stageCount} weights, not {list.Count}");
+            else if (list is not null && list.Any(w => !(w > 0)))
+                _read.Diagnostics.Error(DiagnosticIds.ValueOutOfRange, weights.Values[0].Span, "Stage weights must be positive");
+            else if (list is not null)
+                spec = spec with { StageWeights = list.ToEquatableArray() };
+        }
+        return _read.Diagnostics.Items.Count(d => d.IsError) == errors ? spec : null;
+    }
+
+    public SampleSpec? BindSample(MsdStatement? statement)
+    {
+        var spec = new SampleSpec();
+        if (statement is null) return spec;
+        var s = new Section(statement.Body, "sample", _read.Diagnostics, SampleKeywords);
+        int errors = _read.Diagnostics.Items.Count(d => d.IsError);
+        spec = spec with
+        {
+            Steps = _read.PositiveInteger(s.Get("steps"), "steps") ?? spec.Steps,
+            Eta = _read.InRange(s.Get("eta"), "eta", 0, true, 1, true) ?? spec.Eta,
+            Count = _read.PositiveInteger(s.Get("count"), "count") ?? spec.Count,
+            Seed = _read.PositiveInteger(s.Get("seed"), "seed", min: 0) ?? spec.Seed,
+        };
+        if (s.Get("solver") is { } solver)
+        {
+            _read.NoMoreThan(solver, 1);
+            var name = _read.Option(_read.At(solver, 0, "a solver name"), "solver", Solvers.Keys.ToList());
+            if (name is not null) spec = spec with { Solver = Solvers[name] };
+        }
+        return _read.Diagnostics.Items.Count(d => d.IsError) == errors ? spec : null;
+    }
+}

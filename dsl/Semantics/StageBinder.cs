@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Language.Semantics;
+
+/// <summary>
+/// Binds `stages [in t | in sigma] { name [start, end) ... }` and checks that the stages are
+/// named well, in range, strictly increasing, contiguous, and cover the whole of [0, 1].
+/// Boundaries in sigma are converted to t with the schedule, so both mean the same everywhere.
+/// </summary>
+internal sealed class StageBinder
+{
+    private const double Tolerance = 1e-9;
+    private readonly ValueReader _read;
+    private DiagnosticBag Diagnostics => _read.Diagnostics;
+
+    public StageBinder(ValueReader read) => _read = read;
+
+    public List<StageSpec>? Bind(MsdStatement? statement, ScheduleSpec schedule, string? modelName)
+    {
+        if (statement is null) return null;
+        bool inSigma = BindUnit(statement, schedule);
+        if (statement.Body is null || statement.Body.Count == 0)
+        {
+            Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "List the stages: stages { near_data [0, 0.5)  near_noise [0.5, 1] }");
+            return null;
+        }
+
+        double lower = inSigma ? schedule.Sigma(0) : 0, upper = inSigma ? schedule.Sigma(1) : 1;
+        string unit = inSigma ? "sigma" : "t";
+        var stages = new List<StageSpec>();
+        var names = new Dictionary<string, MsdStatement>();
+        var properties = new Dictionary<string, string>();
+        MsdStatement? previous = null;
+        double previousEnd = double.NaN;
+        bool ok = true;
+
+        foreach (var line in statement.Body)
+        {
+            if (!CheckName(line, names, properties, modelName)) ok = false;
+            var interval = ReadInterval(line);
+            if (interval is null) { ok = false; continue; }
+            var (start, end, startSpan, endSpan) = interval.Value;
+
+            foreach (var (value, span) in new[] { (start, startSpan), (end, endSpan) })
+            {
+                if (value < lower - Tolerance * Math.Max(1, upper) || value > upper + Tolerance * Math.Max(1, upper))
+                {
+                    Diagnostics.Error(DiagnosticIds.BoundaryOutOfRange, span,
+                        $"Stage boundary {ValueReader.Format(value)} is outside [{ValueReader.Format(lower)}, {ValueReader.Format(upper)}] ({unit})");
+                    ok = false;
+                }
+            }
+            if (!(start < end))
+            {
+                Diagnostics.Error(DiagnosticIds.BoundariesNotIncreasing, line.Values[0].Span,
+                    $"Stage '{line.Keyword}' must end after it starts: {ValueReader.Format(start)} is not below {ValueReader.Format(end)}");
+                ok = false;
+            }
+            if (previous is not null && !double.IsNaN(previousEnd) && !Same(start, previousEnd, upper))
+            {
+                string what = start > previousEnd ? "leaves a gap after" : "overlaps";
+                Diagnostics.Error(DiagnosticIds.StagesNotContiguous, startSpan,
+                    $"Stage '{line.Keyword}' starts at {ValueReader.Format(start)} but '{previous.Keyword}' ends at {ValueReader.Format(previousEnd)}: it {what} '{previous.Keyword}'. Start it at {ValueReader.Format(previousEnd)}");
+                ok = false;
+            }
+            if (previous is null && !Same(start, lower, upper))
+            {
+                Diagnostics.Error(DiagnosticIds.StagesDoNotCover, startSpan,
+                    $"The first stage must start at {ValueReader.Format(lower)} ({unit}) so the stages cover the whole diffusion time");
+                ok = false;
+            }
+            previous = line;
+            previousEnd = end;
+            double ToTime(double v) => inSigma ? schedule.TimeOfSigma(v) : v;
+            stages.Add(new StageSpec(line.Keyword, CSharpNames.ToPascalCase(line.Keyword),
+                stages.Count == 0 ? 0 : ToTime(start), ToTime(end)));
+        }
+
+        if (previous is not null && !double.IsNaN(previousEnd) && !Same(previousEnd, upper, upper))
+        {
+            var span = previous.Values.Count > 0 && previous.Values[0] is BracketValue { Items.Count: 2 } b ? b.Items[1].Span : previous.Span;
+            Diagnostics.Error(DiagnosticIds.StagesDoNotCover, span,
+                $"The last stage must end at {ValueReader.Format(upper)} ({unit}) so the stages cover the whole diffusion time");
+            ok = false;
+        }
+        if (!ok) return null;
+        // Snap the ends exactly onto 0 and 1 (sigma inversion is only accurate to ~1e-15).
+        stages[stages.Count - 1] = stages[stages.Count - 1] with { End = 1 };
+        return stages;
+    }
+
+    private static bool Same(double a, double b, double scale) => Math.Abs(a - b) <= Tolerance * Math.Max(1, Math.Abs(scale));
+
+    private bool BindUnit(MsdStatement statement, ScheduleSpec schedule)
+    {
+        if (statement.Values.Count == 0) return false;
+        _read.NoMoreThan(statement, 2);
+        if (_read.Option(statement.Values[0], "word after 'stages'", new[] { "in" }) is null) return false;
+        var unit = _read.Option(_read.At(statement, 1, "a unit: t or sigma"), "stage unit", new[] { "t", "sigma" });
+        if (unit != "sigma") return false;
+        if (schedule.SupportsSigmaUnit) return true;
+        Diagnostics.Error(DiagnosticIds.SigmaUnitUnsupported, statement.Values[1].Span,
+            "Stages in sigma need a schedule with a closed-form sigma (vp, cosine or edm); write this discrete schedule's stages in t");
+        return false;
+    }
+
+    private bool CheckName(MsdStatement line, Dictionary<string, MsdStatement> names, Dictionary<string, string> properties, string? modelName)
+    {
+        var property = CSharpNames.ToPascalCase(line.Keyword);
+        if (!CSharpNames.IsIdentifier(property) || !CSharpNames.IsIdentifier(line.Keyword.Replace(".", "")) || line.Keyword.Contains("."))
+        {
+            Diagnostics.Error(DiagnosticIds.InvalidName, line.KeywordSpan,
+                $"Stage name '{line.Keyword}' must be letters, digits and '_' and start with a letter");
+            return false;
+        }
+        if (names.TryGetValue(line.Keyword, out _))
+        {
+            Diagnostics.Error(DiagnosticIds.DuplicateStage, line.KeywordSpan, $"Stage '{line.Keyword}' is declared twice; stage names must be unique");
+            return false;
+        }
+        names[line.Keyword] = line;
+        if (properties.TryGetValue(property, out var other))
+        {
+            Diagnostics.Error(DiagnosticIds.NameCollision, line.KeywordSpan,
+                $"Stage '{line.Keyword}' and stage '{other}' both become the C# property '{property}'; rename one");
+            return false;
+        }
+        properties[property] = line.Keyword;
+        if (GeneratedMembers.IsReserved(property, modelName))
+        {
+            Diagnostics.Error(DiagnosticIds.NameCollision, line.KeywordSpan,
+                $"Stage '{line.Keyword}' becomes the C# property '{property}', which the generated model already uses; rename the stage");
+            return false;
+        }
+        if (line.Body is not null)
+        {
+            Diagnostics.Error(DiagnosticIds.WrongValue, line.Span, $"A stage line is 'name [start, end)'; put decoder settings in 'decoder {line.Keyword} {{ ... }}'");
+            return false;
+        }
+        return true;
+    }
+
+    private (double Start, double End, SourceSpan StartSpan, SourceSpan EndSpan)? ReadInterval(MsdStatement line)
+    {
+        _read.NoMoreThan(line, 1);
+        var value = _read.At(line, 0, "an interval such as [0, 0.442)");
+        if (value is null) return null;
+        if (value is not BracketValue { Items.Count: 2 } interval)
+        {
+            Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"Stage '{line.Keyword}' needs an interval such as [0, 0.442), not '{value}'");
+            return null;
+        }
+        var start = _read.Number(interval.Items[0], "a stage boundary");
+        var end = _read.Number(interval.Items[1], "a stage boundary");
+        if (start is null || end is null) return null;
+        return (start.Value, end.Value, interval.Items[0].Span, interval.Items[1].Span);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Language.Semantics;
+
+/// <summary>Reads typed values from statements, reporting MSD0005 at the offending value.</summary>
+internal sealed class ValueReader
+{
+    private readonly DiagnosticBag _diagnostics;
+
+    public ValueReader(DiagnosticBag diagnostics) => _diagnostics = diagnostics;
+
+    public DiagnosticBag Diagnostics => _diagnostics;
+
+    public MsdValue? At(MsdStatement statement, int index, string expected)
+    {
+        if (index < statement.Values.Count) return statement.Values[index];
+        var after = statement.Values.Count > 0 ? statement.Values[statement.Values.Count - 1].Span : statement.KeywordSpan;
+        _diagnostics.Error(DiagnosticIds.WrongValue, after, $"'{statement.Keyword}' needs {expected}");
+        return null;
+    }
+
+    public bool NoMoreThan(MsdStatement statement, int count)
+    {
+        if (statement.Values.Count <= count) return true;
+        var extra = statement.Values[count].Span.Cover(statement.Values[statement.Values.Count - 1].Span);
+        _diagnostics.Error(DiagnosticIds.WrongValue, extra, $"'{statement.Keyword}' takes {count} value{(count == 1 ? "" : "s")}; remove the rest");
+        return false;
+    }
+
+    public double? Number(MsdValue? value, string what)
+    {
+        if (value is null) return null;
+        if (value is NumberValue n && !double.IsInfinity(n.Value) && !double.IsNaN(n.Value)) return n.Value;
+        _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a finite number, not '{value}'");
+        return null;
+    }
+
+    public int? Integer(MsdValue? value, string what)
+    {
+        if (value is null) return null;
+        if (value is NumberValue n && n.IsInteger) return (int)n.Value;
+        _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a whole number, not '{value}'");
+        return null;
+    }
+
+    public string? Name(MsdValue? value, string what)
+    {
+        if (value is null) return null;
+        if (value is NameValue n) return n.Name;
+        _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a name, not '{value}'");
+        return null;
+    }
+
+    /// <summary>A name from a fixed set, with a "did you mean" for near misses.</summary>
+    public string? Option(MsdValue? value, string what, IReadOnlyCollection<string> options)
+    {
+        var name = Name(value, what);
+        if (name is null) return null;
+        if (options.Contains(name)) return name;
+        _diagnostics.Error(DiagnosticIds.UnknownOption, value!.Span, $"Unknown {what} '{name}'; {Suggestions.Hint(name, options)}");
+        return null;
+    }
+
+    public List<double>? NumberList(MsdValue? value, string what)
+    {
+        if (value is null) return null;
+        if (value is NumberValue single) return Number(single, what) is { } v ? new List<double> { v } : null;
+        if (value is not BracketValue { Open: '[', Close: ']' } list)
+        {
+            _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a number or a list such as [2, 2, 2], not '{value}'");
+            return null;
+        }
+        var result = new List<double>();
+        foreach (var item in list.Items)
+        {
+            var v = Number(item, what);
+            if (v is null) return null;
+            result.Add(v.Value);
+        }
+        return result;
+    }
+
+    public List<(int Value, SourceSpan Span)>? IntegerList(MsdValue? value, string what)
+    {
+        if (value is null) return null;
+        IReadOnlyList<MsdValue> items = value is BracketValue { Open: '[', Close: ']' } list ? list.Items : new[] { value };
+        if (value is BracketValue { Open: not '[' } or BracketValue { Close: not ']' })
+        {
+            _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a whole number or a list such as [2, 2, 2]");
+            return null;
+        }
+        var result = new List<(int, SourceSpan)>();
+        foreach (var item in items)
+        {
+            var v = Integer(item, what);
+            if (v is null) return null;
+            result.Add((v.Value, item.Span));
+        }
+        return result;
+    }
+
+    /// <summary>Reads a value and checks its range; reports MSD0040 with the allowed range.</summary>
+    public double? InRange(MsdStatement? statement, string what, double min, bool minInclusive, double max, bool maxInclusive)
+    {
+        if (statement is null) return null;
+        NoMoreThan(statement, 1);
+        var value = Number(At(statement, 0, "a number"), what);
+        if (value is null) return null;
+        bool ok = (minInclusive ? value >= min : value > min) && (maxInclusive ? value <= max : value < max);
+        if (ok) return value;
+        string range = (minInclusive ? "[" : "(") + Format(min) + ", " + Format(max) + (maxInclusive ? "]" : ")");
+        _diagnostics.Error(DiagnosticIds.ValueOutOfRange, statement.Values[0].Span, $"{what} must be in {range}, not {Format(value.Value)}");
+        return null;
+    }
+
+    public int? PositiveInteger(MsdStatement? statement, string what, int min = 1)
+    {
+        if (statement is null) return null;
+        NoMoreThan(statement, 1);
+        var value = Integer(At(statement, 0, "a whole number"), what);
+        if (value is null) return null;
+        if (value >= min) return value;
+        _diagnostics.Error(min >= 1 ? DiagnosticIds.NotPositive : DiagnosticIds.ValueOutOfRange, statement.Values[0].Span,
+            $"{what} must be at least {min}, not {value}");
+        return null;
+    }
+
+    public static string Format(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+}
