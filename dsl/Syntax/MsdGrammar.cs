@@ -24,6 +24,10 @@ internal static class MsdGrammar
     private static readonly Parser<IEnumerable<object>> Separators =
         Parse.Chars(' ', '\t', '\r', '\n', ';').Select(c => (object)c).Or(Comment).Many();
 
+    // Sprache's Parse.Ref memoises failures per position and throws when a backtracking
+    // combinator (XMany) retries the same parser there; a plain deferred reference does not.
+    private static Parser<T> Lazy<T>(System.Func<Parser<T>> reference) => input => reference()(input);
+
     private static Parser<T> Token<T>(this Parser<T> parser) =>
         from value in parser
         from _ in InlineSpace
@@ -90,7 +94,7 @@ internal static class MsdGrammar
         from _ in AnySpace
         from eq in Parse.Char('=')
         from __ in AnySpace
-        from value in Parse.Ref(() => Value)
+        from value in Lazy(() => Value)
         select new NamedValue(name.Value, name.Span, value, name.Span.Cover(value.Span));
 
     private static readonly Parser<MsdValue> Call =
@@ -108,7 +112,7 @@ internal static class MsdGrammar
     private static readonly Parser<MsdValue> Bracket =
         (from open in Parse.Chars('[', '(')
          from _ in AnySpace
-         from items in (from v in Parse.Ref(() => Value)
+         from items in (from v in Lazy(() => Value)
                         from s in AnySpace
                         select v).DelimitedBy(Parse.Char(',').Then(_ => AnySpace)).Optional()
          from close in Parse.Chars(']', ')').Named("']' or ')'")
@@ -121,7 +125,7 @@ internal static class MsdGrammar
          from assigned in (from _ in InlineSpace
                            from eq in Parse.Char('=')
                            from __ in InlineSpace
-                           from value in Parse.Ref(() => Value)
+                           from value in Lazy(() => Value)
                            select value).Optional()
          select assigned.IsDefined
              ? (MsdValue)new NamedValue(name.Value, name.Span, assigned.Get(), name.Span.Cover(assigned.Get().Span))
@@ -143,7 +147,7 @@ internal static class MsdGrammar
     private static readonly Parser<IEnumerable<MsdStatement>> Body =
         from open in Parse.Char('{').Token()
         from _ in Separators
-        from statements in Parse.Ref(() => Statement).XMany()
+        from statements in Lazy(() => Statement).XMany()
         from close in Parse.Char('}').Named("'}'")
         select statements;
 

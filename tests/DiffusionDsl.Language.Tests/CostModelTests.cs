@@ -1,0 +1,41 @@
+using System.IO;
+using System.Linq;
+using DiffusionDsl.Language;
+
+namespace DiffusionDsl.Language.Tests;
+
+public class CostModelTests
+{
+    private static MsdCompilation CompileModel(string file) => MsdCompiler.CompileUnguarded(File.ReadAllText(Path.Combine("Models", file)));
+
+    [Fact]
+    public void PaperCifar10ConfigurationHasTheReferenceParameterCounts()
+    {
+        var compilation = CompileModel("Cifar10Multistage.msd");
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var cost = compilation.Cost!;
+        // Figures measured on the reference code (shared/reference/multistage-paper.md).
+        Assert.Equal(19_632_768, cost.SharedParameters);
+        Assert.Equal(new long[] { 68_284_547, 36_101_123, 4_774_947 }, cost.DecoderParameters.ToArray());
+        Assert.Equal(128_793_385, cost.TotalParameters);
+        Assert.Equal(55_733_891, cost.ActiveParameters[1]);
+    }
+
+    [Fact]
+    public void PaperCifar10GFlopsAgreeWithTheReferenceWithinOneHundredth()
+    {
+        var cost = CompileModel("Cifar10Multistage.msd").Cost!;
+        var reference = new[] { 71.51, 42.39, 15.45 };
+        for (int i = 0; i < 3; i++) Assert.InRange(cost.GFlopsPerStage[i], reference[i] - 0.015, reference[i] + 0.015);
+    }
+
+    [Fact]
+    public void SigmaBoundariesBecomeTheSameTimesTheScheduleGives()
+    {
+        var model = CompileModel("Cifar10Multistage.msd").Model!;
+        Assert.Equal(0, model.Stages[0].Start);
+        Assert.Equal(2.5103, model.Schedule.Sigma(model.Stages[0].End), 6);
+        Assert.Equal(7.6577, model.Schedule.Sigma(model.Stages[1].End), 6);
+        Assert.Equal(1, model.Stages[2].End);
+    }
+}
