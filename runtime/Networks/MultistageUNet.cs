@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Staging;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Networks;
+
+/// <summary>
+/// One shared encoder, one decoder per stage. The encoder runs once on the whole batch; each
+/// decoder runs on the sub-batch of samples whose t lies in its stage, and the results are
+/// scattered back in order. (The reference code routes the whole batch by sample 0's stage.)
+/// </summary>
+public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMultistageModel
+{
+    private SharedEncoder? _encoder;
+    private StageDecoder[] _decoders = Array.Empty<StageDecoder>();
+
+    protected MultistageUNet(string name, INoiseSchedule schedule, StageTable stages) : base(name)
+    {
+        Schedule = schedule;
+        Stages = stages;
+    }
+
+    public INoiseSchedule Schedule { get; }
+    public StageTable Stages { get; }
+    public nn.Module Module => this;
+    public IReadOnlyList<StageDecoder> Decoders => _decoders;
+
+    /// <summary>Called once by the generated constructor, decoders in stage order.</summary>
+    protected void Wire(SharedEncoder encoder, params StageDecoder[] decoders)
+    {
+        if (decoders.Length != Stages.Count) throw new ArgumentException($"{Stages.Count} stages need {Stages.Count} decoders, not {decoders.Length}.");
+        _encoder = encoder;
+        _decoders = decoders;
+        RegisterComponents();
+    }
+
+    public Tensor Predict(Tensor x, Tensor t) => forward(x, t);
+
+    public override Tensor forward(Tensor x, Tensor t)
+    {
+        var encoder = _encoder ?? throw new InvalidOperationException("The model was not wired.");
+        var state = encoder.Encode(x, NoiseLabels(t));
+        var stageOfSample = Stages.StageOf(t);
+        var counts = stageOfSample.bincount(null, Stages.Count).cpu().data<long>().ToArray();
+        int only = Array.FindIndex(counts, c => c == x.shape[0]);
+        if (only >= 0) return _decoders[only].Decode(state);
+
+        Tensor? output = null;
+        for (int stage = 0; stage < counts.Length; stage++)
+        {
+            if (counts[stage] == 0) continue;
+            var indices = (stageOfSample == stage).nonzero().squeeze(1);
+            var decoded = _decoders[stage].Decode(state.Select(indices));
+            output ??= zeros(new[] { x.shape[0] }.Concat(decoded.shape.Skip(1)).ToArray(), dtype: decoded.dtype, device: decoded.device);
+            output = output.index_copy(0, indices, decoded);
+        }
+        return output!;
+    }
+
+    /// <summary>The noise embedding's input for each sample's t, as the schedule defines it.</summary>
+    protected virtual Tensor NoiseLabels(Tensor t)
+    {
+        var times = t.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        var labels = times.Select(Schedule.NoiseLabel).ToArray();
+        return tensor(labels, dtype: ScalarType.Float32, device: t.device);
+    }
+}

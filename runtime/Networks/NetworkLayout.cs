@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Runtime.Blocks;
+
+namespace DiffusionDsl.Runtime.Networks;
+
+/// <summary>One resolution level: residual blocks of one width, optionally attending.</summary>
+public sealed record Level(int Resolution, int Width, int Blocks, bool Attention = false);
+
+/// <summary>The shared encoder's layout (EDM SongUNet / DDPM++), as the .msd compiler computed it.</summary>
+public sealed record EncoderLayout(
+    int InChannels,
+    int StemWidth,
+    IReadOnlyList<Level> Levels,
+    NoiseEmbeddingKind Embedding = NoiseEmbeddingKind.Positional,
+    int EmbeddingChannels = 0,
+    int AugmentDim = 0,
+    double Dropout = 0,
+    int Groups = 0,
+    int Heads = 1,
+    bool MiddleInEncoder = false)
+{
+    public int NoiseChannels => StemWidth;
+    public int EmbeddingWidth => EmbeddingChannels > 0 ? EmbeddingChannels : 4 * StemWidth;
+    public int BottleneckWidth => Levels[Levels.Count - 1].Width;
+    public BlockOptions BlockOptions => new(Dropout, Groups, Heads);
+
+    /// <summary>The channels of every skip connection, in the order the encoder produces them.</summary>
+    public IReadOnlyList<int> SkipWidths
+    {
+        get
+        {
+            var skips = new List<int>();
+            int channels = StemWidth;
+            foreach (var level in Levels)
+            {
+                skips.Add(channels);
+                for (int b = 0; b < level.Blocks; b++) skips.Add(channels = level.Width);
+            }
+            return skips;
+        }
+    }
+}
+
+/// <summary>One stage's decoder: its levels from the lowest resolution up to the image.</summary>
+public sealed record DecoderLayout(IReadOnlyList<Level> Levels, int OutChannels);
