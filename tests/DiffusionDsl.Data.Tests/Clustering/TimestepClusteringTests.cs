@@ -1,0 +1,74 @@
+using System.IO;
+using System.Linq;
+using DiffusionDsl.Data.Tests.Data;
+using DiffusionDsl.Runtime.Clustering;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Data.Tests.Clustering;
+
+public class TimestepClusteringTests
+{
+    private static Tensor SmallData(int count = 64) =>
+        rand(new long[] { count, 1, 4, 4 }, generator: new Generator(5)).mul_(2).sub_(1);
+
+    [Fact]
+    public void OneImageMakesEveryTimeAlike()
+    {
+        // eps* = eps at every t for a one-image dataset (closed form), so all predictions agree.
+        using var data = SmallData(1);
+        using var denoiser = new OptimalDenoiser(data);
+        var grid = TimeGrid.Uniform(5, new TestSchedules.Linear());
+        var measured = TimestepSimilarity.Measure(denoiser, new TestSchedules.Linear(), grid, new SimilarityOptions { SamplesPerPair = 3 });
+        Assert.All(measured.Matrix.Cast<double>(), s => Assert.Equal(1.0, s));
+        Assert.True(measured.Float64MaxDifference < 1e-3);
+    }
+
+    [Fact]
+    public void SimilarityIsASymmetricMatrixWithUnitDiagonal()
+    {
+        using var data = SmallData();
+        using var denoiser = new OptimalDenoiser(data, chunkSize: 10);
+        var schedule = new TestSchedules.Vp();
+        var grid = TimeGrid.Uniform(7, schedule);
+        var s = TimestepSimilarity.Measure(denoiser, schedule, grid, new SimilarityOptions { SamplesPerPair = 4, Eta = 0.05, QueryBlock = 8 }).Matrix;
+        for (int a = 0; a < 7; a++)
+        {
+            Assert.Equal(1.0, s[a, a]);
+            for (int b = 0; b < 7; b++) { Assert.Equal(s[a, b], s[b, a]); Assert.InRange(s[a, b], 0, 1); }
+        }
+        // eps* is eps at both ends (one image dominates at low noise, the data mean at high noise),
+        // so similarity to t = 0 dips in the middle of the grid.
+        Assert.True(s[0, 1] > s[0, 3] && s[0, 6] > s[0, 3]);
+    }
+
+    [Theory]
+    [InlineData(ClusteringMethod.Partition, 3)]
+    [InlineData(ClusteringMethod.Partition, 4)]
+    [InlineData(ClusteringMethod.Algorithm1, 3)]
+    [InlineData(ClusteringMethod.Uniform, 3)]
+    [InlineData(ClusteringMethod.LogSnrKMedians, 2)]
+    public void RunGivesAscendingBoundariesInsideTheUnitInterval(ClusteringMethod method, int stages)
+    {
+        using var data = SmallData();
+        var result = TimestepClustering.Run(new ClusteringOptions
+        {
+            Data = data, Schedule = new TestSchedules.Vp(), Stages = stages, Method = method, GridSize = 9,
+            Alpha = 0.8, Similarity = new SimilarityOptions { SamplesPerPair = 4, Eta = 0.05 },
+        });
+        Assert.Equal(stages - 1, result.Boundaries.Count);
+        Assert.True(result.Boundaries.Zip(result.Boundaries.Skip(1)).All(p => p.First < p.Second) || method == ClusteringMethod.Algorithm1);
+        Assert.All(result.Boundaries, b => Assert.InRange(b, 0.0, 1.0));
+        Assert.Equal(method is ClusteringMethod.Partition or ClusteringMethod.Algorithm1, result.SimilarityMatrix is not null);
+    }
+
+    [Fact]
+    public void HeatmapIsAPng()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("similarity.png");
+        SimilarityHeatmap.WritePng(path, new double[,] { { 1, 0.5 }, { 0.5, 1 } }, new[] { 0, 1 }, cellPixels: 4);
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, bytes[..4]);
+    }
+}
