@@ -10,4 +10,8 @@ public sealed record SampleOptions
     public double Eta { get; init; } = 0.0;
     public long Seed { get; init; } = 0;
     public int Count { get; init; } = 64;
+    /// <summary>Images generated per model call; bounds memory, not results.</summary>
+    public int BatchSize { get; init; } = 64;
+    /// <summary>The last time the solver reaches; null means the schedule's MinTime.</summary>
+    public double? EndTime { get; init; }
 }

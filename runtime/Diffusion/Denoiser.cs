@@ -1,0 +1,51 @@
+using System;
+using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Staging;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Diffusion;
+
+/// <summary>
+/// Turns a multistage model's raw output into (x0, eps). Solvers call <see cref="Denoise(Tensor, double)"/>
+/// with one t for the whole batch, so each evaluation runs one stage; it is counted per stage.
+/// </summary>
+public sealed class Denoiser
+{
+    public IMultistageModel Model { get; }
+    public INoiseSchedule Schedule { get; }
+    public PredictionTarget Target { get; }
+    public double SigmaData { get; }
+    public int[] EvaluationsPerStage { get; }
+
+    public Denoiser(IMultistageModel model, INoiseSchedule schedule, PredictionTarget target, double? sigmaData = null)
+    {
+        Model = model;
+        Schedule = schedule;
+        Target = target;
+        SigmaData = sigmaData ?? (schedule as EdmSchedule)?.SigmaData ?? 0.5;
+        EvaluationsPerStage = new int[model.Stages.Count];
+    }
+
+    public int TotalEvaluations { get { int sum = 0; foreach (var n in EvaluationsPerStage) sum += n; return sum; } }
+
+    public void ResetCounts() => Array.Clear(EvaluationsPerStage);
+
+    /// <summary>Estimates at a shared time t for a batch xHat (unscaled, x0 + sigma eps).</summary>
+    public DenoisedPair Denoise(Tensor xHat, double t)
+    {
+        EvaluationsPerStage[Model.Stages.StageOf(t)]++;
+        using var times = full(xHat.shape[0], t, dtype: xHat.dtype, device: xHat.device);
+        return Denoise(xHat, times);
+    }
+
+    /// <summary>Estimates at per-sample times t (shape [N]).</summary>
+    public DenoisedPair Denoise(Tensor xHat, Tensor t)
+    {
+        using var levels = NoiseLevels.Of(Schedule, t, xHat);
+        using var input = TargetParameterisation.ModelInput(Target, xHat, levels.Scale, levels.Sigma, SigmaData);
+        using var raw = Model.Predict(input, t);
+        var data = TargetParameterisation.DataEstimate(Target, raw, xHat, levels.Sigma, SigmaData);
+        var noise = (xHat - data) / levels.Sigma;
+        return new DenoisedPair(data, noise);
+    }
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Sampling.Solvers;
+using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Staging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Sampling;
+
+/// <summary>
+/// Draws images with the chosen solver. Every step shares one t across the batch, so each model
+/// evaluation runs the shared encoder and one stage decoder; <see cref="EvaluationsPerStage"/> counts them.
+/// </summary>
+public sealed class MultistageSampler
+{
+    private readonly Denoiser _denoiser;
+
+    public SampleOptions Options { get; }
+    public DiffusionSolver Solver { get; }
+
+    public MultistageSampler(IMultistageModel model, INoiseSchedule schedule, PredictionTarget target, SampleOptions options)
+    {
+        Options = options;
+        _denoiser = new Denoiser(model, schedule, target);
+        Solver = SolverFactory.Create(options.Solver, schedule, options.Eta);
+        if (options.EndTime is double endTime) Solver.EndTime = endTime;
+    }
+
+    /// <summary>Evaluations per stage for ONE batch of the last <see cref="Sample"/> call.</summary>
+    public IReadOnlyList<int> EvaluationsPerStage { get; private set; } = Array.Empty<int>();
+
+    public Tensor Sample(int count, int channels, int height, int width) => Sample(count, channels, height, width, Options.Seed);
+
+    /// <summary>Images of shape [count, channels, height, width], in the data's range (usually [-1, 1], not clamped).</summary>
+    public Tensor Sample(int count, int channels, int height, int width, long seed)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count));
+        var module = _denoiser.Model.Module;
+        bool wasTraining = module.training;
+        var device = module.parameters().FirstOrDefault()?.device ?? TorchSetup.DefaultDevice();
+        var generator = new Generator((ulong)seed);
+        var batches = new List<Tensor>();
+        module.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            for (int start = 0; start < count; start += Options.BatchSize)
+            {
+                int n = Math.Min(Options.BatchSize, count - start);
+                _denoiser.ResetCounts();
+                Solver.SetTimesteps(Options.Steps);
+                using var scope = NewDisposeScope();
+                var noise = Solver.InitialNoise(new long[] { n, channels, height, width }, generator, device);
+                batches.Add(Solver.Run(noise, _denoiser, generator).MoveToOuterDisposeScope());
+            }
+            EvaluationsPerStage = _denoiser.EvaluationsPerStage.ToArray();
+            return batches.Count == 1 ? batches[0] : cat(batches, 0);
+        }
+        finally
+        {
+            if (batches.Count > 1) foreach (var b in batches) b.Dispose();
+            module.train(wasTraining);
+        }
+    }
+}

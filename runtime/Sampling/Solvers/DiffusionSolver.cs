@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Schedules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Sampling.Solvers;
+
+/// <summary>
+/// A reverse-process solver in the diffusers style: <see cref="SetTimesteps"/> builds the grid, then
+/// <see cref="Step"/> moves the state x_t (scaled as x_t = s_t x0 + s_t sigma_t eps) from Grid[i] to Grid[i + 1].
+/// </summary>
+public abstract class DiffusionSolver
+{
+    protected DiffusionSolver(INoiseSchedule schedule)
+    {
+        Schedule = schedule;
+        EndTime = schedule.MinTime;
+    }
+
+    public INoiseSchedule Schedule { get; }
+
+    /// <summary>
+    /// The smallest t on the grid; the schedule's MinTime unless set. DPM-Solver's 20-NFE CIFAR-10 runs on
+    /// score_sde models end at 1e-4, which gives the paper's 12 / 2 / 6 stage split.
+    /// </summary>
+    public double EndTime { get; set; }
+
+    /// <summary>Descending in noise; the state after the last step lives at Grid[^1].</summary>
+    public IReadOnlyList<GridPoint> Grid { get; protected set; } = Array.Empty<GridPoint>();
+
+    public int StepCount => Grid.Count - 1;
+
+    /// <summary>Builds the grid for a budget of <paramref name="steps"/> (see each solver for its meaning) and clears any history.</summary>
+    public abstract void SetTimesteps(int steps);
+
+    /// <summary>The number of model evaluations a run with this budget makes.</summary>
+    public abstract int EvaluationsFor(int steps);
+
+    public abstract Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator);
+
+    /// <summary>x_T ~ N(0, (s_T sigma_T)^2 I), drawn on the CPU so a seed gives the same images on every device.</summary>
+    public Tensor InitialNoise(long[] shape, Generator? generator, Device device, ScalarType dtype = ScalarType.Float32)
+    {
+        using var noise = randn(shape, dtype: dtype, generator: generator);
+        return (noise * Grid[0].NoiseStd).to(device);
+    }
+
+    /// <summary>Runs every step from Grid[0] and returns the clean estimate x / s at the last grid point.</summary>
+    public Tensor Run(Tensor xT, Denoiser denoiser, Generator? generator)
+    {
+        if (Grid.Count < 2) throw new InvalidOperationException("Call SetTimesteps before sampling.");
+        using var outer = NewDisposeScope();
+        var x = xT.alias();
+        for (int i = 0; i < StepCount; i++)
+        {
+            using var scope = NewDisposeScope();
+            var next = Step(x, i, denoiser, generator);
+            x.Dispose();
+            x = next.MoveToOuterDisposeScope();
+        }
+        return (x / Grid[^1].Scale).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Estimates at grid point p for the scaled state x.</summary>
+    protected static DenoisedPair Evaluate(Denoiser denoiser, Tensor x, GridPoint p) => denoiser.Denoise(x / p.Scale, p.T);
+
+    /// <summary>Standard normal noise shaped like x, drawn on the CPU from the generator.</summary>
+    protected static Tensor NoiseLike(Tensor x, Generator? generator)
+    {
+        using var noise = randn(x.shape, dtype: x.dtype, generator: generator);
+        return noise.to(x.device);
+    }
+}
