@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using DiffusionDsl.Runtime.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -70,21 +71,21 @@ public static class TimestepSimilarity
         return matrix;
     }
 
+    /// <summary>Recomputes a few queries, spread over the grid, in float64 in one pass over the data.</summary>
     private static double Float64Difference(OptimalDenoiser denoiser, Tensor predictions, Tensor x0, Tensor eps, double[] sigmas, SimilarityOptions options)
     {
         int checks = Math.Min(options.Float64CheckQueries, sigmas.Length);
-        double worst = 0;
-        for (int c = 0; c < checks; c++)
-        {
-            using var scope = NewDisposeScope();
-            int g = checks == 1 ? 0 : c * (sigmas.Length - 1) / (checks - 1);
-            int k = c % (int)x0.shape[0];
-            var sigma = tensor(new[] { sigmas[g] }, dtype: ScalarType.Float64);
-            var z = x0[k].to_type(ScalarType.Float64).add(eps[k].to_type(ScalarType.Float64).mul(sigmas[g])).unsqueeze(0);
-            var mean = denoiser.PosteriorMean(z, sigma, ScalarType.Float64);
-            var exact = OptimalTargets.FromPosteriorMean(z, mean, sigma, options.Target);
-            worst = Math.Max(worst, exact.sub(predictions[g][k].to_type(ScalarType.Float64)).abs().max().item<double>());
-        }
-        return worst;
+        if (checks <= 0) return 0;
+        using var scope = NewDisposeScope();
+        var times = Enumerable.Range(0, checks).Select(c => checks == 1 ? 0 : c * (sigmas.Length - 1) / (checks - 1)).ToArray();
+        var samples = Enumerable.Range(0, checks).Select(c => c % (int)x0.shape[0]).ToArray();
+        var sigma = tensor(times.Select(g => sigmas[g]).ToArray(), dtype: ScalarType.Float64);
+        var sampleIndex = tensor(samples.Select(k => (long)k).ToArray());
+        var z = x0.index_select(0, sampleIndex).to_type(ScalarType.Float64)
+            .add(eps.index_select(0, sampleIndex).to_type(ScalarType.Float64).mul(sigma.unsqueeze(1)));
+        var mean = denoiser.PosteriorMean(z, sigma, ScalarType.Float64);
+        var exact = OptimalTargets.FromPosteriorMean(z, mean, sigma, options.Target);
+        var single = stack(times.Select((g, c) => predictions[g][samples[c]]).ToArray()).to_type(ScalarType.Float64);
+        return exact.sub(single).abs().max().item<double>();
     }
 }
