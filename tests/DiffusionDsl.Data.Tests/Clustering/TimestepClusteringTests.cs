@@ -63,6 +63,28 @@ public class TimestepClusteringTests
     }
 
     [Fact]
+    public void ClustersAnIdxFileAndWritesTheBoundariesIntoAnMsd()
+    {
+        using var folder = new TempFolder();
+        var idx = folder.File("train-images-idx3-ubyte.gz");
+        File.WriteAllBytes(idx, TestFiles.Gzip(TestFiles.Idx(50, 6, 6, i => (byte)(i * 7919 % 251))));
+        var msd = folder.File("model.msd");
+        File.WriteAllText(msd, "stages {\n  a [0, 0.3) // keep\n  b [0.3, 0.6)\n  c [0.6, 1]\n}\n");
+
+        using var dataset = DiffusionDsl.Runtime.Data.DatasetLoader.Load(idx);
+        var result = TimestepClustering.Run(new ClusteringOptions
+        {
+            Data = dataset.Images, Schedule = new TestSchedules.Vp(), GridSize = 11,
+            Similarity = new SimilarityOptions { SamplesPerPair = 4, Eta = 0.05 },
+        });
+        MsdStagesRewriter.RewriteFile(msd, result.Boundaries);
+
+        var (t1, t2) = (result.Boundaries[0].ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture),
+                        result.Boundaries[1].ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal($"stages {{\n  a [0, {t1}) // keep\n  b [{t1}, {t2})\n  c [{t2}, 1]\n}}\n", File.ReadAllText(msd));
+    }
+
+    [Fact]
     public void HeatmapIsAPng()
     {
         using var folder = new TempFolder();
