@@ -92,7 +92,8 @@ internal sealed class EncoderBinder
                         $"Encoder level {levels.Count} runs at {expected}x{expected} (each level halves the {image.Height}x{image.Height} image), not {read.Value.Level.Resolution}");
                     ok = false;
                 }
-                levels.Add(read.Value.Level);
+                bool attends = read.Value.Level.Attention || (attentionAt?.Any(a => a.Resolution == expected) ?? false);
+                levels.Add(read.Value.Level with { Attention = attends });
             }
         }
         else

@@ -13,6 +13,8 @@ public sealed record ScheduleSpec(
     double SigmaMin = 0.002, double SigmaMax = 80.0, double Rho = 7.0,
     double PMean = -1.2, double PStd = 1.2, double SigmaData = 0.5)
 {
+    public const double CosineMaxTau = 0.9946;
+
     /// <summary>Whether the compiler can convert sigma to t in closed form for this schedule.</summary>
     public bool SupportsSigmaUnit => Kind != ScheduleKind.Ddpm;
 
@@ -25,7 +27,9 @@ public sealed record ScheduleSpec(
                 double logAlpha = -0.25 * t * t * (BetaMax - BetaMin) - 0.5 * t * BetaMin;
                 return Math.Sqrt(Math.Max(0, Math.Exp(-2 * logAlpha) - 1));
             case ScheduleKind.Cosine:
-                double alphaBar = Math.Pow(Math.Cos((t + CosineOffset) / (1 + CosineOffset) * Math.PI / 2), 2)
+                // t in [0, 1] maps to tau = 0.9946 t, where DPM-Solver stops the cosine schedule.
+                double tau = t * CosineMaxTau;
+                double alphaBar = Math.Pow(Math.Cos((tau + CosineOffset) / (1 + CosineOffset) * Math.PI / 2), 2)
                                   / Math.Pow(Math.Cos(CosineOffset / (1 + CosineOffset) * Math.PI / 2), 2);
                 return Math.Sqrt(Math.Max(0, 1 / Math.Max(alphaBar, 1e-300) - 1));
             case ScheduleKind.Edm:

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+
+namespace DiffusionDsl.Generator;
+
+/// <summary>Writes indented C# lines, and literals that cannot inject code.</summary>
+internal sealed class CodeWriter
+{
+    private readonly StringBuilder _builder = new();
+    private int _indent;
+
+    public CodeWriter Line(string text = "")
+    {
+        if (text.Length > 0) _builder.Append(' ', _indent * 4).Append(text);
+        _builder.Append('\n');
+        return this;
+    }
+
+    public CodeWriter Open(string text)
+    {
+        Line(text).Line("{");
+        _indent++;
+        return this;
+    }
+
+    public CodeWriter Close(string suffix = "")
+    {
+        _indent--;
+        return Line("}" + suffix);
+    }
+
+    public override string ToString() => _builder.ToString();
+
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Bool(bool value) => value ? "true" : "false";
+
+    /// <summary>A C# string literal; every character outside printable ASCII is escaped.</summary>
+    public static string String(string value)
+    {
+        var builder = new StringBuilder("\"");
+        foreach (char c in value)
+        {
+            if (c == '"' || c == '\\') builder.Append('\\').Append(c);
+            else if (c < 32 || c > 126) builder.Append("\\u").Append(((int)c).ToString("x4"));
+            else builder.Append(c);
+        }
+        return builder.Append('"').ToString();
+    }
+}

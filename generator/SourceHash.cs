@@ -1,0 +1,17 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DiffusionDsl.Generator;
+
+/// <summary>A stable hash of .msd text; checkpoints carry it to detect an architecture change.</summary>
+public static class SourceHash
+{
+    public static string Of(string text)
+    {
+        using var sha = SHA256.Create();
+        var bytes = sha.ComputeHash(Encoding.UTF8.GetBytes(text.Replace("\r\n", "\n")));
+        var builder = new StringBuilder();
+        for (int i = 0; i < 16; i++) builder.Append(bytes[i].ToString("x2"));
+        return builder.ToString();
+    }
+}

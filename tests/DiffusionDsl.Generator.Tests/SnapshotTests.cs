@@ -1,0 +1,37 @@
+using System;
+using System.IO;
+using System.Runtime.CompilerServices;
+
+namespace DiffusionDsl.Generator.Tests;
+
+/// <summary>
+/// Approved-file snapshots of generated source. On a mismatch the new output is written beside the
+/// approved file as .received.cs; review it and rename it to .approved.cs to accept the change.
+/// </summary>
+public class SnapshotTests
+{
+    [Theory]
+    [InlineData("TinyMultistage")]
+    [InlineData("EdmFullForm")]
+    [InlineData("Cifar10Multistage")]
+    public void GeneratedSourceMatchesTheApprovedSnapshot(string model)
+    {
+        var generated = GeneratedFile.From(new MsdSource($"/project/{model}.msd", GeneratorHarness.ReadModel(model + ".msd")), null);
+        Assert.NotNull(generated.Source);
+        var folder = Path.Combine(SourceFolder(), "Snapshots");
+        var approved = Path.Combine(folder, model + ".approved.cs");
+        var received = Path.Combine(folder, model + ".received.cs");
+        var expected = File.Exists(approved) ? File.ReadAllText(approved).Replace("\r\n", "\n") : null;
+        if (expected == generated.Source)
+        {
+            if (File.Exists(received)) File.Delete(received);
+            return;
+        }
+        File.WriteAllText(received, generated.Source);
+        Assert.Fail(expected is null
+            ? $"No approved snapshot for {model}; review {received} and rename it to {Path.GetFileName(approved)}."
+            : $"Generated source for {model} changed; compare {received} with {approved}.");
+    }
+
+    private static string SourceFolder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+}
