@@ -153,8 +153,8 @@ internal static class MsdGrammar
 
     private static readonly Parser<MsdStatement> Statement =
         from core in (from keyword in Identifier.Spanned().Token()
-                      from values in Value.Token().Many()
-                      from body in Body.Optional()
+                      from values in Value.Token().XMany()
+                      from body in Body.XOptional()
                       select (keyword, values: values.ToList(), body: body.IsDefined ? body.Get().ToList() : null)).Spanned()
         from _ in InlineSpace
         from end in StatementEnd
