@@ -31,4 +31,8 @@ public sealed record TrainOptions
     public int SampleEvery { get; init; } = 0;
     public int LogEvery { get; init; } = 10;
     public string OutputDirectory { get; init; } = "runs/default";
+    /// <summary>A checkpoint to continue from: a path, "latest" (the newest in OutputDirectory, if any), or null for a fresh run.</summary>
+    public string? ResumeFrom { get; init; }
+    /// <summary>The .msd's hash, stored in every checkpoint; resuming with another hash is refused.</summary>
+    public string ModelHash { get; init; } = "";
 }

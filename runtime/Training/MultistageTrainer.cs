@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using DiffusionDsl.Runtime.Checkpoints;
+using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Staging;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Training;
+
+/// <summary>
+/// Trains a multistage model: stage-aware time sampling, optional per-stage loss weights, AdamW with warm-up,
+/// gradient clipping and accumulation, EMA, seeded randomness, atomic checkpoints and exact resume.
+/// </summary>
+public sealed class MultistageTrainer : IDisposable
+{
+    private readonly Denoiser _denoiser;
+    private readonly TrainingTimeSampler _times;
+    private readonly AdamW _optimizer;
+    private readonly Generator _generator;
+    private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly Tensor? _stageWeights;
+    private readonly Device _device;
+
+    public IMultistageModel Model { get; }
+    public TrainOptions Options { get; }
+    public ParameterEma Ema { get; }
+    public CheckpointDirectory Checkpoints { get; }
+    public long Step { get; private set; }
+    public string? LastCheckpoint { get; private set; }
+
+    /// <summary>Raised after every optimizer step.</summary>
+    public event Action<TrainStepInfo>? StepCompleted;
+
+    /// <summary>Raised after a checkpoint is written, with its path.</summary>
+    public event Action<string>? CheckpointWritten;
+
+    public MultistageTrainer(IMultistageModel model, INoiseSchedule schedule, PredictionTarget target, TrainOptions options)
+    {
+        if (options.BatchSize < 1) throw new ArgumentException("BatchSize must be at least 1.", nameof(options));
+        if (options.GradAccumulation < 1 || options.BatchSize % options.GradAccumulation != 0)
+            throw new ArgumentException($"GradAccumulation ({options.GradAccumulation}) must divide BatchSize ({options.BatchSize}).", nameof(options));
+        if (options.StageLossWeights is { } w && w.Length != model.Stages.Count)
+            throw new ArgumentException($"StageLossWeights has {w.Length} entries but the model has {model.Stages.Count} stages.", nameof(options));
+
+        Model = model;
+        Options = options;
+        _denoiser = new Denoiser(model, schedule, target);
+        _times = new TrainingTimeSampler(schedule, model.Stages, options.StageSampling);
+        _parameters = model.Module.parameters().ToList();
+        _device = _parameters.FirstOrDefault()?.device ?? TorchSetup.DefaultDevice();
+        _optimizer = optim.AdamW(_parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
+        _generator = new Generator((ulong)options.Seed);
+        _stageWeights = options.StageLossWeights is null ? null : tensor(options.StageLossWeights, dtype: ScalarType.Float32, device: _device);
+        Ema = new ParameterEma(model.Module, options.EmaDecay, options.EmaWarmupSteps);
+        Checkpoints = new CheckpointDirectory(Path.Combine(options.OutputDirectory, "checkpoints"));
+    }
+
+    /// <summary>Trains until <see cref="TrainOptions.Steps"/>, resuming first if <see cref="TrainOptions.ResumeFrom"/> says so.</summary>
+    public TrainResult Train(IBatchSource data, CancellationToken cancellation = default)
+    {
+        var resumeFrom = Options.ResumeFrom == "latest" ? Checkpoints.Latest() : Options.ResumeFrom;
+        if (resumeFrom is not null && Step == 0) LoadCheckpoint(resumeFrom);
+
+        var clock = Stopwatch.StartNew();
+        double loss = double.NaN;
+        while (Step < Options.Steps)
+        {
+            if (cancellation.IsCancellationRequested) return new TrainResult(Step, loss, LastCheckpoint, Cancelled: true);
+            var stageLosses = TrainStep(data, out loss);
+            StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, loss, stageLosses, CurrentLearningRate(Step - 1), clock.Elapsed));
+            if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) SaveCheckpoint();
+        }
+        if (LastCheckpoint is null || !LastCheckpoint.EndsWith(Path.GetFileName(Checkpoints.FileFor(Step)))) SaveCheckpoint();
+        return new TrainResult(Step, loss, LastCheckpoint, Cancelled: false);
+    }
+
+    private double CurrentLearningRate(long step) => WarmupLearningRate.At(step, Options.LearningRate, Options.WarmupSteps);
+
+    /// <summary>One optimizer step over BatchSize samples split into GradAccumulation micro-batches; returns the loss per stage.</summary>
+    public double[] TrainStep(IBatchSource data, out double loss)
+    {
+        using var scope = NewDisposeScope();
+        Model.Module.train();
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = CurrentLearningRate(Step);
+
+        int batch = Options.BatchSize;
+        var x0 = data.NextBatch(batch, _generator).to(_device);
+        var t = _times.Sample(batch, _generator);
+        var eps = randn(x0.shape, dtype: x0.dtype, generator: _generator).to(_device);
+        var tModel = t.to(x0.dtype).to(_device);
+        var stage = Model.Stages.StageOf(tModel);
+
+        _optimizer.zero_grad();
+        int micro = batch / Options.GradAccumulation;
+        var perSample = new List<Tensor>();
+        for (int start = 0; start < batch; start += micro)
+        {
+            var losses = DiffusionLoss.PerSample(_denoiser, x0.narrow(0, start, micro), tModel.narrow(0, start, micro), eps.narrow(0, start, micro));
+            var weighted = _stageWeights is null ? losses : losses * _stageWeights.index_select(0, stage.narrow(0, start, micro));
+            (weighted.sum() / batch).backward();
+            perSample.Add(weighted.detach());
+        }
+        var all = cat(perSample, 0).cpu().to(ScalarType.Float64);
+        loss = all.mean().item<double>();
+        if (!double.IsFinite(loss)) throw new TrainingDivergedException(Step + 1, loss, LastCheckpoint);
+        if (Options.GradClip > 0)
+        {
+            double norm = nn.utils.clip_grad_norm_(_parameters, Options.GradClip);
+            if (!double.IsFinite(norm)) throw new TrainingDivergedException(Step + 1, norm, LastCheckpoint);
+        }
+        _optimizer.step();
+        Ema.Update(Step);
+        Step++;
+        return StageMeans(all, stage.cpu());
+    }
+
+    private double[] StageMeans(Tensor losses, Tensor stage)
+    {
+        var values = losses.data<double>().ToArray();
+        var stages = stage.data<long>().ToArray();
+        return Enumerable.Range(0, Model.Stages.Count)
+            .Select(k => stages.Contains(k) ? values.Where((_, i) => stages[i] == k).Average() : double.NaN)
+            .ToArray();
+    }
+
+    /// <summary>Writes a checkpoint for the current step (atomically) and keeps the last <see cref="TrainOptions.KeepCheckpoints"/>.</summary>
+    public string SaveCheckpoint()
+    {
+        var path = Checkpoints.FileFor(Step);
+        using var optimizerState = new MemoryStream();
+        using (var writer = new BinaryWriter(optimizerState, System.Text.Encoding.UTF8, leaveOpen: true)) _optimizer.save_state_dict(writer);
+        using var generatorState = _generator.get_state();
+        var data = new CheckpointData(Options.ModelHash, Step, Model.Module.state_dict().ToList(), Ema.State,
+                                      optimizerState.ToArray(), generatorState.bytes.ToArray());
+        CheckpointFile.Write(path, data);
+        LastCheckpoint = path;
+        Checkpoints.KeepLast(Options.KeepCheckpoints);
+        CheckpointWritten?.Invoke(path);
+        return path;
+    }
+
+    /// <summary>Restores weights, EMA, optimizer, step and RNG; throws <see cref="CheckpointException"/> naming the first problem.</summary>
+    public void LoadCheckpoint(string path)
+    {
+        var data = CheckpointFile.Read(path);
+        try
+        {
+            var modelState = Model.Module.state_dict().ToList();
+            CheckpointCompatibility.Check(path, data, modelState, Options.ModelHash);
+            var saved = data.Model.ToDictionary(p => p.Key, p => p.Value);
+            using (no_grad())
+                foreach (var (name, tensor) in modelState) tensor.copy_(saved[name]);
+            Ema.Load(data.Ema);
+            using (var reader = new BinaryReader(new MemoryStream(data.OptimizerState))) _optimizer.load_state_dict(reader);
+            using var generatorState = empty(data.GeneratorState.Length, dtype: ScalarType.Byte);
+            generatorState.bytes = data.GeneratorState;
+            _generator.set_state(generatorState);
+            Step = data.Step;
+            LastCheckpoint = path;
+        }
+        catch (Exception e) when (e is not CheckpointException)
+        {
+            throw new CheckpointException(path, $"cannot be restored: {e.Message}", e);
+        }
+        finally
+        {
+            foreach (var (_, t) in data.Model) t.Dispose();
+            foreach (var (_, t) in data.Ema) t.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        Ema.Dispose();
+        _optimizer.Dispose();
+        _stageWeights?.Dispose();
+    }
+}

@@ -1,0 +1,174 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using DiffusionDsl.Runtime.Checkpoints;
+using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Tests.Support;
+using DiffusionDsl.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Tests.Training;
+
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-trainer-" + Guid.NewGuid().ToString("N"));
+    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+
+    private static readonly VpSchedule Vp = new(betaMin: 0.1, betaMax: 20.0);
+
+    private TrainOptions Options(string run, int steps) => new()
+    {
+        BatchSize = 16, LearningRate = 2e-3, WarmupSteps = 5, GradClip = 1.0, EmaDecay = 0.99, EmaWarmupSteps = 10,
+        Steps = steps, Seed = 42, CheckpointEvery = 4, KeepCheckpoints = 2, StageSampling = StageSampling.Mixed,
+        OutputDirectory = Path.Combine(_root, run), ModelHash = "tiny-v1",
+    };
+
+    private static TinyMultistageModel Model(long seed = 0, int hidden = 16) => new(Vp, TinyMultistageModel.ThreeStages(), hidden: hidden, seed: seed);
+
+    private static double FixedEvaluationLoss(TinyMultistageModel model)
+    {
+        using var noGrad = no_grad();
+        var g = new Generator(123);
+        var x0 = TinyData.Images(128, seed: 9);
+        var t = rand(new long[] { 128 }, generator: g) * 0.999 + 0.001;
+        var eps = randn(x0.shape, generator: g);
+        return DiffusionLoss.PerSample(new Denoiser(model, Vp, PredictionTarget.Eps), x0, t, eps).mean().item<float>();
+    }
+
+    [Fact]
+    public void TinyModelLossGoesDownWithinSeconds()
+    {
+        var model = Model();
+        double before = FixedEvaluationLoss(model);
+        using var trainer = new MultistageTrainer(model, Vp, PredictionTarget.Eps, Options("down", 150) with { CheckpointEvery = 0 });
+        var result = trainer.Train(TinyData.Source());
+        double after = FixedEvaluationLoss(model);
+        Assert.Equal(150, result.Step);
+        Assert.True(after < 0.6 * before, $"loss {before:F4} -> {after:F4}");
+    }
+
+    [Fact]
+    public void KillAndResumeEqualsAnUninterruptedRun()
+    {
+        var uninterrupted = Model();
+        using (var trainer = new MultistageTrainer(uninterrupted, Vp, PredictionTarget.Eps, Options("whole", 12) with { GradAccumulation = 2 }))
+            trainer.Train(TinyData.Source());
+
+        var killed = Model();
+        var options = Options("killed", 12) with { GradAccumulation = 2 };
+        using (var trainer = new MultistageTrainer(killed, Vp, PredictionTarget.Eps, options))
+        {
+            using var kill = new CancellationTokenSource();
+            trainer.StepCompleted += info => { if (info.Step == 7) kill.Cancel(); };
+            var partial = trainer.Train(TinyData.Source(), kill.Token);
+            Assert.True(partial.Cancelled);
+            Assert.Equal(7, partial.Step);
+        }
+        // A kill during a write leaves only a temporary file, which resuming ignores.
+        File.WriteAllText(Path.Combine(options.OutputDirectory, "checkpoints", "step-00000008.ckpt.tmp"), "half-written");
+
+        var resumed = Model(seed: 99);
+        using (var trainer = new MultistageTrainer(resumed, Vp, PredictionTarget.Eps, options with { ResumeFrom = "latest" }))
+        {
+            var result = trainer.Train(TinyData.Source());
+            Assert.Equal(12, result.Step);
+        }
+        foreach (var ((name, a), (_, b)) in uninterrupted.Module.named_parameters().Zip(resumed.Module.named_parameters()))
+            Assert.True(a.allclose(b, rtol: 0, atol: 1e-7), $"{name} differs by {(a - b).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void KeepsOnlyTheLastCheckpoints()
+    {
+        using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("keep", 16));
+        trainer.Train(TinyData.Source());
+        var names = trainer.Checkpoints.All().Select(Path.GetFileName).ToArray();
+        Assert.Equal(new[] { "step-00000012.ckpt", "step-00000016.ckpt" }, names);
+    }
+
+    private string TrainedCheckpoint(string run)
+    {
+        using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options(run, 4));
+        return trainer.Train(TinyData.Source()).LastCheckpoint!;
+    }
+
+    private void Resume(string path, TinyMultistageModel model, string hash = "tiny-v1")
+    {
+        using var trainer = new MultistageTrainer(model, Vp, PredictionTarget.Eps, Options("resume", 8) with { ModelHash = hash });
+        trainer.LoadCheckpoint(path);
+    }
+
+    [Fact]
+    public void TruncatedCheckpointGivesAClearError()
+    {
+        var path = TrainedCheckpoint("truncated");
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes.Take(bytes.Length / 2).ToArray());
+        var error = Assert.Throws<CheckpointException>(() => Resume(path, Model()));
+        Assert.Contains("truncated", error.Message);
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void CorruptedCheckpointGivesAClearError()
+    {
+        var path = TrainedCheckpoint("corrupt");
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length - 100] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<CheckpointException>(() => Resume(path, Model()));
+        Assert.Contains("corrupt", error.Message);
+    }
+
+    [Fact]
+    public void CheckpointOfAnotherArchitectureNamesTheFirstMismatch()
+    {
+        var path = TrainedCheckpoint("architecture");
+        var error = Assert.Throws<CheckpointException>(() => Resume(path, Model(hidden: 8)));
+        Assert.Contains("tensor 'encoder.weight' has shape [16, 1, 3, 3] in the checkpoint but [8, 1, 3, 3] in the model", error.Message);
+        var hashError = Assert.Throws<CheckpointException>(() => Resume(path, Model(), hash: "other-msd"));
+        Assert.Contains("'tiny-v1'", hashError.Message);
+        Assert.Contains("'other-msd'", hashError.Message);
+    }
+
+    [Fact]
+    public void NaNLossStopsTrainingAndKeepsTheLastGoodCheckpoint()
+    {
+        var options = Options("nan", 20);
+        using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options);
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Train(new PoisonedBatchSource(TinyData.Source(), poisonFromCall: 7)));
+        Assert.Equal(7, error.Step);
+        Assert.EndsWith("step-00000004.ckpt", error.LastGoodCheckpoint);
+        Assert.Contains("NaN", error.Message);
+        Assert.Equal(error.LastGoodCheckpoint, trainer.Checkpoints.Latest());
+        Resume(error.LastGoodCheckpoint!, Model());
+    }
+
+    [Fact]
+    public void GradientAccumulationMatchesOneLargeBatch()
+    {
+        var whole = Model();
+        var accumulated = Model();
+        using (var trainer = new MultistageTrainer(whole, Vp, PredictionTarget.Eps, Options("ga1", 3) with { CheckpointEvery = 0 })) trainer.Train(TinyData.Source());
+        using (var trainer = new MultistageTrainer(accumulated, Vp, PredictionTarget.Eps, Options("ga4", 3) with { CheckpointEvery = 0, GradAccumulation = 4 })) trainer.Train(TinyData.Source());
+        foreach (var ((name, a), (_, b)) in whole.Module.named_parameters().Zip(accumulated.Module.named_parameters()))
+            Assert.True(a.allclose(b, rtol: 1e-4, atol: 1e-6), $"{name} differs by {(a - b).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void ZeroStageWeightSilencesThatStagesLoss()
+    {
+        var options = Options("weights", 30) with { CheckpointEvery = 0, StageSampling = StageSampling.UniformStage, StageLossWeights = new[] { 1.0, 0.0, 2.0 } };
+        using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options);
+        var seen = new System.Collections.Generic.List<TrainStepInfo>();
+        trainer.StepCompleted += seen.Add;
+        trainer.Train(TinyData.Source());
+        Assert.All(seen, info => Assert.Equal(1, info.StageLosses.Count(l => !double.IsNaN(l))));
+        Assert.Contains(seen, info => info.StageLosses[1] == 0.0);
+        Assert.Contains(seen, info => info.StageLosses[0] > 0.0);
+        Assert.All(seen.Where(info => !double.IsNaN(info.StageLosses[1])), info => Assert.Equal(0.0, info.Loss));
+    }
+}
