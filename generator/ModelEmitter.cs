@@ -29,7 +29,7 @@ internal static class ModelEmitter
         EmitModel(w, model, cost, sourceHash);
         EmitEncoder(w, model);
         foreach (var decoder in model.Decoders) EmitDecoder(w, model, decoder);
-        //TEMP SettingsEmitter.EmitTrainer(w, model);
+        SettingsEmitter.EmitTrainer(w, model);
         SettingsEmitter.EmitSampler(w, model);
         return w.ToString();
     }

@@ -11,14 +11,14 @@ internal static class SettingsEmitter
         var t = model.Train;
         string name = model.Name;
         w.Line($"/// <summary>Trains {name}; its defaults are the .msd's train section.</summary>")
-         .Open($"public sealed class {name}Trainer")
+         .Open($"public sealed class {name}Trainer : System.IDisposable")
          .Open("public static TrainOptions Defaults { get; } = new()")
          .Line($"BatchSize = {t.Batch}, LearningRate = {CodeWriter.Number(t.LearningRate)}, WeightDecay = {CodeWriter.Number(t.WeightDecay)},")
          .Line($"WarmupSteps = {t.Warmup}, GradClip = {CodeWriter.Number(t.GradClip)}, EmaDecay = {CodeWriter.Number(t.Ema)}, EmaWarmupSteps = {t.EmaWarmup},")
          .Line($"GradAccumulation = {t.Accumulate}, Steps = {t.Steps}, StageSampling = StageSampling.{t.StageSampling}, Seed = {t.Seed},")
          .Line($"CheckpointEvery = {t.CheckpointEvery}, KeepCheckpoints = {t.KeepCheckpoints}, SampleEvery = {t.SampleEvery}, LogEvery = {t.LogEvery},")
          .Line(t.StageWeights.Count > 0 ? $"StageLossWeights = new[] {{ {string.Join(", ", t.StageWeights.Select(CodeWriter.Number))} }}," : "StageLossWeights = null,")
-         .Line($"OutputDirectory = {CodeWriter.String("runs/" + name)},")
+         .Line($"OutputDirectory = {CodeWriter.String("runs/" + name)}, ModelHash = {name}.SourceHash,")
          .Close(";")
          .Line()
          .Line($"public {name} Model {{ get; }}")
@@ -26,11 +26,13 @@ internal static class SettingsEmitter
          .Line()
          .Open($"public {name}Trainer({name} model, TrainOptions? options = null)")
          .Line("Model = model;")
-         .Line($"Trainer = new MultistageTrainer(model, model.Schedule, {name}.Prediction, options ?? Defaults, {name}.SourceHash);")
+         .Line($"Trainer = new MultistageTrainer(model, model.Schedule, {name}.Prediction, (options ?? Defaults) with {{ ModelHash = {name}.SourceHash }});")
          .Close()
          .Line()
-         .Line("/// <summary>Trains on the data until the configured number of steps, resuming from the latest checkpoint.</summary>")
-         .Line("public TrainingSummary Train(IBatchSource data) => Trainer.Train(data);")
+         .Line("/// <summary>Trains until the configured step count, resuming from the latest checkpoint in the output directory.</summary>")
+         .Line("public TrainResult Train(IBatchSource data, System.Threading.CancellationToken cancellation = default) => Trainer.Train(data, cancellation);")
+         .Line()
+         .Line("public void Dispose() => Trainer.Dispose();")
          .Close()
          .Line();
     }

@@ -99,8 +99,8 @@ public class GeneratedModelTests
         Assert.Equal(new[] { "near_data", "middle", "near_noise" }, TinyMultistage.Table.Stages.Select(s => s.Name));
         Assert.Equal(0.442, TinyMultistage.Table.Stages[1].Start);
         Assert.Equal(1, TinyMultistage.Table.StageOf(0.5));
-        //TEMP Assert.Equal(8, TinyMultistageTrainer.Defaults.BatchSize);
-        //TEMP Assert.Equal(DiffusionDsl.Runtime.Training.StageSampling.Mixed, TinyMultistageTrainer.Defaults.StageSampling);
+        Assert.Equal(8, TinyMultistageTrainer.Defaults.BatchSize);
+        Assert.Equal(DiffusionDsl.Runtime.Training.StageSampling.Mixed, TinyMultistageTrainer.Defaults.StageSampling);
         Assert.Equal(DiffusionDsl.Runtime.Sampling.SolverKind.DpmSolver3, TinyMultistageSampler.Defaults.Solver);
         Assert.Equal(DiffusionDsl.Runtime.Sampling.SolverKind.EdmHeun, EdmFullFormSampler.Defaults.Solver);
     }

@@ -92,6 +92,34 @@ public sealed class Cifar10MultistageNearNoiseDecoder : StageDecoder
     public Cifar10MultistageNearNoiseDecoder() : base(Cifar10MultistageEncoder.Architecture, Architecture, nameof(Cifar10MultistageNearNoiseDecoder)) { }
 }
 
+/// <summary>Trains Cifar10Multistage; its defaults are the .msd's train section.</summary>
+public sealed class Cifar10MultistageTrainer : System.IDisposable
+{
+    public static TrainOptions Defaults { get; } = new()
+    {
+        BatchSize = 512, LearningRate = 0.001, WeightDecay = 0,
+        WarmupSteps = 0, GradClip = 1, EmaDecay = 0.9999, EmaWarmupSteps = 0,
+        GradAccumulation = 1, Steps = 1000, StageSampling = StageSampling.ScheduleProportional, Seed = 0,
+        CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
+        StageLossWeights = null,
+        OutputDirectory = "runs/Cifar10Multistage", ModelHash = Cifar10Multistage.SourceHash,
+    };
+
+    public Cifar10Multistage Model { get; }
+    public MultistageTrainer Trainer { get; }
+
+    public Cifar10MultistageTrainer(Cifar10Multistage model, TrainOptions? options = null)
+    {
+        Model = model;
+        Trainer = new MultistageTrainer(model, model.Schedule, Cifar10Multistage.Prediction, (options ?? Defaults) with { ModelHash = Cifar10Multistage.SourceHash });
+    }
+
+    /// <summary>Trains until the configured step count, resuming from the latest checkpoint in the output directory.</summary>
+    public TrainResult Train(IBatchSource data, System.Threading.CancellationToken cancellation = default) => Trainer.Train(data, cancellation);
+
+    public void Dispose() => Trainer.Dispose();
+}
+
 /// <summary>Samples Cifar10Multistage; its defaults are the .msd's sample section.</summary>
 public sealed class Cifar10MultistageSampler
 {

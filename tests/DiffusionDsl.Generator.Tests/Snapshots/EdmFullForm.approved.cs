@@ -79,6 +79,34 @@ public sealed class EdmFullFormHighDecoder : StageDecoder
     public EdmFullFormHighDecoder() : base(EdmFullFormEncoder.Architecture, Architecture, nameof(EdmFullFormHighDecoder)) { }
 }
 
+/// <summary>Trains EdmFullForm; its defaults are the .msd's train section.</summary>
+public sealed class EdmFullFormTrainer : System.IDisposable
+{
+    public static TrainOptions Defaults { get; } = new()
+    {
+        BatchSize = 64, LearningRate = 0.0002, WeightDecay = 0,
+        WarmupSteps = 0, GradClip = 1, EmaDecay = 0.9999, EmaWarmupSteps = 0,
+        GradAccumulation = 1, Steps = 1000, StageSampling = StageSampling.UniformStage, Seed = 0,
+        CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
+        StageLossWeights = null,
+        OutputDirectory = "runs/EdmFullForm", ModelHash = EdmFullForm.SourceHash,
+    };
+
+    public EdmFullForm Model { get; }
+    public MultistageTrainer Trainer { get; }
+
+    public EdmFullFormTrainer(EdmFullForm model, TrainOptions? options = null)
+    {
+        Model = model;
+        Trainer = new MultistageTrainer(model, model.Schedule, EdmFullForm.Prediction, (options ?? Defaults) with { ModelHash = EdmFullForm.SourceHash });
+    }
+
+    /// <summary>Trains until the configured step count, resuming from the latest checkpoint in the output directory.</summary>
+    public TrainResult Train(IBatchSource data, System.Threading.CancellationToken cancellation = default) => Trainer.Train(data, cancellation);
+
+    public void Dispose() => Trainer.Dispose();
+}
+
 /// <summary>Samples EdmFullForm; its defaults are the .msd's sample section.</summary>
 public sealed class EdmFullFormSampler
 {

@@ -92,6 +92,34 @@ public sealed class TinyMultistageNearNoiseDecoder : StageDecoder
     public TinyMultistageNearNoiseDecoder() : base(TinyMultistageEncoder.Architecture, Architecture, nameof(TinyMultistageNearNoiseDecoder)) { }
 }
 
+/// <summary>Trains TinyMultistage; its defaults are the .msd's train section.</summary>
+public sealed class TinyMultistageTrainer : System.IDisposable
+{
+    public static TrainOptions Defaults { get; } = new()
+    {
+        BatchSize = 8, LearningRate = 0.001, WeightDecay = 0,
+        WarmupSteps = 0, GradClip = 1, EmaDecay = 0.9999, EmaWarmupSteps = 0,
+        GradAccumulation = 1, Steps = 20, StageSampling = StageSampling.Mixed, Seed = 0,
+        CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
+        StageLossWeights = null,
+        OutputDirectory = "runs/TinyMultistage", ModelHash = TinyMultistage.SourceHash,
+    };
+
+    public TinyMultistage Model { get; }
+    public MultistageTrainer Trainer { get; }
+
+    public TinyMultistageTrainer(TinyMultistage model, TrainOptions? options = null)
+    {
+        Model = model;
+        Trainer = new MultistageTrainer(model, model.Schedule, TinyMultistage.Prediction, (options ?? Defaults) with { ModelHash = TinyMultistage.SourceHash });
+    }
+
+    /// <summary>Trains until the configured step count, resuming from the latest checkpoint in the output directory.</summary>
+    public TrainResult Train(IBatchSource data, System.Threading.CancellationToken cancellation = default) => Trainer.Train(data, cancellation);
+
+    public void Dispose() => Trainer.Dispose();
+}
+
 /// <summary>Samples TinyMultistage; its defaults are the .msd's sample section.</summary>
 public sealed class TinyMultistageSampler
 {
