@@ -1,0 +1,116 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using DiffusionDsl.Runtime.Clustering;
+using DiffusionDsl.Runtime.Data;
+using DiffusionDsl.Runtime.Schedules;
+using Spectre.Console;
+
+namespace DiffusionDsl.Cli.Commands;
+
+/// <summary>
+/// `msd cluster`: chooses stage boundaries with the exact optimal denoiser of a dataset
+/// (runtime/Clustering), prints them, optionally writes the similarity heatmap and rewrites an
+/// .msd file's stages block in place.
+/// </summary>
+public static class ClusterCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var data = new Option<string>("--data") { Description = "IDX file, CIFAR-10 .bin, or a folder of images/batches", Required = true };
+        var schedule = new Option<string>("--schedule") { Description = "Noise schedule", DefaultValueFactory = _ => "vp" };
+        schedule.AcceptOnlyFromAmong(ScheduleNames.All);
+        var stages = new Option<int>("--stages") { Description = "Number of stages", DefaultValueFactory = _ => 3 };
+        var method = new Option<string>("--method") { Description = "dp (exact partition), algorithm1 (paper, 3 stages), uniform, logsnr", DefaultValueFactory = _ => "dp" };
+        method.AcceptOnlyFromAmong("dp", "algorithm1", "uniform", "logsnr");
+        var alpha = new Option<double>("--alpha") { Description = "Algorithm 1's similarity threshold", DefaultValueFactory = _ => 0.9 };
+        var eta = new Option<double>("--eta") { Description = "Coordinates within eta agree", DefaultValueFactory = _ => 2.0 / 256.0 };
+        var grid = new Option<int>("--grid") { Description = "Number of grid times in [0, 1]", DefaultValueFactory = _ => 21 };
+        var samples = new Option<int>("--samples") { Description = "(x0, eps) samples per pair of times", DefaultValueFactory = _ => 20 };
+        var limit = new Option<int?>("--limit") { Description = "Use only the first N images" };
+        var seed = new Option<long>("--seed") { Description = "Seed of the sampled (x0, eps)", DefaultValueFactory = _ => 0 };
+        var msd = new Option<string?>("--msd") { Description = "Rewrite this .msd file's stages block in place" };
+        var heatmap = new Option<string?>("--heatmap") { Description = "Write the similarity matrix as a PNG" };
+
+        var command = new Command("cluster", "Choose stage boundaries by optimal-denoiser timestep clustering")
+        {
+            data, schedule, stages, method, alpha, eta, grid, samples, limit, seed, msd, heatmap,
+        };
+        command.SetAction(parsed => Run(new ClusterSettings
+        {
+            Data = parsed.GetValue(data)!, Schedule = parsed.GetValue(schedule)!, Stages = parsed.GetValue(stages),
+            Method = parsed.GetValue(method)!, Alpha = parsed.GetValue(alpha), Eta = parsed.GetValue(eta),
+            Grid = parsed.GetValue(grid), Samples = parsed.GetValue(samples), Limit = parsed.GetValue(limit),
+            Seed = parsed.GetValue(seed), Msd = parsed.GetValue(msd), Heatmap = parsed.GetValue(heatmap),
+        }, console));
+        return command;
+    }
+
+    public static int Run(ClusterSettings settings, IAnsiConsole console)
+    {
+        try
+        {
+            return RunUnguarded(settings, console);
+        }
+        catch (Exception e) when (e is DataFormatException or FormatException or ArgumentException or IOException)
+        {
+            console.Line($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int RunUnguarded(ClusterSettings settings, IAnsiConsole console)
+    {
+        if (settings.Msd is not null && !File.Exists(settings.Msd)) throw new FileNotFoundException($"{settings.Msd}: no such file.");
+        var schedule = ScheduleNames.Create(settings.Schedule);
+        using var dataset = DatasetLoader.Load(settings.Data, new DatasetOptions { Limit = settings.Limit });
+        console.Line($"data: {dataset.Count} images {dataset.Channels}x{dataset.Height}x{dataset.Width} from {settings.Data}");
+
+        var result = TimestepClustering.Run(new ClusteringOptions
+        {
+            Data = dataset.Images, Schedule = schedule, Stages = settings.Stages, Method = MethodOf(settings.Method),
+            Alpha = settings.Alpha, GridSize = settings.Grid,
+            Similarity = new SimilarityOptions { SamplesPerPair = settings.Samples, Eta = settings.Eta, Seed = settings.Seed },
+        });
+
+        console.Line($"method {settings.Method}, schedule {settings.Schedule}, {settings.Stages} stages, grid {settings.Grid}, {settings.Samples} samples per pair");
+        console.Line("boundaries (t): " + string.Join(", ", result.Boundaries.Select(Number)));
+        if (result.SimilarityMatrix is not null)
+            console.Line($"float32 vs float64 max difference: {result.Float64MaxDifference:E2}");
+        console.Line($"time: {result.Elapsed.TotalSeconds:F1} s");
+
+        if (settings.Heatmap is not null)
+        {
+            if (result.SimilarityMatrix is null) console.Line("no heatmap: the baselines measure no similarity.");
+            else
+            {
+                SimilarityHeatmap.WritePng(settings.Heatmap, result.SimilarityMatrix, result.StageStarts);
+                console.Line($"heatmap: {settings.Heatmap}");
+            }
+        }
+
+        if (settings.Msd is not null) Rewrite(settings.Msd, result.Boundaries, schedule, console);
+        return 0;
+    }
+
+    private static void Rewrite(string path, System.Collections.Generic.IReadOnlyList<double> boundaries, INoiseSchedule schedule, IAnsiConsole console)
+    {
+        bool sigma = MsdStageUnit.IsSigma(File.ReadAllText(path));
+        var values = sigma ? boundaries.Select(schedule.Sigma).ToArray() : boundaries.ToArray();
+        MsdStageUnit.RewriteFile(path, values);
+        console.Line($"rewrote the stages block of {path}" + (sigma ? " (in sigma)" : ""));
+    }
+
+    private static ClusteringMethod MethodOf(string name) => name switch
+    {
+        "dp" => ClusteringMethod.Partition,
+        "algorithm1" => ClusteringMethod.Algorithm1,
+        "uniform" => ClusteringMethod.Uniform,
+        "logsnr" => ClusteringMethod.LogSnrKMedians,
+        _ => throw new ArgumentException($"Unknown method '{name}'; expected dp, algorithm1, uniform or logsnr."),
+    };
+
+    private static string Number(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+}

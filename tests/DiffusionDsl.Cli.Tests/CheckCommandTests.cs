@@ -1,0 +1,41 @@
+using DiffusionDsl.Cli.Commands;
+
+namespace DiffusionDsl.Cli.Tests;
+
+public class CheckCommandTests
+{
+    [Fact]
+    public void ValidModelHasNoErrorsAndExitsZero()
+    {
+        var output = new RecordingConsole();
+        Assert.Equal(0, CheckCommand.Run(Models.Tiny, output.Console));
+        Assert.Contains("0 error(s)", output.Text);
+    }
+
+    [Fact]
+    public void ErrorsArePrintedWithFileLineAndColumnAndExitOne()
+    {
+        using var folder = new ScratchFolder();
+        var path = folder.Write("broken.msd", Models.Broken);
+        var output = new RecordingConsole();
+
+        Assert.Equal(1, CheckCommand.Run(path, output.Console));
+        Assert.Contains($"{path}(3,25): error MSD0006: Unknown prediction target 'epz'; did you mean 'eps'?", output.Text);
+    }
+
+    [Fact]
+    public void MissingFileIsAnError()
+    {
+        var output = new RecordingConsole();
+        Assert.Equal(1, CheckCommand.Run("/no/such/model.msd", output.Console));
+        Assert.Contains("no such file", output.Text);
+    }
+
+    [Fact]
+    public void CommandLineRoutesToCheck()
+    {
+        var output = new RecordingConsole();
+        Assert.Equal(0, CliApp.Run(new[] { "check", Models.Tiny }, output.Console));
+        Assert.Contains("0 error(s)", output.Text);
+    }
+}

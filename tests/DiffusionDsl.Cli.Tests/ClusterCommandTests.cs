@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using DiffusionDsl.Cli.Commands;
+using DiffusionDsl.Runtime.Schedules;
+
+namespace DiffusionDsl.Cli.Tests;
+
+public class ClusterCommandTests
+{
+    private const string ThreeStages = "model M {\n  stages {\n    a [0, 0.3)   // kept\n    b [0.3, 0.6)\n    c [0.6, 1]\n  }\n}\n";
+
+    private static string WriteIdx(ScratchFolder folder) =>
+        WriteBytes(folder.File("train-images-idx3-ubyte"), IdxFile.Images(40, 6, 6, i => (byte)(i * 7919 % 251)));
+
+    private static string WriteBytes(string path, byte[] bytes)
+    {
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static string[] Boundaries(string output) =>
+        Regex.Match(output, @"boundaries \(t\): (.*)").Groups[1].Value.Trim().Split(", ");
+
+    [Fact]
+    public void PrintsBoundariesWritesTheHeatmapAndRewritesTheMsd()
+    {
+        using var folder = new ScratchFolder();
+        var data = WriteIdx(folder);
+        var msd = folder.Write("model.msd", ThreeStages);
+        var heatmap = folder.File("similarity.png");
+        var output = new RecordingConsole();
+
+        int exit = CliApp.Run(new[]
+        {
+            "cluster", "--data", data, "--schedule", "vp", "--stages", "3", "--grid", "7", "--samples", "3",
+            "--eta", "0.05", "--msd", msd, "--heatmap", heatmap,
+        }, output.Console);
+
+        Assert.True(exit == 0, output.Text);
+        Assert.Contains("data: 40 images 1x6x6", output.Text);
+        var (t1, t2) = (Boundaries(output.Text)[0], Boundaries(output.Text)[1]);
+        Assert.Equal($"model M {{\n  stages {{\n    a [0, {t1})   // kept\n    b [{t1}, {t2})\n    c [{t2}, 1]\n  }}\n}}\n", File.ReadAllText(msd));
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(heatmap)[..4]);
+    }
+
+    [Fact]
+    public void SigmaStagesAreRewrittenInSigma()
+    {
+        using var folder = new ScratchFolder();
+        var data = WriteIdx(folder);
+        var msd = folder.Write("model.msd", "stages in sigma {\n  low [0.002, 1.5)\n  high [1.5, 80]\n}\n");
+        var output = new RecordingConsole();
+
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = data, Schedule = "edm", Stages = 2, Grid = 5, Samples = 2, Eta = 0.05, Msd = msd }, output.Console);
+
+        Assert.True(exit == 0, output.Text);
+        double t = double.Parse(Boundaries(output.Text)[0], CultureInfo.InvariantCulture);
+        string sigma = new EdmSchedule().Sigma(t).ToString("0.0000", CultureInfo.InvariantCulture);
+        Assert.Contains($"low [0.002, {sigma})\n  high [{sigma}, 80]", File.ReadAllText(msd));
+        Assert.Contains("(in sigma)", output.Text);
+    }
+
+    [Fact]
+    public void BaselineNeedsNoSimilarityAndSplitsUniformly()
+    {
+        using var folder = new ScratchFolder();
+        var output = new RecordingConsole();
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 4, Method = "uniform" }, output.Console);
+        Assert.True(exit == 0, output.Text);
+        Assert.Equal(new[] { "0.2500", "0.5000", "0.7500" }, Boundaries(output.Text));
+    }
+
+    [Fact]
+    public void StageCountMismatchIsAnErrorAndLeavesTheMsdAlone()
+    {
+        using var folder = new ScratchFolder();
+        var msd = folder.Write("model.msd", ThreeStages);
+        var output = new RecordingConsole();
+
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 2, Method = "uniform", Msd = msd }, output.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error:", output.Text);
+        Assert.Equal(ThreeStages, File.ReadAllText(msd));
+    }
+
+    [Fact]
+    public void BadDataFileIsAnErrorNamingTheFile()
+    {
+        using var folder = new ScratchFolder();
+        var data = folder.Write("train-images-idx3-ubyte", "not an idx file");
+        var output = new RecordingConsole();
+        Assert.Equal(1, ClusterCommand.Run(new ClusterSettings { Data = data }, output.Console));
+        Assert.Contains(data, output.Text);
+    }
+
+    [Fact]
+    public void UnknownScheduleIsRejectedByTheParser()
+    {
+        var output = new RecordingConsole();
+        Assert.NotEqual(0, CliApp.Run(new[] { "cluster", "--data", "x", "--schedule", "linear" }, output.Console));
+    }
+}
