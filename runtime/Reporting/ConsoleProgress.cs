@@ -1,0 +1,30 @@
+using System;
+using DiffusionDsl.Runtime.Training;
+using Spectre.Console;
+
+namespace DiffusionDsl.Runtime.Reporting;
+
+/// <summary>A Spectre.Console progress bar whose description carries the loss, it/s and ETA.</summary>
+public static class ConsoleProgress
+{
+    public static T Run<T>(MultistageTrainer trainer, Func<T> train)
+    {
+        long firstStep = trainer.Step;
+        return AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("starting", maxValue: trainer.Options.Steps);
+                task.Value = trainer.Step;
+                void OnStep(TrainStepInfo info)
+                {
+                    task.Value = info.Step;
+                    task.Description = Markup.Escape(ProgressText.Format(info, firstStep));
+                }
+                trainer.StepCompleted += OnStep;
+                try { return train(); }
+                finally { trainer.StepCompleted -= OnStep; }
+            });
+    }
+}

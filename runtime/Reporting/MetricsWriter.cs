@@ -1,0 +1,61 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using DiffusionDsl.Runtime.Training;
+
+namespace DiffusionDsl.Runtime.Reporting;
+
+public enum MetricsFormat { Csv, JsonLines }
+
+/// <summary>Appends one row per logged step: step, loss, learning rate, elapsed seconds and the loss of each stage.</summary>
+public sealed class MetricsWriter : IDisposable
+{
+    private readonly StreamWriter _writer;
+    private readonly MetricsFormat _format;
+    private bool _headerWritten;
+
+    public MetricsWriter(string path, MetricsFormat? format = null)
+    {
+        _format = format ?? (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MetricsFormat.Csv : MetricsFormat.JsonLines);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        bool appending = File.Exists(path) && new FileInfo(path).Length > 0;
+        _writer = new StreamWriter(path, append: true) { AutoFlush = true };
+        _headerWritten = appending;
+    }
+
+    public void Write(TrainStepInfo info)
+    {
+        if (_format == MetricsFormat.Csv) WriteCsv(info); else WriteJson(info);
+    }
+
+    private void WriteCsv(TrainStepInfo info)
+    {
+        if (!_headerWritten)
+        {
+            _writer.WriteLine("step,loss,learning_rate,elapsed_s," + string.Join(",", info.StageLosses.Select((_, k) => $"loss_stage{k}")));
+            _headerWritten = true;
+        }
+        var values = new[] { info.Step.ToString(CultureInfo.InvariantCulture), Number(info.Loss), Number(info.LearningRate), Number(info.Elapsed.TotalSeconds) }
+            .Concat(info.StageLosses.Select(l => double.IsNaN(l) ? "" : Number(l)));
+        _writer.WriteLine(string.Join(",", values));
+    }
+
+    private void WriteJson(TrainStepInfo info)
+    {
+        var row = new
+        {
+            step = info.Step,
+            loss = info.Loss,
+            learning_rate = info.LearningRate,
+            elapsed_s = info.Elapsed.TotalSeconds,
+            stage_losses = info.StageLosses.Select(l => double.IsNaN(l) ? (double?)null : l).ToArray(),
+        };
+        _writer.WriteLine(JsonSerializer.Serialize(row));
+    }
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    public void Dispose() => _writer.Dispose();
+}

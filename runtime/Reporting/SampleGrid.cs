@@ -1,0 +1,44 @@
+using System;
+using System.IO;
+using SkiaSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Reporting;
+
+/// <summary>Writes images [N, C, H, W] with values in [-1, 1] (C = 1 or 3) as one PNG grid.</summary>
+public static class SampleGrid
+{
+    public static void SavePng(Tensor images, string path, int? columns = null, int padding = 2, int scale = 1)
+    {
+        if (images.dim() != 4 || images.shape[1] is not (1 or 3))
+            throw new ArgumentException($"Expected images [N, 1 or 3, H, W], got [{string.Join(", ", images.shape)}].", nameof(images));
+        int count = (int)images.shape[0], channels = (int)images.shape[1], height = (int)images.shape[2], width = (int)images.shape[3];
+        int cols = columns ?? (int)Math.Ceiling(Math.Sqrt(count));
+        int rows = (count + cols - 1) / cols;
+        int cellW = width * scale, cellH = height * scale;
+
+        using var bytes = ((images.detach().cpu().to(ScalarType.Float32).clamp(-1, 1) + 1) * 127.5).round().to(ScalarType.Byte).contiguous();
+        var pixels = bytes.data<byte>().ToArray();
+
+        using var bitmap = new SKBitmap(cols * (cellW + padding) + padding, rows * (cellH + padding) + padding, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        bitmap.Erase(SKColors.Black);
+        for (int n = 0; n < count; n++)
+        {
+            int left = padding + n % cols * (cellW + padding), top = padding + n / cols * (cellH + padding);
+            for (int y = 0; y < cellH; y++)
+            for (int x = 0; x < cellW; x++)
+            {
+                int source = n * channels * height * width + y / scale * width + x / scale;
+                byte r = pixels[source];
+                byte g = channels == 3 ? pixels[source + height * width] : r;
+                byte b = channels == 3 ? pixels[source + 2 * height * width] : r;
+                bitmap.SetPixel(left + x, top + y, new SKColor(r, g, b));
+            }
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var image = SKImage.FromBitmap(bitmap);
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        using var file = File.Create(path);
+        png.SaveTo(file);
+    }
+}

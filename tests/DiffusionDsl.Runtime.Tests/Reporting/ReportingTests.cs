@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Reporting;
+using DiffusionDsl.Runtime.Sampling;
+using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Tests.Support;
+using DiffusionDsl.Runtime.Training;
+using SkiaSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Tests.Reporting;
+
+public sealed class ReportingTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-report-" + Guid.NewGuid().ToString("N"));
+    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+
+    private static TrainStepInfo Info(long step, double loss, params double[] stages) =>
+        new(step, 100, loss, stages, 1e-3, TimeSpan.FromSeconds(step / 5.0));
+
+    [Fact]
+    public void ProgressTextShowsLossRateAndTimeLeft()
+    {
+        Assert.Equal("step 50/100 | loss 0.1235 | 5.0 it/s | ETA 00:00:10", ProgressText.Format(Info(50, 0.12345)));
+    }
+
+    [Fact]
+    public void CsvMetricsHaveAHeaderAndOneRowPerStepWithEmptyCellsForAbsentStages()
+    {
+        var path = Path.Combine(_root, "metrics.csv");
+        using (var writer = new MetricsWriter(path))
+        {
+            writer.Write(Info(1, 0.5, 0.4, double.NaN));
+            writer.Write(Info(2, 0.25, double.NaN, 0.25));
+        }
+        Assert.Equal(new[] { "step,loss,learning_rate,elapsed_s,loss_stage0,loss_stage1", "1,0.5,0.001,0.2,0.4,", "2,0.25,0.001,0.4,,0.25" }, File.ReadAllLines(path));
+    }
+
+    [Fact]
+    public void JsonLinesMetricsParseBack()
+    {
+        var path = Path.Combine(_root, "metrics.jsonl");
+        using (var writer = new MetricsWriter(path)) writer.Write(Info(3, 0.125, double.NaN, 0.5));
+        using var row = JsonDocument.Parse(File.ReadAllLines(path).Single());
+        Assert.Equal(3, row.RootElement.GetProperty("step").GetInt64());
+        Assert.Equal(0.125, row.RootElement.GetProperty("loss").GetDouble());
+        Assert.Equal(JsonValueKind.Null, row.RootElement.GetProperty("stage_losses")[0].ValueKind);
+    }
+
+    [Fact]
+    public void SampleGridPlacesEachImageInItsCell()
+    {
+        var images = stack(new[] { full(1, 2, 2, -1f), full(1, 2, 2, 1f), full(1, 2, 2, 0f) });
+        var path = Path.Combine(_root, "grid.png");
+        SampleGrid.SavePng(images, path, columns: 2, padding: 1);
+        using var bitmap = SKBitmap.Decode(path);
+        Assert.Equal(2 * (2 + 1) + 1, bitmap.Width);
+        Assert.Equal(2 * (2 + 1) + 1, bitmap.Height);
+        Assert.Equal(new SKColor(0, 0, 0), bitmap.GetPixel(1, 1));
+        Assert.Equal(new SKColor(255, 255, 255), bitmap.GetPixel(4, 1));
+        Assert.Equal(new SKColor(128, 128, 128), bitmap.GetPixel(1, 4));
+    }
+
+    [Fact]
+    public void LossCurveIsAPngOfTheRequestedSize()
+    {
+        var path = Path.Combine(_root, "loss.png");
+        LossCurvePlot.SavePng(Enumerable.Range(1, 200).Select(i => ((long)i, 1.0 / i + 0.01)).ToList(), path, 640, 360);
+        using var bitmap = SKBitmap.Decode(path);
+        Assert.Equal(640, bitmap.Width);
+        Assert.Equal(360, bitmap.Height);
+    }
+
+    [Fact]
+    public void TrainingSessionWritesMetricsSampleGridsAndTheLossCurve()
+    {
+        var vp = new VpSchedule();
+        var model = new TinyMultistageModel(vp, TinyMultistageModel.ThreeStages());
+        var options = new TrainOptions { BatchSize = 16, LearningRate = 2e-3, Steps = 30, SampleEvery = 15, LogEvery = 5, CheckpointEvery = 0, EmaDecay = 0.9, OutputDirectory = _root };
+        using var trainer = new MultistageTrainer(model, vp, PredictionTarget.Eps, options);
+        var session = new TrainingSession(trainer, vp, PredictionTarget.Eps, new ReportOptions { ProgressBar = false, PreviewSampling = new SampleOptions { Solver = SolverKind.Ddim, Steps = 10, Count = 4 } });
+        session.Run(TinyData.Source());
+        Assert.Equal(1 + 6, File.ReadAllLines(session.MetricsPath).Length);
+        Assert.True(File.Exists(session.SamplePath(15)));
+        Assert.True(File.Exists(session.SamplePath(30)));
+        Assert.True(File.Exists(session.LossPlotPath));
+        Assert.Single(trainer.Checkpoints.All());
+    }
+}
