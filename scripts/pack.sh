@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Packs DiffusionDsl.Generator and DiffusionDsl.Runtime into artifacts/feed, a local NuGet feed.
+# Usage: scripts/pack.sh [VERSION]   (default 0.1.0-local)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+version="${1:-0.1.0-local}"
+feed="artifacts/feed"
+
+mkdir -p "$feed"
+rm -f "$feed"/DiffusionDsl.Generator.*.nupkg "$feed"/DiffusionDsl.Runtime.*.nupkg
+dotnet pack packaging/Generator/DiffusionDsl.Generator.Package.csproj -c Release -p:Version="$version" -o "$feed" 2>&1 | tail -n 3
+dotnet pack runtime/DiffusionDsl.Runtime.csproj -c Release -p:Version="$version" -o "$feed" \
+  -p:CustomAfterMicrosoftCommonTargets="$PWD/packaging/Runtime/RuntimePackage.targets" 2>&1 | tail -n 3
+
+# NuGet never re-extracts a version it has cached, so drop this version's stale copies.
+packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')
+rm -rf "$packages/diffusiondsl.generator/$version" "$packages/diffusiondsl.runtime/$version"
+
+ls -l "$feed"

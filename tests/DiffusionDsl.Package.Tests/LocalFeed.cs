@@ -1,0 +1,43 @@
+using System;
+using System.IO;
+using System.Linq;
+
+namespace DiffusionDsl.Package.Tests;
+
+/// <summary>artifacts/feed of this checkout, where scripts/pack.sh puts the packages.</summary>
+internal static class LocalFeed
+{
+    public static string? RepoRoot { get; } = FindRepoRoot();
+
+    public static string? Folder => RepoRoot is null ? null : Path.Combine(RepoRoot, "artifacts", "feed");
+
+    /// <summary>The version of the packed DiffusionDsl.Generator, or null when the feed lacks either package.</summary>
+    public static string? Version
+    {
+        get
+        {
+            if (Folder is null || !Directory.Exists(Folder)) return null;
+            var generator = Directory.GetFiles(Folder, "DiffusionDsl.Generator.*.nupkg").Select(Path.GetFileNameWithoutExtension).FirstOrDefault();
+            if (generator is null) return null;
+            var version = generator!["DiffusionDsl.Generator.".Length..];
+            return File.Exists(Path.Combine(Folder, $"DiffusionDsl.Runtime.{version}.nupkg")) ? version : null;
+        }
+    }
+
+    private static string? FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "DiffusionDsl.sln"))) return dir.FullName;
+        return null;
+    }
+}
+
+/// <summary>A fact that skips, saying why, when scripts/pack.sh has not filled the local feed.</summary>
+public sealed class LocalFeedFactAttribute : FactAttribute
+{
+    public LocalFeedFactAttribute()
+    {
+        if (LocalFeed.Version is null)
+            Skip = "No packages in artifacts/feed: run scripts/pack.sh first (this test restores them into a scratch project).";
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+
+namespace DiffusionDsl.Package.Tests;
+
+/// <summary>A user project in a temp folder that takes DiffusionDsl only from packages.</summary>
+internal sealed class ScratchProject : IDisposable
+{
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "dd-package-" + Guid.NewGuid().ToString("N"));
+
+    public ScratchProject(string feed, string version)
+    {
+        Directory.CreateDirectory(Folder);
+        Write("nuget.config", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        Write("Scratch.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
+                <SelfContained>false</SelfContained>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="DiffusionDsl.Generator" Version="{version}" />
+                <PackageReference Include="DiffusionDsl.Runtime" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+    }
+
+    public void Write(string name, string text)
+    {
+        var path = Path.Combine(Folder, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    /// <summary>Runs the dotnet CLI in the project folder; returns its exit code and all its output.</summary>
+    public (int ExitCode, string Output) Dotnet(string arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments)
+        {
+            WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, $"timed out after {timeout}\n{stdout.Result}{stderr.Result}");
+        }
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+    }
+}
