@@ -21,6 +21,7 @@ internal sealed class DecoderBinder
         string modelName, SourceSpan modelSpan)
     {
         var byStage = new Dictionary<string, (DecoderSpec Spec, MsdStatement Statement)>();
+        var declared = new HashSet<string>();
         bool ok = true;
         foreach (var statement in statements)
         {
@@ -35,7 +36,7 @@ internal sealed class DecoderBinder
                 ok = false;
                 continue;
             }
-            if (byStage.ContainsKey(stageName))
+            if (!declared.Add(stageName))
             {
                 Diagnostics.Error(DiagnosticIds.DuplicateDecoder, statement.Values[0].Span, $"Stage '{stageName}' already has a decoder; each stage has exactly one");
                 ok = false;
@@ -45,7 +46,7 @@ internal sealed class DecoderBinder
             if (levels is null) { ok = false; continue; }
             byStage[stageName] = (new DecoderSpec(stage.Name, stage.PropertyName, modelName + stage.PropertyName + "Decoder", levels.ToEquatableArray()), statement);
         }
-        foreach (var stage in stages.Where(s => !byStage.ContainsKey(s.Name)))
+        foreach (var stage in stages.Where(s => !declared.Contains(s.Name)))
         {
             Diagnostics.Error(DiagnosticIds.StageWithoutDecoder, modelSpan,
                 $"Stage '{stage.Name}' has no decoder; add: decoder {stage.Name} {{ width {encoder.StemWidth} }}");
