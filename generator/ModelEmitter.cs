@@ -19,6 +19,7 @@ internal static class ModelEmitter
          .Line("using DiffusionDsl.Runtime.Blocks;")
          .Line("using DiffusionDsl.Runtime.Diffusion;")
          .Line("using DiffusionDsl.Runtime.Networks;")
+         .Line("using DiffusionDsl.Runtime.Reporting;")
          .Line("using DiffusionDsl.Runtime.Sampling;")
          .Line("using DiffusionDsl.Runtime.Schedules;")
          .Line("using DiffusionDsl.Runtime.Staging;")

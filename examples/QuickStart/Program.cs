@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Collections.Generic;
 using DiffusionDsl.Runtime.Data;
 using DiffusionDsl.Runtime.Reporting;
 using QuickStart;
@@ -22,31 +21,12 @@ Console.WriteLine($"data: {dataPath}; device: {DiffusionDsl.Runtime.TorchSetup.D
 var data = DatasetLoader.Load(dataPath, new DatasetOptions { ImageChannels = 1, Seed = options.Seed });
 using var model = new FashionQuickStart();
 using var trainer = new FashionQuickStartTrainer(model, options);
-Directory.CreateDirectory(output);
-var losses = new List<(long Step, double Loss)>();
-using (var metrics = new MetricsWriter(Path.Combine(output, "metrics.csv")))
-{
-    long firstStep = -1;
-    trainer.Trainer.StepCompleted += info =>
-    {
-        if (firstStep < 0) firstStep = info.Step - 1;
-        losses.Add((info.Step, info.Loss));
-        metrics.Write(info);
-        if (info.Step % options.LogEvery == 0 || info.Step == info.TotalSteps) Console.WriteLine(ProgressText.Format(info, firstStep));
-    };
-    var result = trainer.Train(data);
-    Console.WriteLine($"trained to step {result.Step}, last loss {result.LastLoss:F4}, checkpoint {result.LastCheckpoint}");
-}
-if (losses.Count > 1)
-{
-    LossCurvePlot.SavePng(losses, Path.Combine(output, "loss.png"));
-    Console.WriteLine($"loss curve -> {Path.Combine(output, "loss.png")}");
-}
+var result = trainer.Train(data);
+Console.WriteLine($"trained to step {result.Step}, last loss {result.LastLoss:F4}; metrics.csv and loss.png in {output}");
 
 using (trainer.Trainer.Ema.Apply())
 using (torch.no_grad())
 {
-    model.eval();
     var sampler = new FashionQuickStartSampler(model);
     var images = sampler.Sample();
     var grid = Path.Combine(output, "samples.png");

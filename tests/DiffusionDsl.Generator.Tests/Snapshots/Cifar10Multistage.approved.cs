@@ -4,6 +4,7 @@
 using DiffusionDsl.Runtime.Blocks;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Networks;
+using DiffusionDsl.Runtime.Reporting;
 using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Staging;
@@ -114,8 +115,12 @@ public sealed class Cifar10MultistageTrainer : System.IDisposable
         Trainer = new MultistageTrainer(model, model.Schedule, Cifar10Multistage.Prediction, (options ?? Defaults) with { ModelHash = Cifar10Multistage.SourceHash });
     }
 
-    /// <summary>Trains until the configured step count, resuming from the latest checkpoint in the output directory.</summary>
-    public TrainResult Train(IBatchSource data, System.Threading.CancellationToken cancellation = default) => Trainer.Train(data, cancellation);
+    /// <summary>
+    /// Trains to the configured step count with a progress bar, metrics, sample grids (with the .msd's
+    /// sample settings) and a loss curve under the output directory.
+    /// </summary>
+    public TrainResult Train(IBatchSource data, System.Threading.CancellationToken cancellation = default) =>
+        new TrainingSession(Trainer, Model.Schedule, Cifar10Multistage.Prediction, new ReportOptions { PreviewSampling = Cifar10MultistageSampler.Defaults }).Run(data, cancellation);
 
     public void Dispose() => Trainer.Dispose();
 }

@@ -4,6 +4,7 @@
 using DiffusionDsl.Runtime.Blocks;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Networks;
+using DiffusionDsl.Runtime.Reporting;
 using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Staging;
@@ -101,8 +102,12 @@ public sealed class EdmFullFormTrainer : System.IDisposable
         Trainer = new MultistageTrainer(model, model.Schedule, EdmFullForm.Prediction, (options ?? Defaults) with { ModelHash = EdmFullForm.SourceHash });
     }
 
-    /// <summary>Trains until the configured step count, resuming from the latest checkpoint in the output directory.</summary>
-    public TrainResult Train(IBatchSource data, System.Threading.CancellationToken cancellation = default) => Trainer.Train(data, cancellation);
+    /// <summary>
+    /// Trains to the configured step count with a progress bar, metrics, sample grids (with the .msd's
+    /// sample settings) and a loss curve under the output directory.
+    /// </summary>
+    public TrainResult Train(IBatchSource data, System.Threading.CancellationToken cancellation = default) =>
+        new TrainingSession(Trainer, Model.Schedule, EdmFullForm.Prediction, new ReportOptions { PreviewSampling = EdmFullFormSampler.Defaults }).Run(data, cancellation);
 
     public void Dispose() => Trainer.Dispose();
 }
