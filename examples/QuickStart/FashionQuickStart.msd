@@ -26,8 +26,9 @@ model FashionQuickStart {
     batch 24
     lr 2e-3
     warmup 50
-    ema 0.995
-    steps 400
+    ema 0.999
+    ema_warmup 100000   # early EMA decay (1+step)/(10+step): the average follows a short run
+    steps 800
     stage_sampling uniform
     checkpoint_every 200
     log_every 20
