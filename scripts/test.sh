@@ -9,6 +9,8 @@ if [ "${PIPESTATUS[0]}" -ne 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
 
 results=$(mktemp -d)
 status=0
+# The package test builds a scratch project against the local feed that pack.sh writes.
+bash scripts/pack.sh > "$results/pack.log" 2>&1 || { echo "scripts/pack.sh failed:"; tail -n 20 "$results/pack.log"; status=1; }
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 | tail -n 40
