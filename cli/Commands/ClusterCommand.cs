@@ -97,9 +97,9 @@ public static class ClusterCommand
 
     private static void Rewrite(string path, System.Collections.Generic.IReadOnlyList<double> boundaries, INoiseSchedule schedule, IAnsiConsole console)
     {
-        bool sigma = MsdStageUnit.IsSigma(File.ReadAllText(path));
+        bool sigma = MsdStagesRewriter.IsSigma(File.ReadAllText(path));
         var values = sigma ? boundaries.Select(schedule.Sigma).ToArray() : boundaries.ToArray();
-        MsdStageUnit.RewriteFile(path, values);
+        MsdStagesRewriter.RewriteFile(path, values);
         console.Line($"rewrote the stages block of {path}" + (sigma ? " (in sigma)" : ""));
     }
 

@@ -17,12 +17,17 @@ public static partial class MsdStagesRewriter
 {
     private const string Number = @"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?";
 
-    [GeneratedRegex(@"\bstages\s*\{")]
+    /// <summary>`stages {`, `stages in t {` or `stages in sigma {`; the unit is captured.</summary>
+    [GeneratedRegex(@"\bstages(?:\s+in\s+(?<unit>t|sigma))?\s*\{")]
     private static partial Regex BlockStart();
+
+    /// <summary>Whether the file's stages block writes its boundaries in sigma rather than t.</summary>
+    public static bool IsSigma(string text) => BlockStart().Match(BlankComments(text)).Groups["unit"].Value == "sigma";
 
     [GeneratedRegex(@"(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*\[\s*(?<start>" + Number + @")\s*,\s*(?<end>" + Number + @")\s*[\)\]]")]
     private static partial Regex StageLine();
 
+    /// <summary>Boundaries are in the block's own unit: t, or sigma for `stages in sigma`.</summary>
     public static void RewriteFile(string path, IReadOnlyList<double> boundaries, string format = "0.0000")
     {
         var bytes = File.ReadAllBytes(path);

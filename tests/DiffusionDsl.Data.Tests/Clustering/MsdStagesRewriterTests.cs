@@ -35,6 +35,15 @@ public class MsdStagesRewriterTests
         "}\n";
 
     [Fact]
+    public void FindsABlockWhoseBoundariesAreInSigma()
+    {
+        var before = Before.Replace("  stages {\n", "  stages in sigma {\n");
+        Assert.True(MsdStagesRewriter.IsSigma(before));
+        Assert.False(MsdStagesRewriter.IsSigma(Before));
+        Assert.Equal(After.Replace("  stages {\n", "  stages in sigma {\n"), MsdStagesRewriter.Rewrite(before, new[] { 0.35, 0.70 }));
+    }
+
+    [Fact]
     public void ReplacesOnlyTheBoundaryNumbers()
     {
         Assert.Equal(After, MsdStagesRewriter.Rewrite(Before, new[] { 0.35, 0.70 }));
