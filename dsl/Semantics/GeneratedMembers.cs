@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace DiffusionDsl.Language.Semantics;
@@ -5,12 +6,31 @@ namespace DiffusionDsl.Language.Semantics;
 /// <summary>Member names the generated model declares or inherits; a stage property must avoid them.</summary>
 public static class GeneratedMembers
 {
+    // Kept complete by ReservedNamesTests, which reflects over a generated model.
     private static readonly HashSet<string> Reserved = new()
     {
-        "Encoder", "Stages", "StageTable", "Cost", "Schedule", "Prediction", "Predict", "Module", "Decoders", "DecoderOf",
-        "ImageChannels", "ImageSize", "SourceHash", "Equals", "GetHashCode", "ToString", "GetType", "Dispose",
-        "MemberwiseClone", "Finalize", "Forward", "Call",
+        // Generated members
+        "Encoder", "Table", "Cost", "Prediction", "ImageChannels", "ImageSize", "SourceHash", "CreateSchedule",
+        // MultistageUNet
+        "Stages", "Schedule", "Predict", "Module", "Decoders", "Wire", "NoiseLabels",
+        // TorchSharp's nn.Module
+        "ReplaceBuffer", "ReplaceParameter", "ConditionallyRegisterParameter", "ConditionallyRegisterBuffer", "GetName",
+        "Create", "RegisterComponents", "GetDefaultDeviceAndType", "MoveModule", "ClearModules", "BoxedModule",
+        // Types named inside the generated class body, which a property of the same name would hide
+        "StageTable", "StageInfo", "ModelCostTable", "StageCost", "PredictionTarget", "INoiseSchedule",
+        "VpSchedule", "DdpmLinearSchedule", "CosineSchedule", "EdmSchedule", "MultistageUNet",
+        // Reserved earlier, kept so no accepted name changes meaning
+        "DecoderOf", "Forward", "Call",
+        // System.Object and IDisposable
+        "Equals", "GetHashCode", "ToString", "GetType", "Dispose", "MemberwiseClone", "Finalize", "ReferenceEquals",
     };
 
-    public static bool IsReserved(string property, string? modelName) => Reserved.Contains(property) || property == modelName;
+    /// <summary>
+    /// Also the generated type names (Model, ModelEncoder, ModelTrainer, ModelSampler, Model*Decoder),
+    /// which a property of the same name would hide inside the generated class.
+    /// </summary>
+    public static bool IsReserved(string property, string? modelName) =>
+        Reserved.Contains(property)
+        || (modelName is not null && (property == modelName || property == modelName + "Encoder" || property == modelName + "Trainer"
+            || property == modelName + "Sampler" || (property.StartsWith(modelName, StringComparison.Ordinal) && property.EndsWith("Decoder", StringComparison.Ordinal))));
 }

@@ -110,6 +110,24 @@ public class DiagnosticTests
         Assert.Equal("m.msd(13,13): error MSD0040: dropout must be in [0, 1), not 1.5", diagnostic.Format("m.msd"));
     }
 
+    [Theory]
+    [InlineData("stage_info")]   // a runtime type the generated class names
+    [InlineData("table")]        // a generated static member
+    [InlineData("tiny_encoder")] // the generated encoder type, TinyEncoder
+    [InlineData("create")]       // inherited from TorchSharp's nn.Module
+    public void StageNamesThatWouldHideAGeneratedNameAreRejected(string stage)
+    {
+        var text = Valid.Replace("    b [0.5, 1]\n", $"    {stage} [0.5, 1]\n").Replace("decoder b {", $"decoder {stage} {{");
+        Assert.Contains(MsdCompiler.CompileUnguarded(text).Diagnostics, d => d.Id == DiagnosticIds.NameCollision);
+    }
+
+    [Fact]
+    public void AStageMayStartWithTheModelsName()
+    {
+        var text = Valid.Replace("    b [0.5, 1]\n", "    tiny_noise [0.5, 1]\n").Replace("decoder b {", "decoder tiny_noise {");
+        Assert.Empty(MsdCompiler.CompileUnguarded(text).Diagnostics);
+    }
+
     [Fact]
     public void SettingsMayShareALine()
     {
