@@ -21,14 +21,7 @@ public sealed class DdimSolver : DiffusionSolver
         Eta = eta;
     }
 
-    public override void SetTimesteps(int steps)
-    {
-        var grid = TimeGrids.UniformTime(Schedule, steps, EndTime);
-        grid.Add(GridPoint.Clean);
-        Grid = grid;
-    }
-
-    public override int EvaluationsFor(int steps) => steps;
+    public override void SetTimesteps(int steps) => SetGridEndingClean(TimeGrids.UniformTime(Schedule, steps, EndTime));
 
     public override Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator)
     {

@@ -36,7 +36,7 @@ public abstract class DiffusionSolver
     public abstract void SetTimesteps(int steps);
 
     /// <summary>The number of model evaluations a run with this budget makes.</summary>
-    public abstract int EvaluationsFor(int steps);
+    public virtual int EvaluationsFor(int steps) => steps;
 
     public abstract Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator);
 
@@ -64,6 +64,13 @@ public abstract class DiffusionSolver
     }
 
     /// <summary>Estimates at grid point p for the scaled state x.</summary>
+    /// <summary>Uses the noisy grid points, then one clean point (sigma = 0) that the last step lands on.</summary>
+    protected void SetGridEndingClean(List<GridPoint> noisy)
+    {
+        noisy.Add(GridPoint.Clean);
+        Grid = noisy;
+    }
+
     protected static DenoisedPair Evaluate(Denoiser denoiser, Tensor x, GridPoint p) => denoiser.Denoise(x / p.Scale, p.T);
 
     /// <summary>Standard normal noise shaped like x, drawn on the CPU from the generator.</summary>

@@ -19,8 +19,6 @@ public sealed class DpmSolverPlusPlus2M : DiffusionSolver
 
     public DpmSolverPlusPlus2M(INoiseSchedule schedule) : base(schedule) { }
 
-    public override int EvaluationsFor(int steps) => steps;
-
     public override void SetTimesteps(int steps)
     {
         Grid = TimeGrids.UniformLogSnr(Schedule, steps + 1, EndTime);

@@ -23,8 +23,6 @@ public sealed class DpmSolverSinglestep : DiffusionSolver
         Order = order;
     }
 
-    public override int EvaluationsFor(int steps) => steps;
-
     public override void SetTimesteps(int steps)
     {
         StepOrders = OrdersFor(steps, Order);

@@ -14,12 +14,7 @@ public sealed class EdmHeunSolver : DiffusionSolver
 {
     public EdmHeunSolver(INoiseSchedule schedule) : base(schedule) { }
 
-    public override void SetTimesteps(int steps)
-    {
-        var grid = TimeGrids.KarrasSigma(Schedule, steps, EndTime);
-        grid.Add(GridPoint.Clean);
-        Grid = grid;
-    }
+    public override void SetTimesteps(int steps) => SetGridEndingClean(TimeGrids.KarrasSigma(Schedule, steps, EndTime));
 
     public override int EvaluationsFor(int steps) => 2 * steps - 1;
 

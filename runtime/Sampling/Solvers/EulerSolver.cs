@@ -13,14 +13,7 @@ public sealed class EulerSolver : DiffusionSolver
 {
     public EulerSolver(INoiseSchedule schedule) : base(schedule) { }
 
-    public override void SetTimesteps(int steps)
-    {
-        var grid = TimeGrids.KarrasSigma(Schedule, steps, EndTime);
-        grid.Add(GridPoint.Clean);
-        Grid = grid;
-    }
-
-    public override int EvaluationsFor(int steps) => steps;
+    public override void SetTimesteps(int steps) => SetGridEndingClean(TimeGrids.KarrasSigma(Schedule, steps, EndTime));
 
     public override Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator)
     {
