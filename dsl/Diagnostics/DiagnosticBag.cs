@@ -12,7 +12,8 @@ public sealed class DiagnosticBag
 
     public DiagnosticBag(LineMap lines) => _lines = lines;
 
-    public bool HasErrors => _items.Any(d => d.IsError);
+    public int ErrorCount => _items.Count(d => d.IsError);
+    public bool HasErrors => ErrorCount > 0;
     public IReadOnlyList<MsdDiagnostic> Items => _items;
 
     public void Error(string id, SourceSpan span, string message) => Add(id, DiagnosticSeverity.Error, span, message);

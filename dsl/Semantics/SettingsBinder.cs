@@ -35,7 +35,7 @@ internal sealed class SettingsBinder
         var spec = new TrainSpec();
         if (statement is null) return spec;
         var s = new Section(statement.Body, "train", _read.Diagnostics, TrainKeywords);
-        int errors = _read.Diagnostics.Items.Count(d => d.IsError);
+        int errors = _read.Diagnostics.ErrorCount;
         spec = spec with
         {
             Batch = _read.PositiveInteger(s.Get("batch"), "batch") ?? spec.Batch,
@@ -70,7 +70,7 @@ internal sealed class SettingsBinder
             else if (list is not null)
                 spec = spec with { StageWeights = list.ToEquatableArray() };
         }
-        return _read.Diagnostics.Items.Count(d => d.IsError) == errors ? spec : null;
+        return _read.Diagnostics.ErrorCount == errors ? spec : null;
     }
 
     public SampleSpec? BindSample(MsdStatement? statement)
@@ -78,7 +78,7 @@ internal sealed class SettingsBinder
         var spec = new SampleSpec();
         if (statement is null) return spec;
         var s = new Section(statement.Body, "sample", _read.Diagnostics, SampleKeywords);
-        int errors = _read.Diagnostics.Items.Count(d => d.IsError);
+        int errors = _read.Diagnostics.ErrorCount;
         spec = spec with
         {
             Steps = _read.PositiveInteger(s.Get("steps"), "steps") ?? spec.Steps,
@@ -92,6 +92,6 @@ internal sealed class SettingsBinder
             var name = _read.Option(_read.At(solver, 0, "a solver name"), "solver", Solvers.Keys.ToList());
             if (name is not null) spec = spec with { Solver = Solvers[name] };
         }
-        return _read.Diagnostics.Items.Count(d => d.IsError) == errors ? spec : null;
+        return _read.Diagnostics.ErrorCount == errors ? spec : null;
     }
 }
