@@ -12,8 +12,6 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
 
     public EquatableArray(IEnumerable<T> items) => _items = items.ToArray();
 
-    public static EquatableArray<T> Empty => new(Array.Empty<T>());
-
     public int Count => _items?.Length ?? 0;
     public T this[int index] => _items![index];
 

@@ -93,7 +93,7 @@ internal sealed class ScheduleBinder
             case ScheduleKind.Ddpm:
                 Require(spec.BetaStart > 0 && spec.BetaStart < 1, "beta_start", "beta_start must be in (0, 1)");
                 Require(spec.BetaEnd > spec.BetaStart && spec.BetaEnd < 1, "beta_end", "beta_end must be in (beta_start, 1)");
-                Require(spec.Steps >= 2 && spec.Steps <= 100000 && values.GetValueOrDefault("steps").Value % 1 == 0, "steps", "steps must be a whole number in [2, 100000]");
+                Require(spec.Steps >= 2 && spec.Steps <= 100000 && (!values.TryGetValue("steps", out var steps) || steps.Value % 1 == 0), "steps", "steps must be a whole number in [2, 100000]");
                 break;
             case ScheduleKind.Cosine:
                 Require(spec.CosineOffset > 0 && spec.CosineOffset < 1, "s", "s must be in (0, 1)");
@@ -108,10 +108,4 @@ internal sealed class ScheduleBinder
         }
         return ok;
     }
-}
-
-internal static class DictionaryExtensions
-{
-    public static TValue GetValueOrDefault<TKey, TValue>(this Dictionary<TKey, TValue> dictionary, TKey key) where TKey : notnull =>
-        dictionary.TryGetValue(key, out var value) ? value : default!;
 }

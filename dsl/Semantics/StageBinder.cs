@@ -111,7 +111,7 @@ internal sealed class StageBinder
     private bool CheckName(MsdStatement line, Dictionary<string, MsdStatement> names, Dictionary<string, string> properties, string? modelName)
     {
         var property = CSharpNames.ToPascalCase(line.Keyword);
-        if (!CSharpNames.IsIdentifier(property) || !CSharpNames.IsIdentifier(line.Keyword.Replace(".", "")) || line.Keyword.Contains("."))
+        if (!CSharpNames.IsIdentifier(line.Keyword) || !CSharpNames.IsIdentifier(property))
         {
             Diagnostics.Error(DiagnosticIds.InvalidName, line.KeywordSpan,
                 $"Stage name '{line.Keyword}' must be letters, digits and '_' and start with a letter");
