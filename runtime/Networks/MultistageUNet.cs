@@ -61,11 +61,6 @@ public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMulti
         return output!;
     }
 
-    /// <summary>The noise embedding's input for each sample's t, as the schedule defines it.</summary>
-    protected virtual Tensor NoiseLabels(Tensor t)
-    {
-        var times = t.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        var labels = times.Select(Schedule.NoiseLabel).ToArray();
-        return tensor(labels, dtype: ScalarType.Float32, device: t.device);
-    }
+    /// <summary>The noise embedding's input for each sample's t, as the schedule defines it, on t's device.</summary>
+    protected virtual Tensor NoiseLabels(Tensor t) => Schedule.NoiseLabels(t);
 }

@@ -39,4 +39,5 @@ public sealed class CosineSchedule : INoiseSchedule
 
     /// <summary>The discrete step index of an iDDPM network trained on <see cref="Steps"/> steps.</summary>
     public double NoiseLabel(double t) => t * (Steps - 1);
+    public TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t) => t.to_type(TorchSharp.torch.ScalarType.Float32) * (double)(Steps - 1);
 }

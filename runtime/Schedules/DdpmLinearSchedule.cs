@@ -28,4 +28,5 @@ public sealed class DdpmLinearSchedule : INoiseSchedule
 
     /// <summary>The discrete step index n the DDPM network was trained on.</summary>
     public double NoiseLabel(double t) => t * (Steps - 1);
+    public TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t) => t.to_type(TorchSharp.torch.ScalarType.Float32) * (double)(Steps - 1);
 }

@@ -35,6 +35,7 @@ public sealed class EdmSchedule : INoiseSchedule
 
     /// <summary>EDM's c_noise = ln(sigma) / 4.</summary>
     public double NoiseLabel(double t) => Math.Log(Sigma(t)) / 4.0;
+    public Tensor NoiseLabels(Tensor t) => (t.to_type(ScalarType.Float64) * (_rootMax - _rootMin) + _rootMin).log().mul(Rho / 4.0).to_type(ScalarType.Float32);
 
     public double TrainingCdf(double t)
     {

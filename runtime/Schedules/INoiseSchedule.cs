@@ -19,6 +19,16 @@ public interface INoiseSchedule
     /// <summary>The value the network's noise embedding receives for time t.</summary>
     double NoiseLabel(double t);
 
+    /// <summary>
+    /// <see cref="NoiseLabel(double)"/> for every element of t, on t's device. Schedules override it with
+    /// tensor arithmetic; this fallback maps on the CPU (a device round trip per call).
+    /// </summary>
+    TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t)
+    {
+        var labels = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(t.to_type(TorchSharp.torch.ScalarType.Float64).cpu().data<double>(), NoiseLabel));
+        return TorchSharp.torch.tensor(labels, dtype: TorchSharp.torch.ScalarType.Float32, device: t.device);
+    }
+
     /// <summary>The smallest t that training and sampling use (e.g. 1e-3 for VP).</summary>
     double MinTime { get; }
 

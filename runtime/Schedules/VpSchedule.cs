@@ -35,4 +35,5 @@ public sealed class VpSchedule : INoiseSchedule
 
     /// <summary>score_sde's continuous DDPM++ models embed 999 t.</summary>
     public double NoiseLabel(double t) => 999.0 * t;
+    public TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t) => t.to_type(TorchSharp.torch.ScalarType.Float32) * 999.0;
 }

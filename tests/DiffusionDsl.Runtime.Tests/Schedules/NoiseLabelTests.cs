@@ -1,0 +1,32 @@
+using System.Linq;
+using DiffusionDsl.Runtime.Schedules;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Tests.Schedules;
+
+public class NoiseLabelTests
+{
+    public static TheoryData<string> Names => new() { "vp", "ddpm", "cosine", "edm" };
+
+    private static INoiseSchedule Create(string name) => name switch
+    {
+        "vp" => new VpSchedule(),
+        "ddpm" => new DdpmLinearSchedule(),
+        "cosine" => new CosineSchedule(),
+        _ => new EdmSchedule(),
+    };
+
+    /// <summary>The tensor path (used on every forward pass) computes the same labels as the scalar definition.</summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void TensorLabelsEqualTheScalarLabels(string name)
+    {
+        var schedule = Create(name);
+        var times = new[] { 0.0005, 0.01, 0.3, 0.442, 0.631, 0.99, 1.0 };
+        using var labels = schedule.NoiseLabels(tensor(times.Select(t => (float)t).ToArray()));
+        Assert.Equal(ScalarType.Float32, labels.dtype);
+        var actual = labels.data<float>().ToArray();
+        for (int i = 0; i < times.Length; i++)
+            Assert.Equal(schedule.NoiseLabel((float)times[i]), actual[i], 1e-4 * (1 + System.Math.Abs(actual[i])));
+    }
+}
