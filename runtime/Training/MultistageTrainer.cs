@@ -53,8 +53,9 @@ public sealed class MultistageTrainer : IDisposable
         Options = options;
         _denoiser = new Denoiser(model, schedule, target);
         _times = new TrainingTimeSampler(schedule, model.Stages, options.StageSampling);
+        _device = TorchSetup.DefaultDevice(options.Device);
+        model.Module.to(_device);
         _parameters = model.Module.parameters().ToList();
-        _device = _parameters.FirstOrDefault()?.device ?? TorchSetup.DefaultDevice();
         _optimizer = optim.AdamW(_parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
         _generator = new Generator((ulong)options.Seed);
         _stageWeights = options.StageLossWeights is null ? null : tensor(options.StageLossWeights, dtype: ScalarType.Float32, device: _device);
