@@ -18,6 +18,7 @@ internal static class ModelEmitter
          .Line("#nullable enable")
          .Line("using DiffusionDsl.Runtime.Blocks;")
          .Line("using DiffusionDsl.Runtime.Diffusion;")
+         .Line("using DiffusionDsl.Runtime.Hosting;")
          .Line("using DiffusionDsl.Runtime.Networks;")
          .Line("using DiffusionDsl.Runtime.Reporting;")
          .Line("using DiffusionDsl.Runtime.Sampling;")
@@ -27,7 +28,7 @@ internal static class ModelEmitter
          .Line();
         if (model.Namespace is not null) w.Line($"namespace {model.Namespace};").Line();
 
-        EmitModel(w, model, cost, sourceHash);
+        EmitModel(w, model, cost, fileName, sourceHash);
         EmitEncoder(w, model);
         foreach (var decoder in model.Decoders) EmitDecoder(w, model, decoder);
         SettingsEmitter.EmitTrainer(w, model);
@@ -35,7 +36,7 @@ internal static class ModelEmitter
         return w.ToString();
     }
 
-    private static void EmitModel(CodeWriter w, ModelSpec model, ModelCost cost, string sourceHash)
+    private static void EmitModel(CodeWriter w, ModelSpec model, ModelCost cost, string fileName, string sourceHash)
     {
         string name = model.Name;
         w.Line($"/// <summary>Multistage U-Net {name}: one shared encoder and {model.Stages.Count} stage decoders.</summary>")
@@ -60,6 +61,10 @@ internal static class ModelEmitter
          .Line($"public const string SourceHash = {CodeWriter.String(sourceHash)};")
          .Line()
          .Line($"public static INoiseSchedule CreateSchedule() => {ScheduleExpression(model.Schedule)};")
+         .Line()
+         .Line("/// <summary>This model as data, for tools that load its assembly (msd train, msd sample).</summary>")
+         .Line($"public static MsdModelInfo Info {{ get; }} = new(nameof({name}), {CodeWriter.String(fileName)}, ImageChannels, ImageSize, Prediction, SourceHash,")
+         .Line($"    Table, Cost, {name}Trainer.Defaults, {name}Sampler.Defaults, () => new {name}());")
          .Line()
          .Line($"public {name}Encoder Encoder {{ get; }}");
         foreach (var decoder in model.Decoders) w.Line($"public {decoder.TypeName} {decoder.PropertyName} {{ get; }}");

@@ -10,7 +10,7 @@ public static class GeneratedMembers
     private static readonly HashSet<string> Reserved = new()
     {
         // Generated members
-        "Encoder", "Table", "Cost", "Prediction", "ImageChannels", "ImageSize", "SourceHash", "CreateSchedule",
+        "Encoder", "Table", "Cost", "Prediction", "ImageChannels", "ImageSize", "SourceHash", "CreateSchedule", "Info",
         // MultistageUNet
         "Stages", "Schedule", "Predict", "Module", "Decoders", "Wire", "NoiseLabels",
         // TorchSharp's nn.Module
@@ -18,7 +18,7 @@ public static class GeneratedMembers
         "Create", "RegisterComponents", "GetDefaultDeviceAndType", "MoveModule", "ClearModules", "BoxedModule",
         // Types named inside the generated class body, which a property of the same name would hide
         "StageTable", "StageInfo", "ModelCostTable", "StageCost", "PredictionTarget", "INoiseSchedule",
-        "VpSchedule", "DdpmLinearSchedule", "CosineSchedule", "EdmSchedule", "MultistageUNet",
+        "VpSchedule", "DdpmLinearSchedule", "CosineSchedule", "EdmSchedule", "MultistageUNet", "MsdModelInfo",
         // Reserved earlier, kept so no accepted name changes meaning
         "DecoderOf", "Forward", "Call",
         // System.Object and IDisposable

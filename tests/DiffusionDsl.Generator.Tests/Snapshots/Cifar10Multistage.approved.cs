@@ -3,6 +3,7 @@
 #nullable enable
 using DiffusionDsl.Runtime.Blocks;
 using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Hosting;
 using DiffusionDsl.Runtime.Networks;
 using DiffusionDsl.Runtime.Reporting;
 using DiffusionDsl.Runtime.Sampling;
@@ -38,6 +39,10 @@ public sealed partial class Cifar10Multistage : MultistageUNet
     public const string SourceHash = "ab41b7eea669deb44b9e3ee5cfdc48c4";
 
     public static INoiseSchedule CreateSchedule() => new EdmSchedule(sigmaMin: 0.002, sigmaMax: 80, rho: 7, pMean: -1.2, pStd: 1.2, sigmaData: 0.5);
+
+    /// <summary>This model as data, for tools that load its assembly (msd train, msd sample).</summary>
+    public static MsdModelInfo Info { get; } = new(nameof(Cifar10Multistage), "Cifar10Multistage.msd", ImageChannels, ImageSize, Prediction, SourceHash,
+        Table, Cost, Cifar10MultistageTrainer.Defaults, Cifar10MultistageSampler.Defaults, () => new Cifar10Multistage());
 
     public Cifar10MultistageEncoder Encoder { get; }
     public Cifar10MultistageNearDataDecoder NearData { get; }

@@ -3,6 +3,7 @@
 #nullable enable
 using DiffusionDsl.Runtime.Blocks;
 using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Hosting;
 using DiffusionDsl.Runtime.Networks;
 using DiffusionDsl.Runtime.Reporting;
 using DiffusionDsl.Runtime.Sampling;
@@ -36,6 +37,10 @@ public sealed partial class EdmFullForm : MultistageUNet
     public const string SourceHash = "d961a9190003c8a85d2ddeaacf32dfae";
 
     public static INoiseSchedule CreateSchedule() => new EdmSchedule(sigmaMin: 0.002, sigmaMax: 80, rho: 7, pMean: -1.2, pStd: 1.2, sigmaData: 0.5);
+
+    /// <summary>This model as data, for tools that load its assembly (msd train, msd sample).</summary>
+    public static MsdModelInfo Info { get; } = new(nameof(EdmFullForm), "EdmFullForm.msd", ImageChannels, ImageSize, Prediction, SourceHash,
+        Table, Cost, EdmFullFormTrainer.Defaults, EdmFullFormSampler.Defaults, () => new EdmFullForm());
 
     public EdmFullFormEncoder Encoder { get; }
     public EdmFullFormLowDecoder Low { get; }

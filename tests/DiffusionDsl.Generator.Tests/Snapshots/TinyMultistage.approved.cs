@@ -3,6 +3,7 @@
 #nullable enable
 using DiffusionDsl.Runtime.Blocks;
 using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Hosting;
 using DiffusionDsl.Runtime.Networks;
 using DiffusionDsl.Runtime.Reporting;
 using DiffusionDsl.Runtime.Sampling;
@@ -38,6 +39,10 @@ public sealed partial class TinyMultistage : MultistageUNet
     public const string SourceHash = "2fb312eaeef38ea2d151622f9f5f8d25";
 
     public static INoiseSchedule CreateSchedule() => new VpSchedule(betaMin: 0.1, betaMax: 20);
+
+    /// <summary>This model as data, for tools that load its assembly (msd train, msd sample).</summary>
+    public static MsdModelInfo Info { get; } = new(nameof(TinyMultistage), "TinyMultistage.msd", ImageChannels, ImageSize, Prediction, SourceHash,
+        Table, Cost, TinyMultistageTrainer.Defaults, TinyMultistageSampler.Defaults, () => new TinyMultistage());
 
     public TinyMultistageEncoder Encoder { get; }
     public TinyMultistageNearDataDecoder NearData { get; }

@@ -1,0 +1,43 @@
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Checkpoints;
+
+/// <summary>Loads only a checkpoint's weights into a model, for sampling and evaluation; the optimizer state is left alone.</summary>
+public static class CheckpointWeights
+{
+    /// <summary>
+    /// Copies the trained weights into <paramref name="model"/>, then, with <paramref name="ema"/>, its
+    /// parameters' exponential moving average over them (what sampling normally uses). Returns the
+    /// checkpoint's step. Throws <see cref="CheckpointException"/> naming the first problem.
+    /// </summary>
+    public static long Load(string path, nn.Module model, string modelHash, bool ema = true)
+    {
+        var data = CheckpointFile.Read(path);
+        try
+        {
+            var modelState = model.state_dict().ToList();
+            CheckpointCompatibility.Check(path, data, modelState, modelHash);
+            var weights = data.Model.ToDictionary(p => p.Key, p => p.Value);
+            if (ema)
+            {
+                if (data.Ema.Count == 0) throw new CheckpointException(path, "holds no EMA weights; load it without EMA.");
+                foreach (var (name, tensor) in data.Ema)
+                {
+                    if (!weights.TryGetValue(name, out var trained)) throw new CheckpointException(path, $"its EMA tensor '{name}' is not a model tensor.");
+                    if (!trained.shape.SequenceEqual(tensor.shape)) throw new CheckpointException(path, $"its EMA tensor '{name}' has another shape than the weights.");
+                    weights[name] = tensor;
+                }
+            }
+            using (no_grad())
+                foreach (var (name, tensor) in modelState) tensor.copy_(weights[name]);
+            return data.Step;
+        }
+        finally
+        {
+            foreach (var (_, t) in data.Model) t.Dispose();
+            foreach (var (_, t) in data.Ema) t.Dispose();
+        }
+    }
+}
