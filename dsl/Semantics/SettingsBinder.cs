@@ -20,12 +20,6 @@ internal sealed class SettingsBinder
         ["uniform"] = "UniformStage", ["proportional"] = "ScheduleProportional", ["mixed"] = "Mixed",
     };
 
-    private static readonly Dictionary<string, string> Solvers = new()
-    {
-        ["ddpm"] = "DdpmAncestral", ["ddim"] = "Ddim", ["dpm_solver2"] = "DpmSolver2", ["dpm_solver3"] = "DpmSolver3",
-        ["dpm_solver_pp2m"] = "DpmSolverPlusPlus2M", ["heun"] = "EdmHeun", ["euler"] = "Euler",
-    };
-
     private readonly ValueReader _read;
 
     public SettingsBinder(ValueReader read) => _read = read;
@@ -89,8 +83,8 @@ internal sealed class SettingsBinder
         if (s.Get("solver") is { } solver)
         {
             _read.NoMoreThan(solver, 1);
-            var name = _read.Option(_read.At(solver, 0, "a solver name"), "solver", Solvers.Keys.ToList());
-            if (name is not null) spec = spec with { Solver = Solvers[name] };
+            var name = _read.Option(_read.At(solver, 0, "a solver name"), "solver", SolverNames.All.ToList());
+            if (name is not null) spec = spec with { Solver = SolverNames.KindOf(name) };
         }
         return _read.Diagnostics.ErrorCount == errors ? spec : null;
     }
