@@ -1,4 +1,6 @@
+using System;
 using System.CommandLine;
+using System.IO;
 using DiffusionDsl.Cli.Commands;
 using Spectre.Console;
 
@@ -7,13 +9,17 @@ namespace DiffusionDsl.Cli;
 /// <summary>The `msd` command line: parses arguments and hands them to one command class.</summary>
 public static class CliApp
 {
-    public static int Run(string[] args, IAnsiConsole console) => Build(console).Parse(args).Invoke();
+    /// <summary>Runs one command; usage errors go to <paramref name="errors"/> (standard error by default).</summary>
+    public static int Run(string[] args, IAnsiConsole console, TextWriter? errors = null) =>
+        Build(console).Parse(args).Invoke(new InvocationConfiguration { Output = console.Profile.Out.Writer, Error = errors ?? Console.Error });
 
     public static RootCommand Build(IAnsiConsole console) =>
-        new("msd: check, inspect and cluster multistage diffusion .msd models")
+        new("msd: check, inspect, cluster, train and sample multistage diffusion .msd models")
         {
             CheckCommand.Create(console),
             InfoCommand.Create(console),
             ClusterCommand.Create(console),
+            TrainCommand.Create(console),
+            SampleCommand.Create(console),
         };
 }

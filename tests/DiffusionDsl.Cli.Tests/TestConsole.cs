@@ -22,5 +22,8 @@ internal sealed class RecordingConsole
         Console.Profile.Width = 200;
     }
 
+    /// <summary>Where usage errors go too, for <c>CliApp.Run(args, Console, Writer)</c>.</summary>
+    public TextWriter Writer => _writer;
+
     public string Text => _writer.ToString();
 }

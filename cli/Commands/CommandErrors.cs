@@ -1,0 +1,26 @@
+using System;
+using System.IO;
+using DiffusionDsl.Cli.Hosting;
+using DiffusionDsl.Runtime.Checkpoints;
+using DiffusionDsl.Runtime.Data;
+using Spectre.Console;
+
+namespace DiffusionDsl.Cli.Commands;
+
+/// <summary>Turns the errors a user can cause (bad paths, files, options) into one `error:` line and exit code 1.</summary>
+internal static class CommandErrors
+{
+    public static int Guard(IAnsiConsole console, Func<int> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (Exception e) when (e is ModelAssemblyException or DataFormatException or CheckpointException
+                                      or FormatException or ArgumentException or IOException)
+        {
+            console.Line($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using DiffusionDsl.Cli.Hosting;
+using DiffusionDsl.Runtime.Hosting;
+using Spectre.Console;
+
+namespace DiffusionDsl.Cli.Commands;
+
+/// <summary>The arguments `msd train` and `msd sample` share: which built model, and where to run it.</summary>
+internal static class ModelArguments
+{
+    public static Argument<string> Source() =>
+        new("model") { Description = "The built model: its assembly (.dll), or a project (.csproj or folder) to build in Release" };
+
+    public static Option<string?> ModelName() =>
+        new("--model") { Description = "The model's name, when the assembly holds several" };
+
+    public static Option<string?> Device() =>
+        new("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available, else the CPU)" };
+
+    public static MsdModelInfo Load(string source, string? name, IAnsiConsole console)
+    {
+        var assembly = ModelSource.ResolveAssembly(source, console.Line);
+        var info = ModelAssembly.Pick(ModelAssembly.Load(assembly), name, assembly);
+        console.Line($"model: {info.Name} from {info.SourceFile}, {info.Table.Count} stages, {info.Cost.TotalParameters:N0} parameters");
+        return info;
+    }
+}

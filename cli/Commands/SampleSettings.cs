@@ -1,0 +1,17 @@
+namespace DiffusionDsl.Cli.Commands;
+
+/// <summary>`msd sample` arguments; null means the .msd's sample section decides.</summary>
+public sealed record SampleSettings
+{
+    public required string Source { get; init; }
+    public string? Model { get; init; }
+    public required string Checkpoint { get; init; }
+    public required string Output { get; init; }
+    public int? Count { get; init; }
+    public int? Steps { get; init; }
+    public string? Solver { get; init; }
+    public long? Seed { get; init; }
+    public bool Ema { get; init; } = true;
+    public int Scale { get; init; } = 2;
+    public string? Device { get; init; }
+}

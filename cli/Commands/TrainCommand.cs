@@ -1,0 +1,118 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using DiffusionDsl.Cli.Hosting;
+using DiffusionDsl.Runtime;
+using DiffusionDsl.Runtime.Checkpoints;
+using DiffusionDsl.Runtime.Data;
+using DiffusionDsl.Runtime.Hosting;
+using DiffusionDsl.Runtime.Reporting;
+using DiffusionDsl.Runtime.Training;
+using Spectre.Console;
+
+namespace DiffusionDsl.Cli.Commands;
+
+/// <summary>
+/// `msd train MODEL --data PATH`: trains a generated model from a built assembly (or a project it builds)
+/// with the .msd's train section, overridden by the options given; writes checkpoints, metrics,
+/// sample grids and a loss curve. Ctrl+C stops after the current step and writes a checkpoint.
+/// </summary>
+public static class TrainCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var source = ModelArguments.Source();
+        var model = ModelArguments.ModelName();
+        var data = new Option<string>("--data") { Description = "IDX file, CIFAR-10 .bin, or a folder of images/batches", Required = true };
+        var steps = new Option<int?>("--steps") { Description = "Train to this step (default: the .msd's steps)" };
+        var batch = new Option<int?>("--batch") { Description = "Batch size (default: the .msd's batch)" };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the .msd's lr)" };
+        var seed = new Option<long?>("--seed") { Description = "Seed of the training run and of the data order" };
+        var output = new Option<string?>("--output") { Description = "Run folder (default: runs/<model>)" };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint file, or 'latest' in the run folder" };
+        var device = ModelArguments.Device();
+        var limit = new Option<int?>("--limit") { Description = "Use only the first N images" };
+        var flip = new Option<bool>("--flip") { Description = "Random horizontal flips" };
+        var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar (for logs)" };
+
+        var command = new Command("train", "Train a model built from an .msd file")
+        {
+            source, model, data, steps, batch, lr, seed, output, resume, device, limit, flip, noProgress,
+        };
+        command.SetAction(parsed => Run(new TrainSettings
+        {
+            Source = parsed.GetValue(source)!, Model = parsed.GetValue(model), Data = parsed.GetValue(data)!,
+            Steps = parsed.GetValue(steps), Batch = parsed.GetValue(batch), LearningRate = parsed.GetValue(lr),
+            Seed = parsed.GetValue(seed), Output = parsed.GetValue(output), Resume = parsed.GetValue(resume),
+            Device = parsed.GetValue(device), Limit = parsed.GetValue(limit), Flip = parsed.GetValue(flip),
+            Progress = !parsed.GetValue(noProgress) && !Console.IsOutputRedirected,
+        }, console));
+        return command;
+    }
+
+    public static int Run(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation = default) =>
+        CommandErrors.Guard(console, () => RunUnguarded(settings, console, cancellation));
+
+    private static int RunUnguarded(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation)
+    {
+        var info = ModelArguments.Load(settings.Source, settings.Model, console);
+        var options = Options(info, settings);
+        using var data = DatasetLoader.Load(settings.Data, new DatasetOptions
+        {
+            ImageChannels = info.ImageChannels, Seed = options.Seed, Limit = settings.Limit, HorizontalFlip = settings.Flip,
+        });
+        if (data.Channels != info.ImageChannels || data.Height != info.ImageSize || data.Width != info.ImageSize)
+            throw new DataFormatException(settings.Data, $"its images are {data.Channels}x{data.Height}x{data.Width}, but {info.Name} takes " +
+                                                         $"{info.ImageChannels}x{info.ImageSize}x{info.ImageSize} (the image line of {info.SourceFile}).");
+        console.Line($"data: {data.Count} images {data.Channels}x{data.Height}x{data.Width} from {settings.Data}");
+        console.Line($"device: {TorchSetup.DefaultDevice(options.Device)}; steps {options.Steps}, batch {options.BatchSize}, " +
+                     $"lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}; output {Path.GetFullPath(options.OutputDirectory)}");
+
+        using var model = info.Create();
+        using var trainer = new MultistageTrainer(model, model.Schedule, info.Prediction, options);
+        var session = new TrainingSession(trainer, model.Schedule, info.Prediction,
+                                          new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
+
+        using var interrupt = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, interrupt.Token);
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = session.Run(data, linked.Token);
+            var checkpoint = result.Cancelled ? trainer.SaveCheckpoint() : result.LastCheckpoint;
+            console.Line(result.Cancelled
+                ? $"stopped at step {result.Step}; checkpoint {checkpoint} (continue with --resume latest)"
+                : $"trained to step {result.Step}, last loss {result.LastLoss.ToString("0.0000", CultureInfo.InvariantCulture)}");
+            if (!result.Cancelled)
+            {
+                console.Line($"checkpoint: {checkpoint}");
+                console.Line($"samples: {session.SamplePath(result.Step)}");
+                console.Line($"metrics: {session.MetricsPath}; loss curve: {session.LossPlotPath}");
+            }
+            return result.Cancelled ? 130 : 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static TrainOptions Options(MsdModelInfo info, TrainSettings settings)
+    {
+        var defaults = info.TrainDefaults;
+        return defaults with
+        {
+            Steps = settings.Steps ?? defaults.Steps,
+            BatchSize = settings.Batch ?? defaults.BatchSize,
+            LearningRate = settings.LearningRate ?? defaults.LearningRate,
+            Seed = settings.Seed ?? defaults.Seed,
+            OutputDirectory = settings.Output ?? defaults.OutputDirectory,
+            ResumeFrom = settings.Resume,
+            Device = settings.Device,
+            ModelHash = info.SourceHash,
+        };
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+
+namespace DiffusionDsl.Cli.Hosting;
+
+/// <summary>
+/// Turns what the user points at into a built assembly: a .dll as is, or a project (.csproj, or a
+/// folder holding exactly one) built in Release first, so `msd train examples/QuickStart` just works.
+/// </summary>
+internal static class ModelSource
+{
+    public static string ResolveAssembly(string source, Action<string> log)
+    {
+        if (source.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) return source;
+        var project = FindProject(source);
+        log($"building {project} (Release)...");
+        var (exitCode, output) = Dotnet($"build \"{project}\" -c Release -nologo -v:q -getProperty:TargetPath");
+        var targetPath = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
+        if (exitCode != 0 || targetPath is null || !File.Exists(targetPath))
+            throw new ModelAssemblyException($"{project}: the build failed (dotnet build exited with {exitCode}):\n{output.Trim()}");
+        return targetPath;
+    }
+
+    private static string FindProject(string source)
+    {
+        if (File.Exists(source) && source.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase)) return source;
+        if (Directory.Exists(source))
+        {
+            var projects = Directory.GetFiles(source, "*.csproj");
+            if (projects.Length == 1) return projects[0];
+            throw new ModelAssemblyException(projects.Length == 0
+                ? $"{source}: no .csproj in this folder; point at a project or a built .dll."
+                : $"{source}: {projects.Length} projects in this folder; name one.");
+        }
+        throw new FileNotFoundException($"{source}: no such file or folder; expected a built .dll, a .csproj or a project folder.");
+    }
+
+    private static (int ExitCode, string Output) Dotnet(string arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(start) ?? throw new ModelAssemblyException("could not start dotnet to build the project.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+}

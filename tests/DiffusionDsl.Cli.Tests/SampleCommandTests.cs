@@ -1,0 +1,92 @@
+using System.IO;
+using DiffusionDsl.Cli.Commands;
+
+namespace DiffusionDsl.Cli.Tests;
+
+public class SampleCommandTests : IClassFixture<TrainedTinyGray>
+{
+    private readonly TrainedTinyGray _run;
+
+    public SampleCommandTests(TrainedTinyGray run) => _run = run;
+
+    private (int Exit, string Text) Sample(params string[] extra)
+    {
+        var console = new RecordingConsole();
+        var args = new[] { "sample", TinyModelsAssembly.Path, "--model", "TinyGray" };
+        int exit = CliApp.Run([.. args, .. extra], console.Console, console.Writer);
+        return (exit, console.Text);
+    }
+
+    [Fact]
+    public void WritesAGridFromTheCheckpointsEmaWeights()
+    {
+        Assert.True(_run.ExitCode == 0, _run.Output);
+        using var folder = new ScratchFolder();
+        var grid = folder.File("grid.png");
+
+        var (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", grid, "--count", "3", "--steps", "2", "--solver", "ddim");
+
+        Assert.True(exit == 0, text);
+        Assert.Contains($"checkpoint: {_run.Checkpoint(6)} (step 6, EMA weights)", text);
+        Assert.Contains("sampled 3 images with Ddim, 2 steps", text);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(grid)[..4]);
+    }
+
+    [Fact]
+    public void EmaAndTrainedWeightsGiveDifferentSamplesAndTheSameSeedTheSameOnes()
+    {
+        Assert.True(_run.ExitCode == 0, _run.Output);
+        using var folder = new ScratchFolder();
+        string Grid(string name, params string[] extra)
+        {
+            var path = folder.File(name);
+            var (exit, text) = Sample([.. new[] { "--checkpoint", _run.Checkpoint(6), "--output", path, "--count", "2" }, .. extra]);
+            Assert.True(exit == 0, text);
+            return path;
+        }
+
+        var ema = File.ReadAllBytes(Grid("ema.png"));
+        var emaAgain = File.ReadAllBytes(Grid("ema-again.png"));
+        var trained = File.ReadAllBytes(Grid("trained.png", "--no-ema"));
+
+        Assert.Equal(ema, emaAgain);
+        Assert.NotEqual(ema, trained);
+    }
+
+    [Fact]
+    public void ACheckpointOfAnotherModelIsRefused()
+    {
+        var console = new RecordingConsole();
+        int exit = SampleCommand.Run(new SampleSettings
+        {
+            Source = TinyModelsAssembly.Path, Model = "TinyColor", Checkpoint = _run.Checkpoint(6), Output = "unused.png",
+        }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: Checkpoint '{_run.Checkpoint(6)}': another architecture", console.Text);
+        Assert.False(File.Exists("unused.png"));
+    }
+
+    [Fact]
+    public void ACorruptCheckpointIsNamed()
+    {
+        using var folder = new ScratchFolder();
+        var broken = folder.File("broken.ckpt");
+        var bytes = File.ReadAllBytes(_run.Checkpoint(6));
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(broken, bytes);
+
+        var (exit, text) = Sample("--checkpoint", broken, "--output", folder.File("x.png"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: Checkpoint '{broken}': corrupt: the SHA-256", text);
+    }
+
+    [Fact]
+    public void AnUnknownSolverListsTheKnownOnes()
+    {
+        var (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--solver", "rk4");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("dpm_solver3", text);
+    }
+}

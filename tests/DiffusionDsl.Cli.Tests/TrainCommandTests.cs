@@ -1,0 +1,117 @@
+using System.IO;
+using System.Linq;
+using DiffusionDsl.Cli.Commands;
+
+namespace DiffusionDsl.Cli.Tests;
+
+public class TrainCommandTests : IClassFixture<TrainedTinyGray>
+{
+    private static readonly byte[] PngMagic = { 0x89, 0x50, 0x4E, 0x47 };
+    private readonly TrainedTinyGray _run;
+
+    public TrainCommandTests(TrainedTinyGray run) => _run = run;
+
+    [Fact]
+    public void TrainsWithTheMsdsTrainSectionAndWritesEveryOutput()
+    {
+        Assert.True(_run.ExitCode == 0, _run.Output);
+        Assert.Contains("model: TinyGray from TinyGray.msd, 2 stages", _run.Output);
+        Assert.Contains("data: 24 images 1x8x8", _run.Output);
+        Assert.Contains("steps 6, batch 4", _run.Output);   // the .msd's train section
+        Assert.Contains("trained to step 6", _run.Output);
+        // checkpoint_every 3; metrics every step (log_every 1); a final sample grid and the loss curve.
+        Assert.True(File.Exists(_run.Checkpoint(3)) && File.Exists(_run.Checkpoint(6)), _run.Output);
+        Assert.Equal(1 + 6, File.ReadAllLines(Path.Combine(_run.RunFolder, "metrics.csv")).Count(l => l.Length > 0));
+        Assert.Equal(PngMagic, File.ReadAllBytes(Path.Combine(_run.RunFolder, "loss.png"))[..4]);
+        Assert.Equal(PngMagic, File.ReadAllBytes(Path.Combine(_run.RunFolder, "samples", "step-00000006.png"))[..4]);
+    }
+
+    [Fact]
+    public void OptionsOverrideTheMsd()
+    {
+        using var folder = new ScratchFolder();
+        var console = new RecordingConsole();
+
+        int exit = TrainCommand.Run(new TrainSettings
+        {
+            Source = TinyModelsAssembly.Path, Model = "TinyGray", Data = _run.Data, Steps = 2, Batch = 2, LearningRate = 0.01,
+            Output = folder.Path, Limit = 10, Progress = false,
+        }, console.Console);
+
+        Assert.True(exit == 0, console.Text);
+        Assert.Contains("data: 10 images", console.Text);
+        Assert.Contains("steps 2, batch 2, lr 0.01", console.Text);
+        Assert.Equal(new[] { "step-00000002.ckpt" }, Directory.GetFiles(Path.Combine(folder.Path, "checkpoints")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void AnAssemblyWithSeveralModelsNeedsModel()
+    {
+        var console = new RecordingConsole();
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--data", _run.Data }, console.Console);
+        Assert.Equal(1, exit);
+        Assert.Contains("has 2 models (TinyColor, TinyGray): choose one with --model.", console.Text);
+    }
+
+    [Fact]
+    public void AnUnknownModelNamesTheOnesThereAre()
+    {
+        var console = new RecordingConsole();
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGrey", "--data", _run.Data }, console.Console);
+        Assert.Equal(1, exit);
+        Assert.Contains("has no model 'TinyGrey'; it has TinyColor, TinyGray.", console.Text);
+    }
+
+    [Fact]
+    public void ImagesOfAnotherSizeAreRefusedNamingTheFile()
+    {
+        using var folder = new ScratchFolder();
+        var data = folder.File("six.idx");
+        File.WriteAllBytes(data, IdxFile.Images(4, 6, 6, i => (byte)i));
+        var console = new RecordingConsole();
+
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", data, "--output", folder.File("run") }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: {data}: its images are 1x6x6, but TinyGray takes 1x8x8 (the image line of TinyGray.msd).", console.Text);
+        Assert.False(Directory.Exists(folder.File("run")));
+    }
+
+    [Fact]
+    public void AMissingResumeCheckpointIsAnError()
+    {
+        using var folder = new ScratchFolder();
+        var missing = folder.File("nope.ckpt");
+        var console = new RecordingConsole();
+
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", folder.File("run"), "--resume", missing }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: Checkpoint '{missing}': file not found.", console.Text);
+    }
+
+    [Fact]
+    public void AFileThatIsNotAnAssemblyIsNamed()
+    {
+        using var folder = new ScratchFolder();
+        var fake = folder.Write("Models.dll", "not an assembly");
+        var console = new RecordingConsole();
+
+        int exit = CliApp.Run(new[] { "train", fake, "--data", _run.Data }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: {fake}: not a .NET assembly.", console.Text);
+    }
+
+    [Fact]
+    public void AFolderWithoutAProjectIsNamed()
+    {
+        using var folder = new ScratchFolder();
+        var console = new RecordingConsole();
+
+        int exit = CliApp.Run(new[] { "train", folder.Path, "--data", _run.Data }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: {folder.Path}: no .csproj in this folder; point at a project or a built .dll.", console.Text);
+    }
+}
