@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 
 namespace DiffusionDsl.Package.Tests;
@@ -47,24 +46,7 @@ internal sealed class ScratchProject : IDisposable
     }
 
     /// <summary>Runs the dotnet CLI in the project folder; returns its exit code and all its output.</summary>
-    public (int ExitCode, string Output) Dotnet(string arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo("dotnet", arguments)
-        {
-            WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"timed out after {timeout}\n{stdout.Result}{stderr.Result}");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    public (int ExitCode, string Output) Dotnet(string arguments, TimeSpan timeout) => DotnetProcess.Run(arguments, Folder, timeout);
 
     public void Dispose()
     {
