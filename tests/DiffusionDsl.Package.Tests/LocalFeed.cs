@@ -9,6 +9,8 @@ internal static class LocalFeed
 {
     public static string? RepoRoot { get; } = FindRepoRoot();
 
+    public const string SkipReason = "No packages in artifacts/feed: run scripts/pack.sh first (this test restores them from there).";
+
     public static string? Folder => RepoRoot is null ? null : Path.Combine(RepoRoot, "artifacts", "feed");
 
     /// <summary>The version of the packed DiffusionDsl.Generator, or null when the feed lacks either package.</summary>
@@ -37,7 +39,15 @@ public sealed class LocalFeedFactAttribute : FactAttribute
 {
     public LocalFeedFactAttribute()
     {
-        if (LocalFeed.Version is null)
-            Skip = "No packages in artifacts/feed: run scripts/pack.sh first (this test restores them into a scratch project).";
+        if (LocalFeed.Version is null) Skip = LocalFeed.SkipReason;
+    }
+}
+
+/// <summary>A theory that skips, saying why, when scripts/pack.sh has not filled the local feed.</summary>
+public sealed class LocalFeedTheoryAttribute : TheoryAttribute
+{
+    public LocalFeedTheoryAttribute()
+    {
+        if (LocalFeed.Version is null) Skip = LocalFeed.SkipReason;
     }
 }

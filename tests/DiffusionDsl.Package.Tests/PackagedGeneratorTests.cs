@@ -2,6 +2,7 @@ using System;
 
 namespace DiffusionDsl.Package.Tests;
 
+[Collection(DotnetBuilds.Name)]
 public class PackagedGeneratorTests
 {
     private const string Model = """
