@@ -9,7 +9,8 @@ if [ "${PIPESTATUS[0]}" -ne 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
 
 results=$(mktemp -d)
 status=0
-# The package test builds a scratch project against the local feed that pack.sh writes.
+# The package tests build a scratch project and examples/* against the local feed that pack.sh writes
+# (the examples are not in the solution: they take DiffusionDsl only as packages).
 bash scripts/pack.sh > "$results/pack.log" 2>&1 || { echo "scripts/pack.sh failed:"; tail -n 20 "$results/pack.log"; status=1; }
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
