@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Packs DiffusionDsl.Generator and DiffusionDsl.Runtime into artifacts/feed, a local NuGet feed.
+# Packs DiffusionDsl.Generator, DiffusionDsl.Runtime and DiffusionDsl (which depends on both, so a
+# user adds one PackageReference) into artifacts/feed, a local NuGet feed.
 # Usage: scripts/pack.sh [VERSION]   (default 0.1.0-local)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,13 +9,15 @@ version="${1:-0.1.0-local}"
 feed="artifacts/feed"
 
 mkdir -p "$feed"
-rm -f "$feed"/DiffusionDsl.Generator.*.nupkg "$feed"/DiffusionDsl.Runtime.*.nupkg
+rm -f "$feed"/DiffusionDsl.*.nupkg
 dotnet pack packaging/Generator/DiffusionDsl.Generator.Package.csproj -c Release -p:Version="$version" -o "$feed" 2>&1 | tail -n 3
 dotnet pack runtime/DiffusionDsl.Runtime.csproj -c Release -p:Version="$version" -o "$feed" \
+  -p:CustomAfterMicrosoftCommonTargets="$PWD/packaging/Runtime/RuntimePackage.targets" 2>&1 | tail -n 3
+dotnet pack packaging/DiffusionDsl/DiffusionDsl.Package.csproj -c Release -p:Version="$version" -o "$feed" \
   -p:CustomAfterMicrosoftCommonTargets="$PWD/packaging/Runtime/RuntimePackage.targets" 2>&1 | tail -n 3
 
 # NuGet never re-extracts a version it has cached, so drop this version's stale copies.
 packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')
-rm -rf "$packages/diffusiondsl.generator/$version" "$packages/diffusiondsl.runtime/$version"
+rm -rf "$packages/diffusiondsl/$version" "$packages/diffusiondsl.generator/$version" "$packages/diffusiondsl.runtime/$version"
 
 ls -l "$feed"

@@ -13,7 +13,7 @@ internal static class LocalFeed
 
     public static string? Folder => RepoRoot is null ? null : Path.Combine(RepoRoot, "artifacts", "feed");
 
-    /// <summary>The version of the packed DiffusionDsl.Generator, or null when the feed lacks either package.</summary>
+    /// <summary>The version of the packed DiffusionDsl.Generator, or null when the feed lacks any of the three packages.</summary>
     public static string? Version
     {
         get
@@ -22,7 +22,8 @@ internal static class LocalFeed
             var generator = Directory.GetFiles(Folder, "DiffusionDsl.Generator.*.nupkg").Select(Path.GetFileNameWithoutExtension).FirstOrDefault();
             if (generator is null) return null;
             var version = generator!["DiffusionDsl.Generator.".Length..];
-            return File.Exists(Path.Combine(Folder, $"DiffusionDsl.Runtime.{version}.nupkg")) ? version : null;
+            bool complete = new[] { "DiffusionDsl.Runtime", "DiffusionDsl" }.All(id => File.Exists(Path.Combine(Folder, $"{id}.{version}.nupkg")));
+            return complete ? version : null;
         }
     }
 

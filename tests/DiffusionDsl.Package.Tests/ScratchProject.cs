@@ -19,6 +19,15 @@ internal sealed class ScratchProject : IDisposable
                 <add key="local" value="{feed}" />
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
               </packageSources>
+              <packageSourceMapping>
+                <packageSource key="local">
+                  <package pattern="DiffusionDsl" />
+                  <package pattern="DiffusionDsl.*" />
+                </packageSource>
+                <packageSource key="nuget.org">
+                  <package pattern="*" />
+                </packageSource>
+              </packageSourceMapping>
             </configuration>
             """);
         Write("Scratch.csproj", $"""
@@ -31,8 +40,7 @@ internal sealed class ScratchProject : IDisposable
                 <Nullable>enable</Nullable>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="DiffusionDsl.Generator" Version="{version}" />
-                <PackageReference Include="DiffusionDsl.Runtime" Version="{version}" />
+                <PackageReference Include="DiffusionDsl" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
