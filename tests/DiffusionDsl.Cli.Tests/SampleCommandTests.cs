@@ -33,24 +33,22 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
     }
 
     [Fact]
-    public void EmaAndTrainedWeightsGiveDifferentSamplesAndTheSameSeedTheSameOnes()
+    public void TheSameSeedGivesTheSameGridAndNoEmaUsesTheTrainedWeights()
     {
+        // Which weights each choice loads is checked exactly in the runtime's CheckpointWeightsTests;
+        // a barely trained model's 8-bit grids can coincide, so this only checks what the CLI reports.
         Assert.True(_run.ExitCode == 0, _run.Output);
         using var folder = new ScratchFolder();
-        string Grid(string name, params string[] extra)
+        (byte[] Png, string Text) Grid(string name, params string[] extra)
         {
             var path = folder.File(name);
             var (exit, text) = Sample([.. new[] { "--checkpoint", _run.Checkpoint(6), "--output", path, "--count", "2" }, .. extra]);
             Assert.True(exit == 0, text);
-            return path;
+            return (File.ReadAllBytes(path), text);
         }
 
-        var ema = File.ReadAllBytes(Grid("ema.png"));
-        var emaAgain = File.ReadAllBytes(Grid("ema-again.png"));
-        var trained = File.ReadAllBytes(Grid("trained.png", "--no-ema"));
-
-        Assert.Equal(ema, emaAgain);
-        Assert.NotEqual(ema, trained);
+        Assert.Equal(Grid("a.png").Png, Grid("b.png").Png);
+        Assert.Contains("(step 6, trained weights)", Grid("trained.png", "--no-ema").Text);
     }
 
     [Fact]
