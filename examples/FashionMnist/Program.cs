@@ -1,13 +1,29 @@
 using System;
+using System.IO;
 using System.Linq;
 using DiffusionDsl.Runtime.Staging;
 using Examples.FashionMnist;
 
 // The three Fashion-MNIST models side by side: what each stage costs, and the cost averaged over t
 // (the share of [0, 1] each stage covers), which is what matching compute means here.
+// `train [steps] [data]` then trains each for the same steps (default 300) and compares them.
 Print("multistage", FashionMultistage.Table, FashionMultistage.Cost);
 Print("unified", FashionUnified.Table, FashionUnified.Cost);
 Print("separate", FashionSeparate.Table, FashionSeparate.Cost);
+
+if (args.Length > 0 && args[0] == "train")
+{
+    int steps = args.Length > 1 ? int.Parse(args[1]) : 300;
+    string data = args.Length > 2 ? args[2] : "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+    if (!File.Exists(data) && !Directory.Exists(data))
+    {
+        Console.Error.WriteLine($"{data}: not found. Install Debian's dataset-fashion-mnist or pass an IDX file or folder.");
+        return 1;
+    }
+    Console.WriteLine();
+    EqualStepsComparison.Run(new[] { FashionMultistage.Info, FashionUnified.Info, FashionSeparate.Info }, data, steps, Path.Combine("runs", "fashion"));
+}
+return 0;
 
 static void Print(string label, StageTable table, ModelCostTable cost)
 {
