@@ -47,7 +47,7 @@ internal static class SettingsEmitter
         string name = model.Name;
         w.Line($"/// <summary>Samples {name}; its defaults are the .msd's sample section.</summary>")
          .Open($"public sealed class {name}Sampler")
-         .Line($"public static SampleOptions Defaults {{ get; }} = new() {{ Solver = SolverKind.{s.Solver}, Steps = {s.Steps}, Eta = {CodeWriter.Number(s.Eta)}, Count = {s.Count}, Seed = {s.Seed} }};")
+         .Line($"public static SampleOptions Defaults {{ get; }} = new() {{ Solver = SolverKind.{s.Solver}, Steps = {s.Steps}, Eta = {CodeWriter.Number(s.Eta)}, Count = {s.Count}, Seed = {s.Seed}{(s.Clip ? ", ClipDenoised = true" : "")} }};")
          .Line()
          .Line("public MultistageSampler Sampler { get; }")
          .Line()

@@ -31,18 +31,19 @@ public static class SampleCommand
         solver.AcceptOnlyFromAmong(SolverNames.All.ToArray());
         var seed = new Option<long?>("--seed") { Description = "Seed of the initial noise" };
         var noEma = new Option<bool>("--no-ema") { Description = "Use the trained weights, not their moving average" };
+        var clip = new Option<bool?>("--clip") { Description = "Clamp each clean-image estimate to [-1, 1] (true/false; default: the .msd's clip)" };
         var scale = new Option<int>("--scale") { Description = "Pixels per image pixel in the grid", DefaultValueFactory = _ => 2 };
         var device = ModelArguments.Device();
 
         var command = new Command("sample", "Sample a PNG grid from a trained model")
         {
-            source, model, checkpoint, output, count, steps, solver, seed, noEma, scale, device,
+            source, model, checkpoint, output, count, steps, solver, seed, noEma, clip, scale, device,
         };
         command.SetAction(parsed => Run(new SampleSettings
         {
             Source = parsed.GetValue(source)!, Model = parsed.GetValue(model), Checkpoint = parsed.GetValue(checkpoint)!,
             Output = parsed.GetValue(output)!, Count = parsed.GetValue(count), Steps = parsed.GetValue(steps),
-            Solver = parsed.GetValue(solver), Seed = parsed.GetValue(seed), Ema = !parsed.GetValue(noEma),
+            Solver = parsed.GetValue(solver), Seed = parsed.GetValue(seed), Ema = !parsed.GetValue(noEma), Clip = parsed.GetValue(clip),
             Scale = parsed.GetValue(scale), Device = parsed.GetValue(device),
         }, console));
         return command;
@@ -64,6 +65,7 @@ public static class SampleCommand
             Steps = settings.Steps ?? defaults.Steps,
             Count = settings.Count ?? defaults.Count,
             Seed = settings.Seed ?? defaults.Seed,
+            ClipDenoised = settings.Clip ?? defaults.ClipDenoised,
         };
 
         using var model = info.Create();
@@ -76,7 +78,7 @@ public static class SampleCommand
             var sampler = new MultistageSampler(model, model.Schedule, info.Prediction, options);
             using var images = sampler.Sample(options.Count, info.ImageChannels, info.ImageSize, info.ImageSize, options.Seed);
             SampleGrid.SavePng(images, settings.Output, scale: settings.Scale);
-            console.Line($"sampled {options.Count} images with {options.Solver}, {options.Steps} steps " +
+            console.Line($"sampled {options.Count} images with {options.Solver}, {options.Steps} steps{(options.ClipDenoised ? ", clipped to [-1, 1]" : "")} " +
                          $"(evaluations per stage: {string.Join(" / ", sampler.EvaluationsPerStage)}) -> {settings.Output}");
         }
         return 0;

@@ -12,6 +12,8 @@ public sealed record SampleSettings
     public string? Solver { get; init; }
     public long? Seed { get; init; }
     public bool Ema { get; init; } = true;
+    /// <summary>Clamp clean-data estimates to [-1, 1]; null means the .msd's sample section decides.</summary>
+    public bool? Clip { get; init; }
     public int Scale { get; init; } = 2;
     public string? Device { get; init; }
 }

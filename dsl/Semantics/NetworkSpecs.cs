@@ -37,4 +37,4 @@ public sealed record TrainSpec(
     EquatableArray<double> StageWeights = default, long Seed = 0, int CheckpointEvery = 500, int KeepCheckpoints = 3,
     int SampleEvery = 0, int LogEvery = 10);
 
-public sealed record SampleSpec(string Solver = "DpmSolver3", int Steps = 20, double Eta = 0, int Count = 64, long Seed = 0);
+public sealed record SampleSpec(string Solver = "DpmSolver3", int Steps = 20, double Eta = 0, int Count = 64, long Seed = 0, bool Clip = false);

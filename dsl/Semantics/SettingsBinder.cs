@@ -13,7 +13,7 @@ internal sealed class SettingsBinder
         "batch", "lr", "weight_decay", "warmup", "clip", "ema", "ema_warmup", "accumulate", "steps", "stage_sampling",
         "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every",
     };
-    private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed" };
+    private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip" };
 
     private static readonly Dictionary<string, string> StagePolicies = new()
     {
@@ -85,6 +85,12 @@ internal sealed class SettingsBinder
             _read.NoMoreThan(solver, 1);
             var name = _read.Option(_read.At(solver, 0, "a solver name"), "solver", SolverNames.All.ToList());
             if (name is not null) spec = spec with { Solver = SolverNames.KindOf(name) };
+        }
+        if (s.Get("clip") is { } clip)
+        {
+            _read.NoMoreThan(clip, 1);
+            var flag = _read.Option(_read.At(clip, 0, "true or false"), "clip", new[] { "true", "false" });
+            if (flag is not null) spec = spec with { Clip = flag == "true" };
         }
         return _read.Diagnostics.ErrorCount == errors ? spec : null;
     }

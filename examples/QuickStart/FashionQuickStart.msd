@@ -33,5 +33,5 @@ model FashionQuickStart {
     checkpoint_every 200
     log_every 20
   }
-  sample { solver dpm_solver3; steps 20; count 64 }
+  sample { solver dpm_solver3; steps 20; count 64; clip true }   # clip: a short run's estimates stay in [-1, 1]
 }

@@ -27,6 +27,7 @@ public sealed class MultistageSampler
         _denoiser = new Denoiser(model, schedule, target);
         Solver = SolverFactory.Create(options.Solver, schedule, options.Eta);
         if (options.EndTime is double endTime) Solver.EndTime = endTime;
+        if (options.ClipDenoised) Solver.ClipData = 1.0;
     }
 
     /// <summary>Evaluations per stage for ONE batch of the last <see cref="Sample"/> call.</summary>

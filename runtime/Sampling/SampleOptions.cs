@@ -12,6 +12,8 @@ public sealed record SampleOptions
     public int Count { get; init; } = 64;
     /// <summary>Images generated per model call; bounds memory, not results.</summary>
     public int BatchSize { get; init; } = 64;
+    /// <summary>Clamp every clean-data estimate to [-1, 1], the range the data loaders scale images to.</summary>
+    public bool ClipDenoised { get; init; }
     /// <summary>The last time the solver reaches; null means the schedule's MinTime.</summary>
     public double? EndTime { get; init; }
 }

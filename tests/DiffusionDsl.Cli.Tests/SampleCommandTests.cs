@@ -24,11 +24,11 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
         using var folder = new ScratchFolder();
         var grid = folder.File("grid.png");
 
-        var (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", grid, "--count", "3", "--steps", "2", "--solver", "ddim");
+        var (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", grid, "--count", "3", "--steps", "2", "--solver", "ddim", "--clip", "true");
 
         Assert.True(exit == 0, text);
         Assert.Contains($"checkpoint: {_run.Checkpoint(6)} (step 6, EMA weights)", text);
-        Assert.Contains("sampled 3 images with Ddim, 2 steps", text);
+        Assert.Contains("sampled 3 images with Ddim, 2 steps, clipped to [-1, 1] ", text);
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(grid)[..4]);
     }
 

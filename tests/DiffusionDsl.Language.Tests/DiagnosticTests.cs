@@ -136,4 +136,23 @@ public class DiagnosticTests
         Assert.Empty(compilation.Diagnostics);
         Assert.Equal(2, compilation.Model!.Encoder.Levels.Count);
     }
+
+    [Theory]
+    [InlineData("clip true", true)]
+    [InlineData("clip false", false)]
+    [InlineData("solver ddim", false)]
+    public void SampleClipIsAFlag(string setting, bool clip)
+    {
+        var compilation = MsdCompiler.CompileUnguarded(Valid.Replace("  decoder b { width 4 }\n", $"  decoder b {{ width 4 }}\n  sample {{ {setting} }}\n"));
+        Assert.Empty(compilation.Diagnostics);
+        Assert.Equal(clip, compilation.Model!.Sample.Clip);
+    }
+
+    [Fact]
+    public void SampleClipTakesTrueOrFalse()
+    {
+        var source = MarkedSource.Parse(Mark("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  sample { clip ⟦yes⟧ }\n"));
+        var diagnostics = MsdCompiler.CompileUnguarded(source.Text).Diagnostics;
+        Assert.Contains(diagnostics, d => d.Span == source.Expected && d.IsError && d.Message.Contains("true"));
+    }
 }

@@ -27,6 +27,13 @@ public abstract class DiffusionSolver
     /// </summary>
     public double EndTime { get; set; }
 
+    /// <summary>
+    /// When set, every clean-data estimate is clamped to [-ClipData, ClipData] and the noise estimate made
+    /// consistent with it (DDPM's clip_denoised, diffusers' clip_sample), so a briefly trained model's
+    /// samples stay in the data's range instead of saturating. Null (the default) leaves them as predicted.
+    /// </summary>
+    public double? ClipData { get; set; }
+
     /// <summary>Descending in noise; the state after the last step lives at Grid[^1].</summary>
     public IReadOnlyList<GridPoint> Grid { get; protected set; } = Array.Empty<GridPoint>();
 
@@ -63,7 +70,6 @@ public abstract class DiffusionSolver
         return (x / Grid[^1].Scale).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Estimates at grid point p for the scaled state x.</summary>
     /// <summary>Uses the noisy grid points, then one clean point (sigma = 0) that the last step lands on.</summary>
     protected void SetGridEndingClean(List<GridPoint> noisy)
     {
@@ -71,7 +77,15 @@ public abstract class DiffusionSolver
         Grid = noisy;
     }
 
-    protected static DenoisedPair Evaluate(Denoiser denoiser, Tensor x, GridPoint p) => denoiser.Denoise(x / p.Scale, p.T);
+    /// <summary>Estimates at grid point p for the scaled state x, clamped when <see cref="ClipData"/> is set.</summary>
+    protected DenoisedPair Evaluate(Denoiser denoiser, Tensor x, GridPoint p)
+    {
+        var xHat = x / p.Scale;
+        var pair = denoiser.Denoise(xHat, p.T);
+        if (ClipData is not double limit || p.IsClean) return pair;
+        var data = pair.Data.clamp(-limit, limit);
+        return new DenoisedPair(data, (xHat - data) / p.Sigma);
+    }
 
     /// <summary>Standard normal noise shaped like x, drawn on the CPU from the generator.</summary>
     protected static Tensor NoiseLike(Tensor x, Generator? generator)

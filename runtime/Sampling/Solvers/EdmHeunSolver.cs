@@ -26,7 +26,7 @@ public sealed class EdmHeunSolver : DiffusionSolver
         var slope = Evaluate(denoiser, x, from).Noise;
         var euler = xHat + slope * dSigma;
         if (to.IsClean) return euler * to.Scale;
-        var slopeNext = denoiser.Denoise(euler, to.T).Noise;
+        var slopeNext = Evaluate(denoiser, euler * to.Scale, to).Noise;
         return (xHat + (slope + slopeNext) * (0.5 * dSigma)) * to.Scale;
     }
 }
