@@ -21,7 +21,10 @@ if (args.Length > 0 && args[0] == "train")
         return 1;
     }
     Console.WriteLine();
-    EqualStepsComparison.Run(new[] { FashionMultistage.Info, FashionUnified.Info, FashionSeparate.Info }, data, steps, Path.Combine("runs", "fashion"));
+    // Held out: the test images beside the training file when they are there.
+    string test = Path.Combine(Path.GetDirectoryName(data) ?? ".", "t10k-images-idx3-ubyte.gz");
+    EqualStepsComparison.Run(new[] { FashionMultistage.Info, FashionUnified.Info, FashionSeparate.Info }, data,
+                             File.Exists(test) ? test : data, steps, Path.Combine("runs", "fashion"));
 }
 return 0;
 
