@@ -45,6 +45,25 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
     }
 
     [Fact]
+    public void AStoppedRunWritesACheckpointToResumeFrom()
+    {
+        using var folder = new ScratchFolder();
+        using var stop = new System.Threading.CancellationTokenSource();
+        stop.Cancel();   // what Ctrl+C does, before the first step
+        var console = new RecordingConsole();
+
+        int exit = TrainCommand.Run(new TrainSettings
+        {
+            Source = TinyModelsAssembly.Path, Model = "TinyGray", Data = _run.Data, Output = folder.Path, Progress = false,
+        }, console.Console, stop.Token);
+
+        Assert.Equal(130, exit);
+        var checkpoint = Path.Combine(folder.Path, "checkpoints", "step-00000000.ckpt");
+        Assert.Contains($"stopped at step 0; checkpoint {checkpoint} (continue with --resume latest)", console.Text);
+        Assert.True(File.Exists(checkpoint));
+    }
+
+    [Fact]
     public void AnAssemblyWithSeveralModelsNeedsModel()
     {
         var console = new RecordingConsole();
