@@ -33,6 +33,8 @@ internal static class EqualStepsComparison
             var options = info.TrainDefaults with
             {
                 Steps = steps, CheckpointEvery = steps, SampleEvery = 0, OutputDirectory = Path.Combine(output, info.Name),
+                // A run this short needs an average that follows it: decay (1 + k) / (10 + k) throughout.
+                EmaWarmupSteps = Math.Max(info.TrainDefaults.EmaWarmupSteps, steps),
             };
             using var trainer = new MultistageTrainer(model, model.Schedule, info.Prediction, options);
             var losses = new List<double>();
