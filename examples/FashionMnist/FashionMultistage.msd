@@ -21,5 +21,5 @@ model FashionMultistage {
   decoder middle     { width 12 }
   decoder near_noise { width 8 }
   train { batch 64; lr 1e-3; steps 2000; stage_sampling proportional }
-  sample { solver dpm_solver3; steps 20; count 16 }
+  sample { solver dpm_solver3; steps 20; count 16; clip true }
 }

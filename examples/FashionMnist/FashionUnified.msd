@@ -15,5 +15,5 @@ model FashionUnified {
   }
   decoder all { width 16 }
   train { batch 64; lr 1e-3; steps 2000; stage_sampling proportional }
-  sample { solver dpm_solver3; steps 20; count 16 }
+  sample { solver dpm_solver3; steps 20; count 16; clip true }
 }
