@@ -1,8 +1,10 @@
 using System;
+using System.ComponentModel;
 using System.IO;
 using DiffusionDsl.Cli.Hosting;
 using DiffusionDsl.Runtime.Checkpoints;
 using DiffusionDsl.Runtime.Data;
+using DiffusionDsl.Runtime.Training;
 using Spectre.Console;
 
 namespace DiffusionDsl.Cli.Commands;
@@ -16,8 +18,9 @@ internal static class CommandErrors
         {
             return run();
         }
-        catch (Exception e) when (e is ModelAssemblyException or DataFormatException or CheckpointException
-                                      or FormatException or ArgumentException or IOException)
+        catch (Exception e) when (e is ModelAssemblyException or DataFormatException or CheckpointException or TrainingDivergedException
+                                      or FormatException or ArgumentException or IOException or UnauthorizedAccessException
+                                      or Win32Exception)
         {
             console.Line($"error: {e.Message}");
             return 1;

@@ -57,6 +57,7 @@ public static class SampleCommand
         if (settings.Count is < 1) throw new ArgumentException($"--count must be at least 1, not {settings.Count}.");
         if (settings.Steps is < 1) throw new ArgumentException($"--steps must be at least 1, not {settings.Steps}.");
         if (settings.Scale < 1) throw new ArgumentException($"--scale must be at least 1, not {settings.Scale}.");
+        ModelArguments.CheckDevice(settings.Device);
         var info = ModelArguments.Load(settings.Source, settings.Model, console);
         var defaults = info.SampleDefaults;
         var options = defaults with

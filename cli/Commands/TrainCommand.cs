@@ -57,8 +57,14 @@ public static class TrainCommand
 
     private static int RunUnguarded(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation)
     {
+        CheckArguments(settings);
+        ModelArguments.CheckDevice(settings.Device);
         var info = ModelArguments.Load(settings.Source, settings.Model, console);
         var options = Options(info, settings);
+        var earlier = new CheckpointDirectory(Path.Combine(options.OutputDirectory, "checkpoints")).Latest();
+        if (earlier is not null && options.ResumeFrom is null)
+            throw new ArgumentException($"{options.OutputDirectory} holds an earlier run (its checkpoint {Path.GetFileName(earlier)}): " +
+                                        "continue it with --resume latest, or give another --output.");
         using var data = DatasetLoader.Load(settings.Data, new DatasetOptions
         {
             ImageChannels = info.ImageChannels, Seed = options.Seed, Limit = settings.Limit, HorizontalFlip = settings.Flip,
@@ -77,7 +83,8 @@ public static class TrainCommand
 
         using var interrupt = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, interrupt.Token);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+        // The first Ctrl+C stops after the current step and saves; a second one ends the process as usual.
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = !interrupt.IsCancellationRequested; interrupt.Cancel(); };
         Console.CancelKeyPress += onCancel;
         try
         {
@@ -98,6 +105,14 @@ public static class TrainCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    private static void CheckArguments(TrainSettings settings)
+    {
+        if (settings.Steps is < 1) throw new ArgumentException($"--steps must be at least 1, not {settings.Steps}.");
+        if (settings.Batch is < 1) throw new ArgumentException($"--batch must be at least 1, not {settings.Batch}.");
+        if (settings.Limit is < 1) throw new ArgumentException($"--limit must be at least 1, not {settings.Limit}.");
+        if (settings.LearningRate is <= 0) throw new ArgumentException($"--lr must be positive, not {settings.LearningRate}.");
     }
 
     private static TrainOptions Options(MsdModelInfo info, TrainSettings settings)

@@ -24,8 +24,15 @@ internal static class ModelAssembly
         try { name = AssemblyName.GetAssemblyName(path); }
         catch (BadImageFormatException) { throw new ModelAssemblyException($"{assemblyPath}: not a .NET assembly."); }
 
-        var assembly = AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a => a.GetName().Name == name.Name)
-                       ?? LoadWithDependencies(path);
+        Assembly assembly;
+        try
+        {
+            assembly = AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a => a.GetName().Name == name.Name) ?? LoadWithDependencies(path);
+        }
+        catch (BadImageFormatException)
+        {
+            throw new ModelAssemblyException($"{assemblyPath}: cannot be loaded to run (a reference assembly from obj/? point at the one in bin/).");
+        }
         try
         {
             return assembly.GetExportedTypes()
@@ -46,7 +53,7 @@ internal static class ModelAssembly
     public static MsdModelInfo Pick(IReadOnlyList<MsdModelInfo> models, string? name, string source)
     {
         if (models.Count == 0)
-            throw new ModelAssemblyException($"{source}: no generated models (a class built from an .msd file). Is the DiffusionDsl.Generator package referenced?");
+            throw new ModelAssemblyException($"{source}: no generated models (a class built from an .msd file). Does its project reference the DiffusionDsl package and hold an .msd file?");
         var list = string.Join(", ", models.Select(m => m.Name));
         if (name is null)
             return models.Count == 1 ? models[0] : throw new ModelAssemblyException($"{source} has {models.Count} models ({list}): choose one with --model.");

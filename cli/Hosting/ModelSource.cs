@@ -18,8 +18,10 @@ internal static class ModelSource
         log($"building {project} (Release)...");
         var (exitCode, output) = Dotnet($"build \"{project}\" -c Release -nologo -v:q -getProperty:TargetPath");
         var targetPath = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
-        if (exitCode != 0 || targetPath is null || !File.Exists(targetPath))
+        if (exitCode != 0)
             throw new ModelAssemblyException($"{project}: the build failed (dotnet build exited with {exitCode}):\n{output.Trim()}");
+        if (targetPath is null || !File.Exists(targetPath))
+            throw new ModelAssemblyException($"{project}: built, but it names no single output assembly (several target frameworks?); point at the built .dll instead.");
         return targetPath;
     }
 

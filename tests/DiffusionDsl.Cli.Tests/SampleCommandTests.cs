@@ -54,15 +54,16 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
     [Fact]
     public void ACheckpointOfAnotherModelIsRefused()
     {
+        using var folder = new ScratchFolder();
         var console = new RecordingConsole();
         int exit = SampleCommand.Run(new SampleSettings
         {
-            Source = TinyModelsAssembly.Path, Model = "TinyColor", Checkpoint = _run.Checkpoint(6), Output = "unused.png",
+            Source = TinyModelsAssembly.Path, Model = "TinyColor", Checkpoint = _run.Checkpoint(6), Output = folder.File("unused.png"),
         }, console.Console);
 
         Assert.Equal(1, exit);
         Assert.Contains($"error: Checkpoint '{_run.Checkpoint(6)}': another architecture", console.Text);
-        Assert.False(File.Exists("unused.png"));
+        Assert.False(File.Exists(folder.File("unused.png")));
     }
 
     [Fact]

@@ -64,6 +64,32 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
     }
 
     [Fact]
+    public void AFolderWithAnEarlierRunIsRefusedUnlessResumed()
+    {
+        var console = new RecordingConsole();
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", _run.RunFolder }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: {_run.RunFolder} holds an earlier run (its checkpoint step-00000006.ckpt): continue it with --resume latest", console.Text);
+        Assert.True(File.Exists(_run.Checkpoint(3)) && File.Exists(_run.Checkpoint(6)));
+    }
+
+    [Theory]
+    [InlineData("--steps", "0", "error: --steps must be at least 1, not 0.")]
+    [InlineData("--limit", "-2", "error: --limit must be at least 1, not -2.")]
+    [InlineData("--device", "tpu", "error: --device tpu: expected cpu, cuda or cuda:N.")]
+    public void BadOptionsAreRefusedBeforeAnyWork(string option, string value, string message)
+    {
+        using var folder = new ScratchFolder();
+        var console = new RecordingConsole();
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", folder.File("run"), option, value }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(message, console.Text);
+        Assert.False(Directory.Exists(folder.File("run")));
+    }
+
+    [Fact]
     public void AnAssemblyWithSeveralModelsNeedsModel()
     {
         var console = new RecordingConsole();
