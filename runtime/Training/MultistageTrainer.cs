@@ -53,7 +53,9 @@ public sealed class MultistageTrainer : IDisposable
         Options = options;
         _denoiser = new Denoiser(model, schedule, target);
         _times = new TrainingTimeSampler(schedule, model.Stages, options.StageSampling);
-        _device = TorchSetup.DefaultDevice(options.Device);
+        // A model the caller already put on a GPU stays there; one on the CPU goes to CUDA when available.
+        var current = model.Module.parameters().FirstOrDefault()?.device;
+        _device = options.Device is null && current is { type: not DeviceType.CPU } ? current : TorchSetup.DefaultDevice(options.Device);
         model.Module.to(_device);
         _parameters = model.Module.parameters().ToList();
         _optimizer = optim.AdamW(_parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);

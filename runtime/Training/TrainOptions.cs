@@ -33,7 +33,10 @@ public sealed record TrainOptions
     public string OutputDirectory { get; init; } = "runs/default";
     /// <summary>A checkpoint to continue from: a path, "latest" (the newest in OutputDirectory, if any), or null for a fresh run.</summary>
     public string? ResumeFrom { get; init; }
-    /// <summary>Where to train ("cpu", "cuda", "cuda:1"); null picks CUDA when available (or $DIFFUSIONDSL_DEVICE), else the CPU.</summary>
+    /// <summary>
+    /// Where to train ("cpu", "cuda", "cuda:1"). Null keeps a model that is already on a GPU where it is, and
+    /// otherwise picks $DIFFUSIONDSL_DEVICE, else CUDA when available, else the CPU.
+    /// </summary>
     public string? Device { get; init; }
     /// <summary>The .msd's hash, stored in every checkpoint; resuming with another hash is refused.</summary>
     public string ModelHash { get; init; } = "";

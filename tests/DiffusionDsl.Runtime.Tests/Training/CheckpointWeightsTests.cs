@@ -23,7 +23,7 @@ public sealed class CheckpointWeightsTests : IDisposable
         var trained = Model(seed: 0);
         using var trainer = new MultistageTrainer(trained, Vp, PredictionTarget.Eps, new TrainOptions
         {
-            BatchSize = 8, LearningRate = 1e-2, EmaDecay = 0.5, Steps = 3, Seed = 1, OutputDirectory = _root, ModelHash = "h",
+            BatchSize = 8, LearningRate = 1e-2, EmaDecay = 0.5, Steps = 3, Seed = 1, OutputDirectory = _root, ModelHash = "h", Device = "cpu",
         });
         var checkpoint = trainer.Train(TinyData.Source()).LastCheckpoint!;
         var ema = trainer.Ema.State.ToDictionary(p => p.Key, p => p.Value);
