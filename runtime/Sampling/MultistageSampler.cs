@@ -35,7 +35,7 @@ public sealed class MultistageSampler
 
     public Tensor Sample(int count, int channels, int height, int width) => Sample(count, channels, height, width, Options.Seed);
 
-    /// <summary>Images of shape [count, channels, height, width], in the data's range (usually [-1, 1], not clamped).</summary>
+    /// <summary>Images of shape [count, channels, height, width], in the data's range (usually [-1, 1]; clamped only with ClipDenoised).</summary>
     public Tensor Sample(int count, int channels, int height, int width, long seed)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count));
