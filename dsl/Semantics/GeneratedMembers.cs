@@ -25,6 +25,9 @@ public static class GeneratedMembers
         "Equals", "GetHashCode", "ToString", "GetType", "Dispose", "MemberwiseClone", "Finalize", "ReferenceEquals",
     };
 
+    /// <summary>A model named like one of its own members or a type its code names would not compile (CS0542).</summary>
+    public static bool IsReservedModelName(string name) => Reserved.Contains(name);
+
     /// <summary>
     /// Also the generated type names (Model, ModelEncoder, ModelTrainer, ModelSampler, Model*Decoder),
     /// which a property of the same name would hide inside the generated class.

@@ -34,6 +34,12 @@ internal sealed class ModelBinder
                 $"The model name '{name}' must be a C# identifier (letters, digits, '_'; not a keyword)");
             name = null;
         }
+        else if (name is not null && GeneratedMembers.IsReservedModelName(name))
+        {
+            Diagnostics.Error(DiagnosticIds.NameCollision, model.Values[0].Span,
+                $"The model name '{name}' is a member or type the generated model uses; rename the model");
+            name = null;
+        }
         if (model.Body is null)
         {
             Diagnostics.Error(DiagnosticIds.MissingSetting, model.Span, "The model needs a body: model Name { ... }");

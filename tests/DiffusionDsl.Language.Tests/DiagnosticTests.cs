@@ -155,4 +155,15 @@ public class DiagnosticTests
         var diagnostics = MsdCompiler.CompileUnguarded(source.Text).Diagnostics;
         Assert.Contains(diagnostics, d => d.Span == source.Expected && d.IsError && d.Message.Contains("true"));
     }
+
+    [Theory]
+    [InlineData("Info")]
+    [InlineData("Table")]
+    [InlineData("StageTable")]
+    public void ModelNamesThatTheGeneratedCodeUsesAreRejected(string name)
+    {
+        var source = MarkedSource.Parse(Mark("model Tiny {", $"model ⟦{name}⟧ {{"));
+        var diagnostics = MsdCompiler.CompileUnguarded(source.Text).Diagnostics;
+        Assert.Contains(diagnostics, d => d.Id == DiagnosticIds.NameCollision && d.Span == source.Expected);
+    }
 }
