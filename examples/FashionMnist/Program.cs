@@ -21,10 +21,16 @@ if (args.Length > 0 && args[0] == "train")
         return 1;
     }
     Console.WriteLine();
-    // Held out: the test images beside the training file when they are there.
-    string test = Path.Combine(Path.GetDirectoryName(data) ?? ".", "t10k-images-idx3-ubyte.gz");
-    EqualStepsComparison.Run(new[] { FashionMultistage.Info, FashionUnified.Info, FashionSeparate.Info }, data,
-                             File.Exists(test) ? test : data, steps, Path.Combine("runs", "fashion"));
+    // Held out: Fashion-MNIST's test images, in the data folder or beside the training file.
+    string folder = Directory.Exists(data) ? data : Path.GetDirectoryName(Path.GetFullPath(data))!;
+    string? test = new[] { "t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte" }.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists);
+    if (test is null)
+    {
+        Console.Error.WriteLine($"{folder}: no t10k-images-idx3-ubyte(.gz) beside the data, to hold out.");
+        return 1;
+    }
+    Console.WriteLine($"training data {data}; held-out images {test}");
+    EqualStepsComparison.Run(new[] { FashionMultistage.Info, FashionUnified.Info, FashionSeparate.Info }, data, test, steps, Path.Combine("runs", "fashion"));
 }
 return 0;
 
