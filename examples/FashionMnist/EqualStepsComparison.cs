@@ -36,6 +36,9 @@ internal static class EqualStepsComparison
                 // A run this short needs an average that follows it: decay (1 + k) / (10 + k) throughout.
                 EmaWarmupSteps = Math.Max(info.TrainDefaults.EmaWarmupSteps, steps),
             };
+            // Each comparison starts fresh: drop the checkpoints an earlier comparison left in this folder.
+            var checkpoints = Path.Combine(options.OutputDirectory, "checkpoints");
+            if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
             using var trainer = new MultistageTrainer(model, model.Schedule, info.Prediction, options);
             var losses = new List<double>();
             trainer.StepCompleted += step => losses.Add(step.Loss);

@@ -15,6 +15,14 @@ var options = FashionQuickStartTrainer.Defaults with
     OutputDirectory = output,
 };
 
+// The main job always starts fresh; the trainer refuses to mix a new run with an earlier run's checkpoints.
+var checkpoints = Path.Combine(output, "checkpoints");
+if (Directory.Exists(checkpoints))
+{
+    Directory.Delete(checkpoints, recursive: true);
+    Console.WriteLine($"starting fresh: removed the previous main job's checkpoints in {checkpoints}");
+}
+
 Console.WriteLine($"FashionQuickStart: {FashionQuickStart.Cost}");
 Console.WriteLine($"data: {dataPath}; device: {DiffusionDsl.Runtime.TorchSetup.DefaultDevice()}; output: {Path.GetFullPath(output)}");
 

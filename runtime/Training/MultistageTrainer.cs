@@ -70,6 +70,10 @@ public sealed class MultistageTrainer : IDisposable
     {
         var resumeFrom = Options.ResumeFrom == "latest" ? Checkpoints.Latest() : Options.ResumeFrom;
         if (resumeFrom is not null && Step == 0) LoadCheckpoint(resumeFrom);
+        // Pruning keeps the highest step numbers, so a fresh run among an earlier run's files would lose its own.
+        if (resumeFrom is null && Step == 0 && Checkpoints.Latest() is { } earlier)
+            throw new InvalidOperationException($"{Checkpoints.Path} holds checkpoints of an earlier run ({Path.GetFileName(earlier)}): " +
+                                                "set ResumeFrom = \"latest\" to continue it, or use another OutputDirectory.");
 
         var clock = Stopwatch.StartNew();
         double loss = double.NaN;

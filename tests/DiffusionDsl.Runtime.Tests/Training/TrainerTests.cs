@@ -81,6 +81,19 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void AFreshRunRefusesAFolderWithAnEarlierRunsCheckpoints()
+    {
+        using (var first = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("twice", 8)))
+            first.Train(TinyData.Source());
+
+        using var second = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("twice", 4));
+        var error = Assert.Throws<InvalidOperationException>(() => second.Train(TinyData.Source()));
+        Assert.Contains("holds checkpoints of an earlier run (step-00000008.ckpt)", error.Message);
+        Assert.Equal(0, second.Step);
+        Assert.Equal(new[] { "step-00000004.ckpt", "step-00000008.ckpt" }, second.Checkpoints.All().Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void KeepsOnlyTheLastCheckpoints()
     {
         using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("keep", 16));
