@@ -17,27 +17,39 @@ public static class CheckpointWeights
         var data = CheckpointFile.Read(path);
         try
         {
-            var modelState = model.state_dict().ToList();
-            CheckpointCompatibility.Check(path, data, modelState, modelHash);
-            var weights = data.Model.ToDictionary(p => p.Key, p => p.Value);
-            if (ema)
-            {
-                if (data.Ema.Count == 0) throw new CheckpointException(path, "holds no EMA weights; load it without EMA.");
-                foreach (var (name, tensor) in data.Ema)
-                {
-                    if (!weights.TryGetValue(name, out var trained)) throw new CheckpointException(path, $"its EMA tensor '{name}' is not a model tensor.");
-                    if (!trained.shape.SequenceEqual(tensor.shape)) throw new CheckpointException(path, $"its EMA tensor '{name}' has another shape than the weights.");
-                    weights[name] = tensor;
-                }
-            }
-            using (no_grad())
-                foreach (var (name, tensor) in modelState) tensor.copy_(weights[name]);
+            CopyInto(model, path, data, modelHash, ema);
             return data.Step;
         }
         finally
         {
-            foreach (var (_, t) in data.Model) t.Dispose();
-            foreach (var (_, t) in data.Ema) t.Dispose();
+            DisposeTensors(data);
         }
+    }
+
+    /// <summary>Checks <paramref name="data"/> against the model, then copies its weights (or their EMA) in.</summary>
+    internal static void CopyInto(nn.Module model, string path, CheckpointData data, string modelHash, bool ema)
+    {
+        var modelState = model.state_dict().ToList();
+        CheckpointCompatibility.Check(path, data, modelState, modelHash);
+        var weights = data.Model.ToDictionary(p => p.Key, p => p.Value);
+        if (ema)
+        {
+            if (data.Ema.Count == 0) throw new CheckpointException(path, "holds no EMA weights; load it without EMA.");
+            foreach (var (name, tensor) in data.Ema)
+            {
+                if (!weights.TryGetValue(name, out var trained)) throw new CheckpointException(path, $"its EMA tensor '{name}' is not a model tensor.");
+                if (!trained.shape.SequenceEqual(tensor.shape)) throw new CheckpointException(path, $"its EMA tensor '{name}' has another shape than the weights.");
+                weights[name] = tensor;
+            }
+        }
+        using (no_grad())
+            foreach (var (name, tensor) in modelState) tensor.copy_(weights[name]);
+    }
+
+    /// <summary>Frees the tensors <see cref="CheckpointFile.Read"/> allocated.</summary>
+    internal static void DisposeTensors(CheckpointData data)
+    {
+        foreach (var (_, t) in data.Model) t.Dispose();
+        foreach (var (_, t) in data.Ema) t.Dispose();
     }
 }

@@ -159,11 +159,7 @@ public sealed class MultistageTrainer : IDisposable
         var data = CheckpointFile.Read(path);
         try
         {
-            var modelState = Model.Module.state_dict().ToList();
-            CheckpointCompatibility.Check(path, data, modelState, Options.ModelHash);
-            var saved = data.Model.ToDictionary(p => p.Key, p => p.Value);
-            using (no_grad())
-                foreach (var (name, tensor) in modelState) tensor.copy_(saved[name]);
+            CheckpointWeights.CopyInto(Model.Module, path, data, Options.ModelHash, ema: false);
             Ema.Load(data.Ema);
             using (var reader = new BinaryReader(new MemoryStream(data.OptimizerState))) _optimizer.load_state_dict(reader);
             using var generatorState = empty(data.GeneratorState.Length, dtype: ScalarType.Byte);
@@ -178,8 +174,7 @@ public sealed class MultistageTrainer : IDisposable
         }
         finally
         {
-            foreach (var (_, t) in data.Model) t.Dispose();
-            foreach (var (_, t) in data.Ema) t.Dispose();
+            CheckpointWeights.DisposeTensors(data);
         }
     }
 
