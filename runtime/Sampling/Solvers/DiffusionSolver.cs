@@ -78,9 +78,11 @@ public abstract class DiffusionSolver
     }
 
     /// <summary>Estimates at grid point p for the scaled state x, clamped when <see cref="ClipData"/> is set.</summary>
-    protected DenoisedPair Evaluate(Denoiser denoiser, Tensor x, GridPoint p)
+    protected DenoisedPair Evaluate(Denoiser denoiser, Tensor x, GridPoint p) => EvaluateUnscaled(denoiser, x / p.Scale, p);
+
+    /// <summary>The same for the unscaled state x_hat = x / s_t (EDM's variable).</summary>
+    protected DenoisedPair EvaluateUnscaled(Denoiser denoiser, Tensor xHat, GridPoint p)
     {
-        var xHat = x / p.Scale;
         var pair = denoiser.Denoise(xHat, p.T);
         if (ClipData is not double limit || p.IsClean) return pair;
         var data = pair.Data.clamp(-limit, limit);

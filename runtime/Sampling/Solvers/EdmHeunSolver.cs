@@ -23,10 +23,10 @@ public sealed class EdmHeunSolver : DiffusionSolver
         GridPoint from = Grid[index], to = Grid[index + 1];
         double dSigma = to.Sigma - from.Sigma;
         var xHat = x / from.Scale;
-        var slope = Evaluate(denoiser, x, from).Noise;
+        var slope = EvaluateUnscaled(denoiser, xHat, from).Noise;
         var euler = xHat + slope * dSigma;
         if (to.IsClean) return euler * to.Scale;
-        var slopeNext = Evaluate(denoiser, euler * to.Scale, to).Noise;
+        var slopeNext = EvaluateUnscaled(denoiser, euler, to).Noise;
         return (xHat + (slope + slopeNext) * (0.5 * dSigma)) * to.Scale;
     }
 }
