@@ -3,7 +3,7 @@ using System.CommandLine;
 using DiffusionDsl.Cli.Hosting;
 using DiffusionDsl.Runtime.Hosting;
 using Spectre.Console;
-using TorchSharp;
+using DiffusionDsl.Runtime;
 
 namespace DiffusionDsl.Cli.Commands;
 
@@ -19,16 +19,12 @@ internal static class ModelArguments
     public static Option<string?> Device() =>
         new("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available, else the CPU)" };
 
-    /// <summary>Refuses a device this process cannot use, before any work starts.</summary>
+    /// <summary>Refuses a device this process cannot use, before any work starts (the runtime's own check, named as the option).</summary>
     public static void CheckDevice(string? device)
     {
-        if (device is null || device == "cpu") return;
-        if (!device.StartsWith("cuda", StringComparison.Ordinal))
-            throw new ArgumentException($"--device {device}: expected cpu, cuda or cuda:N.");
-        if (!torch.cuda.is_available())
-            throw new ArgumentException($"--device {device}: CUDA is not available to msd (no GPU, or msd was built with the CPU backend; build it with -p:TorchBackend=cuda).");
-        if (device.Length > 4 && (device[4] != ':' || !int.TryParse(device[5..], out int index) || index < 0 || index >= torch.cuda.device_count()))
-            throw new ArgumentException($"--device {device}: expected cuda or cuda:N with N below {torch.cuda.device_count()}.");
+        if (device is null) return;
+        try { TorchSetup.DefaultDevice(device); }
+        catch (ArgumentException e) { throw new ArgumentException($"--device {e.Message}", e); }
     }
 
     public static MsdModelInfo Load(string source, string? name, IAnsiConsole console)
