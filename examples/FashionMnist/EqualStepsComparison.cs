@@ -25,10 +25,12 @@ internal static class EqualStepsComparison
     public static void Run(IReadOnlyList<MsdModelInfo> models, string dataPath, string heldOutPath, int steps, string output)
     {
         using var heldOut = DatasetLoader.Load(heldOutPath, new DatasetOptions { ImageChannels = 1, Limit = 1000 });
+        // Decoded once; each model gets its own dataset over it, so every run sees the same batches in the same order.
+        var raw = DatasetLoader.ReadRaw(dataPath, imageChannels: 1);
         var rows = new List<string>();
         foreach (var info in models)
         {
-            using var data = DatasetLoader.Load(dataPath, new DatasetOptions { ImageChannels = info.ImageChannels });
+            using var data = ImageDataset.FromRaw(raw);
             using var model = info.Create();
             var options = info.TrainDefaults with
             {
