@@ -19,8 +19,8 @@ public sealed partial class Cifar10Multistage : MultistageUNet
     /// <summary>The stages, in diffusion time t (0 = data, 1 = noise).</summary>
     public static StageTable Table { get; } = new(new StageInfo[]
     {
-        new("near_data", 0, 0.49978129171886165),
-        new("middle", 0.49978129171886165, 0.6348433181853959),
+        new("near_data", 0, 0.4997812917188616),
+        new("middle", 0.4997812917188616, 0.6348433181853959),
         new("near_noise", 0.6348433181853959, 1),
     });
 
