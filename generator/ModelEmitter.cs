@@ -87,7 +87,7 @@ internal static class ModelEmitter
          .Line($"    InChannels: {model.Image.Channels}, StemWidth: {e.StemWidth},")
          .Line($"    Levels: new Level[] {{ {string.Join(", ", e.Levels.Select(Level))} }},")
          .Line($"    Embedding: NoiseEmbeddingKind.{e.Embedding}, EmbeddingChannels: {e.EmbeddingChannels}, AugmentDim: {e.AugmentDim},")
-         .Line($"    Dropout: {CodeWriter.Number(e.Dropout)}, Groups: {e.Groups}, Heads: {e.Heads}, MiddleInEncoder: {CodeWriter.Bool(e.MiddleInEncoder)});")
+         .Line($"    Dropout: {CodeWriter.Number(e.Dropout)}, Groups: {e.Groups}, Heads: {e.Heads}, MiddleInEncoder: {CodeWriter.Bool(e.MiddleInEncoder)}{(e.MaxGroups == EncoderSpec.EdmMaxGroups ? "" : $", MaxGroups: {e.MaxGroups}")});")
          .Line()
          .Line($"public {model.Name}Encoder() : base(Architecture, nameof({model.Name}Encoder)) {{ }}")
          .Close()

@@ -36,7 +36,7 @@ public sealed partial class Cifar10Multistage : MultistageUNet
     public const int ImageChannels = 3;
     public const int ImageSize = 32;
     /// <summary>Hash of the .msd source; checkpoints carry it.</summary>
-    public const string SourceHash = "ab41b7eea669deb44b9e3ee5cfdc48c4";
+    public const string SourceHash = "e91b8d62f08c0ed11cc51635f51b41ba";
 
     public static INoiseSchedule CreateSchedule() => new EdmSchedule(sigmaMin: 0.002, sigmaMax: 80, rho: 7, pMean: -1.2, pStd: 1.2, sigmaData: 0.5);
 
@@ -66,7 +66,7 @@ public sealed class Cifar10MultistageEncoder : SharedEncoder
         InChannels: 3, StemWidth: 128,
         Levels: new Level[] { new(32, 256, 4), new(16, 256, 4, Attention: true), new(8, 256, 4) },
         Embedding: NoiseEmbeddingKind.Positional, EmbeddingChannels: 512, AugmentDim: 9,
-        Dropout: 0.13, Groups: 0, Heads: 1, MiddleInEncoder: false);
+        Dropout: 0.13, Groups: 0, Heads: 1, MiddleInEncoder: false, MaxGroups: 16);
 
     public Cifar10MultistageEncoder() : base(Architecture, nameof(Cifar10MultistageEncoder)) { }
 }
