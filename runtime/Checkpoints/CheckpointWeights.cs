@@ -14,16 +14,9 @@ public static class CheckpointWeights
     /// </summary>
     public static long Load(string path, nn.Module model, string modelHash, bool ema = true)
     {
-        var data = CheckpointFile.Read(path);
-        try
-        {
-            CopyInto(model, path, data, modelHash, ema);
-            return data.Step;
-        }
-        finally
-        {
-            DisposeTensors(data);
-        }
+        using var checkpoint = CheckpointFile.Open(path);
+        CopyInto(model, path, checkpoint.Data, modelHash, ema);
+        return checkpoint.Data.Step;
     }
 
     /// <summary>Checks <paramref name="data"/> against the model, then copies its weights (or their EMA) in.</summary>
@@ -44,12 +37,5 @@ public static class CheckpointWeights
         }
         using (no_grad())
             foreach (var (name, tensor) in modelState) tensor.copy_(weights[name]);
-    }
-
-    /// <summary>Frees the tensors <see cref="CheckpointFile.Read"/> allocated.</summary>
-    internal static void DisposeTensors(CheckpointData data)
-    {
-        foreach (var (_, t) in data.Model) t.Dispose();
-        foreach (var (_, t) in data.Ema) t.Dispose();
     }
 }
