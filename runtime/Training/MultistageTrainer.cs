@@ -95,6 +95,7 @@ public sealed class MultistageTrainer : IDisposable
     {
         using var scope = NewDisposeScope();
         Model.Module.train();
+        TrainingRandomState.BeginStep(_device, Options.Seed, Step);
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = CurrentLearningRate(Step);
 
         int batch = Options.BatchSize;
@@ -150,7 +151,7 @@ public sealed class MultistageTrainer : IDisposable
         return path;
     }
 
-    /// <summary>Restores weights, EMA, optimizer, step and RNG; throws <see cref="CheckpointException"/> naming the first problem.</summary>
+    /// <summary>Restores weights, EMA, optimizer, step and RNGs; throws <see cref="CheckpointException"/> naming the first problem.</summary>
     public void LoadCheckpoint(string path)
     {
         using var checkpoint = CheckpointFile.Open(path);
