@@ -11,7 +11,8 @@ public enum Resample { None, Down, Up }
 /// <summary>
 /// EDM's UNetBlock as configured by DDPM++ (SongUNet): GroupNorm-SiLU-conv, an additive noise
 /// embedding, GroupNorm-SiLU-dropout-conv, a 1x1 skip projection when channels or resolution
-/// change, skip_scale sqrt(1/2), and optional self-attention. Layer-compatible with EDM's.
+/// change, skip_scale sqrt(1/2), and optional single-head self-attention (norm2, qkv, proj).
+/// Layer names, shapes and initialisation are EDM's, so weights load by name.
 /// </summary>
 public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -23,12 +24,16 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly GroupNorm norm1;
     private readonly Conv2d conv1;
     private readonly Conv2d? skip;
-    private readonly SelfAttention? attention;
+    private readonly GroupNorm? norm2;
+    private readonly Conv2d? qkv;
+    private readonly Conv2d? proj;
     private readonly Resample _resample;
     private readonly double _dropout;
+    private readonly int _heads;
 
     public int InChannels { get; }
     public int OutChannels { get; }
+    public bool Attends => qkv is not null;
 
     public UNetBlock(int inChannels, int outChannels, int embeddingChannels, BlockOptions options,
         bool attention = false, Resample resample = Resample.None) : base(nameof(UNetBlock))
@@ -37,14 +42,20 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
         OutChannels = outChannels;
         _resample = resample;
         _dropout = options.Dropout;
+        _heads = options.Heads;
         norm0 = InitialisedGroupNorm.Create(inChannels, options.Groups);
-        conv0 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
-        affine = nn.Linear(embeddingChannels, outChannels);
+        conv0 = Initialisation.XavierUniform(nn.Conv2d(inChannels, outChannels, 3, padding: 1));
+        affine = Initialisation.XavierUniform(nn.Linear(embeddingChannels, outChannels));
         norm1 = InitialisedGroupNorm.Create(outChannels, options.Groups);
-        conv1 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
-        Initialisation.ScaleWeights(conv1, 1e-5);
-        if (inChannels != outChannels || resample != Resample.None) skip = nn.Conv2d(inChannels, outChannels, 1);
-        if (attention) this.attention = new SelfAttention(outChannels, options.Heads, options.Groups);
+        conv1 = Initialisation.XavierUniform(nn.Conv2d(outChannels, outChannels, 3, padding: 1), Initialisation.NearZero);
+        if (inChannels != outChannels || resample != Resample.None)
+            skip = Initialisation.XavierUniform(nn.Conv2d(inChannels, outChannels, 1));
+        if (attention)
+        {
+            norm2 = InitialisedGroupNorm.Create(outChannels, options.Groups);
+            qkv = Initialisation.XavierUniform(nn.Conv2d(outChannels, outChannels * 3, 1), Initialisation.Attention);
+            proj = Initialisation.XavierUniform(nn.Conv2d(outChannels, outChannels, 1), Initialisation.NearZero);
+        }
         RegisterComponents();
     }
 
@@ -58,8 +69,19 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
         x = conv1.forward(nn.functional.dropout(x, _dropout, training));
         var shortcut = skip is null ? orig : skip.forward(ResampleOf(orig));
         x = x.add_(shortcut).mul_(SkipScale);
-        if (attention is not null) x = attention.forward(x).mul_(SkipScale);
+        if (qkv is not null) x = Attend(x).mul_(SkipScale);
         return x;
+    }
+
+    /// <summary>softmax(q^T k / sqrt(c)) over all positions, per head, then proj, added to x.</summary>
+    private Tensor Attend(Tensor x)
+    {
+        long n = x.shape[0], c = x.shape[1];
+        var parts = qkv!.forward(norm2!.forward(x)).reshape(n * _heads, c / _heads, 3, -1).unbind(2);
+        Tensor q = parts[0], k = parts[1], v = parts[2];
+        var weights = einsum("ncq,nck->nqk", q, k / Math.Sqrt(k.shape[1])).softmax(2);
+        var attended = einsum("nqk,nck->ncq", weights, v);
+        return proj!.forward(attended.reshape(x.shape)).add_(x);
     }
 
     private Tensor ResampleOf(Tensor x) => _resample switch
@@ -71,4 +93,4 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
 }
 
 /// <summary>Settings shared by every residual block of a network.</summary>
-public sealed record BlockOptions(double Dropout, int Groups, int Heads);
+public sealed record BlockOptions(double Dropout, GroupNormRule Groups, int Heads);

@@ -34,7 +34,8 @@ public sealed class Denoiser
     public DenoisedPair Denoise(Tensor xHat, double t)
     {
         EvaluationsPerStage[Model.Stages.StageOf(t)]++;
-        using var times = full(xHat.shape[0], t, dtype: xHat.dtype, device: xHat.device);
+        // Float64, so the model routes this t exactly as the count above did (StageTable compares in float64).
+        using var times = full(xHat.shape[0], t, dtype: ScalarType.Float64, device: xHat.device);
         return Denoise(xHat, times);
     }
 

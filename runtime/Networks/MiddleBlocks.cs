@@ -1,14 +1,13 @@
-using TorchSharp;
 using DiffusionDsl.Runtime.Blocks;
 
 namespace DiffusionDsl.Runtime.Networks;
 
-/// <summary>SongUNet's bottleneck: two blocks at the encoder's width, the first with attention.</summary>
+/// <summary>SongUNet's bottleneck: two blocks at the encoder's width, the first with attention ("in0", "in1").</summary>
 internal static class MiddleBlocks
 {
-    public static void AddTo(TorchSharp.Modules.ModuleList<UNetBlock> list, int channels, int embedding, BlockOptions options)
+    public static UNetBlock[] Create(int channels, int embedding, BlockOptions options) => new[]
     {
-        list.Add(new UNetBlock(channels, channels, embedding, options, attention: true));
-        list.Add(new UNetBlock(channels, channels, embedding, options));
-    }
+        new UNetBlock(channels, channels, embedding, options, attention: true),
+        new UNetBlock(channels, channels, embedding, options),
+    };
 }

@@ -12,11 +12,13 @@ namespace DiffusionDsl.Runtime.Networks;
 /// One shared encoder, one decoder per stage. The encoder runs once on the whole batch; each
 /// decoder runs on the sub-batch of samples whose t lies in its stage, and the results are
 /// scattered back in order. (The reference code routes the whole batch by sample 0's stage.)
+/// state_dict keys are "encoder.*" and one "&lt;stage name&gt;.*" per stage, each tensor once.
 /// </summary>
 public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMultistageModel
 {
     private SharedEncoder? _encoder;
     private StageDecoder[] _decoders = Array.Empty<StageDecoder>();
+    private bool _registered;
 
     protected MultistageUNet(string name, INoiseSchedule schedule, StageTable stages) : base(name)
     {
@@ -36,6 +38,16 @@ public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMulti
         _encoder = encoder;
         _decoders = decoders;
         RegisterComponents();
+    }
+
+    // Registered by hand: the generated subclass's typed properties hold the same modules, and TorchSharp would
+    // otherwise register them again under their backing fields' names.
+    protected override void RegisterComponents()
+    {
+        if (_registered || _encoder is null) return;
+        _registered = true;
+        register_module("encoder", _encoder);
+        for (int i = 0; i < _decoders.Length; i++) register_module(Stages.Stages[i].Name, _decoders[i]);
     }
 
     public Tensor Predict(Tensor x, Tensor t) => forward(x, t);

@@ -18,12 +18,15 @@ public sealed record EncoderLayout(
     double Dropout = 0,
     int Groups = 0,
     int Heads = 1,
-    bool MiddleInEncoder = false)
+    bool MiddleInEncoder = false,
+    int MaxGroups = GroupNormRule.EdmMaxGroups)
 {
     public int NoiseChannels => StemWidth;
     public int EmbeddingWidth => EmbeddingChannels > 0 ? EmbeddingChannels : 4 * StemWidth;
     public int BottleneckWidth => Levels[Levels.Count - 1].Width;
-    public BlockOptions BlockOptions => new(Dropout, Groups, Heads);
+    /// <summary>Groups &gt; 0 fixes every norm's group count; otherwise each width gets min(MaxGroups, width / 4).</summary>
+    public GroupNormRule GroupNorm => new(Groups, MaxGroups);
+    public BlockOptions BlockOptions => new(Dropout, GroupNorm, Heads);
 
     /// <summary>The channels of every skip connection, in the order the encoder produces them.</summary>
     public IReadOnlyList<int> SkipWidths

@@ -8,7 +8,8 @@ namespace DiffusionDsl.Runtime.Networks;
 
 /// <summary>
 /// The encoder that every stage shares: SongUNet's noise mapping and encoder levels (and, when the
-/// .msd says `middle encoder`, the two bottleneck blocks).
+/// .msd says `middle encoder`, the two bottleneck blocks). Parameter names follow SongUNet:
+/// map_noise, map_augment, map_layer0/1 and enc.{R}x{R}_conv / _down / _block{i}.
 /// </summary>
 public class SharedEncoder : nn.Module
 {
@@ -16,10 +17,11 @@ public class SharedEncoder : nn.Module
     private readonly Linear? map_augment;
     private readonly Linear map_layer0;
     private readonly Linear map_layer1;
-    private readonly Conv2d stem;
-    private readonly ModuleList<UNetBlock> blocks = new();
-    private readonly bool[] _producesSkip;
-    private readonly ModuleList<UNetBlock> middle = new();
+    private readonly ModuleDict<nn.Module> enc = nn.ModuleDict<nn.Module>();
+    private readonly Conv2d _stem;
+    private readonly UNetBlock[] _blocks;
+    private readonly UNetBlock[] _middle;
+    private bool _registered;
 
     public EncoderLayout Layout { get; }
 
@@ -28,31 +30,48 @@ public class SharedEncoder : nn.Module
         Layout = layout;
         int emb = layout.EmbeddingWidth;
         map_noise = new NoiseEmbedding(layout.Embedding, layout.NoiseChannels);
-        if (layout.AugmentDim > 0) map_augment = nn.Linear(layout.AugmentDim, layout.NoiseChannels, hasBias: false);
-        map_layer0 = nn.Linear(layout.NoiseChannels, emb);
-        map_layer1 = nn.Linear(emb, emb);
-        stem = nn.Conv2d(layout.InChannels, layout.StemWidth, 3, padding: 1);
+        if (layout.AugmentDim > 0)
+            map_augment = Initialisation.XavierUniform(nn.Linear(layout.AugmentDim, layout.NoiseChannels, hasBias: false));
+        map_layer0 = Initialisation.XavierUniform(nn.Linear(layout.NoiseChannels, emb));
+        map_layer1 = Initialisation.XavierUniform(nn.Linear(emb, emb));
 
-        var skips = new List<bool>();
+        _stem = Initialisation.XavierUniform(nn.Conv2d(layout.InChannels, layout.StemWidth, 3, padding: 1));
+        enc.Add((ReferenceLayerNames.Stem(layout.Levels[0].Resolution), _stem));
+        var blocks = new List<UNetBlock>();
         int channels = layout.StemWidth;
         for (int i = 0; i < layout.Levels.Count; i++)
         {
             var level = layout.Levels[i];
-            if (i > 0)
-            {
-                blocks.Add(new UNetBlock(channels, channels, emb, layout.BlockOptions, resample: Resample.Down));
-                skips.Add(true);
-            }
+            if (i > 0) Add(blocks, ReferenceLayerNames.Down(level.Resolution), new UNetBlock(channels, channels, emb, layout.BlockOptions, resample: Resample.Down));
             for (int b = 0; b < level.Blocks; b++)
             {
-                blocks.Add(new UNetBlock(channels, level.Width, emb, layout.BlockOptions, level.Attention));
+                Add(blocks, ReferenceLayerNames.Block(level.Resolution, b), new UNetBlock(channels, level.Width, emb, layout.BlockOptions, level.Attention));
                 channels = level.Width;
-                skips.Add(true);
             }
         }
-        _producesSkip = skips.ToArray();
-        if (layout.MiddleInEncoder) MiddleBlocks.AddTo(middle, channels, emb, layout.BlockOptions);
+        _blocks = blocks.ToArray();
+        _middle = layout.MiddleInEncoder ? MiddleBlocks.Create(channels, emb, layout.BlockOptions) : System.Array.Empty<UNetBlock>();
+        int bottleneck = layout.Levels[layout.Levels.Count - 1].Resolution;
+        for (int i = 0; i < _middle.Length; i++) enc.Add((ReferenceLayerNames.Middle(bottleneck, i), _middle[i]));
         RegisterComponents();
+    }
+
+    // Registered by hand: the typed shortcuts (_stem, _blocks) must not appear a second time in state_dict.
+    protected override void RegisterComponents()
+    {
+        if (_registered) return;
+        _registered = true;
+        register_module(nameof(map_noise), map_noise);
+        if (map_augment is not null) register_module(nameof(map_augment), map_augment);
+        register_module(nameof(map_layer0), map_layer0);
+        register_module(nameof(map_layer1), map_layer1);
+        register_module(nameof(enc), enc);
+    }
+
+    private void Add(List<UNetBlock> blocks, string key, UNetBlock block)
+    {
+        enc.Add((key, block));
+        blocks.Add(block);
     }
 
     /// <summary>Runs the encoder once on the whole batch. noiseLabels: one per sample.</summary>
@@ -63,15 +82,16 @@ public class SharedEncoder : nn.Module
         embedding = nn.functional.silu(map_layer0.forward(embedding));
         embedding = nn.functional.silu(map_layer1.forward(embedding));
 
+        // Every encoder layer's output is a skip, the stem's included (SongUNet's `skips`).
         var skips = new List<Tensor>();
-        x = stem.forward(x);
+        x = _stem.forward(x);
         skips.Add(x);
-        for (int i = 0; i < blocks.Count; i++)
+        foreach (var block in _blocks)
         {
-            x = blocks[i].forward(x, embedding);
-            if (_producesSkip[i]) skips.Add(x);
+            x = block.forward(x, embedding);
+            skips.Add(x);
         }
-        foreach (var block in middle) x = block.forward(x, embedding);
+        foreach (var block in _middle) x = block.forward(x, embedding);
         return new EncoderState(x, skips, embedding);
     }
 }

@@ -9,14 +9,16 @@ namespace DiffusionDsl.Runtime.Networks;
 /// <summary>
 /// One stage's decoder: SongUNet's decoder at its own width. Its bottleneck blocks (unless the
 /// encoder owns them) run at the encoder's width; each level concatenates one encoder skip per
-/// block; GroupNorm-SiLU-3x3 conv is the output head.
+/// block; GroupNorm-SiLU-3x3 conv is the output head. Parameter names follow SongUNet's `dec`:
+/// dec.{R}x{R}_in0/_in1, _up, _block{i}, _aux_norm, _aux_conv.
 /// </summary>
 public class StageDecoder : nn.Module
 {
-    private readonly ModuleList<UNetBlock> middle = new();
-    private readonly ModuleList<UNetBlock> blocks = new();
-    private readonly GroupNorm head_norm;
-    private readonly Conv2d head_conv;
+    private readonly ModuleDict<nn.Module> dec = nn.ModuleDict<nn.Module>();
+    private readonly UNetBlock[] _blocks;
+    private readonly GroupNorm _outputNorm;
+    private readonly Conv2d _outputConv;
+    private bool _registered;
 
     public DecoderLayout Layout { get; }
 
@@ -29,34 +31,57 @@ public class StageDecoder : nn.Module
         int emb = encoder.EmbeddingWidth;
         int channels = encoder.BottleneckWidth;
         var skips = new Stack<int>(encoder.SkipWidths);
-        if (!encoder.MiddleInEncoder) MiddleBlocks.AddTo(middle, channels, emb, encoder.BlockOptions);
+        var blocks = new List<UNetBlock>();
+        if (!encoder.MiddleInEncoder)
+        {
+            var middle = MiddleBlocks.Create(channels, emb, encoder.BlockOptions);
+            for (int i = 0; i < middle.Length; i++) Add(blocks, ReferenceLayerNames.Middle(layout.Levels[0].Resolution, i), middle[i]);
+        }
         for (int i = 0; i < layout.Levels.Count; i++)
         {
             var level = layout.Levels[i];
-            if (i > 0) blocks.Add(new UNetBlock(channels, channels, emb, encoder.BlockOptions, resample: Resample.Up));
+            if (i > 0) Add(blocks, ReferenceLayerNames.Up(level.Resolution), new UNetBlock(channels, channels, emb, encoder.BlockOptions, resample: Resample.Up));
             for (int b = 0; b < level.Blocks; b++)
             {
-                blocks.Add(new UNetBlock(channels + skips.Pop(), level.Width, emb, encoder.BlockOptions, level.Attention && b == level.Blocks - 1));
+                bool attends = level.Attention && b == level.Blocks - 1;
+                Add(blocks, ReferenceLayerNames.Block(level.Resolution, b), new UNetBlock(channels + skips.Pop(), level.Width, emb, encoder.BlockOptions, attends));
                 channels = level.Width;
             }
         }
-        head_norm = InitialisedGroupNorm.Create(channels, encoder.Groups);
-        head_conv = nn.Conv2d(channels, layout.OutChannels, 3, padding: 1);
-        Initialisation.ScaleWeights(head_conv, 1e-5);
+        _blocks = blocks.ToArray();
+        int resolution = layout.Levels[layout.Levels.Count - 1].Resolution;
+        _outputNorm = InitialisedGroupNorm.Create(channels, encoder.GroupNorm);
+        _outputConv = Initialisation.XavierUniform(nn.Conv2d(channels, layout.OutChannels, 3, padding: 1), Initialisation.NearZero);
+        dec.Add((ReferenceLayerNames.OutputNorm(resolution), _outputNorm));
+        dec.Add((ReferenceLayerNames.OutputConv(resolution), _outputConv));
         RegisterComponents();
+    }
+
+    // Registered by hand: the typed shortcuts (_outputNorm, _outputConv) must not appear a second time in state_dict.
+    protected override void RegisterComponents()
+    {
+        if (_registered) return;
+        _registered = true;
+        register_module(nameof(dec), dec);
+    }
+
+    private void Add(List<UNetBlock> blocks, string key, UNetBlock block)
+    {
+        dec.Add((key, block));
+        blocks.Add(block);
     }
 
     public Tensor Decode(EncoderState state)
     {
         SamplesSeen += state.Features.shape[0];
         var x = state.Features;
-        foreach (var block in middle) x = block.forward(x, state.Embedding);
         int skip = state.Skips.Count;
-        foreach (var block in blocks)
+        foreach (var block in _blocks)
         {
+            // SongUNet's rule: a block whose input is wider than x takes the next skip.
             if (x.shape[1] != block.InChannels) x = cat(new[] { x, state.Skips[--skip] }, 1);
             x = block.forward(x, state.Embedding);
         }
-        return head_conv.forward(nn.functional.silu(head_norm.forward(x)));
+        return _outputConv.forward(nn.functional.silu(_outputNorm.forward(x)));
     }
 }

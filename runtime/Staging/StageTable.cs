@@ -9,7 +9,12 @@ namespace DiffusionDsl.Runtime.Staging;
 /// <summary>One stage: diffusion times in [Start, End) (the last stage includes End = 1).</summary>
 public sealed record StageInfo(string Name, double Start, double End);
 
-/// <summary>The ordered, contiguous stages that cover diffusion time [0, 1].</summary>
+/// <summary>
+/// The ordered, contiguous stages that cover diffusion time [0, 1]. A time belongs to the stage whose
+/// [Start, End) holds it. The boundaries are float64 values of t computed once (by the .msd compiler, which
+/// converts sigma boundaries with the runtime schedules' own formulas), and every comparison, scalar or
+/// tensor, is made in float64: a float32 t is widened exactly, so both routes agree on every input.
+/// </summary>
 public sealed class StageTable
 {
     public IReadOnlyList<StageInfo> Stages { get; }
@@ -36,7 +41,8 @@ public sealed class StageTable
     public Tensor StageOf(Tensor t)
     {
         if (_innerBoundaries.Length == 0) return zeros(t.shape[0], dtype: ScalarType.Int64, device: t.device);
-        using var bounds = tensor(_innerBoundaries, dtype: t.dtype, device: t.device);
-        return bucketize(t.contiguous(), bounds, right: true);
+        using var scope = NewDisposeScope();
+        var bounds = tensor(_innerBoundaries, dtype: ScalarType.Float64, device: t.device);
+        return bucketize(t.to_type(ScalarType.Float64).contiguous(), bounds, right: true).MoveToOuterDisposeScope();
     }
 }

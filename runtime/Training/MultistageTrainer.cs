@@ -102,10 +102,14 @@ public sealed class MultistageTrainer : IDisposable
         var x0 = data.NextBatch(batch, _generator).to(_device);
         var t = _times.Sample(batch, _generator);
         var eps = randn(x0.shape, dtype: x0.dtype, generator: _generator).to(_device);
-        var tModel = t.to(x0.dtype).to(_device);
+        // t stays float64: a float32 copy could round a time onto the next stage's boundary.
+        var tModel = t.to(_device);
         var stage = Model.Stages.StageOf(tModel);
 
-        _optimizer.zero_grad();
+        // Drop the gradients rather than zero them (PyTorch's zero_grad(set_to_none=True), as the reference trains):
+        // AdamW skips a parameter without a gradient, so a decoder with no samples in this step does not move on
+        // its old momentum or weight decay. TorchSharp 0.107's zero_grad() fills zeros instead.
+        foreach (var parameter in _parameters) parameter.grad = null;
         int micro = batch / Options.GradAccumulation;
         var perSample = new List<Tensor>();
         for (int start = 0; start < batch; start += micro)
@@ -124,7 +128,7 @@ public sealed class MultistageTrainer : IDisposable
             if (!double.IsFinite(norm)) throw new TrainingDivergedException(Step + 1, norm, LastCheckpoint);
         }
         _optimizer.step();
-        Ema.Update(Step);
+        Ema.Update(Step, onlyWithGradient: true);
         Step++;
         return StageMeans(all, stage.cpu());
     }

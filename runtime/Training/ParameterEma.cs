@@ -28,11 +28,21 @@ public sealed class ParameterEma : IDisposable
 
     public double DecayAt(long step) => step < WarmupSteps ? Math.Min(Decay, (1.0 + step) / (10.0 + step)) : Decay;
 
-    public void Update(long step)
+    /// <summary>
+    /// Moves every shadow towards its parameter. With onlyWithGradient, parameters that got no gradient this step
+    /// (a stage decoder without samples) keep their shadow as it is, so an idle decoder's average is not pulled
+    /// towards weights that did not train.
+    /// </summary>
+    public void Update(long step, bool onlyWithGradient = false)
     {
         double decay = DecayAt(step);
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        foreach (var (_, live, shadow) in _entries) shadow.lerp_(live, 1.0 - decay);
+        foreach (var (_, live, shadow) in _entries)
+        {
+            if (onlyWithGradient && live.grad is null) continue;
+            shadow.lerp_(live, 1.0 - decay);
+        }
     }
 
     public IReadOnlyList<KeyValuePair<string, Tensor>> State => _entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, e.Shadow)).ToList();
