@@ -33,9 +33,6 @@ internal sealed class TinyMultistageModel : IMultistageModel
     /// <summary>Reproduces the reference code's fault: the whole batch goes through sample 0's decoder.</summary>
     public bool RouteByFirstSample { get; init; }
 
-    /// <summary>Dropout on the shared features while training; it draws from torch's global generator, as the real blocks' does.</summary>
-    public double Dropout { get; init; }
-
     public TinyMultistageModel(INoiseSchedule schedule, StageTable stages, int channels = 1, int hidden = 16, long seed = 0, double labelScale = 1000.0)
     {
         random.manual_seed(seed);
@@ -57,7 +54,6 @@ internal sealed class TinyMultistageModel : IMultistageModel
         var labels = t.to(ScalarType.Float64).cpu().data<double>().Select(v => (float)(_schedule.NoiseLabel(v) / _labelScale)).ToArray();
         var embedding = _network.embedding.forward(tensor(labels, device: x.device).view(-1, 1));
         var h = nn.functional.silu(_network.encoder.forward(x) + embedding.view(-1, embedding.shape[1], 1, 1));
-        if (Dropout > 0) h = nn.functional.dropout(h, Dropout, _network.training);
         var stage = RouteByFirstSample ? full(t.shape[0], Stages.StageOf(t[0].item<float>()), dtype: ScalarType.Int64) : Stages.StageOf(t);
         var output = zeros_like(x);
         for (int k = 0; k < Stages.Count; k++)
