@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Tests.Checkpoints;
 
-// Both tests set the shared chunk size, so they stay in this one (sequential) class.
+[Collection(ChunkBytesCollection.Name)]
 public sealed class CheckpointStreamingTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-stream-" + Guid.NewGuid().ToString("N"));
