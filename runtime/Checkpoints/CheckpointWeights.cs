@@ -1,4 +1,5 @@
 using System.Linq;
+using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,10 +11,13 @@ public static class CheckpointWeights
     /// <summary>
     /// Copies the trained weights into <paramref name="model"/>, then, with <paramref name="ema"/>, its
     /// parameters' exponential moving average over them (what sampling normally uses). Returns the
-    /// checkpoint's step. Throws <see cref="CheckpointException"/> naming the first problem.
+    /// checkpoint's step. A <c>.safetensors</c> file holds one set of weights, in either naming
+    /// (<see cref="SafetensorsWeights"/>), which load whatever <paramref name="ema"/> says; its step is the one
+    /// its metadata records, else 0. Throws <see cref="CheckpointException"/> naming the first problem.
     /// </summary>
     public static long Load(string path, nn.Module model, string modelHash, bool ema = true)
     {
+        if (path.EndsWith(".safetensors", System.StringComparison.OrdinalIgnoreCase)) return LoadSafetensors(path, model, modelHash);
         using var checkpoint = CheckpointFile.Open(path);
         CopyInto(model, path, checkpoint.Data, modelHash, ema);
         return checkpoint.Data.Step;
@@ -37,5 +41,11 @@ public static class CheckpointWeights
         }
         using (no_grad())
             foreach (var (name, tensor) in modelState) tensor.copy_(weights[name]);
+    }
+
+    private static long LoadSafetensors(string path, nn.Module model, string modelHash)
+    {
+        var metadata = SafetensorsWeights.Import(model, path, modelHash: modelHash);
+        return metadata.TryGetValue(SafetensorsWeights.StepKey, out var step) && long.TryParse(step, out var value) ? value : 0;
     }
 }
