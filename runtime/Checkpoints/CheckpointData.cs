@@ -3,11 +3,13 @@ using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Checkpoints;
 
-/// <summary>Everything needed to continue a run: weights, EMA, optimizer moments, step, RNG state and the model's hash.</summary>
+/// <summary>
+/// A checkpoint's model hash, step, weights, EMA and random-number generator states (by name). The optimizer state,
+/// the largest part, is streamed separately: see <see cref="CheckpointFile.Write"/> and <see cref="CheckpointReader"/>.
+/// </summary>
 public sealed record CheckpointData(
     string ModelHash,
     long Step,
     IReadOnlyList<KeyValuePair<string, Tensor>> Model,
     IReadOnlyList<KeyValuePair<string, Tensor>> Ema,
-    byte[] OptimizerState,
-    byte[] GeneratorState);
+    IReadOnlyList<KeyValuePair<string, byte[]>> RandomStates);

@@ -1,4 +1,5 @@
 using System.Linq;
+using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,20 +11,16 @@ public static class CheckpointWeights
     /// <summary>
     /// Copies the trained weights into <paramref name="model"/>, then, with <paramref name="ema"/>, its
     /// parameters' exponential moving average over them (what sampling normally uses). Returns the
-    /// checkpoint's step. Throws <see cref="CheckpointException"/> naming the first problem.
+    /// checkpoint's step. A <c>.safetensors</c> file holds one set of weights, in either naming
+    /// (<see cref="SafetensorsWeights"/>), which load whatever <paramref name="ema"/> says; its step is the one
+    /// its metadata records, else 0. Throws <see cref="CheckpointException"/> naming the first problem.
     /// </summary>
     public static long Load(string path, nn.Module model, string modelHash, bool ema = true)
     {
-        var data = CheckpointFile.Read(path);
-        try
-        {
-            CopyInto(model, path, data, modelHash, ema);
-            return data.Step;
-        }
-        finally
-        {
-            DisposeTensors(data);
-        }
+        if (path.EndsWith(".safetensors", System.StringComparison.OrdinalIgnoreCase)) return LoadSafetensors(path, model, modelHash);
+        using var checkpoint = CheckpointFile.Open(path);
+        CopyInto(model, path, checkpoint.Data, modelHash, ema);
+        return checkpoint.Data.Step;
     }
 
     /// <summary>Checks <paramref name="data"/> against the model, then copies its weights (or their EMA) in.</summary>
@@ -46,10 +43,9 @@ public static class CheckpointWeights
             foreach (var (name, tensor) in modelState) tensor.copy_(weights[name]);
     }
 
-    /// <summary>Frees the tensors <see cref="CheckpointFile.Read"/> allocated.</summary>
-    internal static void DisposeTensors(CheckpointData data)
+    private static long LoadSafetensors(string path, nn.Module model, string modelHash)
     {
-        foreach (var (_, t) in data.Model) t.Dispose();
-        foreach (var (_, t) in data.Ema) t.Dispose();
+        var metadata = SafetensorsWeights.Import(model, path, modelHash: modelHash);
+        return metadata.TryGetValue(SafetensorsWeights.StepKey, out var step) && long.TryParse(step, out var value) ? value : 0;
     }
 }

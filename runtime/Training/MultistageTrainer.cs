@@ -99,6 +99,7 @@ public sealed class MultistageTrainer : IDisposable
     {
         using var scope = NewDisposeScope();
         Model.Module.train();
+        TrainingRandomState.BeginStep(_device, Options.Seed, Step);
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = CurrentLearningRate(Step);
 
         int batch = Options.BatchSize;
@@ -149,40 +150,32 @@ public sealed class MultistageTrainer : IDisposable
     public string SaveCheckpoint()
     {
         var path = Checkpoints.FileFor(Step);
-        using var optimizerState = new MemoryStream();
-        using (var writer = new BinaryWriter(optimizerState, System.Text.Encoding.UTF8, leaveOpen: true)) _optimizer.save_state_dict(writer);
-        using var generatorState = _generator.get_state();
         var data = new CheckpointData(Options.ModelHash, Step, Model.Module.state_dict().ToList(), Ema.State,
-                                      optimizerState.ToArray(), generatorState.bytes.ToArray());
-        CheckpointFile.Write(path, data);
+                                      TrainingRandomState.Capture(_generator));
+        CheckpointFile.Write(path, data, writer => _optimizer.save_state_dict(writer));
         LastCheckpoint = path;
         Checkpoints.KeepLast(Options.KeepCheckpoints);
         CheckpointWritten?.Invoke(path);
         return path;
     }
 
-    /// <summary>Restores weights, EMA, optimizer, step and RNG; throws <see cref="CheckpointException"/> naming the first problem.</summary>
+    /// <summary>Restores weights, EMA, optimizer, step and RNGs; throws <see cref="CheckpointException"/> naming the first problem.</summary>
     public void LoadCheckpoint(string path)
     {
-        var data = CheckpointFile.Read(path);
+        using var checkpoint = CheckpointFile.Open(path);
+        var data = checkpoint.Data;
         try
         {
             CheckpointWeights.CopyInto(Model.Module, path, data, Options.ModelHash, ema: false);
             Ema.Load(data.Ema);
-            using (var reader = new BinaryReader(new MemoryStream(data.OptimizerState))) _optimizer.load_state_dict(reader);
-            using var generatorState = empty(data.GeneratorState.Length, dtype: ScalarType.Byte);
-            generatorState.bytes = data.GeneratorState;
-            _generator.set_state(generatorState);
+            checkpoint.ReadOptimizerState(reader => _optimizer.load_state_dict(reader));
+            TrainingRandomState.Restore(path, data.RandomStates, _generator);
             Step = data.Step;
             LastCheckpoint = path;
         }
         catch (Exception e) when (e is not CheckpointException)
         {
             throw new CheckpointException(path, $"cannot be restored: {e.Message}", e);
-        }
-        finally
-        {
-            CheckpointWeights.DisposeTensors(data);
         }
     }
 
