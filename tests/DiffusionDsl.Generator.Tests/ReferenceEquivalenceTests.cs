@@ -21,6 +21,9 @@ namespace DiffusionDsl.Generator.Tests;
 public class ReferenceEquivalenceTests
 {
     private const double Tolerance = 1e-5;
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public ReferenceEquivalenceTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
 
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Reference", name);
 
@@ -63,6 +66,7 @@ public class ReferenceEquivalenceTests
             foreach (var (name, ours) in new[] { ("raw", raw), ("denoised", denoised), ("loss", loss) })
             {
                 double difference = RelativeDifference(ours.index_select(0, index), cases.Read(name).index_select(0, index));
+                _output.WriteLine($"{which} stage {k} ({index.numel()} cases) {name}: relative difference {difference:E2}");
                 Assert.True(difference <= Tolerance, $"{which} stage {k} {name}: relative difference {difference:E2} > {Tolerance:E0}");
             }
         }
