@@ -75,11 +75,15 @@ public static class MsdDescriptors
     public static readonly DiagnosticDescriptor ValueOutOfRange = Error(Ids.ValueOutOfRange, "Value out of range", SettingsCategory,
         "A value is outside its range (dropout in [0, 1), EMA in (0, 1), learning rate above 0, ...).");
     public static readonly DiagnosticDescriptor IncompatibleSettings = Error(Ids.IncompatibleSettings, "Incompatible settings", SettingsCategory,
-        "Settings that do not go together, such as 'predicts edm' without the edm schedule.");
+        "Settings that do not go together, such as 'predicts edm' without the edm schedule, or train 'augment p' without the encoder's 'augment 9'.");
 
     public static readonly DiagnosticDescriptor WiderDecoderNearNoise = new(Ids.WiderDecoderNearNoise, "Decoder wider near the noise", "{0}",
         DesignCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "A decoder nearer the noise is wider than one nearer the data; the paper found wide decoders pay near the data.",
+        helpLinkUri: HelpLink);
+    public static readonly DiagnosticDescriptor AugmentLabelsUnused = new(Ids.AugmentLabelsUnused, "Augmentation labels never fed", "{0}",
+        DesignCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "The encoder has an augmentation-label input ('augment N') but the train section sets no augmentation probability ('augment p'), so the input only ever sees zeros.",
         helpLinkUri: HelpLink);
 
     public static readonly DiagnosticDescriptor InternalError = Error(Ids.InternalError, "Internal compiler error", CompilerCategory,
@@ -93,7 +97,7 @@ public static class MsdDescriptors
         DecoderForUnknownStage, DuplicateDecoder, SigmaUnitUnsupported,
         ImageNotDivisible, SkipMismatch, AttentionResolutionMissing, WidthNotDivisibleByGroups, HeadsDoNotDivideWidth, NotPositive,
         ValueOutOfRange, IncompatibleSettings,
-        WiderDecoderNearNoise,
+        WiderDecoderNearNoise, AugmentLabelsUnused,
         InternalError);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

@@ -34,6 +34,7 @@ public static class DiagnosticIds
     public const string IncompatibleSettings = "MSD0041";
 
     public const string WiderDecoderNearNoise = "MSD0050";
+    public const string AugmentLabelsUnused = "MSD0051";
 
     public const string InternalError = "MSD0999";
 }

@@ -20,6 +20,9 @@ internal sealed class EncoderBinder
 
     public EncoderBinder(ValueReader read) => _read = read;
 
+    /// <summary>Where the encoder's `augment N` value is, after <see cref="Bind"/>; null when absent.</summary>
+    public SourceSpan? AugmentSpan { get; private set; }
+
     public EncoderSpec? Bind(MsdStatement? statement, ImageShape? image)
     {
         if (statement is null) return null;
@@ -37,6 +40,7 @@ internal sealed class EncoderBinder
         var dropout = section.Get("dropout") is { } d ? _read.InRange(d, "dropout", 0, true, 1, false) : 0;
         var (groups, maxGroups) = BindGroups(section.Get("groups"));
         var augment = section.Get("augment") is { } a ? _read.PositiveInteger(a, "augment", min: 0) : 0;
+        AugmentSpan = section.Get("augment")?.Values.FirstOrDefault()?.Span;
         var (heads, attentionAt) = BindAttention(section.Get("attention"));
         var middleInEncoder = BindMiddle(section.Get("middle"));
         var (embedding, embeddingChannels) = BindEmbedding(section.Get("embedding"), width);

@@ -52,13 +52,16 @@ internal sealed class ModelBinder
         var (schedule, prediction) = BindDiffusion(Required(section, "diffusion", model, "diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps"));
         var stagesStatement = Required(section, "stages", model, "stages { name [0, 1] }");
         var stages = schedule is null ? null : new StageBinder(_read).Bind(stagesStatement, schedule, name);
-        var encoder = new EncoderBinder(_read).Bind(Required(section, "encoder", model, "encoder ddpmpp { ... }"), image);
+        var encoderBinder = new EncoderBinder(_read);
+        var encoder = encoderBinder.Bind(Required(section, "encoder", model, "encoder ddpmpp { ... }"), image);
         var decoders = stages is null || encoder is null || image is null || name is null
             ? null
             : new DecoderBinder(_read).Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan);
         var settings = new SettingsBinder(_read);
         var train = settings.BindTrain(section.Get("train"), stages?.Count ?? 0);
         var sample = settings.BindSample(section.Get("sample"));
+        if (train is not null && encoder is not null)
+            AugmentationRules.Check(Diagnostics, train.Augment, settings.AugmentSpan, encoder.AugmentDim, encoderBinder.AugmentSpan, model.KeywordSpan);
 
         if (name is null || image is null || schedule is null || prediction is null || stages is null
             || encoder is null || decoders is null || train is null || sample is null || Diagnostics.HasErrors)

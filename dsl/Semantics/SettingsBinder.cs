@@ -11,7 +11,7 @@ internal sealed class SettingsBinder
     private static readonly string[] TrainKeywords =
     {
         "batch", "lr", "weight_decay", "warmup", "clip", "ema", "ema_warmup", "accumulate", "steps", "stage_sampling",
-        "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every",
+        "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment",
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip" };
 
@@ -23,6 +23,9 @@ internal sealed class SettingsBinder
     private readonly ValueReader _read;
 
     public SettingsBinder(ValueReader read) => _read = read;
+
+    /// <summary>Where the train section's `augment p` value is, after <see cref="BindTrain"/>; null when absent.</summary>
+    public SourceSpan? AugmentSpan { get; private set; }
 
     public TrainSpec? BindTrain(MsdStatement? statement, int stageCount)
     {
@@ -46,7 +49,9 @@ internal sealed class SettingsBinder
             KeepCheckpoints = _read.PositiveInteger(s.Get("keep"), "keep") ?? spec.KeepCheckpoints,
             SampleEvery = _read.PositiveInteger(s.Get("sample_every"), "sample_every", min: 0) ?? spec.SampleEvery,
             LogEvery = _read.PositiveInteger(s.Get("log_every"), "log_every") ?? spec.LogEvery,
+            Augment = _read.InRange(s.Get("augment"), "augment (the augmentation probability)", 0, true, 1, true) ?? spec.Augment,
         };
+        AugmentSpan = s.Get("augment")?.Values.FirstOrDefault()?.Span;
         if (s.Get("stage_sampling") is { } policy)
         {
             _read.NoMoreThan(policy, 1);

@@ -52,10 +52,18 @@ public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMulti
 
     public Tensor Predict(Tensor x, Tensor t) => forward(x, t);
 
-    public override Tensor forward(Tensor x, Tensor t)
+    /// <summary>How many augmentation labels the shared encoder takes (the .msd's `augment N`).</summary>
+    public int AugmentDim => _encoder?.Layout.AugmentDim ?? 0;
+
+    /// <summary>The prediction for augmented training inputs; null labels (as at sampling) equal zero labels.</summary>
+    public Tensor Predict(Tensor x, Tensor t, Tensor? augmentLabels) => forward(x, t, augmentLabels);
+
+    public override Tensor forward(Tensor x, Tensor t) => forward(x, t, null);
+
+    public Tensor forward(Tensor x, Tensor t, Tensor? augmentLabels)
     {
         var encoder = _encoder ?? throw new InvalidOperationException("The model was not wired.");
-        var state = encoder.Encode(x, NoiseLabels(t));
+        var state = encoder.Encode(x, NoiseLabels(t), augmentLabels);
         var stageOfSample = Stages.StageOf(t);
         var counts = stageOfSample.bincount(null, Stages.Count).cpu().data<long>().ToArray();
         int only = Array.FindIndex(counts, c => c == x.shape[0]);

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -74,11 +75,18 @@ public class SharedEncoder : nn.Module
         blocks.Add(block);
     }
 
-    /// <summary>Runs the encoder once on the whole batch. noiseLabels: one per sample.</summary>
+    /// <summary>
+    /// Runs the encoder once on the whole batch. noiseLabels: one per sample; augmentLabels: [N, AugmentDim] or null
+    /// (no augmentation, the same as zeros: map_augment has no bias).
+    /// </summary>
     public EncoderState Encode(Tensor x, Tensor noiseLabels, Tensor? augmentLabels = null)
     {
         var embedding = map_noise.forward(noiseLabels);
-        if (map_augment is not null && augmentLabels is not null) embedding = embedding + map_augment.forward(augmentLabels);
+        if (augmentLabels is not null)
+        {
+            CheckAugmentLabels(augmentLabels, x.shape[0]);
+            embedding = embedding + map_augment!.forward(augmentLabels.to(embedding.dtype));
+        }
         embedding = nn.functional.silu(map_layer0.forward(embedding));
         embedding = nn.functional.silu(map_layer1.forward(embedding));
 
@@ -93,5 +101,13 @@ public class SharedEncoder : nn.Module
         }
         foreach (var block in _middle) x = block.forward(x, embedding);
         return new EncoderState(x, skips, embedding);
+    }
+
+    private void CheckAugmentLabels(Tensor labels, long batch)
+    {
+        if (map_augment is null)
+            throw new ArgumentException("This encoder has no augmentation-label input (the .msd's encoder has no `augment N`) but was given labels.", nameof(labels));
+        if (labels.dim() != 2 || labels.shape[0] != batch || labels.shape[1] != Layout.AugmentDim)
+            throw new ArgumentException($"Augmentation labels must have shape [{batch}, {Layout.AugmentDim}], not [{string.Join(", ", labels.shape)}].", nameof(labels));
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,4 +13,17 @@ public interface IMultistageModel
     StageTable Stages { get; }
     Tensor Predict(Tensor x, Tensor t);
     nn.Module Module { get; }
+
+    /// <summary>How many augmentation labels the network takes (EDM's augment_dim; 0: none).</summary>
+    int AugmentDim => 0;
+
+    /// <summary>
+    /// The prediction for augmented training inputs, told how each sample was augmented (labels [N, AugmentDim]).
+    /// Null labels, as at sampling, mean no augmentation, the same as zero labels. A model without an augmentation
+    /// input refuses labels.
+    /// </summary>
+    Tensor Predict(Tensor x, Tensor t, Tensor? augmentLabels) =>
+        augmentLabels is null
+            ? Predict(x, t)
+            : throw new ArgumentException($"{GetType().Name} has no augmentation-label input (augment_dim 0) but was given labels.", nameof(augmentLabels));
 }

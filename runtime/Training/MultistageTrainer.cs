@@ -8,6 +8,7 @@ using DiffusionDsl.Runtime.Checkpoints;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Staging;
+using DiffusionDsl.Runtime.Training.Augmentation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,6 +28,7 @@ public sealed class MultistageTrainer : IDisposable
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly Tensor? _stageWeights;
     private readonly Device _device;
+    private readonly EdmAugmentPipe? _augment;
 
     public IMultistageModel Model { get; }
     public TrainOptions Options { get; }
@@ -52,6 +54,7 @@ public sealed class MultistageTrainer : IDisposable
             throw new ArgumentException($"GradAccumulation ({options.GradAccumulation}) must divide BatchSize ({options.BatchSize}).", nameof(options));
         if (options.StageLossWeights is { } w && w.Length != model.Stages.Count)
             throw new ArgumentException($"StageLossWeights has {w.Length} entries but the model has {model.Stages.Count} stages.", nameof(options));
+        _augment = AugmentationFor(model, options);
 
         Model = model;
         Options = options;
@@ -92,6 +95,17 @@ public sealed class MultistageTrainer : IDisposable
         return new TrainResult(Step, loss, LastCheckpoint, Cancelled: false);
     }
 
+    private static EdmAugmentPipe? AugmentationFor(IMultistageModel model, TrainOptions options)
+    {
+        double p = options.AugmentProbability;
+        if (!(p >= 0 && p <= 1)) throw new ArgumentException($"AugmentProbability must be in [0, 1], not {p}.", nameof(options));
+        if (p == 0) return null;
+        if (model.AugmentDim != AugmentLabels.Count)
+            throw new ArgumentException($"AugmentProbability {p} needs a model that takes EDM's {AugmentLabels.Count} augmentation labels " +
+                                        $"(encoder `augment {AugmentLabels.Count}` in the .msd); this one takes {model.AugmentDim}.", nameof(options));
+        return new EdmAugmentPipe(p);
+    }
+
     private double CurrentLearningRate(long step) => WarmupLearningRate.At(step, Options.LearningRate, Options.WarmupSteps);
 
     /// <summary>One optimizer step over BatchSize samples split into GradAccumulation micro-batches; returns the loss per stage.</summary>
@@ -104,6 +118,8 @@ public sealed class MultistageTrainer : IDisposable
 
         int batch = Options.BatchSize;
         var x0 = data.NextBatch(batch, _generator).to(_device);
+        Tensor? augmentLabels = null;
+        if (_augment is not null) (x0, augmentLabels) = _augment.Augment(x0, _generator);
         var t = _times.Sample(batch, _generator);
         var eps = randn(x0.shape, dtype: x0.dtype, generator: _generator).to(_device);
         // t stays float64: a float32 copy could round a time onto the next stage's boundary.
@@ -118,7 +134,8 @@ public sealed class MultistageTrainer : IDisposable
         var perSample = new List<Tensor>();
         for (int start = 0; start < batch; start += micro)
         {
-            var losses = DiffusionLoss.PerSample(_denoiser, x0.narrow(0, start, micro), tModel.narrow(0, start, micro), eps.narrow(0, start, micro));
+            var losses = DiffusionLoss.PerSample(_denoiser, x0.narrow(0, start, micro), tModel.narrow(0, start, micro), eps.narrow(0, start, micro),
+                                                 augmentLabels?.narrow(0, start, micro));
             var weighted = _stageWeights is null ? losses : losses * _stageWeights.index_select(0, stage.narrow(0, start, micro));
             (weighted.sum() / batch).backward();
             perSample.Add(weighted.detach());

@@ -25,6 +25,12 @@ public sealed record TrainOptions
     public int Steps { get; init; } = 1000;
     public StageSampling StageSampling { get; init; } = StageSampling.UniformStage;
     public double[]? StageLossWeights { get; init; }
+    /// <summary>
+    /// EDM's non-leaking augmentation probability p (the paper's CIFAR-10 runs: 0.12); 0 turns it off. With p &gt; 0
+    /// every batch goes through <see cref="Augmentation.EdmAugmentPipe"/> and the model, which must take its 9
+    /// augmentation labels (the .msd's encoder `augment 9`), is told how each sample was augmented.
+    /// </summary>
+    public double AugmentProbability { get; init; } = 0;
     public long Seed { get; init; } = 0;
     public int CheckpointEvery { get; init; } = 500;
     public int KeepCheckpoints { get; init; } = 3;

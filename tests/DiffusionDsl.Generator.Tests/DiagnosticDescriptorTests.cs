@@ -38,6 +38,22 @@ public class DiagnosticDescriptorTests
     }
 
     [Fact]
+    public void AnAugmentationInputThatNothingFeedsIsAWarningAndTheModelIsStillGenerated()
+    {
+        var text = GeneratorHarness.ReadModel("TinyMultistage.msd").Replace("    blocks 1\n", "    blocks 1\n    augment 9\n");
+        var (output, diagnostics) = GeneratorHarness.Run(("/project/Tiny.msd", text));
+        var warning = Assert.Single(diagnostics);
+        Assert.Equal("MSD0051", warning.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Equal(15, warning.Location.GetLineSpan().StartLinePosition.Line + 1);
+        Assert.Single(output.SyntaxTrees);
+
+        var (fed, none) = GeneratorHarness.Run(("/project/Tiny.msd", text.Replace("stage_sampling mixed }", "stage_sampling mixed; augment 0.12 }")));
+        Assert.Empty(none);
+        Assert.Contains("AugmentProbability = 0.12,", fed.SyntaxTrees.Single().ToString());
+    }
+
+    [Fact]
     public void EveryDiagnosticIdHasAStaticDescriptorWithTitleCategoryAndHelpLink()
     {
         var ids = typeof(DiagnosticIds).GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -58,7 +74,8 @@ public class DiagnosticDescriptorTests
             Assert.Equal(MsdDescriptors.HelpLink, descriptor.HelpLinkUri);
             Assert.Equal("{0}", descriptor.MessageFormat.ToString());
             Assert.True(descriptor.IsEnabledByDefault);
-            Assert.Equal(id == DiagnosticIds.WiderDecoderNearNoise ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
+            bool warning = id is DiagnosticIds.WiderDecoderNearNoise or DiagnosticIds.AugmentLabelsUnused;
+            Assert.Equal(warning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
         }
         Assert.Equal(ids.Count, MsdDescriptors.All.Select(d => d.Title.ToString()).Distinct().Count());
     }

@@ -40,6 +40,13 @@ public class GeneratedModelTests
     }
 
     [Fact]
+    public void TheTrainSectionsAugmentationProbabilityReachesTheTrainerDefaults()
+    {
+        Assert.Equal(0.12, Examples.Cifar.Cifar10MultistageTrainer.Defaults.AugmentProbability);
+        Assert.Equal(0, TinyMultistageTrainer.Defaults.AugmentProbability);
+    }
+
+    [Fact]
     public void EveryGroupNormStartsAtOneAndZero()
     {
         using var model = new TinyMultistage();

@@ -55,6 +55,7 @@ public class DiagnosticTests
         { "MSD0040", Mark("dropout 0.1", "dropout ⟦1.5⟧") },
         { "MSD0041", Mark("  diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "  ⟦diffusion vp(beta_min = 0.1, beta_max = 20) predicts edm⟧") },
         { "MSD0050", Mark("  decoder b { width 4 }", "  decoder ⟦b⟧ { width 16 }") },
+        { "MSD0051", Mark("    dropout 0.1\n", "    dropout 0.1\n    augment ⟦9⟧\n") },
     };
 
     [Theory]

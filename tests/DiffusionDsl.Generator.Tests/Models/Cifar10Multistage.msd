@@ -18,7 +18,7 @@ model Cifar10Multistage {
     embedding positional 512
     dropout 0.13
     groups max 16
-    augment 9     # EDM's augmentation labels (non-leaking augmentation)
+    augment 9     # the input for EDM's 9 augmentation labels, fed by the train section's augment
   }
 
   decoder near_data  { width 192 }
@@ -30,6 +30,7 @@ model Cifar10Multistage {
     lr 1e-3
     ema 0.9999
     stage_sampling proportional
+    augment 0.12  # EDM's non-leaking augmentation probability, as in the paper's runs
   }
   sample { solver heun; steps 18 }
 }

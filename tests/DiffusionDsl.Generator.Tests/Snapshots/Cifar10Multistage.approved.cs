@@ -28,7 +28,7 @@ public sealed partial class Cifar10Multistage : global::DiffusionDsl.Runtime.Net
     public const int ImageChannels = 3;
     public const int ImageSize = 32;
     /// <summary>Hash of the .msd source; checkpoints carry it.</summary>
-    public const string SourceHash = "e91b8d62f08c0ed11cc51635f51b41ba";
+    public const string SourceHash = "340f47acee2bef22f5a558db7883896a";
 
     public static global::DiffusionDsl.Runtime.Schedules.INoiseSchedule CreateSchedule() =>
         new global::DiffusionDsl.Runtime.Schedules.EdmSchedule(sigmaMin: 0.002, sigmaMax: 80, rho: 7, pMean: -1.2, pStd: 1.2, sigmaData: 0.5);
@@ -129,6 +129,7 @@ public sealed class Cifar10MultistageTrainer : global::System.IDisposable
         GradAccumulation = 1, Steps = 1000, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.ScheduleProportional, Seed = 0,
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
         StageLossWeights = null,
+        AugmentProbability = 0.12,
         OutputDirectory = "runs/Cifar10Multistage", ModelHash = Cifar10Multistage.SourceHash,
     };
 
