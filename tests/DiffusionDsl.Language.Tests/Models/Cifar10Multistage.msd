@@ -17,6 +17,7 @@ model Cifar10Multistage {
     attention at 16
     embedding positional 512
     dropout 0.13
+    groups max 16 # the paper code's GroupNorm: min(16, C / 4)
     augment 9     # the input for EDM's 9 augmentation labels, fed by the train section's augment
   }
 
