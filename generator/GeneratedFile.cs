@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using DiffusionDsl.Language;
 using DiffusionDsl.Language.Diagnostics;
@@ -11,9 +10,23 @@ namespace DiffusionDsl.Generator;
 /// <summary>The cached output for one .msd file: its diagnostics and, when it has no errors, its C# source.</summary>
 public sealed record GeneratedFile(string Path, string HintName, string? Source, EquatableArray<MsdDiagnostic> Diagnostics)
 {
-    public static GeneratedFile From(MsdSource source, string? rootNamespace)
+    /// <param name="projectDir">MSBuild's ProjectDir (build_property.ProjectDir), when the build passes it; it makes the hint name machine-independent.</param>
+    public static GeneratedFile From(MsdSource source, string? rootNamespace, string? projectDir = null)
     {
-        var hint = HintNameOf(source.Path);
+        var hint = HintNameOf(source.Path, projectDir);
+        try
+        {
+            return Compile(source, rootNamespace, hint);
+        }
+        catch (Exception e)
+        {
+            // The compiler guards its own steps; this catches the rest, so the generator never throws.
+            return new GeneratedFile(source.Path, hint, null, new[] { InternalError(source.Text ?? "", "compiling", e) }.ToEquatableArray());
+        }
+    }
+
+    private static GeneratedFile Compile(MsdSource source, string? rootNamespace, string hint)
+    {
         if (source.Text is null)
         {
             var bag = new DiagnosticBag(new LineMap(""));
@@ -30,19 +43,47 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
             }
             catch (Exception e)
             {
-                var bag = new DiagnosticBag(new LineMap(source.Text));
-                bag.Error(DiagnosticIds.InternalError, new SourceSpan(0, 0), $"Internal error emitting C# ({e.GetType().Name}: {e.Message})");
-                return new GeneratedFile(source.Path, hint, null, compilation.Diagnostics.Concat(bag.Items).ToEquatableArray());
+                return new GeneratedFile(source.Path, hint, null,
+                    compilation.Diagnostics.Concat(new[] { InternalError(source.Text, "emitting C#", e) }).ToEquatableArray());
             }
         }
         return new GeneratedFile(source.Path, hint, code, compilation.Diagnostics);
     }
 
-    private static string HintNameOf(string path)
+    private static MsdDiagnostic InternalError(string text, string doing, Exception e)
     {
-        var name = System.IO.Path.GetFileNameWithoutExtension(path);
+        var bag = new DiagnosticBag(new LineMap(text));
+        bag.Error(DiagnosticIds.InternalError, new SourceSpan(0, 0), $"Internal error {doing} ({e.GetType().Name}: {e.Message})");
+        return bag.Items[0];
+    }
+
+    /// <summary>
+    /// The hint name names the generated file (obj/generated, the IDE's tab, the PDB), so it must not depend on
+    /// where the project is checked out, and it must be unique among the project's .msd files (AddSource throws on
+    /// a duplicate). It is the file name plus a short hash of the path relative to the project folder, with '/'
+    /// separators: the same on every machine, and different for two files of the same name in different folders.
+    /// A file outside the project folder is named by its "../" path from it, which is just as portable. Only when
+    /// there is no relative path (no ProjectDir from the build, or a file on another drive) is the hash of the full
+    /// path: then the name is unique but tied to this machine, since uniqueness is the one that cannot give way.
+    /// </summary>
+    internal static string HintNameOf(string path, string? projectDir)
+    {
+        var name = System.IO.Path.GetFileNameWithoutExtension(path.Replace('\\', '/'));
         var safe = new string(name.Select(c => char.IsLetterOrDigit(c) || c == '_' || c == '.' ? c : '_').ToArray());
-        // Two .msd files of the same name in different folders still get distinct hint names.
-        return $"{(safe.Length == 0 ? "model" : safe)}.{SourceHash.Of(path).Substring(0, 8)}.msd.g.cs";
+        var key = RelativePath(path, projectDir) ?? path.Replace('\\', '/');
+        return $"{(safe.Length == 0 ? "model" : safe)}.{SourceHash.Of(key).Substring(0, 8)}.msd.g.cs";
+    }
+
+    /// <summary>The path of <paramref name="path"/> from the folder <paramref name="folder"/>, '/'-separated, or null when they share no root.</summary>
+    internal static string? RelativePath(string path, string? folder)
+    {
+        if (string.IsNullOrEmpty(folder)) return null;
+        var target = path.Replace('\\', '/').Split('/');
+        var from = folder!.Replace('\\', '/').TrimEnd('/').Split('/');
+        int common = 0;
+        while (common < from.Length && common < target.Length - 1 && from[common] == target[common]) common++;
+        if (common == 0) return null;
+        var up = Enumerable.Repeat("..", from.Length - common);
+        return string.Join("/", up.Concat(target.Skip(common)));
     }
 }

@@ -1,5 +1,5 @@
 using System;
-using System.IO;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using DiffusionDsl.Language;
@@ -17,23 +17,51 @@ public sealed class MsdGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var rootNamespace = context.AnalyzerConfigOptionsProvider
-            .Select((options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) ? ns : null);
+        var properties = context.AnalyzerConfigOptionsProvider.Select((options, _) => new BuildProperties(
+            options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) ? ns : null,
+            options.GlobalOptions.TryGetValue("build_property.ProjectDir", out var dir) && dir.Length > 0 ? dir : null));
 
         var outputs = context.AdditionalTextsProvider
             .Where(file => file.Path.EndsWith(".msd", StringComparison.OrdinalIgnoreCase))
             .Select((file, token) => new MsdSource(file.Path, file.GetText(token)?.ToString()))
-            .Combine(rootNamespace)
-            .Select((input, _) => GeneratedFile.From(input.Left, input.Right))
+            .Combine(properties)
+            .Select((input, _) => GeneratedFile.From(input.Left, input.Right.RootNamespace, input.Right.ProjectDir))
             .WithTrackingName(CompileStep);
 
-        context.RegisterSourceOutput(outputs, static (production, file) =>
+        // Every file is compiled on its own (and cached); only adding the sources sees them all, to keep hint names unique.
+        context.RegisterSourceOutput(outputs.Collect(), static (production, files) =>
         {
-            foreach (var diagnostic in file.Diagnostics) production.ReportDiagnostic(RoslynDiagnostics.From(diagnostic, file.Path));
-            if (file.Source is not null) production.AddSource(file.HintName, SourceText.From(file.Source, System.Text.Encoding.UTF8));
+            var paths = new HashSet<string>(StringComparer.Ordinal);
+            var hints = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var file in files)
+            {
+                // The same .msd listed twice as AdditionalFiles is one model: add it once.
+                if (!paths.Add(file.Path)) continue;
+                try
+                {
+                    foreach (var diagnostic in file.Diagnostics) production.ReportDiagnostic(RoslynDiagnostics.From(diagnostic, file.Path));
+                    if (file.Source is not null)
+                        production.AddSource(Unique(file.HintName, hints), SourceText.From(file.Source, System.Text.Encoding.UTF8));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    production.ReportDiagnostic(RoslynDiagnostics.Internal(file.Path, $"Internal error adding the generated C# ({e.GetType().Name}: {e.Message})"));
+                }
+            }
         });
+    }
+
+    /// <summary>Hint names already differ by a hash of the path; a counter covers a hash collision rather than throwing.</summary>
+    private static string Unique(string hint, HashSet<string> taken)
+    {
+        var unique = hint;
+        for (int n = 2; !taken.Add(unique); n++) unique = hint.Replace(".msd.g.cs", $".{n}.msd.g.cs");
+        return unique;
     }
 }
 
 /// <summary>An .msd file's path and text; text is null when the file could not be read.</summary>
 public sealed record MsdSource(string Path, string? Text);
+
+/// <summary>The MSBuild properties the generator reads (null when the build does not pass them).</summary>
+internal sealed record BuildProperties(string? RootNamespace, string? ProjectDir);

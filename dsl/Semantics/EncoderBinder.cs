@@ -35,13 +35,13 @@ internal sealed class EncoderBinder
         var width = _read.PositiveInteger(widthStatement, "width");
         var blocks = section.Get("blocks") is { } b ? _read.PositiveInteger(b, "blocks") : 2;
         var dropout = section.Get("dropout") is { } d ? _read.InRange(d, "dropout", 0, true, 1, false) : 0;
-        var groups = section.Get("groups") is { } g ? _read.PositiveInteger(g, "groups") : 0;
+        var (groups, maxGroups) = BindGroups(section.Get("groups"));
         var augment = section.Get("augment") is { } a ? _read.PositiveInteger(a, "augment", min: 0) : 0;
         var (heads, attentionAt) = BindAttention(section.Get("attention"));
         var middleInEncoder = BindMiddle(section.Get("middle"));
         var (embedding, embeddingChannels) = BindEmbedding(section.Get("embedding"), width);
 
-        if (width is null || blocks is null || dropout is null || groups is null || augment is null || heads is null
+        if (width is null || blocks is null || dropout is null || groups is null || maxGroups is null || augment is null || heads is null
             || middleInEncoder is null || embedding is null || embeddingChannels is null || image is null || family is null)
             return null;
 
@@ -49,7 +49,7 @@ internal sealed class EncoderBinder
         if (levels is null) return null;
 
         var spec = new EncoderSpec(family, width.Value, levels.ToEquatableArray(), embedding.Value, width.Value,
-            embeddingChannels.Value, augment.Value, dropout.Value, groups.Value, heads.Value, middleInEncoder.Value);
+            embeddingChannels.Value, augment.Value, dropout.Value, groups.Value, heads.Value, middleInEncoder.Value, maxGroups.Value);
         var shapes = new ShapeRules(Diagnostics, spec);
         bool ok = shapes.CheckWidth(spec.StemWidth, widthStatement!.Values[0].Span, "the stem");
         foreach (var (level, index) in levels.Select((l, i) => (l, i)))
@@ -165,6 +165,27 @@ internal sealed class EncoderBinder
             _read.NoMoreThan(statement, 4);
         }
         return (heads, at);
+    }
+
+    /// <summary>
+    /// `groups G` fixes every norm's group count; `groups max M` gives each width min(M, width / 4) groups, EDM's
+    /// GroupNorm rule (NVlabs/edm caps at 32, the default; the multistage paper's networks.py at 16).
+    /// </summary>
+    private (int? Fixed, int? Max) BindGroups(MsdStatement? statement)
+    {
+        if (statement is null) return (0, EncoderSpec.EdmMaxGroups);
+        if (statement.Values.Count > 0 && statement.Values[0] is NameValue)
+        {
+            _read.NoMoreThan(statement, 2);
+            if (_read.Option(statement.Values[0], "word after 'groups'", new[] { "max" }) is null) return (null, null);
+            var max = _read.Integer(_read.At(statement, 1, "the largest group count, e.g. groups max 16"), "groups max");
+            if (max is null) return (null, null);
+            if (max >= 1) return (0, max);
+            Diagnostics.Error(DiagnosticIds.NotPositive, statement.Values[1].Span, $"groups max must be at least 1, not {max}");
+            return (null, null);
+        }
+        var fixedGroups = _read.PositiveInteger(statement, "groups");
+        return (fixedGroups, fixedGroups is null ? null : EncoderSpec.EdmMaxGroups);
     }
 
     private bool? BindMiddle(MsdStatement? statement)

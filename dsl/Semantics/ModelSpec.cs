@@ -15,7 +15,13 @@ public sealed record ModelSpec(
 
 public sealed record ImageShape(int Channels, int Height, int Width);
 
-/// <summary>One stage, with its boundaries in diffusion time t (0 = data, 1 = noise).</summary>
-public sealed record StageSpec(string Name, string PropertyName, double Start, double End);
+/// <summary>
+/// One stage, with its boundaries in diffusion time t (0 = data, 1 = noise). <paramref name="Sigma"/> holds
+/// the boundaries as the .msd wrote them when the stages were given `in sigma`, and is null otherwise.
+/// </summary>
+public sealed record StageSpec(string Name, string PropertyName, double Start, double End, SigmaRange? Sigma = null);
+
+/// <summary>A stage's boundaries in noise level sigma, as written in the .msd.</summary>
+public sealed record SigmaRange(double Start, double End);
 
 public enum PredictionKind { Eps, X0, V, Edm }

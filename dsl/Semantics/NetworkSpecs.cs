@@ -20,10 +20,13 @@ public sealed record EncoderSpec(
     double Dropout,
     int Groups,
     int Heads,
-    bool MiddleInEncoder)
+    bool MiddleInEncoder,
+    int MaxGroups = EncoderSpec.EdmMaxGroups)
 {
-    /// <summary>GroupNorm groups for a width: explicit, or DDPM++'s min(32, width / 4).</summary>
-    public int GroupsFor(int width) => Groups > 0 ? Groups : System.Math.Max(1, System.Math.Min(32, width / 4));
+    public const int EdmMaxGroups = 32;
+
+    /// <summary>GroupNorm groups for a width: explicit, or EDM's min(MaxGroups, width / 4). Must agree with runtime/Blocks/GroupNorm.cs.</summary>
+    public int GroupsFor(int width) => Groups > 0 ? Groups : System.Math.Max(1, System.Math.Min(MaxGroups, width / 4));
 
     public int BottleneckWidth => Levels[Levels.Count - 1].Width;
 }

@@ -40,15 +40,40 @@ public sealed record ScheduleSpec(
         }
     }
 
-    /// <summary>The inverse of <see cref="Sigma"/>, by bisection (sigma is increasing in t).</summary>
+    /// <summary>
+    /// The inverse of <see cref="Sigma"/>, in the runtime schedules' closed forms, operation for operation, so a
+    /// boundary written in sigma becomes the very t (to the last bit) that runtime/Schedules' TimeOfSigma gives.
+    /// </summary>
     public double TimeOfSigma(double sigma)
     {
-        double lo = 0, hi = 1;
-        for (int i = 0; i < 200; i++)
+        switch (Kind)
         {
-            double mid = 0.5 * (lo + hi);
-            if (Sigma(mid) < sigma) lo = mid; else hi = mid;
+            case ScheduleKind.Vp:
+            {
+                // VpSchedule.TimeOfSigma: DPM-Solver's cancellation-free inverse_lambda.
+                double l = 0.5 * Math.Log(1.0 + sigma * sigma);
+                double d = BetaMax - BetaMin;
+                return 4.0 * l / (Math.Sqrt(BetaMin * BetaMin + 4.0 * d * l) + BetaMin);
+            }
+            case ScheduleKind.Cosine:
+            {
+                // CosineSchedule.TimeOfSigma.
+                double logCosAtZero = Math.Log(Math.Cos(CosineAngle(0.0)));
+                double logScale = -0.5 * Math.Log(1.0 + sigma * sigma);
+                double angle = Math.Acos(Math.Exp(logScale + logCosAtZero));
+                double tau = angle * 2.0 / Math.PI * (1.0 + CosineOffset) - CosineOffset;
+                return tau / CosineMaxTau;
+            }
+            case ScheduleKind.Edm:
+            {
+                // EdmSchedule.TimeOfSigma.
+                double rootMin = Math.Pow(SigmaMin, 1.0 / Rho), rootMax = Math.Pow(SigmaMax, 1.0 / Rho);
+                return (Math.Pow(sigma, 1.0 / Rho) - rootMin) / (rootMax - rootMin);
+            }
+            default:
+                throw new NotSupportedException("sigma of a discrete DDPM schedule is not computed at compile time");
         }
-        return 0.5 * (lo + hi);
     }
+
+    private double CosineAngle(double tau) => (tau + CosineOffset) / (1.0 + CosineOffset) * Math.PI / 2.0;
 }

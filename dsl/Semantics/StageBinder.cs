@@ -77,7 +77,7 @@ internal sealed class StageBinder
             previousEnd = end;
             double ToTime(double v) => inSigma ? schedule.TimeOfSigma(v) : v;
             stages.Add(new StageSpec(line.Keyword, CSharpNames.ToPascalCase(line.Keyword),
-                stages.Count == 0 ? 0 : ToTime(start), ToTime(end)));
+                stages.Count == 0 ? 0 : ToTime(start), ToTime(end), inSigma ? new SigmaRange(start, end) : null));
         }
 
         if (previous is not null && !double.IsNaN(previousEnd) && !Same(previousEnd, upper, upper))

@@ -17,6 +17,7 @@ model Cifar10Multistage {
     attention at 16
     embedding positional 512
     dropout 0.13
+    groups max 16 # the paper's networks.py: GroupNorm(num_groups=16), i.e. min(16, C / 4)
     augment 9     # EDM's augmentation labels (non-leaking augmentation)
   }
 

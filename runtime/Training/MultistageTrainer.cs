@@ -35,6 +35,10 @@ public sealed class MultistageTrainer : IDisposable
     public ParameterEma Ema { get; }
     public CheckpointDirectory Checkpoints { get; }
     public long Step { get; private set; }
+
+    /// <summary>The optimizer and the parameters it steps, in its order; for tests that inspect its state.</summary>
+    internal AdamW Optimizer => _optimizer;
+    internal IReadOnlyList<Parameter> Parameters => _parameters;
     public string? LastCheckpoint { get; private set; }
 
     /// <summary>Raised after every optimizer step.</summary>

@@ -26,4 +26,16 @@ public class ScheduleAgreementTests
             Assert.Equal(runtime.TimeOfSigma(runtime.Sigma(t)), compileTime.TimeOfSigma(runtime.Sigma(t)), 1e-9);
         }
     }
+
+    /// <summary>
+    /// A sigma exactly on a boundary must land in the same stage at compile time and at run time, so the boundary t
+    /// the compiler emits is bit-identical to the runtime schedule's inverse (no bisection, no 1-ulp drift).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Schedules))]
+    public void CompileTimeBoundariesAreBitIdenticalToTheRuntimeInverse(ScheduleSpec compileTime, INoiseSchedule runtime)
+    {
+        foreach (var sigma in new[] { 0.01, 0.3, 1.0, 2.5103, 7.6577, 20.0, 79.0 })
+            Assert.Equal(System.BitConverter.DoubleToInt64Bits(runtime.TimeOfSigma(sigma)), System.BitConverter.DoubleToInt64Bits(compileTime.TimeOfSigma(sigma)));
+    }
 }

@@ -38,4 +38,19 @@ public class CostModelTests
         Assert.Equal(7.6577, model.Schedule.Sigma(model.Stages[1].End), 6);
         Assert.Equal(1, model.Stages[2].End);
     }
+
+    [Fact]
+    public void SigmaBoundariesAreKeptAsWrittenBesideTheTimes()
+    {
+        var model = CompileModel("Cifar10Multistage.msd").Model!;
+        Assert.Equal(new[] { (0.002, 2.5103), (2.5103, 7.6577), (7.6577, 80.0) },
+            model.Stages.Select(s => (s.Sigma!.Start, s.Sigma.End)).ToArray());
+    }
+
+    [Fact]
+    public void StagesInTimeCarryNoSigma()
+    {
+        var model = MsdCompiler.CompileUnguarded(File.ReadAllText(Path.Combine("Examples", "QuickStart", "FashionQuickStart.msd"))).Model!;
+        Assert.All(model.Stages, s => Assert.Null(s.Sigma));
+    }
 }

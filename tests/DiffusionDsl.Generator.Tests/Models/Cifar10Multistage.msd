@@ -17,6 +17,7 @@ model Cifar10Multistage {
     attention at 16
     embedding positional 512
     dropout 0.13
+    groups max 16
     augment 9     # EDM's augmentation labels (non-leaking augmentation)
   }
 

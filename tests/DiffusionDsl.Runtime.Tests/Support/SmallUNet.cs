@@ -23,13 +23,15 @@ internal sealed class SmallUNet : MultistageUNet
     public static DecoderLayout Decoder(int width) => new(new[] { new Level(4, 2 * width, 2, Attention: true), new Level(8, width, 2) }, OutChannels: 1);
 
     public SharedEncoder SharedEncoder { get; }
-    public StageDecoder NearData { get; }
 
-    public SmallUNet(EncoderLayout? encoder = null, INoiseSchedule? schedule = null) : base(nameof(SmallUNet), schedule ?? new VpSchedule(), Table)
+    public SmallUNet(EncoderLayout? encoder = null, INoiseSchedule? schedule = null, StageTable? stages = null)
+        : base(nameof(SmallUNet), schedule ?? new VpSchedule(), stages ?? Table)
     {
         var layout = encoder ?? Encoder();
         SharedEncoder = new SharedEncoder(layout);
-        NearData = new StageDecoder(layout, Decoder(16));
-        Wire(SharedEncoder, NearData, new StageDecoder(layout, Decoder(8)), new StageDecoder(layout, Decoder(4)));
+        Wire(SharedEncoder, new StageDecoder(layout, Decoder(16)), new StageDecoder(layout, Decoder(8)), new StageDecoder(layout, Decoder(4)));
     }
+
+    /// <summary>Each decoder's count of samples seen.</summary>
+    public long[] SamplesSeen() => System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(Decoders, d => d.SamplesSeen));
 }
