@@ -9,8 +9,6 @@ using DiffusionDsl.Runtime.Training;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
-// The models' initial weights come from torch's global generator, seeded in TinyMultistageModel's constructor.
-[Collection(GlobalGeneratorCollection.Name)]
 public sealed class DataOrderResumeTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("dd-data-order-").FullName;
