@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace DiffusionDsl.Runtime.Checkpoints;
 
 /// <summary>
-/// A checkpoint's model hash, step, weights, EMA and random-number generator states (by name). The optimizer state,
+/// A checkpoint's model hash, step, weights, EMA and the state of its random draws by name (generators, the data order).
+/// The optimizer state,
 /// the largest part, is streamed separately: see <see cref="CheckpointFile.Write"/> and <see cref="CheckpointReader"/>.
 /// </summary>
 public sealed record CheckpointData(

@@ -157,7 +157,8 @@ public sealed class CheckpointReader : IDisposable
         {
             var name = reader.ReadString();
             int length = reader.ReadInt32();
-            if (length is < 0 or > 1 << 20) throw new FormatException($"random state '{name}' has an impossible length {length}.");
+            if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
+                throw new FormatException($"random state '{name}' has an impossible length {length}.");
             var state = reader.ReadBytes(length);
             if (state.Length != length) throw new EndOfStreamException($"random state '{name}' ends early.");
             states.Add(new(name, state));

@@ -9,7 +9,7 @@ namespace DiffusionDsl.Runtime.Data;
 /// A preloaded dataset, [N, C, H, W] float32 in [-1, 1], served in shuffled epochs: every image once
 /// per epoch, in an order drawn from the generator, optionally flipped left-right.
 /// </summary>
-public sealed class ImageDataset : IBatchSource, IDisposable
+public sealed class ImageDataset : IResumableBatchSource, IDisposable
 {
     private readonly DatasetOptions _options;
     private readonly Generator _ownGenerator;
@@ -74,6 +74,35 @@ public sealed class ImageDataset : IBatchSource, IDisposable
             batch = where(flip, batch.flip(3), batch);
         }
         return batch.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The epoch's order and the cursor into it: image count, cursor, then the order (int64s; just -1 before the first batch).</summary>
+    public byte[] SaveState()
+    {
+        if (_order is null) return BitConverter.GetBytes(-1L);
+        var state = new byte[16 + 8 * Count];
+        BitConverter.TryWriteBytes(state.AsSpan(0, 8), Count);
+        BitConverter.TryWriteBytes(state.AsSpan(8, 8), _cursor);
+        _order.bytes.CopyTo(state.AsSpan(16));
+        return state;
+    }
+
+    public void LoadState(byte[] state)
+    {
+        if (state.Length < 8) return;
+        long count = BitConverter.ToInt64(state, 0);
+        if (count == -1)
+        {
+            _order?.Dispose();
+            _order = null;
+            return;
+        }
+        if (count != Count || state.Length != 16 + 8 * Count) return;
+        var order = empty(Count, dtype: ScalarType.Int64).DetachFromDisposeScope();
+        order.bytes = state.AsSpan(16);
+        _order?.Dispose();
+        _order = order;
+        _cursor = BitConverter.ToInt64(state, 8);
     }
 
     public void Dispose()

@@ -29,6 +29,8 @@ public sealed class MultistageTrainer : IDisposable
     private readonly Tensor? _stageWeights;
     private readonly Device _device;
     private readonly EdmAugmentPipe? _augment;
+    private IBatchSource? _data;
+    private byte[]? _dataStateToRestore;
 
     public IMultistageModel Model { get; }
     public TrainOptions Options { get; }
@@ -116,6 +118,7 @@ public sealed class MultistageTrainer : IDisposable
         TrainingRandomState.BeginStep(_device, Options.Seed, Step);
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = CurrentLearningRate(Step);
 
+        UseData(data);
         int batch = Options.BatchSize;
         var x0 = data.NextBatch(batch, _generator).to(_device);
         Tensor? augmentLabels = null;
@@ -154,6 +157,14 @@ public sealed class MultistageTrainer : IDisposable
         return StageMeans(all, stage.cpu());
     }
 
+    /// <summary>Remembers the source whose position checkpoints save, and hands it the position a checkpoint restored.</summary>
+    private void UseData(IBatchSource data)
+    {
+        _data = data;
+        if (_dataStateToRestore is { } state && data is IResumableBatchSource resumable) resumable.LoadState(state);
+        _dataStateToRestore = null;
+    }
+
     private double[] StageMeans(Tensor losses, Tensor stage)
     {
         var values = losses.data<double>().ToArray();
@@ -163,12 +174,15 @@ public sealed class MultistageTrainer : IDisposable
             .ToArray();
     }
 
+    private const string DataState = "data";
+
     /// <summary>Writes a checkpoint for the current step (atomically) and keeps the last <see cref="TrainOptions.KeepCheckpoints"/>.</summary>
     public string SaveCheckpoint()
     {
         var path = Checkpoints.FileFor(Step);
-        var data = new CheckpointData(Options.ModelHash, Step, Model.Module.state_dict().ToList(), Ema.State,
-                                      TrainingRandomState.Capture(_generator));
+        var states = TrainingRandomState.Capture(_generator);
+        if (_data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
+        var data = new CheckpointData(Options.ModelHash, Step, Model.Module.state_dict().ToList(), Ema.State, states);
         CheckpointFile.Write(path, data, writer => _optimizer.save_state_dict(writer));
         LastCheckpoint = path;
         Checkpoints.KeepLast(Options.KeepCheckpoints);
@@ -187,6 +201,7 @@ public sealed class MultistageTrainer : IDisposable
             Ema.Load(data.Ema);
             checkpoint.ReadOptimizerState(reader => _optimizer.load_state_dict(reader));
             TrainingRandomState.Restore(path, data.RandomStates, _generator);
+            _dataStateToRestore = data.RandomStates.FirstOrDefault(s => s.Key == DataState).Value;
             Step = data.Step;
             LastCheckpoint = path;
         }

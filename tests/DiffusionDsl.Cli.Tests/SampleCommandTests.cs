@@ -1,5 +1,8 @@
+using System.Collections.Generic;
 using System.IO;
 using DiffusionDsl.Cli.Commands;
+using DiffusionDsl.Runtime.Checkpoints;
+using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 
 namespace DiffusionDsl.Cli.Tests;
 
@@ -49,6 +52,30 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
 
         Assert.Equal(Grid("a.png").Png, Grid("b.png").Png);
         Assert.Contains("(step 6, trained weights)", Grid("trained.png", "--no-ema").Text);
+    }
+
+    [Fact]
+    public void SamplesFromASafetensorsExportOfTheCheckpointsEmaWeights()
+    {
+        Assert.True(_run.ExitCode == 0, _run.Output);
+        using var folder = new ScratchFolder();
+        var info = ModelArguments.Load(TinyModelsAssembly.Path, "TinyGray", new RecordingConsole().Console);
+        var weights = folder.File("tiny-gray.safetensors");
+        using (var model = info.Create())
+        {
+            CheckpointWeights.Load(_run.Checkpoint(6), model, info.SourceHash, ema: true);
+            SafetensorsWeights.Export(model, weights, WeightLayout.Reference, metadata: new Dictionary<string, string>
+            {
+                [SafetensorsWeights.ModelHashKey] = info.SourceHash, [SafetensorsWeights.StepKey] = "6",
+            });
+        }
+
+        var (exit, text) = Sample("--checkpoint", weights, "--output", folder.File("st.png"), "--count", "2", "--steps", "2");
+        Assert.True(exit == 0, text);
+        Assert.Contains($"checkpoint: {weights} (step 6,", text);
+        var (ckptExit, ckptText) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.File("ckpt.png"), "--count", "2", "--steps", "2");
+        Assert.True(ckptExit == 0, ckptText);
+        Assert.Equal(File.ReadAllBytes(folder.File("ckpt.png")), File.ReadAllBytes(folder.File("st.png")));
     }
 
     [Fact]

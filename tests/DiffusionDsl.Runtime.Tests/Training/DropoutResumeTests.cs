@@ -10,7 +10,6 @@ using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
-[Collection(GlobalGeneratorCollection.Name)]
 public sealed class DropoutResumeTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-dropout-" + Guid.NewGuid().ToString("N"));
