@@ -85,6 +85,26 @@ public class ManifoldMetricsTests
         Assert.Equal(new[] { 2.0, 1.0, 1.0, 2.0, 8.0 }, radii.data<double>().ToArray());
     }
 
+    /// <summary>
+    /// Points on and near ball boundaries, k = 1 (distances of small integer sets are exact). Real {0, 4}: radii 4, 4.
+    /// Fake {-3.9, 8, 9}: radii 11.9, 1, 1. Precision uses Kynkäänniemi et al.'s "&lt;=": -3.9 (3.9 from 0) and 8 (exactly 4
+    /// from 4) are inside, 9 is not: 2/3. Recall: 0 and 4 are within 11.9 of -3.9: 1. Density and coverage use prdc's
+    /// strict "&lt;": only -3.9 is in a ball (of 0): density 1/3; 0 is covered, 4 (its nearest fake exactly 4 away) is
+    /// not: coverage 1/2.
+    /// </summary>
+    [Fact]
+    public void BallBoundariesFollowThePapersConventions()
+    {
+        using var real = Points(0, 4);
+        using var fake = Points(-3.9, 8, 9);
+        var (precision, recall) = ManifoldMetrics.PrecisionRecall(real, fake, k: 1);
+        var (density, coverage) = ManifoldMetrics.DensityCoverage(real, fake, k: 1);
+        Assert.Equal(2.0 / 3.0, precision, 12);
+        Assert.Equal(1.0, recall, 12);
+        Assert.Equal(1.0 / 3.0, density, 12);
+        Assert.Equal(0.5, coverage, 12);
+    }
+
     /// <summary>Chunked distances give the same answers as one chunk.</summary>
     [Fact]
     public void ChunkingDoesNotChangeTheResult()
