@@ -100,8 +100,9 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
             var parts = new List<Tensor>();
             for (long start = 0; start < n; start += ChunkSize)
             {
+                using var chunkScope = NewDisposeScope(); // frees each chunk's activations before the next
                 var chunk = input.narrow(0, start, Math.Min(ChunkSize, n - start)).to(ScalarType.Float32, device0);
-                parts.Add(head(chunk).to(dtype, device ?? device0));
+                parts.Add(head(chunk).to(dtype, device ?? device0).MoveToOuterDisposeScope());
             }
             var result = parts.Count == 1 ? parts[0] : cat(parts, 0);
             return result.MoveToOuterDisposeScope();

@@ -76,7 +76,10 @@ public static class SampleQuality
         long n = images.shape[0];
         var parts = new List<Tensor>();
         for (long start = 0; start < n; start += batchSize)
-            parts.Add(map(images.narrow(0, start, Math.Min(batchSize, n - start))).to(dtype, CPU));
+        {
+            using var batchScope = NewDisposeScope(); // whatever the extractor leaves behind goes with its batch
+            parts.Add(map(images.narrow(0, start, Math.Min(batchSize, n - start))).to(dtype, CPU).MoveToOuterDisposeScope());
+        }
         return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
     }
 }
