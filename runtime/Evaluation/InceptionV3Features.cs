@@ -17,7 +17,8 @@ namespace DiffusionDsl.Runtime.Evaluation;
 /// scales its [0, 1] images to it; the resize is linear, so the order does not matter).
 /// <para>
 /// The weights are pytorch-fid's <c>pt_inception-2015-12-05-6726825d.pth</c> (TensorFlow's 2015-12-05 Inception graph,
-/// ported), converted once to safetensors with the same tensor names (README: "Sample quality"). Nothing is downloaded.
+/// ported), converted once to safetensors with the same tensor names (cli/README.md, "msd evaluate", shows how).
+/// Nothing is downloaded.
 /// </para>
 /// </summary>
 public sealed class InceptionV3Features : IFeatureExtractor, IDisposable
