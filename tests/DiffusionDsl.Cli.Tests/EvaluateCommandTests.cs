@@ -136,6 +136,29 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
     }
 
     [Fact]
+    public void AFashionMnistFolderGivesItsHeldOutTestImagesAsTheReference()
+    {
+        var data = Directory.CreateDirectory(_folder.File("fashion")).FullName;
+        File.WriteAllBytes(Path.Combine(data, "train-images-idx3-ubyte"), IdxFile.Images(20, 28, 28, i => (byte)(i % 7)));
+        File.WriteAllBytes(Path.Combine(data, "t10k-images-idx3-ubyte"), IdxFile.Images(12, 28, 28, i => (byte)(i * 31 % 255)));
+        var labels = new byte[8 + 12];
+        labels[2] = 0x08; labels[3] = 1; labels[7] = 12;
+        File.WriteAllBytes(Path.Combine(data, "t10k-labels-idx1-ubyte"), labels);
+        var images = _folder.File("scored-idx3-ubyte");
+        File.WriteAllBytes(images, IdxFile.Images(9, 28, 28, i => (byte)(i * 13 % 256)));
+
+        var json = _folder.File("t10k.json");
+        var (exit, text) = Msd([.. new[] { "evaluate", "--images", images, "--data", data, "--json", json }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"reference: 12 held-out Fashion-MNIST test images (t10k) 1x28x28 from {data}", text);
+        Assert.Equal((9, 12), (QualityReport.FromJson(File.ReadAllText(json)).Count, QualityReport.FromJson(File.ReadAllText(json)).ReferenceCount));
+
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", images, "--data", data, "--reference-count", "7", "--json", json }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Equal(7, QualityReport.FromJson(File.ReadAllText(json)).ReferenceCount);
+    }
+
+    [Fact]
     public void InceptionFeaturesScoreWithTheWeightsFileGiven()
     {
         var weights = _folder.File("inception-random.safetensors");
