@@ -14,12 +14,13 @@ public static class CliApp
         Build(console).Parse(args).Invoke(new InvocationConfiguration { Output = console.Profile.Out.Writer, Error = errors ?? Console.Error });
 
     public static RootCommand Build(IAnsiConsole console) =>
-        new("msd: check, inspect, cluster, train and sample multistage diffusion .msd models")
+        new("msd: check, inspect, cluster, train, sample and evaluate multistage diffusion .msd models")
         {
             CheckCommand.Create(console),
             InfoCommand.Create(console),
             ClusterCommand.Create(console),
             TrainCommand.Create(console),
             SampleCommand.Create(console),
+            EvaluateCommand.Create(console),
         };
 }

@@ -1,14 +1,7 @@
 using System;
 using System.CommandLine;
-using System.Linq;
-using DiffusionDsl.Language.Semantics;
-using DiffusionDsl.Runtime;
-using DiffusionDsl.Runtime.Checkpoints;
-using DiffusionDsl.Runtime.Hosting;
 using DiffusionDsl.Runtime.Reporting;
-using DiffusionDsl.Runtime.Sampling;
 using Spectre.Console;
-using TorchSharp;
 
 namespace DiffusionDsl.Cli.Commands;
 
@@ -26,25 +19,18 @@ public static class SampleCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by training", Required = true };
         var output = new Option<string>("--output") { Description = "The PNG grid to write", DefaultValueFactory = _ => "samples.png" };
         var count = new Option<int?>("--count") { Description = "Number of images (default: the .msd's count)" };
-        var steps = new Option<int?>("--steps") { Description = "Solver steps (default: the .msd's steps)" };
-        var solver = new Option<string?>("--solver") { Description = "Solver (default: the .msd's solver)" };
-        solver.AcceptOnlyFromAmong(SolverNames.All.ToArray());
-        var seed = new Option<long?>("--seed") { Description = "Seed of the initial noise" };
-        var noEma = new Option<bool>("--no-ema") { Description = "Use the trained weights, not their moving average" };
-        var clip = new Option<bool?>("--clip") { Description = "Clamp each clean-image estimate to [-1, 1] (true/false; default: the .msd's clip)" };
+        var sampling = new ModelSampling.Options();
         var scale = new Option<int>("--scale") { Description = "Pixels per image pixel in the grid", DefaultValueFactory = _ => 2 };
-        var device = ModelArguments.Device();
 
-        var command = new Command("sample", "Sample a PNG grid from a trained model")
-        {
-            source, model, checkpoint, output, count, steps, solver, seed, noEma, clip, scale, device,
-        };
+        var command = new Command("sample", "Sample a PNG grid from a trained model") { source, model, checkpoint, output, count };
+        sampling.AddTo(command);
+        command.Options.Add(scale);
         command.SetAction(parsed => Run(new SampleSettings
         {
             Source = parsed.GetValue(source)!, Model = parsed.GetValue(model), Checkpoint = parsed.GetValue(checkpoint)!,
-            Output = parsed.GetValue(output)!, Count = parsed.GetValue(count), Steps = parsed.GetValue(steps),
-            Solver = parsed.GetValue(solver), Seed = parsed.GetValue(seed), Ema = !parsed.GetValue(noEma), Clip = parsed.GetValue(clip),
-            Scale = parsed.GetValue(scale), Device = parsed.GetValue(device),
+            Output = parsed.GetValue(output)!, Count = parsed.GetValue(count), Steps = parsed.GetValue(sampling.Steps),
+            Solver = parsed.GetValue(sampling.Solver), Seed = parsed.GetValue(sampling.Seed), Ema = !parsed.GetValue(sampling.NoEma),
+            Clip = parsed.GetValue(sampling.Clip), Scale = parsed.GetValue(scale), Device = parsed.GetValue(sampling.Device),
         }, console));
         return command;
     }
@@ -54,33 +40,17 @@ public static class SampleCommand
 
     private static int RunUnguarded(SampleSettings settings, IAnsiConsole console)
     {
-        if (settings.Count is < 1) throw new ArgumentException($"--count must be at least 1, not {settings.Count}.");
-        if (settings.Steps is < 1) throw new ArgumentException($"--steps must be at least 1, not {settings.Steps}.");
+        ModelSampling.Check(settings.Count, settings.Steps, settings.Device);
         if (settings.Scale < 1) throw new ArgumentException($"--scale must be at least 1, not {settings.Scale}.");
-        ModelArguments.CheckDevice(settings.Device);
         var info = ModelArguments.Load(settings.Source, settings.Model, console);
-        var defaults = info.SampleDefaults;
-        var options = defaults with
-        {
-            Solver = settings.Solver is null ? defaults.Solver : Enum.Parse<SolverKind>(SolverNames.KindOf(settings.Solver)),
-            Steps = settings.Steps ?? defaults.Steps,
-            Count = settings.Count ?? defaults.Count,
-            Seed = settings.Seed ?? defaults.Seed,
-            ClipDenoised = settings.Clip ?? defaults.ClipDenoised,
-        };
+        var request = new SamplingRequest(settings.Checkpoint, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device);
+        var options = ModelSampling.Resolve(info, request);
 
-        using var model = info.Create();
-        long step = CheckpointWeights.Load(settings.Checkpoint, model, info.SourceHash, settings.Ema);
-        model.to(TorchSetup.DefaultDevice(settings.Device)).eval();
-        console.Line($"checkpoint: {settings.Checkpoint} (step {step}, {(settings.Ema ? "EMA" : "trained")} weights)");
-
-        using (torch.no_grad())
+        var (images, summary) = ModelSampling.Sample(info, request, options, console);
+        using (images)
         {
-            var sampler = new MultistageSampler(model, model.Schedule, info.Prediction, options);
-            using var images = sampler.Sample(options.Count, info.ImageChannels, info.ImageSize, info.ImageSize, options.Seed);
             SampleGrid.SavePng(images, settings.Output, scale: settings.Scale);
-            console.Line($"sampled {options.Count} images with {options.Solver}, {options.Steps} steps{(options.ClipDenoised ? ", clipped to [-1, 1]" : "")} " +
-                         $"(evaluations per stage: {string.Join(" / ", sampler.EvaluationsPerStage)}) -> {settings.Output}");
+            console.Line($"{summary} -> {settings.Output}");
         }
         return 0;
     }

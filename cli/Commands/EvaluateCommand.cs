@@ -1,0 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using DiffusionDsl.Runtime;
+using DiffusionDsl.Runtime.Data;
+using DiffusionDsl.Runtime.Evaluation;
+using DiffusionDsl.Runtime.Reporting;
+using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Cli.Commands;
+
+/// <summary>
+/// `msd evaluate`: sample quality in a feature space. `msd evaluate MODEL --checkpoint FILE --count N` samples N
+/// images from a built model (as `msd sample` does); `msd evaluate --images FOLDER|GRID.png` scores images already
+/// written. Either way the images are compared with a reference set (--data; Fashion-MNIST's held-out t10k images
+/// when the folder holds them): Fréchet distance, precision/recall, density/coverage, and with the fashion network
+/// the predicted-class histogram and its entropy. Prints the table and writes it as JSON with --json.
+/// </summary>
+public static class EvaluateCommand
+{
+    public const string FashionFeatures = "fashion", InceptionFeatures = "inception";
+
+    /// <summary>Density and coverage (k = 5) compare each image with its 5 nearest neighbours in its own set.</summary>
+    public const int MinimumImages = 6;
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var source = new Argument<string?>("model")
+        {
+            Description = "The built model to sample from: its assembly (.dll), or a project (.csproj or folder) to build; leave out with --images",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var model = ModelArguments.ModelName();
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "A checkpoint written by training (or weights as .safetensors), to sample MODEL with" };
+        var count = new Option<int?>("--count") { Description = "Images to sample and score (with --images: the first N, default all)" };
+        var images = new Option<string?>("--images") { Description = "Score these images instead of sampling: a folder of PNG/JPEG images, an IDX file, or a PNG grid written by msd sample or training" };
+        var tile = new Option<int?>("--tile") { Description = "Image side (in image pixels) of the tiles in a PNG grid (default: inferred from the grid's black padding)" };
+        var data = new Option<string?>("--data") { Description = $"The reference images: a folder with Fashion-MNIST's t10k files (its held-out test set is used), an IDX file, or an image folder (default: {EvaluationData.DefaultFashionMnistFolder})" };
+        var referenceCount = new Option<int?>("--reference-count") { Description = "Use only the first N reference images (default: all)" };
+        var features = new Option<string>("--features") { Description = "Feature space: fashion (the built-in Fashion-MNIST network) or inception (FID's Inception-v3, weights from --inception-weights)", DefaultValueFactory = _ => FashionFeatures };
+        var inceptionWeights = new Option<string?>("--inception-weights") { Description = "pytorch-fid's pt_inception-2015-12-05-6726825d.pth converted to .safetensors (see cli/README.md)" };
+        var fashionWeights = new Option<string?>("--fashion-weights") { Description = "Weights for the fashion network written by tools/FeatureNetwork (default: the ones built into the runtime)" };
+        var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
+        var sampling = new ModelSampling.Options();
+
+        var command = new Command("evaluate", "Measure sample quality (FD, precision/recall, density/coverage) against reference images")
+        {
+            source, model, checkpoint, count, images, tile, data, referenceCount, features, inceptionWeights, fashionWeights, json,
+        };
+        sampling.AddTo(command);
+        command.SetAction(parsed => Run(new EvaluateSettings
+        {
+            Source = parsed.GetValue(source), Model = parsed.GetValue(model), Checkpoint = parsed.GetValue(checkpoint),
+            Count = parsed.GetValue(count), Images = parsed.GetValue(images), Tile = parsed.GetValue(tile), Data = parsed.GetValue(data),
+            ReferenceCount = parsed.GetValue(referenceCount), Features = parsed.GetValue(features)!, InceptionWeights = parsed.GetValue(inceptionWeights),
+            FashionWeights = parsed.GetValue(fashionWeights), Json = parsed.GetValue(json),
+            Steps = parsed.GetValue(sampling.Steps), Solver = parsed.GetValue(sampling.Solver), Seed = parsed.GetValue(sampling.Seed),
+            Ema = !parsed.GetValue(sampling.NoEma), Clip = parsed.GetValue(sampling.Clip), Device = parsed.GetValue(sampling.Device),
+        }, console));
+        return command;
+    }
+
+    public static int Run(EvaluateSettings settings, IAnsiConsole console) =>
+        CommandErrors.Guard(console, () => RunUnguarded(settings, console));
+
+    private static int RunUnguarded(EvaluateSettings settings, IAnsiConsole console)
+    {
+        CheckArguments(settings);
+        var device = TorchSetup.DefaultDevice(settings.Device);
+        using var scope = NewDisposeScope();
+
+        // Everything that can fail fast (feature weights, reference data) comes before sampling, which may take long.
+        var extractor = LoadExtractor(settings, device, console);
+        try
+        {
+            var (referenceImages, referencePath) = LoadReference(settings, console);
+            var generated = settings.Source is not null ? SampleModel(settings, console) : LoadImages(settings.Images!, settings.Tile, settings.Count, console);
+            CheckShapes(generated, referenceImages, referencePath, extractor, console);
+
+            var clock = Stopwatch.StartNew();
+            var reference = ReferenceSet.Of(extractor, referenceImages);
+            var report = SampleQuality.Evaluate(extractor, reference, generated);
+            console.Line(report.ToTable().TrimEnd());
+            console.Line($"scored in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+            if (settings.Json is string path)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+                File.WriteAllText(path, report.ToJson());
+                console.Line($"-> {path}");
+            }
+            return 0;
+        }
+        finally
+        {
+            (extractor as IDisposable)?.Dispose();
+        }
+    }
+
+    private static void CheckArguments(EvaluateSettings s)
+    {
+        if (s.Features is not (FashionFeatures or InceptionFeatures))
+            throw new ArgumentException($"--features must be {FashionFeatures} or {InceptionFeatures}, not '{s.Features}'.");
+        if (s.Features == InceptionFeatures && s.InceptionWeights is null)
+            throw new ArgumentException($"--features inception needs --inception-weights FILE: pytorch-fid's {InceptionV3Features.ReferenceWeightsFile} " +
+                                        "converted to safetensors (cli/README.md shows how); nothing is downloaded.");
+        if (s.Features != InceptionFeatures && s.InceptionWeights is not null)
+            throw new ArgumentException("--inception-weights goes with --features inception.");
+        if (s.Features != FashionFeatures && s.FashionWeights is not null)
+            throw new ArgumentException("--fashion-weights goes with --features fashion.");
+
+        if (s.Source is null && s.Images is null)
+            throw new ArgumentException("give a MODEL to sample from (with --checkpoint and --count), or --images with the images to score.");
+        if (s.Source is not null && s.Images is not null)
+            throw new ArgumentException("give either a MODEL to sample from or --images, not both.");
+        ModelSampling.Check(s.Count, s.Steps, s.Device);
+        if (s.Count is < MinimumImages)
+            throw new ArgumentException($"--count must be at least {MinimumImages}, not {s.Count}: density and coverage compare each image with its 5 nearest neighbours.");
+        if (s.ReferenceCount is < MinimumImages)
+            throw new ArgumentException($"--reference-count must be at least {MinimumImages}, not {s.ReferenceCount}.");
+        if (s.Tile is < 1) throw new ArgumentException($"--tile must be at least 1, not {s.Tile}.");
+
+        if (s.Source is not null)
+        {
+            if (s.Checkpoint is null) throw new ArgumentException("--checkpoint is required to sample from MODEL.");
+            if (s.Count is null)
+                throw new ArgumentException("--count is required to sample from MODEL: the number of images to score (FD is biased at small counts: compare reports at one count).");
+            if (s.Tile is not null) throw new ArgumentException("--tile goes with --images GRID.png.");
+        }
+        else
+        {
+            var sampling = new (string Name, bool Given)[]
+            {
+                ("--model", s.Model is not null), ("--checkpoint", s.Checkpoint is not null), ("--steps", s.Steps is not null),
+                ("--solver", s.Solver is not null), ("--seed", s.Seed is not null), ("--no-ema", !s.Ema), ("--clip", s.Clip is not null),
+            }.Where(o => o.Given).Select(o => o.Name).ToList();
+            if (sampling.Count > 0) throw new ArgumentException($"{string.Join(", ", sampling)} only apply when sampling from a MODEL, not to --images.");
+        }
+    }
+
+    private static IFeatureExtractor LoadExtractor(EvaluateSettings settings, Device device, IAnsiConsole console)
+    {
+        if (settings.Features == InceptionFeatures)
+        {
+            var inception = InceptionV3Features.Load(settings.InceptionWeights!, device);
+            console.Line($"features: {inception.Name} ({inception.Dimension}-d, images resized to 299x299) from {settings.InceptionWeights}");
+            return inception;
+        }
+        FashionFeatureNetwork network;
+        if (settings.FashionWeights is string path)
+        {
+            network = FashionFeatureNetwork.Load(path);
+        }
+        else
+        {
+            try { network = FashionFeatureNetwork.LoadDefault(); }
+            catch (InvalidOperationException e)
+            {
+                throw new ArgumentException($"this runtime was built without the fashion network's weights ({e.Message}); give --fashion-weights FILE.", e);
+            }
+        }
+        network.to(device);
+        console.Line($"features: {network.Name} ({network.Dimension}-d, classes {network.Classes}) from {settings.FashionWeights ?? "the runtime's built-in weights"}");
+        return network;
+    }
+
+    private static (Tensor Images, string Path) LoadReference(EvaluateSettings settings, IAnsiConsole console)
+    {
+        var path = settings.Data ?? EvaluationData.DefaultFashionMnistFolder;
+        if (settings.Data is null && !Directory.Exists(path))
+            throw new ArgumentException($"give --data with the reference images: {path}, where Debian's dataset-fashion-mnist installs Fashion-MNIST, does not exist.");
+        Tensor images;
+        if (Directory.Exists(path) && EvaluationData.HasFashionMnistTest(path))
+        {
+            images = EvaluationData.FashionMnistTestImages(path, settings.ReferenceCount);
+            console.Line($"reference: {images.shape[0]:N0} held-out Fashion-MNIST test images (t10k) 1x28x28 from {path}");
+        }
+        else
+        {
+            images = ToTensor(DatasetLoader.ReadRaw(path), settings.ReferenceCount, path, "--reference-count");
+            console.Line($"reference: {images.shape[0]:N0} images {Shape(images)} from {path}");
+        }
+        if (images.shape[0] < MinimumImages)
+            throw new DataFormatException(path, $"holds {images.shape[0]} images; scoring needs at least {MinimumImages} reference images.");
+        return (images, path);
+    }
+
+    private static Tensor SampleModel(EvaluateSettings settings, IAnsiConsole console)
+    {
+        var info = ModelArguments.Load(settings.Source!, settings.Model, console);
+        var request = new SamplingRequest(settings.Checkpoint!, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device);
+        var options = ModelSampling.Resolve(info, request);
+        var (images, summary) = ModelSampling.Sample(info, request, options, console);
+        console.Line($"{summary}; scored as 8-bit images, as a PNG stores them");
+        // Quantised the way SampleGrid writes a PNG, so that sampling here and scoring a written grid agree.
+        using (images) return ((images.detach().to(ScalarType.Float32, CPU).clamp(-1, 1) + 1) * 127.5).round_().div_(127.5).sub_(1);
+    }
+
+    /// <summary>Images to score from a PNG/JPEG grid, a folder of images or an IDX file, in [-1, 1].</summary>
+    private static Tensor LoadImages(string path, int? tile, int? count, IAnsiConsole console)
+    {
+        if (File.Exists(path) && ImageFolderReader.IsImageFile(path))
+        {
+            var grid = SampleGridReader.Read(path, tile, count);
+            var images = ToTensor(grid.Images, null, path, "--count");
+            console.Line($"images: {images.shape[0]:N0} tiles {Shape(images)} from the grid {path} " +
+                         $"({grid.Columns}x{grid.Rows} cells, scale {grid.Scale}, padding {grid.Padding}{(count is null ? "; trailing all-black cells taken as empty" : "")})");
+            return images;
+        }
+        if (tile is not null) throw new ArgumentException($"--tile goes with a PNG grid; {path} is not a .png/.jpg file.");
+        var read = ToTensor(DatasetLoader.ReadRaw(path), count, path, "--count");
+        if (read.shape[0] < MinimumImages)
+            throw new DataFormatException(path, $"holds {read.shape[0]} images; scoring needs at least {MinimumImages}.");
+        console.Line($"images: {read.shape[0]:N0} images {Shape(read)} from {path}");
+        return read;
+    }
+
+    /// <summary>The first <paramref name="limit"/> images in [-1, 1]; RGB images whose three channels are equal everywhere become grey.</summary>
+    private static Tensor ToTensor(RawImages raw, int? limit, string path, string limitOption)
+    {
+        if (limit > raw.Count) throw new DataFormatException(path, $"holds {raw.Count} images, fewer than the {limit} of {limitOption}.");
+        using var dataset = ImageDataset.FromRaw(raw, new DatasetOptions { Limit = limit });
+        var images = dataset.Images;
+        if (images.shape[1] == 3 && images[.., 0].eq(images[.., 1]).all().item<bool>() && images[.., 0].eq(images[.., 2]).all().item<bool>())
+            return images[.., ..1].clone();
+        return images.clone();
+    }
+
+    private static void CheckShapes(Tensor generated, Tensor reference, string referencePath, IFeatureExtractor extractor, IAnsiConsole console)
+    {
+        if (!generated.shape.Skip(1).SequenceEqual(reference.shape.Skip(1)))
+            throw new ArgumentException($"the images to score are {Shape(generated)}, but the reference images ({referencePath}) are {Shape(reference)}: " +
+                                        "score images against a reference set of their own shape.");
+        if (generated.shape[0] < MinimumImages)
+            throw new ArgumentException($"{generated.shape[0]} images to score; scoring needs at least {MinimumImages}.");
+        long channels = generated.shape[1], size = generated.shape[2];
+        if (extractor is InceptionV3Features)
+        {
+            console.Line($"note: as pytorch-fid does, the {Shape(generated)} images are resized to 299x299 (bilinear){(channels == 1 ? " and grey is repeated to RGB" : "")}.");
+        }
+        else if (channels != extractor.ImageChannels || size != extractor.ImageSize || generated.shape[3] != extractor.ImageSize)
+        {
+            var changes = new List<string>();
+            if (channels != extractor.ImageChannels) changes.Add("converted to grey");
+            if (size != extractor.ImageSize || generated.shape[3] != extractor.ImageSize) changes.Add($"resized to {extractor.ImageSize}x{extractor.ImageSize} (bilinear)");
+            console.Line($"note: {extractor.Name} was trained on {extractor.ImageChannels}x{extractor.ImageSize}x{extractor.ImageSize} Fashion-MNIST; these " +
+                         $"{Shape(generated)} images are {string.Join(" and ", changes)} before scoring, so the scores compare image sets of this shape " +
+                         "with each other, not with scores of 28x28 Fashion-MNIST models.");
+        }
+    }
+
+    private static string Shape(Tensor images) => string.Join("x", images.shape.Skip(1));
+}

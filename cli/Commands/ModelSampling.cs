@@ -1,0 +1,86 @@
+using System;
+using System.CommandLine;
+using System.Linq;
+using DiffusionDsl.Language.Semantics;
+using DiffusionDsl.Runtime;
+using DiffusionDsl.Runtime.Checkpoints;
+using DiffusionDsl.Runtime.Hosting;
+using DiffusionDsl.Runtime.Sampling;
+using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Cli.Commands;
+
+/// <summary>What `msd sample` and `msd evaluate` draw images with: the checkpoint and the .msd's sample section, overridden.</summary>
+internal sealed record SamplingRequest(string Checkpoint, int? Count, int? Steps, string? Solver, long? Seed, bool Ema, bool? Clip, string? Device);
+
+/// <summary>The sampling options `msd sample` and `msd evaluate` share, and drawing images from a built model's checkpoint.</summary>
+internal static class ModelSampling
+{
+    public sealed class Options
+    {
+        public Option<int?> Steps { get; } = new("--steps") { Description = "Solver steps (default: the .msd's steps)" };
+        public Option<string?> Solver { get; } = new("--solver") { Description = "Solver (default: the .msd's solver)" };
+        public Option<long?> Seed { get; } = new("--seed") { Description = "Seed of the initial noise" };
+        public Option<bool> NoEma { get; } = new("--no-ema") { Description = "Use the trained weights, not their moving average" };
+        public Option<bool?> Clip { get; } = new("--clip") { Description = "Clamp each clean-image estimate to [-1, 1] (true/false; default: the .msd's clip)" };
+        public Option<string?> Device { get; } = ModelArguments.Device();
+
+        public Options() => Solver.AcceptOnlyFromAmong(SolverNames.All.ToArray());
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Steps);
+            command.Options.Add(Solver);
+            command.Options.Add(Seed);
+            command.Options.Add(NoEma);
+            command.Options.Add(Clip);
+            command.Options.Add(Device);
+        }
+    }
+
+    /// <summary>Refuses counts and steps below 1 and an unusable device, before anything is loaded.</summary>
+    public static void Check(int? count, int? steps, string? device)
+    {
+        if (count is < 1) throw new ArgumentException($"--count must be at least 1, not {count}.");
+        if (steps is < 1) throw new ArgumentException($"--steps must be at least 1, not {steps}.");
+        ModelArguments.CheckDevice(device);
+    }
+
+    /// <summary>The .msd's sample section with the request's overrides.</summary>
+    public static SampleOptions Resolve(MsdModelInfo info, SamplingRequest request)
+    {
+        var defaults = info.SampleDefaults;
+        return defaults with
+        {
+            Solver = request.Solver is null ? defaults.Solver : Enum.Parse<SolverKind>(SolverNames.KindOf(request.Solver)),
+            Steps = request.Steps ?? defaults.Steps,
+            Count = request.Count ?? defaults.Count,
+            Seed = request.Seed ?? defaults.Seed,
+            ClipDenoised = request.Clip ?? defaults.ClipDenoised,
+        };
+    }
+
+    /// <summary>
+    /// Loads the checkpoint's EMA (or trained) weights into a new model and draws options.Count images [N, C, H, W]
+    /// (on the model's device); reports the checkpoint line, and returns the summary of what was sampled
+    /// ("sampled N images with ..., evaluations per stage ...") for the caller to finish.
+    /// </summary>
+    public static (Tensor Images, string Summary) Sample(MsdModelInfo info, SamplingRequest request, SampleOptions options, IAnsiConsole console)
+    {
+        using var model = info.Create();
+        long step = CheckpointWeights.Load(request.Checkpoint, model, info.SourceHash, request.Ema);
+        model.to(TorchSetup.DefaultDevice(request.Device)).eval();
+        console.Line($"checkpoint: {request.Checkpoint} (step {step}, {(request.Ema ? "EMA" : "trained")} weights)");
+
+        using (no_grad())
+        {
+            var sampler = new MultistageSampler(model, model.Schedule, info.Prediction, options);
+            var images = sampler.Sample(options.Count, info.ImageChannels, info.ImageSize, info.ImageSize, options.Seed);
+            var summary = $"sampled {options.Count} images with {options.Solver}, {options.Steps} steps{(options.ClipDenoised ? ", clipped to [-1, 1]" : "")} " +
+                          $"(evaluations per stage: {string.Join(" / ", sampler.EvaluationsPerStage)})";
+            return (images, summary);
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using DiffusionDsl.Cli.Commands;
+using DiffusionDsl.Runtime.Checkpoints.Safetensors;
+using DiffusionDsl.Runtime.Evaluation;
+using DiffusionDsl.Runtime.Evaluation.Inception;
+using DiffusionDsl.Runtime.Reporting;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Cli.Tests;
+
+/// <summary>
+/// `msd evaluate` on TinyGray (1x8x8, 6 training steps) and on written image sets. The feature network's weights are
+/// random here (seeded): the tests check the plumbing and the report, not what the numbers say about quality.
+/// </summary>
+public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisposable
+{
+    private readonly TrainedTinyGray _run;
+    private readonly ScratchFolder _folder = new();
+    private readonly string _fashionWeights;
+
+    public EvaluateCommandTests(TrainedTinyGray run)
+    {
+        _run = run;
+        _fashionWeights = _folder.File("fashion-random.safetensors");
+        random.manual_seed(3);
+        using var network = new FashionFeatureNetwork();
+        SafetensorsWeights.Export(network, _fashionWeights, WeightLayout.Native);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static (int Exit, string Text) Msd(params string[] args)
+    {
+        var console = new RecordingConsole();
+        int exit = CliApp.Run(args, console.Console, console.Writer);
+        return (exit, console.Text);
+    }
+
+    private (int Exit, string Text) EvaluateTinyGray(params string[] extra) =>
+        Msd([.. new[] { "evaluate", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", _run.Checkpoint(6), "--data", _run.Data }, .. extra]);
+
+    private string[] Fashion => new[] { "--fashion-weights", _fashionWeights };
+
+    [Fact]
+    public void SamplesATrainedModelAndWritesTheReportAsJson()
+    {
+        Assert.True(_run.ExitCode == 0, _run.Output);
+        var json = _folder.File("out/report.json");
+
+        var (exit, text) = EvaluateTinyGray([.. new[] { "--count", "8", "--steps", "2", "--json", json }, .. Fashion]);
+
+        Assert.True(exit == 0, text);
+        Assert.Contains($"reference: 24 images 1x8x8 from {_run.Data}", text);
+        Assert.Contains($"checkpoint: {_run.Checkpoint(6)} (step 6, EMA weights)", text);
+        Assert.Contains("sampled 8 images with", text);
+        Assert.Contains("note: fashion-cnn-128 was trained on 1x28x28 Fashion-MNIST; these 1x8x8 images are resized to 28x28 (bilinear)", text);
+        Assert.Contains("FD (N = 8)", text);
+        Assert.Contains($"-> {json}", text);
+
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        var root = document.RootElement;
+        Assert.Equal(8, root.GetProperty("count").GetInt32());
+        Assert.Equal(24, root.GetProperty("referenceCount").GetInt32());
+        Assert.Equal("fashion-cnn-128", root.GetProperty("featureSpace").GetString());
+        foreach (var name in new[] { "frechetDistance", "precision", "recall", "density", "coverage", "classEntropy" })
+            Assert.True(double.IsFinite(root.GetProperty(name).GetDouble()) && root.GetProperty(name).GetDouble() >= 0, name);
+        foreach (var name in new[] { "precision", "recall", "coverage" })
+            Assert.InRange(root.GetProperty(name).GetDouble(), 0, 1);
+        var histogram = root.GetProperty("classHistogram").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(10, histogram.Length);
+        Assert.Equal(1.0, histogram.Sum(), 9);
+        Assert.All(histogram, fraction => Assert.Equal(0, fraction * 8 % 1, 9)); // whole images out of 8
+        Assert.Equal(8, QualityReport.FromJson(File.ReadAllText(json)).Count);
+    }
+
+    [Fact]
+    public void ScoringTheGridMsdSampleWritesGivesTheSameReportAsSamplingHere()
+    {
+        Assert.True(_run.ExitCode == 0, _run.Output);
+        var grid = _folder.File("grid.png");
+        var (sampleExit, sampleText) = Msd("sample", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", _run.Checkpoint(6),
+            "--count", "8", "--steps", "2", "--output", grid); // --scale 2 (the default): 16-pixel cells
+        Assert.True(sampleExit == 0, sampleText);
+
+        var sampled = _folder.File("sampled.json");
+        var (exit, text) = EvaluateTinyGray([.. new[] { "--count", "8", "--steps", "2", "--json", sampled }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        var fromGrid = _folder.File("grid.json");
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", grid, "--data", _run.Data, "--json", fromGrid }, .. Fashion]);
+        Assert.True(exit == 0, text);
+
+        Assert.Contains($"images: 8 tiles 1x8x8 from the grid {grid} (3x3 cells, scale 2, padding 2; trailing all-black cells taken as empty)", text);
+        Assert.Equal(File.ReadAllText(sampled), File.ReadAllText(fromGrid));
+        // A different draw gives a different report, so the equality above is not vacuous.
+        var other = _folder.File("other.json");
+        (exit, text) = EvaluateTinyGray([.. new[] { "--count", "8", "--steps", "2", "--seed", "99", "--json", other }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.NotEqual(File.ReadAllText(sampled), File.ReadAllText(other));
+    }
+
+    [Fact]
+    public void ScoresAFolderOfImagesAndTheSameImagesAsAGrid()
+    {
+        using var scope = NewDisposeScope();
+        var images = Images(10, 28, seed: 1);
+        var folder = Directory.CreateDirectory(_folder.File("images")).FullName;
+        for (int i = 0; i < 10; i++) SampleGrid.SavePng(images[i..(i + 1)], Path.Combine(folder, $"{i:D2}.png"), padding: 0);
+        var grid = _folder.File("images-grid.png");
+        SampleGrid.SavePng(images, grid);
+        var reference = _folder.File("reference-idx3-ubyte");
+        File.WriteAllBytes(reference, IdxFile.Images(12, 28, 28, i => (byte)(i * 7919 % 253)));
+
+        var fromFolder = _folder.File("folder.json");
+        var (exit, text) = Msd([.. new[] { "evaluate", "--images", folder, "--data", reference, "--json", fromFolder }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"images: 10 images 1x28x28 from {folder}", text);
+        Assert.DoesNotContain("note:", text); // 1x28x28 is what the network takes
+        Assert.Equal(10, QualityReport.FromJson(File.ReadAllText(fromFolder)).Count);
+
+        var fromGrid = _folder.File("grid.json");
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", grid, "--tile", "28", "--data", reference, "--json", fromGrid }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Contains("images: 10 tiles 1x28x28 from the grid", text);
+        Assert.Equal(File.ReadAllText(fromFolder), File.ReadAllText(fromGrid));
+
+        // --count takes the first N.
+        var firstSix = _folder.File("six.json");
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", folder, "--count", "6", "--data", reference, "--json", firstSix }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Equal(6, QualityReport.FromJson(File.ReadAllText(firstSix)).Count);
+    }
+
+    [Fact]
+    public void AFashionMnistFolderGivesItsHeldOutTestImagesAsTheReference()
+    {
+        var data = Directory.CreateDirectory(_folder.File("fashion")).FullName;
+        File.WriteAllBytes(Path.Combine(data, "train-images-idx3-ubyte"), IdxFile.Images(20, 28, 28, i => (byte)(i % 7)));
+        File.WriteAllBytes(Path.Combine(data, "t10k-images-idx3-ubyte"), IdxFile.Images(12, 28, 28, i => (byte)(i * 31 % 255)));
+        var labels = new byte[8 + 12];
+        labels[2] = 0x08; labels[3] = 1; labels[7] = 12;
+        File.WriteAllBytes(Path.Combine(data, "t10k-labels-idx1-ubyte"), labels);
+        var images = _folder.File("scored-idx3-ubyte");
+        File.WriteAllBytes(images, IdxFile.Images(9, 28, 28, i => (byte)(i * 13 % 256)));
+
+        var json = _folder.File("t10k.json");
+        var (exit, text) = Msd([.. new[] { "evaluate", "--images", images, "--data", data, "--json", json }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"reference: 12 held-out Fashion-MNIST test images (t10k) 1x28x28 from {data}", text);
+        Assert.Equal((9, 12), (QualityReport.FromJson(File.ReadAllText(json)).Count, QualityReport.FromJson(File.ReadAllText(json)).ReferenceCount));
+
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", images, "--data", data, "--reference-count", "7", "--json", json }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Equal(7, QualityReport.FromJson(File.ReadAllText(json)).ReferenceCount);
+    }
+
+    [Fact]
+    public void InceptionFeaturesScoreWithTheWeightsFileGiven()
+    {
+        var weights = _folder.File("inception-random.safetensors");
+        random.manual_seed(4);
+        using (var network = new FidInceptionV3())
+            SafetensorsWriter.Write(weights, network.state_dict().ToList());
+        using var scope = NewDisposeScope();
+        var folder = Directory.CreateDirectory(_folder.File("small")).FullName;
+        var images = Images(6, 8, seed: 2);
+        for (int i = 0; i < 6; i++) SampleGrid.SavePng(images[i..(i + 1)], Path.Combine(folder, $"{i}.png"), padding: 0);
+        var json = _folder.File("inception.json");
+
+        var (exit, text) = Msd("evaluate", "--images", folder, "--data", _run.Data, "--reference-count", "6", "--features", "inception",
+            "--inception-weights", weights, "--json", json);
+
+        Assert.True(exit == 0, text);
+        Assert.Contains($"features: fid-inception-v3-pool3 (2048-d, images resized to 299x299) from {weights}", text);
+        Assert.Contains("note: as pytorch-fid does, the 1x8x8 images are resized to 299x299 (bilinear) and grey is repeated to RGB.", text);
+        var report = QualityReport.FromJson(File.ReadAllText(json));
+        Assert.Equal((6, 6, "fid-inception-v3-pool3"), (report.Count, report.ReferenceCount, report.FeatureSpace));
+        Assert.Null(report.ClassHistogram);
+        Assert.True(double.IsFinite(report.FrechetDistance));
+    }
+
+    [Theory]
+    [InlineData("0", "error: --count must be at least 1, not 0.")]
+    [InlineData("3", "error: --count must be at least 6, not 3: density and coverage")]
+    public void ABadCountIsRefused(string count, string expected)
+    {
+        var (exit, text) = EvaluateTinyGray([.. new[] { "--count", count }, .. Fashion]);
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, text);
+        Assert.DoesNotContain("checkpoint:", text);
+    }
+
+    [Fact]
+    public void AMissingCheckpointIsNamed()
+    {
+        var missing = _folder.File("nowhere.ckpt");
+        var (exit, text) = Msd([.. new[] { "evaluate", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", missing, "--count", "8", "--data", _run.Data }, .. Fashion]);
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: Checkpoint '{missing}': file not found.", text);
+    }
+
+    [Fact]
+    public void AnUnknownFeatureSpaceIsRefused()
+    {
+        var (exit, text) = EvaluateTinyGray("--count", "8", "--features", "clip");
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --features must be fashion or inception, not 'clip'.", text);
+
+        (exit, text) = EvaluateTinyGray("--count", "8", "--features", "inception");
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --features inception needs --inception-weights FILE: pytorch-fid's pt_inception-2015-12-05-6726825d.pth", text);
+    }
+
+    [Fact]
+    public void WhatToScoreMustBeClear()
+    {
+        var (exit, text) = Msd("evaluate", "--data", _run.Data);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: give a MODEL to sample from (with --checkpoint and --count), or --images", text);
+
+        (exit, text) = Msd("evaluate", TinyModelsAssembly.Path, "--images", _run.Data, "--data", _run.Data);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: give either a MODEL to sample from or --images, not both.", text);
+
+        (exit, text) = Msd("evaluate", TinyModelsAssembly.Path, "--model", "TinyGray", "--count", "8", "--data", _run.Data);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --checkpoint is required to sample from MODEL.", text);
+
+        (exit, text) = Msd("evaluate", "--images", _run.Data, "--steps", "4", "--seed", "1", "--data", _run.Data);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --steps, --seed only apply when sampling from a MODEL, not to --images.", text);
+    }
+
+    [Fact]
+    public void ImagesOfAnotherShapeThanTheReferenceAreRefused()
+    {
+        var reference = _folder.File("t28-idx3-ubyte");
+        File.WriteAllBytes(reference, IdxFile.Images(8, 28, 28, i => (byte)i));
+
+        var (exit, text) = Msd([.. new[] { "evaluate", "--images", _run.Data, "--data", reference }, .. Fashion]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: the images to score are 1x8x8, but the reference images ({reference}) are 1x28x28", text);
+    }
+
+    [Fact]
+    public void AGridThatIsNoGridIsNamed()
+    {
+        var png = _folder.File("photo.png");
+        using (var scope = NewDisposeScope()) SampleGrid.SavePng(Images(1, 29, seed: 3), png, padding: 0);
+
+        var (exit, text) = Msd([.. new[] { "evaluate", "--images", png, "--data", _run.Data }, .. Fashion]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: {png}: is 29x29 pixels with no 2-pixel black grid lines between square tiles", text);
+    }
+
+    /// <summary>Grey images [n, 1, size, size] in [-1, 1] with 8-bit values (what a PNG holds).</summary>
+    private static Tensor Images(int n, int size, int seed) =>
+        (rand(new long[] { n, 1, size, size }, generator: new Generator((ulong)seed)) * 255).round() / 127.5 - 1;
+}
