@@ -135,6 +135,22 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.Equal(6, QualityReport.FromJson(File.ReadAllText(firstSix)).Count);
     }
 
+    /// <summary>Without --fashion-weights, the network shipped in the runtime scores real images as real.</summary>
+    [Fact]
+    public void TheShippedFeatureNetworkScoresRealTestImagesAgainstThemselvesAsPerfect()
+    {
+        var slice = Path.Combine(AppContext.BaseDirectory, "FashionMnistTest");
+        var images = Path.Combine(slice, "t10k-images-idx3-ubyte.gz");
+        var json = _folder.File("shipped.json");
+        var (exit, text) = Msd("evaluate", "--images", images, "--count", "200", "--data", slice, "--reference-count", "200", "--json", json);
+        Assert.True(exit == 0, text);
+        var report = QualityReport.FromJson(File.ReadAllText(json));
+        Assert.Equal("fashion-cnn-128", report.FeatureSpace);
+        Assert.True(Math.Abs(report.FrechetDistance) < 1e-6, $"FD {report.FrechetDistance}");
+        Assert.Equal((1.0, 1.0, 1.0), (report.Precision, report.Recall, report.Coverage));
+        Assert.True(report.ClassEntropy > 2.0, $"class entropy {report.ClassEntropy}"); // ten classes: at most ln 10 = 2.30
+    }
+
     [Fact]
     public void AFashionMnistFolderGivesItsHeldOutTestImagesAsTheReference()
     {
