@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DiffusionDsl.Runtime.Evaluation;
+
+/// <summary>
+/// Sample-quality metrics of <see cref="Count"/> generated images against <see cref="ReferenceCount"/> reference
+/// images in one feature space. FD is biased upwards at small counts: compare reports only at equal counts.
+/// The class histogram (fractions of generated images per predicted class) and its entropy (in nats; log(10) =
+/// 2.3026 is uniform over 10 classes) are present when the feature network is a classifier.
+/// </summary>
+public sealed record QualityReport(int Count, int ReferenceCount, string FeatureSpace, double FrechetDistance, double Precision, double Recall,
+    double Density, double Coverage, IReadOnlyList<double>? ClassHistogram, double? ClassEntropy)
+{
+    /// <summary>Class names for <see cref="ClassHistogram"/>, when known.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>The k of the precision/recall manifolds (Kynkäänniemi et al. use 3).</summary>
+    public int PrecisionRecallK { get; init; } = 3;
+
+    /// <summary>The k of density/coverage (Naeem et al. use 5).</summary>
+    public int DensityCoverageK { get; init; } = 5;
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public static QualityReport FromJson(string json) =>
+        JsonSerializer.Deserialize<QualityReport>(json, JsonOptions) ?? throw new JsonException("The JSON holds no quality report.");
+
+    /// <summary>An aligned two-column table, one metric a line, then the class histogram if present.</summary>
+    public string ToTable()
+    {
+        var rows = new List<(string Name, string Value)>
+        {
+            ("feature space", FeatureSpace),
+            ("generated images", Count.ToString("N0", CultureInfo.InvariantCulture)),
+            ("reference images", ReferenceCount.ToString("N0", CultureInfo.InvariantCulture)),
+            ($"FD (N = {Count.ToString("N0", CultureInfo.InvariantCulture)})", Number(FrechetDistance, "F4")),
+            ($"precision (k = {PrecisionRecallK})", Number(Precision, "F4")),
+            ($"recall (k = {PrecisionRecallK})", Number(Recall, "F4")),
+            ($"density (k = {DensityCoverageK})", Number(Density, "F4")),
+            ($"coverage (k = {DensityCoverageK})", Number(Coverage, "F4")),
+        };
+        if (ClassEntropy is double entropy)
+            rows.Add(("class entropy (nats)", Number(entropy, "F4") + (ClassHistogram is { Count: > 0 } h ? $" of {Number(Math.Log(h.Count), "F4")} max" : "")));
+        if (ClassHistogram is not null)
+            for (int c = 0; c < ClassHistogram.Count; c++)
+                rows.Add(($"  {(ClassNames is not null && c < ClassNames.Count ? ClassNames[c] : $"class {c}")}", Number(ClassHistogram[c], "P1")));
+
+        int width = rows.Max(r => r.Name.Length);
+        var text = new StringBuilder();
+        foreach (var (name, value) in rows) text.Append(name.PadRight(width)).Append("  ").AppendLine(value);
+        return text.ToString();
+    }
+
+    private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}

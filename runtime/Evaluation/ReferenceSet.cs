@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Evaluation;
+
+/// <summary>
+/// The features of a reference image set (usually Fashion-MNIST's held-out test images) in one feature space,
+/// computed once, with their statistics. <see cref="FashionMnistTest"/> caches them per process.
+/// </summary>
+public sealed class ReferenceSet
+{
+    private static readonly ConcurrentDictionary<(string Extractor, string Folder, int? Count), Lazy<ReferenceSet>> Cache = new();
+
+    /// <summary>Float64 features [N, D] on the CPU (kept alive by this object; do not dispose).</summary>
+    public Tensor Features { get; }
+    public FeatureStatistics Statistics { get; }
+    public string FeatureSpace { get; }
+    public int Count => Statistics.Count;
+
+    public ReferenceSet(string featureSpace, Tensor features)
+    {
+        FeatureSpace = featureSpace;
+        Features = features.to(ScalarType.Float64, CPU).DetachFromDisposeScope();
+        Statistics = FeatureStatistics.Of(Features);
+    }
+
+    /// <summary>The features of <paramref name="images"/> [N, C, H, W] in [-1, 1].</summary>
+    public static ReferenceSet Of(IFeatureExtractor extractor, Tensor images, int batchSize = SampleQuality.DefaultBatchSize) =>
+        new(extractor.Name, SampleQuality.ExtractFeatures(extractor, images, batchSize));
+
+    /// <summary>
+    /// The first <paramref name="count"/> (default all 10,000) Fashion-MNIST test images in <paramref name="folder"/>, in
+    /// the extractor's feature space: computed on the first call per (extractor name, folder, count), then cached.
+    /// </summary>
+    public static ReferenceSet FashionMnistTest(IFeatureExtractor extractor, string folder = EvaluationData.DefaultFashionMnistFolder, int? count = null,
+        int batchSize = SampleQuality.DefaultBatchSize)
+    {
+        var key = (extractor.Name, Path.GetFullPath(folder), count);
+        return Cache.GetOrAdd(key, _ => new Lazy<ReferenceSet>(() =>
+        {
+            using var scope = NewDisposeScope();
+            var images = EvaluationData.FashionMnistTestImages(folder, count);
+            return Of(extractor, images, batchSize);
+        })).Value;
+    }
+}
