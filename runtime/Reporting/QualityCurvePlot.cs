@@ -9,7 +9,7 @@ namespace DiffusionDsl.Runtime.Reporting;
 /// <summary>
 /// fd.png, the companion of loss.png: the Fréchet distance of each quality evaluation against the training images seen
 /// (left) and against the training GFLOPs (right; left out when the model has no cost table), with a log-scale FD
-/// axis when every FD is positive.
+/// axis when the FDs span a decade or more.
 /// </summary>
 public static class QualityCurvePlot
 {
@@ -17,7 +17,9 @@ public static class QualityCurvePlot
     {
         var finite = points.Where(p => double.IsFinite(p.Report.FrechetDistance)).ToList();
         if (finite.Count == 0) throw new ArgumentException("No finite Fréchet distances to plot.", nameof(points));
-        bool logScale = finite.All(p => p.Report.FrechetDistance > 0);
+        // Log scale once the FDs span a decade (early training drops fast); a narrower range reads better on a linear axis.
+        bool logScale = finite.All(p => p.Report.FrechetDistance > 0)
+                        && finite.Max(p => p.Report.FrechetDistance) >= 10 * finite.Min(p => p.Report.FrechetDistance);
         double[] fd = finite.Select(p => logScale ? Math.Log10(p.Report.FrechetDistance) : p.Report.FrechetDistance).ToArray();
         string space = finite[^1].Report.FeatureSpace;
         int count = finite[^1].Report.Count;
@@ -37,6 +39,10 @@ public static class QualityCurvePlot
         multiplot.SavePng(path, width, height);
     }
 
+    /// <summary>Plain numbers with thousands separators (12,000 rather than 1.2E+04), three significant digits below 1,000.</summary>
+    private static string Label(double value) =>
+        Math.Abs(value) >= 1000 ? value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
+
     private static ScottPlot.Plot Panel(double[] x, double[] y, bool logScale, string xLabel, string title)
     {
         var plot = new ScottPlot.Plot();
@@ -47,11 +53,12 @@ public static class QualityCurvePlot
         if (logScale)
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
             {
-                LabelFormatter = v => Math.Pow(10, v).ToString("G3"),
+                LabelFormatter = v => Label(Math.Pow(10, v)),
                 MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
                 IntegerTicksOnly = false,
             };
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("G4") };
+        else plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Label };
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Label };
         if (title.Length > 0) plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(logScale ? "FD (log scale)" : "FD");
