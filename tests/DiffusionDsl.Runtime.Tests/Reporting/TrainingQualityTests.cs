@@ -187,6 +187,40 @@ public sealed class TrainingQualityTests : IDisposable
         Assert.Contains("'another-space'", session.QualityUnavailable);
     }
 
+    private static QualityPoint Point(double? gflops, string space, double precision) =>
+        new(20, 640, gflops, new QualityReport(12, 40, space, 2.5, precision, 0.5, 0.75, 0.25, new[] { 0.5, 0.5 }, 0.6931), TimeSpan.FromSeconds(1.5));
+
+    [Fact]
+    public void QualityCsvRowsKeepTheirColumns()
+    {
+        var path = Path.Combine(_root, "quality.csv");
+        using (var writer = new QualityWriter(path))
+        {
+            writer.Write(Point(96, "features", 0.125));
+            writer.Write(Point(null, "a,b", double.NaN));
+        }
+        Assert.Equal(new[]
+        {
+            QualityWriter.CsvHeader,
+            "20,640,96,12,40,features,2.5,0.125,0.5,0.75,0.25,0.6931,1.5",
+            "20,640,,12,40,\"a,b\",2.5,NaN,0.5,0.75,0.25,0.6931,1.5",
+        }, File.ReadAllLines(path));
+    }
+
+    [Fact]
+    public void QualityJsonLinesHaveNullsForWhatIsUnknownOrNotMeasured()
+    {
+        var path = Path.Combine(_root, "quality.jsonl");
+        using (var writer = new QualityWriter(path)) writer.Write(Point(null, "features", double.NaN));
+        using var row = System.Text.Json.JsonDocument.Parse(File.ReadAllLines(path).Single());
+        var root = row.RootElement;
+        Assert.Equal(640, root.GetProperty("images_seen").GetInt64());
+        Assert.Equal(2.5, root.GetProperty("fd").GetDouble());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("train_gflops").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("precision").ValueKind);
+        Assert.Equal(2, root.GetProperty("class_histogram").GetArrayLength());
+    }
+
     [Fact]
     public void EvaluationsDoNotLeaveTensorsBehind()
     {
