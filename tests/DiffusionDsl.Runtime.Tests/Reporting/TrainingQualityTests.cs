@@ -72,6 +72,8 @@ public sealed class TrainingQualityTests : IDisposable
         Assert.All(rows, r => Assert.All(r[6..11], cell => Assert.True(double.IsFinite(double.Parse(cell, CultureInfo.InvariantCulture)), cell)));
         Assert.All(rows, r => Assert.Equal("", r[11])); // no class entropy: the features do not classify
         Assert.Equal(2, session.QualityPoints.Count);
+        // metrics.csv (every LogEvery = 5 steps) has the same images seen and GFLOPs.
+        Assert.Equal(rows.Select(r => (r[0], r[1], r[2])), Rows(session.MetricsPath).Select(r => (r[0], r[4], r[5])));
 
         // The last row is the final EMA weights' samples (the sampler's settings and seed) against the reference.
         Tensor images;
