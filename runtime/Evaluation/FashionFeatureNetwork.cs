@@ -13,7 +13,7 @@ namespace DiffusionDsl.Runtime.Evaluation;
 /// A small Fashion-MNIST classifier whose penultimate layer is the feature space for sample-quality metrics (the role
 /// Inception-v3 plays for FID, whose weights cannot be downloaded here). 1x28x28 input in [-1, 1]:
 /// conv 3x3 32 - BN - ReLU - max-pool 2 (14x14) - conv 3x3 64 - BN - ReLU - max-pool 2 (7x7) - conv 3x3 128 - BN - ReLU -
-/// global average pool - linear 128 - ReLU (the 128-d features) - linear 10 (the logits). Trained by
+/// max-pool 2 (3x3) - flatten (1,152) - linear 128 - ReLU (the 128-d features) - linear 10 (the logits); 242k parameters. Trained by
 /// <see cref="FeatureNetworkTraining"/>; the runtime ships weights (<see cref="LoadDefault"/>).
 /// </summary>
 public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifier
@@ -42,7 +42,7 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
         norm2 = nn.BatchNorm2d(64);
         conv3 = nn.Conv2d(64, 128, 3, padding: 1);
         norm3 = nn.BatchNorm2d(128);
-        features = nn.Linear(128, 128);
+        features = nn.Linear(128 * 3 * 3, 128);
         classifier = nn.Linear(128, 10);
         RegisterComponents();
     }
@@ -69,7 +69,7 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
     {
         var x = nn.functional.max_pool2d(nn.functional.relu(norm1.forward(conv1.forward(images))), 2);
         x = nn.functional.max_pool2d(nn.functional.relu(norm2.forward(conv2.forward(x))), 2);
-        x = nn.functional.relu(norm3.forward(conv3.forward(x))).mean(new long[] { 2, 3 });
+        x = nn.functional.max_pool2d(nn.functional.relu(norm3.forward(conv3.forward(x))), 2).flatten(1);
         return nn.functional.relu(features.forward(x));
     }
 

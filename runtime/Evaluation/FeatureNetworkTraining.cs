@@ -20,7 +20,7 @@ public sealed record FeatureTrainingResult(string OutputPath, double TestAccurac
 /// </summary>
 public static class FeatureNetworkTraining
 {
-    public const int DefaultEpochs = 4;
+    public const int DefaultEpochs = 5;
     public const int BatchSize = 128;
     public const double LearningRate = 2e-3;
 

@@ -13,8 +13,10 @@ namespace DiffusionDsl.Runtime.Evaluation;
 /// uses scipy's sqrtm, which can return complex noise): S_a S_b is similar to the symmetric positive semi-definite
 /// M = S_a^(1/2) S_b S_a^(1/2), so both have the same eigenvalues and tr((S_a S_b)^(1/2)) = sum_i sqrt(lambda_i(M)).
 /// S_a^(1/2) comes from the symmetric eigendecomposition of S_a (torch.linalg.eigh), M is symmetrised and its
-/// eigenvalues (torch.linalg.eigvalsh) are clamped at zero before the square root: rounding leaves tiny negative
-/// ones where a covariance is rank-deficient (fewer samples than dimensions, or dead features).
+/// eigenvalues (torch.linalg.eigvalsh) are square-rooted. Where a covariance is rank-deficient (fewer samples than
+/// dimensions, or dead features) rounding leaves eigenvalues of about +-eps ||M|| instead of zeros, whose square roots
+/// (about 1e-8 ||M||^(1/2) each) would add up; so eigenvalues below D eps max|lambda| (eps = 2^-52), the size of
+/// eigh's rounding error, count as zero, as a pseudo-inverse's cut-off does.
 /// FD estimated from N samples is biased upwards: for two independent N-sample sets of the same Gaussian N(mu, I)
 /// in D dimensions its expectation is, to first order in 1/N, D (D + 1) / (2N) (covariance term) + 2D / N (mean
 /// term); for other covariances it still grows as D^2 / N. Compare FDs only at the same N (reports state it).
@@ -50,14 +52,21 @@ public static class FrechetDistance
         var rootA = SymmetricSqrt(sa.to_type(ScalarType.Float64));
         var m = rootA.matmul(sb.to_type(ScalarType.Float64)).matmul(rootA);
         m = (m + m.t()).div_(2.0);
-        var eigenvalues = linalg.eigvalsh(m).clamp_min(0.0);
+        var eigenvalues = WithoutRoundingNoise(linalg.eigvalsh(m));
         return eigenvalues.sqrt().sum().item<double>();
     }
 
-    /// <summary>The PSD square root V diag(sqrt(max(lambda, 0))) V^T of a symmetric matrix.</summary>
+    /// <summary>Eigenvalues of a PSD matrix with those below D eps max|lambda| (rounding noise, or negative) set to zero.</summary>
+    private static Tensor WithoutRoundingNoise(Tensor eigenvalues)
+    {
+        double cutoff = eigenvalues.shape[0] * Math.Pow(2, -52) * eigenvalues.abs().max().item<double>();
+        return eigenvalues.where(eigenvalues.gt(cutoff), 0.0);
+    }
+
+    /// <summary>The PSD square root V diag(sqrt(lambda)) V^T of a symmetric PSD matrix, rounding noise in lambda set to zero.</summary>
     internal static Tensor SymmetricSqrt(Tensor symmetric)
     {
         var (values, vectors) = linalg.eigh((symmetric + symmetric.t()).div(2.0));
-        return (vectors * values.clamp_min(0.0).sqrt().unsqueeze(0)).matmul(vectors.t());
+        return (vectors * WithoutRoundingNoise(values).sqrt().unsqueeze(0)).matmul(vectors.t());
     }
 }

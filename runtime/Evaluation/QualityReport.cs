@@ -56,7 +56,7 @@ public sealed record QualityReport(int Count, int ReferenceCount, string Feature
             rows.Add(("class entropy (nats)", Number(entropy, "F4") + (ClassHistogram is { Count: > 0 } h ? $" of {Number(Math.Log(h.Count), "F4")} max" : "")));
         if (ClassHistogram is not null)
             for (int c = 0; c < ClassHistogram.Count; c++)
-                rows.Add(($"  {(ClassNames is not null && c < ClassNames.Count ? ClassNames[c] : $"class {c}")}", Number(ClassHistogram[c], "P1")));
+                rows.Add(($"  {(ClassNames is not null && c < ClassNames.Count ? ClassNames[c] : $"class {c}")}", Number(100 * ClassHistogram[c], "F1") + "%"));
 
         int width = rows.Max(r => r.Name.Length);
         var text = new StringBuilder();

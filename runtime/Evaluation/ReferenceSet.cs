@@ -22,7 +22,8 @@ public sealed class ReferenceSet
     public ReferenceSet(string featureSpace, Tensor features)
     {
         FeatureSpace = featureSpace;
-        Features = features.to(ScalarType.Float64, CPU).DetachFromDisposeScope();
+        using (NewDisposeScope())
+            Features = features.detach().to(ScalarType.Float64, CPU).clone().DetachFromDisposeScope(); // its own copy
         Statistics = FeatureStatistics.Of(Features);
     }
 

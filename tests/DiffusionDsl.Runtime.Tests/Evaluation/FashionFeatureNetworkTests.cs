@@ -1,0 +1,97 @@
+using System;
+using System.IO;
+using System.Linq;
+using DiffusionDsl.Runtime.Evaluation;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Tests.Evaluation;
+
+/// <summary>The committed weights, on the committed slice of 500 held-out test images (tests/Fixtures/FashionMnistTest).</summary>
+public class FashionFeatureNetworkTests(ITestOutputHelper output)
+{
+    internal static string FixtureFolder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "FashionMnistTest");
+
+    [Fact]
+    public void TheShippedNetworkClassifiesHeldOutImages()
+    {
+        using var network = FashionFeatureNetwork.LoadDefault();
+        using var images = EvaluationData.FashionMnistTestImages(FixtureFolder);
+        using var labels = EvaluationData.FashionMnistTestLabels(FixtureFolder);
+        Assert.Equal(new long[] { 500, 1, 28, 28 }, images.shape);
+        Assert.Equal(-1.0, images.min().item<float>());
+        Assert.Equal(1.0, images.max().item<float>());
+        double accuracy = FeatureNetworkTraining.Accuracy(network, images, labels);
+        output.WriteLine($"accuracy on the 500-image slice: {accuracy:P1}");
+        Assert.InRange(accuracy, 0.90, 1.0);
+        Assert.Equal(FashionFeatureNetwork.NetworkName, network.WeightsMetadata[FeatureNetworkTraining.NetworkKey]);
+        Assert.False(network.training);
+    }
+
+    [Fact]
+    public void FeaturesAreFloat64OnTheCpu()
+    {
+        using var network = FashionFeatureNetwork.LoadDefault();
+        using var images = EvaluationData.FashionMnistTestImages(FixtureFolder, 20);
+        using var features = network.Features(images);
+        Assert.Equal(new long[] { 20, 128 }, features.shape);
+        Assert.Equal(ScalarType.Float64, features.dtype);
+        Assert.Equal(DeviceType.CPU, features.device_type);
+        Assert.True(features.min().item<double>() >= 0); // post-ReLU
+        Assert.True(features.std().item<double>() > 0);
+
+        // Chunking and batching do not change the features; a batch of one gives the same row.
+        network.ChunkSize = 7;
+        using var chunked = network.Features(images);
+        Assert.True(chunked.allclose(features, rtol: 1e-6, atol: 1e-6));
+        using var one = network.Features(images.narrow(0, 3, 1));
+        Assert.True(one[0].allclose(features[3], rtol: 1e-6, atol: 1e-6));
+    }
+
+    [Fact]
+    public void OtherShapesAreConvertedOrRefused()
+    {
+        using var network = FashionFeatureNetwork.LoadDefault();
+        using var images = EvaluationData.FashionMnistTestImages(FixtureFolder, 8);
+        using var grey = network.Features(images);
+
+        // Three equal channels are the same grey image (the luma weights sum to 1).
+        using var rgb = network.Features(images.expand(8, 3, 28, 28));
+        Assert.True(rgb.allclose(grey, rtol: 1e-5, atol: 1e-5));
+
+        // 32x32 is resized to 28x28: other features, the right shape.
+        using var resized = network.Features(nn.functional.pad(images, new long[] { 2, 2, 2, 2 }, value: -1.0));
+        Assert.Equal(new long[] { 8, 128 }, resized.shape);
+
+        var e = Assert.Throws<ArgumentException>(() => network.Features(zeros(4, 2, 28, 28)));
+        Assert.Contains("[N, 1, 28, 28]", e.Message);
+        Assert.Contains("[4, 2, 28, 28]", e.Message);
+        Assert.Throws<ArgumentException>(() => network.Features(zeros(28, 28)));
+    }
+
+    [Fact]
+    public void LoadRoundTripsTheWeights()
+    {
+        using var network = FashionFeatureNetwork.LoadDefault();
+        var path = Path.Combine(Path.GetTempPath(), $"metrics-roundtrip-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            DiffusionDsl.Runtime.Checkpoints.Safetensors.SafetensorsWeights.Export(network, path);
+            using var loaded = FashionFeatureNetwork.Load(path);
+            using var images = EvaluationData.FashionMnistTestImages(FixtureFolder, 16);
+            using var a = network.Logits(images);
+            using var b = loaded.Logits(images);
+            Assert.True(a.eq(b).all().item<bool>());
+
+            // A fresh (untrained) network gives other logits: the comparison can fail.
+            using var fresh = new FashionFeatureNetwork();
+            using var c = fresh.Logits(images);
+            Assert.False(a.allclose(c));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
