@@ -147,6 +147,22 @@ public sealed class TrainingQualityTests : IDisposable
     }
 
     [Fact]
+    public void FashionSizedImagesGetTheBuiltInFeatureNetwork()
+    {
+        // 1x28x28 training images (the committed 500 held-out Fashion-MNIST images) and no feature network given.
+        var images = EvaluationData.FashionMnistTestImages(Evaluation.FashionFeatureNetworkTests.FixtureFolder, 100);
+        using var trainer = new MultistageTrainer(Model(Cost), Vp, PredictionTarget.Eps, Options("built-in") with { Steps = 4, EvalEvery = 2, EvalCount = 20 });
+        var session = new TrainingSession(trainer, Vp, PredictionTarget.Eps, new ReportOptions { ProgressBar = false, PreviewSampling = Sampling });
+        session.Run(new TensorBatchSource(images));
+        Assert.Null(session.QualityUnavailable);
+        var rows = Rows(session.QualityPath);
+        Assert.Equal(new[] { "2", "4" }, rows.Select(r => r[0]));
+        Assert.All(rows, r => Assert.Equal(new[] { "20", "20", FashionFeatureNetwork.NetworkName }, r[3..6]));
+        // A classifier's feature space: the entropy of the predicted classes, between 0 and ln 10.
+        Assert.All(rows, r => Assert.InRange(double.Parse(r[11], CultureInfo.InvariantCulture), 0, Math.Log(10)));
+    }
+
+    [Fact]
     public void ImagesNoFeatureNetworkTakesGetOneMessageAndTrainingGoesOn()
     {
         var error = new StringWriter();
