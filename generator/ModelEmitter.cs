@@ -65,7 +65,7 @@ internal static class ModelEmitter
          .Line($"public {name}Encoder Encoder {{ get; }}");
         foreach (var decoder in model.Decoders) w.Line($"public {decoder.TypeName} {decoder.PropertyName} {{ get; }}");
         w.Line()
-         .Open($"public {name}() : base(nameof({name}), CreateSchedule(), Table)")
+         .Open($"public {name}() : base(nameof({name}), CreateSchedule(), Table, Cost)")
          .Line($"Encoder = new {name}Encoder();");
         foreach (var decoder in model.Decoders) w.Line($"{decoder.PropertyName} = new {decoder.TypeName}();");
         w.Line($"Wire(Encoder, {string.Join(", ", model.Decoders.Select(d => d.PropertyName))});")

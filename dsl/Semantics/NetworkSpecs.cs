@@ -38,6 +38,6 @@ public sealed record TrainSpec(
     int Batch = 64, double LearningRate = 2e-4, double WeightDecay = 0, int Warmup = 0, double GradClip = 1.0,
     double Ema = 0.9999, int EmaWarmup = 0, int Accumulate = 1, int Steps = 1000, string StageSampling = "UniformStage",
     EquatableArray<double> StageWeights = default, long Seed = 0, int CheckpointEvery = 500, int KeepCheckpoints = 3,
-    int SampleEvery = 0, int LogEvery = 10, double Augment = 0);
+    int SampleEvery = 0, int LogEvery = 10, double Augment = 0, int EvalEvery = 0, int EvalCount = 500);
 
 public sealed record SampleSpec(string Solver = "DpmSolver3", int Steps = 20, double Eta = 0, int Count = 64, long Seed = 0, bool Clip = false);

@@ -11,7 +11,7 @@ internal sealed class SettingsBinder
     private static readonly string[] TrainKeywords =
     {
         "batch", "lr", "weight_decay", "warmup", "clip", "ema", "ema_warmup", "accumulate", "steps", "stage_sampling",
-        "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment",
+        "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count",
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip" };
 
@@ -50,6 +50,9 @@ internal sealed class SettingsBinder
             SampleEvery = _read.PositiveInteger(s.Get("sample_every"), "sample_every", min: 0) ?? spec.SampleEvery,
             LogEvery = _read.PositiveInteger(s.Get("log_every"), "log_every") ?? spec.LogEvery,
             Augment = _read.InRange(s.Get("augment"), "augment (the augmentation probability)", 0, true, 1, true) ?? spec.Augment,
+            EvalEvery = _read.PositiveInteger(s.Get("eval_every"), "eval_every", min: 0) ?? spec.EvalEvery,
+            // Two images are the fewest with a covariance; Frechet distances from few images are only rough.
+            EvalCount = _read.PositiveInteger(s.Get("eval_count"), "eval_count (images sampled per evaluation)", min: 2) ?? spec.EvalCount,
         };
         AugmentSpan = s.Get("augment")?.Values.FirstOrDefault()?.Span;
         if (s.Get("stage_sampling") is { } policy)

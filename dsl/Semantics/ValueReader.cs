@@ -123,7 +123,8 @@ internal sealed class ValueReader
         var value = Integer(At(statement, 0, "a whole number"), what);
         if (value is null) return null;
         if (value >= min) return value;
-        _diagnostics.Error(min >= 1 ? DiagnosticIds.NotPositive : DiagnosticIds.ValueOutOfRange, statement.Values[0].Span,
+        // Below 1 a count is "not positive"; a positive count under a higher minimum is out of range.
+        _diagnostics.Error(min >= 1 && value < 1 ? DiagnosticIds.NotPositive : DiagnosticIds.ValueOutOfRange, statement.Values[0].Span,
             $"{what} must be at least {min}, not {value}");
         return null;
     }

@@ -20,11 +20,20 @@ public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMulti
     private StageDecoder[] _decoders = Array.Empty<StageDecoder>();
     private bool _registered;
 
-    protected MultistageUNet(string name, INoiseSchedule schedule, StageTable stages) : base(name)
+    private readonly ModelCostTable? _cost;
+
+    /// <param name="cost">The compiler's cost table (the generated model's static <c>Cost</c>), one entry per stage.</param>
+    protected MultistageUNet(string name, INoiseSchedule schedule, StageTable stages, ModelCostTable? cost = null) : base(name)
     {
+        if (cost is not null && cost.Stages.Count != stages.Count)
+            throw new ArgumentException($"The cost table has {cost.Stages.Count} stages but the model has {stages.Count}.", nameof(cost));
         Schedule = schedule;
         Stages = stages;
+        _cost = cost;
     }
+
+    // Explicit, so the generated class's static Cost and its stage properties keep their names.
+    ModelCostTable? IMultistageModel.Cost => _cost;
 
     public INoiseSchedule Schedule { get; }
     public StageTable Stages { get; }

@@ -9,7 +9,10 @@ namespace DiffusionDsl.Runtime.Reporting;
 
 public enum MetricsFormat { Csv, JsonLines }
 
-/// <summary>Appends one row per logged step: step, loss, learning rate, elapsed seconds and the loss of each stage.</summary>
+/// <summary>
+/// Appends one row per logged step: step, loss, learning rate, elapsed seconds, training images seen, training GFLOPs
+/// (empty when the model has no cost table) and the loss of each stage.
+/// </summary>
 public sealed class MetricsWriter : IDisposable
 {
     private readonly StreamWriter _writer;
@@ -34,10 +37,14 @@ public sealed class MetricsWriter : IDisposable
     {
         if (!_headerWritten)
         {
-            _writer.WriteLine("step,loss,learning_rate,elapsed_s," + string.Join(",", info.StageLosses.Select((_, k) => $"loss_stage{k}")));
+            _writer.WriteLine("step,loss,learning_rate,elapsed_s,images_seen,train_gflops," + string.Join(",", info.StageLosses.Select((_, k) => $"loss_stage{k}")));
             _headerWritten = true;
         }
-        var values = new[] { info.Step.ToString(CultureInfo.InvariantCulture), Number(info.Loss), Number(info.LearningRate), Number(info.Elapsed.TotalSeconds) }
+        var values = new[]
+            {
+                info.Step.ToString(CultureInfo.InvariantCulture), Number(info.Loss), Number(info.LearningRate), Number(info.Elapsed.TotalSeconds),
+                info.ImagesSeen.ToString(CultureInfo.InvariantCulture), info.TrainGFlops is double gflops ? Number(gflops) : "",
+            }
             .Concat(info.StageLosses.Select(l => double.IsNaN(l) ? "" : Number(l)));
         _writer.WriteLine(string.Join(",", values));
     }
@@ -50,6 +57,8 @@ public sealed class MetricsWriter : IDisposable
             loss = info.Loss,
             learning_rate = info.LearningRate,
             elapsed_s = info.Elapsed.TotalSeconds,
+            images_seen = info.ImagesSeen,
+            train_gflops = info.TrainGFlops,
             stage_losses = info.StageLosses.Select(l => double.IsNaN(l) ? (double?)null : l).ToArray(),
         };
         _writer.WriteLine(JsonSerializer.Serialize(row));

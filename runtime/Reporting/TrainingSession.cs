@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Sampling;
@@ -10,8 +11,10 @@ using DiffusionDsl.Runtime.Training;
 namespace DiffusionDsl.Runtime.Reporting;
 
 /// <summary>
-/// Trains with everything a user expects to see: a progress bar, metrics (metrics.csv or metrics.jsonl), EMA sample
-/// grids (samples/step-N.png every SampleEvery steps and at the end) and loss.png, all under TrainOptions.OutputDirectory.
+/// Trains with everything a user expects to see: a progress bar, metrics (metrics.csv or metrics.jsonl, with the images
+/// seen and training GFLOPs), EMA sample grids (samples/step-N.png every SampleEvery steps and at the end), loss.png and,
+/// every EvalEvery steps, the quality of EvalCount EMA samples (quality.csv or quality.jsonl, and fd.png), all under
+/// TrainOptions.OutputDirectory.
 /// </summary>
 public sealed class TrainingSession
 {
@@ -19,6 +22,7 @@ public sealed class TrainingSession
     private readonly MultistageSampler _previewSampler;
     private readonly ReportOptions _report;
     private readonly List<(long Step, double Loss)> _losses = new();
+    private readonly List<QualityPoint> _quality = new();
 
     public TrainingSession(MultistageTrainer trainer, INoiseSchedule schedule, PredictionTarget target, ReportOptions? report = null)
     {
@@ -31,15 +35,32 @@ public sealed class TrainingSession
     public string MetricsPath => Path.Combine(OutputDirectory, _report.MetricsFormat == MetricsFormat.Csv ? "metrics.csv" : "metrics.jsonl");
     public string LossPlotPath => Path.Combine(OutputDirectory, "loss.png");
     public string SamplePath(long step) => Path.Combine(OutputDirectory, "samples", $"step-{step:D8}.png");
+    public string QualityPath => Path.Combine(OutputDirectory, _report.MetricsFormat == MetricsFormat.Csv ? "quality.csv" : "quality.jsonl");
+    public string QualityPlotPath => Path.Combine(OutputDirectory, "fd.png");
+
+    /// <summary>This session's quality evaluations, in order.</summary>
+    public IReadOnlyList<QualityPoint> QualityPoints => _quality;
+
+    /// <summary>Why EvalEvery is set but no evaluation runs (no feature network for the data's images, ...); null otherwise.</summary>
+    public string? QualityUnavailable { get; private set; }
 
     public TrainResult Run(IBatchSource data, CancellationToken cancellation = default)
     {
         using var metrics = new MetricsWriter(MetricsPath, _report.MetricsFormat);
+        using var quality = StartQuality(data);
+        using var qualityRows = quality is null ? null : new QualityWriter(QualityPath, _report.MetricsFormat);
         void OnStep(TrainStepInfo info)
         {
             _losses.Add((info.Step, info.Loss));
             if (info.Step % Math.Max(1, _trainer.Options.LogEvery) == 0) metrics.Write(info);
             if (_trainer.Options.SampleEvery > 0 && info.Step % _trainer.Options.SampleEvery == 0) SavePreview(data, info.Step);
+            if (quality is not null && info.Step % _trainer.Options.EvalEvery == 0)
+            {
+                var point = quality.Evaluate(info.Step, info.ImagesSeen, info.TrainGFlops);
+                _quality.Add(point);
+                qualityRows!.Write(point);
+                if (_quality.Any(p => double.IsFinite(p.Report.FrechetDistance))) QualityCurvePlot.SavePng(_quality, QualityPlotPath);
+            }
         }
         _trainer.StepCompleted += OnStep;
         try
@@ -53,6 +74,20 @@ public sealed class TrainingSession
         {
             _trainer.StepCompleted -= OnStep;
         }
+    }
+
+    /// <summary>The quality evaluator when EvalEvery asks for one and one can be made; otherwise null, saying why once.</summary>
+    private TrainingQuality? StartQuality(IBatchSource data)
+    {
+        QualityUnavailable = null;
+        if (_trainer.Options.EvalEvery <= 0) return null;
+        var quality = TrainingQuality.Create(_trainer, _previewSampler, _report, data, out var unavailable);
+        if (quality is null)
+        {
+            QualityUnavailable = unavailable;
+            Console.Error.WriteLine($"note: {unavailable} Training goes on without quality evaluations.");
+        }
+        return quality;
     }
 
     /// <summary>A grid of samples from the EMA weights.</summary>

@@ -14,6 +14,12 @@ public interface IMultistageModel
     Tensor Predict(Tensor x, Tensor t);
     nn.Module Module { get; }
 
+    /// <summary>
+    /// The compiler's cost table (GFLOPs per image of each stage), from which the trainer counts training GFLOPs; null
+    /// when unknown. A generated model passes its static <c>Cost</c>.
+    /// </summary>
+    ModelCostTable? Cost => null;
+
     /// <summary>How many augmentation labels the network takes (EDM's augment_dim; 0: none).</summary>
     int AugmentDim => 0;
 

@@ -31,6 +31,7 @@ public sealed class MultistageTrainer : IDisposable
     private readonly EdmAugmentPipe? _augment;
     private IBatchSource? _data;
     private byte[]? _dataStateToRestore;
+    private readonly long[] _stageSamples;
 
     public IMultistageModel Model { get; }
     public TrainOptions Options { get; }
@@ -42,6 +43,15 @@ public sealed class MultistageTrainer : IDisposable
     internal AdamW Optimizer => _optimizer;
     internal IReadOnlyList<Parameter> Parameters => _parameters;
     public string? LastCheckpoint { get; private set; }
+
+    /// <summary>Training samples drawn in each stage so far (over the whole run: checkpoints keep the counts).</summary>
+    public IReadOnlyList<long> StageSamples => _stageSamples.ToArray();
+
+    /// <summary>Training images seen so far: the sum of <see cref="StageSamples"/>, Step x BatchSize.</summary>
+    public long ImagesSeen => _stageSamples.Sum();
+
+    /// <summary>Training GFLOPs so far (<see cref="TrainingCompute.GFlops"/>), or null when the model has no cost table.</summary>
+    public double? TrainGFlops => Model.Cost is { } cost ? TrainingCompute.GFlops(cost, _stageSamples) : null;
 
     /// <summary>Raised after every optimizer step.</summary>
     public event Action<TrainStepInfo>? StepCompleted;
@@ -72,6 +82,9 @@ public sealed class MultistageTrainer : IDisposable
         _stageWeights = options.StageLossWeights is null ? null : tensor(options.StageLossWeights, dtype: ScalarType.Float32, device: _device);
         Ema = new ParameterEma(model.Module, options.EmaDecay, options.EmaWarmupSteps);
         Checkpoints = new CheckpointDirectory(Path.Combine(options.OutputDirectory, "checkpoints"));
+        if (model.Cost is { } table && table.Stages.Count != model.Stages.Count)
+            throw new ArgumentException($"The model's cost table has {table.Stages.Count} stages but the model has {model.Stages.Count}.", nameof(model));
+        _stageSamples = new long[model.Stages.Count];
     }
 
     /// <summary>Trains until <see cref="TrainOptions.Steps"/>, resuming first if <see cref="TrainOptions.ResumeFrom"/> says so.</summary>
@@ -90,7 +103,8 @@ public sealed class MultistageTrainer : IDisposable
         {
             if (cancellation.IsCancellationRequested) return new TrainResult(Step, loss, LastCheckpoint, Cancelled: true);
             var stageLosses = TrainStep(data, out loss);
-            StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, loss, stageLosses, CurrentLearningRate(Step - 1), clock.Elapsed));
+            StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, loss, stageLosses, CurrentLearningRate(Step - 1), clock.Elapsed,
+                                                    ImagesSeen, StageSamples, TrainGFlops));
             if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) SaveCheckpoint();
         }
         if (LastCheckpoint is null || !LastCheckpoint.EndsWith(Path.GetFileName(Checkpoints.FileFor(Step)))) SaveCheckpoint();
@@ -153,8 +167,11 @@ public sealed class MultistageTrainer : IDisposable
         }
         _optimizer.step();
         Ema.Update(Step, onlyWithGradient: true);
+        var stageOnCpu = stage.cpu();
+        var counts = stageOnCpu.bincount(null, Model.Stages.Count).data<long>().ToArray();
+        for (int k = 0; k < counts.Length; k++) _stageSamples[k] += counts[k];
         Step++;
-        return StageMeans(all, stage.cpu());
+        return StageMeans(all, stageOnCpu);
     }
 
     /// <summary>Remembers the source whose position checkpoints save, and hands it the position a checkpoint restored.</summary>
@@ -175,6 +192,7 @@ public sealed class MultistageTrainer : IDisposable
     }
 
     private const string DataState = "data";
+    private const string StageSamplesState = "stage_samples";
 
     /// <summary>Writes a checkpoint for the current step (atomically) and keeps the last <see cref="TrainOptions.KeepCheckpoints"/>.</summary>
     public string SaveCheckpoint()
@@ -182,6 +200,7 @@ public sealed class MultistageTrainer : IDisposable
         var path = Checkpoints.FileFor(Step);
         var states = TrainingRandomState.Capture(_generator);
         if (_data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
+        states.Add(new(StageSamplesState, _stageSamples.SelectMany(BitConverter.GetBytes).ToArray()));
         var data = new CheckpointData(Options.ModelHash, Step, Model.Module.state_dict().ToList(), Ema.State, states);
         CheckpointFile.Write(path, data, writer => _optimizer.save_state_dict(writer));
         LastCheckpoint = path;
@@ -203,12 +222,34 @@ public sealed class MultistageTrainer : IDisposable
             TrainingRandomState.Restore(path, data.RandomStates, _generator);
             _dataStateToRestore = data.RandomStates.FirstOrDefault(s => s.Key == DataState).Value;
             Step = data.Step;
+            RestoreStageSamples(data.RandomStates.FirstOrDefault(s => s.Key == StageSamplesState).Value);
             LastCheckpoint = path;
         }
         catch (Exception e) when (e is not CheckpointException)
         {
             throw new CheckpointException(path, $"cannot be restored: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The per-stage sample counts a checkpoint saved. A checkpoint written before they were saved gets the counts its
+    /// stage policy makes likely: Step x BatchSize split by each stage's odds (equal under uniform stage sampling).
+    /// </summary>
+    private void RestoreStageSamples(byte[]? saved)
+    {
+        if (saved is not null && saved.Length == 8 * _stageSamples.Length)
+        {
+            for (int k = 0; k < _stageSamples.Length; k++) _stageSamples[k] = BitConverter.ToInt64(saved, 8 * k);
+            return;
+        }
+        long total = Step * Options.BatchSize;
+        var odds = Options.StageSampling == StageSampling.UniformStage
+            ? Enumerable.Repeat(1.0 / _stageSamples.Length, _stageSamples.Length).ToArray()
+            : _times.StageOdds();
+        double sum = odds.Sum();
+        long assigned = 0;
+        for (int k = 0; k < _stageSamples.Length - 1; k++) assigned += _stageSamples[k] = (long)Math.Round(total * odds[k] / sum);
+        _stageSamples[^1] = Math.Max(0, total - assigned);
     }
 
     public void Dispose()

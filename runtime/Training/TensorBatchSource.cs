@@ -21,6 +21,9 @@ public sealed class TensorBatchSource : IBatchSource
     public int Width => (int)_data.shape[3];
     public long Count => _data.shape[0];
 
+    /// <summary>The images batches are drawn from (not a copy).</summary>
+    public Tensor Images => _data;
+
     public Tensor NextBatch(int batchSize, torch.Generator? generator)
     {
         using var index = randint(0, Count, new long[] { batchSize }, dtype: ScalarType.Int64, generator: generator);

@@ -36,6 +36,13 @@ public sealed record TrainOptions
     public int KeepCheckpoints { get; init; } = 3;
     public int SampleEvery { get; init; } = 0;
     public int LogEvery { get; init; } = 10;
+    /// <summary>
+    /// Every this many steps (0: never) the training session samples <see cref="EvalCount"/> images with the EMA weights
+    /// and writes their Frechet distance, precision and recall to quality.csv and fd.png (the .msd's train `eval_every`).
+    /// </summary>
+    public int EvalEvery { get; init; } = 0;
+    /// <summary>Images sampled per quality evaluation (the .msd's train `eval_count`); at least 2.</summary>
+    public int EvalCount { get; init; } = 500;
     public string OutputDirectory { get; init; } = "runs/default";
     /// <summary>A checkpoint to continue from: a path, "latest" (the newest in OutputDirectory, if any), or null for a fresh run.</summary>
     public string? ResumeFrom { get; init; }

@@ -47,6 +47,20 @@ public class GeneratedModelTests
     }
 
     [Fact]
+    public void TheTrainSectionsEvaluationSettingsReachTheTrainerDefaults()
+    {
+        Assert.Equal((250, 64), (EdmFullFormTrainer.Defaults.EvalEvery, EdmFullFormTrainer.Defaults.EvalCount));
+        Assert.Equal((0, 500), (TinyMultistageTrainer.Defaults.EvalEvery, TinyMultistageTrainer.Defaults.EvalCount));
+    }
+
+    [Fact]
+    public void TheModelHandsItsCostTableToTheTrainer()
+    {
+        using var model = new TinyMultistage();
+        Assert.Same(TinyMultistage.Cost, ((DiffusionDsl.Runtime.Staging.IMultistageModel)model).Cost);
+    }
+
+    [Fact]
     public void EveryGroupNormStartsAtOneAndZero()
     {
         using var model = new TinyMultistage();

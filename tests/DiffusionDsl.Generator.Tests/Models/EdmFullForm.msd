@@ -20,5 +20,6 @@ model EdmFullForm {
     level 16 { width 16  blocks 2 }
   }
   decoder high { width 8 }
+  train { eval_every 250  eval_count 64 }
   sample { solver heun; steps 18 }
 }

@@ -42,7 +42,7 @@ public sealed partial class Cifar10Multistage : global::DiffusionDsl.Runtime.Net
     public Cifar10MultistageMiddleDecoder Middle { get; }
     public Cifar10MultistageNearNoiseDecoder NearNoise { get; }
 
-    public Cifar10Multistage() : base(nameof(Cifar10Multistage), CreateSchedule(), Table)
+    public Cifar10Multistage() : base(nameof(Cifar10Multistage), CreateSchedule(), Table, Cost)
     {
         Encoder = new Cifar10MultistageEncoder();
         NearData = new Cifar10MultistageNearDataDecoder();
@@ -128,6 +128,7 @@ public sealed class Cifar10MultistageTrainer : global::System.IDisposable
         WarmupSteps = 0, GradClip = 1, EmaDecay = 0.9999, EmaWarmupSteps = 0,
         GradAccumulation = 1, Steps = 1000, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.ScheduleProportional, Seed = 0,
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
+        EvalEvery = 0, EvalCount = 500,
         StageLossWeights = null,
         AugmentProbability = 0.12,
         OutputDirectory = "runs/Cifar10Multistage", ModelHash = Cifar10Multistage.SourceHash,

@@ -26,7 +26,7 @@ public sealed partial class EdmFullForm : global::DiffusionDsl.Runtime.Networks.
     public const int ImageChannels = 3;
     public const int ImageSize = 16;
     /// <summary>Hash of the .msd source; checkpoints carry it.</summary>
-    public const string SourceHash = "d961a9190003c8a85d2ddeaacf32dfae";
+    public const string SourceHash = "1b0b600feef44916a4d35de3305139ec";
 
     public static global::DiffusionDsl.Runtime.Schedules.INoiseSchedule CreateSchedule() =>
         new global::DiffusionDsl.Runtime.Schedules.EdmSchedule(sigmaMin: 0.002, sigmaMax: 80, rho: 7, pMean: -1.2, pStd: 1.2, sigmaData: 0.5);
@@ -39,7 +39,7 @@ public sealed partial class EdmFullForm : global::DiffusionDsl.Runtime.Networks.
     public EdmFullFormLowDecoder Low { get; }
     public EdmFullFormHighDecoder High { get; }
 
-    public EdmFullForm() : base(nameof(EdmFullForm), CreateSchedule(), Table)
+    public EdmFullForm() : base(nameof(EdmFullForm), CreateSchedule(), Table, Cost)
     {
         Encoder = new EdmFullFormEncoder();
         Low = new EdmFullFormLowDecoder();
@@ -105,6 +105,7 @@ public sealed class EdmFullFormTrainer : global::System.IDisposable
         WarmupSteps = 0, GradClip = 1, EmaDecay = 0.9999, EmaWarmupSteps = 0,
         GradAccumulation = 1, Steps = 1000, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.UniformStage, Seed = 0,
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
+        EvalEvery = 250, EvalCount = 64,
         StageLossWeights = null,
         OutputDirectory = "runs/EdmFullForm", ModelHash = EdmFullForm.SourceHash,
     };

@@ -42,7 +42,7 @@ public sealed partial class TinyMultistage : global::DiffusionDsl.Runtime.Networ
     public TinyMultistageMiddleDecoder Middle { get; }
     public TinyMultistageNearNoiseDecoder NearNoise { get; }
 
-    public TinyMultistage() : base(nameof(TinyMultistage), CreateSchedule(), Table)
+    public TinyMultistage() : base(nameof(TinyMultistage), CreateSchedule(), Table, Cost)
     {
         Encoder = new TinyMultistageEncoder();
         NearData = new TinyMultistageNearDataDecoder();
@@ -124,6 +124,7 @@ public sealed class TinyMultistageTrainer : global::System.IDisposable
         WarmupSteps = 0, GradClip = 1, EmaDecay = 0.9999, EmaWarmupSteps = 0,
         GradAccumulation = 1, Steps = 20, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.Mixed, Seed = 0,
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
+        EvalEvery = 0, EvalCount = 500,
         StageLossWeights = null,
         OutputDirectory = "runs/TinyMultistage", ModelHash = TinyMultistage.SourceHash,
     };

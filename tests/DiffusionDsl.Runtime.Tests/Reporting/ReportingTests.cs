@@ -19,7 +19,7 @@ public sealed class ReportingTests : IDisposable
     public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
 
     private static TrainStepInfo Info(long step, double loss, params double[] stages) =>
-        new(step, 100, loss, stages, 1e-3, TimeSpan.FromSeconds(step / 5.0));
+        new(step, 100, loss, stages, 1e-3, TimeSpan.FromSeconds(step / 5.0), ImagesSeen: 8 * step, TrainGFlops: step == 1 ? 1.5 : null);
 
     [Fact]
     public void ProgressTextShowsLossRateAndTimeLeft()
@@ -36,7 +36,11 @@ public sealed class ReportingTests : IDisposable
             writer.Write(Info(1, 0.5, 0.4, double.NaN));
             writer.Write(Info(2, 0.25, double.NaN, 0.25));
         }
-        Assert.Equal(new[] { "step,loss,learning_rate,elapsed_s,loss_stage0,loss_stage1", "1,0.5,0.001,0.2,0.4,", "2,0.25,0.001,0.4,,0.25" }, File.ReadAllLines(path));
+        Assert.Equal(new[]
+        {
+            "step,loss,learning_rate,elapsed_s,images_seen,train_gflops,loss_stage0,loss_stage1",
+            "1,0.5,0.001,0.2,8,1.5,0.4,", "2,0.25,0.001,0.4,16,,,0.25",
+        }, File.ReadAllLines(path));
     }
 
     [Fact]
@@ -48,6 +52,8 @@ public sealed class ReportingTests : IDisposable
         Assert.Equal(3, row.RootElement.GetProperty("step").GetInt64());
         Assert.Equal(0.125, row.RootElement.GetProperty("loss").GetDouble());
         Assert.Equal(JsonValueKind.Null, row.RootElement.GetProperty("stage_losses")[0].ValueKind);
+        Assert.Equal(24, row.RootElement.GetProperty("images_seen").GetInt64());
+        Assert.Equal(JsonValueKind.Null, row.RootElement.GetProperty("train_gflops").ValueKind);
     }
 
     [Fact]

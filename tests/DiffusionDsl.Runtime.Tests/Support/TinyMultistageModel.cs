@@ -48,6 +48,9 @@ internal sealed class TinyMultistageModel : IMultistageModel
     public StageTable Stages { get; }
     public nn.Module Module => _network;
 
+    /// <summary>A cost table for training-GFLOPs accounting; none unless a test gives one.</summary>
+    public ModelCostTable? Cost { get; init; }
+
     public Tensor Predict(Tensor x, Tensor t)
     {
         using var scope = NewDisposeScope();
