@@ -18,7 +18,7 @@ internal static class SettingsEmitter
          .Line($"WarmupSteps = {t.Warmup}, GradClip = {CodeWriter.Number(t.GradClip)}, EmaDecay = {CodeWriter.Number(t.Ema)}, EmaWarmupSteps = {t.EmaWarmup},")
          .Line($"GradAccumulation = {t.Accumulate}, Steps = {t.Steps}, StageSampling = {Global.StageSampling}.{t.StageSampling}, Seed = {t.Seed},")
          .Line($"CheckpointEvery = {t.CheckpointEvery}, KeepCheckpoints = {t.KeepCheckpoints}, SampleEvery = {t.SampleEvery}, LogEvery = {t.LogEvery},")
-         .Line(t.StageWeights.Count > 0 ? $"StageLossWeights = new[] {{ {string.Join(", ", t.StageWeights.Select(CodeWriter.Number))} }}," : "StageLossWeights = null,");
+         .Line(t.StageWeights.Count > 0 ? $"StageLossWeights = new double[] {{ {string.Join(", ", t.StageWeights.Select(CodeWriter.Number))} }}," : "StageLossWeights = null,");
         if (t.Augment > 0) w.Line($"AugmentProbability = {CodeWriter.Number(t.Augment)},");
         w.Line($"OutputDirectory = {CodeWriter.String("runs/" + name)}, ModelHash = {name}.SourceHash,")
          .Close(";")
