@@ -44,24 +44,38 @@ public static class MsdCompiler
         return new MsdCompilation(bag.HasErrors ? null : model, bag.HasErrors ? null : cost, bag.Items.ToEquatableArray());
     }
 
+    /// <summary>
+    /// Parses <paramref name="text"/>: the size limit, then <see cref="NestingScanner"/> (unclosed, mismatched or too
+    /// deeply nested brackets), then the grammar. Reports the first syntax error; null when there is one.
+    /// </summary>
     public static MsdDocument? Parse(string text, DiagnosticBag diagnostics)
     {
-        var result = MsdGrammar.Document.TryParse(text);
+        if (text.Length > MsdLimits.MaxLength)
+        {
+            diagnostics.Error(DiagnosticIds.LimitExceeded, new SourceSpan(MsdLimits.MaxLength, 0),
+                $"The file has {text.Length:N0} characters; an .msd file may have at most {MsdLimits.MaxLength:N0}");
+            return null;
+        }
+        if (!NestingScanner.Check(text, diagnostics)) return null;
+
+        IResult<MsdDocument> result;
+        try
+        {
+            result = MsdGrammar.ParseDocument(text);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            diagnostics.Error(DiagnosticIds.LimitExceeded, new SourceSpan(0, 0),
+                "The file nests too deeply for the stack of the thread compiling it; nest braces and brackets less deeply");
+            return null;
+        }
         if (result.WasSuccessful) return result.Value;
         int position = Math.Min(result.Remainder.Position, text.Length);
-        string found = position >= text.Length ? "end of file" : Describe(text[position]);
+        string found = Display.Character(text, position);
         var expected = result.Expectations.Distinct().ToList();
         string message = $"Syntax error: unexpected {found}" + (expected.Count > 0 ? $"; expected {string.Join(" or ", expected)}" : "");
-        int length = position < text.Length && text[position] != '\n' ? 1 : 0;
+        int length = position < text.Length && !LineBreaks.IsLineBreak(text[position]) ? (char.IsHighSurrogate(text[position]) && position + 1 < text.Length && char.IsLowSurrogate(text[position + 1]) ? 2 : 1) : 0;
         diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(position, length), message);
         return null;
     }
-
-    private static string Describe(char c) => c switch
-    {
-        '\n' => "end of line",
-        '\t' => "tab",
-        _ when char.IsControl(c) => $"character U+{(int)c:X4}",
-        _ => $"'{c}'",
-    };
 }

@@ -13,9 +13,10 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
     /// <param name="projectDir">MSBuild's ProjectDir (build_property.ProjectDir), when the build passes it; it makes the hint name machine-independent.</param>
     public static GeneratedFile From(MsdSource source, string? rootNamespace, string? projectDir = null)
     {
-        var hint = HintNameOf(source.Path, projectDir);
+        string hint = "model.msd.g.cs";
         try
         {
+            hint = HintNameOf(source.Path, projectDir);
             return Compile(source, rootNamespace, hint);
         }
         catch (Exception e)

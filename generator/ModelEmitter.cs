@@ -131,6 +131,14 @@ internal static class ModelEmitter
         _ => $"new {Global.EdmSchedule}(sigmaMin: {CodeWriter.Number(s.SigmaMin)}, sigmaMax: {CodeWriter.Number(s.SigmaMax)}, rho: {CodeWriter.Number(s.Rho)}, pMean: {CodeWriter.Number(s.PMean)}, pStd: {CodeWriter.Number(s.PStd)}, sigmaData: {CodeWriter.Number(s.SigmaData)})",
     };
 
+    /// <summary>
+    /// A global::-qualified reference to a type this file generates. The trainer and sampler use it in member accesses:
+    /// their own members (Train, Defaults, Trainer, Sampler, Sample, ...) would capture the model's plain name in
+    /// `Name.Prediction`. The model class needs none: a stage property cannot take any name it refers to
+    /// (<see cref="GeneratedMembers"/>).
+    /// </summary>
+    internal static string Ref(ModelSpec model, string suffix = "") => "global::" + (model.Namespace is null ? "" : model.Namespace + ".") + model.Name + suffix;
+
     /// <summary>File and stage names in comments: only characters that cannot end the comment.</summary>
     private static string SafeComment(string text) => new(text.Select(c => c < 32 || c > 126 ? '_' : c).ToArray());
 }

@@ -34,6 +34,8 @@ public static class MsdDescriptors
         "A value of the wrong kind or count.");
     public static readonly DiagnosticDescriptor UnknownOption = Error(Ids.UnknownOption, "Unknown option", SyntaxCategory,
         "An unknown option value (schedule, solver, policy, ...); the message suggests the nearest known one.");
+    public static readonly DiagnosticDescriptor LimitExceeded = Error(Ids.LimitExceeded, "Compiler limit exceeded", SyntaxCategory,
+        "The file exceeds one of the compiler's limits: its size, how deeply brackets nest, the number of stages, or the number of diagnostics reported.");
 
     public static readonly DiagnosticDescriptor InvalidName = Error(Ids.InvalidName, "Invalid name", NamingCategory,
         "A name is not a valid C# identifier or namespace, or is a C# keyword.");
@@ -91,7 +93,7 @@ public static class MsdDescriptors
 
     /// <summary>Every descriptor, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
-        SyntaxError, UnknownKeyword, MissingSetting, DuplicateSetting, WrongValue, UnknownOption,
+        SyntaxError, UnknownKeyword, MissingSetting, DuplicateSetting, WrongValue, UnknownOption, LimitExceeded,
         InvalidName, DuplicateStage, NameCollision,
         BoundaryOutOfRange, BoundariesNotIncreasing, StagesNotContiguous, StagesDoNotCover, StageWithoutDecoder,
         DecoderForUnknownStage, DuplicateDecoder, SigmaUnitUnsupported,

@@ -23,7 +23,7 @@ public sealed class MsdGenerator : IIncrementalGenerator
 
         var outputs = context.AdditionalTextsProvider
             .Where(file => file.Path.EndsWith(".msd", StringComparison.OrdinalIgnoreCase))
-            .Select((file, token) => new MsdSource(file.Path, file.GetText(token)?.ToString()))
+            .Select((file, token) => Read(file, token))
             .Combine(properties)
             .Select((input, _) => GeneratedFile.From(input.Left, input.Right.RootNamespace, input.Right.ProjectDir))
             .WithTrackingName(CompileStep);
@@ -49,6 +49,19 @@ public sealed class MsdGenerator : IIncrementalGenerator
                 }
             }
         });
+    }
+
+    /// <summary>The file's text, or null (reported as "Could not read") when reading it fails: the generator never throws.</summary>
+    private static MsdSource Read(AdditionalText file, System.Threading.CancellationToken token)
+    {
+        try
+        {
+            return new MsdSource(file.Path, file.GetText(token)?.ToString());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new MsdSource(file.Path, null);
+        }
     }
 
     /// <summary>Hint names already differ by a hash of the path; a counter covers a hash collision rather than throwing.</summary>

@@ -9,7 +9,9 @@ internal static class SettingsEmitter
     public static void EmitTrainer(CodeWriter w, ModelSpec model)
     {
         var t = model.Train;
-        string name = model.Name;
+        // Type positions take the plain name (only types are looked up there); member accesses take the qualified one,
+        // which no member of this class (Train, Defaults, Trainer, Model) can capture.
+        string name = model.Name, self = ModelEmitter.Ref(model);
         w.Line($"/// <summary>Trains {name}; its defaults are the .msd's train section.</summary>")
          .Line(Global.GeneratedCode)
          .Open($"public sealed class {name}Trainer : {Global.IDisposable}")
@@ -19,9 +21,9 @@ internal static class SettingsEmitter
          .Line($"GradAccumulation = {t.Accumulate}, Steps = {t.Steps}, StageSampling = {Global.StageSampling}.{t.StageSampling}, Seed = {t.Seed},")
          .Line($"CheckpointEvery = {t.CheckpointEvery}, KeepCheckpoints = {t.KeepCheckpoints}, SampleEvery = {t.SampleEvery}, LogEvery = {t.LogEvery},")
          .Line($"EvalEvery = {t.EvalEvery}, EvalCount = {t.EvalCount},")
-         .Line(t.StageWeights.Count > 0 ? $"StageLossWeights = new[] {{ {string.Join(", ", t.StageWeights.Select(CodeWriter.Number))} }}," : "StageLossWeights = null,");
+         .Line(t.StageWeights.Count > 0 ? $"StageLossWeights = new double[] {{ {string.Join(", ", t.StageWeights.Select(CodeWriter.Number))} }}," : "StageLossWeights = null,");
         if (t.Augment > 0) w.Line($"AugmentProbability = {CodeWriter.Number(t.Augment)},");
-        w.Line($"OutputDirectory = {CodeWriter.String("runs/" + name)}, ModelHash = {name}.SourceHash,")
+        w.Line($"OutputDirectory = {CodeWriter.String("runs/" + name)}, ModelHash = {self}.SourceHash,")
          .Close(";")
          .Line()
          .Line($"public {name} Model {{ get; }}")
@@ -29,7 +31,7 @@ internal static class SettingsEmitter
          .Line()
          .Open($"public {name}Trainer({name} model, {Global.TrainOptions}? options = null)")
          .Line("Model = model;")
-         .Line($"Trainer = new(model, model.Schedule, {name}.Prediction, (options ?? Defaults) with {{ ModelHash = {name}.SourceHash }});")
+         .Line($"Trainer = new(model, model.Schedule, {self}.Prediction, (options ?? Defaults) with {{ ModelHash = {self}.SourceHash }});")
          .Close()
          .Line()
          .Line("/// <summary>")
@@ -38,8 +40,8 @@ internal static class SettingsEmitter
          .Line("/// </summary>")
          .Line($"public {Global.TrainResult} Train(")
          .Open($"    {Global.IBatchSource} data, {Global.CancellationToken} cancellation = default)")
-         .Line($"var report = new {Global.ReportOptions} {{ PreviewSampling = {name}Sampler.Defaults }};")
-         .Line($"return new {Global.TrainingSession}(Trainer, Model.Schedule, {name}.Prediction, report).Run(data, cancellation);")
+         .Line($"var report = new {Global.ReportOptions} {{ PreviewSampling = {ModelEmitter.Ref(model, "Sampler")}.Defaults }};")
+         .Line($"return new {Global.TrainingSession}(Trainer, Model.Schedule, {self}.Prediction, report).Run(data, cancellation);")
          .Close()
          .Line()
          .Line("public void Dispose() => Trainer.Dispose();")
@@ -50,7 +52,7 @@ internal static class SettingsEmitter
     public static void EmitSampler(CodeWriter w, ModelSpec model)
     {
         var s = model.Sample;
-        string name = model.Name;
+        string name = model.Name, self = ModelEmitter.Ref(model);
         w.Line($"/// <summary>Samples {name}; its defaults are the .msd's sample section.</summary>")
          .Line(Global.GeneratedCode)
          .Open($"public sealed class {name}Sampler")
@@ -61,11 +63,11 @@ internal static class SettingsEmitter
          .Line($"public {Global.MultistageSampler} Sampler {{ get; }}")
          .Line()
          .Line($"public {name}Sampler({name} model, {Global.SampleOptions}? options = null) =>")
-         .Line($"    Sampler = new(model, model.Schedule, {name}.Prediction, options ?? Defaults);")
+         .Line($"    Sampler = new(model, model.Schedule, {self}.Prediction, options ?? Defaults);")
          .Line()
          .Line("/// <summary>Images in [-1, 1], shape [count, channels, size, size].</summary>")
          .Line($"public {Global.Tensor} Sample(int? count = null, long? seed = null) =>")
-         .Line($"    Sampler.Sample(count ?? Sampler.Options.Count, {name}.ImageChannels, {name}.ImageSize, {name}.ImageSize, seed ?? Sampler.Options.Seed);")
+         .Line($"    Sampler.Sample(count ?? Sampler.Options.Count, {self}.ImageChannels, {self}.ImageSize, {self}.ImageSize, seed ?? Sampler.Options.Seed);")
          .Line()
          .Line("/// <summary>How many network evaluations the last call spent in each stage.</summary>")
          .Line($"public {Global.IReadOnlyList}<int> EvaluationsPerStage => Sampler.EvaluationsPerStage;")

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Semantics;
 
@@ -19,57 +18,23 @@ public static class CostModel
         shared.Linear(encoder.NoiseChannels, emb, 1);
         shared.Linear(emb, emb, 1);
         if (encoder.AugmentDim > 0) shared.Linear(encoder.AugmentDim, encoder.NoiseChannels, 1, bias: false);
+        shared.Conv(model.Image.Channels, encoder.StemWidth, 3, encoder.Levels[0].Resolution);
+        foreach (var block in NetworkPlan.Encoder(encoder)) shared.Block(block, emb);
 
-        var skips = new Stack<int>();
-        int channels = model.Image.Channels;
-        for (int i = 0; i < encoder.Levels.Count; i++)
+        var decoders = model.Decoders.Select(decoder =>
         {
-            var level = encoder.Levels[i];
-            if (i == 0) { shared.Conv(channels, encoder.StemWidth, 3, level.Resolution); channels = encoder.StemWidth; }
-            else shared.Block(channels, channels, emb, level.Resolution, attention: false, resample: true, encoder.Heads);
-            skips.Push(channels);
-            for (int b = 0; b < level.Blocks; b++)
-            {
-                shared.Block(channels, level.Width, emb, level.Resolution, level.Attention, resample: false, encoder.Heads);
-                channels = level.Width;
-                skips.Push(channels);
-            }
-        }
-        if (encoder.MiddleInEncoder) Middle(shared, channels, emb, encoder);
-
-        var decoders = model.Decoders.Select(d => Decoder(d, channels, new Stack<int>(skips.Reverse()), emb, model, encoder)).ToList();
+            var tally = new Tally();
+            foreach (var block in NetworkPlan.Decoder(encoder, decoder)) tally.Block(block, emb);
+            int width = NetworkPlan.DecoderOutputWidth(encoder, decoder);
+            tally.GroupNorm(width);
+            tally.Conv(width, model.Image.Channels, 3, model.Image.Height);
+            return tally;
+        }).ToList();
         return new ModelCost(
             shared.Parameters,
             decoders.Select(d => d.Parameters).ToEquatableArray(),
             decoders.Select(d => shared.Parameters + d.Parameters).ToEquatableArray(),
             decoders.Select(d => System.Math.Round(2.0 * (shared.Macs + d.Macs) / 1e9, 4)).ToEquatableArray());
-    }
-
-    private static Tally Decoder(DecoderSpec decoder, int channels, Stack<int> skips, int emb, ModelSpec model, EncoderSpec encoder)
-    {
-        var tally = new Tally();
-        if (!encoder.MiddleInEncoder) Middle(tally, channels, emb, encoder);
-        for (int i = 0; i < decoder.Levels.Count; i++)
-        {
-            var level = decoder.Levels[i];
-            if (i > 0) tally.Block(channels, channels, emb, level.Resolution, attention: false, resample: true, encoder.Heads);
-            for (int b = 0; b < level.Blocks; b++)
-            {
-                tally.Block(channels + skips.Pop(), level.Width, emb, level.Resolution, level.Attention && b == level.Blocks - 1, resample: false, encoder.Heads);
-                channels = level.Width;
-            }
-        }
-        tally.GroupNorm(channels);
-        tally.Conv(channels, model.Image.Channels, 3, model.Image.Height);
-        return tally;
-    }
-
-    /// <summary>The two bottleneck blocks at the encoder's width, the first with attention.</summary>
-    private static void Middle(Tally tally, int channels, int emb, EncoderSpec encoder)
-    {
-        int resolution = encoder.Levels[encoder.Levels.Count - 1].Resolution;
-        tally.Block(channels, channels, emb, resolution, attention: true, resample: false, encoder.Heads);
-        tally.Block(channels, channels, emb, resolution, attention: false, resample: false, encoder.Heads);
     }
 
     private sealed class Tally
@@ -92,8 +57,10 @@ public static class CostModel
         public void GroupNorm(int channels) => Parameters += 2L * channels;
 
         /// <summary>EDM's UNetBlock: norm, conv, embedding affine, norm, conv, 1x1 skip projection, optional attention.</summary>
-        public void Block(int input, int output, int emb, int resolution, bool attention, bool resample, int heads)
+        public void Block(BlockPlan block, int emb)
         {
+            int input = block.InChannels, output = block.OutChannels, resolution = block.Resolution;
+            bool attention = block.Attention, resample = block.Resample;
             GroupNorm(input);
             Conv(input, output, 3, resolution);
             Linear(emb, output, 1);

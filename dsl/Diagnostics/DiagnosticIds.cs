@@ -9,6 +9,7 @@ public static class DiagnosticIds
     public const string DuplicateSetting = "MSD0004";
     public const string WrongValue = "MSD0005";
     public const string UnknownOption = "MSD0006";
+    public const string LimitExceeded = "MSD0007";
 
     public const string InvalidName = "MSD0010";
     public const string DuplicateStage = "MSD0011";

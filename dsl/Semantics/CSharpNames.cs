@@ -16,8 +16,10 @@ public static class CSharpNames
         "params", "private", "protected", "public", "readonly", "ref", "return", "sbyte", "sealed", "short",
         "sizeof", "stackalloc", "static", "string", "struct", "switch", "this", "throw", "true", "try", "typeof",
         "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
-        // contextual keywords that are unsafe as type or member names
+        // contextual keywords that are unsafe as type or member names (C# forbids types named required, file,
+        // scoped or extension; var and dynamic would change what `var x = ...` means in the generated code)
         "var", "dynamic", "record", "global", "value", "nameof", "file", "scoped", "field", "partial", "await", "async",
+        "required", "extension",
     };
 
     public static bool IsKeyword(string name) => Keywords.Contains(name);
@@ -31,6 +33,24 @@ public static class CSharpNames
         && !name.StartsWith("__");
 
     public static bool IsNamespace(string name) => name.Split('.').All(IsIdentifier);
+
+    /// <summary>Why <paramref name="name"/> is not a usable identifier ("is a C# keyword", ...), or null when it is one.</summary>
+    public static string? Problem(string name)
+    {
+        if (IsIdentifier(name)) return null;
+        if (IsKeyword(name)) return "is a C# keyword";
+        if (name.Length > 200) return "is longer than 200 characters";
+        if (name.StartsWith("__")) return "starts with '__', which C# reserves";
+        return "is not a C# identifier: use ASCII letters, digits and '_', starting with a letter or '_'";
+    }
+
+    /// <summary>Why <paramref name="name"/> is not a usable namespace, naming the part at fault, or null when it is one.</summary>
+    public static string? NamespaceProblem(string name)
+    {
+        foreach (var part in name.Split('.'))
+            if (Problem(part) is { } problem) return part == name ? problem : $"has a part {Diagnostics.Display.Quote(part)} that {problem}";
+        return null;
+    }
 
     /// <summary>near_data -> NearData; the result may still be invalid (e.g. "_1" -> "1").</summary>
     public static string ToPascalCase(string name)

@@ -32,24 +32,34 @@ internal sealed class DecoderBinder
             if (stage is null)
             {
                 Diagnostics.Error(DiagnosticIds.DecoderForUnknownStage, statement.Values[0].Span,
-                    $"There is no stage '{stageName}'; {Suggestions.Hint(stageName, stages.Select(s => s.Name))}");
+                    $"There is no stage {Display.Quote(stageName)}; {Suggestions.Hint(stageName, stages.Select(s => s.Name))}");
                 ok = false;
                 continue;
             }
             if (!declared.Add(stageName))
             {
-                Diagnostics.Error(DiagnosticIds.DuplicateDecoder, statement.Values[0].Span, $"Stage '{stageName}' already has a decoder; each stage has exactly one");
+                Diagnostics.Error(DiagnosticIds.DuplicateDecoder, statement.Values[0].Span, $"Stage {Display.Quote(stageName)} already has a decoder; each stage has exactly one");
                 ok = false;
                 continue;
             }
-            var levels = BindLevels(statement, encoder);
+            var levels = BindLevels(statement, encoder, out var spans);
             if (levels is null) { ok = false; continue; }
-            byStage[stageName] = (new DecoderSpec(stage.Name, stage.PropertyName, modelName + stage.PropertyName + "Decoder", levels.ToEquatableArray()), statement);
+            var spec = new DecoderSpec(stage.Name, stage.PropertyName, modelName + stage.PropertyName + "Decoder", levels.ToEquatableArray());
+            // Every norm the runtime builds: above all the inputs that concatenate an encoder skip.
+            var shapes = new ShapeRules(Diagnostics, encoder);
+            string owner = $"decoder {Display.Quote(stage.Name)}";
+            if (!shapes.CheckBlocks(NetworkPlan.Decoder(encoder, spec), owner, level => level >= 0 ? spans[level] : statement.Values[0].Span)
+                || !shapes.CheckOutput(NetworkPlan.DecoderOutputWidth(encoder, spec), spans[spans.Count - 1], owner))
+            {
+                ok = false;
+                continue;
+            }
+            byStage[stageName] = (spec, statement);
         }
         foreach (var stage in stages.Where(s => !declared.Contains(s.Name)))
         {
             Diagnostics.Error(DiagnosticIds.StageWithoutDecoder, modelSpan,
-                $"Stage '{stage.Name}' has no decoder; add: decoder {stage.Name} {{ width {encoder.StemWidth} }}");
+                $"Stage {Display.Quote(stage.Name)} has no decoder; add: decoder {stage.Name} {{ width {encoder.StemWidth} }}");
             ok = false;
         }
         if (!ok) return null;
@@ -59,9 +69,11 @@ internal sealed class DecoderBinder
         return ordered.Select(d => d.Spec).ToList();
     }
 
-    private List<LevelSpec>? BindLevels(MsdStatement statement, EncoderSpec encoder)
+    /// <param name="spans">Where each level is written: its level statement, or the compact form's width.</param>
+    private List<LevelSpec>? BindLevels(MsdStatement statement, EncoderSpec encoder, out List<SourceSpan> spans)
     {
-        var section = new Section(statement.Body, $"decoder '{statement.Values.FirstOrDefault()}'", Diagnostics, Keywords, repeatable: new[] { "level" });
+        spans = new List<SourceSpan>();
+        var section = new Section(statement.Body, statement.Values.Count == 0 ? "the decoder" : $"decoder {Display.Quote(statement.Values[0])}", Diagnostics, Keywords, repeatable: new[] { "level" });
         var encoderLevels = encoder.Levels.Reverse().ToList();
         var levelStatements = section.All("level").ToList();
         var width = section.Get("width");
@@ -106,6 +118,7 @@ internal sealed class DecoderBinder
                 }
                 ok &= shapes.CheckLevel(level, levelStatements[i].Span, "decoder");
                 levels.Add(level);
+                spans.Add(levelStatements[i].Span);
             }
             if (ok && levels.Count < encoderLevels.Count)
             {
@@ -137,6 +150,7 @@ internal sealed class DecoderBinder
             var scaled = new LevelSpec(level.Resolution, (int)System.Math.Min(int.MaxValue, (long)decoderWidth.Value * (level.Width / encoder.StemWidth)), level.Blocks + 1, attention.Contains(level.Resolution));
             fits &= shapes.CheckLevel(scaled, width.Values[0].Span, "decoder");
             levels.Add(scaled);
+            spans.Add(width.Values[0].Span);
         }
         return fits ? levels : null;
     }
@@ -168,7 +182,7 @@ internal sealed class DecoderBinder
             if (noisier <= nearer) continue;
             var statement = ordered[i].Statement;
             Diagnostics.Warning(DiagnosticIds.WiderDecoderNearNoise, statement.Values[0].Span,
-                $"Decoder '{ordered[i].Spec.Stage}' (width {noisier}) is wider than '{ordered[i - 1].Spec.Stage}' (width {nearer}), which is nearer the data; the paper found wide decoders pay near the data and narrow ones near the noise");
+                $"Decoder {Display.Quote(ordered[i].Spec.Stage)} (width {noisier}) is wider than {Display.Quote(ordered[i - 1].Spec.Stage)} (width {nearer}), which is nearer the data; the paper found wide decoders pay near the data and narrow ones near the noise");
         }
     }
 }

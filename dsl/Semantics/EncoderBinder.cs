@@ -14,6 +14,7 @@ internal sealed class EncoderBinder
     private static readonly string[] Keywords =
         { "width", "mult", "blocks", "attention", "embedding", "dropout", "groups", "middle", "augment", "level" };
     private static readonly string[] Families = { "ddpmpp" };
+    private const int MaxLevels = 12;
 
     private readonly ValueReader _read;
     private DiagnosticBag Diagnostics => _read.Diagnostics;
@@ -40,10 +41,15 @@ internal sealed class EncoderBinder
         var dropout = section.Get("dropout") is { } d ? _read.InRange(d, "dropout", 0, true, 1, false) : 0;
         var (groups, maxGroups) = BindGroups(section.Get("groups"));
         var augment = section.Get("augment") is { } a ? _read.PositiveInteger(a, "augment", min: 0) : 0;
+        if (augment > ShapeRules.MaxWidth)
+        {
+            Diagnostics.Error(DiagnosticIds.ValueOutOfRange, section.Get("augment")!.Values[0].Span, $"augment {augment} is beyond {ShapeRules.MaxWidth} (EDM's augmentation has 9 labels)");
+            augment = null;
+        }
         AugmentSpan = section.Get("augment")?.Values.FirstOrDefault()?.Span;
         var (heads, attentionAt) = BindAttention(section.Get("attention"));
         var middleInEncoder = BindMiddle(section.Get("middle"));
-        var (embedding, embeddingChannels) = BindEmbedding(section.Get("embedding"), width);
+        var (embedding, embeddingChannels) = BindEmbedding(section.Get("embedding"), width, widthStatement);
 
         if (width is null || blocks is null || dropout is null || groups is null || maxGroups is null || augment is null || heads is null
             || middleInEncoder is null || embedding is null || embeddingChannels is null || image is null || family is null)
@@ -67,7 +73,12 @@ internal sealed class EncoderBinder
                 $"{spec.Heads} attention heads do not divide the bottleneck width {spec.BottleneckWidth} (its first middle block attends)");
             ok = false;
         }
-        return ok ? spec : null;
+        // Every norm and attention the runtime builds, from the same block list (the per-width checks above cover them
+        // today; this keeps the two from drifting apart).
+        var levelStatements = section.All("level").ToList();
+        SourceSpan SpanOf(int level) => level >= 0 && level < levelStatements.Count ? levelStatements[level].Span
+            : section.Get("mult")?.Span ?? statement.KeywordSpan;
+        return ok && shapes.CheckBlocks(NetworkPlan.Encoder(spec), "the encoder", SpanOf) ? spec : null;
     }
 
     private List<LevelSpec>? BindLevels(Section section, MsdStatement statement, ImageShape image, int width, int blocks,
@@ -117,8 +128,22 @@ internal sealed class EncoderBinder
                     Diagnostics.Error(DiagnosticIds.NotPositive, span, $"Channel multipliers must be positive, not {m}");
                     ok = false;
                 }
+                long scaled = (long)width * m;
+                if (scaled > ShapeRules.MaxWidth)
+                {
+                    Diagnostics.Error(DiagnosticIds.ValueOutOfRange, span,
+                        $"Width {width} times multiplier {m} is {scaled}, beyond the largest width, {ShapeRules.MaxWidth}");
+                    ok = false;
+                }
+                if (levels.Count > MaxLevels) continue;
                 int resolution = image.Height >> levels.Count;
-                levels.Add(new LevelSpec(resolution, width * m, blocks, attentionAt?.Any(a => a.Resolution == resolution) ?? false));
+                levels.Add(new LevelSpec(resolution, (int)System.Math.Min(scaled, int.MaxValue), blocks, attentionAt?.Any(a => a.Resolution == resolution) ?? false));
+            }
+            if (multipliers.Count > MaxLevels)
+            {
+                Diagnostics.Error(DiagnosticIds.ImageNotDivisible, mult.Values[0].Span,
+                    $"{multipliers.Count} levels are more than {MaxLevels}; each level halves the resolution");
+                return null;
             }
             if (levels.Count == 0)
             {
@@ -128,8 +153,8 @@ internal sealed class EncoderBinder
         }
         if (!ok || levels.Count == 0) return null;
 
-        int downsampling = 1 << (levels.Count - 1);
-        if (levels.Count > 12 || image.Height % downsampling != 0)
+        int downsampling = 1 << System.Math.Min(levels.Count - 1, 30);
+        if (levels.Count > MaxLevels || image.Height % downsampling != 0)
         {
             var span = mult?.Values.FirstOrDefault()?.Span ?? levelStatements.Last().Span;
             Diagnostics.Error(DiagnosticIds.ImageNotDivisible, span,
@@ -200,10 +225,23 @@ internal sealed class EncoderBinder
         return where is null ? null : where == "encoder";
     }
 
-    private (NoiseEmbeddingKind?, int?) BindEmbedding(MsdStatement? statement, int? width)
+    /// <summary>
+    /// The noise embedding: positional or Fourier, both width/2 frequencies whose sines and cosines make the stem
+    /// width (NoiseChannels), so that width must be even whatever the embedding line says, or without one.
+    /// </summary>
+    private (NoiseEmbeddingKind?, int?) BindEmbedding(MsdStatement? statement, int? width, MsdStatement? widthStatement)
     {
-        int? defaultChannels = width * 4;
-        if (statement is null) return (NoiseEmbeddingKind.Positional, defaultChannels);
+        int? defaultChannels = width is > 0 and <= ShapeRules.MaxWidth ? width * 4 : null;
+        if (statement is null)
+        {
+            if (width is { } odd && odd % 2 == 1)
+            {
+                Diagnostics.Error(DiagnosticIds.WrongValue, widthStatement!.Values[0].Span,
+                    $"The noise embedding's width/2 frequencies (positional by default) make the stem width: it must be even, not {odd}");
+                return (null, defaultChannels);
+            }
+            return (NoiseEmbeddingKind.Positional, defaultChannels);
+        }
         _read.NoMoreThan(statement, 2);
         var kind = _read.Option(_read.At(statement, 0, "positional or fourier"), "noise embedding", new[] { "positional", "fourier" });
         int? channels = defaultChannels;
@@ -213,6 +251,11 @@ internal sealed class EncoderBinder
             if (channels is < 2 || channels % 2 == 1)
             {
                 Diagnostics.Error(DiagnosticIds.NotPositive, statement.Values[1].Span, "The embedding width must be a positive even number");
+                channels = null;
+            }
+            else if (channels > 4 * ShapeRules.MaxWidth)
+            {
+                Diagnostics.Error(DiagnosticIds.ValueOutOfRange, statement.Values[1].Span, $"The embedding width {channels} is beyond {4 * ShapeRules.MaxWidth}");
                 channels = null;
             }
         }

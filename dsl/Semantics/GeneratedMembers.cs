@@ -25,6 +25,9 @@ public static class GeneratedMembers
         "Equals", "GetHashCode", "ToString", "GetType", "Dispose", "MemberwiseClone", "Finalize", "ReferenceEquals",
     };
 
+    /// <summary>The namespaces the generated code starts its global:: references with.</summary>
+    public static bool IsRootNamespace(string name) => name is "System" or "TorchSharp" or "DiffusionDsl";
+
     /// <summary>A model named like one of its own members or a type its code names would not compile (CS0542).</summary>
     public static bool IsReservedModelName(string name) => Reserved.Contains(name);
 

@@ -18,7 +18,7 @@ internal sealed class ModelBinder
 
     public ModelSpec? Bind(MsdDocument document, string? defaultNamespace)
     {
-        var top = new Section(document.Statements, "the file", Diagnostics, new[] { "model" });
+        var top = new Section(document.Statements, "the file", Diagnostics, new[] { "model" }, namedFirst: new[] { "model" });
         var model = top.Get("model");
         if (model is null)
         {
@@ -28,16 +28,16 @@ internal sealed class ModelBinder
 
         _read.NoMoreThan(model, 1);
         var name = _read.Name(_read.At(model, 0, "the model's name"), "the model's name");
-        if (name is not null && !CSharpNames.IsIdentifier(name))
+        if (name is not null && CSharpNames.Problem(name) is { } problem)
         {
             Diagnostics.Error(DiagnosticIds.InvalidName, model.Values[0].Span,
-                $"The model name '{name}' must be a C# identifier (letters, digits, '_'; not a keyword)");
+                $"The model name {Display.Quote(name)} {problem}; rename the model");
             name = null;
         }
         else if (name is not null && GeneratedMembers.IsReservedModelName(name))
         {
             Diagnostics.Error(DiagnosticIds.NameCollision, model.Values[0].Span,
-                $"The model name '{name}' is a member or type the generated model uses; rename the model");
+                $"The model name {Display.Quote(name)} is a member or type the generated model uses; rename the model");
             name = null;
         }
         if (model.Body is null)
@@ -46,8 +46,15 @@ internal sealed class ModelBinder
             return null;
         }
 
-        var section = new Section(model.Body, $"model '{name}'", Diagnostics, ModelKeywords, repeatable: new[] { "decoder" });
+        var section = new Section(model.Body, name is null ? "the model" : $"model {Display.Quote(name)}", Diagnostics, ModelKeywords, repeatable: new[] { "decoder" }, namedFirst: new[] { "decoder" });
         var ns = BindNamespace(section.Get("namespace")) ?? (defaultNamespace is { } d && CSharpNames.IsNamespace(d) ? d : null);
+        if (name is not null && ns is null && GeneratedMembers.IsRootNamespace(name))
+        {
+            // A type System in the global namespace hides the namespace System, even from global::System.
+            Diagnostics.Error(DiagnosticIds.NameCollision, model.Values[0].Span,
+                $"A model named {Display.Quote(name)} in the global namespace hides the namespace {name} that the generated code uses; give it a namespace (namespace My.Models) or rename it");
+            name = null;
+        }
         var image = BindImage(Required(section, "image", model, "image 3x32x32"));
         var (schedule, prediction) = BindDiffusion(Required(section, "diffusion", model, "diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps"));
         var stagesStatement = Required(section, "stages", model, "stages { name [0, 1] }");
@@ -74,7 +81,7 @@ internal sealed class ModelBinder
     {
         var statement = section.Get(keyword);
         if (statement is null)
-            Diagnostics.Error(DiagnosticIds.MissingSetting, model.KeywordSpan, $"The model is missing '{keyword}', e.g. {example}");
+            Diagnostics.Error(DiagnosticIds.MissingSetting, model.KeywordSpan, $"The model is missing {Display.Quote(keyword)}, e.g. {example}");
         return statement;
     }
 
@@ -84,8 +91,8 @@ internal sealed class ModelBinder
         _read.NoMoreThan(statement, 1);
         var value = _read.Name(_read.At(statement, 0, "a namespace such as Examples.Cifar"), "the namespace");
         if (value is null) return null;
-        if (CSharpNames.IsNamespace(value)) return value;
-        Diagnostics.Error(DiagnosticIds.InvalidName, statement.Values[0].Span, $"'{value}' is not a valid C# namespace");
+        if (CSharpNames.NamespaceProblem(value) is not { } problem) return value;
+        Diagnostics.Error(DiagnosticIds.InvalidName, statement.Values[0].Span, $"The namespace {Display.Quote(value)} {problem}");
         return null;
     }
 
@@ -97,7 +104,7 @@ internal sealed class ModelBinder
         if (value is null) return null;
         if (value is not DimensionsValue { Sizes.Count: 3 } dims)
         {
-            Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"The image shape is channels x height x width, e.g. 3x32x32, not '{value}'");
+            Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"The image shape is channels x height x width, e.g. 3x32x32, not {Display.Quote(value)}");
             return null;
         }
         if (dims.Sizes.Any(s => s < 1 || s > 4096))

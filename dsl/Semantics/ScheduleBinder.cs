@@ -30,13 +30,13 @@ internal sealed class ScheduleBinder
             case CallValue call: kind = call.Name; arguments = call.Arguments; break;
             case NameValue name: kind = name.Name; arguments = new NamedValue[0]; break;
             default:
-                _read.Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"Expected a schedule such as vp(beta_min = 0.1, beta_max = 20), not '{value}'");
+                _read.Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"Expected a schedule such as vp(beta_min = 0.1, beta_max = 20), not {Display.Quote(value)}");
                 return null;
         }
         if (!Parameters.TryGetValue(kind, out var allowed))
         {
             _read.Diagnostics.Error(DiagnosticIds.UnknownOption, value is CallValue c ? c.NameSpan : value.Span,
-                $"Unknown schedule '{kind}'; {Suggestions.Hint(kind, Parameters.Keys)}");
+                $"Unknown schedule {Display.Quote(kind)}; {Suggestions.Hint(kind, Parameters.Keys)}");
             return null;
         }
 
@@ -47,13 +47,13 @@ internal sealed class ScheduleBinder
             if (!allowed.Contains(argument.Name))
             {
                 _read.Diagnostics.Error(DiagnosticIds.UnknownKeyword, argument.NameSpan,
-                    $"Unknown parameter '{argument.Name}' of the {kind} schedule; {Suggestions.Hint(argument.Name, allowed)}");
+                    $"Unknown parameter {Display.Quote(argument.Name)} of the {kind} schedule; {Suggestions.Hint(argument.Name, allowed)}");
                 ok = false;
                 continue;
             }
             if (values.ContainsKey(argument.Name))
             {
-                _read.Diagnostics.Error(DiagnosticIds.DuplicateSetting, argument.NameSpan, $"'{argument.Name}' is given twice");
+                _read.Diagnostics.Error(DiagnosticIds.DuplicateSetting, argument.NameSpan, $"{Display.Quote(argument.Name)} is given twice");
                 ok = false;
                 continue;
             }

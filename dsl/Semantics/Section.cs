@@ -13,22 +13,26 @@ internal sealed class Section
 {
     private readonly List<MsdStatement> _statements = new();
 
+    /// <param name="namedFirst">
+    /// Keywords whose first value is a name of the user's (`decoder sample { ... }`: the stage called sample), which
+    /// never starts a new setting, even when it is spelled like a keyword.
+    /// </param>
     public Section(IReadOnlyList<MsdStatement>? body, string context, DiagnosticBag diagnostics,
-        IReadOnlyCollection<string> keywords, IReadOnlyCollection<string>? repeatable = null)
+        IReadOnlyCollection<string> keywords, IReadOnlyCollection<string>? repeatable = null, IReadOnlyCollection<string>? namedFirst = null)
     {
         var seen = new HashSet<string>();
-        foreach (var statement in (body ?? new List<MsdStatement>()).SelectMany(s => SplitInlineSettings(s, keywords)))
+        foreach (var statement in (body ?? new List<MsdStatement>()).SelectMany(s => SplitInlineSettings(s, keywords, namedFirst)))
         {
             if (!keywords.Contains(statement.Keyword))
             {
                 diagnostics.Error(DiagnosticIds.UnknownKeyword, statement.KeywordSpan,
-                    $"Unknown keyword '{statement.Keyword}' in {context}; {Suggestions.Hint(statement.Keyword, keywords)}");
+                    $"Unknown keyword {Display.Quote(statement.Keyword)} in {context}; {Suggestions.Hint(statement.Keyword, keywords)}");
                 continue;
             }
             if (!seen.Add(statement.Keyword) && (repeatable is null || !repeatable.Contains(statement.Keyword)))
             {
                 diagnostics.Error(DiagnosticIds.DuplicateSetting, statement.KeywordSpan,
-                    $"'{statement.Keyword}' is set more than once in {context}; keep one");
+                    $"{Display.Quote(statement.Keyword)} is set more than once in {context}; keep one");
                 continue;
             }
             _statements.Add(statement);
@@ -37,22 +41,29 @@ internal sealed class Section
 
     /// <summary>
     /// Several settings may share a line: `width 128  mult [2, 2, 2]  blocks 4`. A value that is
-    /// one of this section's keywords starts a new setting.
+    /// one of this section's keywords starts a new setting. One pass over the values.
     /// </summary>
-    private static IEnumerable<MsdStatement> SplitInlineSettings(MsdStatement statement, IReadOnlyCollection<string> keywords)
+    private static IEnumerable<MsdStatement> SplitInlineSettings(MsdStatement statement, IReadOnlyCollection<string> keywords,
+        IReadOnlyCollection<string>? namedFirst)
     {
-        var current = statement;
-        for (int i = 0; i < current.Values.Count; i++)
+        string keyword = statement.Keyword;
+        var keywordSpan = statement.KeywordSpan;
+        var values = new List<MsdValue>();
+        foreach (var value in statement.Values)
         {
-            if (current.Values[i] is not NameValue name || !keywords.Contains(name.Name)) continue;
-            var head = current.Values.Take(i).ToList();
-            var headSpan = head.Count > 0 ? current.KeywordSpan.Cover(head[head.Count - 1].Span) : current.KeywordSpan;
-            yield return current with { Values = head, Body = null, Span = headSpan };
-            current = new MsdStatement(name.Name, name.Span, current.Values.Skip(i + 1).ToList(), current.Body,
-                SourceSpan.FromBounds(name.Span.Start, current.Span.End));
-            i = -1;
+            bool protectedName = values.Count == 0 && namedFirst is not null && namedFirst.Contains(keyword);
+            if (value is not NameValue name || !keywords.Contains(name.Name) || protectedName)
+            {
+                values.Add(value);
+                continue;
+            }
+            var span = values.Count > 0 ? keywordSpan.Cover(values[values.Count - 1].Span) : keywordSpan;
+            yield return new MsdStatement(keyword, keywordSpan, values, null, span);
+            keyword = name.Name;
+            keywordSpan = name.Span;
+            values = new List<MsdValue>();
         }
-        yield return current;
+        yield return new MsdStatement(keyword, keywordSpan, values, statement.Body, SourceSpan.FromBounds(keywordSpan.Start, statement.Span.End));
     }
 
     public MsdStatement? Get(string keyword) => _statements.FirstOrDefault(s => s.Keyword == keyword);

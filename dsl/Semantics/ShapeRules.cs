@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
 
@@ -15,11 +17,14 @@ internal sealed class ShapeRules
         _encoder = encoder;
     }
 
+    /// <summary>The widest level (and stem) a model may have.</summary>
+    public const int MaxWidth = 65536;
+
     public bool CheckWidth(int width, SourceSpan span, string what)
     {
-        if (width > 65536)
+        if (width > MaxWidth)
         {
-            _diagnostics.Error(DiagnosticIds.ValueOutOfRange, span, $"The width of {what} ({width}) is beyond 65536");
+            _diagnostics.Error(DiagnosticIds.ValueOutOfRange, span, $"The width of {what} ({width}) is beyond {MaxWidth}");
             return false;
         }
         int groups = _encoder.GroupsFor(width);
@@ -28,6 +33,54 @@ internal sealed class ShapeRules
             $"The width of {what} ({width}) is not divisible by its {groups} GroupNorm groups; use a multiple of {groups}");
         return false;
     }
+
+    /// <summary>
+    /// Every GroupNorm and every attention of <paramref name="blocks"/> (a <see cref="NetworkPlan"/>), as the runtime
+    /// builds them: a decoder block's input norm sees the width from below plus the encoder's skip. Reports the first
+    /// problem of each level at <paramref name="spanOfLevel"/>(level index; -1 for the middle blocks).
+    /// </summary>
+    public bool CheckBlocks(IEnumerable<BlockPlan> blocks, string owner, Func<int, SourceSpan> spanOfLevel)
+    {
+        bool ok = true;
+        var reported = new HashSet<int>();
+        foreach (var block in blocks)
+        {
+            string where = $"{owner}'s {(block.Level < 0 ? "" : $"{block.Resolution}x{block.Resolution} ")}{block.Name}";
+            foreach (var (norm, channels) in NetworkPlan.Norms(block))
+            {
+                int groups = _encoder.GroupsFor(channels);
+                if (channels % groups == 0) continue;
+                ok = false;
+                if (!reported.Add(block.Level)) break;
+                string parts = norm == "norm0" && block.Skip > 0 ? $" ({block.FromBelow} from the level below + {block.Skip} from the encoder's skip)" : "";
+                _diagnostics.Error(DiagnosticIds.WidthNotDivisibleByGroups, spanOfLevel(block.Level),
+                    $"The {(norm == "norm0" ? "input" : "output")} of {where} has {channels} channels{parts}, which its {groups} GroupNorm groups do not divide; {GroupsAdvice(channels, groups)}");
+                break;
+            }
+            if (block.Attention && block.OutChannels % _encoder.Heads != 0)
+            {
+                ok = false;
+                if (reported.Add(block.Level))
+                    _diagnostics.Error(DiagnosticIds.HeadsDoNotDivideWidth, spanOfLevel(block.Level),
+                        $"{_encoder.Heads} attention heads do not divide the {block.OutChannels} channels {where} attends over");
+            }
+        }
+        return ok;
+    }
+
+    /// <summary>The norm before a decoder's output conv.</summary>
+    public bool CheckOutput(int width, SourceSpan span, string owner)
+    {
+        int groups = _encoder.GroupsFor(width);
+        if (width % groups == 0) return true;
+        _diagnostics.Error(DiagnosticIds.WidthNotDivisibleByGroups, span,
+            $"The output norm of {owner} has {width} channels, which its {groups} GroupNorm groups do not divide; {GroupsAdvice(width, groups)}");
+        return false;
+    }
+
+    private string GroupsAdvice(int channels, int groups) => _encoder.Groups > 0
+        ? $"with 'groups {groups}' every width, and every decoder width plus the skip it takes, must be a multiple of {groups}"
+        : $"'groups max {_encoder.MaxGroups}' gives {channels} channels min({_encoder.MaxGroups}, {channels} / 4) = {groups} groups; widths that are multiples of {4 * _encoder.MaxGroups} always divide";
 
     public bool CheckLevel(LevelSpec level, SourceSpan span, string owner)
     {

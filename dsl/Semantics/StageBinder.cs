@@ -10,6 +10,12 @@ namespace DiffusionDsl.Language.Semantics;
 /// Binds `stages [in t | in sigma] { name [start, end) ... }` and checks that the stages are
 /// named well, in range, strictly increasing, contiguous, and cover the whole of [0, 1].
 /// Boundaries in sigma are converted to t with the schedule, so both mean the same everywhere.
+/// <para>
+/// Two boundaries are the same when they differ by at most 1e-9 of their own size (a relative tolerance per
+/// boundary, so sigma 80 and sigma 1e90 are never "the same"); each stage then starts exactly where the one before
+/// ends. The network routes t in float64 against float64 boundaries, so any stage that is not empty in t is routed:
+/// only a stage whose converted interval is empty (or inverted) is rejected.
+/// </para>
 /// </summary>
 internal sealed class StageBinder
 {
@@ -29,9 +35,16 @@ internal sealed class StageBinder
             return null;
         }
 
+        if (statement.Body.Count > MsdLimits.MaxStages)
+        {
+            Diagnostics.Error(DiagnosticIds.LimitExceeded, statement.Body[MsdLimits.MaxStages].KeywordSpan,
+                $"{statement.Body.Count} stages are more than {MsdLimits.MaxStages}, the most a model may have");
+            return null;
+        }
         double lower = inSigma ? schedule.Sigma(0) : 0, upper = inSigma ? schedule.Sigma(1) : 1;
         string unit = inSigma ? "sigma" : "t";
         var stages = new List<StageSpec>();
+        var spans = new List<SourceSpan>();
         var names = new Dictionary<string, MsdStatement>();
         var properties = new Dictionary<string, string>();
         MsdStatement? previous = null;
@@ -47,7 +60,7 @@ internal sealed class StageBinder
 
             foreach (var (value, span) in new[] { (start, startSpan), (end, endSpan) })
             {
-                if (value < lower - Tolerance * Math.Max(1, upper) || value > upper + Tolerance * Math.Max(1, upper))
+                if ((value < lower && !Same(value, lower)) || (value > upper && !Same(value, upper)))
                 {
                     Diagnostics.Error(DiagnosticIds.BoundaryOutOfRange, span,
                         $"Stage boundary {ValueReader.Format(value)} is outside [{ValueReader.Format(lower)}, {ValueReader.Format(upper)}] ({unit})");
@@ -57,17 +70,17 @@ internal sealed class StageBinder
             if (!(start < end))
             {
                 Diagnostics.Error(DiagnosticIds.BoundariesNotIncreasing, line.Values[0].Span,
-                    $"Stage '{line.Keyword}' must end after it starts: {ValueReader.Format(start)} is not below {ValueReader.Format(end)}");
+                    $"Stage {Display.Quote(line.Keyword)} must end after it starts: {ValueReader.Format(start)} is not below {ValueReader.Format(end)}");
                 ok = false;
             }
-            if (previous is not null && !double.IsNaN(previousEnd) && !Same(start, previousEnd, upper))
+            if (previous is not null && !double.IsNaN(previousEnd) && !Same(start, previousEnd))
             {
                 string what = start > previousEnd ? "leaves a gap after" : "overlaps";
                 Diagnostics.Error(DiagnosticIds.StagesNotContiguous, startSpan,
-                    $"Stage '{line.Keyword}' starts at {ValueReader.Format(start)} but '{previous.Keyword}' ends at {ValueReader.Format(previousEnd)}: it {what} '{previous.Keyword}'. Start it at {ValueReader.Format(previousEnd)}");
+                    $"Stage {Display.Quote(line.Keyword)} starts at {ValueReader.Format(start)} but {Display.Quote(previous.Keyword)} ends at {ValueReader.Format(previousEnd)}: it {what} {Display.Quote(previous.Keyword)}. Start it at {ValueReader.Format(previousEnd)}");
                 ok = false;
             }
-            if (previous is null && !Same(start, lower, upper))
+            if (previous is null && !Same(start, lower))
             {
                 Diagnostics.Error(DiagnosticIds.StagesDoNotCover, startSpan,
                     $"The first stage must start at {ValueReader.Format(lower)} ({unit}) so the stages cover the whole diffusion time");
@@ -76,11 +89,13 @@ internal sealed class StageBinder
             previous = line;
             previousEnd = end;
             double ToTime(double v) => inSigma ? schedule.TimeOfSigma(v) : v;
+            // Contiguous by construction: each stage starts exactly where the previous one ends.
             stages.Add(new StageSpec(line.Keyword, CSharpNames.ToPascalCase(line.Keyword),
-                stages.Count == 0 ? 0 : ToTime(start), ToTime(end), inSigma ? new SigmaRange(start, end) : null));
+                stages.Count == 0 ? 0 : stages[stages.Count - 1].End, ToTime(end), inSigma ? new SigmaRange(start, end) : null));
+            spans.Add(line.Values[0].Span);
         }
 
-        if (previous is not null && !double.IsNaN(previousEnd) && !Same(previousEnd, upper, upper))
+        if (previous is not null && !double.IsNaN(previousEnd) && !Same(previousEnd, upper))
         {
             var span = previous.Values.Count > 0 && previous.Values[0] is BracketValue { Items.Count: 2 } b ? b.Items[1].Span : previous.Span;
             Diagnostics.Error(DiagnosticIds.StagesDoNotCover, span,
@@ -90,10 +105,19 @@ internal sealed class StageBinder
         if (!ok) return null;
         // Snap the ends exactly onto 0 and 1 (sigma inversion is only accurate to ~1e-15).
         stages[stages.Count - 1] = stages[stages.Count - 1] with { End = 1 };
-        return stages;
+        for (int i = 0; i < stages.Count; i++)
+        {
+            if (stages[i].Start < stages[i].End) continue;
+            // Only in sigma: two sigmas a rounding error apart can convert to the same t.
+            Diagnostics.Error(DiagnosticIds.BoundariesNotIncreasing, spans[i],
+                $"Stage {Display.Quote(stages[i].Name)} covers no diffusion time once converted to t (it starts at t = {stages[i].Start.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} and ends at t = {stages[i].End.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); widen it or merge it into a neighbour");
+            ok = false;
+        }
+        return ok ? stages : null;
     }
 
-    private static bool Same(double a, double b, double scale) => Math.Abs(a - b) <= Tolerance * Math.Max(1, Math.Abs(scale));
+    /// <summary>Equal within <see cref="Tolerance"/> of the larger magnitude: a relative tolerance, per boundary.</summary>
+    private static bool Same(double a, double b) => a == b || Math.Abs(a - b) <= Tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
     private bool BindUnit(MsdStatement statement, ScheduleSpec schedule)
     {
@@ -111,29 +135,30 @@ internal sealed class StageBinder
     private bool CheckName(MsdStatement line, Dictionary<string, MsdStatement> names, Dictionary<string, string> properties, string? modelName)
     {
         var property = CSharpNames.ToPascalCase(line.Keyword);
-        if (!CSharpNames.IsIdentifier(line.Keyword) || !CSharpNames.IsIdentifier(property))
+        if ((CSharpNames.Problem(line.Keyword) ?? CSharpNames.Problem(property)) is { } problem)
         {
-            Diagnostics.Error(DiagnosticIds.InvalidName, line.KeywordSpan,
-                $"Stage name '{line.Keyword}' must be letters, digits and '_' and start with a letter");
+            Diagnostics.Error(DiagnosticIds.InvalidName, line.KeywordSpan, CSharpNames.Problem(line.Keyword) is not null
+                ? $"The stage name {Display.Quote(line.Keyword)} {problem}; rename the stage"
+                : $"The stage name {Display.Quote(line.Keyword)} becomes the C# property {Display.Quote(property)}, which {problem}; use letters, digits and '_', starting with a letter");
             return false;
         }
         if (names.TryGetValue(line.Keyword, out _))
         {
-            Diagnostics.Error(DiagnosticIds.DuplicateStage, line.KeywordSpan, $"Stage '{line.Keyword}' is declared twice; stage names must be unique");
+            Diagnostics.Error(DiagnosticIds.DuplicateStage, line.KeywordSpan, $"Stage {Display.Quote(line.Keyword)} is declared twice; stage names must be unique");
             return false;
         }
         names[line.Keyword] = line;
         if (properties.TryGetValue(property, out var other))
         {
             Diagnostics.Error(DiagnosticIds.NameCollision, line.KeywordSpan,
-                $"Stage '{line.Keyword}' and stage '{other}' both become the C# property '{property}'; rename one");
+                $"Stage {Display.Quote(line.Keyword)} and stage {Display.Quote(other)} both become the C# property {Display.Quote(property)}; rename one");
             return false;
         }
         properties[property] = line.Keyword;
         if (GeneratedMembers.IsReserved(property, modelName))
         {
             Diagnostics.Error(DiagnosticIds.NameCollision, line.KeywordSpan,
-                $"Stage '{line.Keyword}' becomes the C# property '{property}', which the generated model already uses; rename the stage");
+                $"Stage {Display.Quote(line.Keyword)} becomes the C# property {Display.Quote(property)}, which the generated model already uses; rename the stage");
             return false;
         }
         if (line.Body is not null)
@@ -151,7 +176,7 @@ internal sealed class StageBinder
         if (value is null) return null;
         if (value is not BracketValue { Items.Count: 2 } interval)
         {
-            Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"Stage '{line.Keyword}' needs an interval such as [0, 0.442), not '{value}'");
+            Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"Stage {Display.Quote(line.Keyword)} needs an interval such as [0, 0.442), not {Display.Quote(value)}");
             return null;
         }
         var start = _read.Number(interval.Items[0], "a stage boundary");

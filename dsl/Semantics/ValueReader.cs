@@ -18,7 +18,7 @@ internal sealed class ValueReader
     {
         if (index < statement.Values.Count) return statement.Values[index];
         var after = statement.Values.Count > 0 ? statement.Values[statement.Values.Count - 1].Span : statement.KeywordSpan;
-        _diagnostics.Error(DiagnosticIds.WrongValue, after, $"'{statement.Keyword}' needs {expected}");
+        _diagnostics.Error(DiagnosticIds.WrongValue, after, $"{Display.Quote(statement.Keyword)} needs {expected}");
         return null;
     }
 
@@ -26,7 +26,7 @@ internal sealed class ValueReader
     {
         if (statement.Values.Count <= count) return true;
         var extra = statement.Values[count].Span.Cover(statement.Values[statement.Values.Count - 1].Span);
-        _diagnostics.Error(DiagnosticIds.WrongValue, extra, $"'{statement.Keyword}' takes {count} value{(count == 1 ? "" : "s")}; remove the rest");
+        _diagnostics.Error(DiagnosticIds.WrongValue, extra, $"{Display.Quote(statement.Keyword)} takes {count} value{(count == 1 ? "" : "s")}; remove the rest");
         return false;
     }
 
@@ -34,7 +34,7 @@ internal sealed class ValueReader
     {
         if (value is null) return null;
         if (value is NumberValue n && !double.IsInfinity(n.Value) && !double.IsNaN(n.Value)) return n.Value;
-        _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a finite number, not '{value}'");
+        _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a finite number, not {Display.Quote(value)}");
         return null;
     }
 
@@ -42,7 +42,7 @@ internal sealed class ValueReader
     {
         if (value is null) return null;
         if (value is NumberValue n && n.IsInteger) return (int)n.Value;
-        _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a whole number, not '{value}'");
+        _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a whole number, not {Display.Quote(value)}");
         return null;
     }
 
@@ -50,7 +50,7 @@ internal sealed class ValueReader
     {
         if (value is null) return null;
         if (value is NameValue n) return n.Name;
-        _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a name, not '{value}'");
+        _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a name, not {Display.Quote(value)}");
         return null;
     }
 
@@ -60,7 +60,7 @@ internal sealed class ValueReader
         var name = Name(value, what);
         if (name is null) return null;
         if (options.Contains(name)) return name;
-        _diagnostics.Error(DiagnosticIds.UnknownOption, value!.Span, $"Unknown {what} '{name}'; {Suggestions.Hint(name, options)}");
+        _diagnostics.Error(DiagnosticIds.UnknownOption, value!.Span, $"Unknown {what} {Display.Quote(name)}; {Suggestions.Hint(name, options)}");
         return null;
     }
 
@@ -70,7 +70,7 @@ internal sealed class ValueReader
         if (value is NumberValue single) return Number(single, what) is { } v ? new List<double> { v } : null;
         if (value is not BracketValue { Open: '[', Close: ']' } list)
         {
-            _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a number or a list such as [2, 2, 2], not '{value}'");
+            _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a number or a list such as [2, 2, 2], not {Display.Quote(value)}");
             return null;
         }
         var result = new List<double>();

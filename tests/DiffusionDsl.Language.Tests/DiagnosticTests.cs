@@ -35,6 +35,8 @@ public class DiagnosticTests
         { "MSD0004", Mark("    blocks 1\n", "    blocks 1\n    ⟦blocks⟧ 2\n") },
         { "MSD0005", Mark("    blocks 1\n", "    blocks ⟦one⟧\n") },
         { "MSD0006", Mark("diffusion vp(", "diffusion ⟦vq⟧(") },
+        // model { and encoder { are 2 levels; 30 brackets make 32, the limit; the 31st is one too many
+        { "MSD0007", Mark("dropout 0.1", "dropout " + new string('[', 30) + "⟦[⟧0.1" + new string(']', 31)) },
         { "MSD0010", Mark("model Tiny {", "model ⟦class⟧ {") },
         { "MSD0011", Mark("    b [0.5, 1]\n", "    ⟦a⟧ [0.5, 1]\n") },
         { "MSD0012", Mark("    b [0.5, 1]\n  }\n", "    ⟦encoder⟧ [0.5, 1]\n  }\n") },

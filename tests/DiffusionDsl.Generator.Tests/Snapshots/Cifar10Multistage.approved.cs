@@ -131,7 +131,7 @@ public sealed class Cifar10MultistageTrainer : global::System.IDisposable
         EvalEvery = 0, EvalCount = 500,
         StageLossWeights = null,
         AugmentProbability = 0.12,
-        OutputDirectory = "runs/Cifar10Multistage", ModelHash = Cifar10Multistage.SourceHash,
+        OutputDirectory = "runs/Cifar10Multistage", ModelHash = global::Examples.Cifar.Cifar10Multistage.SourceHash,
     };
 
     public Cifar10Multistage Model { get; }
@@ -140,7 +140,7 @@ public sealed class Cifar10MultistageTrainer : global::System.IDisposable
     public Cifar10MultistageTrainer(Cifar10Multistage model, global::DiffusionDsl.Runtime.Training.TrainOptions? options = null)
     {
         Model = model;
-        Trainer = new(model, model.Schedule, Cifar10Multistage.Prediction, (options ?? Defaults) with { ModelHash = Cifar10Multistage.SourceHash });
+        Trainer = new(model, model.Schedule, global::Examples.Cifar.Cifar10Multistage.Prediction, (options ?? Defaults) with { ModelHash = global::Examples.Cifar.Cifar10Multistage.SourceHash });
     }
 
     /// <summary>
@@ -150,8 +150,8 @@ public sealed class Cifar10MultistageTrainer : global::System.IDisposable
     public global::DiffusionDsl.Runtime.Training.TrainResult Train(
         global::DiffusionDsl.Runtime.Training.IBatchSource data, global::System.Threading.CancellationToken cancellation = default)
     {
-        var report = new global::DiffusionDsl.Runtime.Reporting.ReportOptions { PreviewSampling = Cifar10MultistageSampler.Defaults };
-        return new global::DiffusionDsl.Runtime.Reporting.TrainingSession(Trainer, Model.Schedule, Cifar10Multistage.Prediction, report).Run(data, cancellation);
+        var report = new global::DiffusionDsl.Runtime.Reporting.ReportOptions { PreviewSampling = global::Examples.Cifar.Cifar10MultistageSampler.Defaults };
+        return new global::DiffusionDsl.Runtime.Reporting.TrainingSession(Trainer, Model.Schedule, global::Examples.Cifar.Cifar10Multistage.Prediction, report).Run(data, cancellation);
     }
 
     public void Dispose() => Trainer.Dispose();
@@ -169,11 +169,11 @@ public sealed class Cifar10MultistageSampler
     public global::DiffusionDsl.Runtime.Sampling.MultistageSampler Sampler { get; }
 
     public Cifar10MultistageSampler(Cifar10Multistage model, global::DiffusionDsl.Runtime.Sampling.SampleOptions? options = null) =>
-        Sampler = new(model, model.Schedule, Cifar10Multistage.Prediction, options ?? Defaults);
+        Sampler = new(model, model.Schedule, global::Examples.Cifar.Cifar10Multistage.Prediction, options ?? Defaults);
 
     /// <summary>Images in [-1, 1], shape [count, channels, size, size].</summary>
     public global::TorchSharp.torch.Tensor Sample(int? count = null, long? seed = null) =>
-        Sampler.Sample(count ?? Sampler.Options.Count, Cifar10Multistage.ImageChannels, Cifar10Multistage.ImageSize, Cifar10Multistage.ImageSize, seed ?? Sampler.Options.Seed);
+        Sampler.Sample(count ?? Sampler.Options.Count, global::Examples.Cifar.Cifar10Multistage.ImageChannels, global::Examples.Cifar.Cifar10Multistage.ImageSize, global::Examples.Cifar.Cifar10Multistage.ImageSize, seed ?? Sampler.Options.Seed);
 
     /// <summary>How many network evaluations the last call spent in each stage.</summary>
     public global::System.Collections.Generic.IReadOnlyList<int> EvaluationsPerStage => Sampler.EvaluationsPerStage;

@@ -107,7 +107,7 @@ public sealed class EdmFullFormTrainer : global::System.IDisposable
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
         EvalEvery = 250, EvalCount = 64,
         StageLossWeights = null,
-        OutputDirectory = "runs/EdmFullForm", ModelHash = EdmFullForm.SourceHash,
+        OutputDirectory = "runs/EdmFullForm", ModelHash = global::DiffusionDsl.Generator.Tests.Models.EdmFullForm.SourceHash,
     };
 
     public EdmFullForm Model { get; }
@@ -116,7 +116,7 @@ public sealed class EdmFullFormTrainer : global::System.IDisposable
     public EdmFullFormTrainer(EdmFullForm model, global::DiffusionDsl.Runtime.Training.TrainOptions? options = null)
     {
         Model = model;
-        Trainer = new(model, model.Schedule, EdmFullForm.Prediction, (options ?? Defaults) with { ModelHash = EdmFullForm.SourceHash });
+        Trainer = new(model, model.Schedule, global::DiffusionDsl.Generator.Tests.Models.EdmFullForm.Prediction, (options ?? Defaults) with { ModelHash = global::DiffusionDsl.Generator.Tests.Models.EdmFullForm.SourceHash });
     }
 
     /// <summary>
@@ -126,8 +126,8 @@ public sealed class EdmFullFormTrainer : global::System.IDisposable
     public global::DiffusionDsl.Runtime.Training.TrainResult Train(
         global::DiffusionDsl.Runtime.Training.IBatchSource data, global::System.Threading.CancellationToken cancellation = default)
     {
-        var report = new global::DiffusionDsl.Runtime.Reporting.ReportOptions { PreviewSampling = EdmFullFormSampler.Defaults };
-        return new global::DiffusionDsl.Runtime.Reporting.TrainingSession(Trainer, Model.Schedule, EdmFullForm.Prediction, report).Run(data, cancellation);
+        var report = new global::DiffusionDsl.Runtime.Reporting.ReportOptions { PreviewSampling = global::DiffusionDsl.Generator.Tests.Models.EdmFullFormSampler.Defaults };
+        return new global::DiffusionDsl.Runtime.Reporting.TrainingSession(Trainer, Model.Schedule, global::DiffusionDsl.Generator.Tests.Models.EdmFullForm.Prediction, report).Run(data, cancellation);
     }
 
     public void Dispose() => Trainer.Dispose();
@@ -145,11 +145,11 @@ public sealed class EdmFullFormSampler
     public global::DiffusionDsl.Runtime.Sampling.MultistageSampler Sampler { get; }
 
     public EdmFullFormSampler(EdmFullForm model, global::DiffusionDsl.Runtime.Sampling.SampleOptions? options = null) =>
-        Sampler = new(model, model.Schedule, EdmFullForm.Prediction, options ?? Defaults);
+        Sampler = new(model, model.Schedule, global::DiffusionDsl.Generator.Tests.Models.EdmFullForm.Prediction, options ?? Defaults);
 
     /// <summary>Images in [-1, 1], shape [count, channels, size, size].</summary>
     public global::TorchSharp.torch.Tensor Sample(int? count = null, long? seed = null) =>
-        Sampler.Sample(count ?? Sampler.Options.Count, EdmFullForm.ImageChannels, EdmFullForm.ImageSize, EdmFullForm.ImageSize, seed ?? Sampler.Options.Seed);
+        Sampler.Sample(count ?? Sampler.Options.Count, global::DiffusionDsl.Generator.Tests.Models.EdmFullForm.ImageChannels, global::DiffusionDsl.Generator.Tests.Models.EdmFullForm.ImageSize, global::DiffusionDsl.Generator.Tests.Models.EdmFullForm.ImageSize, seed ?? Sampler.Options.Seed);
 
     /// <summary>How many network evaluations the last call spent in each stage.</summary>
     public global::System.Collections.Generic.IReadOnlyList<int> EvaluationsPerStage => Sampler.EvaluationsPerStage;

@@ -126,7 +126,7 @@ public sealed class TinyMultistageTrainer : global::System.IDisposable
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
         EvalEvery = 0, EvalCount = 500,
         StageLossWeights = null,
-        OutputDirectory = "runs/TinyMultistage", ModelHash = TinyMultistage.SourceHash,
+        OutputDirectory = "runs/TinyMultistage", ModelHash = global::DiffusionDsl.Generator.Tests.Models.TinyMultistage.SourceHash,
     };
 
     public TinyMultistage Model { get; }
@@ -135,7 +135,7 @@ public sealed class TinyMultistageTrainer : global::System.IDisposable
     public TinyMultistageTrainer(TinyMultistage model, global::DiffusionDsl.Runtime.Training.TrainOptions? options = null)
     {
         Model = model;
-        Trainer = new(model, model.Schedule, TinyMultistage.Prediction, (options ?? Defaults) with { ModelHash = TinyMultistage.SourceHash });
+        Trainer = new(model, model.Schedule, global::DiffusionDsl.Generator.Tests.Models.TinyMultistage.Prediction, (options ?? Defaults) with { ModelHash = global::DiffusionDsl.Generator.Tests.Models.TinyMultistage.SourceHash });
     }
 
     /// <summary>
@@ -145,8 +145,8 @@ public sealed class TinyMultistageTrainer : global::System.IDisposable
     public global::DiffusionDsl.Runtime.Training.TrainResult Train(
         global::DiffusionDsl.Runtime.Training.IBatchSource data, global::System.Threading.CancellationToken cancellation = default)
     {
-        var report = new global::DiffusionDsl.Runtime.Reporting.ReportOptions { PreviewSampling = TinyMultistageSampler.Defaults };
-        return new global::DiffusionDsl.Runtime.Reporting.TrainingSession(Trainer, Model.Schedule, TinyMultistage.Prediction, report).Run(data, cancellation);
+        var report = new global::DiffusionDsl.Runtime.Reporting.ReportOptions { PreviewSampling = global::DiffusionDsl.Generator.Tests.Models.TinyMultistageSampler.Defaults };
+        return new global::DiffusionDsl.Runtime.Reporting.TrainingSession(Trainer, Model.Schedule, global::DiffusionDsl.Generator.Tests.Models.TinyMultistage.Prediction, report).Run(data, cancellation);
     }
 
     public void Dispose() => Trainer.Dispose();
@@ -164,11 +164,11 @@ public sealed class TinyMultistageSampler
     public global::DiffusionDsl.Runtime.Sampling.MultistageSampler Sampler { get; }
 
     public TinyMultistageSampler(TinyMultistage model, global::DiffusionDsl.Runtime.Sampling.SampleOptions? options = null) =>
-        Sampler = new(model, model.Schedule, TinyMultistage.Prediction, options ?? Defaults);
+        Sampler = new(model, model.Schedule, global::DiffusionDsl.Generator.Tests.Models.TinyMultistage.Prediction, options ?? Defaults);
 
     /// <summary>Images in [-1, 1], shape [count, channels, size, size].</summary>
     public global::TorchSharp.torch.Tensor Sample(int? count = null, long? seed = null) =>
-        Sampler.Sample(count ?? Sampler.Options.Count, TinyMultistage.ImageChannels, TinyMultistage.ImageSize, TinyMultistage.ImageSize, seed ?? Sampler.Options.Seed);
+        Sampler.Sample(count ?? Sampler.Options.Count, global::DiffusionDsl.Generator.Tests.Models.TinyMultistage.ImageChannels, global::DiffusionDsl.Generator.Tests.Models.TinyMultistage.ImageSize, global::DiffusionDsl.Generator.Tests.Models.TinyMultistage.ImageSize, seed ?? Sampler.Options.Seed);
 
     /// <summary>How many network evaluations the last call spent in each stage.</summary>
     public global::System.Collections.Generic.IReadOnlyList<int> EvaluationsPerStage => Sampler.EvaluationsPerStage;

@@ -1,0 +1,220 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Semantics;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Language.Tests;
+
+/// <summary>
+/// Models the checker used to accept although they could not build or run (issue 11's fuzzing findings), and the
+/// checker's messages: each class is rejected at its root, with a diagnostic at the right place.
+/// </summary>
+public class CheckerFindingsTests
+{
+    private const string Valid = @"model Tiny {
+  image 1x8x8
+  diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps
+  stages {
+    a [0, 0.5)
+    b [0.5, 1]
+  }
+  encoder ddpmpp {
+    width 8
+    mult [1, 2]
+    blocks 1
+  }
+  decoder a { width 8 }
+  decoder b { width 4 }
+}
+";
+
+    private static EquatableArray<MsdDiagnostic> Compile(string text) => MsdCompiler.CompileUnguarded(text).Diagnostics;
+
+    private static void AssertReported(string marked, string id, string? contains = null)
+    {
+        var source = MarkedSource.Parse(marked);
+        var diagnostics = Compile(source.Text);
+        Assert.True(diagnostics.Any(d => d.Id == id && d.Span == source.Expected && (contains is null || d.Message.Contains(contains))),
+            $"expected {id} at {source.Expected}{(contains is null ? "" : $" saying '{contains}'")}; got:\n" + string.Join("\n", diagnostics.Select(d => $"{d.Id} {d.Span} {d.Message}")));
+    }
+
+    [Fact]
+    public void TheBaseModelIsValid() => Assert.Empty(Compile(Valid));
+
+    /// <summary>
+    /// Decoder width 10 (compact: 20 at 4x4, 10 at 8x8): every level width divides by its groups (min(32, C/4): 5 and 2),
+    /// but the 8x8 level's last block takes 10 + the stem's 8-channel skip = 18 channels, and 18 does not divide into
+    /// 4 groups: PyTorch's GroupNorm would throw in the first forward pass.
+    /// </summary>
+    [Fact]
+    public void TheNormOverADecoderBlocksSkipConcatenationIsChecked() =>
+        AssertReported(Valid.Replace("decoder b { width 4 }", "decoder b { width ⟦10⟧ }"), DiagnosticIds.WidthNotDivisibleByGroups,
+            "18 channels (10 from the level below + 8 from the encoder's skip)");
+
+    [Fact]
+    public void AFullFormDecoderLevelIsBlamedForItsConcatenation() =>
+        AssertReported(Valid.Replace("decoder b { width 4 }", "decoder b {\n    level 4 { width 20 }\n    ⟦level 8 { width 10 }⟧\n  }"),
+            DiagnosticIds.WidthNotDivisibleByGroups, "from the encoder's skip");
+
+    [Fact]
+    public void AnOddStemWidthIsRejectedWithoutAnEmbeddingLine() =>
+        AssertReported(Valid.Replace("    width 8\n", "    width ⟦7⟧\n").Replace("mult [1, 2]", "mult [4, 8]")
+            .Replace("{ width 8 }", "{ width 28 }").Replace("{ width 4 }", "{ width 28 }"), DiagnosticIds.WrongValue, "even");
+
+    [Theory]
+    [InlineData("[2147483647]")]     // 8 x 2147483647 wrapped to -8
+    [InlineData("[1, 536870912]")]   // 8 x 2^29 wrapped to 0
+    [InlineData("[1, 536870913]")]   // wrapped to 8: a valid-looking width
+    [InlineData("[1, 8193]")]        // 65544: no wrap, over the limit
+    public void AWidthTimesItsMultiplierIsCheckedNotWrapped(string mult)
+    {
+        var text = Valid.Replace("mult [1, 2]", $"mult {mult}");
+        var multiplier = mult.Trim('[', ']').Split(", ").Last();
+        var marked = text.Replace(multiplier + "]", "⟦" + multiplier + "⟧]");
+        AssertReported(marked, DiagnosticIds.ValueOutOfRange, "beyond the largest width");
+    }
+
+    [Fact]
+    public void TooManyLevelsAreReportedWithoutAShiftOverflow()
+    {
+        var mult = "[" + string.Join(", ", Enumerable.Repeat("1", 40)) + "]";
+        var diagnostics = Compile(Valid.Replace("mult [1, 2]", $"mult {mult}"));
+        Assert.Contains(diagnostics, d => d.Id == DiagnosticIds.ImageNotDivisible && d.Message.Contains("40 levels are more than 12"));
+    }
+
+    /// <summary>
+    /// With vp(beta_max = 900), sigma_max is about 1e97: an absolute tolerance of 1e-9 x sigma_max let a gap from
+    /// sigma 1 to 1e40 pass. The tolerance is relative to each boundary.
+    /// </summary>
+    [Fact]
+    public void SigmaStagesMustMeetWithinARelativeTolerance()
+    {
+        var schedule = new ScheduleSpec(ScheduleKind.Vp, BetaMin: 0.1, BetaMax: 900);
+        string top = schedule.Sigma(1).ToString("R", CultureInfo.InvariantCulture);
+        var text = Valid.Replace("beta_max = 20", "beta_max = 900").Replace("  stages {", "  stages in sigma {")
+            .Replace("    a [0, 0.5)\n    b [0.5, 1]\n", $"    a [0, 1)\n    b [⟦1e40⟧, {top}]\n");
+        AssertReported(text, DiagnosticIds.StagesNotContiguous, "leaves a gap");
+        Assert.Empty(Compile(MarkedSource.Parse(text.Replace("1e40", "1")).Text));
+    }
+
+    [Fact]
+    public void BoundariesWithinTheToleranceMeetExactly()
+    {
+        var compilation = MsdCompiler.CompileUnguarded(Valid.Replace("b [0.5, 1]", "b [0.5000000000001, 1]"));
+        Assert.Empty(compilation.Diagnostics);
+        Assert.Equal(compilation.Model!.Stages[0].End, compilation.Model.Stages[1].Start);
+    }
+
+    /// <summary>Two sigmas a rounding error apart convert to the same t: the stage between them would never be routed.</summary>
+    [Fact]
+    public void AStageThatIsEmptyInTIsRejected()
+    {
+        const string edm = "diffusion edm(sigma_min = 0.002, sigma_max = 80) predicts edm";
+        var schedule = new ScheduleSpec(ScheduleKind.Edm);
+        // Neighbouring doubles from 2.5 up, until two of them convert to the same t (pow(sigma, 1/7) flattens them).
+        double low = 2.5, high = Math.BitIncrement(low);
+        while (schedule.TimeOfSigma(low) != schedule.TimeOfSigma(high)) (low, high) = (high, Math.BitIncrement(high));
+        Assert.True(low < high);
+        string l = low.ToString("R", CultureInfo.InvariantCulture), h = high.ToString("R", CultureInfo.InvariantCulture);
+        var text = Valid.Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", edm).Replace("  stages {", "  stages in sigma {")
+            .Replace("    a [0, 0.5)\n    b [0.5, 1]\n", $"    a [0.002, {l})\n    b ⟦[{l}, {h})⟧\n    c [{h}, 80]\n")
+            .Replace("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  decoder c { width 4 }\n");
+        AssertReported(text, DiagnosticIds.BoundariesNotIncreasing, "covers no diffusion time");
+    }
+
+    [Fact]
+    public void AModelHasAtMost64Stages()
+    {
+        var stages = string.Join("\n", Enumerable.Range(0, 65).Select(i => FormattableString.Invariant($"    s{i} [{i / 65.0:R}, {(i + 1) / 65.0:R})")));
+        var diagnostics = Compile(Valid.Replace("    a [0, 0.5)\n    b [0.5, 1]\n", stages + "\n"));
+        Assert.Contains(diagnostics, d => d.Id == DiagnosticIds.LimitExceeded && d.Message.Contains("65 stages"));
+    }
+
+    /// <summary>`decoder sample { ... }` used to be read as the sample section, and MSD0024 asked for the line that was there.</summary>
+    [Theory]
+    [InlineData("sample")]
+    [InlineData("train")]
+    [InlineData("image")]
+    [InlineData("diffusion")]
+    [InlineData("decoder")]
+    [InlineData("model")]
+    public void AStageMayBeNamedLikeAModelKeyword(string stage)
+    {
+        var text = Valid.Replace("    b [0.5, 1]\n", $"    {stage} [0.5, 1]\n").Replace("decoder b {", $"decoder {stage} {{");
+        var compilation = MsdCompiler.CompileUnguarded(text);
+        Assert.Empty(compilation.Diagnostics);
+        Assert.Equal(stage, compilation.Model!.Decoders[1].Stage);
+    }
+
+    [Fact]
+    public void AModelNamedModelWorksToo() => Assert.Empty(Compile(Valid.Replace("model Tiny {", "model model {")));
+
+    [Theory]
+    [InlineData("class")]
+    [InlineData("object")]
+    [InlineData("required")]
+    public void MSD0010SaysAKeywordIsAKeyword(string name)
+    {
+        AssertReported(Valid.Replace("model Tiny {", $"model ⟦{name}⟧ {{"), DiagnosticIds.InvalidName, "is a C# keyword");
+        AssertReported(Valid.Replace("  image 1x8x8\n", $"  namespace ⟦Users.{name}⟧\n  image 1x8x8\n"), DiagnosticIds.InvalidName,
+            $"has a part '{name}' that is a C# keyword");
+    }
+
+    [Fact]
+    public void AnInvalidModelNameDoesNotLeaveAnEmptyNameInLaterMessages()
+    {
+        var diagnostics = Compile(Valid.Replace("model Tiny {", "model class {").Replace("    blocks 1\n", "    blocks 1\n  }\n  widht 3\n  encoder2 {\n"));
+        Assert.Contains(diagnostics, d => d.Id == DiagnosticIds.UnknownKeyword && d.Message.Contains("in the model"));
+        Assert.DoesNotContain(diagnostics, d => d.Message.Contains("''"));
+    }
+
+    [Fact]
+    public void MessagesQuoteOnlyAnExcerptOfALongValue()
+    {
+        var name = new string('x', 100_000);
+        var number = new string('1', 100_000) + ".5";
+        foreach (var text in new[] { Valid.Replace("blocks 1", "blocks " + name), Valid.Replace("blocks 1", "blocks " + number),
+                                     Valid.Replace("blocks 1", "blocks [" + string.Join(", ", Enumerable.Repeat("[1, 2]", 20_000)) + "]"),
+                                     Valid.Replace("model Tiny", "model " + name) })
+        {
+            var diagnostics = Compile(text);
+            Assert.NotEmpty(diagnostics);
+            Assert.All(diagnostics, d => Assert.True(d.Message.Length < 300, d.Message.Substring(0, System.Math.Min(d.Message.Length, 300))));
+            Assert.Contains(diagnostics, d => d.Message.Contains(new string(d.Message.Contains("xxx") ? 'x' : '1', Display.MaxExcerpt) + "...'")
+                                              || d.Message.Contains("[[1, 2], [1, 2]"));
+        }
+    }
+
+    [Theory]
+    [InlineData('\u200F', "U+200F (right-to-left mark)")]
+    [InlineData('\u202E', "U+202E (bidirectional formatting)")]
+    [InlineData('\u200B', "U+200B (zero-width space)")]
+    [InlineData('\u00A0', "U+00A0 (no-break space)")]
+    [InlineData('\uFEFF', "U+FEFF (byte order mark)")]
+    [InlineData('\uD800', "U+D800 (unpaired surrogate)")]
+    [InlineData('\u0007', "U+0007")]
+    public void InvisibleCharactersAreShownAsCodePoints(char c, string shown)
+    {
+        var diagnostic = Assert.Single(Compile(Valid.Replace("blocks 1", "blocks " + c + "1")));
+        Assert.Equal(DiagnosticIds.SyntaxError, diagnostic.Id);
+        Assert.Contains("unexpected " + shown, diagnostic.Message);
+        Assert.False(diagnostic.Message.Contains(c), "the character itself is in the message");
+    }
+
+    [Fact]
+    public void ALeadingByteOrderMarkIsWhitespace() => Assert.Empty(Compile("\uFEFF" + Valid));
+
+    [Fact]
+    public void AtMost100DiagnosticsAreReportedAndTheRestCounted()
+    {
+        var text = Valid.Replace("    blocks 1\n", "    blocks 1\n" + string.Concat(Enumerable.Range(0, 500).Select(i => $"    unknown{i} 1\n")));
+        var diagnostics = Compile(text);
+        Assert.Equal(MsdLimits.MaxDiagnostics + 1, diagnostics.Count);
+        var last = diagnostics[diagnostics.Count - 1];
+        Assert.Equal(DiagnosticIds.LimitExceeded, last.Id);
+        Assert.True(last.IsError);
+        Assert.Contains("400 more diagnostics not shown", last.Message);
+    }
+}
