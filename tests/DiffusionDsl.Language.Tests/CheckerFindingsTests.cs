@@ -13,22 +13,7 @@ namespace DiffusionDsl.Language.Tests;
 /// </summary>
 public class CheckerFindingsTests
 {
-    private const string Valid = @"model Tiny {
-  image 1x8x8
-  diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps
-  stages {
-    a [0, 0.5)
-    b [0.5, 1]
-  }
-  encoder ddpmpp {
-    width 8
-    mult [1, 2]
-    blocks 1
-  }
-  decoder a { width 8 }
-  decoder b { width 4 }
-}
-";
+    private static readonly string Valid = TinyModel.With();
 
     private static EquatableArray<MsdDiagnostic> Compile(string text) => MsdCompiler.CompileUnguarded(text).Diagnostics;
 

@@ -5,35 +5,10 @@ namespace DiffusionDsl.Language.Tests;
 /// <summary>The train section's `eval_every N` and `eval_count K`: quality measured during training.</summary>
 public class EvaluationSettingsTests
 {
-    private const string Model = @"model Tiny {
-  image 1x8x8
-  diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps
-  stages {
-    a [0, 0.5)
-    b [0.5, 1]
-  }
-  encoder ddpmpp {
-    width 8
-    mult [1, 2]
-    blocks 1
-  }
-  decoder a { width 8 }
-  decoder b { width 4 }
-  train { batch 8; TRAIN }
-}
-";
 
-    private static string With(string train) => Model.Replace("TRAIN", train);
+    private static string With(string train) => TinyModel.With(train: train);
 
-    private static MsdDiagnostic Single(string marked, string id)
-    {
-        var source = MarkedSource.Parse(marked);
-        var diagnostics = MsdCompiler.CompileUnguarded(source.Text).Diagnostics;
-        var diagnostic = Assert.Single(diagnostics);
-        Assert.Equal(id, diagnostic.Id);
-        Assert.Equal(source.Expected, diagnostic.Span);
-        return diagnostic;
-    }
+    private static MsdDiagnostic Single(string marked, string id) => TinyModel.SingleDiagnostic(marked, id);
 
     [Fact]
     public void TheSettingsReachTheTrainSpec()
