@@ -165,6 +165,7 @@ public sealed class MultistageTrainer : IDisposable
             double norm = nn.utils.clip_grad_norm_(_parameters, Options.GradClip);
             if (!double.IsFinite(norm)) throw new TrainingDivergedException(Step + 1, norm, LastCheckpoint);
         }
+        Ema.SettleTraining();
         _optimizer.step();
         Ema.Update(Step, onlyWithGradient: true);
         var stageOnCpu = stage.cpu();
@@ -201,6 +202,7 @@ public sealed class MultistageTrainer : IDisposable
         var states = TrainingRandomState.Capture(_generator);
         if (_data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
         states.Add(new(StageSamplesState, _stageSamples.SelectMany(BitConverter.GetBytes).ToArray()));
+        Ema.Settle();
         var data = new CheckpointData(Options.ModelHash, Step, Model.Module.state_dict().ToList(), Ema.State, states);
         CheckpointFile.Write(path, data, writer => _optimizer.save_state_dict(writer));
         LastCheckpoint = path;

@@ -10,11 +10,16 @@ namespace DiffusionDsl.Runtime.Training;
 /// <summary>
 /// An exponential moving average of a module's parameters. With a warm-up, the decay starts small,
 /// min(decay, (1 + k) / (10 + k)) for the first steps, so early weights do not dominate the average.
+/// A parameter that does not train in a step (an idle stage decoder) keeps its shadow untouched; the decay it
+/// missed is kept as a number and applied, towards its unchanged weights, just before it trains again or the
+/// average is used (<see cref="Settle"/>): what EDM's every-step update does, without touching idle tensors.
 /// </summary>
 public sealed class ParameterEma : IDisposable
 {
     private readonly nn.Module _module;
     private readonly List<(string Name, Parameter Live, Tensor Shadow)> _entries;
+    // Per entry, the product of the decays of the steps it sat out: its shadow still owes (1 - this) of a pull.
+    private readonly double[] _missedDecay;
 
     public double Decay { get; }
     public int WarmupSteps { get; }
@@ -24,25 +29,53 @@ public sealed class ParameterEma : IDisposable
         _module = module; Decay = decay; WarmupSteps = warmupSteps;
         using var noGrad = no_grad();
         _entries = module.named_parameters().Select(p => (p.name, p.parameter, p.parameter.detach().clone().DetachFromDisposeScope())).ToList();
+        _missedDecay = Enumerable.Repeat(1.0, _entries.Count).ToArray();
     }
 
     public double DecayAt(long step) => step < WarmupSteps ? Math.Min(Decay, (1.0 + step) / (10.0 + step)) : Decay;
 
     /// <summary>
-    /// Moves every shadow towards its parameter. With onlyWithGradient, parameters that got no gradient this step
-    /// (a stage decoder without samples) keep their shadow as it is, so an idle decoder's average is not pulled
-    /// towards weights that did not train.
+    /// Moves every shadow towards its parameter. With onlyWithGradient, a parameter that got no gradient this step
+    /// (a stage decoder without samples) keeps its shadow as it is and records the decay it missed instead.
     /// </summary>
     public void Update(long step, bool onlyWithGradient = false)
     {
         double decay = DecayAt(step);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        foreach (var (_, live, shadow) in _entries)
+        for (int i = 0; i < _entries.Count; i++)
         {
-            if (onlyWithGradient && live.grad is null) continue;
+            var (_, live, shadow) = _entries[i];
+            if (onlyWithGradient && live.grad is null) { _missedDecay[i] *= decay; continue; }
+            Pay(i);
             shadow.lerp_(live, 1.0 - decay);
         }
+    }
+
+    /// <summary>
+    /// Applies the decay owed by parameters about to change: call it before the optimizer step, while an idle
+    /// parameter still holds the weights its missed steps would have pulled the shadow towards.
+    /// </summary>
+    public void SettleTraining()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (int i = 0; i < _entries.Count; i++)
+            if (_entries[i].Live.grad is not null) Pay(i);
+    }
+
+    /// <summary>Applies every owed decay, so each shadow is the average an every-step EMA would hold now.</summary>
+    public void Settle()
+    {
+        using var noGrad = no_grad();
+        for (int i = 0; i < _entries.Count; i++) Pay(i);
+    }
+
+    private void Pay(int i)
+    {
+        if (_missedDecay[i] == 1.0) return;
+        _entries[i].Shadow.lerp_(_entries[i].Live, 1.0 - _missedDecay[i]);
+        _missedDecay[i] = 1.0;
     }
 
     public IReadOnlyList<KeyValuePair<string, Tensor>> State => _entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, e.Shadow)).ToList();
@@ -56,11 +89,13 @@ public sealed class ParameterEma : IDisposable
             if (!byName.TryGetValue(name, out var saved)) throw new InvalidOperationException($"EMA state lacks '{name}'.");
             shadow.copy_(saved);
         }
+        Array.Fill(_missedDecay, 1.0);
     }
 
     /// <summary>Puts the averaged weights into the module until the returned handle is disposed.</summary>
     public IDisposable Apply()
     {
+        Settle();
         using var noGrad = no_grad();
         var saved = _entries.Select(e => e.Live.detach().clone().DetachFromDisposeScope()).ToList();
         foreach (var (_, live, shadow) in _entries) live.copy_(shadow);

@@ -85,4 +85,34 @@ public sealed class IdleDecoderTests : IDisposable
         Assert.True(idleChecked >= 3, $"only {idleChecked} idle decoder-steps were seen");
         Assert.True(activeMoved >= 3, $"only {activeMoved} active decoder-steps moved");
     }
+
+    /// <summary>
+    /// Idle shadows are left alone, but the average used for sampling and checkpoints is what EDM's EMA holds: every
+    /// shadow pulled towards its parameter on every step, idle or not.
+    /// </summary>
+    [Fact]
+    public void TheAppliedAverageEqualsAnEveryStepEma()
+    {
+        random.manual_seed(2);
+        using var model = new SmallUNet();
+        var options = new TrainOptions
+        {
+            BatchSize = 4, LearningRate = 1e-2, EmaDecay = 0.9, EmaWarmupSteps = 5, Steps = 1000, CheckpointEvery = 0,
+            StageSampling = StageSampling.UniformStage, Seed = 7, OutputDirectory = Path.Combine(_root, "every-step"),
+        };
+        using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, options);
+        var everyStep = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        var data = TinyData.Source();
+        for (int step = 0; step < 12; step++)
+        {
+            trainer.TrainStep(data, out _);
+            using var noGrad = no_grad();
+            foreach (var (name, p) in model.named_parameters()) everyStep[name].lerp_(p, 1.0 - trainer.Ema.DecayAt(step));
+        }
+        using (trainer.Ema.Apply())
+        {
+            foreach (var (name, p) in model.named_parameters())
+                Assert.True(p.allclose(everyStep[name], rtol: 1e-5, atol: 1e-7), $"{name}: the applied average is off by {(p - everyStep[name]).abs().max().item<float>()}");
+        }
+    }
 }
