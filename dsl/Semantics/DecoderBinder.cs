@@ -45,11 +45,11 @@ internal sealed class DecoderBinder
             var levels = BindLevels(statement, encoder, out var spans);
             if (levels is null) { ok = false; continue; }
             var spec = new DecoderSpec(stage.Name, stage.PropertyName, modelName + stage.PropertyName + "Decoder", levels.ToEquatableArray());
-            // Every norm the runtime builds: above all the inputs that concatenate an encoder skip.
+            // Every norm the runtime builds: above all the inputs that concatenate an encoder skip. (The output norm has
+            // the last level's width, which BindLevels checked.)
             var shapes = new ShapeRules(Diagnostics, encoder);
             string owner = $"decoder {Display.Quote(stage.Name)}";
-            if (!shapes.CheckBlocks(NetworkPlan.Decoder(encoder, spec), owner, level => level >= 0 ? spans[level] : statement.Values[0].Span)
-                || !shapes.CheckOutput(NetworkPlan.DecoderOutputWidth(encoder, spec), spans[spans.Count - 1], owner))
+            if (!shapes.CheckBlocks(NetworkPlan.Decoder(encoder, spec), owner, level => level >= 0 ? spans[level] : statement.Values[0].Span))
             {
                 ok = false;
                 continue;

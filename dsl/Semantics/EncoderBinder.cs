@@ -61,12 +61,11 @@ internal sealed class EncoderBinder
         var spec = new EncoderSpec(family, width.Value, levels.ToEquatableArray(), embedding.Value, width.Value,
             embeddingChannels.Value, augment.Value, dropout.Value, groups.Value, heads.Value, middleInEncoder.Value, maxGroups.Value);
         var shapes = new ShapeRules(Diagnostics, spec);
+        var levelStatements = section.All("level").ToList();
+        SourceSpan SpanOf(int level) => level >= 0 && level < levelStatements.Count ? levelStatements[level].Span
+            : section.Get("mult")?.Span ?? statement.KeywordSpan;
         bool ok = shapes.CheckWidth(spec.StemWidth, widthStatement!.Values[0].Span, "the stem");
-        foreach (var (level, index) in levels.Select((l, i) => (l, i)))
-        {
-            var span = section.All("level").ElementAtOrDefault(index)?.Span ?? section.Get("mult")?.Span ?? statement.KeywordSpan;
-            ok &= shapes.CheckLevel(level, span, "encoder");
-        }
+        foreach (var (level, index) in levels.Select((l, i) => (l, i))) ok &= shapes.CheckLevel(level, SpanOf(index), "encoder");
         if (spec.BottleneckWidth % spec.Heads != 0)
         {
             Diagnostics.Error(DiagnosticIds.HeadsDoNotDivideWidth, section.Get("attention")?.Span ?? statement.KeywordSpan,
@@ -75,9 +74,6 @@ internal sealed class EncoderBinder
         }
         // Every norm and attention the runtime builds, from the same block list (the per-width checks above cover them
         // today; this keeps the two from drifting apart).
-        var levelStatements = section.All("level").ToList();
-        SourceSpan SpanOf(int level) => level >= 0 && level < levelStatements.Count ? levelStatements[level].Span
-            : section.Get("mult")?.Span ?? statement.KeywordSpan;
         return ok && shapes.CheckBlocks(NetworkPlan.Encoder(spec), "the encoder", SpanOf) ? spec : null;
     }
 

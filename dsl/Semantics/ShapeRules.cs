@@ -69,15 +69,6 @@ internal sealed class ShapeRules
     }
 
     /// <summary>The norm before a decoder's output conv.</summary>
-    public bool CheckOutput(int width, SourceSpan span, string owner)
-    {
-        int groups = _encoder.GroupsFor(width);
-        if (width % groups == 0) return true;
-        _diagnostics.Error(DiagnosticIds.WidthNotDivisibleByGroups, span,
-            $"The output norm of {owner} has {width} channels, which its {groups} GroupNorm groups do not divide; {GroupsAdvice(width, groups)}");
-        return false;
-    }
-
     private string GroupsAdvice(int channels, int groups) => _encoder.Groups > 0
         ? $"with 'groups {groups}' every width, and every decoder width plus the skip it takes, must be a multiple of {groups}"
         : $"'groups max {_encoder.MaxGroups}' gives {channels} channels min({_encoder.MaxGroups}, {channels} / 4) = {groups} groups; widths that are multiples of {4 * _encoder.MaxGroups} always divide";

@@ -46,7 +46,6 @@ public sealed class LineMap
 
     public int TextLength { get; }
 
-    public int LineCount => _lineStarts.Count;
 
     public LinePosition PositionOf(int offset)
     {
