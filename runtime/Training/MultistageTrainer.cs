@@ -239,19 +239,10 @@ public sealed class MultistageTrainer : IDisposable
     /// </summary>
     private void RestoreStageSamples(byte[]? saved)
     {
-        if (saved is not null && saved.Length == 8 * _stageSamples.Length)
-        {
-            for (int k = 0; k < _stageSamples.Length; k++) _stageSamples[k] = BitConverter.ToInt64(saved, 8 * k);
-            return;
-        }
-        long total = Step * Options.BatchSize;
-        var odds = Options.StageSampling == StageSampling.UniformStage
-            ? Enumerable.Repeat(1.0 / _stageSamples.Length, _stageSamples.Length).ToArray()
-            : _times.StageOdds();
-        double sum = odds.Sum();
-        long assigned = 0;
-        for (int k = 0; k < _stageSamples.Length - 1; k++) assigned += _stageSamples[k] = (long)Math.Round(total * odds[k] / sum);
-        _stageSamples[^1] = Math.Max(0, total - assigned);
+        // Every checkpoint this format admits (DDCKPT02) is written by SaveCheckpoint, which stores the counts.
+        if (saved is null || saved.Length != 8 * _stageSamples.Length)
+            throw new FormatException($"its per-stage sample counts are missing or are not for {_stageSamples.Length} stages.");
+        for (int k = 0; k < _stageSamples.Length; k++) _stageSamples[k] = BitConverter.ToInt64(saved, 8 * k);
     }
 
     public void Dispose()
