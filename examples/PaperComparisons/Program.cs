@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using DiffusionDsl.Runtime.Data;
+using DiffusionDsl.Runtime.Evaluation;
+using PaperComparisons;
+using TorchSharp;
+
+// The paper's comparisons on Fashion-MNIST at equal training compute (see README.md here):
+//   plan                  each model's cost, and the steps the shared budget gives it
+//   run [--shard i/n]     trains and measures the runs (resumable; finished runs are skipped)
+//   report                tables and plots from the runs, into docs/comparisons
+// Options: --budget GFLOPs, --points N, --curve-count N, --final-count N, --seeds 0,1, --models a,b, --data PATH,
+//          --out runs/comparisons, --docs docs/comparisons, --threads N.
+var options = StudyOptions.Parse(args);
+var settings = options.Settings;
+var models = options.Models;
+
+switch (options.Command)
+{
+    case "plan":
+        PrintPlan(settings, models);
+        return 0;
+    case "run":
+    {
+        PrintPlan(settings, models);
+        torch.set_num_threads(options.Threads);
+        string train = Path.Combine(options.Data, "train-images-idx3-ubyte.gz");
+        if (!File.Exists(train))
+        {
+            Console.Error.WriteLine($"{train}: not found. Install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or pass --data FOLDER.");
+            return 1;
+        }
+        var raw = DatasetLoader.ReadRaw(train, imageChannels: 1);
+        using var features = FashionFeatureNetwork.LoadDefault();
+        var reference = ReferenceSet.FashionMnistTest(features, options.Data);
+        int failed = 0;
+        var runs = models.SelectMany(m => settings.Seeds.Select(s => (Model: m, Seed: s))).ToList();
+        for (int i = options.ShardIndex; i < runs.Count; i += options.ShardCount)
+        {
+            var (model, seed) = runs[i];
+            if (StudyRun.IsDone(settings.Folder(model, seed))) { Console.WriteLine($"{model.Key} seed {seed}: done earlier"); continue; }
+            Console.WriteLine($"{model.Key} seed {seed}: {settings.StepsFor(model):N0} steps -> {settings.Folder(model, seed)}");
+            try
+            {
+                StudyRun.Run(model, seed, settings, raw, features, reference, Console.Out);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One failed run must not cost the others; rerunning the study retries it from its latest checkpoint.
+                Console.Error.WriteLine($"{model.Key} seed {seed} failed: {e}");
+                failed++;
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+    case "report":
+        return StudyReport.Write(settings, options.Docs, Console.Out);
+    default:
+        Console.Error.WriteLine($"unknown command '{options.Command}': plan, run or report");
+        return 1;
+}
+
+static void PrintPlan(StudySettings settings, IReadOnlyList<StudyModel> models)
+{
+    Console.WriteLine($"budget {settings.BudgetGFlops:N0} training GFLOPs per run; FD at N = {settings.CurveCount:N0} at {settings.Points} points, " +
+                      $"and at N = {settings.FinalCount:N0} at the end; seeds {string.Join(", ", settings.Seeds)}");
+    Console.WriteLine($"{"model",-10} {"parameters",10} {"GFLOPs/img",10} {"GFLOPs/step",11} {"steps",7}  stage GFLOPs");
+    foreach (var m in models)
+    {
+        long parameters = m.Cost.SharedParameters + m.Cost.Stages.Sum(s => s.DecoderParameters);
+        Console.WriteLine($"{m.Key,-10} {parameters,10:N0} {m.GFlopsPerImage(),10:0.0000} {m.GFlopsPerStep(),11:0.00} {settings.StepsFor(m),7:N0}  " +
+                          string.Join(" / ", m.Cost.Stages.Select(s => s.GFlops.ToString("0.0000", CultureInfo.InvariantCulture))));
+    }
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Runtime.Networks;
+using DiffusionDsl.Runtime.Staging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PaperComparisons;
+
+/// <summary>
+/// The paper's "separate" baseline: one complete network (encoder and decoder) per stage, nothing shared. Each
+/// sample goes to its stage's network, so a training batch from one stage trains only that network, and sampling
+/// runs one network per step, as the multistage model runs one decoder. The .msd language always shares the
+/// encoder, so this baseline is assembled here from single-stage networks.
+/// </summary>
+public sealed class SeparateNetworks : nn.Module<Tensor, Tensor, Tensor>, IMultistageModel
+{
+    private readonly MultistageUNet[] _networks;
+
+    /// <param name="stages">Where each network works.</param>
+    /// <param name="createNetwork">A fresh single-stage network (its own stage table covers [0, 1]).</param>
+    /// <param name="networkCost">That network's cost table (one stage).</param>
+    public SeparateNetworks(StageTable stages, Func<MultistageUNet> createNetwork, ModelCostTable networkCost) : base(nameof(SeparateNetworks))
+    {
+        if (networkCost.Stages.Count != 1) throw new ArgumentException("Each separate network must be a single-stage model.", nameof(networkCost));
+        Stages = stages;
+        _networks = stages.Stages.Select(_ => createNetwork()).ToArray();
+        Cost = CostOf(stages, networkCost);
+        for (int i = 0; i < _networks.Length; i++) register_module(stages.Stages[i].Name, _networks[i]);
+    }
+
+    /// <summary>Nothing shared; every stage costs one whole network.</summary>
+    public static ModelCostTable CostOf(StageTable stages, ModelCostTable networkCost)
+    {
+        var one = networkCost.Stages[0];
+        return new ModelCostTable(0, stages.Stages.Select(s => new StageCost(s.Name, one.ActiveParameters, one.ActiveParameters, one.GFlops)).ToList());
+    }
+
+    public StageTable Stages { get; }
+    public ModelCostTable Cost { get; }
+    public nn.Module Module => this;
+    public IReadOnlyList<MultistageUNet> Networks => _networks;
+
+    public Tensor Predict(Tensor x, Tensor t) => forward(x, t);
+
+    public override Tensor forward(Tensor x, Tensor t)
+    {
+        var stageOfSample = Stages.StageOf(t);
+        var counts = stageOfSample.bincount(null, Stages.Count).cpu().data<long>().ToArray();
+        int only = Array.FindIndex(counts, c => c == x.shape[0]);
+        if (only >= 0) return _networks[only].Predict(x, t);
+
+        Tensor? output = null;
+        for (int stage = 0; stage < counts.Length; stage++)
+        {
+            if (counts[stage] == 0) continue;
+            var indices = (stageOfSample == stage).nonzero().squeeze(1);
+            var predicted = _networks[stage].Predict(x.index_select(0, indices), t.index_select(0, indices));
+            output ??= zeros_like(x, dtype: predicted.dtype);
+            output = output.index_copy(0, indices, predicted);
+        }
+        return output!;
+    }
+}

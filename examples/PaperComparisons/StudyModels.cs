@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Runtime.Hosting;
+using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Staging;
+using DiffusionDsl.Runtime.Training;
+
+namespace PaperComparisons;
+
+/// <summary>One model of the study: how to build it, what it costs, and the .msd recipe it trains and samples with.</summary>
+public sealed record StudyModel(string Key, string Label, MsdModelInfo Recipe, StageTable Stages, ModelCostTable Cost, Func<IMultistageModel> Create)
+{
+    public INoiseSchedule Schedule { get; } = ScheduleOf(Recipe);
+
+    /// <summary>
+    /// Expected training GFLOPs of one step: batch x 3 (forward + backward) x the forward GFLOPs averaged over the
+    /// stages with the odds the stage sampling gives them.
+    /// </summary>
+    public double GFlopsPerStep()
+    {
+        var odds = new TrainingTimeSampler(Schedule, Stages, Recipe.TrainDefaults.StageSampling).StageOdds();
+        double perImage = odds.Zip(Cost.Stages, (p, c) => p * c.GFlops).Sum();
+        return Recipe.TrainDefaults.BatchSize * TrainingCompute.ForwardAndBackward * perImage;
+    }
+
+    /// <summary>Forward GFLOPs per image averaged over t (the cost of one network evaluation at a uniform t).</summary>
+    public double GFlopsPerImage() => Stages.Stages.Zip(Cost.Stages, (s, c) => (s.End - s.Start) * c.GFlops).Sum();
+
+    private static INoiseSchedule ScheduleOf(MsdModelInfo info)
+    {
+        using var model = info.Create();
+        return model.Schedule;
+    }
+}
+
+/// <summary>The paper's three comparisons, as Fashion-MNIST analogues of its Tables 2, 3 and 4.</summary>
+public static class Study
+{
+    public static readonly StudyModel Multistage = FromMsd("multistage", "multistage 20/12/8 (optimal-denoiser boundaries)", PaperComparisons.MultistageNet.Info);
+    public static readonly StudyModel Unified = FromMsd("unified", "unified 16", PaperComparisons.UnifiedNet.Info);
+    public static readonly StudyModel Separate = new(
+        "separate", "separate networks 16 x 3", PaperComparisons.UnifiedNet.Info with { Name = "Separate" }, PaperComparisons.MultistageNet.Info.Table,
+        SeparateNetworks.CostOf(PaperComparisons.MultistageNet.Info.Table, PaperComparisons.UnifiedNet.Info.Cost), () => new SeparateNetworks(PaperComparisons.MultistageNet.Info.Table, PaperComparisons.UnifiedNet.Info.Create, PaperComparisons.UnifiedNet.Info.Cost));
+    public static readonly StudyModel EqualDecoders = FromMsd("equal", "decoders 16/16/16", PaperComparisons.EqualDecodersNet.Info);
+    public static readonly StudyModel ReversedDecoders = FromMsd("reversed", "decoders 8/12/20", PaperComparisons.ReversedDecodersNet.Info);
+    public static readonly StudyModel UniformBoundaries = FromMsd("uniform", "uniform boundaries 0.333/0.667", PaperComparisons.UniformBoundariesNet.Info);
+    public static readonly StudyModel LogSnrBoundaries = FromMsd("logsnr", "log-SNR boundaries 0.348/0.709", PaperComparisons.LogSnrBoundariesNet.Info);
+
+    public static readonly IReadOnlyList<StudyModel> Models =
+        new[] { Multistage, Unified, Separate, EqualDecoders, ReversedDecoders, UniformBoundaries, LogSnrBoundaries };
+
+    public static readonly IReadOnlyList<(string Title, string Question, StudyModel[] Models)> Tables = new[]
+    {
+        ("Table 2 analogue: architecture", "multistage vs unified vs fully separate networks", new[] { Multistage, Unified, Separate }),
+        ("Table 3 analogue: decoder widths", "wide near the data vs equal vs wide near the noise (shared encoder, same boundaries)",
+            new[] { Multistage, EqualDecoders, ReversedDecoders }),
+        ("Table 4 analogue: boundaries", "optimal-denoiser vs uniform vs log-SNR boundaries (same decoders 20/12/8)",
+            new[] { Multistage, UniformBoundaries, LogSnrBoundaries }),
+    };
+
+    public static StudyModel ByKey(string key) =>
+        Models.FirstOrDefault(m => m.Key == key) ?? throw new ArgumentException($"No model '{key}' in the study ({string.Join(", ", Models.Select(m => m.Key))}).");
+
+    private static StudyModel FromMsd(string key, string label, MsdModelInfo info) =>
+        new(key, label, info, info.Table, info.Cost, () => info.Create());
+}
