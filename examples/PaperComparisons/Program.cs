@@ -14,7 +14,19 @@ using TorchSharp;
 //   report                tables and plots from the runs, into docs/comparisons
 // Options: --budget GFLOPs, --points N, --curve-count N, --final-count N, --seeds 0,1, --models a,b, --data PATH,
 //          --out runs/comparisons, --docs docs/comparisons, --threads N.
-var options = StudyOptions.Parse(args);
+// Tables, CSV and logs read the same on every machine.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+StudyOptions options;
+try
+{
+    options = StudyOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
+{
+    Console.Error.WriteLine($"{e.Message} Usage: plan | run [--shard i/n] | report, with --budget, --points, --curve-count, --final-count, --seeds, " +
+                            "--models, --data, --out, --docs, --threads.");
+    return 2;
+}
 var settings = options.Settings;
 var models = options.Models;
 
@@ -57,7 +69,7 @@ switch (options.Command)
         return failed == 0 ? 0 : 1;
     }
     case "report":
-        return StudyReport.Write(settings, options.Docs, Console.Out);
+        return StudyReport.Write(settings, models, options.Docs, Console.Out);
     default:
         Console.Error.WriteLine($"unknown command '{options.Command}': plan, run or report");
         return 1;

@@ -50,12 +50,13 @@ public static class Study
     public static readonly IReadOnlyList<StudyModel> Models =
         new[] { Multistage, Unified, Separate, EqualDecoders, ReversedDecoders, UniformBoundaries, LogSnrBoundaries };
 
-    public static readonly IReadOnlyList<(string Title, string Question, StudyModel[] Models)> Tables = new[]
+    /// <summary>Each table's models; the baseline's final FD is the quality the others are timed to reach.</summary>
+    public static readonly IReadOnlyList<(string Title, string Question, StudyModel Baseline, StudyModel[] Models)> Tables = new[]
     {
-        ("Table 2 analogue: architecture", "multistage vs unified vs fully separate networks", new[] { Multistage, Unified, Separate }),
-        ("Table 3 analogue: decoder widths", "wide near the data vs equal vs wide near the noise (shared encoder, same boundaries)",
+        ("Table 2 analogue: architecture", "multistage vs unified vs fully separate networks", Unified, new[] { Multistage, Unified, Separate }),
+        ("Table 3 analogue: decoder widths", "wide near the data vs equal vs wide near the noise (shared encoder, same boundaries)", EqualDecoders,
             new[] { Multistage, EqualDecoders, ReversedDecoders }),
-        ("Table 4 analogue: boundaries", "optimal-denoiser vs uniform vs log-SNR boundaries (same decoders 20/12/8)",
+        ("Table 4 analogue: boundaries", "optimal-denoiser vs uniform vs log-SNR boundaries (same decoders 20/12/8)", UniformBoundaries,
             new[] { Multistage, UniformBoundaries, LogSnrBoundaries }),
     };
 

@@ -20,20 +20,33 @@ public sealed record StudyOptions(string Command, StudySettings Settings, IReadO
             values[args[i][2..]] = args[++i];
         }
         string Get(string key, string fallback) => values.Remove(key, out var v) ? v : fallback;
-        double budget = double.Parse(Get("budget", "15000"), CultureInfo.InvariantCulture);
-        int points = int.Parse(Get("points", "3"), CultureInfo.InvariantCulture);
-        int curve = int.Parse(Get("curve-count", "1000"), CultureInfo.InvariantCulture);
-        int final = int.Parse(Get("final-count", "2000"), CultureInfo.InvariantCulture);
-        var seeds = Get("seeds", "0,1").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        T Number<T>(string key, string fallback) where T : IParsable<T>
+        {
+            string text = Get(key, fallback);
+            return T.TryParse(text, CultureInfo.InvariantCulture, out var value) ? value : throw new ArgumentException($"--{key}: '{text}' is not a number.");
+        }
+        double budget = Number<double>("budget", "15000");
+        int points = Number<int>("points", "3");
+        int curve = Number<int>("curve-count", "1000");
+        int final = Number<int>("final-count", "2000");
+        var seeds = Get("seeds", "0,1").Split(',').Select(s => long.TryParse(s, CultureInfo.InvariantCulture, out var seed) ? seed
+            : throw new ArgumentException($"--seeds: '{s}' is not a whole number.")).ToArray();
         var models = Get("models", string.Join(",", Study.Models.Select(m => m.Key))).Split(',').Select(Study.ByKey).ToList();
-        var shard = Get("shard", "0/1").Split('/');
+        string shardText = Get("shard", "0/1");
+        var shard = shardText.Split('/');
+        if (shard.Length != 2 || !int.TryParse(shard[0], out int shardIndex) || !int.TryParse(shard[1], out int shardCount) || shardCount < 1
+            || shardIndex < 0 || shardIndex >= shardCount)
+            throw new ArgumentException($"--shard: '{shardText}' is not i/n with 0 <= i < n.");
         string output = Get("out", "runs/comparisons");
         string data = Get("data", "/usr/share/datasets/fashion-mnist");
         string docs = Get("docs", "docs/comparisons");
-        int threads = int.Parse(Get("threads", "1"), CultureInfo.InvariantCulture);
+        int threads = Number<int>("threads", "1");
+        int sampleBatch = Number<int>("sample-batch", "100");
         if (values.Count > 0) throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}.");
+        if (!(budget > 0) || points < 1 || curve < 6 || threads < 1 || sampleBatch < 1)
+            throw new ArgumentException("--budget, --threads and --sample-batch must be positive, --points at least 1 and --curve-count at least 6 (density/coverage use 5 neighbours).");
         if (curve > final) throw new ArgumentException($"--curve-count {curve} exceeds --final-count {final}.");
-        return new StudyOptions(command, new StudySettings(budget, points, curve, final, seeds, output), models,
-            int.Parse(shard[0], CultureInfo.InvariantCulture), int.Parse(shard[1], CultureInfo.InvariantCulture), data, docs, threads);
+        return new StudyOptions(command, new StudySettings(budget, points, curve, final, seeds, output, sampleBatch), models,
+            shardIndex, shardCount, data, docs, threads);
     }
 }

@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace PaperComparisons;
 
 /// <summary>The study's settings: one training budget for every model, and how quality is measured along the way.</summary>
-public sealed record StudySettings(double BudgetGFlops, int Points, int CurveCount, int FinalCount, long[] Seeds, string Output)
+public sealed record StudySettings(double BudgetGFlops, int Points, int CurveCount, int FinalCount, long[] Seeds, string Output, int SampleBatch)
 {
     /// <summary>The quality evaluations per run, at 1/Points, 2/Points, ... of its steps (so at about equal GFLOPs for every model).</summary>
     public long[] EvaluationSteps(long steps) =>
@@ -54,7 +54,7 @@ public static class StudyRun
             SampleEvery = 0, EvalEvery = 0, LogEvery = 50,
         };
         using var trainer = new MultistageTrainer(network, model.Schedule, model.Recipe.Prediction, options);
-        var sampler = new MultistageSampler(network, model.Schedule, model.Recipe.Prediction, model.Recipe.SampleDefaults with { BatchSize = 500 });
+        var sampler = new MultistageSampler(network, model.Schedule, model.Recipe.Prediction, model.Recipe.SampleDefaults with { BatchSize = settings.SampleBatch });
 
         var segment = Stopwatch.StartNew();
         trainer.StepCompleted += step =>

@@ -20,6 +20,7 @@ public class ExampleTests
     [InlineData("QuickStart")]
     [InlineData("FashionMnist")]
     [InlineData("Cifar10Paper")]
+    [InlineData("PaperComparisons")]
     public void ExampleBuildsFromTheFeed(string example) => Build(example);
 
     [LocalFeedFact]
@@ -40,6 +41,21 @@ public class ExampleTests
         Assert.True(models.SequenceEqual(new[] { "multistage", "unified", "separate" }), output);
     }
 
+    [LocalFeedFact]
+    public void PaperComparisonsGivesEveryModelTheSameTrainingBudget()
+    {
+        var output = BuildAndRun("PaperComparisons", "plan --budget 15000");
+        // "multistage    679,675     0.1135       10.89   1,377  ...": model, parameters, GFLOPs per image, GFLOPs per step, steps.
+        var rows = Regex.Matches(output, @"^(\w+)\s+[\d,]+\s+[\d.]+\s+([\d.]+)\s+([\d,]+)\s", RegexOptions.Multiline)
+            .Select(m => (Model: m.Groups[1].Value, PerStep: double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture),
+                          Steps: long.Parse(m.Groups[3].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        Assert.True(rows.Select(r => r.Model).SequenceEqual(new[] { "multistage", "unified", "separate", "equal", "reversed", "uniform", "logsnr" }), output);
+        foreach (var row in rows) Assert.InRange(row.PerStep * row.Steps, 15000 * 0.99, 15000 * 1.01);
+        // A cheaper step buys more steps: the reversed decoders (narrow where most samples land) get the most.
+        Assert.Equal("reversed", rows.MaxBy(r => r.Steps).Model);
+    }
+
     private static string Folder(string example) => Path.Combine(LocalFeed.RepoRoot!, "examples", example);
 
     private static void Build(string example)
@@ -50,10 +66,10 @@ public class ExampleTests
         Assert.True(build.ExitCode == 0, build.Output);
     }
 
-    private static string BuildAndRun(string example)
+    private static string BuildAndRun(string example, string arguments = "")
     {
         Build(example);
-        var run = DotnetProcess.Run("run --no-build -c Release", Folder(example), RunTimeout);
+        var run = DotnetProcess.Run($"run --no-build -c Release -- {arguments}", Folder(example), RunTimeout);
         Assert.True(run.ExitCode == 0, run.Output);
         return run.Output;
     }
