@@ -44,9 +44,21 @@ public sealed class Denoiser
     {
         using var levels = NoiseLevels.Of(Schedule, t, xHat);
         using var input = TargetParameterisation.ModelInput(Target, xHat, levels.Scale, levels.Sigma, SigmaData);
-        using var raw = Model.Predict(input, t);
+        using var raw = PredictKeepingOnlyTheOutput(input, t);
         var data = TargetParameterisation.DataEstimate(Target, raw, xHat, levels.Sigma, SigmaData);
         var noise = (xHat - data) / levels.Sigma;
         return new DenoisedPair(data, noise);
+    }
+
+    /// <summary>
+    /// Without autograd (sampling, evaluation) a forward pass's intermediate activations are disposed as soon as it
+    /// returns instead of at the end of the caller's scope: a solver step holds one network's activations, not one per
+    /// evaluation (DPM-Solver-3 evaluates three times per step). With autograd they stay for the backward pass.
+    /// </summary>
+    private Tensor PredictKeepingOnlyTheOutput(Tensor input, Tensor t)
+    {
+        if (is_grad_enabled()) return Model.Predict(input, t);
+        using var scope = NewDisposeScope();
+        return Model.Predict(input, t).MoveToOuterDisposeScope();
     }
 }
