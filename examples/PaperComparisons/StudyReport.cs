@@ -47,6 +47,7 @@ public static class StudyReport
             text.AppendLine($"{question}.");
             text.AppendLine();
             AppendTable(text, settings, present, points);
+            AppendOrdering(text, settings, baseline, present, points);
             AppendComputeToReach(text, settings, baseline, present, points);
             text.AppendLine($"![{title}]({plot})");
             text.AppendLine();
@@ -81,6 +82,29 @@ public static class StudyReport
         }
         text.AppendLine();
         text.AppendLine("Each cell: mean over the seeds, then each seed's value in parentheses; a dash where a run has not reached that point.");
+        text.AppendLine();
+    }
+
+    /// <summary>
+    /// The direction of the result: the models ranked by their final FD (seed mean, at the final count), and for each one
+    /// in how many seeds it ended below the baseline's FD of the same seed (same seed: same data order and noise).
+    /// </summary>
+    private static void AppendOrdering(StringBuilder text, StudySettings settings, StudyModel baseline, StudyModel[] models, List<StudyPoint> points)
+    {
+        double? Final(StudyModel model, long seed) => points
+            .Where(p => p.Model == model.Key && p.Seed == seed && p.Step == p.Steps && p.Count == settings.FinalCount).Select(p => (double?)p.Fd).LastOrDefault();
+        var finished = models.Where(m => settings.Seeds.All(s => Final(m, s) is not null)).ToList();
+        if (finished.Count < 2 || !finished.Contains(baseline)) return;
+        var ranked = finished.OrderBy(m => settings.Seeds.Average(s => Final(m, s)!.Value)).ToList();
+        text.AppendLine($"Final FD at N = {settings.FinalCount:N0}, best first: " +
+                        string.Join(" < ", ranked.Select(m => $"{m.Label} ({settings.Seeds.Average(s => Final(m, s)!.Value):0.0})")) + ".");
+        text.AppendLine();
+        foreach (var model in finished.Where(m => m != baseline))
+        {
+            int better = settings.Seeds.Count(s => Final(model, s) < Final(baseline, s));
+            double change = settings.Seeds.Average(s => Final(model, s)!.Value) / settings.Seeds.Average(s => Final(baseline, s)!.Value) - 1;
+            text.AppendLine($"- {model.Label} vs {baseline.Label}: final FD {(change < 0 ? "-" : "+")}{Math.Abs(change) * 100:0.0}% (seed means); lower in {better} of {settings.Seeds.Length} seeds");
+        }
         text.AppendLine();
     }
 
