@@ -182,7 +182,7 @@ internal sealed class DecoderBinder
             if (noisier <= nearer) continue;
             var statement = ordered[i].Statement;
             Diagnostics.Warning(DiagnosticIds.WiderDecoderNearNoise, statement.Values[0].Span,
-                $"Decoder {Display.Quote(ordered[i].Spec.Stage)} (width {noisier}) is wider than {Display.Quote(ordered[i - 1].Spec.Stage)} (width {nearer}), which is nearer the data; the paper found wide decoders pay near the data and narrow ones near the noise");
+                $"Decoder {Display.Quote(ordered[i].Spec.Stage)} is wider than {Display.Quote(ordered[i - 1].Spec.Stage)}, which is nearer the data (widest levels: {noisier} vs {nearer} channels); the paper found wide decoders pay near the data and narrow ones near the noise");
         }
     }
 }
