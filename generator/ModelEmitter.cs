@@ -1,6 +1,7 @@
 using System.Linq;
 using DiffusionDsl.Language.Cost;
 using DiffusionDsl.Language.Semantics;
+using DiffusionDsl.Runtime.Blocks;
 
 namespace DiffusionDsl.Generator;
 
@@ -84,7 +85,7 @@ internal static class ModelEmitter
          .Line($"    InChannels: {model.Image.Channels}, StemWidth: {e.StemWidth},");
         Levels(w, e.Levels);
         w.Line($"    Embedding: {Global.NoiseEmbeddingKind}.{e.Embedding}, EmbeddingChannels: {e.EmbeddingChannels}, AugmentDim: {e.AugmentDim},")
-         .Line($"    Dropout: {CodeWriter.Number(e.Dropout)}, Groups: {e.Groups}, Heads: {e.Heads}, MiddleInEncoder: {CodeWriter.Bool(e.MiddleInEncoder)}{(e.MaxGroups == EncoderSpec.EdmMaxGroups ? "" : $", MaxGroups: {e.MaxGroups}")});")
+         .Line($"    Dropout: {CodeWriter.Number(e.Dropout)}, Groups: {e.Groups}, Heads: {e.Heads}, MiddleInEncoder: {CodeWriter.Bool(e.MiddleInEncoder)}{(e.MaxGroups == GroupNormRule.EdmMaxGroups ? "" : $", MaxGroups: {e.MaxGroups}")});")
          .Line()
          .Line($"public {model.Name}Encoder() : base(Architecture, nameof({model.Name}Encoder)) {{ }}")
          .Close()

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime.Blocks;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -198,7 +199,7 @@ internal sealed class EncoderBinder
     /// </summary>
     private (int? Fixed, int? Max) BindGroups(MsdStatement? statement)
     {
-        if (statement is null) return (0, EncoderSpec.EdmMaxGroups);
+        if (statement is null) return (0, GroupNormRule.EdmMaxGroups);
         if (statement.Values.Count > 0 && statement.Values[0] is NameValue)
         {
             _read.NoMoreThan(statement, 2);
@@ -210,7 +211,7 @@ internal sealed class EncoderBinder
             return (null, null);
         }
         var fixedGroups = _read.PositiveInteger(statement, "groups");
-        return (fixedGroups, fixedGroups is null ? null : EncoderSpec.EdmMaxGroups);
+        return (fixedGroups, fixedGroups is null ? null : GroupNormRule.EdmMaxGroups);
     }
 
     private bool? BindMiddle(MsdStatement? statement)

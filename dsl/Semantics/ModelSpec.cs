@@ -1,3 +1,5 @@
+using DiffusionDsl.Runtime.Diffusion;
+
 namespace DiffusionDsl.Language.Semantics;
 
 /// <summary>The checked meaning of an .msd file: everything the emitter and the cost model need.</summary>
@@ -6,7 +8,7 @@ public sealed record ModelSpec(
     string? Namespace,
     ImageShape Image,
     ScheduleSpec Schedule,
-    PredictionKind Prediction,
+    PredictionTarget Prediction,
     EquatableArray<StageSpec> Stages,
     EncoderSpec Encoder,
     EquatableArray<DecoderSpec> Decoders,
@@ -23,5 +25,3 @@ public sealed record StageSpec(string Name, string PropertyName, double Start, d
 
 /// <summary>A stage's boundaries in noise level sigma, as written in the .msd.</summary>
 public sealed record SigmaRange(double Start, double End);
-
-public enum PredictionKind { Eps, X0, V, Edm }
