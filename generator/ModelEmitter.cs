@@ -2,6 +2,7 @@ using System.Linq;
 using DiffusionDsl.Language.Cost;
 using DiffusionDsl.Language.Semantics;
 using DiffusionDsl.Runtime.Blocks;
+using DiffusionDsl.Runtime.Networks;
 
 namespace DiffusionDsl.Generator;
 
@@ -107,7 +108,7 @@ internal static class ModelEmitter
     }
 
     /// <summary>A layout's <c>Levels:</c> argument, one level a line.</summary>
-    private static void Levels(CodeWriter w, System.Collections.Generic.IEnumerable<LevelSpec> levels)
+    private static void Levels(CodeWriter w, System.Collections.Generic.IEnumerable<Level> levels)
     {
         w.Line($"    Levels: new {Global.Level}[]")
          .Line("    {");

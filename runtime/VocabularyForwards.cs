@@ -7,3 +7,4 @@ using System.Runtime.CompilerServices;
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Diffusion.PredictionTarget))]
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Sampling.SolverKind))]
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Training.StageSampling))]
+[assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Networks.Level))]

@@ -1,5 +1,6 @@
 using System.Linq;
 using DiffusionDsl.Language.Semantics;
+using DiffusionDsl.Runtime.Networks;
 
 namespace DiffusionDsl.Language.Cost;
 
@@ -24,8 +25,8 @@ public static class CostModel
         var decoders = model.Decoders.Select(decoder =>
         {
             var tally = new Tally();
-            foreach (var block in NetworkPlan.Decoder(encoder, decoder)) tally.Block(block, emb);
-            int width = NetworkPlan.DecoderOutputWidth(encoder, decoder);
+            foreach (var block in NetworkPlan.Decoder(encoder, decoder.Levels)) tally.Block(block, emb);
+            int width = NetworkPlan.DecoderOutputWidth(encoder, decoder.Levels);
             tally.GroupNorm(width);
             tally.Conv(width, model.Image.Channels, 3, model.Image.Height);
             return tally;

@@ -3,6 +3,7 @@ using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
 using DiffusionDsl.Runtime.Blocks;
+using DiffusionDsl.Runtime.Networks;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -78,12 +79,12 @@ internal sealed class EncoderBinder
         return ok && shapes.CheckBlocks(NetworkPlan.Encoder(spec), "the encoder", SpanOf) ? spec : null;
     }
 
-    private List<LevelSpec>? BindLevels(Section section, MsdStatement statement, ImageShape image, int width, int blocks,
+    private List<Level>? BindLevels(Section section, MsdStatement statement, ImageShape image, int width, int blocks,
         List<(int Resolution, SourceSpan Span)>? attentionAt)
     {
         var mult = section.Get("mult");
         var levelStatements = section.All("level").ToList();
-        var levels = new List<LevelSpec>();
+        var levels = new List<Level>();
         bool ok = true;
         if (levelStatements.Count > 0)
         {
@@ -134,7 +135,7 @@ internal sealed class EncoderBinder
                 }
                 if (levels.Count > MaxLevels) continue;
                 int resolution = image.Height >> levels.Count;
-                levels.Add(new LevelSpec(resolution, (int)System.Math.Min(scaled, int.MaxValue), blocks, attentionAt?.Any(a => a.Resolution == resolution) ?? false));
+                levels.Add(new Level(resolution, (int)System.Math.Min(scaled, int.MaxValue), blocks, attentionAt?.Any(a => a.Resolution == resolution) ?? false));
             }
             if (multipliers.Count > MaxLevels)
             {

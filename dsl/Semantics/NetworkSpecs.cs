@@ -1,11 +1,10 @@
+using System.Collections.Generic;
 using DiffusionDsl.Runtime.Blocks;
 using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Runtime.Networks;
 
 namespace DiffusionDsl.Language.Semantics;
-
-/// <summary>One resolution level: its residual blocks' width and count, and whether its blocks attend.</summary>
-public sealed record LevelSpec(int Resolution, int Width, int Blocks, bool Attention);
 
 /// <summary>
 /// The shared encoder, EDM's SongUNet (DDPM++) layout: a 3x3 stem at the first level, a
@@ -14,7 +13,7 @@ public sealed record LevelSpec(int Resolution, int Width, int Blocks, bool Atten
 public sealed record EncoderSpec(
     string Family,
     int StemWidth,
-    EquatableArray<LevelSpec> Levels,
+    EquatableArray<Level> Levels,
     NoiseEmbeddingKind Embedding,
     int NoiseChannels,
     int EmbeddingChannels,
@@ -23,8 +22,10 @@ public sealed record EncoderSpec(
     int Groups,
     int Heads,
     bool MiddleInEncoder,
-    int MaxGroups = GroupNormRule.EdmMaxGroups)
+    int MaxGroups = GroupNormRule.EdmMaxGroups) : IEncoderShape
 {
+    IReadOnlyList<Level> IEncoderShape.Levels => Levels;
+
     /// <summary>The GroupNorm rule the runtime's norms use: <c>groups G</c> fixes G; otherwise min(MaxGroups, width / 4).</summary>
     public GroupNormRule GroupNorm => new(Groups, MaxGroups);
 
@@ -35,7 +36,7 @@ public sealed record EncoderSpec(
 }
 
 /// <summary>One stage's decoder. Levels run from the lowest resolution up to the image.</summary>
-public sealed record DecoderSpec(string Stage, string PropertyName, string TypeName, EquatableArray<LevelSpec> Levels);
+public sealed record DecoderSpec(string Stage, string PropertyName, string TypeName, EquatableArray<Level> Levels);
 
 public sealed record TrainSpec(
     int Batch = TrainDefaults.Batch, double LearningRate = TrainDefaults.LearningRate, double WeightDecay = TrainDefaults.WeightDecay,

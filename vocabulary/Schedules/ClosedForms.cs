@@ -97,11 +97,6 @@ public readonly struct EdmClosedForm
 
 internal static class ClosedForm
 {
-    /// <summary>exp(x) - 1: .NET's accurate ExpM1 in the runtime; the compiler, on netstandard2.0, has only Exp.</summary>
-    public static double ExpM1(double x) =>
-#if NET
-        double.ExpM1(x);
-#else
-        Math.Exp(x) - 1.0;
-#endif
+    /// <summary>exp(x) - 1, exactly as .NET's double.ExpM1 computes it (which is Math.Exp(x) - 1; netstandard2.0 has no ExpM1).</summary>
+    public static double ExpM1(double x) => Math.Exp(x) - 1.0;
 }
