@@ -76,6 +76,17 @@ public static class NetworkPlan
     }
 
     /// <summary>
+    /// How many encoder skips each decoder level takes, lowest resolution first: the mirrored encoder level's residual
+    /// blocks + 1 (the stem's or the downsampling block's output). A decoder level has exactly that many blocks.
+    /// </summary>
+    public static List<int> DecoderLevelSkips(IEncoderShape encoder)
+    {
+        var skips = new List<int>();
+        for (int i = encoder.Levels.Count - 1; i >= 0; i--) skips.Add(encoder.Levels[i].Blocks + 1);
+        return skips;
+    }
+
+    /// <summary>
     /// A decoder's blocks: the middle blocks unless the encoder owns them, then per level an upsampling block (after
     /// the first level) and its residual blocks, each taking the next skip (last produced, first taken; 0 when the
     /// skips have run out, which the checker reports); only a level's last block attends.
