@@ -10,3 +10,4 @@ using System.Runtime.CompilerServices;
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Networks.Level))]
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Staging.ModelCostTable))]
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Staging.StageCost))]
+[assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Staging.StageInfo))]
