@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using DiffusionDsl.Language.Editing;
 using DiffusionDsl.Runtime.Clustering;
 using DiffusionDsl.Runtime.Data;
 using DiffusionDsl.Runtime.Schedules;
