@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs DiffusionDsl.Generator, DiffusionDsl.Runtime and DiffusionDsl (which depends on both, so a
-# user adds one PackageReference) into artifacts/feed, a local NuGet feed.
+# user adds one PackageReference) into artifacts/feed, a local NuGet feed, with the `dotnet new msd-model`
+# template package DiffusionDsl.Templates.
 # Usage: scripts/pack.sh [VERSION]   (default 0.1.0-local)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ dotnet pack runtime/DiffusionDsl.Runtime.csproj -c Release -p:Version="$version"
   -p:CustomAfterMicrosoftCommonTargets="$PWD/packaging/Runtime/RuntimePackage.targets" 2>&1 | tail -n 3
 dotnet pack packaging/DiffusionDsl/DiffusionDsl.Package.csproj -c Release -p:Version="$version" -o "$feed" \
   -p:CustomAfterMicrosoftCommonTargets="$PWD/packaging/Runtime/RuntimePackage.targets" 2>&1 | tail -n 3
+dotnet pack packaging/Templates/DiffusionDsl.Templates.csproj -c Release -p:Version="$version" -o "$feed" 2>&1 | tail -n 3
 
 # NuGet never re-extracts a version it has cached, so drop this version's stale copies.
 packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')

@@ -27,6 +27,9 @@ internal static class LocalFeed
         }
     }
 
+    /// <summary>Whether the feed holds package <paramref name="id"/> at the version of the three library packages.</summary>
+    public static bool Has(string id) => Version is { } version && File.Exists(Path.Combine(Folder!, $"{id}.{version}.nupkg"));
+
     /// <summary>A nuget.config like examples/nuget.config: DiffusionDsl.* from <paramref name="feed"/>, the rest from the
     /// "nuget.org" source that the user-level configuration defines (no registry address written here).</summary>
     public static string NuGetConfig(string feed) => $"""
