@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs DiffusionDsl.Vocabulary (the layouts, enums and defaults the generator and the runtime share),
 # DiffusionDsl.Generator, DiffusionDsl.Runtime (which depends on the vocabulary) and DiffusionDsl (which
-# depends on both, so a user adds one PackageReference) into artifacts/feed, a local NuGet feed.
+# depends on both, so a user adds one PackageReference) into artifacts/feed, a local NuGet feed, with the
+# `dotnet new msd-model` template package DiffusionDsl.Templates.
 # Usage: scripts/pack.sh [VERSION]   (default 0.1.0-local)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ dotnet pack runtime/DiffusionDsl.Runtime.csproj -c Release -p:Version="$version"
   -p:CustomAfterMicrosoftCommonTargets="$PWD/packaging/Runtime/RuntimePackage.targets" 2>&1 | tail -n 3
 dotnet pack packaging/DiffusionDsl/DiffusionDsl.Package.csproj -c Release -p:Version="$version" -o "$feed" \
   -p:CustomAfterMicrosoftCommonTargets="$PWD/packaging/Runtime/RuntimePackage.targets" 2>&1 | tail -n 3
+dotnet pack packaging/Templates/DiffusionDsl.Templates.csproj -c Release -p:Version="$version" -o "$feed" 2>&1 | tail -n 3
 
 # NuGet never re-extracts a version it has cached, so drop this version's stale copies.
 packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')

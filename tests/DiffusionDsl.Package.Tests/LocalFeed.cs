@@ -27,6 +27,29 @@ internal static class LocalFeed
         }
     }
 
+    /// <summary>Whether the feed holds package <paramref name="id"/> at the version of the three library packages.</summary>
+    public static bool Has(string id) => Version is { } version && File.Exists(Path.Combine(Folder!, $"{id}.{version}.nupkg"));
+
+    /// <summary>A nuget.config like examples/nuget.config: DiffusionDsl.* from <paramref name="feed"/>, the rest from the
+    /// "nuget.org" source that the user-level configuration defines (no registry address written here).</summary>
+    public static string NuGetConfig(string feed) => $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <add key="local" value="{feed}" />
+          </packageSources>
+          <packageSourceMapping>
+            <packageSource key="local">
+              <package pattern="DiffusionDsl" />
+              <package pattern="DiffusionDsl.*" />
+            </packageSource>
+            <packageSource key="nuget.org">
+              <package pattern="*" />
+            </packageSource>
+          </packageSourceMapping>
+        </configuration>
+        """;
+
     private static string? FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

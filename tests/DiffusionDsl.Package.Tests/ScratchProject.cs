@@ -11,25 +11,7 @@ internal sealed class ScratchProject : IDisposable
     public ScratchProject(string feed, string version)
     {
         Directory.CreateDirectory(Folder);
-        Write("nuget.config", $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local">
-                  <package pattern="DiffusionDsl" />
-                  <package pattern="DiffusionDsl.*" />
-                </packageSource>
-                <packageSource key="nuget.org">
-                  <package pattern="*" />
-                </packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        Write("nuget.config", LocalFeed.NuGetConfig(feed));
         Write("Scratch.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>

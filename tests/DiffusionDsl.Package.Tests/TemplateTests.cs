@@ -1,0 +1,108 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace DiffusionDsl.Package.Tests;
+
+/// <summary>`dotnet new msd-model` from the DiffusionDsl.Templates package in the local feed: the project it makes builds
+/// against the feed's DiffusionDsl, trains and samples; its options change the .msd; a bad image shape is the compiler's error.</summary>
+[Collection(DotnetBuilds.Name)]
+public class TemplateTests
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(8);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
+
+    private static string Slice => Path.Combine(LocalFeed.RepoRoot!, "examples", "QuickStart", "data", "fashion-mnist-2000-images-idx3-ubyte.gz");
+
+    [TemplatesFact]
+    public void DefaultProjectTrainsOnTheCommittedSliceAndSamples()
+    {
+        using var templates = new TemplateFolder();
+        var made = templates.New("FashionModel");
+        Assert.True(made.ExitCode == 0, made.Output);
+        var project = templates.Project("FashionModel");
+        var msd = File.ReadAllText(Path.Combine(project, "FashionModel.msd"));
+        Assert.Contains("model FashionModel {", msd);
+        Assert.Contains("image 1x28x28", msd);
+        Assert.Equal(3, Decoders(msd));
+
+        Build(project);
+        var output = Path.Combine(project, "run");
+        var run = DotnetProcess.Run($"run --no-build -c Release -- \"{Slice}\" 3 \"{output}\"", project, RunTimeout);
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("data: 2000 images", run.Output);
+        Assert.Contains("trained to step 3", run.Output);
+        Assert.True(File.Exists(Path.Combine(output, "samples.png")), run.Output);
+        Assert.True(File.Exists(Path.Combine(output, "checkpoints", "step-00000003.ckpt")), run.Output);
+
+        var noData = DotnetProcess.Run("run --no-build -c Release", project, RunTimeout);
+        Assert.Equal(1, noData.ExitCode);
+        Assert.Contains("error: usage: dotnet run -- DATA [STEPS] [OUTPUT]", noData.Output);
+        var missing = DotnetProcess.Run("run --no-build -c Release -- no-such-data.gz 3", project, RunTimeout);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("error: no-such-data.gz: no such file or folder.", missing.Output);
+    }
+
+    [TemplatesTheory]
+    [InlineData("2", "3x32x32")]
+    [InlineData("4", "1x28x28")]
+    public void OptionsShapeTheModelAndItBuilds(string stages, string image)
+    {
+        using var templates = new TemplateFolder();
+        var made = templates.New("Shaped", $"--stages {stages} --image {image}");
+        Assert.True(made.ExitCode == 0, made.Output);
+        var project = templates.Project("Shaped");
+        var msd = File.ReadAllText(Path.Combine(project, "Shaped.msd"));
+        Assert.Contains($"image {image}", msd);
+        Assert.Equal(int.Parse(stages), Decoders(msd));
+        Assert.DoesNotContain("#if", msd);
+        Build(project);
+    }
+
+    [TemplatesFact]
+    public void AnImageTheEncoderCannotHalveIsACompilerErrorAtTheMsdLine()
+    {
+        using var templates = new TemplateFolder();
+        Assert.Equal(0, templates.New("Odd", "--image 1x30x30").ExitCode);
+        var build = DotnetProcess.Run("build -c Release --disable-build-servers -p:UseSharedCompilation=false", templates.Project("Odd"), BuildTimeout);
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches(@"Odd\.msd\(\d+,\d+\): error MSD0030: .*does not divide the image size 30", build.Output);
+    }
+
+    [TemplatesFact]
+    public void AStageCountOutsideTheChoicesIsRefused()
+    {
+        using var templates = new TemplateFolder();
+        var made = templates.New("TooMany", "--stages 7");
+        Assert.NotEqual(0, made.ExitCode);
+        Assert.Contains("--stages", made.Output);
+        Assert.False(Directory.Exists(templates.Project("TooMany")));
+    }
+
+    private static int Decoders(string msd) => Regex.Matches(msd, @"^\s*decoder \w+\s+\{", RegexOptions.Multiline).Count;
+
+    private static void Build(string project)
+    {
+        var build = DotnetProcess.Run("build -c Release --disable-build-servers -p:UseSharedCompilation=false", project, BuildTimeout);
+        Assert.True(build.ExitCode == 0, build.Output);
+    }
+}
+
+/// <summary>A fact that skips, saying why, when the local feed lacks DiffusionDsl.Templates.</summary>
+public sealed class TemplatesFactAttribute : FactAttribute
+{
+    public TemplatesFactAttribute()
+    {
+        if (!LocalFeed.Has("DiffusionDsl.Templates")) Skip = LocalFeed.SkipReason;
+    }
+}
+
+/// <summary>A theory that skips, saying why, when the local feed lacks DiffusionDsl.Templates.</summary>
+public sealed class TemplatesTheoryAttribute : TheoryAttribute
+{
+    public TemplatesTheoryAttribute()
+    {
+        if (!LocalFeed.Has("DiffusionDsl.Templates")) Skip = LocalFeed.SkipReason;
+    }
+}
