@@ -229,7 +229,7 @@ internal sealed class EncoderBinder
     /// </summary>
     private (NoiseEmbeddingKind?, int?) BindEmbedding(MsdStatement? statement, int? width, MsdStatement? widthStatement)
     {
-        int? defaultChannels = width is > 0 and <= ShapeRules.MaxWidth ? width * 4 : null;
+        int? defaultChannels = width is > 0 and <= ShapeRules.MaxWidth ? NoiseEmbeddingWidth.Default(width.Value) : null;
         if (statement is null)
         {
             if (width is { } odd && odd % 2 == 1)

@@ -18,7 +18,7 @@ public sealed record EncoderLayout(
     int MaxGroups = GroupNormRule.EdmMaxGroups) : IEncoderShape
 {
     public int NoiseChannels => StemWidth;
-    public int EmbeddingWidth => EmbeddingChannels > 0 ? EmbeddingChannels : 4 * StemWidth;
+    public int EmbeddingWidth => EmbeddingChannels > 0 ? EmbeddingChannels : NoiseEmbeddingWidth.Default(StemWidth);
     public int BottleneckWidth => NetworkPlan.BottleneckWidth(this);
     /// <summary>Groups &gt; 0 fixes every norm's group count; otherwise each width gets min(MaxGroups, width / 4).</summary>
     public GroupNormRule GroupNorm => new(Groups, MaxGroups);
