@@ -22,5 +22,6 @@ public static class CliApp
             TrainCommand.Create(console),
             SampleCommand.Create(console),
             EvaluateCommand.Create(console),
+            ExportCommand.Create(console),
         };
 }
