@@ -14,6 +14,8 @@ using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
+using DiffusionDsl.Tests.Shared;
+
 namespace DiffusionDsl.Generator.Tests.PyTorch;
 
 /// <summary>

@@ -219,6 +219,17 @@ def resume_folder(out, resume):
     return resume
 
 
+def rank_disagreement(model, device):
+    """The largest difference between any weight and rank 0's copy of it, over all ranks (0 when DDP works)."""
+    worst = torch.zeros((), device=device)
+    for value in model.state_dict().values():
+        reference = value.detach().clone()
+        dist.broadcast(reference, 0)
+        worst = torch.maximum(worst, (value.detach().float() - reference.float()).abs().max())
+    dist.all_reduce(worst, op=dist.ReduceOp.MAX)
+    return worst.item()
+
+
 # ---- training ----
 
 def main(argv=None):
@@ -327,6 +338,10 @@ def main(argv=None):
             counted, clock = 0, time.time()
 
         if (args.checkpoint_every > 0 and step % args.checkpoint_every == 0) or step == args.steps:
+            if world > 1:
+                disagreement = rank_disagreement(model, device)
+                if rank == 0:
+                    print(f"step {step}: the {world} ranks' weights differ by at most {disagreement:.3g}", flush=True)
             if rank == 0:
                 state = {"model": spec.MODEL_NAME, "model_hash": spec.SOURCE_HASH, "step": step, "images_seen": images_seen,
                          "stage_samples": stage_samples, "world_size": world, "args": vars(args)}

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 
-namespace DiffusionDsl.Generator.Tests.PyTorch;
+namespace DiffusionDsl.Tests.Shared;
 
 /// <summary>
 /// A Python interpreter that imports torch: $MSD_PYTHON, else Debian's /usr/bin/python3 (python3-torch), else python3 on
@@ -36,6 +36,23 @@ internal static class PythonWithTorch
         var (code, output) = Run(Path, arguments, timeout, workingDirectory, environment);
         if (code != 0) throw new InvalidOperationException($"{Path} {string.Join(" ", arguments)} exited with {code}:\n{output}");
         return output;
+    }
+
+    /// <summary>torchrun with N processes on this machine, on a free rendezvous port (its --standalone port is fixed, so parallel runs would clash).</summary>
+    public static string Torchrun(int processes, string script, string[] arguments, TimeSpan timeout, string? workingDirectory = null)
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        // --redirects 1 --tee 1: PyTorch 1.13's torchrun cannot parse its own default "0" under Python 3.11 (IntFlag iteration
+        // skips the zero member); 1 (stdout to a log, teed to the console) parses on every version.
+        var launcher = new[] { "-m", "torch.distributed.run", "--nnodes", "1", "--nproc_per_node", processes.ToString(),
+                               "--rdzv_backend", "c10d", "--rdzv_endpoint", $"localhost:{port}", "--rdzv_id", Guid.NewGuid().ToString("N"),
+                               "--redirects", "1", "--tee", "1", script };
+        return Run(launcher.Concat(arguments).ToArray(), timeout, workingDirectory);
     }
 
     public static (int Code, string Output) Run(string file, string[] arguments, TimeSpan timeout, string? workingDirectory = null,
