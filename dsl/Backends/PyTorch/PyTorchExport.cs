@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using DiffusionDsl.Language.Semantics;
 
 namespace DiffusionDsl.Language.Backends.PyTorch;
@@ -29,5 +31,22 @@ public static class PyTorchExport
             new ExportedFile("sample.py", Fill("sample.py")),
             new ExportedFile("README.md", Fill("README.md")),
         };
+    }
+
+    /// <summary>
+    /// Compiles an .msd file and writes its export into <paramref name="folder"/>: what the MSBuild opt-in
+    /// (MsdExportPyTorch) calls, by reflection, after a build. Returns the compiler's errors, formatted as the build
+    /// reports them; nothing is written when there are any.
+    /// </summary>
+    public static string[] WriteFolder(string msdPath, string folder)
+    {
+        var text = File.ReadAllText(msdPath);
+        var compilation = MsdCompiler.Compile(text);
+        if (compilation.Model is null)
+            return compilation.Diagnostics.Where(d => d.IsError).Select(d => d.Format(msdPath)).ToArray();
+        Directory.CreateDirectory(folder);
+        foreach (var file in Files(compilation.Model, Path.GetFileName(msdPath), SourceHash.Of(text)))
+            File.WriteAllText(Path.Combine(folder, file.Name), file.Text);
+        return new string[0];
     }
 }
