@@ -158,4 +158,57 @@ public sealed class PyTorchTrainingTests : IDisposable
         }
         return scale > 0 ? worst / scale : worst;
     }
+
+    [Fact]
+    public void WithAugmentationTwoRanksStillGiveOneProcesssWeights()
+    {
+        // DdpmVelocity takes EDM's 9 labels; 3x8x8 colour images in a 4-dimensional IDX file.
+        var folder = Path.Combine(_folder, "augmented");
+        Directory.CreateDirectory(folder);
+        PyTorchEquivalenceTests.Export("DdpmVelocity", folder);
+        var data = Path.Combine(folder, "colour.idx");
+        var random = new Random(4);
+        var bytes = new byte[20 + 32 * 3 * 8 * 8];
+        bytes[2] = 8; bytes[3] = 4; bytes[7] = 32; bytes[11] = 3; bytes[15] = 8; bytes[19] = 8;
+        for (int i = 20; i < bytes.Length; i++) bytes[i] = (byte)random.Next(256);
+        File.WriteAllBytes(data, bytes);
+        var train = Path.Combine(folder, "train.py");
+        string[] Arguments(string output) => new[] { "--data", data, "--out", Path.Combine(folder, output), "--steps", "3", "--batch", "8",
+                                                     "--augment", "0.5", "--log-every", "1", "--device", "cpu" };
+
+        _output.WriteLine(PythonWithTorch.Run(new[] { train }.Concat(Arguments("one")).ToArray(), Minutes));
+        PythonWithTorch.Torchrun(2, train, Arguments("two"), Minutes);
+        var one = Path.Combine(folder, "one", "checkpoints", "step-0000003", "model.safetensors");
+        var two = Path.Combine(folder, "two", "checkpoints", "step-0000003", "model.safetensors");
+        AssertClose(one, two, "augmented, 2 ranks vs 1 process");
+    }
+
+    [Fact]
+    public void TrainPysAugmentationIsEdmsOnTheReferenceCases()
+    {
+        // The cases of EDM's augment.py (tests/Fixtures/Augmentation, run by scripts/edm-augment-fixture.py) that the
+        // C# pipe is held to, at the C# test's tolerances.
+        var folder = Directory.CreateTempSubdirectory("msd-augment-py-").FullName;
+        try
+        {
+            PyTorchEquivalenceTests.Export("DdpmVelocity", folder);
+            var lines = PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "augment_cases.py"), folder,
+                                                    Path.Combine(AppContext.BaseDirectory, "Augmentation", "edm-augment.json") }, Minutes)
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(9, lines.Length);
+            foreach (var line in lines)
+            {
+                _output.WriteLine(line);
+                var parts = line.Split(' ');
+                double image = double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                double label = double.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(image < 1e-5, $"{parts[0]}: images differ from EDM's by up to {image:G3}");
+                Assert.True(label < 1e-6, $"{parts[0]}: labels differ from EDM's by up to {label:G3}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

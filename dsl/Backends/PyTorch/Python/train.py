@@ -24,6 +24,7 @@ import time
 
 import torch
 import torch.distributed as dist
+import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 import {{MODULE}} as spec
@@ -47,14 +48,17 @@ def parse_args(argv=None):
     p.add_argument("--checkpoint-every", type=int, default=d["checkpoint_every"], help="0 writes only the last")
     p.add_argument("--keep-checkpoints", type=int, default=d["keep_checkpoints"])
     p.add_argument("--log-every", type=int, default=d["log_every"])
-    p.add_argument("--augment", type=float, default=d["augment"], help="EDM augmentation probability (not implemented here: must be 0)")
+    p.add_argument("--augment", type=float, default=d["augment"], help="EDM's augmentation probability (needs the encoder's `augment 9`)")
     p.add_argument("--resume", default=None, help="'latest' or a checkpoint folder of this output")
     p.add_argument("--init", default=None, help="start from this model's weights in a .safetensors file (e.g. `msd export weights`)")
     p.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     p.add_argument("--bf16", choices=["auto", "on", "off"], default="auto", help="bf16 autocast; auto: on CUDA only")
     args = p.parse_args(argv)
-    if args.augment != 0:
-        p.error(f"--augment {args.augment}: EDM's augmentation pipe is in the C# runtime only; pass --augment 0 to train here without it")
+    if not 0 <= args.augment <= 1:
+        p.error(f"--augment {args.augment}: the augmentation probability must be in [0, 1]")
+    if args.augment > 0 and spec.ENCODER.augment_dim != 9:
+        p.error(f"--augment {args.augment} needs a model that takes EDM's 9 augmentation labels (encoder `augment 9` in the .msd); "
+                f"this one takes {spec.ENCODER.augment_dim}")
     return args
 
 
@@ -178,11 +182,125 @@ class LossOf(torch.nn.Module):
         self.model = model
         self.stage_weights = stage_weights
 
-    def forward(self, x0, t, eps):
-        losses = self.model.loss(x0, t, eps)
+    def forward(self, x0, t, eps, labels=None):
+        losses = self.model.loss(x0, t, eps, labels)
         if self.stage_weights is not None:
             losses = losses * self.stage_weights.to(losses.device)[self.model.stage_of(t)]
         return losses
+
+
+# ---- EDM's non-leaking augmentation (runtime/Training/Augmentation, after EDM's augment.py with train.py's settings) ----
+
+SYM6 = [0.015404109327027373, 0.0034907120842174702, -0.11799011114819057, -0.048311742585633, 0.4910559419267466,
+        0.787641141030194, 0.3379294217276218, -0.07263752278646252, -0.021060292512300564, 0.04472490177066578,
+        0.0017677118642428036, -0.007800708325034148]  # Symlet-6 low-pass taps: anti-aliased 2x up- and downsampling
+SCALE_STD, ANISO_STD, ANISO_ROTATE_PROBABILITY, TRANSLATE_STD = 0.2, 0.2, 0.5, 0.125
+AUGMENT_NAMES = ["xflip", "yflip", "scale", "rotate", "aniso", "aniso_angle", "translate_x", "translate_y"]
+
+
+def draw_augmentation(n, p, generator):
+    """Per-sample transforms, each gated by uniform < multiplier * p (x-flip's multiplier 1e8: always when p > 0)."""
+    uniform = lambda: torch.rand(n, generator=generator)
+    gate = lambda value, multiplier: torch.where(uniform() < multiplier * p, value, torch.zeros_like(value))
+    coin = lambda: torch.randint(0, 2, (n,), generator=generator).to(torch.float32)
+    xflip = gate(coin(), 1e8)
+    yflip = gate(coin(), 1.0)
+    scale = gate(torch.randn(n, generator=generator), 1.0)
+    rotate = gate((uniform() * 2 - 1) * math.pi, 1.0)
+    aniso = torch.randn(n, generator=generator)
+    angle = (uniform() * 2 - 1) * math.pi
+    aniso = gate(aniso, 1.0)
+    angle = torch.where(uniform() < ANISO_ROTATE_PROBABILITY, angle, torch.zeros_like(angle))
+    translate = torch.randn((2, n), generator=generator)
+    translate = torch.where(uniform() < p, translate, torch.zeros_like(translate))
+    return dict(xflip=xflip, yflip=yflip, scale=scale, rotate=rotate, aniso=aniso, aniso_angle=angle,
+                translate_x=translate[0], translate_y=translate[1])
+
+
+def augment_labels(a):
+    """The nine labels the encoder's `augment 9` input takes; zeros (as at sampling) mean no augmentation."""
+    return torch.stack([a["xflip"], a["yflip"], a["scale"], a["rotate"].cos() - 1, a["rotate"].sin(),
+                        a["aniso"] * a["aniso_angle"].cos(), a["aniso"] * a["aniso_angle"].sin(),
+                        a["translate_x"], a["translate_y"]], dim=1).to(torch.float32)
+
+
+def _matrices(a, b, c, d, e, f):
+    zero, one = torch.zeros_like(a), torch.ones_like(a)
+    return torch.stack([a, b, c, d, e, f, zero, zero, one], dim=-1).view(-1, 3, 3)
+
+
+def _constant(a, b, c, d, e, f, like):
+    return torch.tensor([a, b, c, d, e, f, 0, 0, 1], dtype=torch.float32).view(3, 3).to(like.dtype).to(like.device)
+
+
+def _rotate(theta):
+    return _matrices(theta.cos(), -theta.sin(), torch.zeros_like(theta), theta.sin(), theta.cos(), torch.zeros_like(theta))
+
+
+def _scale(sx, sy):
+    zero = torch.zeros_like(sx)
+    return _matrices(sx, zero, zero, zero, sy, zero)
+
+
+def _inverse_transform(a, h, w):
+    """G^-1 (output pixel to input pixel, about the centre): scale, rotation, anisotropy in a rotated frame, translation."""
+    scale = torch.exp2(a["scale"] * SCALE_STD)
+    g = _scale(1 / scale, 1 / scale) @ _rotate(a["rotate"])
+    aniso = torch.exp2(a["aniso"] * ANISO_STD)
+    g = g @ _rotate(-a["aniso_angle"]) @ _scale(1 / aniso, aniso) @ _rotate(a["aniso_angle"])
+    tx, ty = a["translate_x"] * (-w * TRANSLATE_STD), a["translate_y"] * (-h * TRANSLATE_STD)
+    one, zero = torch.ones_like(tx), torch.zeros_like(tx)
+    return g @ _matrices(one, zero, tx, zero, one, ty)
+
+
+def _sym6(channels, reversed_, vertical, like):
+    taps = torch.tensor(SYM6[::-1] if reversed_ else SYM6, dtype=torch.float32)
+    return taps.view((1, 1, len(SYM6), 1) if vertical else (1, 1, 1, len(SYM6))).repeat(channels, 1, 1, 1).to(like.dtype).to(like.device)
+
+
+def _warp(images, g):
+    """Reflect-pad by what the transformed corners need, upsample 2x with Symlet-6, sample bilinearly, downsample."""
+    n, c, h, w = images.shape
+    g = g.to(images.dtype).to(images.device)
+    pad = len(SYM6) // 4
+    cx, cy = (w - 1) / 2.0, (h - 1) / 2.0
+    corners = torch.tensor([[-cx, -cy, 1], [cx, -cy, 1], [cx, cy, 1], [-cx, cy, 1]], dtype=torch.float32).to(g)
+    xy = (g @ corners.t())[:, :2, :].permute(1, 0, 2).flatten(1)
+    reach = torch.cat([-xy, xy]).max(dim=1).values
+    offset = torch.tensor([pad * 2 - cx, pad * 2 - cy, pad * 2 - cx, pad * 2 - cy], dtype=torch.float32).to(g)
+    limit = torch.tensor([w - 1, h - 1, w - 1, h - 1], dtype=torch.float32).to(g)
+    mx0, my0, mx1, my1 = (reach + offset).clamp(min=0).minimum(limit).ceil().long().tolist()
+    images = F.pad(images, (mx0, mx1, my0, my1), mode="reflect")
+    g = _constant(1, 0, (mx0 - mx1) / 2.0, 0, 1, (my0 - my1) / 2.0, g) @ g
+
+    up_pad = (len(SYM6) + 1) // 2
+    images = torch.stack([images, torch.zeros_like(images)], dim=4).reshape(n, c, images.shape[2], -1)[:, :, :, :-1]
+    images = F.conv2d(images, _sym6(c, True, False, images), padding=(0, up_pad), groups=c)
+    images = torch.stack([images, torch.zeros_like(images)], dim=3).reshape(n, c, -1, images.shape[3])[:, :, :-1, :]
+    images = F.conv2d(images, _sym6(c, True, True, images), padding=(up_pad, 0), groups=c)
+    g = _constant(2, 0, 0, 0, 2, 0, g) @ g @ _constant(0.5, 0, 0, 0, 0.5, 0, g)
+    g = _constant(1, 0, -0.5, 0, 1, -0.5, g) @ g @ _constant(1, 0, 0.5, 0, 1, 0.5, g)
+
+    size = (n, c, (h + pad * 2) * 2, (w + pad * 2) * 2)
+    g = _constant(2.0 / images.shape[3], 0, 0, 0, 2.0 / images.shape[2], 0, g) @ g @ _constant(size[3] / 2.0, 0, 0, 0, size[2] / 2.0, 0, g)
+    grid = F.affine_grid(g[:, :2, :], size, align_corners=False)
+    images = F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+    down_pad = (len(SYM6) - 1) // 2
+    images = F.conv2d(images, _sym6(c, False, False, images), stride=(1, 2), padding=(0, down_pad), groups=c)[:, :, :, pad:-pad]
+    images = F.conv2d(images, _sym6(c, False, True, images), stride=(2, 1), padding=(down_pad, 0), groups=c)[:, :, pad:-pad, :]
+    return images
+
+
+def apply_augmentation(images, a):
+    """Flips, then the geometric warp when any sample needs one; returns the images and their labels [N, 9]."""
+    a = {name: value.to(torch.float32).to(images.device) for name, value in a.items()}
+    images = torch.where(a["xflip"].eq(1).view(-1, 1, 1, 1), images.flip(3), images)
+    images = torch.where(a["yflip"].eq(1).view(-1, 1, 1, 1), images.flip(2), images)
+    geometry = torch.stack([a[k] for k in ("scale", "rotate", "aniso", "translate_x", "translate_y")])
+    if bool(geometry.ne(0).any()):
+        images = _warp(images, _inverse_transform(a, images.shape[2], images.shape[3]))
+    return images, augment_labels(a)
 
 
 # ---- checkpoints ----
@@ -302,13 +420,17 @@ def main(argv=None):
         eps = torch.randn(x0.shape, generator=generator)
         for k, count in enumerate(torch.bincount(model.stage_of(t), minlength=len(model.stages)).tolist()):
             stage_samples[k] += count
+        augmentation = draw_augmentation(args.batch, args.augment, generator) if args.augment > 0 else None
         part = slice(rank * local, (rank + 1) * local)
         x0, t, eps = x0[part].to(device), t[part].to(device), eps[part].to(device)
+        labels = None
+        if augmentation is not None:  # the augmented images are what noise is added to and what the loss targets (EDM)
+            x0, labels = apply_augmentation(x0, {name: value[part] for name, value in augmentation.items()})
         torch.manual_seed(args.seed * 1_000_003 + step * 997 + rank + 1)  # dropout: per rank and step, so resume is exact
 
         optimizer.zero_grad(set_to_none=True)  # a decoder without samples keeps no gradient: AdamW leaves it alone
         with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-            losses = loss_of(x0, t, eps)
+            losses = loss_of(x0, t, eps, labels)
         losses.float().mean().backward()  # DDP averages over ranks: the global batch's mean
         if args.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(parameters, args.grad_clip)
