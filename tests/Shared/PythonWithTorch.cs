@@ -69,7 +69,8 @@ internal static class PythonWithTorch
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(" ", arguments)} ran longer than {timeout}.");
+            process.WaitForExit();
+            throw new TimeoutException($"{file} {string.Join(" ", arguments)} ran longer than {timeout}; its output:\n{stdout.Result}{stderr.Result}");
         }
         process.WaitForExit();
         return (process.ExitCode, stdout.Result + stderr.Result);

@@ -78,6 +78,20 @@ public sealed class PyTorchTrainingTests : IDisposable
     }
 
     [Fact]
+    public void Bf16AutocastTrainsWithFloat32WeightsAndEma()
+    {
+        // CUDA's path (on by default there), run on the CPU's bf16 autocast: the weights and their EMA stay float32.
+        var log = PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("bf16", 2, "--bf16", "on")).ToArray(), Minutes);
+        Assert.Contains("bf16 on", log);
+        Assert.Matches(@"step 2/2  loss 0\.\d+", log);
+        foreach (var file in new[] { "model.safetensors", "ema.safetensors" })
+        {
+            using var weights = SafetensorsFile.Open(Checkpoint("bf16", 2, file));
+            Assert.All(weights.Tensors, t => Assert.Equal(ScalarType.Float32, t.DType));
+        }
+    }
+
+    [Fact]
     public void PyTorchWeightsSampleInCSharpAsTheySampleInPyTorch()
     {
         PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("py", 20)).ToArray(), Minutes);

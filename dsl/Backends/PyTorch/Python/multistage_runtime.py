@@ -79,9 +79,17 @@ def xavier_uniform_(layer: nn.Module, scale: float = INIT_DEFAULT) -> nn.Module:
     return layer
 
 
-def group_norm(channels: int, groups: int, max_groups: int) -> nn.GroupNorm:
+class GroupNorm(nn.GroupNorm):
+    """Normalises in float32 and returns the input's dtype: under bf16 autocast the statistics keep their precision
+    (and PyTorch 1.13's CPU autocast would otherwise hand group_norm a bf16 input with float32 weights)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.group_norm(x.float(), self.num_groups, self.weight, self.bias, self.eps).to(x.dtype)
+
+
+def group_norm(channels: int, groups: int, max_groups: int) -> GroupNorm:
     count = groups if groups > 0 else max(1, min(max_groups, channels // 4))
-    return nn.GroupNorm(count, channels, eps=1e-6)
+    return GroupNorm(count, channels, eps=1e-6)
 
 
 class NoiseEmbedding(nn.Module):
