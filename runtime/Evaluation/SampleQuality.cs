@@ -17,7 +17,11 @@ public static class SampleQuality
     public static QualityReport Evaluate(IFeatureExtractor extractor, Tensor referenceImages, Tensor generatedImages, int batchSize = DefaultBatchSize) =>
         Evaluate(extractor, ReferenceSet.Of(extractor, referenceImages, batchSize), generatedImages, batchSize);
 
-    /// <summary>Against reference features computed earlier (e.g. <see cref="ReferenceSet.FashionMnistTest"/>, cached per process).</summary>
+    /// <summary>
+    /// Against reference features computed earlier (e.g. <see cref="ReferenceSet.FashionMnistTest"/>, cached per process).
+    /// With too few images for a metric's neighbourhoods (no more than k in either set) that metric is NaN and the rest
+    /// are still measured, as in a quick evaluation during training.
+    /// </summary>
     public static QualityReport Evaluate(IFeatureExtractor extractor, ReferenceSet reference, Tensor generatedImages, int batchSize = DefaultBatchSize,
         int precisionRecallK = 3, int densityCoverageK = 5)
     {
@@ -26,8 +30,11 @@ public static class SampleQuality
         using var scope = NewDisposeScope();
         var generated = ExtractFeatures(extractor, generatedImages, batchSize);
         var fd = FrechetDistance.Compute(reference.Statistics, FeatureStatistics.Of(generated));
-        var (precision, recall) = ManifoldMetrics.PrecisionRecall(reference.Features, KnnRadii(reference, precisionRecallK), generated, precisionRecallK);
-        var (density, coverage) = ManifoldMetrics.DensityCoverage(reference.Features, KnnRadii(reference, densityCoverageK), generated, densityCoverageK);
+        long fewest = Math.Min(generated.shape[0], reference.Count);
+        var (precision, recall) = precisionRecallK >= 1 && fewest <= precisionRecallK ? (double.NaN, double.NaN)
+            : ManifoldMetrics.PrecisionRecall(reference.Features, KnnRadii(reference, precisionRecallK), generated, precisionRecallK);
+        var (density, coverage) = densityCoverageK >= 1 && fewest <= densityCoverageK ? (double.NaN, double.NaN)
+            : ManifoldMetrics.DensityCoverage(reference.Features, KnnRadii(reference, densityCoverageK), generated, densityCoverageK);
 
         IReadOnlyList<double>? histogram = null;
         double? entropy = null;

@@ -140,25 +140,8 @@ internal sealed class TrainingQuality : IDisposable
         Tensor images;
         using (_trainer.Ema.Apply())
             images = _sampler.Sample(_trainer.Options.EvalCount, _channels, _height, _width, _sampler.Options.Seed);
-        var report = Measure(images);
+        var report = SampleQuality.Evaluate(_extractor, _reference, images);
         return new QualityPoint(step, imagesSeen, trainGFlops, report, clock.Elapsed);
-    }
-
-    /// <summary>
-    /// <see cref="SampleQuality.Evaluate(IFeatureExtractor, ReferenceSet, Tensor, int, int, int)"/>; with too few images
-    /// for its neighbourhoods (k = 3 for precision/recall, 5 for density/coverage) those are NaN and only FD is measured.
-    /// </summary>
-    private QualityReport Measure(Tensor images)
-    {
-        const int precisionRecallK = 3, densityCoverageK = 5;
-        long fewest = Math.Min(images.shape[0], _reference.Count);
-        if (fewest > densityCoverageK) return SampleQuality.Evaluate(_extractor, _reference, images, precisionRecallK: precisionRecallK, densityCoverageK: densityCoverageK);
-
-        using var scope = NewDisposeScope();
-        var generated = SampleQuality.ExtractFeatures(_extractor, images);
-        double fd = FrechetDistance.Compute(_reference.Statistics, FeatureStatistics.Of(generated));
-        var (precision, recall) = fewest > precisionRecallK ? ManifoldMetrics.PrecisionRecall(_reference.Features, _reference.KnnRadii(precisionRecallK), generated, precisionRecallK) : (double.NaN, double.NaN);
-        return new QualityReport((int)generated.shape[0], _reference.Count, _extractor.Name, fd, precision, recall, double.NaN, double.NaN, null, null);
     }
 
     public void Dispose() => _ownedExtractor?.Dispose();

@@ -18,6 +18,23 @@ public class SampleQualityTests
         Assert.Throws<ArgumentException>(() => SampleQuality.Entropy(new double[3]));
     }
 
+    /// <summary>Four images: enough for FD and k = 3 precision/recall, too few for k = 5 density/coverage, which are NaN.</summary>
+    [Fact]
+    public void TooFewImagesForANeighbourhoodLeaveThatMetricNaNAndMeasureTheRest()
+    {
+        using var network = FashionFeatureNetwork.LoadDefault();
+        using var images = EvaluationData.FashionMnistTestImages(FashionFeatureNetworkTests.FixtureFolder);
+        var referenceSet = ReferenceSet.Of(network, images.narrow(0, 0, 100), batchSize: 100);
+
+        var report = SampleQuality.Evaluate(network, referenceSet, images.narrow(0, 100, 4));
+        Assert.True(double.IsFinite(report.FrechetDistance));
+        Assert.InRange(report.Precision, 0.0, 1.0);
+        Assert.InRange(report.Recall, 0.0, 1.0);
+        Assert.True(double.IsNaN(report.Density) && double.IsNaN(report.Coverage));
+        Assert.NotNull(report.ClassHistogram);
+        Assert.True(double.IsNaN(SampleQuality.Evaluate(network, referenceSet, images.narrow(0, 100, 3)).Recall));
+    }
+
     /// <summary>
     /// Real test images against other real test images score far better than noise and than one repeated image, and
     /// the classifier's histogram follows the labels.
