@@ -34,9 +34,9 @@ internal static class MsdGrammar
         {
             char c = text[i];
             if (IsSpace(c) || (semicolons && c == ';') || (lines && LineBreaks.IsLineBreak(c))) { i++; continue; }
-            if (c == '#' || (c == '/' && i + 1 < text.Length && text[i + 1] == '/'))
+            if (Comments.StartsAt(text, i))
             {
-                while (i < text.Length && !LineBreaks.IsLineBreak(text[i])) i++;
+                i = Comments.End(text, i);
                 continue;
             }
             break;

@@ -20,9 +20,9 @@ internal static class NestingScanner
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (c == '#' || (c == '/' && i + 1 < text.Length && text[i + 1] == '/'))
+            if (Comments.StartsAt(text, i))
             {
-                while (i + 1 < text.Length && !LineBreaks.IsLineBreak(text[i + 1])) i++;
+                i = Comments.End(text, i) - 1; // the loop's i++ lands on the line break
                 continue;
             }
             switch (c)
