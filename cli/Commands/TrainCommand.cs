@@ -58,8 +58,9 @@ public static class TrainCommand
     private static int RunUnguarded(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation)
     {
         CheckArguments(settings);
+        var assembly = ModelArguments.Prepare(settings.Source, console);
         ModelArguments.CheckDevice(settings.Device);
-        var info = ModelArguments.Load(settings.Source, settings.Model, console);
+        var info = ModelArguments.Load(assembly, settings.Model, console);
         var options = Options(info, settings);
         var earlier = new CheckpointDirectory(Path.Combine(options.OutputDirectory, "checkpoints")).Latest();
         if (earlier is not null && options.ResumeFrom is null)
