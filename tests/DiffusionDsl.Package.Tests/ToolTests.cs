@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+
+namespace DiffusionDsl.Package.Tests;
+
+/// <summary>
+/// `dotnet tool install DiffusionDsl.Cli` from the local feed into a temporary tool path, then every msd command from
+/// there: check and info need no TorchSharp; train, sample and evaluate a model take libtorch from the model project's
+/// output; cluster and evaluate --images restore a TorchSharp backend once into MSD_HOME.
+/// </summary>
+[Collection(DotnetBuilds.Name)]
+public class ToolTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(8);
+    private static string Repo => LocalFeed.RepoRoot!;
+    private static string QuickStart => Path.Combine(Repo, "examples", "QuickStart");
+    private static string Data => Path.Combine(QuickStart, "data");
+    private static string Slice => Path.Combine(Data, "fashion-mnist-2000-images-idx3-ubyte.gz");
+
+    [ToolFact]
+    public void ThePackageCarriesNoLibtorch()
+    {
+        var package = Path.Combine(LocalFeed.Folder!, $"DiffusionDsl.Cli.{LocalFeed.Version}.nupkg");
+        using var zip = ZipFile.OpenRead(package);
+        Assert.DoesNotContain(zip.Entries, e => e.Name.StartsWith("libtorch", StringComparison.Ordinal) || e.Name == "libLibTorchSharp.so");
+        Assert.Contains(zip.Entries, e => e.FullName.EndsWith("/msd.dll", StringComparison.Ordinal));
+    }
+
+    [ToolFact]
+    public void EveryCommandRunsFromTheInstalledTool()
+    {
+        var scratch = Directory.CreateTempSubdirectory("dd-tool-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(scratch, "nuget.config"), LocalFeed.NuGetConfig(LocalFeed.Folder!));
+            var tools = Path.Combine(scratch, "tools");
+            var install = DotnetProcess.Run($"tool install DiffusionDsl.Cli --version {LocalFeed.Version} --tool-path \"{tools}\"", scratch, Timeout);
+            Assert.True(install.ExitCode == 0, install.Output);
+            var environment = new Dictionary<string, string> { ["MSD_HOME"] = Path.Combine(scratch, "msd-home"), ["OMP_NUM_THREADS"] = "1" };
+            (int ExitCode, string Output) Msd(string arguments) =>
+                DotnetProcess.RunProgram(Path.Combine(tools, "msd"), arguments, scratch, Timeout, environment);
+
+            var check = Msd($"check \"{Path.Combine(QuickStart, "FashionQuickStart.msd")}\"");
+            Assert.True(check.ExitCode == 0, check.Output);
+            var broken = Path.Combine(scratch, "Broken.msd");
+            File.WriteAllText(broken, "model Broken {\n  image 1x28x28\n  diffusion vq\n}\n");
+            var refused = Msd($"check \"{broken}\"");
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("error MSD0006", refused.Output);
+            var info = Msd($"info \"{Path.Combine(QuickStart, "FashionQuickStart.msd")}\"");
+            Assert.True(info.ExitCode == 0, info.Output);
+            Assert.Contains("851,747", info.Output);
+
+            // The model's own output folder has libtorch: no backend is restored for these.
+            var run = Path.Combine(scratch, "run");
+            var train = Msd($"train \"{QuickStart}\" --data \"{Slice}\" --steps 2 --output \"{run}\" --no-progress");
+            Assert.True(train.ExitCode == 0, train.Output);
+            Assert.DoesNotContain("restoring", train.Output);
+            var checkpoint = Path.Combine(run, "checkpoints", "step-00000002.ckpt");
+            var png = Path.Combine(scratch, "samples.png");
+            var sample = Msd($"sample \"{QuickStart}\" --checkpoint \"{checkpoint}\" --count 4 --steps 4 --output \"{png}\"");
+            Assert.True(sample.ExitCode == 0 && File.Exists(png), sample.Output);
+            var evaluate = Msd($"evaluate \"{QuickStart}\" --checkpoint \"{checkpoint}\" --count 8 --steps 4 --data \"{Data}\"");
+            Assert.True(evaluate.ExitCode == 0, evaluate.Output);
+            Assert.Contains("precision", evaluate.Output);
+
+            // No model: the first command restores the backend once, the next one finds it.
+            var cluster = Msd($"cluster --data \"{Slice}\" --schedule vp --stages 2 --grid 5 --samples 2 --limit 200");
+            Assert.True(cluster.ExitCode == 0, cluster.Output);
+            Assert.Contains("restoring TorchSharp-cpu", cluster.Output);
+            Assert.Contains("boundaries (t):", cluster.Output);
+            var scored = Msd($"evaluate --images \"{png}\" --count 4 --data \"{Data}\"");
+            Assert.DoesNotContain("restoring", scored.Output);
+            Assert.True(scored.ExitCode == 0 || scored.Output.Contains("error: "), scored.Output);
+
+            var missing = Msd($"train \"{Path.Combine(scratch, "nothing-here.dll")}\" --data \"{Slice}\"");
+            Assert.Equal(1, missing.ExitCode);
+            Assert.Contains("error: ", missing.Output);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+}
+
+/// <summary>A fact that skips, saying why, when the local feed lacks DiffusionDsl.Cli.</summary>
+public sealed class ToolFactAttribute : FactAttribute
+{
+    public ToolFactAttribute()
+    {
+        if (!LocalFeed.Has("DiffusionDsl.Cli")) Skip = LocalFeed.SkipReason;
+    }
+}
