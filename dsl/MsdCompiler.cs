@@ -5,12 +5,13 @@ using DiffusionDsl.Language.Cost;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Semantics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime.Staging;
 using Sprache;
 
 namespace DiffusionDsl.Language;
 
 /// <summary>The result of compiling one .msd text: the spec (null when there are errors), its cost, and every diagnostic.</summary>
-public sealed record MsdCompilation(ModelSpec? Model, ModelCost? Cost, EquatableArray<MsdDiagnostic> Diagnostics)
+public sealed record MsdCompilation(ModelSpec? Model, ModelCostTable? Cost, EquatableArray<MsdDiagnostic> Diagnostics)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 }

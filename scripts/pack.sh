@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Packs DiffusionDsl.Generator, DiffusionDsl.Runtime and DiffusionDsl (which depends on both, so a
-# user adds one PackageReference) into artifacts/feed, a local NuGet feed, with the `dotnet new msd-model`
-# template package DiffusionDsl.Templates and the `msd` tool package DiffusionDsl.Cli.
+# Packs DiffusionDsl.Vocabulary (the layouts, enums and defaults the generator and the runtime share),
+# DiffusionDsl.Generator, DiffusionDsl.Runtime (which depends on the vocabulary) and DiffusionDsl (which
+# depends on both, so a user adds one PackageReference) into artifacts/feed, a local NuGet feed, with the
+# `dotnet new msd-model` template package DiffusionDsl.Templates and the `msd` tool package DiffusionDsl.Cli.
 # Usage: scripts/pack.sh [VERSION]   (default 0.1.0-local)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ feed="artifacts/feed"
 
 mkdir -p "$feed"
 rm -f "$feed"/DiffusionDsl.*.nupkg
+dotnet pack vocabulary/DiffusionDsl.Vocabulary.csproj -c Release -p:Version="$version" -o "$feed" 2>&1 | tail -n 3
 dotnet pack packaging/Generator/DiffusionDsl.Generator.Package.csproj -c Release -p:Version="$version" -o "$feed" 2>&1 | tail -n 3
 dotnet pack runtime/DiffusionDsl.Runtime.csproj -c Release -p:Version="$version" -o "$feed" \
   -p:CustomAfterMicrosoftCommonTargets="$PWD/packaging/Runtime/RuntimePackage.targets" 2>&1 | tail -n 3
@@ -24,6 +26,9 @@ dotnet pack cli/DiffusionDsl.Cli.csproj -c Release -p:Version="$version" -o "$fe
 
 # NuGet never re-extracts a version it has cached, so drop this version's stale copies.
 packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')
-rm -rf "$packages/diffusiondsl/$version" "$packages/diffusiondsl.generator/$version" "$packages/diffusiondsl.runtime/$version"
+rm -rf "$packages/diffusiondsl/$version" "$packages/diffusiondsl.generator/$version" "$packages/diffusiondsl.runtime/$version" "$packages/diffusiondsl.vocabulary/$version"
+# A no-op restore would keep the examples' project.assets.json from the previous pack (it only checks that the
+# package folders exist), so a package whose file layout changed would be referenced at its old paths.
+rm -f examples/*/obj/project.nuget.cache
 
 ls -l "$feed"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The paper's three comparisons on Fashion-MNIST at equal training compute (examples/PaperComparisons/README.md):
 # packs DiffusionDsl into the local feed, builds examples/PaperComparisons from it, trains and measures every
-# (model, seed) run in two single-threaded processes side by side, then writes the tables and plots to
-# docs/comparisons. Resumable: run it again after a stop and it continues from each run's latest checkpoint.
+# (model, seed) run in two single-threaded processes side by side, scores Table 2's final checkpoints with more
+# samples, then writes the tables and plots to docs/comparisons. Resumable: run it again after a stop and it continues from each run's latest checkpoint.
 # Arguments pass to the runner (e.g. --budget 15000 --seeds 0,1); output under runs/comparisons.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,5 +34,15 @@ status=0
 wait $first || status=1
 wait $second || status=1
 echo "runs took $(( ($(date +%s) - start) / 60 )) min (logs: runs/comparisons/shard-*.log)"
+
+# The larger score of Table 2's final checkpoints (10,000 samples by default), two at a time.
+start=$(date +%s)
+"${runner[@]}" score --shard 0/2 "$@" > runs/comparisons/score-0.log 2>&1 &
+first=$!
+"${runner[@]}" score --shard 1/2 "$@" > runs/comparisons/score-1.log 2>&1 &
+second=$!
+wait $first || status=1
+wait $second || status=1
+echo "scoring took $(( ($(date +%s) - start) / 60 )) min (logs: runs/comparisons/score-*.log)"
 "${runner[@]}" report "$@"
 exit $status

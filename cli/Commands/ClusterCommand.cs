@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using DiffusionDsl.Cli.Hosting;
+using DiffusionDsl.Language.Editing;
 using DiffusionDsl.Runtime.Clustering;
 using DiffusionDsl.Runtime.Data;
 using DiffusionDsl.Runtime.Schedules;

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using DiffusionDsl.Language.Cost;
 using DiffusionDsl.Language.Semantics;
+using DiffusionDsl.Runtime.Staging;
 using Spectre.Console;
 
 namespace DiffusionDsl.Cli.Commands;
@@ -34,7 +35,7 @@ public static class InfoCommand
         return 0;
     }
 
-    internal static Table StageTable(ModelSpec model, ModelCost cost)
+    internal static Table StageTable(ModelSpec model, ModelCostTable cost)
     {
         var table = new Table().AddColumns(
             Column("Stage", right: false), Column("t start"), Column("t end"),
@@ -44,8 +45,8 @@ public static class InfoCommand
             int d = model.Decoders.ToList().FindIndex(x => x.Stage == stage.Name);
             table.AddRow(
                 Markup.Escape(stage.Name), Time(stage.Start), Time(stage.End),
-                Count(cost.DecoderParameters[d]), Count(cost.ActiveParameters[d]),
-                cost.GFlopsPerStage[d].ToString("0.0000", CultureInfo.InvariantCulture));
+                Count(cost.Stages[d].DecoderParameters), Count(cost.Stages[d].ActiveParameters),
+                cost.Stages[d].GFlops.ToString("0.0000", CultureInfo.InvariantCulture));
         }
         return table;
     }

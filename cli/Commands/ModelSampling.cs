@@ -53,7 +53,7 @@ internal static class ModelSampling
         var defaults = info.SampleDefaults;
         return defaults with
         {
-            Solver = request.Solver is null ? defaults.Solver : Enum.Parse<SolverKind>(SolverNames.KindOf(request.Solver)),
+            Solver = request.Solver is null ? defaults.Solver : SolverNames.KindOf(request.Solver),
             Steps = request.Steps ?? defaults.Steps,
             Count = request.Count ?? defaults.Count,
             Seed = request.Seed ?? defaults.Seed,

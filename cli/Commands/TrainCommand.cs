@@ -62,8 +62,8 @@ public static class TrainCommand
         ModelArguments.CheckDevice(settings.Device);
         var info = ModelArguments.Load(assembly, settings.Model, console);
         var options = Options(info, settings);
-        var earlier = new CheckpointDirectory(Path.Combine(options.OutputDirectory, "checkpoints")).Latest();
-        if (earlier is not null && options.ResumeFrom is null)
+        // The trainer refuses it too, but only after the data has loaded.
+        if (new RunFolder(options.OutputDirectory).EarlierRun(options.ResumeFrom) is { } earlier)
             throw new ArgumentException($"{options.OutputDirectory} holds an earlier run (its checkpoint {Path.GetFileName(earlier)}): " +
                                         "continue it with --resume latest, or give another --output.");
         using var data = DatasetLoader.Load(settings.Data, new DatasetOptions

@@ -1,5 +1,7 @@
 using System.Linq;
 using DiffusionDsl.Language.Semantics;
+using DiffusionDsl.Runtime.Networks;
+using DiffusionDsl.Runtime.Staging;
 
 namespace DiffusionDsl.Language.Cost;
 
@@ -10,7 +12,7 @@ namespace DiffusionDsl.Language.Cost;
 /// </summary>
 public static class CostModel
 {
-    public static ModelCost Of(ModelSpec model)
+    public static ModelCostTable Of(ModelSpec model)
     {
         var encoder = model.Encoder;
         var shared = new Tally();
@@ -24,17 +26,15 @@ public static class CostModel
         var decoders = model.Decoders.Select(decoder =>
         {
             var tally = new Tally();
-            foreach (var block in NetworkPlan.Decoder(encoder, decoder)) tally.Block(block, emb);
-            int width = NetworkPlan.DecoderOutputWidth(encoder, decoder);
+            foreach (var block in NetworkPlan.Decoder(encoder, decoder.Levels)) tally.Block(block, emb);
+            int width = NetworkPlan.DecoderOutputWidth(encoder, decoder.Levels);
             tally.GroupNorm(width);
             tally.Conv(width, model.Image.Channels, 3, model.Image.Height);
             return tally;
         }).ToList();
-        return new ModelCost(
-            shared.Parameters,
-            decoders.Select(d => d.Parameters).ToEquatableArray(),
-            decoders.Select(d => shared.Parameters + d.Parameters).ToEquatableArray(),
-            decoders.Select(d => System.Math.Round(2.0 * (shared.Macs + d.Macs) / 1e9, 4)).ToEquatableArray());
+        return new ModelCostTable(shared.Parameters, model.Stages.Select((stage, i) => new StageCost(
+            stage.Name, decoders[i].Parameters, shared.Parameters + decoders[i].Parameters,
+            System.Math.Round(2.0 * (shared.Macs + decoders[i].Macs) / 1e9, 4))).ToList());
     }
 
     private sealed class Tally

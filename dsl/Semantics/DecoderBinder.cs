@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime.Networks;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -49,7 +50,7 @@ internal sealed class DecoderBinder
             // the last level's width, which BindLevels checked.)
             var shapes = new ShapeRules(Diagnostics, encoder);
             string owner = $"decoder {Display.Quote(stage.Name)}";
-            if (!shapes.CheckBlocks(NetworkPlan.Decoder(encoder, spec), owner, level => level >= 0 ? spans[level] : statement.Values[0].Span))
+            if (!shapes.CheckBlocks(NetworkPlan.Decoder(encoder, spec.Levels), owner, level => level >= 0 ? spans[level] : statement.Values[0].Span))
             {
                 ok = false;
                 continue;
@@ -70,15 +71,16 @@ internal sealed class DecoderBinder
     }
 
     /// <param name="spans">Where each level is written: its level statement, or the compact form's width.</param>
-    private List<LevelSpec>? BindLevels(MsdStatement statement, EncoderSpec encoder, out List<SourceSpan> spans)
+    private List<Level>? BindLevels(MsdStatement statement, EncoderSpec encoder, out List<SourceSpan> spans)
     {
         spans = new List<SourceSpan>();
         var section = new Section(statement.Body, statement.Values.Count == 0 ? "the decoder" : $"decoder {Display.Quote(statement.Values[0])}", Diagnostics, Keywords, repeatable: new[] { "level" });
         var encoderLevels = encoder.Levels.Reverse().ToList();
+        var skipsPerLevel = NetworkPlan.DecoderLevelSkips(encoder);
         var levelStatements = section.All("level").ToList();
         var width = section.Get("width");
         var shapes = new ShapeRules(Diagnostics, encoder);
-        var levels = new List<LevelSpec>();
+        var levels = new List<Level>();
 
         if (levelStatements.Count > 0)
         {
@@ -108,7 +110,7 @@ internal sealed class DecoderBinder
                         $"Decoder level {i} must run at {expected.Resolution}x{expected.Resolution} to take the encoder's skips there, not {level.Resolution}");
                     ok = false;
                 }
-                int skips = expected.Blocks + 1;
+                int skips = skipsPerLevel[i];
                 if (level.Blocks == -1) level = level with { Blocks = skips };
                 else if (level.Blocks != skips)
                 {
@@ -139,15 +141,16 @@ internal sealed class DecoderBinder
         var attention = BindAttentionOverride(section.Get("attention"), encoderLevels);
         if (attention is null) return null;
         bool fits = true;
-        foreach (var level in encoderLevels)
+        for (int i = 0; i < encoderLevels.Count; i++)
         {
+            var level = encoderLevels[i];
             if (level.Width % encoder.StemWidth != 0)
             {
                 Diagnostics.Error(DiagnosticIds.IncompatibleSettings, width.Span,
                     $"The encoder's {level.Resolution}x{level.Resolution} width {level.Width} is not a multiple of its stem width, so 'width' cannot scale it; write the decoder's levels in full");
                 return null;
             }
-            var scaled = new LevelSpec(level.Resolution, (int)System.Math.Min(int.MaxValue, (long)decoderWidth.Value * (level.Width / encoder.StemWidth)), level.Blocks + 1, attention.Contains(level.Resolution));
+            var scaled = new Level(level.Resolution, (int)System.Math.Min(int.MaxValue, (long)decoderWidth.Value * (level.Width / encoder.StemWidth)), skipsPerLevel[i], attention.Contains(level.Resolution));
             fits &= shapes.CheckLevel(scaled, width.Values[0].Span, "decoder");
             levels.Add(scaled);
             spans.Add(width.Values[0].Span);
@@ -155,7 +158,7 @@ internal sealed class DecoderBinder
         return fits ? levels : null;
     }
 
-    private HashSet<int>? BindAttentionOverride(MsdStatement? statement, List<LevelSpec> encoderLevels)
+    private HashSet<int>? BindAttentionOverride(MsdStatement? statement, List<Level> encoderLevels)
     {
         if (statement is null) return new HashSet<int>(encoderLevels.Where(l => l.Attention).Select(l => l.Resolution));
         _read.NoMoreThan(statement, 2);
@@ -182,7 +185,7 @@ internal sealed class DecoderBinder
             if (noisier <= nearer) continue;
             var statement = ordered[i].Statement;
             Diagnostics.Warning(DiagnosticIds.WiderDecoderNearNoise, statement.Values[0].Span,
-                $"Decoder {Display.Quote(ordered[i].Spec.Stage)} (width {noisier}) is wider than {Display.Quote(ordered[i - 1].Spec.Stage)} (width {nearer}), which is nearer the data; the paper found wide decoders pay near the data and narrow ones near the noise");
+                $"Decoder {Display.Quote(ordered[i].Spec.Stage)} is wider than {Display.Quote(ordered[i - 1].Spec.Stage)}, which is nearer the data (widest levels: {noisier} vs {nearer} channels); the paper found wide decoders pay near the data and narrow ones near the noise");
         }
     }
 }

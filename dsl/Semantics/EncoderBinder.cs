@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime.Blocks;
+using DiffusionDsl.Runtime.Networks;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -77,12 +79,12 @@ internal sealed class EncoderBinder
         return ok && shapes.CheckBlocks(NetworkPlan.Encoder(spec), "the encoder", SpanOf) ? spec : null;
     }
 
-    private List<LevelSpec>? BindLevels(Section section, MsdStatement statement, ImageShape image, int width, int blocks,
+    private List<Level>? BindLevels(Section section, MsdStatement statement, ImageShape image, int width, int blocks,
         List<(int Resolution, SourceSpan Span)>? attentionAt)
     {
         var mult = section.Get("mult");
         var levelStatements = section.All("level").ToList();
-        var levels = new List<LevelSpec>();
+        var levels = new List<Level>();
         bool ok = true;
         if (levelStatements.Count > 0)
         {
@@ -133,7 +135,7 @@ internal sealed class EncoderBinder
                 }
                 if (levels.Count > MaxLevels) continue;
                 int resolution = image.Height >> levels.Count;
-                levels.Add(new LevelSpec(resolution, (int)System.Math.Min(scaled, int.MaxValue), blocks, attentionAt?.Any(a => a.Resolution == resolution) ?? false));
+                levels.Add(new Level(resolution, (int)System.Math.Min(scaled, int.MaxValue), blocks, attentionAt?.Any(a => a.Resolution == resolution) ?? false));
             }
             if (multipliers.Count > MaxLevels)
             {
@@ -198,7 +200,7 @@ internal sealed class EncoderBinder
     /// </summary>
     private (int? Fixed, int? Max) BindGroups(MsdStatement? statement)
     {
-        if (statement is null) return (0, EncoderSpec.EdmMaxGroups);
+        if (statement is null) return (0, GroupNormRule.EdmMaxGroups);
         if (statement.Values.Count > 0 && statement.Values[0] is NameValue)
         {
             _read.NoMoreThan(statement, 2);
@@ -210,7 +212,7 @@ internal sealed class EncoderBinder
             return (null, null);
         }
         var fixedGroups = _read.PositiveInteger(statement, "groups");
-        return (fixedGroups, fixedGroups is null ? null : EncoderSpec.EdmMaxGroups);
+        return (fixedGroups, fixedGroups is null ? null : GroupNormRule.EdmMaxGroups);
     }
 
     private bool? BindMiddle(MsdStatement? statement)
@@ -227,7 +229,7 @@ internal sealed class EncoderBinder
     /// </summary>
     private (NoiseEmbeddingKind?, int?) BindEmbedding(MsdStatement? statement, int? width, MsdStatement? widthStatement)
     {
-        int? defaultChannels = width is > 0 and <= ShapeRules.MaxWidth ? width * 4 : null;
+        int? defaultChannels = width is > 0 and <= ShapeRules.MaxWidth ? NoiseEmbeddingWidth.Default(width.Value) : null;
         if (statement is null)
         {
             if (width is { } odd && odd % 2 == 1)

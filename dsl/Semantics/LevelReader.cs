@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime.Networks;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -13,7 +14,7 @@ internal sealed class LevelReader
 
     public LevelReader(ValueReader read) => _read = read;
 
-    public (LevelSpec Level, SourceSpan Span)? Read(MsdStatement statement, string owner, int defaultBlocks)
+    public (Level Level, SourceSpan Span)? Read(MsdStatement statement, string owner, int defaultBlocks)
     {
         _read.NoMoreThan(statement, 1);
         var resolution = _read.Integer(_read.At(statement, 0, "the level's resolution, e.g. level 16 { ... }"), "a level's resolution");
@@ -27,6 +28,6 @@ internal sealed class LevelReader
         var attention = section.Get("attention");
         if (attention is not null) _read.NoMoreThan(attention, 0);
         if (resolution is null || width is null || blocks is null) return null;
-        return (new LevelSpec(resolution.Value, width.Value, blocks.Value, attention is not null), statement.Span);
+        return (new Level(resolution.Value, width.Value, blocks.Value, attention is not null), statement.Span);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime.Diffusion;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -120,19 +121,19 @@ internal sealed class ModelBinder
         return new ImageShape(dims.Sizes[0], dims.Sizes[1], dims.Sizes[2]);
     }
 
-    private (ScheduleSpec?, PredictionKind?) BindDiffusion(MsdStatement? statement)
+    private (ScheduleSpec?, PredictionTarget?) BindDiffusion(MsdStatement? statement)
     {
         if (statement is null) return (null, null);
         var schedule = new ScheduleBinder(_read).Bind(_read.At(statement, 0, "a schedule such as vp(beta_min = 0.1, beta_max = 20)"));
-        PredictionKind? prediction = PredictionKind.Eps;
+        PredictionTarget? prediction = PredictionTarget.Eps;
         if (statement.Values.Count > 1)
         {
             if (_read.Option(statement.Values[1], "word after the schedule", new[] { "predicts" }) is null) return (schedule, null);
             var target = _read.Option(_read.At(statement, 2, "a prediction target: eps, x0, v or edm"), "prediction target", new[] { "eps", "x0", "v", "edm" });
-            prediction = target switch { "eps" => PredictionKind.Eps, "x0" => PredictionKind.X0, "v" => PredictionKind.V, "edm" => PredictionKind.Edm, _ => null };
+            prediction = target switch { "eps" => PredictionTarget.Eps, "x0" => PredictionTarget.X0, "v" => PredictionTarget.V, "edm" => PredictionTarget.Edm, _ => null };
             _read.NoMoreThan(statement, 3);
         }
-        if (schedule is not null && prediction is not null && (prediction == PredictionKind.Edm) != (schedule.Kind == ScheduleKind.Edm))
+        if (schedule is not null && prediction is not null && (prediction == PredictionTarget.Edm) != (schedule.Kind == ScheduleKind.Edm))
         {
             Diagnostics.Error(DiagnosticIds.IncompatibleSettings, statement.Span,
                 "EDM preconditioning ('predicts edm') goes with the edm(...) schedule, and the edm schedule with 'predicts edm'");

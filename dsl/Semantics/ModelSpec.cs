@@ -1,3 +1,6 @@
+using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Staging;
+
 namespace DiffusionDsl.Language.Semantics;
 
 /// <summary>The checked meaning of an .msd file: everything the emitter and the cost model need.</summary>
@@ -6,7 +9,7 @@ public sealed record ModelSpec(
     string? Namespace,
     ImageShape Image,
     ScheduleSpec Schedule,
-    PredictionKind Prediction,
+    PredictionTarget Prediction,
     EquatableArray<StageSpec> Stages,
     EncoderSpec Encoder,
     EquatableArray<DecoderSpec> Decoders,
@@ -19,9 +22,7 @@ public sealed record ImageShape(int Channels, int Height, int Width);
 /// One stage, with its boundaries in diffusion time t (0 = data, 1 = noise). <paramref name="Sigma"/> holds
 /// the boundaries as the .msd wrote them when the stages were given `in sigma`, and is null otherwise.
 /// </summary>
-public sealed record StageSpec(string Name, string PropertyName, double Start, double End, SigmaRange? Sigma = null);
+public sealed record StageSpec(string Name, string PropertyName, double Start, double End, SigmaRange? Sigma = null) : StageInfo(Name, Start, End);
 
 /// <summary>A stage's boundaries in noise level sigma, as written in the .msd.</summary>
 public sealed record SigmaRange(double Start, double End);
-
-public enum PredictionKind { Eps, X0, V, Edm }

@@ -1,9 +1,10 @@
+using System.Collections.Generic;
+using DiffusionDsl.Runtime.Blocks;
+using DiffusionDsl.Runtime.Sampling;
+using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Runtime.Networks;
+
 namespace DiffusionDsl.Language.Semantics;
-
-public enum NoiseEmbeddingKind { Positional, Fourier }
-
-/// <summary>One resolution level: its residual blocks' width and count, and whether its blocks attend.</summary>
-public sealed record LevelSpec(int Resolution, int Width, int Blocks, bool Attention);
 
 /// <summary>
 /// The shared encoder, EDM's SongUNet (DDPM++) layout: a 3x3 stem at the first level, a
@@ -12,7 +13,7 @@ public sealed record LevelSpec(int Resolution, int Width, int Blocks, bool Atten
 public sealed record EncoderSpec(
     string Family,
     int StemWidth,
-    EquatableArray<LevelSpec> Levels,
+    EquatableArray<Level> Levels,
     NoiseEmbeddingKind Embedding,
     int NoiseChannels,
     int EmbeddingChannels,
@@ -21,23 +22,30 @@ public sealed record EncoderSpec(
     int Groups,
     int Heads,
     bool MiddleInEncoder,
-    int MaxGroups = EncoderSpec.EdmMaxGroups)
+    int MaxGroups = GroupNormRule.EdmMaxGroups) : IEncoderShape
 {
-    public const int EdmMaxGroups = 32;
+    IReadOnlyList<Level> IEncoderShape.Levels => Levels;
 
-    /// <summary>GroupNorm groups for a width: explicit, or EDM's min(MaxGroups, width / 4). Must agree with runtime/Blocks/GroupNorm.cs.</summary>
-    public int GroupsFor(int width) => Groups > 0 ? Groups : System.Math.Max(1, System.Math.Min(MaxGroups, width / 4));
+    /// <summary>The GroupNorm rule the runtime's norms use: <c>groups G</c> fixes G; otherwise min(MaxGroups, width / 4).</summary>
+    public GroupNormRule GroupNorm => new(Groups, MaxGroups);
+
+    /// <summary>GroupNorm groups for a width, by <see cref="GroupNorm"/>.</summary>
+    public int GroupsFor(int width) => GroupNorm.GroupsFor(width);
 
     public int BottleneckWidth => Levels[Levels.Count - 1].Width;
 }
 
 /// <summary>One stage's decoder. Levels run from the lowest resolution up to the image.</summary>
-public sealed record DecoderSpec(string Stage, string PropertyName, string TypeName, EquatableArray<LevelSpec> Levels);
+public sealed record DecoderSpec(string Stage, string PropertyName, string TypeName, EquatableArray<Level> Levels);
 
 public sealed record TrainSpec(
-    int Batch = 64, double LearningRate = 2e-4, double WeightDecay = 0, int Warmup = 0, double GradClip = 1.0,
-    double Ema = 0.9999, int EmaWarmup = 0, int Accumulate = 1, int Steps = 1000, string StageSampling = "UniformStage",
-    EquatableArray<double> StageWeights = default, long Seed = 0, int CheckpointEvery = 500, int KeepCheckpoints = 3,
-    int SampleEvery = 0, int LogEvery = 10, double Augment = 0, int EvalEvery = 0, int EvalCount = 500);
+    int Batch = TrainDefaults.Batch, double LearningRate = TrainDefaults.LearningRate, double WeightDecay = TrainDefaults.WeightDecay,
+    int Warmup = TrainDefaults.Warmup, double GradClip = TrainDefaults.GradClip, double Ema = TrainDefaults.Ema, int EmaWarmup = TrainDefaults.EmaWarmup,
+    int Accumulate = TrainDefaults.Accumulate, int Steps = TrainDefaults.Steps, StageSampling StageSampling = TrainDefaults.Sampling,
+    EquatableArray<double> StageWeights = default, long Seed = TrainDefaults.Seed, int CheckpointEvery = TrainDefaults.CheckpointEvery,
+    int KeepCheckpoints = TrainDefaults.KeepCheckpoints, int SampleEvery = TrainDefaults.SampleEvery, int LogEvery = TrainDefaults.LogEvery,
+    double Augment = TrainDefaults.Augment, int EvalEvery = TrainDefaults.EvalEvery, int EvalCount = TrainDefaults.EvalCount);
 
-public sealed record SampleSpec(string Solver = "DpmSolver3", int Steps = 20, double Eta = 0, int Count = 64, long Seed = 0, bool Clip = false);
+public sealed record SampleSpec(
+    SolverKind Solver = SampleDefaults.Solver, int Steps = SampleDefaults.Steps, double Eta = SampleDefaults.Eta, int Count = SampleDefaults.Count,
+    long Seed = SampleDefaults.Seed, bool Clip = SampleDefaults.Clip);

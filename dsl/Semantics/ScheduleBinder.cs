@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
+using D = DiffusionDsl.Runtime.Schedules.ScheduleDefaults;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -66,11 +67,11 @@ internal sealed class ScheduleBinder
         double Get(string key, double fallback) => values.TryGetValue(key, out var v) ? v.Value : fallback;
         var spec = kind switch
         {
-            "vp" => new ScheduleSpec(ScheduleKind.Vp, BetaMin: Get("beta_min", 0.1), BetaMax: Get("beta_max", 20)),
-            "ddpm" => new ScheduleSpec(ScheduleKind.Ddpm, BetaStart: Get("beta_start", 1e-4), BetaEnd: Get("beta_end", 0.02), Steps: (int)Get("steps", 1000)),
-            "cosine" => new ScheduleSpec(ScheduleKind.Cosine, CosineOffset: Get("s", 0.008)),
-            _ => new ScheduleSpec(ScheduleKind.Edm, SigmaMin: Get("sigma_min", 0.002), SigmaMax: Get("sigma_max", 80), Rho: Get("rho", 7),
-                PMean: Get("p_mean", -1.2), PStd: Get("p_std", 1.2), SigmaData: Get("sigma_data", 0.5)),
+            "vp" => new ScheduleSpec(ScheduleKind.Vp, BetaMin: Get("beta_min", D.BetaMin), BetaMax: Get("beta_max", D.BetaMax)),
+            "ddpm" => new ScheduleSpec(ScheduleKind.Ddpm, BetaStart: Get("beta_start", D.BetaStart), BetaEnd: Get("beta_end", D.BetaEnd), Steps: (int)Get("steps", D.DdpmSteps)),
+            "cosine" => new ScheduleSpec(ScheduleKind.Cosine, CosineOffset: Get("s", D.CosineOffset)),
+            _ => new ScheduleSpec(ScheduleKind.Edm, SigmaMin: Get("sigma_min", D.SigmaMin), SigmaMax: Get("sigma_max", D.SigmaMax), Rho: Get("rho", D.Rho),
+                PMean: Get("p_mean", D.PMean), PStd: Get("p_std", D.PStd), SigmaData: Get("sigma_data", D.SigmaData)),
         };
         return Validate(spec, values, value.Span) ? spec : null;
     }

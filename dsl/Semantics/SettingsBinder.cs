@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime.Training;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -15,9 +16,9 @@ internal sealed class SettingsBinder
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip" };
 
-    private static readonly Dictionary<string, string> StagePolicies = new()
+    private static readonly Dictionary<string, StageSampling> StagePolicies = new()
     {
-        ["uniform"] = "UniformStage", ["proportional"] = "ScheduleProportional", ["mixed"] = "Mixed",
+        ["uniform"] = StageSampling.UniformStage, ["proportional"] = StageSampling.ScheduleProportional, ["mixed"] = StageSampling.Mixed,
     };
 
     private readonly ValueReader _read;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime.Networks;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -73,7 +74,7 @@ internal sealed class ShapeRules
         ? $"with 'groups {groups}' every width, and every decoder width plus the skip it takes, must be a multiple of {groups}"
         : $"'groups max {_encoder.MaxGroups}' gives {channels} channels min({_encoder.MaxGroups}, {channels} / 4) = {groups} groups; widths that are multiples of {4 * _encoder.MaxGroups} always divide";
 
-    public bool CheckLevel(LevelSpec level, SourceSpan span, string owner)
+    public bool CheckLevel(Level level, SourceSpan span, string owner)
     {
         string what = $"the {owner}'s {level.Resolution}x{level.Resolution} level";
         bool ok = CheckWidth(level.Width, span, what);

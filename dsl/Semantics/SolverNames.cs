@@ -1,18 +1,19 @@
 using System.Collections.Generic;
+using DiffusionDsl.Runtime.Sampling;
 
 namespace DiffusionDsl.Language.Semantics;
 
-/// <summary>The solver names of a sample section (and of `msd sample --solver`), and the runtime SolverKind each stands for.</summary>
+/// <summary>The solver names of a sample section (and of `msd sample --solver`), and the SolverKind each stands for.</summary>
 public static class SolverNames
 {
-    private static readonly Dictionary<string, string> Kinds = new()
+    private static readonly Dictionary<string, SolverKind> Kinds = new()
     {
-        ["ddpm"] = "DdpmAncestral", ["ddim"] = "Ddim", ["dpm_solver2"] = "DpmSolver2", ["dpm_solver3"] = "DpmSolver3",
-        ["dpm_solver_pp2m"] = "DpmSolverPlusPlus2M", ["heun"] = "EdmHeun", ["euler"] = "Euler",
+        ["ddpm"] = SolverKind.DdpmAncestral, ["ddim"] = SolverKind.Ddim, ["dpm_solver2"] = SolverKind.DpmSolver2, ["dpm_solver3"] = SolverKind.DpmSolver3,
+        ["dpm_solver_pp2m"] = SolverKind.DpmSolverPlusPlus2M, ["heun"] = SolverKind.EdmHeun, ["euler"] = SolverKind.Euler,
     };
 
     public static IEnumerable<string> All => Kinds.Keys;
 
-    /// <summary>The SolverKind member name for an .msd solver name.</summary>
-    public static string KindOf(string name) => Kinds[name];
+    /// <summary>The solver an .msd solver name stands for.</summary>
+    public static SolverKind KindOf(string name) => Kinds[name];
 }

@@ -11,9 +11,10 @@ using TorchSharp;
 // The paper's comparisons on Fashion-MNIST at equal training compute (see README.md here):
 //   plan                  each model's cost, and the steps the shared budget gives it
 //   run [--shard i/n]     trains and measures the runs (resumable; finished runs are skipped)
+//   score [--shard i/n]   scores the final checkpoints of Table 2's runs at --large-count samples (resumable)
 //   report                tables and plots from the runs, into docs/comparisons
-// Options: --budget GFLOPs, --points N, --curve-count N, --final-count N, --seeds 0,1, --models a,b, --data PATH,
-//          --out runs/comparisons, --docs docs/comparisons, --threads N.
+// Options: --budget GFLOPs, --points N, --curve-count N, --final-count N, --large-count N, --large-models a,b, --seeds 0,1,
+//          --models a,b, --data PATH, --out runs/comparisons, --docs docs/comparisons, --threads N, --sample-batch N.
 // Tables, CSV and logs read the same on every machine.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 StudyOptions options;
@@ -23,8 +24,8 @@ try
 }
 catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
 {
-    Console.Error.WriteLine($"{e.Message} Usage: plan | run [--shard i/n] | report, with --budget, --points, --curve-count, --final-count, --seeds, " +
-                            "--models, --data, --out, --docs, --threads.");
+    Console.Error.WriteLine($"{e.Message} Usage: plan | run [--shard i/n] | score [--shard i/n] | report, with --budget, --points, --curve-count, " +
+                            "--final-count, --large-count, --large-models, --seeds, --models, --data, --out, --docs, --threads, --sample-batch.");
     return 2;
 }
 var settings = options.Settings;
@@ -35,7 +36,7 @@ switch (options.Command)
     case "plan":
         PrintPlan(settings, models);
         return 0;
-    case "run":
+    case "run" or "score":
     {
         PrintPlan(settings, models);
         torch.set_num_threads(options.Threads);
@@ -49,15 +50,17 @@ switch (options.Command)
         using var features = FashionFeatureNetwork.LoadDefault();
         var reference = ReferenceSet.FashionMnistTest(features, options.Data);
         int failed = 0;
-        var runs = models.SelectMany(m => settings.Seeds.Select(s => (Model: m, Seed: s))).ToList();
+        bool scoring = options.Command == "score";
+        var runs = (scoring ? options.LargeModels : models).SelectMany(m => settings.Seeds.Select(s => (Model: m, Seed: s))).ToList();
         for (int i = options.ShardIndex; i < runs.Count; i += options.ShardCount)
         {
             var (model, seed) = runs[i];
-            if (StudyRun.IsDone(settings.Folder(model, seed))) { Console.WriteLine($"{model.Key} seed {seed}: done earlier"); continue; }
-            Console.WriteLine($"{model.Key} seed {seed}: {settings.StepsFor(model):N0} steps -> {settings.Folder(model, seed)}");
+            if (!scoring && StudyRun.IsDone(settings.Folder(model, seed))) { Console.WriteLine($"{model.Key} seed {seed}: done earlier"); continue; }
+            if (!scoring) Console.WriteLine($"{model.Key} seed {seed}: {settings.StepsFor(model):N0} steps -> {settings.Folder(model, seed)}");
             try
             {
-                StudyRun.Run(model, seed, settings, raw, features, reference, Console.Out);
+                if (scoring) StudyScoring.Score(model, seed, settings, features, reference, Console.Out);
+                else StudyRun.Run(model, seed, settings, raw, features, reference, Console.Out);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -71,7 +74,7 @@ switch (options.Command)
     case "report":
         return StudyReport.Write(settings, models, options.Docs, Console.Out);
     default:
-        Console.Error.WriteLine($"unknown command '{options.Command}': plan, run or report");
+        Console.Error.WriteLine($"unknown command '{options.Command}': plan, run, score or report");
         return 1;
 }
 

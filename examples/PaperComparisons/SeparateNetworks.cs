@@ -44,22 +44,8 @@ public sealed class SeparateNetworks : nn.Module<Tensor, Tensor, Tensor>, IMulti
 
     public Tensor Predict(Tensor x, Tensor t) => forward(x, t);
 
-    public override Tensor forward(Tensor x, Tensor t)
-    {
-        var stageOfSample = Stages.StageOf(t);
-        var counts = stageOfSample.bincount(null, Stages.Count).cpu().data<long>().ToArray();
-        int only = Array.FindIndex(counts, c => c == x.shape[0]);
-        if (only >= 0) return _networks[only].Predict(x, t);
-
-        Tensor? output = null;
-        for (int stage = 0; stage < counts.Length; stage++)
-        {
-            if (counts[stage] == 0) continue;
-            var indices = (stageOfSample == stage).nonzero().squeeze(1);
-            var predicted = _networks[stage].Predict(x.index_select(0, indices), t.index_select(0, indices));
-            output ??= zeros_like(x, dtype: predicted.dtype);
-            output = output.index_copy(0, indices, predicted);
-        }
-        return output!;
-    }
+    public override Tensor forward(Tensor x, Tensor t) =>
+        StageRouting.Route(Stages.StageOf(t), Stages.Count, (stage, indices) => indices is null
+            ? _networks[stage].Predict(x, t)
+            : _networks[stage].Predict(x.index_select(0, indices), t.index_select(0, indices)));
 }

@@ -7,7 +7,7 @@ namespace PaperComparisons;
 
 /// <summary>The runner's command line, with the defaults the committed study used.</summary>
 public sealed record StudyOptions(string Command, StudySettings Settings, IReadOnlyList<StudyModel> Models, int ShardIndex, int ShardCount,
-    string Data, string Docs, int Threads)
+    string Data, string Docs, int Threads, IReadOnlyList<StudyModel> LargeModels)
 {
     public static StudyOptions Parse(string[] args)
     {
@@ -42,11 +42,14 @@ public sealed record StudyOptions(string Command, StudySettings Settings, IReadO
         string docs = Get("docs", "docs/comparisons");
         int threads = Number<int>("threads", "1");
         int sampleBatch = Number<int>("sample-batch", "100");
+        int large = Number<int>("large-count", "10000");
+        var largeModels = Get("large-models", string.Join(",", Study.Tables[0].Models.Select(m => m.Key))).Split(',').Select(Study.ByKey).ToList();
         if (values.Count > 0) throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}.");
         if (!(budget > 0) || points < 1 || curve < 6 || threads < 1 || sampleBatch < 1)
             throw new ArgumentException("--budget, --threads and --sample-batch must be positive, --points at least 1 and --curve-count at least 6 (density/coverage use 5 neighbours).");
+        if (large < final) throw new ArgumentException($"--large-count {large} is below --final-count {final}.");
         if (curve > final) throw new ArgumentException($"--curve-count {curve} exceeds --final-count {final}.");
-        return new StudyOptions(command, new StudySettings(budget, points, curve, final, seeds, output, sampleBatch), models,
-            shardIndex, shardCount, data, docs, threads);
+        return new StudyOptions(command, new StudySettings(budget, points, curve, final, seeds, output, sampleBatch, large), models,
+            shardIndex, shardCount, data, docs, threads, largeModels);
     }
 }

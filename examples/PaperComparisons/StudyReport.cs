@@ -32,7 +32,8 @@ public static class StudyReport
         text.AppendLine($"- Budget: **{settings.BudgetGFlops:N0} training GFLOPs per run** (static cost table x 3 for forward + backward), the same for every model; " +
                         "the steps differ because a step's cost differs.");
         text.AppendLine($"- Quality: FD in the runtime's Fashion-MNIST feature space against the 10,000 held-out test images, EMA weights, DPM-Solver-3 in 20 " +
-                        $"evaluations; FD of {settings.CurveCount:N0} samples at {settings.Points} points of training, and of {settings.FinalCount:N0} at the end.");
+                        $"evaluations; FD of {settings.CurveCount:N0} samples at {settings.Points} points of training, of {settings.FinalCount:N0} at the end, and " +
+                        $"of {settings.LargeCount:N0} at the end for {LargeScored(points, settings)} (the `score` command).");
         text.AppendLine($"- Seeds: {string.Join(", ", settings.Seeds)} (initialisation, data order, noise and the sampling noise); the tables give the mean and each seed.");
         text.AppendLine();
 
@@ -47,6 +48,8 @@ public static class StudyReport
             text.AppendLine($"{question}.");
             text.AppendLine();
             AppendTable(text, settings, present, points);
+            AppendOrdering(text, settings, baseline, present, points, settings.FinalCount);
+            if (settings.LargeCount != settings.FinalCount) AppendOrdering(text, settings, baseline, present, points, settings.LargeCount);
             AppendComputeToReach(text, settings, baseline, present, points);
             text.AppendLine($"![{title}]({plot})");
             text.AppendLine();
@@ -62,7 +65,11 @@ public static class StudyReport
     {
         var header = new List<string> { "model", "params", "steps" };
         for (int i = 1; i <= settings.Points; i++) header.Add($"FD@{settings.CurveCount:N0}, {i}/{settings.Points} budget");
-        header.AddRange(new[] { $"FD@{settings.FinalCount:N0}, end", "precision", "recall", "coverage" });
+        // Larger sample sets scored at the end (the score command), for the models that have them.
+        var endCounts = points.Where(p => models.Any(m => m.Key == p.Model) && p.Step == p.Steps && p.Count >= settings.FinalCount)
+            .Select(p => p.Count).Distinct().OrderBy(c => c).ToList();
+        header.AddRange(endCounts.Select(c => $"FD@{c:N0}, end"));
+        header.AddRange(new[] { $"precision@{settings.FinalCount:N0}", "recall", "coverage" });
         text.AppendLine("| " + string.Join(" | ", header) + " |");
         text.AppendLine("|" + string.Concat(header.Select(_ => "---|")));
         foreach (var model in models)
@@ -72,8 +79,8 @@ public static class StudyReport
             var row = new List<string> { model.Label, parameters.ToString("N0", CultureInfo.InvariantCulture), settings.StepsFor(model).ToString("N0", CultureInfo.InvariantCulture) };
             var steps = settings.EvaluationSteps(settings.StepsFor(model));
             foreach (var step in steps) row.Add(Cell(mine.Where(p => p.Step == step && p.Count == settings.CurveCount), p => p.Fd, settings.Seeds));
+            foreach (var count in endCounts) row.Add(Cell(mine.Where(p => p.Step == steps[^1] && p.Count == count), p => p.Fd, settings.Seeds));
             var final = mine.Where(p => p.Step == steps[^1] && p.Count == settings.FinalCount).ToList();
-            row.Add(Cell(final, p => p.Fd, settings.Seeds));
             row.Add(Cell(final, p => p.Precision, settings.Seeds, "0.00"));
             row.Add(Cell(final, p => p.Recall, settings.Seeds, "0.00"));
             row.Add(Cell(final, p => p.Coverage, settings.Seeds, "0.00"));
@@ -81,6 +88,30 @@ public static class StudyReport
         }
         text.AppendLine();
         text.AppendLine("Each cell: mean over the seeds, then each seed's value in parentheses; a dash where a run has not reached that point.");
+        text.AppendLine();
+    }
+
+    /// <summary>
+    /// The direction of the result: the models ranked by their final FD (seed mean, at the final count), and for each one
+    /// in how many seeds it ended below the baseline's FD of the same seed (same seed: same data order and noise).
+    /// </summary>
+    private static void AppendOrdering(StringBuilder text, StudySettings settings, StudyModel baseline, StudyModel[] models, List<StudyPoint> points, int count)
+    {
+        double? Final(StudyModel model, long seed) => points
+            .Where(p => p.Model == model.Key && p.Seed == seed && p.Step == p.Steps && p.Count == count).Select(p => (double?)p.Fd).LastOrDefault();
+        var finished = models.Where(m => settings.Seeds.All(s => Final(m, s) is not null)).ToList();
+        if (finished.Count < 2 || !finished.Contains(baseline)) return;
+        var ranked = finished.OrderBy(m => settings.Seeds.Average(s => Final(m, s)!.Value)).ToList();
+        text.AppendLine($"Final FD at N = {count:N0}, best first: " +
+                        string.Join(" < ", ranked.Select(m => $"{m.Label} ({settings.Seeds.Average(s => Final(m, s)!.Value):0.0})")) + ".");
+        text.AppendLine();
+        foreach (var model in finished.Where(m => m != baseline))
+        {
+            int better = settings.Seeds.Count(s => Final(model, s) < Final(baseline, s));
+            double change = settings.Seeds.Average(s => Final(model, s)!.Value) / settings.Seeds.Average(s => Final(baseline, s)!.Value) - 1;
+            text.AppendLine($"- {model.Label} vs {baseline.Label}: final FD at N = {count:N0} {(change < 0 ? "-" : "+")}{Math.Abs(change) * 100:0.0}% " +
+                            $"(seed means); lower in {better} of {settings.Seeds.Length} seeds");
+        }
         text.AppendLine();
     }
 
@@ -155,6 +186,12 @@ public static class StudyReport
             }
         text.AppendLine($"| all | | {train:N0} | {measure:N0} |");
         text.AppendLine();
+    }
+
+    private static string LargeScored(List<StudyPoint> points, StudySettings settings)
+    {
+        var scored = points.Where(p => p.Count == settings.LargeCount).Select(p => p.Model).Distinct().ToList();
+        return scored.Count == 0 ? "no model yet" : string.Join(", ", scored);
     }
 
     private static string Cell(IEnumerable<StudyPoint> rows, Func<StudyPoint, double> value, long[] seeds, string format = "0.0")

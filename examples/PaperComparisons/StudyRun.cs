@@ -12,7 +12,8 @@ using static TorchSharp.torch;
 namespace PaperComparisons;
 
 /// <summary>The study's settings: one training budget for every model, and how quality is measured along the way.</summary>
-public sealed record StudySettings(double BudgetGFlops, int Points, int CurveCount, int FinalCount, long[] Seeds, string Output, int SampleBatch)
+public sealed record StudySettings(double BudgetGFlops, int Points, int CurveCount, int FinalCount, long[] Seeds, string Output, int SampleBatch,
+    int LargeCount)
 {
     /// <summary>The quality evaluations per run, at 1/Points, 2/Points, ... of its steps (so at about equal GFLOPs for every model).</summary>
     public long[] EvaluationSteps(long steps) =>
@@ -31,6 +32,9 @@ public sealed record StudySettings(double BudgetGFlops, int Points, int CurveCou
 public static class StudyRun
 {
     public static bool IsDone(string folder) => File.Exists(Path.Combine(folder, "done"));
+
+    /// <summary>Every measurement of a run samples from this seed, so larger sample sets extend smaller ones.</summary>
+    public static long SamplingSeed(long seed) => 10_000 + seed;
 
     public static void Run(StudyModel model, long seed, StudySettings settings, RawImages raw, IFeatureExtractor features, ReferenceSet reference, TextWriter log)
     {
@@ -67,7 +71,7 @@ public static class StudyRun
             using var scope = NewDisposeScope();
             Tensor images;
             using (trainer.Ema.Apply())
-                images = sampler.Sample(final ? settings.FinalCount : settings.CurveCount, raw.Channels, raw.Height, raw.Width, seed: 10_000 + seed);
+                images = sampler.Sample(final ? settings.FinalCount : settings.CurveCount, raw.Channels, raw.Height, raw.Width, seed: SamplingSeed(seed));
             // The curve compares every point at one sample count; the final point is also measured at the larger count.
             var curve = SampleQuality.Evaluate(features, reference, images.narrow(0, 0, Math.Min(settings.CurveCount, images.shape[0])));
             var full = final && settings.FinalCount != settings.CurveCount ? SampleQuality.Evaluate(features, reference, images) : null;

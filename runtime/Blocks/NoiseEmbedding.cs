@@ -4,8 +4,6 @@ using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Blocks;
 
-public enum NoiseEmbeddingKind { Positional, Fourier }
-
 /// <summary>
 /// EDM's PositionalEmbedding (endpoint=True, max_positions 10000) and FourierEmbedding (scale 16).
 /// Returns [sin, cos] halves, the order SongUNet uses after its flip.

@@ -35,6 +35,13 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
     public int OutChannels { get; }
     public bool Attends => qkv is not null;
 
+    /// <summary>The block <paramref name="plan"/> describes (<see cref="Networks.NetworkPlan"/>).</summary>
+    public UNetBlock(Networks.BlockPlan plan, int embeddingChannels, BlockOptions options)
+        : this(plan.InChannels, plan.OutChannels, embeddingChannels, options, plan.Attention,
+               plan.Kind switch { Networks.BlockKind.Down => Resample.Down, Networks.BlockKind.Up => Resample.Up, _ => Resample.None })
+    {
+    }
+
     public UNetBlock(int inChannels, int outChannels, int embeddingChannels, BlockOptions options,
         bool attention = false, Resample resample = Resample.None) : base(nameof(UNetBlock))
     {

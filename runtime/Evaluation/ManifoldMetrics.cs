@@ -31,11 +31,14 @@ public static class ManifoldMetrics
     public static int ChunkRows { get; set; } = 1024;
 
     /// <summary>Kynkäänniemi et al.'s precision and recall of <paramref name="fake"/> [M, D] against <paramref name="real"/> [N, D].</summary>
-    public static (double Precision, double Recall) PrecisionRecall(Tensor real, Tensor fake, int k = 3)
+    public static (double Precision, double Recall) PrecisionRecall(Tensor real, Tensor fake, int k = 3) => PrecisionRecall(real, null, fake, k);
+
+    /// <summary>The same, with the real features' k-NN radii computed earlier (e.g. <see cref="ReferenceSet.KnnRadii"/>); null computes them.</summary>
+    public static (double Precision, double Recall) PrecisionRecall(Tensor real, Tensor? realKnnRadii, Tensor fake, int k = 3)
     {
         using var scope = NewDisposeScope();
         var (x, y) = Prepare(real, fake, k);
-        var realRadii = KnnRadii(x, k);
+        var realRadii = RadiiOrCompute(realKnnRadii, x, k);
         var fakeRadii = KnnRadii(y, k);
         double precision = FractionInsideAnyBall(y, x, realRadii, strict: false);
         double recall = FractionInsideAnyBall(x, y, fakeRadii, strict: false);
@@ -43,11 +46,14 @@ public static class ManifoldMetrics
     }
 
     /// <summary>Naeem et al.'s density and coverage of <paramref name="fake"/> [M, D] against <paramref name="real"/> [N, D].</summary>
-    public static (double Density, double Coverage) DensityCoverage(Tensor real, Tensor fake, int k = 5)
+    public static (double Density, double Coverage) DensityCoverage(Tensor real, Tensor fake, int k = 5) => DensityCoverage(real, null, fake, k);
+
+    /// <summary>The same, with the real features' k-NN radii computed earlier (e.g. <see cref="ReferenceSet.KnnRadii"/>); null computes them.</summary>
+    public static (double Density, double Coverage) DensityCoverage(Tensor real, Tensor? realKnnRadii, Tensor fake, int k = 5)
     {
         using var scope = NewDisposeScope();
         var (x, y) = Prepare(real, fake, k);
-        var realRadii = KnnRadii(x, k);
+        var realRadii = RadiiOrCompute(realKnnRadii, x, k);
         long m = y.shape[0], n = x.shape[0];
 
         // density: for each fake sample, how many real balls hold it.
@@ -104,6 +110,14 @@ public static class ManifoldMetrics
             inside += within.any(1).sum().item<long>();
         }
         return inside / (double)m;
+    }
+
+    private static Tensor RadiiOrCompute(Tensor? radii, Tensor real, int k)
+    {
+        if (radii is null) return KnnRadii(real, k);
+        if (radii.dim() != 1 || radii.shape[0] != real.shape[0])
+            throw new ArgumentException($"Expected one k-NN radius per real feature ({real.shape[0]}), got [{string.Join(", ", radii.shape)}].", nameof(radii));
+        return radii.to(ScalarType.Float64, CPU);
     }
 
     private static (Tensor Real, Tensor Fake) Prepare(Tensor real, Tensor fake, int k)

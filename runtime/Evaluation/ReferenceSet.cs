@@ -19,6 +19,19 @@ public sealed class ReferenceSet
     public string FeatureSpace { get; }
     public int Count => Statistics.Count;
 
+    private readonly ConcurrentDictionary<int, Lazy<Tensor>> _knnRadii = new();
+
+    /// <summary>
+    /// Each reference feature's k-NN radius (<see cref="ManifoldMetrics.KnnRadii"/>), computed once per k: the
+    /// N x N distances behind it are the costliest part of scoring against a large reference set.
+    /// </summary>
+    public Tensor KnnRadii(int k) =>
+        _knnRadii.GetOrAdd(k, key => new Lazy<Tensor>(() =>
+        {
+            using var scope = NewDisposeScope();
+            return ManifoldMetrics.KnnRadii(Features, key).DetachFromDisposeScope();
+        })).Value;
+
     public ReferenceSet(string featureSpace, Tensor features)
     {
         FeatureSpace = featureSpace;

@@ -26,8 +26,8 @@ public static class SampleQuality
         using var scope = NewDisposeScope();
         var generated = ExtractFeatures(extractor, generatedImages, batchSize);
         var fd = FrechetDistance.Compute(reference.Statistics, FeatureStatistics.Of(generated));
-        var (precision, recall) = ManifoldMetrics.PrecisionRecall(reference.Features, generated, precisionRecallK);
-        var (density, coverage) = ManifoldMetrics.DensityCoverage(reference.Features, generated, densityCoverageK);
+        var (precision, recall) = ManifoldMetrics.PrecisionRecall(reference.Features, KnnRadii(reference, precisionRecallK), generated, precisionRecallK);
+        var (density, coverage) = ManifoldMetrics.DensityCoverage(reference.Features, KnnRadii(reference, densityCoverageK), generated, densityCoverageK);
 
         IReadOnlyList<double>? histogram = null;
         double? entropy = null;
@@ -45,6 +45,9 @@ public static class SampleQuality
             DensityCoverageK = densityCoverageK,
         };
     }
+
+    /// <summary>The reference set's cached radii when k is valid for it; otherwise null, so the metric reports the bad k itself.</summary>
+    private static Tensor? KnnRadii(ReferenceSet reference, int k) => k >= 1 && k < reference.Count ? reference.KnnRadii(k) : null;
 
     /// <summary>Features of <paramref name="images"/> [N, C, H, W], <paramref name="batchSize"/> at a time: float64 [N, D] on the CPU.</summary>
     public static Tensor ExtractFeatures(IFeatureExtractor extractor, Tensor images, int batchSize = DefaultBatchSize) =>

@@ -73,21 +73,8 @@ public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMulti
     {
         var encoder = _encoder ?? throw new InvalidOperationException("The model was not wired.");
         var state = encoder.Encode(x, NoiseLabels(t), augmentLabels);
-        var stageOfSample = Stages.StageOf(t);
-        var counts = stageOfSample.bincount(null, Stages.Count).cpu().data<long>().ToArray();
-        int only = Array.FindIndex(counts, c => c == x.shape[0]);
-        if (only >= 0) return _decoders[only].Decode(state);
-
-        Tensor? output = null;
-        for (int stage = 0; stage < counts.Length; stage++)
-        {
-            if (counts[stage] == 0) continue;
-            var indices = (stageOfSample == stage).nonzero().squeeze(1);
-            var decoded = _decoders[stage].Decode(state.Select(indices));
-            output ??= zeros(new[] { x.shape[0] }.Concat(decoded.shape.Skip(1)).ToArray(), dtype: decoded.dtype, device: decoded.device);
-            output = output.index_copy(0, indices, decoded);
-        }
-        return output!;
+        return StageRouting.Route(Stages.StageOf(t), Stages.Count,
+            (stage, indices) => _decoders[stage].Decode(indices is null ? state : state.Select(indices)));
     }
 
     /// <summary>The noise embedding's input for each sample's t, as the schedule defines it, on t's device.</summary>

@@ -1,11 +1,7 @@
 using System.Collections.Generic;
-using System.Linq;
 using DiffusionDsl.Runtime.Blocks;
 
 namespace DiffusionDsl.Runtime.Networks;
-
-/// <summary>One resolution level: residual blocks of one width, optionally attending.</summary>
-public sealed record Level(int Resolution, int Width, int Blocks, bool Attention = false);
 
 /// <summary>The shared encoder's layout (EDM SongUNet / DDPM++), as the .msd compiler computed it.</summary>
 public sealed record EncoderLayout(
@@ -19,30 +15,17 @@ public sealed record EncoderLayout(
     int Groups = 0,
     int Heads = 1,
     bool MiddleInEncoder = false,
-    int MaxGroups = GroupNormRule.EdmMaxGroups)
+    int MaxGroups = GroupNormRule.EdmMaxGroups) : IEncoderShape
 {
     public int NoiseChannels => StemWidth;
-    public int EmbeddingWidth => EmbeddingChannels > 0 ? EmbeddingChannels : 4 * StemWidth;
-    public int BottleneckWidth => Levels[Levels.Count - 1].Width;
+    public int EmbeddingWidth => EmbeddingChannels > 0 ? EmbeddingChannels : NoiseEmbeddingWidth.Default(StemWidth);
+    public int BottleneckWidth => NetworkPlan.BottleneckWidth(this);
     /// <summary>Groups &gt; 0 fixes every norm's group count; otherwise each width gets min(MaxGroups, width / 4).</summary>
     public GroupNormRule GroupNorm => new(Groups, MaxGroups);
     public BlockOptions BlockOptions => new(Dropout, GroupNorm, Heads);
 
     /// <summary>The channels of every skip connection, in the order the encoder produces them.</summary>
-    public IReadOnlyList<int> SkipWidths
-    {
-        get
-        {
-            var skips = new List<int>();
-            int channels = StemWidth;
-            foreach (var level in Levels)
-            {
-                skips.Add(channels);
-                for (int b = 0; b < level.Blocks; b++) skips.Add(channels = level.Width);
-            }
-            return skips;
-        }
-    }
+    public IReadOnlyList<int> SkipWidths => NetworkPlan.SkipWidths(this);
 }
 
 /// <summary>One stage's decoder: its levels from the lowest resolution up to the image.</summary>

@@ -14,5 +14,14 @@ internal static class ReferenceLayerNames
     public static string OutputNorm(int resolution) => $"{Res(resolution)}_aux_norm";
     public static string OutputConv(int resolution) => $"{Res(resolution)}_aux_conv";
 
+    /// <summary>A planned block's name: enc/dec.{R}x{R}_block{i}, _down, _up or _in{i}.</summary>
+    public static string Of(BlockPlan block) => block.Kind switch
+    {
+        BlockKind.Down => Down(block.Resolution),
+        BlockKind.Up => Up(block.Resolution),
+        BlockKind.Middle => Middle(block.Resolution, block.Index),
+        _ => Block(block.Resolution, block.Index),
+    };
+
     private static string Res(int resolution) => $"{resolution}x{resolution}";
 }

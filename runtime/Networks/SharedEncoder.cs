@@ -39,21 +39,15 @@ public class SharedEncoder : nn.Module
         _stem = Initialisation.XavierUniform(nn.Conv2d(layout.InChannels, layout.StemWidth, 3, padding: 1));
         enc.Add((ReferenceLayerNames.Stem(layout.Levels[0].Resolution), _stem));
         var blocks = new List<UNetBlock>();
-        int channels = layout.StemWidth;
-        for (int i = 0; i < layout.Levels.Count; i++)
+        var middle = new List<UNetBlock>();
+        foreach (var plan in NetworkPlan.Encoder(layout))
         {
-            var level = layout.Levels[i];
-            if (i > 0) Add(blocks, ReferenceLayerNames.Down(level.Resolution), new UNetBlock(channels, channels, emb, layout.BlockOptions, resample: Resample.Down));
-            for (int b = 0; b < level.Blocks; b++)
-            {
-                Add(blocks, ReferenceLayerNames.Block(level.Resolution, b), new UNetBlock(channels, level.Width, emb, layout.BlockOptions, level.Attention));
-                channels = level.Width;
-            }
+            var block = new UNetBlock(plan, emb, layout.BlockOptions);
+            enc.Add((ReferenceLayerNames.Of(plan), block));
+            (plan.Kind == BlockKind.Middle ? middle : blocks).Add(block);
         }
         _blocks = blocks.ToArray();
-        _middle = layout.MiddleInEncoder ? MiddleBlocks.Create(channels, emb, layout.BlockOptions) : System.Array.Empty<UNetBlock>();
-        int bottleneck = layout.Levels[layout.Levels.Count - 1].Resolution;
-        for (int i = 0; i < _middle.Length; i++) enc.Add((ReferenceLayerNames.Middle(bottleneck, i), _middle[i]));
+        _middle = middle.ToArray();
         RegisterComponents();
     }
 
@@ -67,12 +61,6 @@ public class SharedEncoder : nn.Module
         register_module(nameof(map_layer0), map_layer0);
         register_module(nameof(map_layer1), map_layer1);
         register_module(nameof(enc), enc);
-    }
-
-    private void Add(List<UNetBlock> blocks, string key, UNetBlock block)
-    {
-        enc.Add((key, block));
-        blocks.Add(block);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -7,9 +8,10 @@ using static TorchSharp.torch;
 namespace DiffusionDsl.Runtime.Networks;
 
 /// <summary>
-/// One stage's decoder: SongUNet's decoder at its own width. Its bottleneck blocks (unless the
-/// encoder owns them) run at the encoder's width; each level concatenates one encoder skip per
-/// block; GroupNorm-SiLU-3x3 conv is the output head. Parameter names follow SongUNet's `dec`:
+/// One stage's decoder: SongUNet's decoder at its own width, built block by block from
+/// <see cref="NetworkPlan.Decoder"/>: its bottleneck blocks (unless the encoder owns them) at the
+/// encoder's width, then each level's blocks, each concatenating one encoder skip; GroupNorm-SiLU-3x3
+/// conv is the output head. Parameter names follow SongUNet's `dec`:
 /// dec.{R}x{R}_in0/_in1, _up, _block{i}, _aux_norm, _aux_conv.
 /// </summary>
 public class StageDecoder : nn.Module
@@ -29,27 +31,18 @@ public class StageDecoder : nn.Module
     {
         Layout = layout;
         int emb = encoder.EmbeddingWidth;
-        int channels = encoder.BottleneckWidth;
-        var skips = new Stack<int>(encoder.SkipWidths);
         var blocks = new List<UNetBlock>();
-        if (!encoder.MiddleInEncoder)
+        foreach (var plan in NetworkPlan.Decoder(encoder, layout.Levels))
         {
-            var middle = MiddleBlocks.Create(channels, emb, encoder.BlockOptions);
-            for (int i = 0; i < middle.Length; i++) Add(blocks, ReferenceLayerNames.Middle(layout.Levels[0].Resolution, i), middle[i]);
-        }
-        for (int i = 0; i < layout.Levels.Count; i++)
-        {
-            var level = layout.Levels[i];
-            if (i > 0) Add(blocks, ReferenceLayerNames.Up(level.Resolution), new UNetBlock(channels, channels, emb, encoder.BlockOptions, resample: Resample.Up));
-            for (int b = 0; b < level.Blocks; b++)
-            {
-                bool attends = level.Attention && b == level.Blocks - 1;
-                Add(blocks, ReferenceLayerNames.Block(level.Resolution, b), new UNetBlock(channels + skips.Pop(), level.Width, emb, encoder.BlockOptions, attends));
-                channels = level.Width;
-            }
+            if (plan.Kind == BlockKind.Residual && plan.Skip == 0)
+                throw new ArgumentException($"The decoder has more blocks than the encoder has skips ({encoder.SkipWidths.Count}); each level takes the encoder level's blocks + 1.", nameof(layout));
+            var block = new UNetBlock(plan, emb, encoder.BlockOptions);
+            dec.Add((ReferenceLayerNames.Of(plan), block));
+            blocks.Add(block);
         }
         _blocks = blocks.ToArray();
         int resolution = layout.Levels[layout.Levels.Count - 1].Resolution;
+        int channels = NetworkPlan.DecoderOutputWidth(encoder, layout.Levels);
         _outputNorm = InitialisedGroupNorm.Create(channels, encoder.GroupNorm);
         _outputConv = Initialisation.XavierUniform(nn.Conv2d(channels, layout.OutChannels, 3, padding: 1), Initialisation.NearZero);
         dec.Add((ReferenceLayerNames.OutputNorm(resolution), _outputNorm));
@@ -63,12 +56,6 @@ public class StageDecoder : nn.Module
         if (_registered) return;
         _registered = true;
         register_module(nameof(dec), dec);
-    }
-
-    private void Add(List<UNetBlock> blocks, string key, UNetBlock block)
-    {
-        dec.Add((key, block));
-        blocks.Add(block);
     }
 
     public Tensor Decode(EncoderState state)

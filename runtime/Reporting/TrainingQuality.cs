@@ -157,7 +157,7 @@ internal sealed class TrainingQuality : IDisposable
         using var scope = NewDisposeScope();
         var generated = SampleQuality.ExtractFeatures(_extractor, images);
         double fd = FrechetDistance.Compute(_reference.Statistics, FeatureStatistics.Of(generated));
-        var (precision, recall) = fewest > precisionRecallK ? ManifoldMetrics.PrecisionRecall(_reference.Features, generated, precisionRecallK) : (double.NaN, double.NaN);
+        var (precision, recall) = fewest > precisionRecallK ? ManifoldMetrics.PrecisionRecall(_reference.Features, _reference.KnnRadii(precisionRecallK), generated, precisionRecallK) : (double.NaN, double.NaN);
         return new QualityReport((int)generated.shape[0], _reference.Count, _extractor.Name, fd, precision, recall, double.NaN, double.NaN, null, null);
     }
 

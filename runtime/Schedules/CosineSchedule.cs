@@ -13,29 +13,18 @@ public sealed class CosineSchedule : INoiseSchedule
     public double MaxTau { get; }
     public int Steps { get; }
     public double MinTime { get; }
-    private readonly double _logCosAtZero;
+    private readonly CosineClosedForm _form;
 
-    public CosineSchedule(double offset = 0.008, double maxTau = 0.9946, int steps = 1000, double minTime = 1e-3)
+    public CosineSchedule(double offset = ScheduleDefaults.CosineOffset, double maxTau = ScheduleDefaults.CosineMaxTau, int steps = 1000, double minTime = 1e-3)
     {
         if (maxTau <= 0 || maxTau >= 1) throw new ArgumentException("maxTau must lie in (0, 1).", nameof(maxTau));
         Offset = offset; MaxTau = maxTau; Steps = steps; MinTime = minTime;
-        _logCosAtZero = Math.Log(Math.Cos(Angle(0.0)));
+        _form = new CosineClosedForm(offset, maxTau);
     }
 
-    private double Angle(double tau) => (tau + Offset) / (1.0 + Offset) * Math.PI / 2.0;
-
-    private double LogScale(double t) => Math.Log(Math.Cos(Angle(t * MaxTau))) - _logCosAtZero;
-
-    public double Scale(double t) => Math.Exp(LogScale(t));
-    public double Sigma(double t) => Math.Sqrt(double.ExpM1(-2.0 * LogScale(t)));
-
-    public double TimeOfSigma(double sigma)
-    {
-        double logScale = -0.5 * Math.Log(1.0 + sigma * sigma);
-        double angle = Math.Acos(Math.Exp(logScale + _logCosAtZero));
-        double tau = angle * 2.0 / Math.PI * (1.0 + Offset) - Offset;
-        return tau / MaxTau;
-    }
+    public double Scale(double t) => Math.Exp(_form.LogScale(t));
+    public double Sigma(double t) => _form.Sigma(t);
+    public double TimeOfSigma(double sigma) => _form.TimeOfSigma(sigma);
 
     /// <summary>The discrete step index of an iDDPM network trained on <see cref="Steps"/> steps.</summary>
     public double NoiseLabel(double t) => t * (Steps - 1);

@@ -13,7 +13,7 @@ public sealed class DdpmLinearSchedule : INoiseSchedule
     private readonly DiscreteLogScale _grid;
     public int Steps { get; }
 
-    public DdpmLinearSchedule(double betaStart = 1e-4, double betaEnd = 0.02, int steps = 1000)
+    public DdpmLinearSchedule(double betaStart = ScheduleDefaults.BetaStart, double betaEnd = ScheduleDefaults.BetaEnd, int steps = ScheduleDefaults.DdpmSteps)
     {
         if (steps < 2) throw new ArgumentException("A discrete schedule needs at least 2 steps.", nameof(steps));
         Steps = steps;

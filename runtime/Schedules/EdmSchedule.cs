@@ -16,22 +16,24 @@ public sealed class EdmSchedule : INoiseSchedule
     public double PMean { get; }
     public double PStd { get; }
     public double SigmaData { get; }
+    private readonly EdmClosedForm _form;
     private readonly double _rootMin;
     private readonly double _rootMax;
 
-    public EdmSchedule(double sigmaMin = 0.002, double sigmaMax = 80.0, double rho = 7.0,
-                       double pMean = -1.2, double pStd = 1.2, double sigmaData = 0.5)
+    public EdmSchedule(double sigmaMin = ScheduleDefaults.SigmaMin, double sigmaMax = ScheduleDefaults.SigmaMax, double rho = ScheduleDefaults.Rho,
+                       double pMean = ScheduleDefaults.PMean, double pStd = ScheduleDefaults.PStd, double sigmaData = ScheduleDefaults.SigmaData)
     {
         if (sigmaMin <= 0 || sigmaMax <= sigmaMin) throw new ArgumentException($"Need 0 < sigmaMin < sigmaMax, got {sigmaMin}, {sigmaMax}.");
         SigmaMin = sigmaMin; SigmaMax = sigmaMax; Rho = rho; PMean = pMean; PStd = pStd; SigmaData = sigmaData;
-        _rootMin = Math.Pow(sigmaMin, 1.0 / rho);
-        _rootMax = Math.Pow(sigmaMax, 1.0 / rho);
+        _form = new EdmClosedForm(sigmaMin, sigmaMax, rho);
+        _rootMin = _form.RootMin;
+        _rootMax = _form.RootMax;
     }
 
     public double MinTime => 0.0;
     public double Scale(double t) => 1.0;
-    public double Sigma(double t) => Math.Pow(_rootMin + t * (_rootMax - _rootMin), Rho);
-    public double TimeOfSigma(double sigma) => (Math.Pow(sigma, 1.0 / Rho) - _rootMin) / (_rootMax - _rootMin);
+    public double Sigma(double t) => _form.Sigma(t);
+    public double TimeOfSigma(double sigma) => _form.TimeOfSigma(sigma);
 
     /// <summary>EDM's c_noise = ln(sigma) / 4.</summary>
     public double NoiseLabel(double t) => Math.Log(Sigma(t)) / 4.0;

@@ -6,9 +6,6 @@ using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Staging;
 
-/// <summary>One stage: diffusion times in [Start, End) (the last stage includes End = 1).</summary>
-public sealed record StageInfo(string Name, double Start, double End);
-
 /// <summary>
 /// The ordered, contiguous stages that cover diffusion time [0, 1]. A time belongs to the stage whose
 /// [Start, End) holds it. The boundaries are float64 values of t computed once (by the .msd compiler, which

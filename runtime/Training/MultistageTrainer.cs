@@ -36,7 +36,9 @@ public sealed class MultistageTrainer : IDisposable
     public IMultistageModel Model { get; }
     public TrainOptions Options { get; }
     public ParameterEma Ema { get; }
-    public CheckpointDirectory Checkpoints { get; }
+    /// <summary>The output folder and its policy (resume, refusing an earlier run).</summary>
+    public RunFolder Run { get; }
+    public CheckpointDirectory Checkpoints => Run.Checkpoints;
     public long Step { get; private set; }
 
     /// <summary>The optimizer and the parameters it steps, in its order; for tests that inspect its state.</summary>
@@ -72,16 +74,14 @@ public sealed class MultistageTrainer : IDisposable
         Options = options;
         _denoiser = new Denoiser(model, schedule, target);
         _times = new TrainingTimeSampler(schedule, model.Stages, options.StageSampling);
-        // A model the caller already put on a GPU stays there; one on the CPU goes to CUDA when available.
-        var current = model.Module.parameters().FirstOrDefault()?.device;
-        _device = options.Device is null && current is { type: not DeviceType.CPU } ? current : TorchSetup.DefaultDevice(options.Device);
+        _device = TrainingDevice(model.Module, options.Device);
         model.Module.to(_device);
         _parameters = model.Module.parameters().ToList();
         _optimizer = optim.AdamW(_parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
         _generator = new Generator((ulong)options.Seed);
         _stageWeights = options.StageLossWeights is null ? null : tensor(options.StageLossWeights, dtype: ScalarType.Float32, device: _device);
         Ema = new ParameterEma(model.Module, options.EmaDecay, options.EmaWarmupSteps);
-        Checkpoints = new CheckpointDirectory(Path.Combine(options.OutputDirectory, "checkpoints"));
+        Run = new RunFolder(options.OutputDirectory);
         if (model.Cost is { } table && table.Stages.Count != model.Stages.Count)
             throw new ArgumentException($"The model's cost table has {table.Stages.Count} stages but the model has {model.Stages.Count}.", nameof(model));
         _stageSamples = new long[model.Stages.Count];
@@ -90,10 +90,9 @@ public sealed class MultistageTrainer : IDisposable
     /// <summary>Trains until <see cref="TrainOptions.Steps"/>, resuming first if <see cref="TrainOptions.ResumeFrom"/> says so.</summary>
     public TrainResult Train(IBatchSource data, CancellationToken cancellation = default)
     {
-        var resumeFrom = Options.ResumeFrom == "latest" ? Checkpoints.Latest() : Options.ResumeFrom;
+        var resumeFrom = Run.ResumePoint(Options.ResumeFrom);
         if (resumeFrom is not null && Step == 0) LoadCheckpoint(resumeFrom);
-        // Pruning keeps the highest step numbers, so a fresh run among an earlier run's files would lose its own.
-        if (resumeFrom is null && Step == 0 && Checkpoints.Latest() is { } earlier)
+        if (Step == 0 && Run.EarlierRun(resumeFrom) is { } earlier)
             throw new InvalidOperationException($"{Checkpoints.Path} holds checkpoints of an earlier run ({Path.GetFileName(earlier)}): " +
                                                 "set ResumeFrom = \"latest\" to continue it, or use another OutputDirectory.");
 
@@ -120,6 +119,16 @@ public sealed class MultistageTrainer : IDisposable
             throw new ArgumentException($"AugmentProbability {p} needs a model that takes EDM's {AugmentLabels.Count} augmentation labels " +
                                         $"(encoder `augment {AugmentLabels.Count}` in the .msd); this one takes {model.AugmentDim}.", nameof(options));
         return new EdmAugmentPipe(p);
+    }
+
+    /// <summary>
+    /// Where to train: the requested device; else a model the caller already put on a GPU stays there; else
+    /// $DIFFUSIONDSL_DEVICE, CUDA when available, or the CPU (<see cref="TorchSetup.DefaultDevice"/>).
+    /// </summary>
+    private static Device TrainingDevice(nn.Module module, string? requested)
+    {
+        var current = module.parameters().FirstOrDefault()?.device;
+        return requested is null && current is { type: not DeviceType.CPU } ? current : TorchSetup.DefaultDevice(requested);
     }
 
     private double CurrentLearningRate(long step) => WarmupLearningRate.At(step, Options.LearningRate, Options.WarmupSteps);
@@ -192,19 +201,11 @@ public sealed class MultistageTrainer : IDisposable
             .ToArray();
     }
 
-    private const string DataState = "data";
-    private const string StageSamplesState = "stage_samples";
-
     /// <summary>Writes a checkpoint for the current step (atomically) and keeps the last <see cref="TrainOptions.KeepCheckpoints"/>.</summary>
     public string SaveCheckpoint()
     {
         var path = Checkpoints.FileFor(Step);
-        var states = TrainingRandomState.Capture(_generator);
-        if (_data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
-        states.Add(new(StageSamplesState, _stageSamples.SelectMany(BitConverter.GetBytes).ToArray()));
-        Ema.Settle();
-        var data = new CheckpointData(Options.ModelHash, Step, Model.Module.state_dict().ToList(), Ema.State, states);
-        CheckpointFile.Write(path, data, writer => _optimizer.save_state_dict(writer));
+        TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples);
         LastCheckpoint = path;
         Checkpoints.KeepLast(Options.KeepCheckpoints);
         CheckpointWritten?.Invoke(path);
@@ -214,35 +215,8 @@ public sealed class MultistageTrainer : IDisposable
     /// <summary>Restores weights, EMA, optimizer, step and RNGs; throws <see cref="CheckpointException"/> naming the first problem.</summary>
     public void LoadCheckpoint(string path)
     {
-        using var checkpoint = CheckpointFile.Open(path);
-        var data = checkpoint.Data;
-        try
-        {
-            CheckpointWeights.CopyInto(Model.Module, path, data, Options.ModelHash, ema: false);
-            Ema.Load(data.Ema);
-            checkpoint.ReadOptimizerState(reader => _optimizer.load_state_dict(reader));
-            TrainingRandomState.Restore(path, data.RandomStates, _generator);
-            _dataStateToRestore = data.RandomStates.FirstOrDefault(s => s.Key == DataState).Value;
-            Step = data.Step;
-            RestoreStageSamples(data.RandomStates.FirstOrDefault(s => s.Key == StageSamplesState).Value);
-            LastCheckpoint = path;
-        }
-        catch (Exception e) when (e is not CheckpointException)
-        {
-            throw new CheckpointException(path, $"cannot be restored: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// The per-stage sample counts a checkpoint saved. A checkpoint written before they were saved gets the counts its
-    /// stage policy makes likely: Step x BatchSize split by each stage's odds (equal under uniform stage sampling).
-    /// </summary>
-    private void RestoreStageSamples(byte[]? saved)
-    {
-        // Every checkpoint this format admits (DDCKPT02) is written by SaveCheckpoint, which stores the counts.
-        if (saved is null || saved.Length != 8 * _stageSamples.Length)
-            throw new FormatException($"its per-stage sample counts are missing or are not for {_stageSamples.Length} stages.");
-        for (int k = 0; k < _stageSamples.Length; k++) _stageSamples[k] = BitConverter.ToInt64(saved, 8 * k);
+        (Step, _dataStateToRestore) = TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples);
+        LastCheckpoint = path;
     }
 
     public void Dispose()

@@ -20,6 +20,8 @@ internal static class GeneratorHarness
         _ = typeof(DiffusionDsl.Runtime.Networks.MultistageUNet);
         _ = typeof(TorchSharp.torch);
         return AppDomain.CurrentDomain.GetAssemblies()
+            .Append(typeof(DiffusionDsl.Runtime.Diffusion.PredictionTarget).Assembly) // DiffusionDsl.Vocabulary, which may not be loaded yet
+            .Distinct()
             .Where(a => !a.IsDynamic && !string.IsNullOrEmpty(a.Location) && a != typeof(GeneratorHarness).Assembly)
             .Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location))
             .ToArray();

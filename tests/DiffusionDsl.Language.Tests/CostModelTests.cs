@@ -16,9 +16,9 @@ public class CostModelTests
         var cost = compilation.Cost!;
         // Figures measured on the reference code (shared/reference/multistage-paper.md).
         Assert.Equal(19_632_768, cost.SharedParameters);
-        Assert.Equal(new long[] { 68_284_547, 36_101_123, 4_774_947 }, cost.DecoderParameters.ToArray());
+        Assert.Equal(new long[] { 68_284_547, 36_101_123, 4_774_947 }, cost.Stages.Select(s => s.DecoderParameters).ToArray());
         Assert.Equal(128_793_385, cost.TotalParameters);
-        Assert.Equal(55_733_891, cost.ActiveParameters[1]);
+        Assert.Equal(55_733_891, cost.Stages[1].ActiveParameters);
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public class CostModelTests
     {
         var cost = CompileModel("Cifar10Multistage.msd").Cost!;
         var reference = new[] { 71.51, 42.39, 15.45 };
-        for (int i = 0; i < 3; i++) Assert.InRange(cost.GFlopsPerStage[i], reference[i] - 0.015, reference[i] + 0.015);
+        for (int i = 0; i < 3; i++) Assert.InRange(cost.Stages[i].GFlops, reference[i] - 0.015, reference[i] + 0.015);
     }
 
     [Fact]

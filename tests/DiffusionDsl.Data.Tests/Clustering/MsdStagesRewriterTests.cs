@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 using DiffusionDsl.Data.Tests.Data;
-using DiffusionDsl.Runtime.Clustering;
+using DiffusionDsl.Language.Editing;
 
 namespace DiffusionDsl.Data.Tests.Clustering;
 
@@ -15,7 +15,7 @@ public class MsdStagesRewriterTests
         "  stages {\n" +
         "    # near the data: the wide decoder\n" +
         "    low   [0,    0.4420)   // t1 from Algorithm 1\r\n" +
-        "    mid [ 0.4420 , .6308 )\n" +
+        "    mid [ 0.4420 , 0.6308 )\n" +
         "\tnoise [0.6308, 1]   # identity-like\n" +
         "  }\n" +
         "  decoders 192 128 16 // [0.1, 0.2)\n" +

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
 using DiffusionDsl.Data.Tests.Data;
+using DiffusionDsl.Language.Editing;
 using DiffusionDsl.Runtime.Clustering;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -73,6 +73,20 @@ public class SampleQualityTests
     }
 
     [Fact]
+    public void CachedReferenceRadiiGiveTheSameMetricsAsComputingThem()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(11);
+        var real = randn(new long[] { 300, 8 }, dtype: float64, generator: generator);
+        var fake = randn(new long[] { 200, 8 }, dtype: float64, generator: generator) * 1.3 + 0.2;
+        var reference = new ReferenceSet("test-space", real);
+        Assert.Same(reference.KnnRadii(3), reference.KnnRadii(3));
+        Assert.Equal(ManifoldMetrics.PrecisionRecall(real, fake, 3), ManifoldMetrics.PrecisionRecall(real, reference.KnnRadii(3), fake, 3));
+        Assert.Equal(ManifoldMetrics.DensityCoverage(real, fake, 5), ManifoldMetrics.DensityCoverage(real, reference.KnnRadii(5), fake, 5));
+        Assert.Throws<ArgumentException>(() => ManifoldMetrics.PrecisionRecall(real, reference.KnnRadii(3).narrow(0, 0, 10), fake, 3));
+    }
+
+    [Fact]
     public void ReferenceFeaturesAreCachedPerProcess()
     {
         using var network = FashionFeatureNetwork.LoadDefault();

@@ -1,0 +1,63 @@
+using System;
+using System.Linq;
+using DiffusionDsl.Runtime.Checkpoints;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace DiffusionDsl.Runtime.Training;
+
+/// <summary>
+/// A training checkpoint's contents beyond the file format: the weights, the EMA, the optimizer, the step, the random
+/// generators, the data source's position and the per-stage sample counts, written from and restored into the
+/// trainer's objects. <see cref="MultistageTrainer"/> decides when; this decides what.
+/// </summary>
+internal static class TrainingCheckpoint
+{
+    private const string DataState = "data";
+    private const string StageSamplesState = "stage_samples";
+
+    /// <summary>Writes the checkpoint atomically (settling the EMA first, so the saved average is the applied one).</summary>
+    public static void Write(string path, string modelHash, long step, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
+                             torch.Generator generator, IBatchSource? data, long[] stageSamples)
+    {
+        var states = TrainingRandomState.Capture(generator);
+        if (data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
+        states.Add(new(StageSamplesState, stageSamples.SelectMany(BitConverter.GetBytes).ToArray()));
+        ema.Settle();
+        var checkpoint = new CheckpointData(modelHash, step, module.state_dict().ToList(), ema.State, states);
+        CheckpointFile.Write(path, checkpoint, writer => optimizer.save_state_dict(writer));
+    }
+
+    /// <summary>
+    /// Restores weights, EMA, optimizer, RNGs and <paramref name="stageSamples"/>; returns the step and the data position
+    /// to hand the next data source (null when none was saved). Throws <see cref="CheckpointException"/> naming the first problem.
+    /// </summary>
+    public static (long Step, byte[]? DataState) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
+                                                      torch.Generator generator, long[] stageSamples)
+    {
+        using var checkpoint = CheckpointFile.Open(path);
+        var data = checkpoint.Data;
+        try
+        {
+            CheckpointWeights.CopyInto(module, path, data, modelHash, ema: false);
+            ema.Load(data.Ema);
+            checkpoint.ReadOptimizerState(reader => optimizer.load_state_dict(reader));
+            TrainingRandomState.Restore(path, data.RandomStates, generator);
+            var dataState = data.RandomStates.FirstOrDefault(s => s.Key == DataState).Value;
+            RestoreStageSamples(data.RandomStates.FirstOrDefault(s => s.Key == StageSamplesState).Value, stageSamples);
+            return (data.Step, dataState);
+        }
+        catch (Exception e) when (e is not CheckpointException)
+        {
+            throw new CheckpointException(path, $"cannot be restored: {e.Message}", e);
+        }
+    }
+
+    private static void RestoreStageSamples(byte[]? saved, long[] stageSamples)
+    {
+        // Every checkpoint this format admits (DDCKPT02) is written by Write, which stores the counts.
+        if (saved is null || saved.Length != 8 * stageSamples.Length)
+            throw new FormatException($"its per-stage sample counts are missing or are not for {stageSamples.Length} stages.");
+        for (int k = 0; k < stageSamples.Length; k++) stageSamples[k] = BitConverter.ToInt64(saved, 8 * k);
+    }
+}

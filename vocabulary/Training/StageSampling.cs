@@ -1,0 +1,35 @@
+namespace DiffusionDsl.Runtime.Training;
+
+/// <summary>How a batch chooses the stages of its samples.</summary>
+public enum StageSampling
+{
+    /// <summary>One stage per batch, chosen uniformly; t uniform inside it (the paper's DPM-Solver runs).</summary>
+    UniformStage,
+    /// <summary>One stage per batch, in proportion to the schedule's own training distribution (the EDM runs).</summary>
+    ScheduleProportional,
+    /// <summary>Every sample draws its own t; batches mix stages.</summary>
+    Mixed,
+}
+
+/// <summary>The training defaults: the .msd's train section without a setting, and TrainOptions.</summary>
+public static class TrainDefaults
+{
+    public const int Batch = 64;
+    public const double LearningRate = 2e-4;
+    public const double WeightDecay = 0.0;
+    public const int Warmup = 0;
+    public const double GradClip = 1.0;
+    public const double Ema = 0.9999;
+    public const int EmaWarmup = 0;
+    public const int Accumulate = 1;
+    public const int Steps = 1000;
+    public const StageSampling Sampling = StageSampling.UniformStage;
+    public const double Augment = 0;
+    public const long Seed = 0;
+    public const int CheckpointEvery = 500;
+    public const int KeepCheckpoints = 3;
+    public const int SampleEvery = 0;
+    public const int LogEvery = 10;
+    public const int EvalEvery = 0;
+    public const int EvalCount = 500;
+}
