@@ -26,7 +26,8 @@ dotnet pack cli/DiffusionDsl.Cli.csproj -c Release -p:Version="$version" -o "$fe
 
 # NuGet never re-extracts a version it has cached, so drop this version's stale copies.
 packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')
-rm -rf "$packages/diffusiondsl/$version" "$packages/diffusiondsl.generator/$version" "$packages/diffusiondsl.runtime/$version" "$packages/diffusiondsl.vocabulary/$version"
+rm -rf "$packages/diffusiondsl/$version" "$packages/diffusiondsl.generator/$version" "$packages/diffusiondsl.runtime/$version" "$packages/diffusiondsl.vocabulary/$version" \
+  "$packages/diffusiondsl.cli/$version"
 # A no-op restore would keep the examples' project.assets.json from the previous pack (it only checks that the
 # package folders exist), so a package whose file layout changed would be referenced at its old paths.
 rm -f examples/*/obj/project.nuget.cache

@@ -56,7 +56,7 @@ public static class ClusterCommand
         {
             return RunUnguarded(settings, console);
         }
-        catch (Exception e) when (e is DataFormatException or FormatException or ArgumentException or IOException)
+        catch (Exception e) when (e is DataFormatException or TorchNativesException or FormatException or ArgumentException or IOException)
         {
             console.Line($"error: {e.Message}");
             return 1;

@@ -68,8 +68,11 @@ internal static class TorchBackendCache
                 <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
                 <SelfContained>false</SelfContained>
                 <OutDir>$(MSBuildThisFileDirectory)bin/</OutDir>
+                <!-- MarkElfVersionWeak.cs is the GLIBCXX patch's inline task, not part of the program. -->
+                <EnableDefaultCompileItems>false</EnableDefaultCompileItems>
               </PropertyGroup>
               <ItemGroup>
+                <Compile Include="Program.cs" />
                 <PackageReference Include="{package}" Version="{version}" />
               </ItemGroup>
               <Import Project="GlibcxxWeakVersion.targets" />
