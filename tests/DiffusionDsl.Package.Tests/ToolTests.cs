@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using System.Text;
 
 namespace DiffusionDsl.Package.Tests;
 
@@ -19,6 +21,56 @@ public class ToolTests
     private static string QuickStart => Path.Combine(Repo, "examples", "QuickStart");
     private static string Data => Path.Combine(QuickStart, "data");
     private static string Slice => Path.Combine(Data, "fashion-mnist-2000-images-idx3-ubyte.gz");
+
+    /// <summary>initialize, shutdown and exit with `msd lsp`, each request waiting for its response as a client does;
+    /// returns the exit code and the initialize response.</summary>
+    private static (int ExitCode, string Initialize) LspHandshake(string msd, string folder)
+    {
+        var start = new ProcessStartInfo(msd, "lsp")
+        {
+            WorkingDirectory = folder, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        var input = process.StandardInput.BaseStream;
+        var output = process.StandardOutput.BaseStream;
+        try
+        {
+            Send(input, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}""");
+            var initialize = Receive(output);
+            Send(input, """{"jsonrpc":"2.0","id":2,"method":"shutdown"}""");
+            Assert.Contains("\"id\":2", Receive(output));
+            Send(input, """{"jsonrpc":"2.0","method":"exit"}""");
+            Assert.True(process.WaitForExit(30_000), "msd lsp did not exit after 'exit'");
+            return (process.ExitCode, initialize);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static void Send(Stream input, string json)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        input.Write(Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n"));
+        input.Write(body);
+        input.Flush();
+    }
+
+    private static string Receive(Stream output)
+    {
+        var header = new StringBuilder();
+        while (!header.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            int b = output.ReadByte();
+            if (b < 0) throw new EndOfStreamException($"msd lsp closed its output after: {header}");
+            header.Append((char)b);
+        }
+        var length = int.Parse(header.ToString().Split("\r\n").First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))["Content-Length:".Length..].Trim());
+        var body = new byte[length];
+        output.ReadExactly(body);
+        return Encoding.UTF8.GetString(body);
+    }
 
     [ToolFact]
     public void ThePackageCarriesNoLibtorch()
@@ -77,9 +129,50 @@ public class ToolTests
             Assert.DoesNotContain("restoring", scored.Output);
             Assert.Contains("precision", scored.Output);
 
+            // The language server answers from the installed tool too (no libtorch involved).
+            var (lspExit, capabilities) = LspHandshake(Path.Combine(tools, "msd"), scratch);
+            Assert.Contains("\"documentFormattingProvider\":true", capabilities);
+            Assert.Equal(0, lspExit);
+
             var missing = Msd($"train \"{Path.Combine(scratch, "nothing-here.dll")}\" --data \"{Slice}\"");
             Assert.Equal(1, missing.ExitCode);
             Assert.Contains("error: ", missing.Output);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+}
+
+/// <summary>msd as a local tool: a tool manifest in the project, `dotnet msd ...` from there.</summary>
+[Collection(DotnetBuilds.Name)]
+public class LocalToolTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+
+    [ToolFact]
+    public void TheManifestInstallsMsdAsDotnetMsd()
+    {
+        var scratch = Directory.CreateTempSubdirectory("dd-local-tool-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(scratch, "nuget.config"), LocalFeed.NuGetConfig(LocalFeed.Folder!));
+            var manifest = DotnetProcess.Run("new tool-manifest", scratch, Timeout);
+            Assert.True(manifest.ExitCode == 0, manifest.Output);
+            var install = DotnetProcess.Run($"tool install DiffusionDsl.Cli --version {LocalFeed.Version}", scratch, Timeout);
+            Assert.True(install.ExitCode == 0, install.Output);
+            // .NET 10's `dotnet new tool-manifest` writes dotnet-tools.json at the top; earlier SDKs under .config/.
+            var manifestFile = new[] { "dotnet-tools.json", Path.Combine(".config", "dotnet-tools.json") }
+                .Select(f => Path.Combine(scratch, f)).First(File.Exists);
+            Assert.Contains("diffusiondsl.cli", File.ReadAllText(manifestFile));
+
+            var model = Path.Combine(LocalFeed.RepoRoot!, "examples", "QuickStart", "FashionQuickStart.msd");
+            var info = DotnetProcess.Run($"msd info \"{model}\"", scratch, Timeout);
+            Assert.True(info.ExitCode == 0, info.Output);
+            Assert.Contains("851,747", info.Output);
+            var restore = DotnetProcess.Run("tool restore", scratch, Timeout);
+            Assert.True(restore.ExitCode == 0, restore.Output);
         }
         finally
         {
