@@ -121,10 +121,6 @@ internal static class KeywordDocs
     public static string? Keyword(string section, string keyword) =>
         KeywordsOf(section).FirstOrDefault(k => k.Keyword == keyword).Doc;
 
-    /// <summary>A section's name as <see cref="KeywordsOf"/> knows it, from the keyword of the statement whose body it is
-    /// (a `level` body in the encoder or a decoder is the same section).</summary>
-    public static string SectionOf(string enclosingKeyword) => enclosingKeyword;
-
     public static string? Schedule(string name) => Schedules.FirstOrDefault(s => s.Name == name).Doc;
 
     public static string? Solver(string name) =>

@@ -181,6 +181,34 @@ public class LocalToolTests
     }
 }
 
+/// <summary>msd as a global tool, with README's command run in the repository (DOTNET_CLI_HOME moves ~/.dotnet/tools aside).</summary>
+[Collection(DotnetBuilds.Name)]
+public class GlobalToolTests
+{
+    [ToolFact]
+    public void ReadmesGlobalInstallPutsMsdInDotnetTools()
+    {
+        var home = Directory.CreateTempSubdirectory("dd-global-tool-").FullName;
+        try
+        {
+            var environment = new Dictionary<string, string> { ["DOTNET_CLI_HOME"] = home };
+            var install = DotnetProcess.RunProgram("dotnet", "tool install --global DiffusionDsl.Cli --prerelease --add-source artifacts/feed",
+                LocalFeed.RepoRoot!, TimeSpan.FromMinutes(4), environment);
+            Assert.True(install.ExitCode == 0, install.Output);
+            var msd = Path.Combine(home, ".dotnet", "tools", "msd");
+            var broken = Path.Combine(home, "Broken.msd");
+            File.WriteAllText(broken, "model Broken {\n  image 1x28x28\n  diffusion vq\n}\n");
+            var check = DotnetProcess.RunProgram(msd, $"check \"{broken}\"", home, TimeSpan.FromMinutes(1));
+            Assert.Equal(1, check.ExitCode);
+            Assert.Contains("Broken.msd(3,13): error MSD0006", check.Output);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+}
+
 /// <summary>A fact that skips, saying why, when the local feed lacks DiffusionDsl.Cli.</summary>
 public sealed class ToolFactAttribute : FactAttribute
 {
