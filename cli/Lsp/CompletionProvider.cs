@@ -8,7 +8,7 @@ namespace DiffusionDsl.Cli.Lsp;
 /// Completion from the text before the cursor, which need not parse while it is being typed: at the start of a
 /// statement the keywords of the enclosing section; after `diffusion` the schedules (then `predicts` and its targets);
 /// after `solver` the solvers; after `decoder` the stage names (from the last text that parsed); after other option
-/// keywords their words.
+/// keywords their words; nothing inside a comment.
 /// </summary>
 internal static class CompletionProvider
 {
@@ -21,6 +21,7 @@ internal static class CompletionProvider
 
     private static IEnumerable<CompletionItem> Items(MsdDocumentState document, TypingContext context)
     {
+        if (context.InComment) return Enumerable.Empty<CompletionItem>();
         if (context.StatementWords.Count == 0)
             return context.Section == KeywordDocs.Stages
                 ? Enumerable.Empty<CompletionItem>()

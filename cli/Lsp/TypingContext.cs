@@ -5,9 +5,10 @@ namespace DiffusionDsl.Cli.Lsp;
 /// <summary>
 /// Where the cursor is, read from the text before it by the grammar's own token rules (comments `//` and `#`,
 /// statements ending at a line break, ';', '{' or '}'), without parsing: the section (the keyword of the innermost open
-/// '{' statement, "" at the top) and the complete words of the statement being typed (the word under the cursor excluded).
+/// '{' statement, "" at the top), the complete words of the statement being typed (the word under the cursor excluded),
+/// and whether the cursor is inside a comment.
 /// </summary>
-internal sealed record TypingContext(string Section, IReadOnlyList<string> StatementWords)
+internal sealed record TypingContext(string Section, IReadOnlyList<string> StatementWords, bool InComment = false)
 {
     public static TypingContext Before(string text, int offset)
     {
@@ -21,6 +22,7 @@ internal sealed record TypingContext(string Section, IReadOnlyList<string> State
             if (c == '#' || (c == '/' && i + 1 < offset && text[i + 1] == '/'))
             {
                 while (i < offset && text[i] is not ('\r' or '\n' or '\u0085' or '\u2028' or '\u2029')) i++;
+                if (i == offset) return new TypingContext(sections.Count > 0 ? sections.Peek() : "", words, InComment: true);
                 continue;
             }
             if (IsNamePart(c))

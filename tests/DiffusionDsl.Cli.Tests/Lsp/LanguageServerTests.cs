@@ -162,6 +162,8 @@ public class LanguageServerTests
         Assert.Equal(new[] { "uniform", "proportional", "mixed" }, await Complete(text.Replace("stage_sampling mixed", "stage_sampling m$"), "$"));
         // After a value of a keyword without options there is nothing to offer.
         Assert.Empty(await Complete(text.Replace("width 8\n", "width 8$\n"), "$"));
+        // Inside a comment neither.
+        Assert.Empty(await Complete(text.Replace("train { batch 8;", "train { # e$\n batch 8;"), "$"));
     }
 
     [Fact]
