@@ -17,7 +17,8 @@ internal sealed class MsdDocumentState
         Uri = uri;
         Version = version;
         Lines = new TextLines(text);
-        Compilation = MsdCompiler.Compile(text);
+        RootNamespace = previous is null ? ProjectNamespace.Of(uri) : previous.RootNamespace;
+        Compilation = MsdCompiler.Compile(text, RootNamespace);
         Syntax = MsdCompiler.Parse(text, new DiagnosticBag(new LineMap(text)));
         if (Compilation.Model is { } model && Compilation.Cost is { } cost) (Model, Cost, ModelIsCurrent) = (model, cost, true);
         else (Model, Cost, ModelIsCurrent) = (previous?.Model, previous?.Cost, false);
@@ -33,6 +34,9 @@ internal sealed class MsdDocumentState
     public TextLines Lines { get; }
     public string Text => Lines.Text;
     public MsdCompilation Compilation { get; }
+
+    /// <summary>The project's RootNamespace, which the build compiles the file with (<see cref="ProjectNamespace"/>).</summary>
+    public string? RootNamespace { get; }
 
     /// <summary>This text's syntax tree; null when it has a syntax error.</summary>
     public MsdDocument? Syntax { get; }

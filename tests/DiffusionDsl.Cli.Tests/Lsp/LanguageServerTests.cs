@@ -72,6 +72,32 @@ public class LanguageServerTests
     }
 
     [Fact]
+    public async Task DiagnosticsUseTheProjectsRootNamespaceAsTheBuildDoes()
+    {
+        // A model named System without a namespace: in the global namespace it would hide System (an error), in the
+        // project's RootNamespace it is fine, and the build compiles it there.
+        var text = Tiny.Replace("model TinyMultistage", "model System").Replace("  namespace DiffusionDsl.Generator.Tests.Models\n", "");
+        Assert.Contains(MsdCompiler.Compile(text).Diagnostics, d => d.IsError);
+        Assert.Empty(MsdCompiler.Compile(text, "MyModels").Diagnostics);
+        var project = Directory.CreateTempSubdirectory("msd-lsp-project-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(project, "MyModels.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><RootNamespace>MyModels</RootNamespace></PropertyGroup></Project>");
+            Directory.CreateDirectory(Path.Combine(project, "Models"));
+            var inProject = new Uri(Path.Combine(project, "Models", "System.msd")).AbsoluteUri;
+            await using var client = await LspClient.StartAsync();
+            await client.OpenAsync(inProject, text);
+            Assert.Empty((await client.NextDiagnosticsAsync())["diagnostics"]!);
+            await client.OpenAsync("untitled:System.msd", text);
+            Assert.NotEmpty((await client.NextDiagnosticsAsync())["diagnostics"]!);
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task HoverOnAStageShowsItsRangeParametersAndGflops()
     {
         var compilation = MsdCompiler.Compile(Tiny);
