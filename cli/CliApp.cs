@@ -22,6 +22,7 @@ public static class CliApp
             TrainCommand.Create(console),
             SampleCommand.Create(console),
             EvaluateCommand.Create(console),
+            ExportCommand.Create(console),
             LspCommand.Create(),
         };
 }

@@ -16,7 +16,7 @@ internal sealed class SettingsBinder
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip" };
 
-    private static readonly Dictionary<string, StageSampling> StagePolicies = new()
+    internal static readonly Dictionary<string, StageSampling> StagePolicies = new()
     {
         ["uniform"] = StageSampling.UniformStage, ["proportional"] = StageSampling.ScheduleProportional, ["mixed"] = StageSampling.Mixed,
     };

@@ -16,4 +16,7 @@ public static class SolverNames
 
     /// <summary>The solver an .msd solver name stands for.</summary>
     public static SolverKind KindOf(string name) => Kinds[name];
+
+    /// <summary>The .msd name of a solver.</summary>
+    public static string NameOf(SolverKind kind) => System.Linq.Enumerable.First(Kinds, pair => pair.Value == kind).Key;
 }

@@ -14,6 +14,10 @@ internal static class TinyModelsAssembly
 
     public static string Path { get; } = Find();
 
+    /// <summary>The .msd source of one of its models (TinyGray, TinyColor).</summary>
+    public static string Source(string model) =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "..", "..", "..", "..", model + ".msd");
+
     private static string Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -48,4 +48,28 @@ public class PackagedGeneratorTests
         Assert.Contains("stages 2;", run.Output);
         Assert.Contains($"TorchSharp parameters {total}", run.Output);
     }
+
+    [LocalFeedFact]
+    public void MsdExportPyTorchWritesTheModelsPyTorchExportAfterTheBuild()
+    {
+        using var project = new ScratchProject(LocalFeed.Folder!, LocalFeed.Version!);
+        project.Write("Models/Tiny.msd", Model);
+        project.Write("Program.cs", "System.Console.WriteLine(\"model hash \" + Scratch.Models.Tiny.SourceHash);");
+
+        var build = project.Dotnet("build --disable-build-servers -p:UseSharedCompilation=false -p:MsdExportPyTorch=true", TimeSpan.FromMinutes(8));
+        Assert.True(build.ExitCode == 0, build.Output);
+
+        var folder = System.IO.Path.Combine(project.Folder, "bin", "Debug", "net10.0", "linux-x64", "pytorch", "Tiny");
+        Assert.Contains($"Tiny.msd -> ", build.Output);
+        foreach (var file in new[] { "tiny.py", "train.py", "sample.py", "README.md" })
+            Assert.True(System.IO.File.Exists(System.IO.Path.Combine(folder, file)), $"{file} missing from {folder}:\n{build.Output}");
+        // The module carries the same model hash as the generated C# model, so checkpoints of either side load in the other.
+        var run = project.Dotnet("run --no-build", TimeSpan.FromMinutes(2));
+        Assert.True(run.ExitCode == 0, run.Output);
+        var module = System.IO.File.ReadAllText(System.IO.Path.Combine(folder, "tiny.py"));
+        var hash = System.Text.RegularExpressions.Regex.Match(run.Output, "model hash ([0-9a-f]{32})").Groups[1].Value;
+        Assert.Matches("^[0-9a-f]{32}$", hash);
+        Assert.Contains($"SOURCE_HASH = \"{hash}\"", module);
+        Assert.Contains("class Tiny(MultistageUNet):", module);
+    }
 }

@@ -4,7 +4,7 @@ namespace DiffusionDsl.Runtime.Networks;
 /// SongUNet's layer keys (EDM networks.py), e.g. "32x32_conv", "16x16_down", "16x16_block3", "8x8_in0",
 /// "32x32_aux_norm". The encoder and decoders use them so that state_dict keys read like the reference's.
 /// </summary>
-internal static class ReferenceLayerNames
+public static class ReferenceLayerNames
 {
     public static string Stem(int resolution) => $"{Res(resolution)}_conv";
     public static string Down(int resolution) => $"{Res(resolution)}_down";

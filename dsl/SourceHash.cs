@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace DiffusionDsl.Generator;
+namespace DiffusionDsl.Language;
 
 /// <summary>A stable hash of .msd text; checkpoints carry it to detect an architecture change.</summary>
 public static class SourceHash

@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using DiffusionDsl.Language.Semantics;
+
+namespace DiffusionDsl.Language.Backends.PyTorch;
+
+/// <summary>One file of an export: its name in the output folder and its text.</summary>
+public sealed record ExportedFile(string Name, string Text);
+
+/// <summary>
+/// The compiler's second backend: from the checked spec the C# emitter uses, a PyTorch module equivalent to the generated
+/// TorchSharp model (&lt;model&gt;.py), a DDP trainer for torchrun (train.py), a sampler (sample.py) and a README with
+/// the commands.
+/// </summary>
+public static class PyTorchExport
+{
+    /// <param name="sourceFile">The .msd file's name, for the headers.</param>
+    /// <param name="sourceHash">The .msd text's <see cref="SourceHash"/>, which checkpoints of either side carry.</param>
+    public static IReadOnlyList<ExportedFile> Files(ModelSpec model, string sourceFile, string sourceHash)
+    {
+        string module = PythonNames.Module(model.Name);
+        string Fill(string template) => PythonResources.Read(template)
+            .Replace("{{MODULE}}", module)
+            .Replace("{{MODEL}}", PythonNames.Class(model.Name))
+            .Replace("{{SOURCE}}", PythonLiteral.Comment(sourceFile));
+        return new[]
+        {
+            new ExportedFile(module + ".py", PythonModelEmitter.Emit(model, sourceFile, sourceHash)),
+            new ExportedFile("train.py", Fill("train.py")),
+            new ExportedFile("sample.py", Fill("sample.py")),
+            new ExportedFile("README.md", Fill("README.md")),
+        };
+    }
+
+    /// <summary>
+    /// Compiles an .msd file and writes its export into <paramref name="folder"/>: what the MSBuild opt-in
+    /// (MsdExportPyTorch) calls, by reflection, after a build. Returns the compiler's errors, formatted as the build
+    /// reports them; nothing is written when there are any.
+    /// </summary>
+    public static string[] WriteFolder(string msdPath, string folder)
+    {
+        var text = File.ReadAllText(msdPath);
+        var compilation = MsdCompiler.Compile(text);
+        if (compilation.Model is null)
+            return compilation.Diagnostics.Where(d => d.IsError).Select(d => d.Format(msdPath)).ToArray();
+        Directory.CreateDirectory(folder);
+        foreach (var file in Files(compilation.Model, Path.GetFileName(msdPath), SourceHash.Of(text)))
+            File.WriteAllText(Path.Combine(folder, file.Name), file.Text);
+        return new string[0];
+    }
+}

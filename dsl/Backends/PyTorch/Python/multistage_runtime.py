@@ -1,0 +1,555 @@
+# ---------------------------------------------------------------------------------------------------------------------
+# The mechanics, the same in every exported model: the PyTorch twins of DiffusionDsl's runtime (runtime/Blocks,
+# runtime/Networks, runtime/Schedules, runtime/Diffusion). Parameter names, shapes and initialisation are those of the
+# TorchSharp modules, so one safetensors file loads on both sides. Works with PyTorch 1.13 through 2.x.
+# ---------------------------------------------------------------------------------------------------------------------
+import json
+import math
+import os
+import struct
+from typing import Dict, List, NamedTuple, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+SKIP_SCALE = math.sqrt(0.5)
+INIT_DEFAULT = 1.0
+INIT_ZERO = 1e-5  # the last conv of each residual branch, attention's proj and the output conv start near identity
+INIT_ATTENTION = math.sqrt(0.2)  # attention's qkv
+
+
+class Level(NamedTuple):
+    resolution: int
+    width: int
+    blocks: int
+    attention: bool = False
+
+
+class Block(NamedTuple):
+    """One residual block of the network plan: its SongUNet name, channels and what it does to resolution."""
+    name: str
+    in_channels: int
+    out_channels: int
+    attention: bool = False
+    resample: str = "none"  # "none", "down" or "up"
+    middle: bool = False
+
+
+class Stage(NamedTuple):
+    """A stage's diffusion-time interval [start, end) (0 = data, 1 = noise); the last one is closed."""
+    name: str
+    start: float
+    end: float
+
+
+class EncoderLayout(NamedTuple):
+    in_channels: int
+    stem_width: int
+    stem_name: str
+    blocks: List[Block]
+    embedding: str  # "positional" or "fourier"
+    embedding_channels: int
+    augment_dim: int
+    dropout: float
+    groups: int  # > 0 fixes every norm's group count
+    max_groups: int  # otherwise each width gets min(max_groups, width / 4)
+    heads: int
+
+
+class DecoderLayout(NamedTuple):
+    blocks: List[Block]
+    output_width: int
+    output_norm: str  # the output head's GroupNorm and 3x3 conv
+    output_conv: str
+    out_channels: int
+
+
+def xavier_uniform_(layer: nn.Module, scale: float = INIT_DEFAULT) -> nn.Module:
+    """EDM's weight_init: U(-b, b) with b = sqrt(6 / (fan_in + fan_out)), times scale; biases start at zero."""
+    shape = layer.weight.shape
+    receptive = 1
+    for size in shape[2:]:
+        receptive *= size
+    bound = math.sqrt(6.0 / ((shape[0] + shape[1]) * receptive))
+    with torch.no_grad():
+        layer.weight.uniform_(-bound, bound).mul_(scale)
+        if layer.bias is not None:
+            layer.bias.zero_()
+    return layer
+
+
+def group_norm(channels: int, groups: int, max_groups: int) -> nn.GroupNorm:
+    count = groups if groups > 0 else max(1, min(max_groups, channels // 4))
+    return nn.GroupNorm(count, channels, eps=1e-6)
+
+
+class NoiseEmbedding(nn.Module):
+    """EDM's PositionalEmbedding (endpoint=True, max_positions 10000) or FourierEmbedding (scale 16): [sin, cos]."""
+
+    def __init__(self, kind: str, channels: int):
+        super().__init__()
+        self.kind = kind
+        self.channels = channels
+        if kind == "fourier":
+            self.register_buffer("freqs", torch.randn(channels // 2) * 16.0)
+
+    def forward(self, noise_labels: torch.Tensor) -> torch.Tensor:
+        labels = noise_labels.to(torch.float32)
+        if self.kind == "positional":
+            half = self.channels // 2
+            freqs = torch.arange(0, half, dtype=torch.float32, device=labels.device) / max(1, half - 1)
+            freqs = (1.0 / 10000.0) ** freqs
+        else:
+            freqs = self.freqs.to(labels.device) * (2 * math.pi)
+        angles = labels.ger(freqs)
+        return torch.cat([angles.sin(), angles.cos()], dim=1)
+
+
+def resample(x: torch.Tensor, how: str) -> torch.Tensor:
+    """EDM's [1, 1] resample filter: 2x2 average pooling down, nearest-neighbour up."""
+    if how == "down":
+        return F.avg_pool2d(x, 2)
+    if how == "up":
+        return F.interpolate(x, scale_factor=2.0, mode="nearest")
+    return x
+
+
+class UNetBlock(nn.Module):
+    """EDM's UNetBlock as DDPM++ configures it: GroupNorm-SiLU-conv, additive noise embedding, GroupNorm-SiLU-dropout-
+    conv, a 1x1 skip when channels or resolution change, skip scale sqrt(1/2), optional self-attention."""
+
+    def __init__(self, block: Block, embedding_channels: int, layout: EncoderLayout):
+        super().__init__()
+        self.in_channels = block.in_channels
+        self.out_channels = block.out_channels
+        self.resample = block.resample
+        self.dropout = layout.dropout
+        self.heads = layout.heads
+        cin, cout = block.in_channels, block.out_channels
+        self.norm0 = group_norm(cin, layout.groups, layout.max_groups)
+        self.conv0 = xavier_uniform_(nn.Conv2d(cin, cout, 3, padding=1))
+        self.affine = xavier_uniform_(nn.Linear(embedding_channels, cout))
+        self.norm1 = group_norm(cout, layout.groups, layout.max_groups)
+        self.conv1 = xavier_uniform_(nn.Conv2d(cout, cout, 3, padding=1), INIT_ZERO)
+        self.skip = xavier_uniform_(nn.Conv2d(cin, cout, 1)) if cin != cout or block.resample != "none" else None
+        self.norm2 = self.qkv = self.proj = None
+        if block.attention:
+            self.norm2 = group_norm(cout, layout.groups, layout.max_groups)
+            self.qkv = xavier_uniform_(nn.Conv2d(cout, cout * 3, 1), INIT_ATTENTION)
+            self.proj = xavier_uniform_(nn.Conv2d(cout, cout, 1), INIT_ZERO)
+
+    def forward(self, x: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
+        orig = x
+        x = self.conv0(resample(F.silu(self.norm0(x)), self.resample))
+        x = x + self.affine(embedding).unsqueeze(2).unsqueeze(3)
+        x = self.conv1(F.dropout(F.silu(self.norm1(x)), p=self.dropout, training=self.training))
+        shortcut = orig if self.skip is None else self.skip(resample(orig, self.resample))
+        x = (x + shortcut) * SKIP_SCALE
+        if self.qkv is not None:
+            x = self.attend(x) * SKIP_SCALE
+        return x
+
+    def attend(self, x: torch.Tensor) -> torch.Tensor:
+        """softmax(q^T k / sqrt(c)) over all positions, per head, then proj, added to x."""
+        n, c = x.shape[0], x.shape[1]
+        q, k, v = self.qkv(self.norm2(x)).reshape(n * self.heads, c // self.heads, 3, -1).unbind(2)
+        weights = torch.einsum("ncq,nck->nqk", q, k / math.sqrt(k.shape[1])).softmax(dim=2)
+        attended = torch.einsum("nqk,nck->ncq", weights, v)
+        return self.proj(attended.reshape(x.shape)) + x
+
+
+class SharedEncoder(nn.Module):
+    """The encoder every stage shares: SongUNet's noise mapping and encoder levels."""
+
+    def __init__(self, layout: EncoderLayout):
+        super().__init__()
+        self.layout = layout
+        noise, emb = layout.stem_width, layout.embedding_channels
+        self.map_noise = NoiseEmbedding(layout.embedding, noise)
+        self.map_augment = xavier_uniform_(nn.Linear(layout.augment_dim, noise, bias=False)) if layout.augment_dim > 0 else None
+        self.map_layer0 = xavier_uniform_(nn.Linear(noise, emb))
+        self.map_layer1 = xavier_uniform_(nn.Linear(emb, emb))
+        self.enc = nn.ModuleDict()
+        self.enc[layout.stem_name] = xavier_uniform_(nn.Conv2d(layout.in_channels, layout.stem_width, 3, padding=1))
+        for block in layout.blocks:
+            self.enc[block.name] = UNetBlock(block, emb, layout)
+        self.middle = [block.middle for block in layout.blocks]
+
+    def forward(self, x: torch.Tensor, noise_labels: torch.Tensor, augment_labels: Optional[torch.Tensor] = None):
+        """Returns (features, skips, embedding). Null augmentation labels equal zero labels (map_augment has no bias)."""
+        embedding = self.map_noise(noise_labels)
+        if augment_labels is not None:
+            if self.map_augment is None:
+                raise ValueError("This encoder has no augmentation-label input (no `augment N` in the .msd) but was given labels.")
+            embedding = embedding + self.map_augment(augment_labels.to(embedding.dtype))
+        embedding = F.silu(self.map_layer0(embedding))
+        embedding = F.silu(self.map_layer1(embedding))
+        layers = list(self.enc.values())
+        x = layers[0](x)
+        skips = [x]  # every encoder layer's output is a skip, the stem's included
+        for layer, middle in zip(layers[1:], self.middle):
+            x = layer(x, embedding)
+            if not middle:
+                skips.append(x)
+        return x, skips, embedding
+
+
+class StageDecoder(nn.Module):
+    """One stage's decoder at its own width: SongUNet's decoder; a block wider than x takes the next encoder skip."""
+
+    def __init__(self, layout: DecoderLayout, encoder: EncoderLayout):
+        super().__init__()
+        emb = encoder.embedding_channels
+        self.dec = nn.ModuleDict()
+        for block in layout.blocks:
+            self.dec[block.name] = UNetBlock(block, emb, encoder)
+        self.dec[layout.output_norm] = group_norm(layout.output_width, encoder.groups, encoder.max_groups)
+        self.dec[layout.output_conv] = xavier_uniform_(nn.Conv2d(layout.output_width, layout.out_channels, 3, padding=1), INIT_ZERO)
+
+    def forward(self, x: torch.Tensor, skips: List[torch.Tensor], embedding: torch.Tensor) -> torch.Tensor:
+        layers = list(self.dec.values())
+        skip = len(skips)
+        for block in layers[:-2]:
+            if x.shape[1] != block.in_channels:
+                skip -= 1
+                x = torch.cat([x, skips[skip]], dim=1)
+            x = block(x, embedding)
+        norm, conv = layers[-2], layers[-1]
+        return conv(F.silu(norm(x)))
+
+
+# ---- noise schedules: x_t = s_t x0 + s_t sigma_t eps, t in [0, 1]; float64, on t's device ----
+
+class Schedule:
+    min_time = 0.0
+
+    def scale_and_sigma(self, t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        log_scale = self.log_scale(t.to(torch.float64))
+        return log_scale.exp(), torch.sqrt(torch.exp(-2.0 * log_scale) - 1.0)
+
+    def at(self, t: float) -> Tuple[float, float]:
+        """(s_t, sigma_t) for one time, in float64."""
+        scale, sigma = self.scale_and_sigma(torch.tensor([t], dtype=torch.float64))
+        return scale.item(), sigma.item()
+
+    def training_cdf(self, t: torch.Tensor) -> torch.Tensor:
+        """The training times' distribution over [min_time, 1]: uniform, unless the schedule has its own."""
+        return ((t - self.min_time) / (1.0 - self.min_time)).clamp(0.0, 1.0)
+
+    def training_quantile(self, p: torch.Tensor) -> torch.Tensor:
+        return self.min_time + p.clamp(0.0, 1.0) * (1.0 - self.min_time)
+
+
+class VpSchedule(Schedule):
+    """score_sde's continuous VP SDE: log s_t = -t^2 (beta_max - beta_min) / 4 - t beta_min / 2."""
+
+    def __init__(self, beta_min: float, beta_max: float, min_time: float = 1e-3):
+        self.beta_min, self.beta_max, self.min_time = beta_min, beta_max, min_time
+
+    def log_scale(self, t):
+        return -0.25 * t * t * (self.beta_max - self.beta_min) - 0.5 * t * self.beta_min
+
+    def time_of_sigma(self, sigma: float) -> float:
+        """The inverse of sigma(t), in the cancellation-free form of DPM-Solver's inverse_lambda."""
+        half_log = 0.5 * math.log(1.0 + sigma * sigma)
+        return 4.0 * half_log / (math.sqrt(self.beta_min ** 2 + 4.0 * (self.beta_max - self.beta_min) * half_log) + self.beta_min)
+
+    def noise_labels(self, t):
+        return t.to(torch.float32) * 999.0
+
+
+class DdpmLinearSchedule(Schedule):
+    """Discrete DDPM betas, linear; log s interpolated linearly in t between grid points t_n = n / (steps - 1)."""
+
+    def __init__(self, beta_start: float, beta_end: float, steps: int):
+        self.steps = steps
+        betas = [beta_start + (beta_end - beta_start) * n / (steps - 1) for n in range(steps)]
+        log_scale, total = [], 0.0
+        for beta in betas:
+            total += math.log(1.0 - beta)
+            log_scale.append(0.5 * total)
+        self.grid = torch.tensor(log_scale, dtype=torch.float64)
+
+    def log_scale(self, t):
+        grid = self.grid.to(t.device)
+        last = grid.shape[0] - 1
+        position = t.clamp(0.0, 1.0) * last
+        lower = position.floor().clamp(max=last - 1).long()
+        fraction = position - lower.to(torch.float64)
+        return grid[lower] + fraction * (grid[lower + 1] - grid[lower])
+
+    def time_of_sigma(self, sigma: float) -> float:
+        """Finds the grid segment holding log s = -ln(1 + sigma^2) / 2 and interpolates in it."""
+        grid, target = self.grid.tolist(), -0.5 * math.log(1.0 + sigma * sigma)
+        last = len(grid) - 1
+        if target >= grid[0]:
+            return 0.0
+        if target <= grid[last]:
+            return 1.0
+        lo, hi = 0, last
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if grid[mid] >= target else (lo, mid)
+        return (lo + (target - grid[lo]) / (grid[hi] - grid[lo])) / last
+
+    def noise_labels(self, t):
+        return t.to(torch.float32) * float(self.steps - 1)
+
+
+class CosineSchedule(Schedule):
+    """Nichol and Dhariwal's cosine schedule in continuous time, t in [0, 1] mapped to tau = max_tau t."""
+
+    def __init__(self, offset: float, max_tau: float = 0.9946, steps: int = 1000, min_time: float = 1e-3):
+        self.offset, self.max_tau, self.steps, self.min_time = offset, max_tau, steps, min_time
+
+    def angle(self, tau):
+        return (tau + self.offset) / (1.0 + self.offset) * math.pi / 2.0
+
+    def log_scale(self, t):
+        return torch.log(torch.cos(self.angle(t * self.max_tau))) - math.log(math.cos(self.angle(0.0)))
+
+    def time_of_sigma(self, sigma: float) -> float:
+        angle = math.acos(math.exp(-0.5 * math.log(1.0 + sigma * sigma) + math.log(math.cos(self.angle(0.0)))))
+        return (angle * 2.0 / math.pi * (1.0 + self.offset) - self.offset) / self.max_tau
+
+    def noise_labels(self, t):
+        return t.to(torch.float32) * float(self.steps - 1)
+
+
+class EdmSchedule(Schedule):
+    """EDM (Karras et al. 2022, Eq. 5): s_t = 1, sigma(t) = (sigma_min^(1/rho) + t (sigma_max^(1/rho) - sigma_min^(1/rho)))^rho;
+    training draws ln sigma ~ N(P_mean, P_std^2), restricted to [sigma_min, sigma_max]."""
+
+    def __init__(self, sigma_min, sigma_max, rho, p_mean, p_std, sigma_data):
+        self.sigma_min, self.sigma_max, self.rho = sigma_min, sigma_max, rho
+        self.p_mean, self.p_std, self.sigma_data = p_mean, p_std, sigma_data
+        self.root_min, self.root_max = sigma_min ** (1.0 / rho), sigma_max ** (1.0 / rho)
+
+    def scale_and_sigma(self, t):
+        sigma = (self.root_min + t.to(torch.float64) * (self.root_max - self.root_min)) ** self.rho
+        return torch.ones_like(sigma), sigma
+
+    def time_of_sigma(self, sigma):
+        """Works on floats and on tensors."""
+        return (sigma ** (1.0 / self.rho) - self.root_min) / (self.root_max - self.root_min)
+
+    def noise_labels(self, t):
+        """EDM's c_noise = ln(sigma) / 4."""
+        return ((t.to(torch.float64) * (self.root_max - self.root_min) + self.root_min).log() * (self.rho / 4.0)).to(torch.float32)
+
+    def _raw_cdf(self, sigma):
+        return torch.special.ndtr((torch.log(sigma) - self.p_mean) / self.p_std)
+
+    def _mass(self, like):
+        low = self._raw_cdf(torch.tensor(self.sigma_min, dtype=torch.float64, device=like.device))
+        high = self._raw_cdf(torch.tensor(self.sigma_max, dtype=torch.float64, device=like.device))
+        return low, high
+
+    def training_cdf(self, t):
+        low, high = self._mass(t)
+        _, sigma = self.scale_and_sigma(t.clamp(0.0, 1.0))
+        return ((self._raw_cdf(sigma) - low) / (high - low)).clamp(0.0, 1.0)
+
+    def training_quantile(self, p):
+        low, high = self._mass(p)
+        z = torch.special.ndtri(low + p.clamp(0.0, 1.0) * (high - low))
+        return self.time_of_sigma(torch.exp(self.p_mean + self.p_std * z)).clamp(0.0, 1.0)
+
+
+# ---- what the network predicts (runtime/Diffusion/TargetParameterisation.cs), in x_hat = x0 + sigma eps ----
+
+def edm_coefficients(sigma, sigma_data):
+    """EDM Table 1: c_skip, c_out, c_in."""
+    total = sigma.square() + sigma_data * sigma_data
+    return sigma_data * sigma_data / total, sigma * sigma_data / total.sqrt(), total.rsqrt()
+
+
+def model_input(target, x_hat, scale, sigma, sigma_data):
+    """EDM scales x_hat by c_in; the other targets see x_t = s x_hat."""
+    return x_hat * edm_coefficients(sigma, sigma_data)[2] if target == "edm" else x_hat * scale
+
+
+def data_estimate(target, raw, x_hat, sigma, sigma_data):
+    if target == "eps":
+        return x_hat - sigma * raw
+    if target == "x0":
+        return raw
+    if target == "v":  # Salimans and Ho's v = a eps - b x0 with a = 1 / sqrt(1 + sigma^2), b = sigma a
+        return (x_hat - sigma * (1 + sigma.square()).sqrt() * raw) / (1 + sigma.square())
+    c_skip, c_out, _ = edm_coefficients(sigma, sigma_data)
+    return c_skip * x_hat + c_out * raw
+
+
+def raw_target(target, x0, eps, sigma, sigma_data):
+    """What the raw output regresses to; a unit-weight MSE on it is each target's standard loss."""
+    if target == "eps":
+        return eps
+    if target == "x0":
+        return x0
+    if target == "v":
+        return (eps - sigma * x0) * (1 + sigma.square()).rsqrt()
+    c_skip, c_out, _ = edm_coefficients(sigma, sigma_data)
+    return (x0 - c_skip * (x0 + sigma * eps)) / c_out
+
+
+class MultistageUNet(nn.Module):
+    """One shared encoder, one decoder per stage. The encoder runs once on the whole batch; each decoder runs on the
+    samples whose t lies in its stage, and the results go back in batch order. state_dict keys are "encoder.*" and
+    one "<stage name>.*" per stage, as in the TorchSharp model."""
+
+    def __init__(self, encoder: EncoderLayout, decoders: Dict[str, DecoderLayout], stages: List[Stage], schedule: Schedule,
+                 prediction: str, sigma_data: float = 0.5):
+        super().__init__()
+        self.stages = stages
+        self.schedule = schedule
+        self.prediction = prediction
+        self.sigma_data = sigma_data
+        self.encoder = SharedEncoder(encoder)
+        # Into _modules directly: a stage may be named like an nn.Module attribute ("training", "forward"), which
+        # add_module refuses, and its keys must still read "<stage name>.dec...".
+        for stage in stages:
+            self._modules[stage.name] = StageDecoder(decoders[stage.name], encoder)
+        self.boundaries = [s.start for s in stages[1:]]
+
+    def decoder(self, stage: int) -> StageDecoder:
+        return self._modules[self.stages[stage].name]
+
+    def stage_of(self, t: torch.Tensor) -> torch.Tensor:
+        """Each sample's stage index: the stage whose [start, end) holds t, compared in float64."""
+        if len(self.stages) == 1:
+            return torch.zeros(t.shape[0], dtype=torch.long, device=t.device)
+        bounds = torch.tensor(self.boundaries, dtype=torch.float64, device=t.device)
+        return torch.bucketize(t.to(torch.float64).contiguous(), bounds, right=True)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, augment_labels: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """The raw network output for model inputs x at per-sample times t."""
+        features, skips, embedding = self.encoder(x, self.schedule.noise_labels(t), augment_labels)
+        stage = self.stage_of(t)
+        counts = torch.bincount(stage, minlength=len(self.stages)).tolist()  # one host read per call: the routing
+        for k, count in enumerate(counts):
+            if count == x.shape[0]:
+                return self.decoder(k)(features, skips, embedding)
+        output = None
+        for k, count in enumerate(counts):
+            if count == 0:
+                continue
+            index = (stage == k).nonzero().squeeze(1)
+            part = self.decoder(k)(features.index_select(0, index), [s.index_select(0, index) for s in skips],
+                                   embedding.index_select(0, index))
+            if output is None:
+                output = part.new_zeros((x.shape[0],) + tuple(part.shape[1:]))
+            output = output.index_copy(0, index, part)
+        return output
+
+    def noise_levels(self, t: torch.Tensor, like: torch.Tensor):
+        """Per-sample s_t and sigma_t in like's dtype, shaped to broadcast against it."""
+        scale, sigma = self.schedule.scale_and_sigma(t)
+        shape = (-1,) + (1,) * (like.dim() - 1)
+        return scale.to(like.dtype).view(shape), sigma.to(like.dtype).view(shape)
+
+    def denoise(self, x_hat: torch.Tensor, t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The estimates (x0, eps) for unscaled inputs x_hat = x0 + sigma eps at per-sample times t."""
+        scale, sigma = self.noise_levels(t, x_hat)
+        raw = self(model_input(self.prediction, x_hat, scale, sigma, self.sigma_data), t)
+        data = data_estimate(self.prediction, raw, x_hat, sigma, self.sigma_data)
+        return data, (x_hat - data) / sigma
+
+    def loss(self, x0: torch.Tensor, t: torch.Tensor, eps: torch.Tensor, augment_labels: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Per-sample denoising score-matching loss: MSE of the raw output against the target, shape [N]."""
+        scale, sigma = self.noise_levels(t, x0)
+        x_hat = x0 + sigma * eps
+        raw = self(model_input(self.prediction, x_hat, scale, sigma, self.sigma_data), t, augment_labels)
+        target = raw_target(self.prediction, x0, eps, sigma, self.sigma_data)
+        return (raw.float() - target.float()).square().mean(dim=tuple(range(1, x0.dim())))
+
+    def load_weights(self, path: str, expected_hash: Optional[str] = None) -> int:
+        """Loads a safetensors file with this model's names (written by either side); returns the step it records."""
+        tensors, metadata = read_safetensors(path)
+        stored = metadata.get("diffusiondsl.model_hash")
+        if expected_hash is not None and stored is not None and stored != expected_hash:
+            raise ValueError(f"{path}: written for model hash '{stored}', but this model's hash is '{expected_hash}'")
+        own = self.state_dict()
+        missing, unexpected = sorted(set(own) - set(tensors)), sorted(set(tensors) - set(own))
+        if missing or unexpected:
+            raise ValueError(f"{path}: the names do not match this model; missing {missing[:5]}, unexpected {unexpected[:5]}")
+        for name, value in tensors.items():
+            if tuple(value.shape) != tuple(own[name].shape):
+                raise ValueError(f"{path}: '{name}' has shape {list(value.shape)}, the model's is {list(own[name].shape)}")
+        self.load_state_dict({name: value.to(own[name].dtype) for name, value in tensors.items()})
+        return int(metadata.get("diffusiondsl.step", "0"))
+
+
+# ---- sampling: Euler on the probability-flow ODE (runtime/Sampling/Solvers/EulerSolver.cs) ----
+
+def karras_grid(schedule: Schedule, steps: int, end_time: float, rho: float = 7.0) -> List[Tuple[float, float, float]]:
+    """(t, s_t, sigma_t) uniform in sigma^(1/rho) (EDM Eq. 5) from t = 1 to end_time, then the clean point sigma = 0."""
+    max_root, min_root = schedule.at(1.0)[1] ** (1.0 / rho), schedule.at(end_time)[1] ** (1.0 / rho)
+    times = []
+    for i in range(steps):
+        u = 0.0 if steps == 1 else (1.0 if i == steps - 1 else i / (steps - 1))
+        times.append(1.0 if u == 0.0 else end_time if u == 1.0 else schedule.time_of_sigma((max_root + u * (min_root - max_root)) ** rho))
+    return [(t,) + schedule.at(t) for t in times] + [(0.0, 1.0, 0.0)]
+
+
+@torch.no_grad()
+def sample_euler(model: MultistageUNet, noise: torch.Tensor, steps: int, end_time: Optional[float] = None) -> torch.Tensor:
+    """Images from standard normal noise with `steps` evaluations: dx_hat/dsigma = eps_hat (EDM Eq. 4, x_hat = x / s)."""
+    grid = karras_grid(model.schedule, steps, model.schedule.min_time if end_time is None else end_time)
+    x = noise * (grid[0][1] * grid[0][2])
+    for (t, scale, sigma), (_, next_scale, next_sigma) in zip(grid, grid[1:]):
+        x_hat = x / scale
+        _, eps = model.denoise(x_hat, torch.full((x.shape[0],), t, dtype=torch.float64, device=x.device))
+        x = (x_hat + eps * (next_sigma - sigma)) * next_scale
+    return x / grid[-1][1]
+
+
+# ---- safetensors without the safetensors package: 8-byte header length, JSON header, little-endian data ----
+
+_DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "I64": torch.int64,
+           "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool}
+_NAMES = {dtype: name for name, dtype in _DTYPES.items()}
+
+
+def read_safetensors(path: str) -> Tuple[Dict[str, torch.Tensor], Dict[str, str]]:
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 8:
+        raise ValueError(f"{path}: not a safetensors file (shorter than its 8-byte header length)")
+    (length,) = struct.unpack("<Q", data[:8])
+    if length > len(data) - 8:
+        raise ValueError(f"{path}: not a safetensors file (header length {length} exceeds the file)")
+    header = json.loads(data[8:8 + length].decode("utf-8"))
+    base = 8 + length
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = entry["data_offsets"]
+        dtype = _DTYPES[entry["dtype"]]
+        raw = bytearray(data[base + begin:base + end])
+        flat = torch.frombuffer(raw, dtype=dtype) if raw else torch.empty(0, dtype=dtype)
+        tensors[name] = flat.reshape(entry["shape"]).clone()
+    return tensors, header.get("__metadata__", {}) or {}
+
+
+def write_safetensors(path: str, tensors: Dict[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None) -> None:
+    """Writes to a temporary file and renames it, so a reader never sees half a file."""
+    header, chunks, offset = {}, [], 0
+    if metadata:
+        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
+    for name, tensor in tensors.items():
+        value = tensor.detach().to("cpu").contiguous()
+        raw = value.reshape(-1).view(torch.uint8).numpy().tobytes() if value.numel() else b""
+        header[name] = {"dtype": _NAMES[value.dtype], "shape": list(value.shape), "data_offsets": [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    encoded = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    encoded += b" " * (-len(encoded) % 8)
+    temporary = path + ".tmp"
+    with open(temporary, "wb") as f:
+        f.write(struct.pack("<Q", len(encoded)))
+        f.write(encoded)
+        for raw in chunks:
+            f.write(raw)
+    os.replace(temporary, path)

@@ -1,0 +1,102 @@
+using System;
+using System.IO;
+using DiffusionDsl.Cli.Commands;
+using DiffusionDsl.Language;
+using DiffusionDsl.Tests.Shared;
+
+namespace DiffusionDsl.Cli.Tests;
+
+/// <summary>
+/// `msd export pytorch` and `msd export weights` as a user runs them, with the exported train.py and sample.py run by
+/// Python: a PyTorch checkpoint samples with `msd sample`, and a C# checkpoint starts train.py.
+/// </summary>
+public class ExportCommandTests : IClassFixture<TrainedTinyGray>
+{
+    private static readonly TimeSpan Minutes = TimeSpan.FromMinutes(4);
+    private readonly TrainedTinyGray _run;
+
+    public ExportCommandTests(TrainedTinyGray run) => _run = run;
+
+    private static (int Exit, string Text) Msd(params string[] args)
+    {
+        var console = new RecordingConsole();
+        int exit = CliApp.Run(args, console.Console, console.Writer);
+        return (exit, console.Text);
+    }
+
+    private static string ExportTinyGray(ScratchFolder folder)
+    {
+        var output = folder.File("py");
+        var (exit, text) = Msd("export", "pytorch", TinyModelsAssembly.Source("TinyGray"), "-o", output);
+        Assert.True(exit == 0, text);
+        return output;
+    }
+
+    [Fact]
+    public void WritesTheModuleTrainerSamplerAndReadmeWithTheModelsHash()
+    {
+        using var folder = new ScratchFolder();
+        var output = ExportTinyGray(folder);
+
+        foreach (var file in new[] { "tiny_gray.py", "train.py", "sample.py", "README.md" }) Assert.True(File.Exists(Path.Combine(output, file)), file);
+        var hash = SourceHash.Of(File.ReadAllText(TinyModelsAssembly.Source("TinyGray")));
+        var printed = PythonWithTorch.Run(new[] { "-c", "import tiny_gray as m; n = m.create_model(); print(m.SOURCE_HASH, sum(p.numel() for p in n.parameters()))" },
+                                          Minutes, workingDirectory: output);
+        Assert.Equal($"{hash} 66374", printed.Trim());
+    }
+
+    [Fact]
+    public void AModelWithErrorsIsNotExported()
+    {
+        using var folder = new ScratchFolder();
+        var path = folder.Write("broken.msd", Models.Broken);
+        var (exit, text) = Msd("export", "pytorch", path, "-o", folder.File("py"));
+        Assert.Equal(1, exit);
+        Assert.Contains("error MSD0006", text);
+        Assert.Contains("not exported: the model has errors", text);
+        Assert.False(Directory.Exists(folder.File("py")));
+    }
+
+    [Fact]
+    public void ACheckpointOfTrainPySamplesWithMsdSample()
+    {
+        Assert.True(_run.ExitCode == 0, _run.Output);
+        using var folder = new ScratchFolder();
+        var output = ExportTinyGray(folder);
+        var run = folder.File("run-py");
+        PythonWithTorch.Run(new[] { Path.Combine(output, "train.py"), "--data", _run.Data, "--out", run, "--steps", "20", "--device", "cpu" }, Minutes);
+        var ema = Path.Combine(run, "checkpoints", "step-0000020", "ema.safetensors");
+
+        var grid = folder.File("grid.png");
+        var (exit, text) = Msd("sample", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", ema, "--output", grid, "--count", "2", "--steps", "3");
+        Assert.True(exit == 0, text);
+        Assert.Contains($"checkpoint: {ema} (step 20, EMA weights)", text);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(grid)[..4]);
+    }
+
+    [Fact]
+    public void ExportedWeightsOfACSharpCheckpointStartTrainPyAndSampleInPyTorch()
+    {
+        Assert.True(_run.ExitCode == 0, _run.Output);
+        using var folder = new ScratchFolder();
+        var output = ExportTinyGray(folder);
+        var weights = folder.File("init.safetensors");
+        var (exit, text) = Msd("export", "weights", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", _run.Checkpoint(6), "-o", weights);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"wrote {weights}: EMA weights of TinyGray at step 6", text);
+
+        var run = folder.File("run-py");
+        PythonWithTorch.Run(new[] { Path.Combine(output, "train.py"), "--data", _run.Data, "--out", run, "--steps", "1", "--init", weights,
+                                    "--lr", "0", "--weight-decay", "0", "--device", "cpu" }, Minutes);
+        var trained = Path.Combine(run, "checkpoints", "step-0000001", "model.safetensors");
+        var same = PythonWithTorch.Run(new[] { "-c", "import sys, tiny_gray as m; a = m.read_safetensors(sys.argv[1])[0]; b = m.read_safetensors(sys.argv[2])[0]; " +
+                                               "print(sorted(a) == sorted(b) and all(bool((a[k] == b[k]).all()) for k in a))", weights, trained },
+                                       Minutes, workingDirectory: output);
+        Assert.Equal("True", same.Trim());
+
+        var samples = folder.File("samples.png");
+        PythonWithTorch.Run(new[] { Path.Combine(output, "sample.py"), "--checkpoint", weights, "--out", samples, "--count", "4", "--steps", "3", "--device", "cpu" },
+                            Minutes);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(samples)[..4]);
+    }
+}

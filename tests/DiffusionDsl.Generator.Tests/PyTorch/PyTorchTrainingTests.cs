@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using DiffusionDsl.Generator.Tests.Models;
+using DiffusionDsl.Runtime.Checkpoints;
+using DiffusionDsl.Runtime.Checkpoints.Safetensors;
+using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Sampling.Solvers;
+using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Tests.Shared;
+using Xunit;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Generator.Tests.PyTorch;
+
+/// <summary>
+/// The exported train.py under torchrun (gloo, 2 processes on the CPU) against one process with the global batch and
+/// against a resumed run, and weights going both ways between train.py and the C# trainer and sampler. The model is
+/// CosineData (three stages, attention, no dropout) on 64 random 8x8 images; mixed stage sampling, so a step's
+/// samples spread over the decoders and the ranks see different stages.
+/// </summary>
+public sealed class PyTorchTrainingTests : IDisposable
+{
+    private const double Tolerance = 1e-5;
+    private readonly ITestOutputHelper _output;
+    private readonly string _folder = Directory.CreateTempSubdirectory("msd-train-py-").FullName;
+    private readonly string _data;
+    private readonly string _train;
+    private readonly string _sample;
+
+    public PyTorchTrainingTests(ITestOutputHelper output)
+    {
+        _output = output;
+        PyTorchEquivalenceTests.Export("CosineData", _folder);
+        _train = Path.Combine(_folder, "train.py");
+        _sample = Path.Combine(_folder, "sample.py");
+        _data = Path.Combine(_folder, "images.idx");
+        var random = new Random(3);
+        var bytes = new byte[16 + 64 * 8 * 8];
+        bytes[2] = 8; bytes[3] = 3; bytes[7] = 64; bytes[11] = 8; bytes[15] = 8;
+        for (int i = 16; i < bytes.Length; i++) bytes[i] = (byte)random.Next(256);
+        File.WriteAllBytes(_data, bytes);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string[] TrainArguments(string output, int steps, params string[] extra) =>
+        new[] { "--data", _data, "--out", Path.Combine(_folder, output), "--steps", steps.ToString(), "--batch", "8", "--checkpoint-every", "2",
+                "--log-every", "1", "--stage-sampling", "mixed", "--device", "cpu" }.Concat(extra).ToArray();
+
+    private string Checkpoint(string output, int step, string file) =>
+        Path.Combine(_folder, output, "checkpoints", $"step-{step:D7}", file);
+
+    private static readonly TimeSpan Minutes = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public void TwoRanksGiveOneProcesssWeightsAndAResumedRunGivesTheUninterruptedOnes()
+    {
+        _output.WriteLine(PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("one", 4)).ToArray(), Minutes));
+        var two = PythonWithTorch.Torchrun(2, _train, TrainArguments("two", 4), Minutes);
+        _output.WriteLine(two);
+        Assert.Contains("step 4: the 2 ranks' weights differ by at most 0", two);
+
+        PythonWithTorch.Torchrun(2, _train, TrainArguments("resumed", 2), Minutes);
+        var resumed = PythonWithTorch.Torchrun(2, _train, TrainArguments("resumed", 4, "--resume", "latest"), Minutes);
+        Assert.DoesNotContain("step 1/", resumed);
+        Assert.Contains("step 3/4", resumed);
+
+        foreach (var file in new[] { "model.safetensors", "ema.safetensors" })
+        {
+            AssertClose(Checkpoint("one", 4, file), Checkpoint("two", 4, file), "2 ranks vs 1 process");
+            AssertClose(Checkpoint("two", 4, file), Checkpoint("resumed", 4, file), "resumed vs uninterrupted");
+        }
+        // The runs trained: step 4's weights are not step 2's.
+        Assert.True(MaxRelativeDifference(Checkpoint("two", 2, "model.safetensors"), Checkpoint("two", 4, "model.safetensors")) > 10 * Tolerance);
+    }
+
+    [Fact]
+    public void PyTorchWeightsSampleInCSharpAsTheySampleInPyTorch()
+    {
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("py", 20)).ToArray(), Minutes);
+        using var model = new CosineData();
+        long step = CheckpointWeights.Load(Checkpoint("py", 20, "ema.safetensors"), model, CosineData.SourceHash);
+        Assert.Equal(20, step);
+        AssertSamplesAgree(model, Checkpoint("py", 20, "ema.safetensors"));
+    }
+
+    [Fact]
+    public void CSharpWeightsStartTrainPyAndSampleInPyTorchAsInCSharp()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new CosineData();
+        var options = new TrainOptions { BatchSize = 8, Steps = 20, LearningRate = 1e-3, EmaDecay = 0.9, CheckpointEvery = 0, Seed = 5,
+                                         OutputDirectory = Path.Combine(_folder, "cs"), ModelHash = CosineData.SourceHash };
+        using (var trainer = new MultistageTrainer(model, model.Schedule, CosineData.Prediction, options))
+            trainer.Train(new TensorBatchSource(rand(64, 1, 8, 8) * 2 - 1));
+        var checkpoint = Directory.GetFiles(Path.Combine(_folder, "cs", "checkpoints")).Single();
+        var weights = Path.Combine(_folder, "cs.safetensors");
+        CheckpointWeights.Load(checkpoint, model, CosineData.SourceHash, ema: true);
+        SafetensorsWeights.Export(model, weights, metadata: new Dictionary<string, string> { [SafetensorsWeights.ModelHashKey] = CosineData.SourceHash });
+
+        // --init starts from them: one step at learning rate 0 leaves them as they are.
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("init", 1, "--init", weights, "--lr", "0", "--weight-decay", "0")).ToArray(), Minutes);
+        Assert.Equal(0.0, MaxRelativeDifference(weights, Checkpoint("init", 1, "model.safetensors")));
+        AssertSamplesAgree(model, weights);
+    }
+
+    /// <summary>Euler, 6 steps, from the same noise: the C# solver on the model, sample.py on the weights file.</summary>
+    private void AssertSamplesAgree(CosineData model, string weights)
+    {
+        using var scope = NewDisposeScope();
+        model.eval();
+        var noise = randn(4, 1, 8, 8);
+        var noisePath = Path.Combine(_folder, "noise.safetensors");
+        SafetensorsWriter.Write(noisePath, new[] { new KeyValuePair<string, Tensor>("noise", noise) });
+        var solver = new EulerSolver(model.Schedule);
+        solver.SetTimesteps(6);
+        Tensor ours;
+        using (no_grad()) ours = solver.Run(noise * solver.Grid[0].NoiseStd, new Denoiser(model, model.Schedule, CosineData.Prediction), null);
+
+        var samplesPath = Path.Combine(_folder, "samples.safetensors");
+        PythonWithTorch.Run(new[] { _sample, "--checkpoint", weights, "--noise", noisePath, "--steps", "6", "--out", samplesPath, "--device", "cpu" }, Minutes);
+        using var file = SafetensorsFile.Open(samplesPath);
+        var theirs = file.Read("samples");
+        double difference = (ours - theirs).abs().max().item<float>() / theirs.abs().max().item<float>();
+        _output.WriteLine($"samples: relative difference {difference:E2}");
+        Assert.True(difference <= 1e-4, $"C# and PyTorch Euler samples differ by {difference:E2} (relative) > 1e-4");
+    }
+
+    private void AssertClose(string expected, string actual, string what)
+    {
+        double difference = MaxRelativeDifference(expected, actual);
+        _output.WriteLine($"{what}, {Path.GetFileName(actual)}: largest relative difference {difference:E2}");
+        Assert.True(difference <= Tolerance, $"{what}: {Path.GetFileName(actual)} differs by {difference:E2} (relative) > {Tolerance:E0}");
+    }
+
+    /// <summary>
+    /// max |a - b| over every weight, relative to the largest weight |a|. Not per tensor: the init_zero convolutions
+    /// start at 1e-5 of their bound and Adam moves them by the learning rate whatever the gradient's size, so in a tensor
+    /// of them the last bits of a gradient summed in another order (two ranks' halves averaged, against one sum) show at
+    /// about 1e-5 of that tensor's own scale (measured: 1.4e-8 absolute in a tensor whose largest weight is 6.8e-4).
+    /// </summary>
+    private static double MaxRelativeDifference(string a, string b)
+    {
+        using var scope = NewDisposeScope();
+        using var left = SafetensorsFile.Open(a);
+        using var right = SafetensorsFile.Open(b);
+        Assert.Equal(left.Tensors.Select(t => t.Name).OrderBy(n => n), right.Tensors.Select(t => t.Name).OrderBy(n => n));
+        double worst = 0, scale = 0;
+        foreach (var entry in left.Tensors)
+        {
+            var x = left.Read(entry.Name).to(ScalarType.Float64);
+            var y = right.Read(entry.Name).to(ScalarType.Float64);
+            scale = Math.Max(scale, x.abs().max().item<double>());
+            worst = Math.Max(worst, (x - y).abs().max().item<double>());
+        }
+        return scale > 0 ? worst / scale : worst;
+    }
+
+    [Fact]
+    public void WithAugmentationTwoRanksStillGiveOneProcesssWeights()
+    {
+        // DdpmVelocity takes EDM's 9 labels; 3x8x8 colour images in a 4-dimensional IDX file.
+        var folder = Path.Combine(_folder, "augmented");
+        Directory.CreateDirectory(folder);
+        PyTorchEquivalenceTests.Export("DdpmVelocity", folder);
+        var data = Path.Combine(folder, "colour.idx");
+        var random = new Random(4);
+        var bytes = new byte[20 + 32 * 3 * 8 * 8];
+        bytes[2] = 8; bytes[3] = 4; bytes[7] = 32; bytes[11] = 3; bytes[15] = 8; bytes[19] = 8;
+        for (int i = 20; i < bytes.Length; i++) bytes[i] = (byte)random.Next(256);
+        File.WriteAllBytes(data, bytes);
+        var train = Path.Combine(folder, "train.py");
+        string[] Arguments(string output) => new[] { "--data", data, "--out", Path.Combine(folder, output), "--steps", "3", "--batch", "8",
+                                                     "--augment", "0.5", "--log-every", "1", "--device", "cpu" };
+
+        _output.WriteLine(PythonWithTorch.Run(new[] { train }.Concat(Arguments("one")).ToArray(), Minutes));
+        PythonWithTorch.Torchrun(2, train, Arguments("two"), Minutes);
+        var one = Path.Combine(folder, "one", "checkpoints", "step-0000003", "model.safetensors");
+        var two = Path.Combine(folder, "two", "checkpoints", "step-0000003", "model.safetensors");
+        AssertClose(one, two, "augmented, 2 ranks vs 1 process");
+    }
+
+    [Fact]
+    public void TrainPysAugmentationIsEdmsOnTheReferenceCases()
+    {
+        // The cases of EDM's augment.py (tests/Fixtures/Augmentation, run by scripts/edm-augment-fixture.py) that the
+        // C# pipe is held to, at the C# test's tolerances.
+        var folder = Directory.CreateTempSubdirectory("msd-augment-py-").FullName;
+        try
+        {
+            PyTorchEquivalenceTests.Export("DdpmVelocity", folder);
+            var lines = PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "augment_cases.py"), folder,
+                                                    Path.Combine(AppContext.BaseDirectory, "Augmentation", "edm-augment.json") }, Minutes)
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(9, lines.Length);
+            foreach (var line in lines)
+            {
+                _output.WriteLine(line);
+                var parts = line.Split(' ');
+                double image = double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                double label = double.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(image < 1e-5, $"{parts[0]}: images differ from EDM's by up to {image:G3}");
+                Assert.True(label < 1e-6, $"{parts[0]}: labels differ from EDM's by up to {label:G3}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+
+namespace DiffusionDsl.Tests.Shared;
+
+/// <summary>
+/// A Python interpreter that imports torch: $MSD_PYTHON, else Debian's /usr/bin/python3 (python3-torch), else python3 on
+/// the PATH. scripts/test.sh installs python3-torch when none has it; a missing torch fails the test that needs it.
+/// </summary>
+internal static class PythonWithTorch
+{
+    private static readonly Lazy<string> Interpreter = new(Find);
+
+    public static string Path => Interpreter.Value;
+
+    private static string Find()
+    {
+        var candidates = new[] { Environment.GetEnvironmentVariable("MSD_PYTHON"), "/usr/bin/python3", "python3" }.Where(c => !string.IsNullOrEmpty(c));
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                var (code, _) = Run(candidate!, new[] { "-c", "import torch" }, TimeSpan.FromSeconds(60));
+                if (code == 0) return candidate!;
+            }
+            catch (System.ComponentModel.Win32Exception) { }
+        }
+        throw new InvalidOperationException("No Python with torch: install Debian's python3-torch (scripts/test.sh does as root) or set MSD_PYTHON.");
+    }
+
+    /// <summary>Runs the interpreter; throws with its output when it fails.</summary>
+    public static string Run(string[] arguments, TimeSpan timeout, string? workingDirectory = null, params (string Name, string Value)[] environment)
+    {
+        var (code, output) = Run(Path, arguments, timeout, workingDirectory, environment);
+        if (code != 0) throw new InvalidOperationException($"{Path} {string.Join(" ", arguments)} exited with {code}:\n{output}");
+        return output;
+    }
+
+    /// <summary>torchrun with N processes on this machine, on a free rendezvous port (its --standalone port is fixed, so parallel runs would clash).</summary>
+    public static string Torchrun(int processes, string script, string[] arguments, TimeSpan timeout, string? workingDirectory = null)
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        // --redirects 1 --tee 1: PyTorch 1.13's torchrun cannot parse its own default "0" under Python 3.11 (IntFlag iteration
+        // skips the zero member); 1 (stdout to a log, teed to the console) parses on every version.
+        var launcher = new[] { "-m", "torch.distributed.run", "--nnodes", "1", "--nproc_per_node", processes.ToString(),
+                               "--rdzv_backend", "c10d", "--rdzv_endpoint", $"localhost:{port}", "--rdzv_id", Guid.NewGuid().ToString("N"),
+                               "--redirects", "1", "--tee", "1", script };
+        return Run(launcher.Concat(arguments).ToArray(), timeout, workingDirectory);
+    }
+
+    public static (int Code, string Output) Run(string file, string[] arguments, TimeSpan timeout, string? workingDirectory = null,
+                                                 params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        start.Environment["OMP_NUM_THREADS"] = "1";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(" ", arguments)} ran longer than {timeout}.");
+        }
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}
