@@ -119,6 +119,15 @@ public class ToolTests
             Assert.True(evaluate.ExitCode == 0, evaluate.Output);
             Assert.Contains("precision", evaluate.Output);
 
+            // export pytorch only compiles the .msd; export weights reads the checkpoint with the model's libtorch.
+            var python = Path.Combine(scratch, "pytorch");
+            var exported = Msd($"export pytorch \"{Path.Combine(QuickStart, "FashionQuickStart.msd")}\" -o \"{python}\"");
+            Assert.True(exported.ExitCode == 0 && File.Exists(Path.Combine(python, "train.py")), exported.Output);
+            var weights = Path.Combine(scratch, "weights.safetensors");
+            var exportedWeights = Msd($"export weights \"{QuickStart}\" --checkpoint \"{checkpoint}\" -o \"{weights}\"");
+            Assert.True(exportedWeights.ExitCode == 0 && File.Exists(weights), exportedWeights.Output);
+            Assert.DoesNotContain("restoring", exportedWeights.Output);
+
             // No model: the first command restores the backend once, the next one finds it.
             var cluster = Msd($"cluster --data \"{Slice}\" --schedule vp --stages 2 --grid 5 --samples 2 --limit 200");
             Assert.True(cluster.ExitCode == 0, cluster.Output);
