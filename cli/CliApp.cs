@@ -14,7 +14,7 @@ public static class CliApp
         Build(console).Parse(args).Invoke(new InvocationConfiguration { Output = console.Profile.Out.Writer, Error = errors ?? Console.Error });
 
     public static RootCommand Build(IAnsiConsole console) =>
-        new("msd: check, inspect, cluster, train, sample and evaluate multistage diffusion .msd models")
+        new("msd: check, inspect, cluster, train, sample and evaluate multistage diffusion .msd models; serve them to editors (lsp)")
         {
             CheckCommand.Create(console),
             InfoCommand.Create(console),
@@ -23,5 +23,6 @@ public static class CliApp
             SampleCommand.Create(console),
             EvaluateCommand.Create(console),
             ExportCommand.Create(console),
+            LspCommand.Create(),
         };
 }

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using DiffusionDsl.Cli.Hosting;
 using DiffusionDsl.Language.Editing;
 using DiffusionDsl.Runtime.Clustering;
 using DiffusionDsl.Runtime.Data;
@@ -55,7 +56,7 @@ public static class ClusterCommand
         {
             return RunUnguarded(settings, console);
         }
-        catch (Exception e) when (e is DataFormatException or FormatException or ArgumentException or IOException)
+        catch (Exception e) when (e is DataFormatException or TorchNativesException or FormatException or ArgumentException or IOException)
         {
             console.Line($"error: {e.Message}");
             return 1;
@@ -66,6 +67,7 @@ public static class ClusterCommand
     {
         if (settings.Msd is not null && !File.Exists(settings.Msd)) throw new FileNotFoundException($"{settings.Msd}: no such file.");
         var schedule = ScheduleNames.Create(settings.Schedule);
+        TorchNatives.Ensure(null, console.Line);
         using var dataset = DatasetLoader.Load(settings.Data, new DatasetOptions { Limit = settings.Limit });
         console.Line($"data: {dataset.Count} images {dataset.Channels}x{dataset.Height}x{dataset.Width} from {settings.Data}");
 

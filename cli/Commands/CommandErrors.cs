@@ -18,7 +18,7 @@ internal static class CommandErrors
         {
             return run();
         }
-        catch (Exception e) when (e is ModelAssemblyException or DataFormatException or CheckpointException or TrainingDivergedException
+        catch (Exception e) when (e is ModelAssemblyException or TorchNativesException or DataFormatException or CheckpointException or TrainingDivergedException
                                       or FormatException or ArgumentException or IOException or UnauthorizedAccessException
                                       or Win32Exception)
         {

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using DiffusionDsl.Cli.Hosting;
 using DiffusionDsl.Runtime;
 using DiffusionDsl.Runtime.Data;
 using DiffusionDsl.Runtime.Evaluation;
@@ -72,6 +73,9 @@ public static class EvaluateCommand
     private static int RunUnguarded(EvaluateSettings settings, IAnsiConsole console)
     {
         CheckArguments(settings);
+        if (settings.Source is not null) settings = settings with { Source = ModelArguments.Prepare(settings.Source, console) };
+        else TorchNatives.Ensure(null, console.Line);
+        ModelArguments.CheckDevice(settings.Device);
         var device = TorchSetup.DefaultDevice(settings.Device);
         using var scope = NewDisposeScope();
 
@@ -118,7 +122,7 @@ public static class EvaluateCommand
             throw new ArgumentException("give a MODEL to sample from (with --checkpoint and --count), or --images with the images to score.");
         if (s.Source is not null && s.Images is not null)
             throw new ArgumentException("give either a MODEL to sample from or --images, not both.");
-        ModelSampling.Check(s.Count, s.Steps, s.Device);
+        ModelSampling.Check(s.Count, s.Steps);
         if (s.Count is < MinimumImages)
             throw new ArgumentException($"--count must be at least {MinimumImages}, not {s.Count}: density and coverage compare each image with its 5 nearest neighbours.");
         if (s.ReferenceCount is < MinimumImages)

@@ -73,7 +73,8 @@ public static class ExportCommand
     public static int RunWeights(string source, string? name, string checkpoint, string output, bool ema, IAnsiConsole console) =>
         CommandErrors.Guard(console, () =>
         {
-            var info = ModelArguments.Load(source, name, console);
+            var assembly = ModelArguments.Prepare(source, console);
+            var info = ModelArguments.Load(assembly, name, console);
             using var model = info.Create();
             long step = CheckpointWeights.Load(checkpoint, model, info.SourceHash, ema);
             var metadata = new Dictionary<string, string>

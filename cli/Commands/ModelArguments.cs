@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.IO;
 using DiffusionDsl.Cli.Hosting;
 using DiffusionDsl.Runtime.Hosting;
 using Spectre.Console;
@@ -25,6 +26,15 @@ internal static class ModelArguments
         if (device is null) return;
         try { TorchSetup.DefaultDevice(device); }
         catch (ArgumentException e) { throw new ArgumentException($"--device {e.Message}", e); }
+    }
+
+    /// <summary>Builds the model when given a project, and makes TorchSharp's native libraries loadable (from the model's
+    /// output folder when msd carries none); returns the assembly, for <see cref="Load"/>. Call it before any tensor.</summary>
+    public static string Prepare(string source, IAnsiConsole console)
+    {
+        var assembly = ModelSource.ResolveAssembly(source, console.Line);
+        TorchNatives.Ensure(Path.GetDirectoryName(Path.GetFullPath(assembly)), console.Line);
+        return assembly;
     }
 
     public static MsdModelInfo Load(string source, string? name, IAnsiConsole console)

@@ -40,9 +40,11 @@ public static class SampleCommand
 
     private static int RunUnguarded(SampleSettings settings, IAnsiConsole console)
     {
-        ModelSampling.Check(settings.Count, settings.Steps, settings.Device);
+        ModelSampling.Check(settings.Count, settings.Steps);
         if (settings.Scale < 1) throw new ArgumentException($"--scale must be at least 1, not {settings.Scale}.");
-        var info = ModelArguments.Load(settings.Source, settings.Model, console);
+        var assembly = ModelArguments.Prepare(settings.Source, console);
+        ModelArguments.CheckDevice(settings.Device);
+        var info = ModelArguments.Load(assembly, settings.Model, console);
         var request = new SamplingRequest(settings.Checkpoint, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device);
         var options = ModelSampling.Resolve(info, request);
 

@@ -58,8 +58,9 @@ public static class TrainCommand
     private static int RunUnguarded(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation)
     {
         CheckArguments(settings);
+        var assembly = ModelArguments.Prepare(settings.Source, console);
         ModelArguments.CheckDevice(settings.Device);
-        var info = ModelArguments.Load(settings.Source, settings.Model, console);
+        var info = ModelArguments.Load(assembly, settings.Model, console);
         var options = Options(info, settings);
         // The trainer refuses it too, but only after the data has loaded.
         if (new RunFolder(options.OutputDirectory).EarlierRun(options.ResumeFrom) is { } earlier)

@@ -16,12 +16,13 @@ internal static class ModelSource
         if (source.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) return source;
         var project = FindProject(source);
         log($"building {project} (Release)...");
-        var (exitCode, output) = Dotnet($"build \"{project}\" -c Release -nologo -v:q -getProperty:TargetPath");
+        // -getProperty alone only evaluates the project; with -t:Build MSBuild builds it and then prints the property.
+        var (exitCode, output) = Dotnet($"build \"{project}\" -c Release -nologo -v:q -t:Build -getProperty:TargetPath");
         var targetPath = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
         if (exitCode != 0)
             throw new ModelAssemblyException($"{project}: the build failed (dotnet build exited with {exitCode}):\n{output.Trim()}");
         if (targetPath is null || !File.Exists(targetPath))
-            throw new ModelAssemblyException($"{project}: built, but it names no single output assembly (several target frameworks?); point at the built .dll instead.");
+            throw new ModelAssemblyException($"{project}: built, but it names no single output assembly (several target frameworks?); point at the built .dll instead. dotnet build said:\n{output.Trim()}");
         return targetPath;
     }
 

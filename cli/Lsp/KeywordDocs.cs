@@ -1,0 +1,128 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language.Semantics;
+
+namespace DiffusionDsl.Cli.Lsp;
+
+/// <summary>
+/// One doc line per keyword of each section (README's language reference, shortened), and per schedule, solver and
+/// option value: hovers show them and completion offers them. A section's keywords are the ones its binder accepts
+/// (<c>KeywordDocsTests</c> compiles each against the compiler).
+/// </summary>
+internal static class KeywordDocs
+{
+    public const string Top = "", Model = "model", Stages = "stages", Encoder = "encoder", Level = "level", Decoder = "decoder", Train = "train", Sample = "sample";
+
+    private static readonly Dictionary<string, (string Keyword, string Doc)[]> Sections = new()
+    {
+        [Top] = new[] { ("model", "`model Name { ... }`: one per file; Name becomes the C# class.") },
+        [Model] = new[]
+        {
+            ("namespace", "`namespace A.B`: the generated C# namespace (default: the project's RootNamespace)."),
+            ("image", "`image CxHxW`: the image shape, channels x height x width; square images."),
+            ("diffusion", "`diffusion SCHEDULE [predicts eps|x0|v|edm]`: the noise schedule (vp, ddpm, cosine, edm) and what the network predicts."),
+            ("stages", "`stages [in t|in sigma] { name [start, end) ... }`: contiguous stages covering [0, 1] in t, or [sigma_min, sigma_max] in sigma."),
+            ("encoder", "`encoder ddpmpp { ... }`: the encoder shared by every stage, EDM's SongUNet (DDPM++) blocks."),
+            ("decoder", "`decoder STAGE { width N | level R { ... } ... }`: the decoder of one stage; wide near the data, narrow near the noise."),
+            ("train", "`train { ... }`: the training defaults (batch, lr, ema, steps, stage_sampling, ...)."),
+            ("sample", "`sample { ... }`: the sampling defaults (solver, steps, eta, count, seed, clip)."),
+        },
+        [Encoder] = new[]
+        {
+            ("width", "`width N`: the stem width; with `mult`, each level's width is N times its multiplier."),
+            ("mult", "`mult [..]`: the channel multiplier of each level, highest resolution first."),
+            ("blocks", "`blocks N`: residual blocks per level."),
+            ("attention", "`attention at R [heads H]`: self-attention at resolutions R."),
+            ("embedding", "`embedding positional|fourier [N]`: the noise embedding and its width (default 4 x width)."),
+            ("dropout", "`dropout p`: dropout in the residual blocks, in [0, 1)."),
+            ("groups", "`groups G` fixes G GroupNorm groups; `groups max M` gives each width min(M, C/4) (default min(32, C/4))."),
+            ("middle", "`middle encoder|decoder`: where the two bottleneck blocks live (default: in each decoder)."),
+            ("augment", "`augment N`: the augmentation-label input (EDM's augment_dim, 9); fed by the train section's `augment p`."),
+            ("level", "`level R { width W  blocks B  attention }`: one resolution's level (full form, instead of `mult`)."),
+        },
+        [Level] = new[]
+        {
+            ("width", "`width W`: this level's channels."),
+            ("blocks", "`blocks B`: this level's residual blocks (a decoder level takes encoder blocks + 1 skips)."),
+            ("attention", "`attention`: self-attention in this level's blocks."),
+        },
+        [Decoder] = new[]
+        {
+            ("width", "`width N`: the encoder's levels at this stem width (compact form)."),
+            ("attention", "`attention at R | none`: this decoder's attention resolutions."),
+            ("level", "`level R { width W  blocks B  attention }`: one level, lowest resolution first (full form)."),
+        },
+        [Train] = new[]
+        {
+            ("batch", "`batch N`: images per training step."),
+            ("lr", "`lr x`: the AdamW learning rate (> 0)."),
+            ("weight_decay", "`weight_decay x`: AdamW's weight decay."),
+            ("warmup", "`warmup N`: steps of linear learning-rate warm-up."),
+            ("clip", "`clip x`: the gradient norm clip."),
+            ("ema", "`ema x`: the EMA decay of the weights, in (0, 1)."),
+            ("ema_warmup", "`ema_warmup N`: early EMA decay (1 + step) / (10 + step) while it is smaller."),
+            ("accumulate", "`accumulate N`: micro-batches per optimizer step."),
+            ("steps", "`steps N`: training steps."),
+            ("stage_sampling", "`stage_sampling uniform|proportional|mixed`: how each batch's stage is drawn."),
+            ("stage_weights", "`stage_weights [..]`: one loss weight per stage."),
+            ("seed", "`seed N`: the trainer's random seed."),
+            ("checkpoint_every", "`checkpoint_every N`: steps between checkpoints."),
+            ("keep", "`keep N`: checkpoints kept (the highest steps)."),
+            ("sample_every", "`sample_every N`: steps between preview grids."),
+            ("log_every", "`log_every N`: steps between metrics rows."),
+            ("augment", "`augment p`: EDM's non-leaking augmentation with probability p in [0, 1]; needs the encoder's `augment 9`."),
+            ("eval_every", "`eval_every N`: every N steps sample and log FD, precision and recall (0: off)."),
+            ("eval_count", "`eval_count K`: images sampled per evaluation (default 500)."),
+        },
+        [Sample] = new[]
+        {
+            ("solver", "`solver ddpm|ddim|dpm_solver2|dpm_solver3|dpm_solver_pp2m|heun|euler`: the sampler."),
+            ("steps", "`steps N`: solver steps."),
+            ("eta", "`eta x`: DDIM's stochasticity (0: deterministic)."),
+            ("count", "`count N`: images per `msd sample`."),
+            ("seed", "`seed N`: the sampler's random seed."),
+            ("clip", "`clip true|false`: clamp each clean-image estimate to [-1, 1]."),
+        },
+    };
+
+    /// <summary>The schedules of `diffusion`, with their parameters.</summary>
+    public static readonly (string Name, string Doc)[] Schedules =
+    {
+        ("vp", "`vp(beta_min, beta_max)`: the continuous VP SDE (defaults 0.1, 20)."),
+        ("ddpm", "`ddpm(beta_start, beta_end, steps)`: discrete DDPM betas (defaults 1e-4, 0.02, 1000); no closed-form sigma."),
+        ("cosine", "`cosine(s)`: Nichol and Dhariwal's cosine schedule (default s = 0.008)."),
+        ("edm", "`edm(sigma_min, sigma_max, rho, p_mean, p_std, sigma_data)`: Karras et al.'s EDM (defaults 0.002, 80, 7, -1.2, 1.2, 0.5); goes with `predicts edm`."),
+    };
+
+    public static readonly (string Name, string Doc)[] Solvers =
+    {
+        ("ddpm", "ancestral DDPM sampling"), ("ddim", "DDIM (`eta` sets its noise)"), ("dpm_solver2", "DPM-Solver, second order"),
+        ("dpm_solver3", "DPM-Solver, third order"), ("dpm_solver_pp2m", "DPM-Solver++ 2M"), ("heun", "EDM's Heun sampler"), ("euler", "Euler steps"),
+    };
+
+    /// <summary>The words each statement takes after its keyword, for completion.</summary>
+    public static readonly Dictionary<string, string[]> Options = new()
+    {
+        ["predicts"] = new[] { "eps", "x0", "v", "edm" },
+        ["stage_sampling"] = new[] { "uniform", "proportional", "mixed" },
+        ["embedding"] = new[] { "positional", "fourier" },
+        ["middle"] = new[] { "encoder", "decoder" },
+        ["clip"] = new[] { "true", "false" },
+        ["stages"] = new[] { "in" },
+        ["in"] = new[] { "t", "sigma" },
+        ["encoder"] = new[] { "ddpmpp" },
+        ["groups"] = new[] { "max" },
+    };
+
+    /// <summary>The keywords of a section, with their doc lines (a `level` inside the encoder or a decoder is <see cref="Level"/>).</summary>
+    public static IReadOnlyList<(string Keyword, string Doc)> KeywordsOf(string section) =>
+        Sections.TryGetValue(section, out var keywords) ? keywords : System.Array.Empty<(string, string)>();
+
+    public static string? Keyword(string section, string keyword) =>
+        KeywordsOf(section).FirstOrDefault(k => k.Keyword == keyword).Doc;
+
+    public static string? Schedule(string name) => Schedules.FirstOrDefault(s => s.Name == name).Doc;
+
+    public static string? Solver(string name) =>
+        SolverNames.All.Contains(name) ? $"`{name}`: " + Solvers.FirstOrDefault(s => s.Name == name).Doc : null;
+}

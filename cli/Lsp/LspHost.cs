@@ -1,0 +1,28 @@
+using System.IO;
+using System.Threading.Tasks;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Serialization;
+using StreamJsonRpc;
+
+namespace DiffusionDsl.Cli.Lsp;
+
+/// <summary>Runs <see cref="MsdLanguageServer"/> over a pair of streams with LSP's Content-Length framing.</summary>
+internal static class LspHost
+{
+    /// <summary>Serves until `exit` or the end of <paramref name="input"/>; returns 0 after `shutdown` and `exit`, else 1.</summary>
+    public static async Task<int> RunAsync(Stream input, Stream output)
+    {
+        var formatter = new JsonMessageFormatter();
+        formatter.JsonSerializer.ContractResolver = new CamelCasePropertyNamesContractResolver();
+        formatter.JsonSerializer.NullValueHandling = NullValueHandling.Ignore;
+        var handler = new HeaderDelimitedMessageHandler(output, input, formatter);
+        using var rpc = new JsonRpc(handler);
+        // One request at a time, in arrival order: a hover after a change sees the changed text.
+        rpc.SynchronizationContext = new OrderedSynchronizationContext();
+        var server = new MsdLanguageServer(diagnostics => rpc.NotifyWithParameterObjectAsync("textDocument/publishDiagnostics", diagnostics));
+        rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { AllowNonPublicInvocation = true });
+        rpc.StartListening();
+        await Task.WhenAny(rpc.Completion, server.Exited.Task);
+        return server.ShutdownRequested && server.Exited.Task.IsCompleted ? 0 : 1;
+    }
+}

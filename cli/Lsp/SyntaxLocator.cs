@@ -1,0 +1,56 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Cli.Lsp;
+
+/// <summary>What sits at an offset of a parsed .msd: the innermost statement there, its enclosing statements, and the value under it.</summary>
+internal sealed record SyntaxHit(MsdStatement Statement, IReadOnlyList<MsdStatement> Parents, MsdValue? Value, bool OnKeyword)
+{
+    /// <summary>The keyword of the enclosing statement ("model", "encoder", "stages", ...), or "" at the top.</summary>
+    public string Section => Parents.Count == 0 ? "" : Parents[^1].Keyword;
+}
+
+internal static class SyntaxLocator
+{
+    public static SyntaxHit? Find(MsdDocument document, int offset) => Find(document.Statements, offset, new List<MsdStatement>());
+
+    private static SyntaxHit? Find(IReadOnlyList<MsdStatement> statements, int offset, List<MsdStatement> parents)
+    {
+        foreach (var statement in statements)
+        {
+            if (!Contains(statement.Span, offset) && !Contains(statement.KeywordSpan, offset)) continue;
+            if (Contains(statement.KeywordSpan, offset)) return new SyntaxHit(statement, parents.ToList(), null, true);
+            if (statement.Values.FirstOrDefault(v => Contains(v.Span, offset)) is { } value)
+                return new SyntaxHit(statement, parents.ToList(), Innermost(value, offset), false);
+            if (statement.Body is { } body)
+            {
+                parents.Add(statement);
+                var inner = Find(body, offset, parents);
+                parents.RemoveAt(parents.Count - 1);
+                if (inner is not null) return inner;
+            }
+        }
+        return null;
+    }
+
+    // The name inside vp(...) or [..] under the offset, so a hover on `vp` or on `beta_min` sees that word.
+    private static MsdValue Innermost(MsdValue value, int offset) => value switch
+    {
+        CallValue call when Contains(call.NameSpan, offset) => new NameValue(call.Name, call.NameSpan),
+        CallValue call => call.Arguments.FirstOrDefault(a => Contains(a.Span, offset)) is { } argument ? Innermost(argument, offset) : call,
+        NamedValue named when Contains(named.NameSpan, offset) => new NameValue(named.Name, named.NameSpan),
+        NamedValue named => Contains(named.Value.Span, offset) ? Innermost(named.Value, offset) : named,
+        BracketValue list => list.Items.FirstOrDefault(i => Contains(i.Span, offset)) is { } item ? Innermost(item, offset) : list,
+        _ => value,
+    };
+
+    // Inclusive of the end, so a cursor just after a word is on it.
+    public static bool Contains(SourceSpan span, int offset) => offset >= span.Start && offset <= span.End;
+
+    /// <summary>The statements of the `stages` body: one per stage, the keyword being the stage's name.</summary>
+    public static IEnumerable<MsdStatement> StageLines(MsdDocument document) =>
+        document.Statements.Where(s => s.Keyword == "model" && s.Body is not null)
+            .SelectMany(m => m.Body!).Where(s => s.Keyword == "stages" && s.Body is not null)
+            .SelectMany(s => s.Body!);
+}

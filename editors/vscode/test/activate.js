@@ -1,0 +1,63 @@
+// Checks the extension's client without VS Code: `vscode` and `vscode-languageclient/node` are replaced by recorders, so
+// this runs with node alone (no npm install). activate() must start `msd lsp` (or the configured command) over stdio for
+// msd documents, report a server that cannot start, and deactivate() must stop the client.
+'use strict';
+const assert = require('assert');
+const Module = require('module');
+const path = require('path');
+
+const recorded = { clients: [], errors: [], stopped: 0 };
+let settings = {};
+let failStart = null;
+const stubs = {
+  vscode: {
+    workspace: { getConfiguration: (section) => ({ get: (key, fallback) => (`${section}.${key}` in settings ? settings[`${section}.${key}`] : fallback) }) },
+    window: { showErrorMessage: (message) => recorded.errors.push(message) },
+  },
+  'vscode-languageclient/node': {
+    TransportKind: { stdio: 0, ipc: 1, pipe: 2, socket: 3 },
+    LanguageClient: class {
+      constructor(id, name, serverOptions, clientOptions) {
+        Object.assign(this, { id, name, serverOptions, clientOptions });
+        recorded.clients.push(this);
+      }
+      start() { return failStart ? Promise.reject(failStart) : Promise.resolve(); }
+      stop() { recorded.stopped++; return Promise.resolve(); }
+      dispose() {}
+    },
+  },
+};
+const resolve = Module._load;
+Module._load = function (request, parent, isMain) {
+  return Object.prototype.hasOwnProperty.call(stubs, request) ? stubs[request] : resolve.call(this, request, parent, isMain);
+};
+
+const extension = require(path.join(__dirname, '..', 'extension.js'));
+const manifest = require(path.join(__dirname, '..', 'package.json'));
+
+(async () => {
+  const context = { subscriptions: [] };
+  await extension.activate(context);
+  const client = recorded.clients[0];
+  assert.strictEqual(client.serverOptions.command, 'msd');
+  assert.deepStrictEqual(client.serverOptions.args, ['lsp']);
+  assert.strictEqual(client.serverOptions.transport, 0);
+  assert.deepStrictEqual(client.clientOptions.documentSelector.map(s => s.language), ['msd', 'msd']);
+  assert.ok(context.subscriptions.includes(client));
+  // The defaults the extension reads are the ones package.json declares.
+  const properties = manifest.contributes.configuration.properties;
+  assert.strictEqual(properties['msd.server.command'].default, 'msd');
+  assert.deepStrictEqual(properties['msd.server.args'].default, ['lsp']);
+  await extension.deactivate();
+  assert.strictEqual(recorded.stopped, 1);
+
+  // A local tool: dotnet msd lsp; a server that cannot start is reported, naming the command.
+  settings = { 'msd.server.command': 'dotnet', 'msd.server.args': ['msd', 'lsp'] };
+  failStart = new Error('spawn dotnet ENOENT');
+  await extension.activate({ subscriptions: [] });
+  assert.strictEqual(recorded.clients[1].serverOptions.command, 'dotnet');
+  assert.deepStrictEqual(recorded.clients[1].serverOptions.args, ['msd', 'lsp']);
+  assert.strictEqual(recorded.errors.length, 1);
+  assert.match(recorded.errors[0], /could not start 'dotnet msd lsp' \(spawn dotnet ENOENT\)/);
+  console.log('extension client: ok');
+})().catch((error) => { console.error(error); process.exit(1); });

@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+using DiffusionDsl.Cli.Tests.Lsp;
+
+namespace DiffusionDsl.Cli.Tests.Editors;
+
+/// <summary>
+/// The VS Code extension's TextMate grammar (editors/vscode/syntaxes/msd.tmLanguage.json) tokenizes every example .msd
+/// as its approved snapshot says (editors/grammar-test: vscode-textmate and vscode-oniguruma from npm, run by node).
+/// </summary>
+public class TextMateGrammarTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private static string Folder => Path.Combine(NodeTooling.Repo, "editors", "grammar-test");
+
+    public static IEnumerable<object[]> Files() =>
+        LanguageServerTests.ExampleFiles().Select(f => new object[] { Path.GetRelativePath(NodeTooling.Repo, f) });
+
+    private static (int ExitCode, string Output) Tokenize(string file, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        NodeTooling.EnsurePackages(Folder, "vscode-textmate", "vscode-oniguruma");
+        return NodeTooling.Run("node", $"tokenize.js \"{Path.Combine(NodeTooling.Repo, file)}\"", Folder, Timeout, environment);
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void TheTokensMatchTheApprovedSnapshot(string file)
+    {
+        var (exitCode, output) = Tokenize(file);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"ok {file.Replace('\\', '/')}", output);
+    }
+
+    [Fact]
+    public void AGrammarThatMissesStageNamesFails()
+    {
+        // The grammar without its rule for the stage lines of `stages { ... }`: the snapshot and the stage check both fail.
+        var grammar = JsonNode.Parse(File.ReadAllText(Path.Combine(NodeTooling.Repo, "editors", "vscode", "syntaxes", "msd.tmLanguage.json")))!;
+        var inner = grammar["repository"]!["stages"]!["patterns"]![2]!["patterns"]!.AsArray();
+        var stageRule = inner.Single(p => p!["captures"]?["1"]?["name"]?.GetValue<string>() == "entity.name.tag.stage.msd");
+        inner.Remove(stageRule);
+        var broken = Path.Combine(Path.GetTempPath(), $"native-msd-grammar-{Guid.NewGuid():N}.json");
+        File.WriteAllText(broken, grammar.ToJsonString());
+        try
+        {
+            var (exitCode, output) = Tokenize(Path.Combine("examples", "QuickStart", "FashionQuickStart.msd"), new Dictionary<string, string> { ["MSD_GRAMMAR"] = broken });
+            Assert.Equal(1, exitCode);
+            Assert.Contains("stage 'near_data' is not tokenized as entity.name.tag.stage.msd in the stages block", output);
+            Assert.Contains("tokens differ from", output);
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+}
