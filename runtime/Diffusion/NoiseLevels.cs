@@ -15,8 +15,8 @@ public sealed class NoiseLevels : System.IDisposable
 
     public static NoiseLevels Of(INoiseSchedule schedule, Tensor t, Tensor like)
     {
-        using var tCpu = t.to(ScalarType.Float64).cpu();
-        var times = tCpu.data<double>().ToArray();
+        using var t64 = t.to(ScalarType.Float64);
+        var times = HostReads.ToArray<double>(t64, "NoiseLevels.Of");
         return Of(times.Select(schedule.Scale).ToArray(), times.Select(schedule.Sigma).ToArray(), like);
     }
 

@@ -45,7 +45,7 @@ public sealed class EdmSchedule : INoiseSchedule
         if (t >= 1) return 1.0;
         using var z = tensor((Math.Log(Sigma(t)) - PMean) / PStd, dtype: ScalarType.Float64);
         using var p = special.ndtr(z);
-        return Normalise(p.item<double>());
+        return Normalise(HostReads.Item<double>(p, "EdmSchedule.TrainingCdf"));
     }
 
     public double TrainingQuantile(double p)
@@ -54,14 +54,14 @@ public sealed class EdmSchedule : INoiseSchedule
         double raw = Denormalise(Math.Clamp(p, 0.0, 1.0));
         using var u = tensor(raw, dtype: ScalarType.Float64);
         using var z = special.ndtri(u);
-        return Math.Clamp(TimeOfSigma(Math.Exp(PMean + PStd * z.item<double>())), 0.0, 1.0);
+        return Math.Clamp(TimeOfSigma(Math.Exp(PMean + PStd * HostReads.Item<double>(z, "EdmSchedule.TrainingQuantile"))), 0.0, 1.0);
     }
 
     private double RawCdf(double sigma)
     {
         using var z = tensor((Math.Log(sigma) - PMean) / PStd, dtype: ScalarType.Float64);
         using var p = special.ndtr(z);
-        return p.item<double>();
+        return HostReads.Item<double>(p, "EdmSchedule.RawCdf");
     }
 
     private double Normalise(double raw) => (raw - RawCdf(SigmaMin)) / (RawCdf(SigmaMax) - RawCdf(SigmaMin));

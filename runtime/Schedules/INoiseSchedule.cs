@@ -25,7 +25,7 @@ public interface INoiseSchedule
     /// </summary>
     TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t)
     {
-        var labels = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(t.to_type(TorchSharp.torch.ScalarType.Float64).cpu().data<double>(), NoiseLabel));
+        var labels = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(HostReads.ToArray<double>(t.to_type(TorchSharp.torch.ScalarType.Float64), "INoiseSchedule.NoiseLabels"), NoiseLabel));
         return TorchSharp.torch.tensor(labels, dtype: TorchSharp.torch.ScalarType.Float32, device: t.device);
     }
 

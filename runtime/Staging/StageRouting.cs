@@ -19,7 +19,7 @@ public static class StageRouting
     public static Tensor Route(Tensor stageOfSample, int stageCount, Func<int, Tensor?, Tensor> run)
     {
         long batch = stageOfSample.shape[0];
-        var counts = stageOfSample.bincount(null, stageCount).cpu().data<long>().ToArray();
+        var counts = HostReads.ToArray<long>(stageOfSample.bincount(null, stageCount), "StageRouting.Route");
         int only = Array.FindIndex(counts, c => c == batch);
         if (only >= 0) return run(only, null);
 

@@ -166,22 +166,22 @@ public sealed class MultistageTrainer : IDisposable
             (weighted.sum() / batch).backward();
             perSample.Add(weighted.detach());
         }
-        var all = cat(perSample, 0).cpu().to(ScalarType.Float64);
-        loss = all.mean().item<double>();
+        var all = cat(perSample, 0).to(ScalarType.Float64);
+        loss = HostReads.Item<double>(all.mean(), "MultistageTrainer.Loss");
         if (!double.IsFinite(loss)) throw new TrainingDivergedException(Step + 1, loss, LastCheckpoint);
         if (Options.GradClip > 0)
         {
             double norm = nn.utils.clip_grad_norm_(_parameters, Options.GradClip);
+            HostReads.Count("clip_grad_norm_");
             if (!double.IsFinite(norm)) throw new TrainingDivergedException(Step + 1, norm, LastCheckpoint);
         }
         Ema.SettleTraining();
         _optimizer.step();
         Ema.Update(Step, onlyWithGradient: true);
-        var stageOnCpu = stage.cpu();
-        var counts = stageOnCpu.bincount(null, Model.Stages.Count).data<long>().ToArray();
+        var counts = HostReads.ToArray<long>(stage.bincount(null, Model.Stages.Count), "MultistageTrainer.StageCounts");
         for (int k = 0; k < counts.Length; k++) _stageSamples[k] += counts[k];
         Step++;
-        return StageMeans(all, stageOnCpu);
+        return StageMeans(all, stage);
     }
 
     /// <summary>Remembers the source whose position checkpoints save, and hands it the position a checkpoint restored.</summary>
@@ -194,8 +194,8 @@ public sealed class MultistageTrainer : IDisposable
 
     private double[] StageMeans(Tensor losses, Tensor stage)
     {
-        var values = losses.data<double>().ToArray();
-        var stages = stage.data<long>().ToArray();
+        var values = HostReads.ToArray<double>(losses, "MultistageTrainer.StageMeans");
+        var stages = HostReads.ToArray<long>(stage, "MultistageTrainer.StageMeans");
         return Enumerable.Range(0, Model.Stages.Count)
             .Select(k => stages.Contains(k) ? values.Where((_, i) => stages[i] == k).Average() : double.NaN)
             .ToArray();

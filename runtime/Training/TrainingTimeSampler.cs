@@ -34,7 +34,7 @@ public sealed class TrainingTimeSampler
     public Tensor Sample(int n, Generator? generator)
     {
         using var uniform = rand(new long[] { n + 1 }, dtype: ScalarType.Float64, generator: generator);
-        var u = uniform.data<double>().ToArray();
+        var u = HostReads.ToArray<double>(uniform, "TrainingTimeSampler.Sample");
         var times = new double[n];
         switch (_policy)
         {
