@@ -40,6 +40,12 @@ bool cudaAvailable = cuda.is_available();
 Log($"torch.cuda.is_available() = {cudaAvailable}; cuda devices: {(cudaAvailable ? cuda.device_count() : 0)}; libtorch {torch.__version__} (TorchSharp's pin)");
 var device = TorchSetup.DefaultDevice(arguments.Optional("--device"));
 Log($"device: {device}; torch threads: {get_num_threads()}");
+// Which libtorch and LibTorchSharp this process runs on (the publish carries neither: LD_LIBRARY_PATH points at them).
+var natives = File.Exists("/proc/self/maps")
+    ? File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
+        .Where(p => p.StartsWith('/') && (p.Contains("libtorch") || p.Contains("LibTorchSharp") || p.Contains("libc10"))).Distinct().ToList()
+    : new List<string>();
+foreach (var path in natives) Log($"native: {path}");
 
 int steps = arguments.Int("--steps", 200), warmup = arguments.Int("--warmup", 10);
 int samples = arguments.Int("--samples", 64);
@@ -64,6 +70,7 @@ var report = new Dictionary<string, object?>
     ["device"] = device.ToString(),
     ["libtorch_pin"] = torch.__version__,
     ["torch_threads"] = get_num_threads(),
+    ["native_libraries"] = natives,
     ["steps"] = steps,
     ["warmup"] = warmup,
     ["models"] = results,

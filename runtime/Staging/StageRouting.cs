@@ -51,6 +51,7 @@ public static class StageRouting
     public static Tensor Route(Tensor stageOfSample, int stageCount, Func<int, Tensor?, Tensor> run, long[]? counts = null)
     {
         long batch = stageOfSample.shape[0];
+        if (stageCount == 1) return run(0, null);
         counts ??= HostReads.ToArray<long>(stageOfSample.bincount(null, stageCount), "StageRouting.Route");
         int only = Array.FindIndex(counts, c => c == batch);
         if (only >= 0) return run(only, null);
