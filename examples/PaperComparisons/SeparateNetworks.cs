@@ -44,8 +44,15 @@ public sealed class SeparateNetworks : nn.Module<Tensor, Tensor, Tensor>, IMulti
 
     public Tensor Predict(Tensor x, Tensor t) => forward(x, t);
 
-    public override Tensor forward(Tensor x, Tensor t) =>
-        StageRouting.Route(Stages.StageOf(t), Stages.Count, (stage, indices) => indices is null
-            ? _networks[stage].Predict(x, t)
-            : _networks[stage].Predict(x.index_select(0, indices), t.index_select(0, indices)));
+    public override Tensor forward(Tensor x, Tensor t) => StageRouting.Route(Stages.StageOf(t), Stages.Count, Run(x, t));
+
+    /// <summary>Routed by a split the trainer or sampler already knows: no read of the split from the device.</summary>
+    public Tensor Predict(Tensor x, Tensor t, Tensor? augmentLabels, StageSplit split) =>
+        augmentLabels is null
+            ? StageRouting.Route(split, () => Stages.StageOf(t), Run(x, t))
+            : throw new ArgumentException("SeparateNetworks takes no augmentation labels.", nameof(augmentLabels));
+
+    private Func<int, Tensor?, Tensor> Run(Tensor x, Tensor t) => (stage, indices) => indices is null
+        ? _networks[stage].Predict(x, t)
+        : _networks[stage].Predict(x.index_select(0, indices), t.index_select(0, indices));
 }

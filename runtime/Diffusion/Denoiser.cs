@@ -31,20 +31,31 @@ public sealed class Denoiser
     public void ResetCounts() => Array.Clear(EvaluationsPerStage);
 
     /// <summary>Estimates at a shared time t for a batch xHat (unscaled, x0 + sigma eps).</summary>
+    /// <remarks>
+    /// Nothing is read back from the device: the noise levels come from the schedule on the host, and the stage of t is
+    /// known here, so the model routes the batch by it (<see cref="StageSplit"/>) instead of reading the split.
+    /// </remarks>
     public DenoisedPair Denoise(Tensor xHat, double t)
     {
-        EvaluationsPerStage[Model.Stages.StageOf(t)]++;
-        // Float64, so the model routes this t exactly as the count above did (StageTable compares in float64).
+        int stage = Model.Stages.StageOf(t);
+        EvaluationsPerStage[stage]++;
+        // Float64, so the model's noise label sees the same t (StageTable compares in float64).
         using var times = full(xHat.shape[0], t, dtype: ScalarType.Float64, device: xHat.device);
-        return Denoise(xHat, times);
+        using var levels = NoiseLevels.Of(Schedule, t, xHat);
+        return Denoise(xHat, times, levels, StageSplit.Whole(stage, Model.Stages.Count, xHat.shape[0]));
     }
 
     /// <summary>Estimates at per-sample times t (shape [N]).</summary>
     public DenoisedPair Denoise(Tensor xHat, Tensor t)
     {
         using var levels = NoiseLevels.Of(Schedule, t, xHat);
+        return Denoise(xHat, t, levels, null);
+    }
+
+    private DenoisedPair Denoise(Tensor xHat, Tensor t, NoiseLevels levels, StageSplit? split)
+    {
         using var input = TargetParameterisation.ModelInput(Target, xHat, levels.Scale, levels.Sigma, SigmaData);
-        using var raw = PredictKeepingOnlyTheOutput(input, t);
+        using var raw = PredictKeepingOnlyTheOutput(input, t, split);
         var data = TargetParameterisation.DataEstimate(Target, raw, xHat, levels.Sigma, SigmaData);
         var noise = (xHat - data) / levels.Sigma;
         return new DenoisedPair(data, noise);
@@ -55,10 +66,11 @@ public sealed class Denoiser
     /// returns instead of at the end of the caller's scope: a solver step holds one network's activations, not one per
     /// evaluation (DPM-Solver-3 evaluates three times per step). With autograd they stay for the backward pass.
     /// </summary>
-    private Tensor PredictKeepingOnlyTheOutput(Tensor input, Tensor t)
+    private Tensor PredictKeepingOnlyTheOutput(Tensor input, Tensor t, StageSplit? split)
     {
-        if (is_grad_enabled()) return Model.Predict(input, t);
+        Tensor Predict() => split is null ? Model.Predict(input, t) : Model.Predict(input, t, null, split);
+        if (is_grad_enabled()) return Predict();
         using var scope = NewDisposeScope();
-        return Model.Predict(input, t).MoveToOuterDisposeScope();
+        return Predict().MoveToOuterDisposeScope();
     }
 }

@@ -69,12 +69,19 @@ public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMulti
 
     public override Tensor forward(Tensor x, Tensor t) => forward(x, t, null);
 
-    public Tensor forward(Tensor x, Tensor t, Tensor? augmentLabels)
+    public Tensor forward(Tensor x, Tensor t, Tensor? augmentLabels) => forward(x, t, augmentLabels, null);
+
+    /// <summary>The prediction routed by a split the caller knows (no host read), see <see cref="StageSplit"/>.</summary>
+    public Tensor Predict(Tensor x, Tensor t, Tensor? augmentLabels, StageSplit split) => forward(x, t, augmentLabels, split);
+
+    public Tensor forward(Tensor x, Tensor t, Tensor? augmentLabels, StageSplit? split)
     {
         var encoder = _encoder ?? throw new InvalidOperationException("The model was not wired.");
         var state = encoder.Encode(x, NoiseLabels(t), augmentLabels);
-        return StageRouting.Route(Stages.StageOf(t), Stages.Count,
-            (stage, indices) => _decoders[stage].Decode(indices is null ? state : state.Select(indices)));
+        Tensor Decode(int stage, Tensor? indices) => _decoders[stage].Decode(indices is null ? state : state.Select(indices));
+        return split is null
+            ? StageRouting.Route(Stages.StageOf(t), Stages.Count, Decode)
+            : StageRouting.Route(split, () => Stages.StageOf(t), Decode);
     }
 
     /// <summary>The noise embedding's input for each sample's t, as the schedule defines it, on t's device.</summary>

@@ -20,7 +20,9 @@ public static class ConsoleProgress
                 void OnStep(TrainStepInfo info)
                 {
                     task.Value = info.Step;
-                    task.Description = Markup.Escape(ProgressText.Format(info, firstStep));
+                    // The text shows the loss, read back from the device: only at logged steps and the last one.
+                    if (info.Step % Math.Max(1, trainer.Options.LogEvery) == 0 || info.Step == info.TotalSteps)
+                        task.Description = Markup.Escape(ProgressText.Format(info, firstStep));
                 }
                 trainer.StepCompleted += OnStep;
                 try { return train(); }

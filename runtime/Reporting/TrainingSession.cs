@@ -51,8 +51,12 @@ public sealed class TrainingSession
         using var qualityRows = quality is null ? null : new QualityWriter(QualityPath, _report.MetricsFormat);
         void OnStep(TrainStepInfo info)
         {
-            _losses.Add((info.Step, info.Loss));
-            if (info.Step % Math.Max(1, _trainer.Options.LogEvery) == 0) metrics.Write(info);
+            // The loss is read back from the device only at logged steps (TrainStepInfo reads it when first asked).
+            if (info.Step % Math.Max(1, _trainer.Options.LogEvery) == 0)
+            {
+                _losses.Add((info.Step, info.Loss));
+                metrics.Write(info);
+            }
             if (_trainer.Options.SampleEvery > 0 && info.Step % _trainer.Options.SampleEvery == 0) SavePreview(data, info.Step);
             if (quality is not null && info.Step % _trainer.Options.EvalEvery == 0)
             {

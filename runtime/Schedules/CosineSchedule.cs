@@ -14,12 +14,14 @@ public sealed class CosineSchedule : INoiseSchedule
     public int Steps { get; }
     public double MinTime { get; }
     private readonly CosineClosedForm _form;
+    private readonly double _logCosAtZero;
 
     public CosineSchedule(double offset = ScheduleDefaults.CosineOffset, double maxTau = ScheduleDefaults.CosineMaxTau, int steps = 1000, double minTime = 1e-3)
     {
         if (maxTau <= 0 || maxTau >= 1) throw new ArgumentException("maxTau must lie in (0, 1).", nameof(maxTau));
         Offset = offset; MaxTau = maxTau; Steps = steps; MinTime = minTime;
         _form = new CosineClosedForm(offset, maxTau);
+        _logCosAtZero = Math.Log(Math.Cos(offset / (1.0 + offset) * Math.PI / 2.0));
     }
 
     public double Scale(double t) => Math.Exp(_form.LogScale(t));
@@ -29,4 +31,11 @@ public sealed class CosineSchedule : INoiseSchedule
     /// <summary>The discrete step index of an iDDPM network trained on <see cref="Steps"/> steps.</summary>
     public double NoiseLabel(double t) => t * (Steps - 1);
     public TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t) => t.to_type(TorchSharp.torch.ScalarType.Float32) * (double)(Steps - 1);
+
+    // CosineClosedForm's arithmetic in float64 on t's device.
+    private TorchSharp.torch.Tensor LogScales(TorchSharp.torch.Tensor t) =>
+        t.to_type(TorchSharp.torch.ScalarType.Float64).mul(MaxTau).add(Offset).div(1.0 + Offset).mul(Math.PI).div(2.0).cos().log().sub(_logCosAtZero);
+
+    public TorchSharp.torch.Tensor Scales(TorchSharp.torch.Tensor t) => LogScales(t).exp();
+    public TorchSharp.torch.Tensor Sigmas(TorchSharp.torch.Tensor t) => LogScales(t).mul(-2.0).exp().sub(1.0).sqrt();
 }

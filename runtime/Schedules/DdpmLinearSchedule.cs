@@ -29,4 +29,7 @@ public sealed class DdpmLinearSchedule : INoiseSchedule
     /// <summary>The discrete step index n the DDPM network was trained on.</summary>
     public double NoiseLabel(double t) => t * (Steps - 1);
     public TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t) => t.to_type(TorchSharp.torch.ScalarType.Float32) * (double)(Steps - 1);
+
+    public TorchSharp.torch.Tensor Scales(TorchSharp.torch.Tensor t) => _grid.LogScales(t).exp();
+    public TorchSharp.torch.Tensor Sigmas(TorchSharp.torch.Tensor t) => _grid.LogScales(t).mul(-2.0).exp().sub(1.0).sqrt();
 }

@@ -32,6 +32,19 @@ internal sealed class DiscreteLogScale
         return _logScale[lower] + fraction * (_logScale[lower + 1] - _logScale[lower]);
     }
 
+    /// <summary><see cref="LogScale"/> for every element of t (float64), on t's device: the same interpolation as tensor arithmetic.</summary>
+    public TorchSharp.torch.Tensor LogScales(TorchSharp.torch.Tensor t)
+    {
+        var table = TorchSharp.torch.tensor(_logScale, dtype: TorchSharp.torch.ScalarType.Float64, device: t.device);
+        var position = t.to_type(TorchSharp.torch.ScalarType.Float64).clamp(0.0, 1.0).mul((double)Last);
+        var lower = position.floor().clamp_max(Last - 1);
+        var fraction = position.sub(lower);
+        var index = lower.to_type(TorchSharp.torch.ScalarType.Int64);
+        var low = table.index_select(0, index.flatten()).view_as(position);
+        var high = table.index_select(0, index.add(1).flatten()).view_as(position);
+        return low.add(fraction.mul(high.sub(low)));
+    }
+
     public double TimeOfLogScale(double logScale)
     {
         // log s decreases with n: find the segment [n, n+1] holding logScale, then interpolate.

@@ -19,6 +19,9 @@ public sealed class EdmSchedule : INoiseSchedule
     private readonly EdmClosedForm _form;
     private readonly double _rootMin;
     private readonly double _rootMax;
+    // The untruncated lognormal's CDF at sigma_min and sigma_max, computed once: the training times' truncation.
+    private readonly double _rawCdfMin;
+    private readonly double _rawCdfMax;
 
     public EdmSchedule(double sigmaMin = ScheduleDefaults.SigmaMin, double sigmaMax = ScheduleDefaults.SigmaMax, double rho = ScheduleDefaults.Rho,
                        double pMean = ScheduleDefaults.PMean, double pStd = ScheduleDefaults.PStd, double sigmaData = ScheduleDefaults.SigmaData)
@@ -28,6 +31,8 @@ public sealed class EdmSchedule : INoiseSchedule
         _form = new EdmClosedForm(sigmaMin, sigmaMax, rho);
         _rootMin = _form.RootMin;
         _rootMax = _form.RootMax;
+        _rawCdfMin = RawCdf(sigmaMin);
+        _rawCdfMax = RawCdf(sigmaMax);
     }
 
     public double MinTime => 0.0;
@@ -39,13 +44,26 @@ public sealed class EdmSchedule : INoiseSchedule
     public double NoiseLabel(double t) => Math.Log(Sigma(t)) / 4.0;
     public Tensor NoiseLabels(Tensor t) => (t.to_type(ScalarType.Float64) * (_rootMax - _rootMin) + _rootMin).log().mul(Rho / 4.0).to_type(ScalarType.Float32);
 
+    public Tensor Scales(Tensor t) => ones(t.shape, dtype: ScalarType.Float64, device: t.device);
+
+    /// <summary>EdmClosedForm.Sigma in float64 on t's device.</summary>
+    public Tensor Sigmas(Tensor t) => t.to_type(ScalarType.Float64).mul(_rootMax - _rootMin).add(_rootMin).pow(Rho);
+
+    /// <summary><see cref="TrainingQuantile(double)"/> for every element of p, on p's device (no host reads).</summary>
+    public Tensor TrainingQuantiles(Tensor p)
+    {
+        var z = special.ndtri(p.to_type(ScalarType.Float64).clamp(0.0, 1.0).mul(_rawCdfMax - _rawCdfMin).add(_rawCdfMin));
+        var sigma = z.mul(PStd).add(PMean).exp();
+        return sigma.pow(1.0 / Rho).sub(_rootMin).div(_rootMax - _rootMin).clamp(0.0, 1.0);
+    }
+
     public double TrainingCdf(double t)
     {
         if (t <= 0) return 0.0;
         if (t >= 1) return 1.0;
         using var z = tensor((Math.Log(Sigma(t)) - PMean) / PStd, dtype: ScalarType.Float64);
         using var p = special.ndtr(z);
-        return Normalise(p.item<double>());
+        return Normalise(HostReads.Item<double>(p, "EdmSchedule.TrainingCdf"));
     }
 
     public double TrainingQuantile(double p)
@@ -54,16 +72,16 @@ public sealed class EdmSchedule : INoiseSchedule
         double raw = Denormalise(Math.Clamp(p, 0.0, 1.0));
         using var u = tensor(raw, dtype: ScalarType.Float64);
         using var z = special.ndtri(u);
-        return Math.Clamp(TimeOfSigma(Math.Exp(PMean + PStd * z.item<double>())), 0.0, 1.0);
+        return Math.Clamp(TimeOfSigma(Math.Exp(PMean + PStd * HostReads.Item<double>(z, "EdmSchedule.TrainingQuantile"))), 0.0, 1.0);
     }
 
     private double RawCdf(double sigma)
     {
         using var z = tensor((Math.Log(sigma) - PMean) / PStd, dtype: ScalarType.Float64);
         using var p = special.ndtr(z);
-        return p.item<double>();
+        return HostReads.Item<double>(p, "EdmSchedule.RawCdf");
     }
 
-    private double Normalise(double raw) => (raw - RawCdf(SigmaMin)) / (RawCdf(SigmaMax) - RawCdf(SigmaMin));
-    private double Denormalise(double p) => RawCdf(SigmaMin) + p * (RawCdf(SigmaMax) - RawCdf(SigmaMin));
+    private double Normalise(double raw) => (raw - _rawCdfMin) / (_rawCdfMax - _rawCdfMin);
+    private double Denormalise(double p) => _rawCdfMin + p * (_rawCdfMax - _rawCdfMin);
 }

@@ -25,8 +25,24 @@ public interface INoiseSchedule
     /// </summary>
     TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t)
     {
-        var labels = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(t.to_type(TorchSharp.torch.ScalarType.Float64).cpu().data<double>(), NoiseLabel));
+        var labels = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(HostReads.ToArray<double>(t.to_type(TorchSharp.torch.ScalarType.Float64), "INoiseSchedule.NoiseLabels"), NoiseLabel));
         return TorchSharp.torch.tensor(labels, dtype: TorchSharp.torch.ScalarType.Float32, device: t.device);
+    }
+
+    /// <summary>
+    /// <see cref="Scale"/> for every element of t (float64), on t's device. Schedules override it with tensor arithmetic, so
+    /// the training step evaluates its noise levels without reading t back to the host; this fallback maps on the host.
+    /// </summary>
+    TorchSharp.torch.Tensor Scales(TorchSharp.torch.Tensor t) => MapOnHost(t, Scale, "INoiseSchedule.Scales");
+
+    /// <summary><see cref="Sigma"/> for every element of t (float64), on t's device; see <see cref="Scales"/>.</summary>
+    TorchSharp.torch.Tensor Sigmas(TorchSharp.torch.Tensor t) => MapOnHost(t, Sigma, "INoiseSchedule.Sigmas");
+
+    /// <summary>The host fallback of the tensor forms: one host read of t (counted by <see cref="HostReads"/>).</summary>
+    protected static TorchSharp.torch.Tensor MapOnHost(TorchSharp.torch.Tensor t, System.Func<double, double> f, string site)
+    {
+        var values = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(HostReads.ToArray<double>(t.to_type(TorchSharp.torch.ScalarType.Float64), site), f));
+        return TorchSharp.torch.tensor(values, dtype: TorchSharp.torch.ScalarType.Float64, device: t.device);
     }
 
     /// <summary>The smallest t that training and sampling use (e.g. 1e-3 for VP).</summary>
@@ -47,4 +63,7 @@ public interface INoiseSchedule
 
     /// <summary>The inverse of <see cref="TrainingCdf"/>.</summary>
     double TrainingQuantile(double p) => MinTime + System.Math.Clamp(p, 0.0, 1.0) * (1.0 - MinTime);
+
+    /// <summary><see cref="TrainingQuantile(double)"/> for every element of p (float64), on p's device, with the same arithmetic.</summary>
+    TorchSharp.torch.Tensor TrainingQuantiles(TorchSharp.torch.Tensor p) => p.clamp(0.0, 1.0).mul(1.0 - MinTime).add(MinTime);
 }

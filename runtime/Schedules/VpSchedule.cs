@@ -26,4 +26,14 @@ public sealed class VpSchedule : INoiseSchedule
     /// <summary>score_sde's continuous DDPM++ models embed 999 t.</summary>
     public double NoiseLabel(double t) => 999.0 * t;
     public TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t) => t.to_type(TorchSharp.torch.ScalarType.Float32) * 999.0;
+
+    // VpClosedForm's arithmetic, operation for operation, in float64 on t's device.
+    private TorchSharp.torch.Tensor LogScales(TorchSharp.torch.Tensor t)
+    {
+        var t64 = t.to_type(TorchSharp.torch.ScalarType.Float64);
+        return t64.mul(-0.25).mul(t64).mul(BetaMax - BetaMin).sub(t64.mul(0.5).mul(BetaMin));
+    }
+
+    public TorchSharp.torch.Tensor Scales(TorchSharp.torch.Tensor t) => LogScales(t).exp();
+    public TorchSharp.torch.Tensor Sigmas(TorchSharp.torch.Tensor t) => LogScales(t).mul(-2.0).exp().sub(1.0).sqrt();
 }

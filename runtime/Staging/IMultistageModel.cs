@@ -32,4 +32,10 @@ public interface IMultistageModel
         augmentLabels is null
             ? Predict(x, t)
             : throw new ArgumentException($"{GetType().Name} has no augmentation-label input (augment_dim 0) but was given labels.", nameof(augmentLabels));
+
+    /// <summary>
+    /// The prediction when the caller already knows how the batch splits into stages (<see cref="StageSplit"/>): a
+    /// model that routes by stage uses it instead of reading the split from the device. This default ignores it.
+    /// </summary>
+    Tensor Predict(Tensor x, Tensor t, Tensor? augmentLabels, StageSplit split) => Predict(x, t, augmentLabels);
 }

@@ -32,6 +32,9 @@ public sealed class MultistageTrainer : IDisposable
     private IBatchSource? _data;
     private byte[]? _dataStateToRestore;
     private readonly long[] _stageSamples;
+    // The first diverged step (1-based; -1 while none) and its non-finite loss or gradient norm, float64 on the device.
+    private Tensor _divergence;
+    private long _divergenceReadAt = -1;
 
     public IMultistageModel Model { get; }
     public TrainOptions Options { get; }
@@ -85,9 +88,17 @@ public sealed class MultistageTrainer : IDisposable
         if (model.Cost is { } table && table.Stages.Count != model.Stages.Count)
             throw new ArgumentException($"The model's cost table has {table.Stages.Count} stages but the model has {model.Stages.Count}.", nameof(model));
         _stageSamples = new long[model.Stages.Count];
+        _divergence = tensor(new[] { -1.0, 0.0 }, dtype: ScalarType.Float64, device: _device).DetachFromDisposeScope();
     }
 
-    /// <summary>Trains until <see cref="TrainOptions.Steps"/>, resuming first if <see cref="TrainOptions.ResumeFrom"/> says so.</summary>
+    /// <summary>
+    /// Trains until <see cref="TrainOptions.Steps"/>, resuming first if <see cref="TrainOptions.ResumeFrom"/> says so.
+    /// Nothing is read back from the device per step except each stage's sample count (routing needs it): the loss of a
+    /// step is read when a <see cref="StepCompleted"/> subscriber asks for it (<see cref="TrainStepInfo.Loss"/>), and a
+    /// non-finite loss or gradient norm is caught every <see cref="TrainOptions.LogEvery"/> steps, before every checkpoint
+    /// and at the end, as a <see cref="TrainingDivergedException"/> that names the first step it happened at; no
+    /// checkpoint is written after it.
+    /// </summary>
     public TrainResult Train(IBatchSource data, CancellationToken cancellation = default)
     {
         var resumeFrom = Run.ResumePoint(Options.ResumeFrom);
@@ -97,17 +108,28 @@ public sealed class MultistageTrainer : IDisposable
                                                 "set ResumeFrom = \"latest\" to continue it, or use another OutputDirectory.");
 
         var clock = Stopwatch.StartNew();
-        double loss = double.NaN;
+        StepLosses? last = null;
+        double LastLoss() => last?.Read().Loss ?? double.NaN;
+        int logEvery = Math.Max(1, Options.LogEvery);
+        using var pending = new PendingLosses(logEvery, Model.Stages.Count, _device);
         while (Step < Options.Steps)
         {
-            if (cancellation.IsCancellationRequested) return new TrainResult(Step, loss, LastCheckpoint, Cancelled: true);
-            var stageLosses = TrainStep(data, out loss);
-            StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, loss, stageLosses, CurrentLearningRate(Step - 1), clock.Elapsed,
+            if (cancellation.IsCancellationRequested)
+            {
+                Flush(pending);
+                return new TrainResult(Step, LastLoss(), LastCheckpoint, Cancelled: true);
+            }
+            using (var packed = Advance(data, out var stageCounts)) last = pending.Add(packed, stageCounts);
+            var losses = last;
+            // At a logged step the losses are read before the subscribers see them, so their reads there cost nothing.
+            if (Step % logEvery == 0 || pending.Full) Flush(pending);
+            StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, () => losses.Read(), CurrentLearningRate(Step - 1), clock.Elapsed,
                                                     ImagesSeen, StageSamples, TrainGFlops));
-            if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) SaveCheckpoint();
+            if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) { Flush(pending); SaveCheckpoint(); }
         }
+        Flush(pending);
         if (LastCheckpoint is null || !LastCheckpoint.EndsWith(Path.GetFileName(Checkpoints.FileFor(Step)))) SaveCheckpoint();
-        return new TrainResult(Step, loss, LastCheckpoint, Cancelled: false);
+        return new TrainResult(Step, LastLoss(), LastCheckpoint, Cancelled: false);
     }
 
     private static EdmAugmentPipe? AugmentationFor(IMultistageModel model, TrainOptions options)
@@ -133,8 +155,31 @@ public sealed class MultistageTrainer : IDisposable
 
     private double CurrentLearningRate(long step) => WarmupLearningRate.At(step, Options.LearningRate, Options.WarmupSteps);
 
-    /// <summary>One optimizer step over BatchSize samples split into GradAccumulation micro-batches; returns the loss per stage.</summary>
+    /// <summary>
+    /// One optimizer step over BatchSize samples split into GradAccumulation micro-batches; returns the loss per stage.
+    /// It reads the loss back at once and throws <see cref="TrainingDivergedException"/> on a non-finite loss or gradient
+    /// norm; <see cref="Train"/> defers both.
+    /// </summary>
     public double[] TrainStep(IBatchSource data, out double loss)
+    {
+        double[] values;
+        long[] counts;
+        using (var packed = Advance(data, out counts)) values = HostReads.ToArray<double>(packed, "MultistageTrainer.Loss");
+        var (mean, stageMeans, norm) = StepLosses.Unpack(values, counts);
+        loss = mean;
+        if (!double.IsFinite(mean)) throw new TrainingDivergedException(Step, mean, LastCheckpoint);
+        if (!double.IsFinite(norm)) throw new TrainingDivergedException(Step, norm, LastCheckpoint);
+        return stageMeans;
+    }
+
+    /// <summary>
+    /// The step itself. Times and noise are drawn on the device (on a GPU from its default generator, which
+    /// <see cref="TrainingRandomState.BeginStep"/> reseeds every step; on the CPU from the trainer's generator, as
+    /// before), noise levels are evaluated by the schedule's tensor forms, and the loss, the gradient clipping, the
+    /// divergence check and the EMA stay on the device. The one read is each micro-batch's sample count per stage.
+    /// </summary>
+    /// <returns>The mean loss, the gradient norm and each stage's loss sum, float64 on the device, unread.</returns>
+    private Tensor Advance(IBatchSource data, out long[] stageCounts)
     {
         using var scope = NewDisposeScope();
         Model.Module.train();
@@ -146,42 +191,166 @@ public sealed class MultistageTrainer : IDisposable
         var x0 = data.NextBatch(batch, _generator).to(_device);
         Tensor? augmentLabels = null;
         if (_augment is not null) (x0, augmentLabels) = _augment.Augment(x0, _generator);
-        var t = _times.Sample(batch, _generator);
-        var eps = randn(x0.shape, dtype: x0.dtype, generator: _generator).to(_device);
+        // TorchSharp 0.107's Generator is CPU-only (its native THSGenerator_new makes a CPU generator for any device), so on a
+        // GPU the draws come from the device's default generator, reseeded per step; on the CPU from the trainer's own.
+        var onDevice = _device.type == DeviceType.CPU ? _generator : null;
         // t stays float64: a float32 copy could round a time onto the next stage's boundary.
-        var tModel = t.to(_device);
-        var stage = Model.Stages.StageOf(tModel);
+        var t = _times.Sample(batch, onDevice, _device);
+        var eps = randn(x0.shape, dtype: x0.dtype, device: _device, generator: onDevice);
+        var stage = Model.Stages.StageOf(t);
+
+        int micro = batch / Options.GradAccumulation;
+        int stages = Model.Stages.Count;
+        // The one host read of the step: every micro-batch's sample count per stage. Routing cannot go on without it (the
+        // sub-batch sizes decide which decoders run, at which shapes), and it also gives the per-stage sample totals.
+        var microOfSample = arange(batch, dtype: ScalarType.Int64, device: _device).div(micro, rounding_mode: RoundingMode.floor);
+        var counts = HostReads.ToArray<long>((microOfSample * stages + stage).bincount(null, stages * Options.GradAccumulation),
+                                             "MultistageTrainer.StageCounts");
 
         // Drop the gradients rather than zero them (PyTorch's zero_grad(set_to_none=True), as the reference trains):
         // AdamW skips a parameter without a gradient, so a decoder with no samples in this step does not move on
         // its old momentum or weight decay. TorchSharp 0.107's zero_grad() fills zeros instead.
         foreach (var parameter in _parameters) parameter.grad = null;
-        int micro = batch / Options.GradAccumulation;
         var perSample = new List<Tensor>();
-        for (int start = 0; start < batch; start += micro)
+        for (int start = 0, m = 0; start < batch; start += micro, m++)
         {
-            var losses = DiffusionLoss.PerSample(_denoiser, x0.narrow(0, start, micro), tModel.narrow(0, start, micro), eps.narrow(0, start, micro),
-                                                 augmentLabels?.narrow(0, start, micro));
-            var weighted = _stageWeights is null ? losses : losses * _stageWeights.index_select(0, stage.narrow(0, start, micro));
+            var microStage = stage.narrow(0, start, micro);
+            var split = new StageSplit(counts.Skip(m * stages).Take(stages).ToArray(), microStage);
+            var losses = DiffusionLoss.PerSample(_denoiser, x0.narrow(0, start, micro), t.narrow(0, start, micro), eps.narrow(0, start, micro),
+                                                 augmentLabels?.narrow(0, start, micro), split);
+            var weighted = _stageWeights is null ? losses : losses * _stageWeights.index_select(0, microStage);
             (weighted.sum() / batch).backward();
             perSample.Add(weighted.detach());
         }
-        var all = cat(perSample, 0).cpu().to(ScalarType.Float64);
-        loss = all.mean().item<double>();
-        if (!double.IsFinite(loss)) throw new TrainingDivergedException(Step + 1, loss, LastCheckpoint);
-        if (Options.GradClip > 0)
-        {
-            double norm = nn.utils.clip_grad_norm_(_parameters, Options.GradClip);
-            if (!double.IsFinite(norm)) throw new TrainingDivergedException(Step + 1, norm, LastCheckpoint);
-        }
+        var all = cat(perSample, 0).to(ScalarType.Float64);
+        var mean = all.mean();
+        var norm = Options.GradClip > 0 ? ClipGradients(Options.GradClip) : zeros(1, dtype: ScalarType.Float64, device: _device).squeeze();
+        RecordDivergence(mean, norm);
         Ema.SettleTraining();
         _optimizer.step();
         Ema.Update(Step, onlyWithGradient: true);
-        var stageOnCpu = stage.cpu();
-        var counts = stageOnCpu.bincount(null, Model.Stages.Count).data<long>().ToArray();
-        for (int k = 0; k < counts.Length; k++) _stageSamples[k] += counts[k];
+
+        stageCounts = new long[stages];
+        for (int i = 0; i < counts.Length; i++) stageCounts[i % stages] += counts[i];
+        for (int k = 0; k < stages; k++) _stageSamples[k] += stageCounts[k];
         Step++;
-        return StageMeans(all, stageOnCpu);
+        // The mean loss, the gradient norm and each stage's loss sum, in one tensor the caller reads if and when it wants.
+        var sums = zeros(stages, dtype: ScalarType.Float64, device: _device).index_add(0, stage, all, 1.0);
+        return cat(new[] { mean.view(1), norm.to(ScalarType.Float64).view(1), sums }, 0).detach().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// torch::nn::utils::clip_grad_norm_ (the 2-norm over every gradient, each scaled by min(1, max / (norm + 1e-6))) with
+    /// the same operations, but without its final read of the norm: returns the norm as a device scalar.
+    /// </summary>
+    private Tensor ClipGradients(double maxNorm)
+    {
+        using var noGrad = no_grad();
+        var grads = _parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
+        if (grads.Count == 0) return zeros(1, dtype: ScalarType.Float32, device: _device).squeeze();
+        var norms = grads.Select(g => g.norm()).ToList();
+        var total = norms.Count == 1 ? norms[0] : stack(norms).norm();
+        var denominator = total + 1e-6;
+        var coefficient = full_like(denominator, maxNorm).div_(denominator).clamp_max(1.0);
+        foreach (var g in grads) g.mul_(coefficient);
+        return total;
+    }
+
+    /// <summary>Remembers, on the device, the first step whose loss or gradient norm is not finite, and that value.</summary>
+    private void RecordDivergence(Tensor mean, Tensor norm)
+    {
+        using var scope = NewDisposeScope();
+        var lossFinite = mean.isfinite();
+        var bad = lossFinite.logical_and(norm.isfinite()).logical_not();
+        var value = where(lossFinite, norm.to(ScalarType.Float64), mean);
+        var candidate = stack(new[] { full_like(value, (double)(Step + 1)), value });
+        var first = _divergence[0].lt(0).logical_and(bad);
+        var next = where(first, candidate, _divergence).DetachFromDisposeScope();
+        _divergence.Dispose();
+        _divergence = next;
+    }
+
+    /// <summary>
+    /// Reads the losses of the steps not read yet together with the divergence record (one host read), and throws if some
+    /// step's loss or gradient norm was not finite.
+    /// </summary>
+    private void Flush(PendingLosses pending)
+    {
+        if (pending.Count == 0 && _divergenceReadAt == Step) return;
+        var record = pending.ReadWith(_divergence);
+        _divergenceReadAt = Step;
+        if (record[0] >= 0) throw new TrainingDivergedException((long)record[0], record[1], LastCheckpoint);
+    }
+
+    /// <summary>
+    /// The losses of the steps since the last read, kept on the device in one preallocated [capacity, 2 + stages] buffer
+    /// (no tensor per step) until <see cref="ReadWith"/> reads them all at once, or a subscriber asks for one step's.
+    /// </summary>
+    private sealed class PendingLosses : IDisposable
+    {
+        private readonly Tensor _buffer;
+        private readonly List<StepLosses> _steps = new();
+
+        public PendingLosses(int capacity, int stages, Device device) =>
+            _buffer = zeros(new long[] { capacity, 2 + stages }, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();
+
+        public bool Full => _steps.Count == _buffer.shape[0];
+        public int Count => _steps.Count;
+
+        public StepLosses Add(Tensor packed, long[] counts)
+        {
+            if (Full) throw new InvalidOperationException("Read the pending losses first.");
+            using (no_grad())
+            using (var row = _buffer[_steps.Count]) row.copy_(packed);
+            var step = new StepLosses(this, _steps.Count, counts);
+            _steps.Add(step);
+            return step;
+        }
+
+        /// <summary>One step's row (one host read), for a subscriber that asks before the next <see cref="ReadWith"/>.</summary>
+        public double[] Row(int slot)
+        {
+            using var row = _buffer[slot];
+            return HostReads.ToArray<double>(row, "MultistageTrainer.Loss");
+        }
+
+        /// <summary>Reads every pending row and <paramref name="extra"/> in one host read, resolves the rows' steps and returns extra's values.</summary>
+        public double[] ReadWith(Tensor extra)
+        {
+            int n = _steps.Count;
+            double[] values;
+            using (var scope = NewDisposeScope())
+                values = HostReads.ToArray<double>(cat(new[] { _buffer.narrow(0, 0, n).flatten(), extra.flatten() }, 0), "MultistageTrainer.Flush");
+            int width = (int)_buffer.shape[1];
+            for (int i = 0; i < n; i++) _steps[i].Resolve(values.AsSpan(i * width, width).ToArray());
+            _steps.Clear();
+            return values.AsSpan(n * width).ToArray();
+        }
+
+        public void Dispose() => _buffer.Dispose();
+    }
+
+    /// <summary>A step's losses: resolved by the next <see cref="PendingLosses.ReadWith"/>, or read on their own when asked first.</summary>
+    private sealed class StepLosses
+    {
+        private readonly PendingLosses _pending;
+        private readonly int _slot;
+        private readonly long[] _counts;
+        private (double Loss, double[] StageLosses, double Norm)? _read;
+
+        public StepLosses(PendingLosses pending, int slot, long[] counts) { _pending = pending; _slot = slot; _counts = counts; }
+
+        public void Resolve(double[] values) => _read ??= Unpack(values, _counts);
+
+        public (double Loss, double[] StageLosses) Read()
+        {
+            _read ??= Unpack(_pending.Row(_slot), _counts);
+            return (_read.Value.Loss, _read.Value.StageLosses);
+        }
+
+        /// <summary>[mean, norm, per-stage sums] to the mean, each stage's mean loss (NaN without samples) and the norm.</summary>
+        public static (double Loss, double[] StageLosses, double Norm) Unpack(double[] values, long[] counts) =>
+            (values[0], counts.Select((n, k) => n > 0 ? values[2 + k] / n : double.NaN).ToArray(), values[1]);
     }
 
     /// <summary>Remembers the source whose position checkpoints save, and hands it the position a checkpoint restored.</summary>
@@ -190,15 +359,6 @@ public sealed class MultistageTrainer : IDisposable
         _data = data;
         if (_dataStateToRestore is { } state && data is IResumableBatchSource resumable) resumable.LoadState(state);
         _dataStateToRestore = null;
-    }
-
-    private double[] StageMeans(Tensor losses, Tensor stage)
-    {
-        var values = losses.data<double>().ToArray();
-        var stages = stage.data<long>().ToArray();
-        return Enumerable.Range(0, Model.Stages.Count)
-            .Select(k => stages.Contains(k) ? values.Where((_, i) => stages[i] == k).Average() : double.NaN)
-            .ToArray();
     }
 
     /// <summary>Writes a checkpoint for the current step (atomically) and keeps the last <see cref="TrainOptions.KeepCheckpoints"/>.</summary>
@@ -224,5 +384,6 @@ public sealed class MultistageTrainer : IDisposable
         Ema.Dispose();
         _optimizer.Dispose();
         _stageWeights?.Dispose();
+        _divergence.Dispose();
     }
 }

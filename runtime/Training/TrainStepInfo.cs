@@ -8,5 +8,42 @@ namespace DiffusionDsl.Runtime.Training;
 /// the training images seen so far in all (<see cref="ImagesSeen"/>) and per stage (<see cref="StageSamples"/>), and the
 /// training GFLOPs they cost (<see cref="TrainingCompute"/>; null when the model has no cost table).
 /// </summary>
-public sealed record TrainStepInfo(long Step, long TotalSteps, double Loss, IReadOnlyList<double> StageLosses, double LearningRate, TimeSpan Elapsed,
-    long ImagesSeen = 0, IReadOnlyList<long>? StageSamples = null, double? TrainGFlops = null);
+/// <remarks>
+/// From <see cref="MultistageTrainer.Train"/> the losses stay on the device until <see cref="Loss"/> or
+/// <see cref="StageLosses"/> is first read (one host read, then kept): a subscriber that reads them only every
+/// LogEvery steps, as the training session does, leaves the other steps without a host-device synchronisation.
+/// </remarks>
+public sealed record TrainStepInfo
+{
+    private readonly Lazy<(double Loss, double[] StageLosses)> _losses;
+
+    public TrainStepInfo(long Step, long TotalSteps, double Loss, IReadOnlyList<double> StageLosses, double LearningRate, TimeSpan Elapsed,
+        long ImagesSeen = 0, IReadOnlyList<long>? StageSamples = null, double? TrainGFlops = null)
+        : this(Step, TotalSteps, () => (Loss, [.. StageLosses]), LearningRate, Elapsed, ImagesSeen, StageSamples, TrainGFlops)
+    {
+    }
+
+    /// <summary>A step whose losses are read when first asked for.</summary>
+    public TrainStepInfo(long Step, long TotalSteps, Func<(double Loss, double[] StageLosses)> readLosses, double LearningRate, TimeSpan Elapsed,
+        long ImagesSeen = 0, IReadOnlyList<long>? StageSamples = null, double? TrainGFlops = null)
+    {
+        this.Step = Step;
+        this.TotalSteps = TotalSteps;
+        _losses = new Lazy<(double, double[])>(readLosses);
+        this.LearningRate = LearningRate;
+        this.Elapsed = Elapsed;
+        this.ImagesSeen = ImagesSeen;
+        this.StageSamples = StageSamples;
+        this.TrainGFlops = TrainGFlops;
+    }
+
+    public long Step { get; init; }
+    public long TotalSteps { get; init; }
+    public double Loss => _losses.Value.Loss;
+    public IReadOnlyList<double> StageLosses => _losses.Value.StageLosses;
+    public double LearningRate { get; init; }
+    public TimeSpan Elapsed { get; init; }
+    public long ImagesSeen { get; init; }
+    public IReadOnlyList<long>? StageSamples { get; init; }
+    public double? TrainGFlops { get; init; }
+}

@@ -10,7 +10,9 @@ namespace DiffusionDsl.Runtime.Training;
 /// <summary>
 /// Draws a batch's diffusion times under a stage-sampling policy. Inside a stage, t follows the schedule's own
 /// training distribution restricted to the stage (uniform for VP: the paper's DPM-Solver runs; the lognormal for
-/// EDM: its EDM runs), drawn by inverting <see cref="INoiseSchedule.TrainingCdf"/>.
+/// EDM: its EDM runs), drawn by inverting <see cref="INoiseSchedule.TrainingCdf"/>. Everything is drawn and computed
+/// on the generator's device with tensor arithmetic (<see cref="INoiseSchedule.TrainingQuantiles"/>): nothing is read
+/// back to the host.
 /// </summary>
 public sealed class TrainingTimeSampler
 {
@@ -19,48 +21,52 @@ public sealed class TrainingTimeSampler
     private readonly StageSampling _policy;
     private readonly double[] _cdfAtStageStart;
     private readonly double[] _cdfAtStageEnd;
+    // Per stage: the lowest and highest time a draw may take ([Start, End), the last stage closed).
+    private readonly double[] _lowest;
+    private readonly double[] _highest;
 
     public TrainingTimeSampler(INoiseSchedule schedule, StageTable stages, StageSampling policy)
     {
         _schedule = schedule; _stages = stages; _policy = policy;
         _cdfAtStageStart = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.Start, schedule.MinTime))).ToArray();
         _cdfAtStageEnd = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.End, schedule.MinTime))).ToArray();
+        _lowest = stages.Stages.Select(s => s.Start).ToArray();
+        _highest = stages.Stages.Select((s, k) => k == stages.Count - 1 ? s.End : Math.BitDecrement(s.End)).ToArray();
+        // A stage a policy can pick must have training mass: the uniform policy picks every stage; the proportional one
+        // picks a stage with its mass, so never a massless one.
+        if (policy == StageSampling.UniformStage)
+            for (int k = 0; k < stages.Count; k++)
+                if (_cdfAtStageEnd[k] <= _cdfAtStageStart[k])
+                    throw new InvalidOperationException($"Stage '{stages.Stages[k].Name}' has no training mass under this schedule.");
     }
 
     /// <summary>The probability that a ScheduleProportional batch lands in each stage.</summary>
     public double[] StageOdds() => _cdfAtStageEnd.Zip(_cdfAtStageStart, (end, start) => end - start).ToArray();
 
-    /// <summary>Times of shape [n] (float64, CPU).</summary>
-    public Tensor Sample(int n, Generator? generator)
+    /// <summary>Times of shape [n] (float64) on <paramref name="device"/> (default the CPU), drawn from the generator there.</summary>
+    public Tensor Sample(int n, Generator? generator, Device? device = null)
     {
-        using var uniform = rand(new long[] { n + 1 }, dtype: ScalarType.Float64, generator: generator);
-        var u = uniform.data<double>().ToArray();
-        var times = new double[n];
-        switch (_policy)
+        using var scope = NewDisposeScope();
+        var uniform = rand(new long[] { n + 1 }, dtype: ScalarType.Float64, device: device, generator: generator);
+        var first = uniform.narrow(0, 0, 1);
+        var rest = uniform.narrow(0, 1, n);
+        var times = _policy switch
         {
-            case StageSampling.Mixed:
-                for (int i = 0; i < n; i++) times[i] = _schedule.TrainingQuantile(u[i + 1]);
-                break;
-            case StageSampling.UniformStage:
-                FillWithinStage(times, u, Math.Min((int)(u[0] * _stages.Count), _stages.Count - 1));
-                break;
-            case StageSampling.ScheduleProportional:
-                FillWithinStage(times, u, _stages.StageOf(_schedule.TrainingQuantile(u[0])));
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(_policy), _policy, null);
-        }
-        return tensor(times, dtype: ScalarType.Float64);
+            StageSampling.Mixed => _schedule.TrainingQuantiles(rest),
+            StageSampling.UniformStage => WithinStage(rest, first.mul((double)_stages.Count).floor().clamp_max(_stages.Count - 1).to_type(ScalarType.Int64)),
+            StageSampling.ScheduleProportional => WithinStage(rest, _stages.StageOf(_schedule.TrainingQuantiles(first))),
+            _ => throw new ArgumentOutOfRangeException(nameof(_policy), _policy, null),
+        };
+        return times.MoveToOuterDisposeScope();
     }
 
-    private void FillWithinStage(double[] times, double[] u, int stage)
+    /// <summary>The times of the draws u inside the stage [1] (an index on u's device), by the restricted quantile.</summary>
+    private Tensor WithinStage(Tensor u, Tensor stage)
     {
-        double low = _cdfAtStageStart[stage], high = _cdfAtStageEnd[stage];
-        if (high <= low) throw new InvalidOperationException($"Stage '{_stages.Stages[stage].Name}' has no training mass under this schedule.");
-        var info = _stages.Stages[stage];
-        // Clamp so rounding in the quantile never moves a time across the stage's boundaries ([Start, End), the last stage closed).
-        double top = stage == _stages.Count - 1 ? info.End : Math.BitDecrement(info.End);
-        for (int i = 0; i < times.Length; i++)
-            times[i] = Math.Clamp(_schedule.TrainingQuantile(low + u[i + 1] * (high - low)), info.Start, top);
+        Tensor PerStage(double[] values) => tensor(values, dtype: ScalarType.Float64, device: u.device).index_select(0, stage);
+        var low = PerStage(_cdfAtStageStart);
+        var high = PerStage(_cdfAtStageEnd);
+        // Clamp so rounding in the quantile never moves a time across the stage's boundaries.
+        return _schedule.TrainingQuantiles(u.mul(high.sub(low)).add(low)).clamp(PerStage(_lowest), PerStage(_highest));
     }
 }

@@ -53,7 +53,7 @@ public sealed class AugmentParameters : IDisposable
     public bool HasGeometry()
     {
         using var any = stack(new[] { Scale, Rotation, Aniso, TranslateX, TranslateY }).ne(0).any();
-        return any.item<bool>();
+        return HostReads.Item<bool>(any, "AugmentParameters.HasGeometry");
     }
 
     public void Dispose()

@@ -71,7 +71,7 @@ internal static class GeometricWarp
         var offset = tensor(new[] { (float)(pad * 2 - cx), (float)(pad * 2 - cy), (float)(pad * 2 - cx), (float)(pad * 2 - cy) },
                             dtype: ScalarType.Float32).to(g.dtype).to(g.device);
         var limit = tensor(new[] { (float)(w - 1), (float)(h - 1), (float)(w - 1), (float)(h - 1) }, dtype: ScalarType.Float32).to(g.dtype).to(g.device);
-        var margin = (reach + offset).clamp_min(0).minimum(limit).ceil().to(ScalarType.Int64).cpu().data<long>().ToArray();
+        var margin = HostReads.ToArray<long>((reach + offset).clamp_min(0).minimum(limit).ceil().to(ScalarType.Int64), "GeometricWarp.Margins");
         return (margin[0], margin[1], margin[2], margin[3]);
     }
 }

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine in one call, from the repository root, with artifacts/gpu/ from scripts/gpu/prepare.sh carried
+# along. That machine has PyTorch (with CUDA), nvcc, cmake and ninja, and no .NET and no network:
+#
+#   bash scripts/gpu/run-on-gpu.sh [harness arguments, e.g. --steps 300 --quick-batch 256 --cifar-batch 128]
+#
+# 1. unpacks the self-contained harness and LibTorchSharp's sources into $GPU_WORK (default /tmp/msd-gpu);
+# 2. builds LibTorchSharp against the installed PyTorch's libtorch: `python3 -c "import torch"` gives torch/include,
+#    torch/lib and torch/share/cmake/Torch (TorchConfig.cmake), or set LIBTORCH_CMAKE_DIR and LIBTORCH_LIB_DIR;
+# 3. points TorchSharp at it: TorchSharp loads its natives with NativeLibrary.TryLoad("torch_cuda") (or "torch_cpu")
+#    and then ("LibTorchSharp"), which search the program's folder and then the loader's path, so LD_LIBRARY_PATH holds
+#    the new libLibTorchSharp.so and torch/lib (the publish carries neither);
+# 4. runs the harness (torch.cuda.is_available() from C#, QuickStart and the CIFAR-10 config trained and sampled on
+#    $DEVICE, default cuda) and, when reference.tar.xz came along, times the paper's own network in PyTorch on the same
+#    device (scripts/gpu/time_reference.py);
+#
+# Without a GPU (to test this path): DEVICE=cpu, and LIBTORCHSHARP=/path/libLibTorchSharp.so with LIBTORCH_LIB_DIR=<a
+# libtorch's lib folder> skip the build and run on a prebuilt shim (scripts/gpu/README: the CPU test).
+# 5. writes to $OUT (default runs/gpu): run.log, build.log, env.txt, harness.log, timings.json, samples-*.png,
+#    timings-reference.json.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=${OUT:-$root/runs/gpu}
+WORK=${GPU_WORK:-/tmp/msd-gpu}
+PYTHON=${PYTHON:-python3}
+DEVICE=${DEVICE:-cuda}
+ARTIFACTS=${GPU_ARTIFACTS:-$root/artifacts/gpu}
+mkdir -p "$OUT" "$WORK"
+OUT=$(cd "$OUT" && pwd)
+log() { echo "[run-on-gpu $(date -u +%T)] $*" | tee -a "$OUT/run.log"; }
+fail() { log "FAILED: $*"; exit 1; }
+
+log "artifacts: $ARTIFACTS; work: $WORK; out: $OUT; device: $DEVICE"
+[ -f "$ARTIFACTS/harness.tar.xz" ] || fail "no $ARTIFACTS/harness.tar.xz: run scripts/gpu/prepare.sh and carry artifacts/gpu"
+cat "$ARTIFACTS/MANIFEST.txt" >> "$OUT/run.log" 2>/dev/null
+rm -rf "$WORK/harness" "$WORK/torchsharp" "$WORK/reference"
+tar -C "$WORK" -xJf "$ARTIFACTS/harness.tar.xz" || fail "unpacking the harness"
+tar -C "$WORK" -xJf "$ARTIFACTS/libtorchsharp-src.tar.xz" || fail "unpacking LibTorchSharp's sources"
+[ -f "$ARTIFACTS/reference.tar.xz" ] && tar -C "$WORK" -xJf "$ARTIFACTS/reference.tar.xz"
+
+{
+  echo "uname: $(uname -a)"
+  command -v nvidia-smi >/dev/null && nvidia-smi
+  command -v nvcc >/dev/null && nvcc --version | tail -n 2
+  cmake --version | head -n 1
+  $PYTHON -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available(), "cxx11abi", torch._C._GLIBCXX_USE_CXX11_ABI)'
+} > "$OUT/env.txt" 2>&1
+log "$(tail -n 1 "$OUT/env.txt")"
+
+# libtorch: the Python package's, unless given.
+if [ -n "${LIBTORCHSHARP:-}" ]; then
+  [ -n "${LIBTORCH_LIB_DIR:-}" ] || fail "LIBTORCHSHARP needs LIBTORCH_LIB_DIR"
+  LIBTORCH_CMAKE_DIR=${LIBTORCH_CMAKE_DIR:-none}
+elif [ -z "${LIBTORCH_CMAKE_DIR:-}" ] || [ -z "${LIBTORCH_LIB_DIR:-}" ]; then
+  torch_dir=$($PYTHON -c 'import torch, os; print(os.path.dirname(torch.__file__))') || fail "python3 cannot import torch; set LIBTORCH_CMAKE_DIR and LIBTORCH_LIB_DIR"
+  prefix=$($PYTHON -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')
+  LIBTORCH_CMAKE_DIR=${LIBTORCH_CMAKE_DIR:-$prefix/Torch}
+  LIBTORCH_LIB_DIR=${LIBTORCH_LIB_DIR:-$torch_dir/lib}
+fi
+[ -n "${LIBTORCHSHARP:-}" ] || [ -f "$LIBTORCH_CMAKE_DIR/TorchConfig.cmake" ] || fail "no TorchConfig.cmake in $LIBTORCH_CMAKE_DIR"
+log "libtorch: cmake $LIBTORCH_CMAKE_DIR, libraries $LIBTORCH_LIB_DIR"
+
+# LibTorchSharp, as TorchSharp's own src/Native/build.sh configures it (LIBTORCH_PATH), with ninja.
+shim=${LIBTORCHSHARP:-$WORK/build/LibTorchSharp/libLibTorchSharp.so}
+if [ -z "${LIBTORCHSHARP:-}" ] && { [ "${REBUILD_SHIM:-1}" = 1 ] || [ ! -f "$shim" ]; }; then
+  log "building LibTorchSharp"
+  generator=()
+  command -v ninja >/dev/null && generator=(-G Ninja)
+  cmake -S "$WORK/torchsharp/src/Native" -B "$WORK/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+        -DLIBTORCH_PATH="$LIBTORCH_CMAKE_DIR" -DTorch_DIR="$LIBTORCH_CMAKE_DIR" ${SHIM_CMAKE_ARGS:-} > "$OUT/build.log" 2>&1 \
+    || { tail -n 40 "$OUT/build.log"; fail "configuring LibTorchSharp (build.log)"; }
+  cmake --build "$WORK/build" --target LibTorchSharp -- ${SHIM_BUILD_ARGS:-} >> "$OUT/build.log" 2>&1 \
+    || { grep -m 20 -E "error|Error" "$OUT/build.log"; fail "building LibTorchSharp (build.log)"; }
+fi
+[ -f "$shim" ] || fail "no $shim after the build"
+log "LibTorchSharp: $shim ($(stat -c %s "$shim") bytes)"
+
+export LD_LIBRARY_PATH="$(dirname "$shim"):$LIBTORCH_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+log "harness: --device $DEVICE $*"
+"$WORK/harness/DiffusionDsl.GpuHarness" --out "$OUT" --device "$DEVICE" "$@" 2>&1 | tail -n 60 | tee -a "$OUT/run.log"
+status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] || fail "the harness exited with $status (harness.log)"
+
+if [ -d "$WORK/reference" ] && [ "${SKIP_REFERENCE:-0}" != 1 ]; then
+  log "timing the reference network"
+  $PYTHON "$root/scripts/gpu/time_reference.py" --reference "$WORK/reference" --device "$DEVICE" --out "$OUT/timings-reference.json" \
+    ${REFERENCE_ARGS:-} >> "$OUT/run.log" 2>&1 || log "the reference timing failed (run.log)"
+fi
+log "done"

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Times the paper's own network (LucasYFL/Multistage_Diffusion, edm/training/networks.py: EDMPrecond around its
+MultistageUNet, CIFAR-10 DDPM++ config: encoder 128, decoders 192/128/16, channel_mult [2,2,2], 4 blocks, attention at 16,
+dropout 0.13, augment_dim 9) on the same device as the C# harness, for the ratio in the GPU report:
+
+  * a training step: the reference's EDMLoss (lognormal sigma, its routing by the batch's first sample), backward,
+    Adam (lr 1e-3), as edm/train.py runs it in fp32;
+  * sampling: the 35 network evaluations of EDM's 18-step Heun sampler at one batch, in eval mode without gradients.
+
+    python3 scripts/gpu/time_reference.py --reference DIR [--device cuda] [--batch 64] [--steps 20] [--warmup 3]
+                                          [--sample-batch 64] [--out timings-reference.json]
+
+DIR holds the reference's edm/ folder (training/, torch_utils/, dnnlib/); scripts/gpu/prepare.sh carries it.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--reference', required=True)
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--batch', type=int, default=64)
+    parser.add_argument('--steps', type=int, default=20)
+    parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument('--sample-batch', type=int, default=64)
+    parser.add_argument('--out', default='timings-reference.json')
+    args = parser.parse_args()
+
+    edm = os.path.join(args.reference, 'edm')
+    sys.path.insert(0, edm if os.path.isdir(edm) else args.reference)
+    from training import networks  # noqa: E402  (the reference's module)
+    from training.loss import EDMLoss  # noqa: E402
+
+    device = torch.device(args.device)
+    torch.manual_seed(0)
+    net = networks.EDMPrecond(img_resolution=32, img_channels=3, model_type='MultistageUNet', en_model_channels=128,
+                              de_model_channels=[192, 128, 16], stage_num=3, channel_mult=[2, 2, 2], num_blocks=4,
+                              attn_resolutions=[16], dropout=0.13, augment_dim=9, embedding_type='positional',
+                              encoder_type='standard', decoder_type='standard', channel_mult_noise=1,
+                              resample_filter=[1, 1]).to(device)
+    parameters = sum(p.numel() for p in net.parameters())
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    loss_fn = EDMLoss()
+    images = torch.rand([args.batch, 3, 32, 32], device=device) * 2 - 1
+
+    def sync():
+        if device.type == 'cuda':
+            torch.cuda.synchronize(device)
+
+    def train_step():
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(net=net, images=images)
+        loss.sum().mul(1 / args.batch).backward()
+        for p in net.parameters():
+            if p.grad is not None:
+                torch.nan_to_num(p.grad, nan=0, posinf=1e5, neginf=-1e5, out=p.grad)
+        optimizer.step()
+
+    net.train()
+    for _ in range(args.warmup):
+        train_step()
+    sync()
+    start = time.perf_counter()
+    for _ in range(args.steps):
+        train_step()
+    sync()
+    seconds_per_step = (time.perf_counter() - start) / args.steps
+
+    # EDM's Heun sampler: 18 sigmas on the rho = 7 ramp, 2 evaluations per step but the last.
+    net.eval()
+    steps, rho, sigma_min, sigma_max = 18, 7.0, 0.002, 80.0
+    i = np.arange(steps)
+    grid = (sigma_max ** (1 / rho) + i / (steps - 1) * (sigma_min ** (1 / rho) - sigma_max ** (1 / rho))) ** rho
+    grid = list(grid) + [0.0]
+    x_noise = torch.randn([args.sample_batch, 3, 32, 32], device=device)
+
+    def sample():
+        x = x_noise * grid[0]
+        with torch.no_grad():
+            for k in range(steps):
+                s, s_next = grid[k], grid[k + 1]
+                d = (x - net(x, torch.full([x.shape[0]], s, device=device))) / s
+                x_next = x + (s_next - s) * d
+                if s_next > 0:
+                    d2 = (x_next - net(x_next, torch.full([x.shape[0]], s_next, device=device))) / s_next
+                    x_next = x + (s_next - s) * 0.5 * (d + d2)
+                x = x_next
+        return x
+
+    sample()
+    sync()
+    start = time.perf_counter()
+    sample()
+    sync()
+    sample_seconds = time.perf_counter() - start
+
+    report = {
+        'network': 'reference EDMPrecond(MultistageUNet), CIFAR-10 DDPM++ config',
+        'torch': torch.__version__,
+        'device': str(device),
+        'device_name': torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu',
+        'parameters': parameters,
+        'batch': args.batch,
+        'timed_steps': args.steps,
+        'seconds_per_step': seconds_per_step,
+        'train_images_per_second': args.batch / seconds_per_step,
+        'sample_batch': args.sample_batch,
+        'sample_evaluations': 2 * steps - 1,
+        'sample_seconds': sample_seconds,
+        'sample_images_per_second': args.sample_batch / sample_seconds,
+    }
+    with open(args.out, 'w') as f:
+        json.dump(report, f, indent=2)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == '__main__':
+    main()
