@@ -68,6 +68,15 @@ internal static class PythonWithTorch
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
         {
+            // train.py prints every thread's stack on SIGUSR1: the output then says where a stuck process waits.
+            // Only by a script path (a unique temporary folder): pkill -f with an empty pattern would signal everything.
+            var script = arguments.FirstOrDefault(a => a.EndsWith(".py") && System.IO.Path.IsPathRooted(a));
+            if (script is not null)
+            {
+                using (var usr1 = Process.Start(new ProcessStartInfo("pkill", new[] { "-USR1", "-f", script })))
+                    usr1?.WaitForExit(5000);
+                System.Threading.Thread.Sleep(2000);
+            }
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
             throw new TimeoutException($"{file} {string.Join(" ", arguments)} ran longer than {timeout}; its output:\n{stdout.Result}{stderr.Result}");

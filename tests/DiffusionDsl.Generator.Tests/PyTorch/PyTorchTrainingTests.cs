@@ -48,7 +48,7 @@ public sealed class PyTorchTrainingTests : IDisposable
 
     private string[] TrainArguments(string output, int steps, params string[] extra) =>
         new[] { "--data", _data, "--out", Path.Combine(_folder, output), "--steps", steps.ToString(), "--batch", "8", "--checkpoint-every", "2",
-                "--log-every", "1", "--stage-sampling", "mixed", "--device", "cpu" }.Concat(extra).ToArray();
+                "--log-every", "1", "--stage-sampling", "mixed", "--device", "cpu", "--timeout", "2" }.Concat(extra).ToArray();
 
     private string Checkpoint(string output, int step, string file) =>
         Path.Combine(_folder, output, "checkpoints", $"step-{step:D7}", file);

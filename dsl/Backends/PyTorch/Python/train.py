@@ -12,12 +12,15 @@ and renamed; `msd sample MODEL --checkpoint .../ema.safetensors` samples one in 
 """
 import argparse
 import csv
+import datetime
+import faulthandler
 import glob
 import gzip
 import json
 import math
 import os
 import shutil
+import signal
 import struct
 import sys
 import time
@@ -53,6 +56,7 @@ def parse_args(argv=None):
     p.add_argument("--init", default=None, help="start from this model's weights in a .safetensors file (e.g. `msd export weights`)")
     p.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     p.add_argument("--bf16", choices=["auto", "on", "off"], default="auto", help="bf16 autocast; auto: on CUDA only")
+    p.add_argument("--timeout", type=float, default=30.0, help="minutes a collective may wait for the other ranks before failing")
     args = p.parse_args(argv)
     if not 0 <= args.augment <= 1:
         p.error(f"--augment {args.augment}: the augmentation probability must be in [0, 1]")
@@ -352,6 +356,8 @@ def rank_disagreement(model, device):
 
 def main(argv=None):
     args = parse_args(argv)
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID` prints where a stuck rank is
     world, rank = int(os.environ.get("WORLD_SIZE", "1")), int(os.environ.get("RANK", "0"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
@@ -359,7 +365,7 @@ def main(argv=None):
         device = torch.device("cuda", local_rank)
         torch.cuda.set_device(device)
     if world > 1:
-        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo", timeout=datetime.timedelta(minutes=args.timeout))
     if args.batch % world != 0:
         raise SystemExit(f"--batch {args.batch} does not split evenly over {world} ranks")
     local = args.batch // world
@@ -471,7 +477,11 @@ def main(argv=None):
                 print(f"checkpoint {written}", flush=True)
             if world > 1:
                 dist.barrier()
+    if rank == 0:
+        metrics.close()
     if world > 1:
+        del loss_of  # DDP's reducer holds the process group: release it before the group goes
+        dist.barrier()
         dist.destroy_process_group()
 
 
