@@ -164,12 +164,16 @@ public class LocalToolTests
     public void TheManifestInstallsMsdAsDotnetMsd()
     {
         var scratch = Directory.CreateTempSubdirectory("dd-local-tool-").FullName;
+        // A home of its own: dotnet keeps a machine-wide cache of where each local tool version lives
+        // (~/.dotnet/toolResolverCache), and an entry left by another package folder would otherwise win over this install.
+        var environment = new Dictionary<string, string> { ["DOTNET_CLI_HOME"] = Path.Combine(scratch, "home") };
+        (int ExitCode, string Output) Dotnet(string arguments) => DotnetProcess.RunProgram("dotnet", arguments, scratch, Timeout, environment);
         try
         {
             File.WriteAllText(Path.Combine(scratch, "nuget.config"), LocalFeed.NuGetConfig(LocalFeed.Folder!));
-            var manifest = DotnetProcess.Run("new tool-manifest", scratch, Timeout);
+            var manifest = Dotnet("new tool-manifest");
             Assert.True(manifest.ExitCode == 0, manifest.Output);
-            var install = DotnetProcess.Run($"tool install DiffusionDsl.Cli --version {LocalFeed.Version}", scratch, Timeout);
+            var install = Dotnet($"tool install DiffusionDsl.Cli --version {LocalFeed.Version}");
             Assert.True(install.ExitCode == 0, install.Output);
             // .NET 10's `dotnet new tool-manifest` writes dotnet-tools.json at the top; earlier SDKs under .config/.
             var manifestFile = new[] { "dotnet-tools.json", Path.Combine(".config", "dotnet-tools.json") }
@@ -177,10 +181,10 @@ public class LocalToolTests
             Assert.Contains("diffusiondsl.cli", File.ReadAllText(manifestFile));
 
             var model = Path.Combine(LocalFeed.RepoRoot!, "examples", "QuickStart", "FashionQuickStart.msd");
-            var info = DotnetProcess.Run($"msd info \"{model}\"", scratch, Timeout);
+            var info = Dotnet($"msd info \"{model}\"");
             Assert.True(info.ExitCode == 0, info.Output);
             Assert.Contains("851,747", info.Output);
-            var restore = DotnetProcess.Run("tool restore", scratch, Timeout);
+            var restore = Dotnet("tool restore");
             Assert.True(restore.ExitCode == 0, restore.Output);
         }
         finally
