@@ -111,7 +111,7 @@ internal static class PythonModelEmitter
         var t = model.Train;
         w.Append("# The .msd's train section: train.py's defaults (batch is the global batch, split over the ranks).\n")
          .Append("TRAIN_DEFAULTS = dict(\n")
-         .Append("    batch=").Append(t.Batch).Append(", lr=").Append(Float(t.LearningRate)).Append(", weight_decay=").Append(Float(t.WeightDecay))
+         .Append("    batch=").Append(t.Batch).Append(", accumulate=").Append(t.Accumulate).Append(", lr=").Append(Float(t.LearningRate)).Append(", weight_decay=").Append(Float(t.WeightDecay))
          .Append(", warmup=").Append(t.Warmup).Append(", grad_clip=").Append(Float(t.GradClip)).Append(",\n")
          .Append("    ema=").Append(Float(t.Ema)).Append(", ema_warmup=").Append(t.EmaWarmup).Append(", steps=").Append(t.Steps)
          .Append(", stage_sampling=").Append(String(StageSamplingName(t.StageSampling))).Append(",\n")
@@ -119,7 +119,7 @@ internal static class PythonModelEmitter
          .Append(", seed=").Append(t.Seed).Append(", checkpoint_every=").Append(t.CheckpointEvery).Append(", keep_checkpoints=").Append(t.KeepCheckpoints)
          .Append(", log_every=").Append(t.LogEvery).Append(", augment=").Append(Float(t.Augment)).Append(",\n)\n");
         var s = model.Sample;
-        w.Append("# The .msd's sample section (sample.py runs Euler whatever the solver: the other solvers live in the C# runtime).\n")
+        w.Append("# The .msd's sample section (sample.py has euler and heun; the other solvers live in the C# runtime).\n")
          .Append("SAMPLE_DEFAULTS = dict(solver=").Append(String(SolverNames.NameOf(s.Solver))).Append(", steps=").Append(s.Steps)
          .Append(", count=").Append(s.Count).Append(", seed=").Append(s.Seed).Append(", clip=").Append(Bool(s.Clip)).Append(")\n");
     }

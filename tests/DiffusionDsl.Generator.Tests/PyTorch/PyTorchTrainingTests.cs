@@ -78,6 +78,14 @@ public sealed class PyTorchTrainingTests : IDisposable
     }
 
     [Fact]
+    public void AccumulatingMicroBatchesGivesTheWholeBatchsWeights()
+    {
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("whole", 2)).ToArray(), Minutes);
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("accumulated", 2, "--accumulate", "4")).ToArray(), Minutes);
+        AssertClose(Checkpoint("whole", 2, "model.safetensors"), Checkpoint("accumulated", 2, "model.safetensors"), "4 micro-batches vs 1");
+    }
+
+    [Fact]
     public void Bf16AutocastTrainsWithFloat32WeightsAndEma()
     {
         // CUDA's path (on by default there), run on the CPU's bf16 autocast: the weights and their EMA stay float32.
@@ -121,7 +129,7 @@ public sealed class PyTorchTrainingTests : IDisposable
         AssertSamplesAgree(model, weights);
     }
 
-    /// <summary>Euler, 6 steps, from the same noise: the C# solver on the model, sample.py on the weights file.</summary>
+    /// <summary>Euler (6 steps) and EDM's Heun (4 steps) from the same noise: the C# solvers on the model, sample.py on the weights file.</summary>
     private void AssertSamplesAgree(CosineData model, string weights)
     {
         using var scope = NewDisposeScope();
@@ -129,18 +137,21 @@ public sealed class PyTorchTrainingTests : IDisposable
         var noise = randn(4, 1, 8, 8);
         var noisePath = Path.Combine(_folder, "noise.safetensors");
         SafetensorsWriter.Write(noisePath, new[] { new KeyValuePair<string, Tensor>("noise", noise) });
-        var solver = new EulerSolver(model.Schedule);
-        solver.SetTimesteps(6);
-        Tensor ours;
-        using (no_grad()) ours = solver.Run(noise * solver.Grid[0].NoiseStd, new Denoiser(model, model.Schedule, CosineData.Prediction), null);
+        foreach (var (name, steps, solver) in new (string, int, DiffusionSolver)[] { ("euler", 6, new EulerSolver(model.Schedule)), ("heun", 4, new EdmHeunSolver(model.Schedule)) })
+        {
+            solver.SetTimesteps(steps);
+            Tensor ours;
+            using (no_grad()) ours = solver.Run(noise * solver.Grid[0].NoiseStd, new Denoiser(model, model.Schedule, CosineData.Prediction), null);
 
-        var samplesPath = Path.Combine(_folder, "samples.safetensors");
-        PythonWithTorch.Run(new[] { _sample, "--checkpoint", weights, "--noise", noisePath, "--steps", "6", "--out", samplesPath, "--device", "cpu" }, Minutes);
-        using var file = SafetensorsFile.Open(samplesPath);
-        var theirs = file.Read("samples");
-        double difference = (ours - theirs).abs().max().item<float>() / theirs.abs().max().item<float>();
-        _output.WriteLine($"samples: relative difference {difference:E2}");
-        Assert.True(difference <= 1e-4, $"C# and PyTorch Euler samples differ by {difference:E2} (relative) > 1e-4");
+            var samplesPath = Path.Combine(_folder, $"samples-{name}.safetensors");
+            PythonWithTorch.Run(new[] { _sample, "--checkpoint", weights, "--noise", noisePath, "--solver", name, "--steps", steps.ToString(),
+                                        "--out", samplesPath, "--device", "cpu" }, Minutes);
+            using var file = SafetensorsFile.Open(samplesPath);
+            var theirs = file.Read("samples");
+            double difference = (ours - theirs).abs().max().item<float>() / theirs.abs().max().item<float>();
+            _output.WriteLine($"{name} samples: relative difference {difference:E2}");
+            Assert.True(difference <= 1e-4, $"C# and PyTorch {name} samples differ by {difference:E2} (relative) > 1e-4");
+        }
     }
 
     private void AssertClose(string expected, string actual, string what)
@@ -191,10 +202,11 @@ public sealed class PyTorchTrainingTests : IDisposable
                                                      "--augment", "0.5", "--log-every", "1", "--device", "cpu" };
 
         _output.WriteLine(PythonWithTorch.Run(new[] { train }.Concat(Arguments("one")).ToArray(), Minutes));
-        PythonWithTorch.Torchrun(2, train, Arguments("two"), Minutes);
+        // The two ranks also accumulate two micro-batches each, synchronising only the last (DDP's no_sync).
+        PythonWithTorch.Torchrun(2, train, Arguments("two").Concat(new[] { "--accumulate", "2" }).ToArray(), Minutes);
         var one = Path.Combine(folder, "one", "checkpoints", "step-0000003", "model.safetensors");
         var two = Path.Combine(folder, "two", "checkpoints", "step-0000003", "model.safetensors");
-        AssertClose(one, two, "augmented, 2 ranks vs 1 process");
+        AssertClose(one, two, "augmented, 2 ranks of 2 micro-batches vs 1 process");
     }
 
     [Fact]

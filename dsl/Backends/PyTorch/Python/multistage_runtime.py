@@ -488,7 +488,7 @@ class MultistageUNet(nn.Module):
         return int(metadata.get("diffusiondsl.step", "0"))
 
 
-# ---- sampling: Euler on the probability-flow ODE (runtime/Sampling/Solvers/EulerSolver.cs) ----
+# ---- sampling on the probability-flow ODE (runtime/Sampling/Solvers: EulerSolver.cs, EdmHeunSolver.cs) ----
 
 def karras_grid(schedule: Schedule, steps: int, end_time: float, rho: float = 7.0) -> List[Tuple[float, float, float]]:
     """(t, s_t, sigma_t) uniform in sigma^(1/rho) (EDM Eq. 5) from t = 1 to end_time, then the clean point sigma = 0."""
@@ -510,6 +510,27 @@ def sample_euler(model: MultistageUNet, noise: torch.Tensor, steps: int, end_tim
         _, eps = model.denoise(x_hat, torch.full((x.shape[0],), t, dtype=torch.float64, device=x.device))
         x = (x_hat + eps * (next_sigma - sigma)) * next_scale
     return x / grid[-1][1]
+
+
+@torch.no_grad()
+def sample_heun(model: MultistageUNet, noise: torch.Tensor, steps: int, end_time: Optional[float] = None) -> torch.Tensor:
+    """EDM Algorithm 1 (deterministic Heun): an Euler step, then a trapezoidal correction except on the last step to
+    sigma = 0. `steps` sigma points, so 2 steps - 1 evaluations (18 give EDM's 35)."""
+    grid = karras_grid(model.schedule, steps, model.schedule.min_time if end_time is None else end_time)
+    x = noise * (grid[0][1] * grid[0][2])
+
+    def slope(x_hat, t):
+        return model.denoise(x_hat, torch.full((x.shape[0],), t, dtype=torch.float64, device=x.device))[1]
+
+    for (t, scale, sigma), (next_t, next_scale, next_sigma) in zip(grid, grid[1:]):
+        x_hat = x / scale
+        d = slope(x_hat, t)
+        euler = x_hat + d * (next_sigma - sigma)
+        x = euler * next_scale if next_sigma == 0.0 else (x_hat + (d + slope(euler, next_t)) * (0.5 * (next_sigma - sigma))) * next_scale
+    return x / grid[-1][1]
+
+
+SAMPLERS = {"euler": sample_euler, "heun": sample_heun}
 
 
 # ---- safetensors without the safetensors package: 8-byte header length, JSON header, little-endian data ----

@@ -11,6 +11,7 @@ step-NNNNNNN/ (model.safetensors, ema.safetensors, optimizer.pt, state.json) wri
 and renamed; `msd sample MODEL --checkpoint .../ema.safetensors` samples one in C#.
 """
 import argparse
+import contextlib
 import csv
 import datetime
 import faulthandler
@@ -40,6 +41,7 @@ def parse_args(argv=None):
     p.add_argument("--out", default=os.path.join("runs", spec.MODEL_NAME), help="output folder: checkpoints/, metrics.csv")
     p.add_argument("--steps", type=int, default=d["steps"])
     p.add_argument("--batch", type=int, default=d["batch"], help="the global batch, split evenly over the ranks")
+    p.add_argument("--accumulate", type=int, default=d["accumulate"], help="micro-batches per rank and step (gradient accumulation)")
     p.add_argument("--lr", type=float, default=d["lr"])
     p.add_argument("--weight-decay", type=float, default=d["weight_decay"])
     p.add_argument("--warmup", type=int, default=d["warmup"], help="linear learning-rate warm-up steps")
@@ -369,6 +371,9 @@ def main(argv=None):
     if args.batch % world != 0:
         raise SystemExit(f"--batch {args.batch} does not split evenly over {world} ranks")
     local = args.batch // world
+    if args.accumulate < 1 or local % args.accumulate != 0:
+        raise SystemExit(f"--accumulate {args.accumulate} does not split a rank's {local} samples evenly")
+    micro = local // args.accumulate
     bf16 = args.bf16 == "on" or (args.bf16 == "auto" and device.type == "cuda")
 
     torch.manual_seed(args.seed)
@@ -435,9 +440,16 @@ def main(argv=None):
         torch.manual_seed(args.seed * 1_000_003 + step * 997 + rank + 1)  # dropout: per rank and step, so resume is exact
 
         optimizer.zero_grad(set_to_none=True)  # a decoder without samples keeps no gradient: AdamW leaves it alone
-        with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-            losses = loss_of(x0, t, eps, labels)
-        losses.float().mean().backward()  # DDP averages over ranks: the global batch's mean
+        for start in range(0, local, micro):
+            chunk = slice(start, start + micro)
+            # Gradients are averaged over the ranks once, with the last micro-batch's backward.
+            synchronise = world == 1 or start + micro == local
+            with (contextlib.nullcontext() if synchronise else loss_of.no_sync()):
+                with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
+                    losses = loss_of(x0[chunk], t[chunk], eps[chunk], None if labels is None else labels[chunk])
+                (losses.float().sum() / local).backward()  # DDP averages over ranks: the global batch's mean
+            running += losses.detach().float().sum()
+            counted += losses.shape[0]
         if args.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(parameters, args.grad_clip)
         optimizer.step()
@@ -445,8 +457,6 @@ def main(argv=None):
         with torch.no_grad():
             for name, p in model.named_parameters():
                 ema[name].lerp_(p.detach().float(), 1.0 - decay)
-        running += losses.detach().float().sum()
-        counted += losses.shape[0]
         step += 1
         images_seen += args.batch
 
