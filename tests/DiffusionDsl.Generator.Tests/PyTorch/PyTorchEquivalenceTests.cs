@@ -120,6 +120,33 @@ public class PyTorchEquivalenceTests
         }
     }
 
+    [Fact]
+    public void NamesThatPythonOrTheModuleUseStillExport()
+    {
+        // A model named like one of the module's own classes gets a trailing underscore; a stage named like an
+        // nn.Module attribute ("training") still owns the "training.*" keys and leaves Module.training alone.
+        const string text = "model Level {\n  image 1x8x8\n  diffusion vp predicts eps\n  stages {\n    state [0, 0.5)\n    training [0.5, 1]\n  }\n" +
+                            "  encoder ddpmpp { width 8; mult [1, 2]; blocks 1 }\n  decoder state { width 8 }\n  decoder training { width 4 }\n}\n";
+        var compilation = MsdCompiler.Compile(text);
+        Assert.NotNull(compilation.Model);
+        var folder = Directory.CreateTempSubdirectory("msd-pytorch-").FullName;
+        try
+        {
+            foreach (var file in PyTorchExport.Files(compilation.Model!, "Level.msd", SourceHash.Of(text)))
+                File.WriteAllText(Path.Combine(folder, file.Name), file.Text);
+            var script = $"import sys, torch; sys.path.insert(0, {Quote(folder)}); import level as m\n" +
+                         "n = m.create_model(); keys = list(n.state_dict())\n" +
+                         "y = n(torch.randn(2, 1, 8, 8), torch.tensor([0.2, 0.8], dtype=torch.float64))\n" +
+                         "print(type(n).__name__, n.training, sum(k.startswith('training.dec.') for k in keys) > 0, list(y.shape))";
+            var printed = PythonWithTorch.Run(new[] { "-c", script }, TimeSpan.FromMinutes(2)).Trim();
+            Assert.Equal("Level_ True True [2, 1, 8, 8]", printed);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string Quote(string text) => "'" + text.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 
     /// <summary>Exports Models/NAME.msd with `msd export pytorch`'s backend; returns the module name.</summary>
