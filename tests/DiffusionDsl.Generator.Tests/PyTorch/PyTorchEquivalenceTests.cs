@@ -11,6 +11,7 @@ using DiffusionDsl.Runtime.Hosting;
 using DiffusionDsl.Runtime.Networks;
 using TorchSharp;
 using Xunit;
+using CsCheck;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -113,6 +114,44 @@ public class PyTorchEquivalenceTests
             var lines = PythonWithTorch.Run(new[] { "-c", script }, TimeSpan.FromMinutes(2)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             var expected = model.state_dict().Select(p => $"{p.Key} [{string.Join(", ", p.Value.shape)}]").OrderBy(s => s, StringComparer.Ordinal);
             Assert.Equal(expected, lines.OrderBy(s => s, StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Property: every random model the checker accepts (RandomModelTests' generator: all schedules, targets, forms,
+    /// GroupNorm rules, heads, middle blocks, embeddings, augmentation, odd names) exports without an exception, and its
+    /// PyTorch module builds with the compiler's parameter count and denoises a batch with two samples in every stage.
+    /// </summary>
+    [Fact]
+    public void EveryRandomModelTheCheckerAcceptsExportsAModuleThatBuildsAndRuns()
+    {
+        var folder = Directory.CreateTempSubdirectory("msd-pytorch-random-").FullName;
+        try
+        {
+            var manifest = new System.Text.StringBuilder();
+            int index = 0;
+            RandomModel.Models.Sample(random =>
+            {
+                var compilation = MsdCompiler.Compile(random.Text);
+                if (compilation.Model is null) return;
+                var target = Path.Combine(folder, $"m{index++}");
+                Directory.CreateDirectory(target);
+                foreach (var file in PyTorchExport.Files(compilation.Model, "random.msd", SourceHash.Of(random.Text)))
+                    File.WriteAllText(Path.Combine(target, file.Name), file.Text);
+                manifest.AppendLine($"{target} {PythonNames.Module(compilation.Model.Name)} {compilation.Cost!.TotalParameters} {random.Channels} {random.Size}");
+            }, iter: 80, threads: 1, seed: Environment.GetEnvironmentVariable("DIFFUSIONDSL_PROPERTY_SEED"), print: model => model.Text);
+            Assert.True(index >= 20, $"only {index} of 80 random models were accepted");
+            var manifestPath = Path.Combine(folder, "MANIFEST");
+            File.WriteAllText(manifestPath, manifest.ToString());
+            var lines = PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "run_exports.py"), manifestPath }, TimeSpan.FromMinutes(4))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith(folder)).ToList();
+            _output.WriteLine($"{lines.Count} exported random models built and ran");
+            Assert.Equal(index, lines.Count);
+            Assert.All(lines, line => Assert.EndsWith(" ok", line));
         }
         finally
         {
