@@ -209,6 +209,19 @@ public sealed class PyTorchTrainingTests : IDisposable
         AssertClose(one, two, "augmented, 2 ranks of 2 micro-batches vs 1 process");
     }
 
+    [Theory]
+    [InlineData("CosineData", "checked: idx, idx.gz, png folder")]
+    [InlineData("DdpmVelocity", "checked: idx 4d, png folder")]
+    [InlineData("Cifar10Multistage", "checked: cifar batch file, cifar folder, idx 4d, png folder")]
+    public void TrainPyReadsTheDataFormatsOfTheCSharpLoaders(string model, string expected)
+    {
+        var folder = Path.Combine(_folder, "formats-" + model);
+        Directory.CreateDirectory(folder);
+        PyTorchEquivalenceTests.Export(model, folder);
+        var printed = PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "data_formats.py"), folder, folder }, Minutes);
+        Assert.Contains(expected, printed);
+    }
+
     [Fact]
     public void TrainPysAugmentationIsEdmsOnTheReferenceCases()
     {

@@ -109,6 +109,7 @@ def read_image_folder(path, channels):
         from PIL import Image
     except ImportError:
         raise SystemExit(f"{path}: reading an image folder needs Pillow (pip install pillow, or apt install python3-pil)")
+    import numpy as np
     files = sorted(f for f in glob.glob(os.path.join(path, "**", "*"), recursive=True)
                    if f.lower().endswith((".png", ".jpg", ".jpeg", ".bmp")))
     if not files:
@@ -116,10 +117,10 @@ def read_image_folder(path, channels):
     images = []
     for file in files:
         with Image.open(file) as image:
-            array = torch.tensor(list(image.convert("L" if channels == 1 else "RGB").getdata()), dtype=torch.uint8)
-            images.append(array.reshape(image.height, image.width, channels).permute(2, 0, 1))
-            if images[-1].shape != images[0].shape:
-                raise ValueError(f"{file}: {image.width}x{image.height}, but {files[0]} is {images[0].shape[2]}x{images[0].shape[1]}")
+            pixels = torch.from_numpy(np.array(image.convert("L" if channels == 1 else "RGB"), dtype=np.uint8))
+        images.append(pixels.reshape(pixels.shape[0], pixels.shape[1], channels).permute(2, 0, 1))
+        if images[-1].shape != images[0].shape:
+            raise ValueError(f"{file}: {images[-1].shape[2]}x{images[-1].shape[1]}, but {files[0]} is {images[0].shape[2]}x{images[0].shape[1]}")
     return torch.stack(images)
 
 
