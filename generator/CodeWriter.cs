@@ -38,15 +38,5 @@ internal sealed class CodeWriter
     public static string Bool(bool value) => value ? "true" : "false";
 
     /// <summary>A C# string literal; every character outside printable ASCII is escaped.</summary>
-    public static string String(string value)
-    {
-        var builder = new StringBuilder("\"");
-        foreach (char c in value)
-        {
-            if (c == '"' || c == '\\') builder.Append('\\').Append(c);
-            else if (c < 32 || c > 126) builder.Append("\\u").Append(((int)c).ToString("x4"));
-            else builder.Append(c);
-        }
-        return builder.Append('"').ToString();
-    }
+    public static string String(string value) => DiffusionDsl.Language.Emitting.AsciiLiterals.Quote(value);
 }

@@ -143,5 +143,5 @@ internal static class ModelEmitter
     internal static string Ref(ModelSpec model, string suffix = "") => "global::" + (model.Namespace is null ? "" : model.Namespace + ".") + model.Name + suffix;
 
     /// <summary>File and stage names in comments: only characters that cannot end the comment.</summary>
-    private static string SafeComment(string text) => new(text.Select(c => c < 32 || c > 126 ? '_' : c).ToArray());
+    private static string SafeComment(string text) => DiffusionDsl.Language.Emitting.AsciiLiterals.Comment(text);
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using DiffusionDsl.Language.Emitting;
 
 namespace DiffusionDsl.Language.Backends.PyTorch;
 
@@ -13,28 +13,10 @@ internal static class PythonLiteral
         return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
     }
 
-    public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
-
     public static string Bool(bool value) => value ? "True" : "False";
 
-    /// <summary>A double-quoted string; everything outside printable ASCII is escaped.</summary>
-    public static string String(string value)
-    {
-        var builder = new StringBuilder("\"");
-        foreach (char c in value)
-        {
-            if (c == '"' || c == '\\') builder.Append('\\').Append(c);
-            else if (c >= 32 && c < 127) builder.Append(c);
-            else builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-        }
-        return builder.Append('"').ToString();
-    }
+    /// <summary>A double-quoted string (Python reads the escapes as C# does).</summary>
+    public static string String(string value) => AsciiLiterals.Quote(value);
 
-    /// <summary>Text safe inside a # comment: one line, printable ASCII.</summary>
-    public static string Comment(string text)
-    {
-        var builder = new StringBuilder();
-        foreach (char c in text) builder.Append(c >= 32 && c < 127 ? c : '_');
-        return builder.ToString();
-    }
+    public static string Comment(string text) => AsciiLiterals.Comment(text);
 }
