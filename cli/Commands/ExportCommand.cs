@@ -49,8 +49,8 @@ public static class ExportCommand
             console.Line($"{path}: error: no such file.");
             return 1;
         }
-        var text = File.ReadAllText(path);
-        var compilation = MsdCompiler.Compile(text);
+        var file = MsdFile.Load(path);
+        var compilation = file.Compilation;
         foreach (var diagnostic in compilation.Diagnostics) console.Line(diagnostic.Format(path));
         if (compilation.Model is null)
         {
@@ -59,13 +59,8 @@ public static class ExportCommand
         }
         return CommandErrors.Guard(console, () =>
         {
-            Directory.CreateDirectory(output);
-            foreach (var exported in PyTorchExport.Files(compilation.Model, Path.GetFileName(path), SourceHash.Of(text)))
-            {
-                var target = Path.Combine(output, exported.Name);
-                File.WriteAllText(target, exported.Text);
-                console.Line($"wrote {target}");
-            }
+            foreach (var written in PyTorchExport.Write(compilation.Model, Path.GetFileName(path), file.Hash, output))
+                console.Line($"wrote {written}");
             return 0;
         });
     }

@@ -4,7 +4,14 @@ using DiffusionDsl.Language;
 namespace DiffusionDsl.Cli.Commands;
 
 /// <summary>Reads and compiles one .msd file; every command that takes a model starts here.</summary>
-internal sealed record MsdFile(string Path, MsdCompilation Compilation)
+internal sealed record MsdFile(string Path, string Text, MsdCompilation Compilation)
 {
-    public static MsdFile Load(string path) => new(path, MsdCompiler.Compile(File.ReadAllText(path)));
+    public static MsdFile Load(string path)
+    {
+        var text = File.ReadAllText(path);
+        return new(path, text, MsdCompiler.Compile(text));
+    }
+
+    /// <summary>The hash the generated model and its checkpoints carry.</summary>
+    public string Hash => SourceHash.Of(Text);
 }

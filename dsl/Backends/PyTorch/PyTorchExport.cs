@@ -15,6 +15,12 @@ public sealed record ExportedFile(string Name, string Text);
 /// </summary>
 public static class PyTorchExport
 {
+    /// <summary>The mechanics every model module starts with.</summary>
+    internal const string Runtime = "multistage_runtime.py";
+
+    /// <summary>The scripts beside the model module, which import it.</summary>
+    internal static readonly string[] Scripts = { "train.py", "sample.py" };
+
     /// <param name="sourceFile">The .msd file's name, for the headers.</param>
     /// <param name="sourceHash">The .msd text's <see cref="SourceHash"/>, which checkpoints of either side carry.</param>
     public static IReadOnlyList<ExportedFile> Files(ModelSpec model, string sourceFile, string sourceHash)
@@ -24,13 +30,23 @@ public static class PyTorchExport
             .Replace("{{MODULE}}", module)
             .Replace("{{MODEL}}", PythonNames.Class(model.Name))
             .Replace("{{SOURCE}}", PythonLiteral.Comment(sourceFile));
-        return new[]
+        return new[] { new ExportedFile(module + ".py", PythonModelEmitter.Emit(model, sourceFile, sourceHash)) }
+            .Concat(Scripts.Append("README.md").Select(name => new ExportedFile(name, Fill(name))))
+            .ToArray();
+    }
+
+    /// <summary>Writes <see cref="Files"/> into <paramref name="folder"/> (created if needed); returns the paths written.</summary>
+    public static IReadOnlyList<string> Write(ModelSpec model, string sourceFile, string sourceHash, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var written = new List<string>();
+        foreach (var file in Files(model, sourceFile, sourceHash))
         {
-            new ExportedFile(module + ".py", PythonModelEmitter.Emit(model, sourceFile, sourceHash)),
-            new ExportedFile("train.py", Fill("train.py")),
-            new ExportedFile("sample.py", Fill("sample.py")),
-            new ExportedFile("README.md", Fill("README.md")),
-        };
+            var path = Path.Combine(folder, file.Name);
+            File.WriteAllText(path, file.Text);
+            written.Add(path);
+        }
+        return written;
     }
 
     /// <summary>
@@ -44,9 +60,7 @@ public static class PyTorchExport
         var compilation = MsdCompiler.Compile(text);
         if (compilation.Model is null)
             return compilation.Diagnostics.Where(d => d.IsError).Select(d => d.Format(msdPath)).ToArray();
-        Directory.CreateDirectory(folder);
-        foreach (var file in Files(compilation.Model, Path.GetFileName(msdPath), SourceHash.Of(text)))
-            File.WriteAllText(Path.Combine(folder, file.Name), file.Text);
+        Write(compilation.Model, Path.GetFileName(msdPath), SourceHash.Of(text), folder);
         return new string[0];
     }
 }

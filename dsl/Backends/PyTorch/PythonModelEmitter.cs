@@ -17,6 +17,13 @@ namespace DiffusionDsl.Language.Backends.PyTorch;
 /// </summary>
 internal static class PythonModelEmitter
 {
+    /// <summary>The names the model's own section binds (besides its class), which the class must not take.</summary>
+    internal static readonly string[] SectionNames =
+    {
+        "MODEL_NAME", "SOURCE_HASH", "IMAGE", "PREDICTION", "STAGES", "ENCODER", "DECODERS", "TRAIN_DEFAULTS", "SAMPLE_DEFAULTS",
+        "create_schedule", "create_model",
+    };
+
     public static string Emit(ModelSpec model, string sourceFile, string sourceHash)
     {
         var w = new StringBuilder();
@@ -28,7 +35,7 @@ internal static class PythonModelEmitter
          .Append("    model.load_weights(\"ema.safetensors\", SOURCE_HASH)\n")
          .Append("    x0_hat, eps_hat = model.denoise(x_hat, t)\n")
          .Append("\"\"\"\n");
-        w.Append(PythonResources.Read("multistage_runtime.py"));
+        w.Append(PythonResources.Read(PyTorchExport.Runtime));
         w.Append("\n\n# ---- ").Append(Comment(model.Name)).Append(", as ").Append(Comment(sourceFile)).Append(" defines it ----\n\n");
         w.Append("MODEL_NAME = ").Append(String(model.Name)).Append('\n')
          .Append("SOURCE_HASH = ").Append(String(sourceHash)).Append("  # checkpoints carry it\n")

@@ -1,27 +1,39 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace DiffusionDsl.Language.Backends.PyTorch;
 
 /// <summary>How an exported model's Python module and class are named.</summary>
 public static class PythonNames
 {
-    // Python keywords and the names the exported module itself defines: a model class of one of these names would
-    // shadow them, so it gets a trailing underscore.
-    private static readonly HashSet<string> Taken = new()
+    private static readonly string[] Keywords =
     {
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
         "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
         "pass", "raise", "return", "try", "while", "with", "yield", "match", "case", "type",
-        "Level", "Block", "Stage", "EncoderLayout", "DecoderLayout", "UNetBlock", "SharedEncoder", "StageDecoder",
-        "NoiseEmbedding", "MultistageUNet", "Schedule", "VpSchedule", "DdpmLinearSchedule", "CosineSchedule", "EdmSchedule",
-        "F", "nn", "torch", "math", "os", "json", "struct",
     };
 
-    /// <summary>The model's class: its .msd name, unless that is a keyword or a name the module defines.</summary>
-    public static string Class(string modelName) => Taken.Contains(modelName) ? modelName + "_" : modelName;
+    // Read from the Python sources themselves, so a name added there is reserved here too.
+    private static readonly Lazy<HashSet<string>> ClassNamesTaken = new(() => new HashSet<string>(
+        Keywords.Concat(TopLevelNames(PythonResources.Read(PyTorchExport.Runtime))).Concat(PythonModelEmitter.SectionNames)));
 
-    /// <summary>The module file's name without ".py": the model name in snake_case ("Cifar10Multistage" → "cifar10_multistage").</summary>
+    private static readonly Lazy<HashSet<string>> ModuleNamesTaken = new(() => new HashSet<string>(
+        Keywords.Concat(PyTorchExport.Scripts.Select(s => s.Substring(0, s.Length - ".py".Length)))
+                .Concat(PyTorchExport.Scripts.Append(PyTorchExport.Runtime).SelectMany(s => ImportedModules(PythonResources.Read(s))))));
+
+    /// <summary>
+    /// The model's class: its .msd name, unless that is a keyword or a name the module binds (a class, function,
+    /// constant or import of the mechanics, or a constant of the model's own section): then it gets a trailing underscore.
+    /// </summary>
+    public static string Class(string modelName) => ClassNamesTaken.Value.Contains(modelName) ? modelName + "_" : modelName;
+
+    /// <summary>
+    /// The module file's name without ".py": the model name in snake_case ("Cifar10Multistage" → "cifar10_multistage"),
+    /// with "_model" added when it would be a keyword, the exported train.py or sample.py, or a module they import.
+    /// </summary>
     public static string Module(string modelName)
     {
         var builder = new StringBuilder();
@@ -35,7 +47,23 @@ public static class PythonNames
         }
         string name = builder.ToString();
         if (name.Length == 0 || char.IsDigit(name[0])) name = "model_" + name;
-        // "train" would be shadowed by the exported train.py.
-        return Taken.Contains(name) || name == "train" ? name + "_model" : name;
+        return ModuleNamesTaken.Value.Contains(name) ? name + "_model" : name;
     }
+
+    /// <summary>The names a Python source binds at its top level: classes, functions, assignments and imports.</summary>
+    internal static IEnumerable<string> TopLevelNames(string source)
+    {
+        foreach (Match m in Regex.Matches(source, @"^(?:class|def)\s+(\w+)|^(\w+)\s*(?::[^=\n]*)?=(?!=)", RegexOptions.Multiline))
+            yield return m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
+        foreach (Match m in Regex.Matches(source, @"^import\s+([\w.]+)(?:\s+as\s+(\w+))?", RegexOptions.Multiline))
+            yield return m.Groups[2].Success ? m.Groups[2].Value : m.Groups[1].Value.Split('.')[0];
+        foreach (Match m in Regex.Matches(source, @"^from\s+[\w.]+\s+import\s+(.+)$", RegexOptions.Multiline))
+            foreach (var part in m.Groups[1].Value.Split(','))
+                yield return part.Trim().Split(new[] { " as " }, StringSplitOptions.None).Last().Trim();
+    }
+
+    /// <summary>The top-level modules a Python source imports: a model module of that name would shadow them.</summary>
+    private static IEnumerable<string> ImportedModules(string source) =>
+        Regex.Matches(source, @"^\s*(?:import\s+(\w+)|from\s+(\w+)[\w.]*\s+import\s)", RegexOptions.Multiline).Cast<Match>()
+             .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value);
 }

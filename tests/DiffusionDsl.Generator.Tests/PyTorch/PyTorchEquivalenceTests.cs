@@ -139,9 +139,7 @@ public class PyTorchEquivalenceTests
                 var compilation = MsdCompiler.Compile(random.Text);
                 if (compilation.Model is null) return;
                 var target = Path.Combine(folder, $"m{index++}");
-                Directory.CreateDirectory(target);
-                foreach (var file in PyTorchExport.Files(compilation.Model, "random.msd", SourceHash.Of(random.Text)))
-                    File.WriteAllText(Path.Combine(target, file.Name), file.Text);
+                PyTorchExport.Write(compilation.Model, "random.msd", SourceHash.Of(random.Text), target);
                 manifest.AppendLine($"{target} {PythonNames.Module(compilation.Model.Name)} {compilation.Cost!.TotalParameters} {random.Channels} {random.Size}");
             }, iter: 80, threads: 1, seed: Environment.GetEnvironmentVariable("DIFFUSIONDSL_PROPERTY_SEED"), print: model => model.Text);
             Assert.True(index >= 20, $"only {index} of 80 random models were accepted");
@@ -159,6 +157,20 @@ public class PyTorchEquivalenceTests
         }
     }
 
+    [Theory]
+    [InlineData("Cifar10Multistage", "Cifar10Multistage", "cifar10_multistage")]
+    [InlineData("GroupNorm", "GroupNorm_", "group_norm")]        // a class of the mechanics
+    [InlineData("ENCODER", "ENCODER_", "encoder")]              // a constant of the model's own section
+    [InlineData("F", "F_", "f")]                                // an import alias
+    [InlineData("Time", "Time", "time_model")]                  // train.py imports time
+    [InlineData("Sample", "Sample", "sample_model")]            // the exported sample.py
+    [InlineData("Numpy", "Numpy", "numpy_model")]               // imported inside a function
+    public void NamesTheModuleBindsOrImportsAreNotTaken(string model, string className, string module)
+    {
+        Assert.Equal(className, PythonNames.Class(model));
+        Assert.Equal(module, PythonNames.Module(model));
+    }
+
     [Fact]
     public void NamesThatPythonOrTheModuleUseStillExport()
     {
@@ -171,8 +183,7 @@ public class PyTorchEquivalenceTests
         var folder = Directory.CreateTempSubdirectory("msd-pytorch-").FullName;
         try
         {
-            foreach (var file in PyTorchExport.Files(compilation.Model!, "Level.msd", SourceHash.Of(text)))
-                File.WriteAllText(Path.Combine(folder, file.Name), file.Text);
+            PyTorchExport.Write(compilation.Model!, "Level.msd", SourceHash.Of(text), folder);
             var script = $"import sys, torch; sys.path.insert(0, {Quote(folder)}); import level as m\n" +
                          "n = m.create_model(); keys = list(n.state_dict())\n" +
                          "y = n(torch.randn(2, 1, 8, 8), torch.tensor([0.2, 0.8], dtype=torch.float64))\n" +
@@ -194,8 +205,7 @@ public class PyTorchEquivalenceTests
         var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Models", name + ".msd"));
         var compilation = MsdCompiler.Compile(text);
         Assert.NotNull(compilation.Model);
-        foreach (var file in PyTorchExport.Files(compilation.Model!, name + ".msd", SourceHash.Of(text)))
-            File.WriteAllText(Path.Combine(folder, file.Name), file.Text);
+        PyTorchExport.Write(compilation.Model!, name + ".msd", SourceHash.Of(text), folder);
         return PythonNames.Module(compilation.Model!.Name);
     }
 
