@@ -8,7 +8,13 @@ internal sealed class DiscreteLogScale
 {
     private readonly double[] _logScale;
 
-    private DiscreteLogScale(double[] logScale) => _logScale = logScale;
+    private readonly DeviceTable _table;
+
+    private DiscreteLogScale(double[] logScale)
+    {
+        _logScale = logScale;
+        _table = new DeviceTable(logScale);
+    }
 
     public static DiscreteLogScale FromBetas(IEnumerable<double> betas)
     {
@@ -35,7 +41,7 @@ internal sealed class DiscreteLogScale
     /// <summary><see cref="LogScale"/> for every element of t (float64), on t's device: the same interpolation as tensor arithmetic.</summary>
     public TorchSharp.torch.Tensor LogScales(TorchSharp.torch.Tensor t)
     {
-        var table = TorchSharp.torch.tensor(_logScale, dtype: TorchSharp.torch.ScalarType.Float64, device: t.device);
+        var table = _table.On(t.device);
         var position = t.to_type(TorchSharp.torch.ScalarType.Float64).clamp(0.0, 1.0).mul((double)Last);
         var lower = position.floor().clamp_max(Last - 1);
         var fraction = position.sub(lower);

@@ -16,12 +16,14 @@ public sealed class StageTable
 {
     public IReadOnlyList<StageInfo> Stages { get; }
     private readonly double[] _innerBoundaries;
+    private readonly DeviceTable _boundaries;
 
     public StageTable(IReadOnlyList<StageInfo> stages)
     {
         if (stages.Count == 0) throw new ArgumentException("A stage table needs at least one stage.", nameof(stages));
         Stages = stages;
         _innerBoundaries = stages.Skip(1).Select(s => s.Start).ToArray();
+        _boundaries = new DeviceTable(_innerBoundaries);
     }
 
     public int Count => Stages.Count;
@@ -39,7 +41,6 @@ public sealed class StageTable
     {
         if (_innerBoundaries.Length == 0) return zeros(t.shape[0], dtype: ScalarType.Int64, device: t.device);
         using var scope = NewDisposeScope();
-        var bounds = tensor(_innerBoundaries, dtype: ScalarType.Float64, device: t.device);
-        return bucketize(t.to_type(ScalarType.Float64).contiguous(), bounds, right: true).MoveToOuterDisposeScope();
+        return bucketize(t.to_type(ScalarType.Float64).contiguous(), _boundaries.On(t.device), right: true).MoveToOuterDisposeScope();
     }
 }

@@ -22,16 +22,16 @@ public sealed class TrainingTimeSampler
     private readonly double[] _cdfAtStageStart;
     private readonly double[] _cdfAtStageEnd;
     // Per stage: the lowest and highest time a draw may take ([Start, End), the last stage closed).
-    private readonly double[] _lowest;
-    private readonly double[] _highest;
+    private readonly DeviceTable _stageBounds;
 
     public TrainingTimeSampler(INoiseSchedule schedule, StageTable stages, StageSampling policy)
     {
         _schedule = schedule; _stages = stages; _policy = policy;
         _cdfAtStageStart = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.Start, schedule.MinTime))).ToArray();
         _cdfAtStageEnd = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.End, schedule.MinTime))).ToArray();
-        _lowest = stages.Stages.Select(s => s.Start).ToArray();
-        _highest = stages.Stages.Select((s, k) => k == stages.Count - 1 ? s.End : Math.BitDecrement(s.End)).ToArray();
+        var lowest = stages.Stages.Select(s => s.Start);
+        var highest = stages.Stages.Select((s, k) => k == stages.Count - 1 ? s.End : Math.BitDecrement(s.End));
+        _stageBounds = new DeviceTable(_cdfAtStageStart.Concat(_cdfAtStageEnd).Concat(lowest).Concat(highest).ToArray());
         // A stage a policy can pick must have training mass: the uniform policy picks every stage; the proportional one
         // picks a stage with its mass, so never a massless one.
         if (policy == StageSampling.UniformStage)
@@ -63,10 +63,10 @@ public sealed class TrainingTimeSampler
     /// <summary>The times of the draws u inside the stage [1] (an index on u's device), by the restricted quantile.</summary>
     private Tensor WithinStage(Tensor u, Tensor stage)
     {
-        Tensor PerStage(double[] values) => tensor(values, dtype: ScalarType.Float64, device: u.device).index_select(0, stage);
-        var low = PerStage(_cdfAtStageStart);
-        var high = PerStage(_cdfAtStageEnd);
+        // Rows: the CDF at each stage's start and end, and its lowest and highest time.
+        var bounds = _stageBounds.On(u.device).view(4, -1).index_select(1, stage);
+        var (low, high) = (bounds[0], bounds[1]);
         // Clamp so rounding in the quantile never moves a time across the stage's boundaries.
-        return _schedule.TrainingQuantiles(u.mul(high.sub(low)).add(low)).clamp(PerStage(_lowest), PerStage(_highest));
+        return _schedule.TrainingQuantiles(u.mul(high.sub(low)).add(low)).clamp(bounds[2], bounds[3]);
     }
 }
