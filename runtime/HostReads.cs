@@ -11,8 +11,8 @@ namespace DiffusionDsl.Runtime;
 /// <summary>
 /// Every place in the training step and the sampler that reads tensor values back to the host goes through here, and
 /// is counted by site. On a GPU each such read is a host-device synchronisation: the host waits for every queued kernel
-/// before it can go on. <c>benchmarks/DiffusionDsl.HostSyncBenchmark</c> prints the counts per training and sampler step;
-/// <c>HostReadSitesTests</c> checks that the hot-path sources read nothing to the host except through this class.
+/// before it can go on. <c>benchmarks/DiffusionDsl.GpuHarness</c> prints the counts per training and sampler step;
+/// <c>HostReadTests.HotPathSourcesReadTheHostOnlyThroughHostReads</c> checks that the hot-path sources read nothing to the host except through this class.
 /// </summary>
 public static class HostReads
 {

@@ -85,7 +85,7 @@ static void PrintPlan(StudySettings settings, IReadOnlyList<StudyModel> models)
     Console.WriteLine($"{"model",-10} {"parameters",10} {"GFLOPs/img",10} {"GFLOPs/step",11} {"steps",7}  stage GFLOPs");
     foreach (var m in models)
     {
-        long parameters = m.Cost.SharedParameters + m.Cost.Stages.Sum(s => s.DecoderParameters);
+        long parameters = m.Cost.TotalParameters;
         Console.WriteLine($"{m.Key,-10} {parameters,10:N0} {m.GFlopsPerImage(),10:0.0000} {m.GFlopsPerStep(),11:0.00} {settings.StepsFor(m),7:N0}  " +
                           string.Join(" / ", m.Cost.Stages.Select(s => s.GFlops.ToString("0.0000", CultureInfo.InvariantCulture))));
     }

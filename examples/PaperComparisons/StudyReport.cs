@@ -75,7 +75,7 @@ public static class StudyReport
         foreach (var model in models)
         {
             var mine = points.Where(p => p.Model == model.Key).ToList();
-            long parameters = model.Cost.SharedParameters + model.Cost.Stages.Sum(s => s.DecoderParameters);
+            long parameters = model.Cost.TotalParameters;
             var row = new List<string> { model.Label, parameters.ToString("N0", CultureInfo.InvariantCulture), settings.StepsFor(model).ToString("N0", CultureInfo.InvariantCulture) };
             var steps = settings.EvaluationSteps(settings.StepsFor(model));
             foreach (var step in steps) row.Add(Cell(mine.Where(p => p.Step == step && p.Count == settings.CurveCount), p => p.Fd, settings.Seeds));

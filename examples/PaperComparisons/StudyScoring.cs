@@ -5,6 +5,7 @@ using System.Linq;
 using DiffusionDsl.Runtime.Checkpoints;
 using DiffusionDsl.Runtime.Evaluation;
 using DiffusionDsl.Runtime.Sampling;
+using DiffusionDsl.Runtime.Training;
 using static TorchSharp.torch;
 
 namespace PaperComparisons;
@@ -28,7 +29,7 @@ public static class StudyScoring
         long steps = settings.StepsFor(model);
         var final = StudyPoint.ReadAll(pointsPath).Where(p => p.Step == steps).ToList();
         if (final.Any(p => p.Count == settings.LargeCount)) return;
-        string checkpoint = new CheckpointDirectory(Path.Combine(folder, "checkpoints")).FileFor(steps);
+        string checkpoint = new RunFolder(folder).Checkpoints.FileFor(steps);
 
         var network = model.Create();
         using var disposeNetwork = network.Module;

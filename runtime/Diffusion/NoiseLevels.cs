@@ -35,14 +35,6 @@ public sealed class NoiseLevels : System.IDisposable
             full(shape, schedule.Sigma(t), dtype: like.dtype, device: like.device));
     }
 
-    public static NoiseLevels Of(double[] scales, double[] sigmas, Tensor like)
-    {
-        var shape = BroadcastShape(like, scales.Length);
-        return new NoiseLevels(
-            tensor(scales, dtype: like.dtype, device: like.device).view(shape),
-            tensor(sigmas, dtype: like.dtype, device: like.device).view(shape));
-    }
-
     private static long[] BroadcastShape(Tensor like, long n)
     {
         var shape = new long[like.dim()];

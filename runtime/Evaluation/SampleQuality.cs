@@ -54,7 +54,7 @@ public static class SampleQuality
     }
 
     /// <summary>The reference set's cached radii when k is valid for it; otherwise null, so the metric reports the bad k itself.</summary>
-    private static Tensor? KnnRadii(ReferenceSet reference, int k) => k >= 1 && k < reference.Count ? reference.KnnRadii(k) : null;
+    private static Tensor? KnnRadii(ReferenceSet reference, int k) => k >= 1 ? reference.KnnRadii(k) : null;
 
     /// <summary>Features of <paramref name="images"/> [N, C, H, W], <paramref name="batchSize"/> at a time: float64 [N, D] on the CPU.</summary>
     public static Tensor ExtractFeatures(IFeatureExtractor extractor, Tensor images, int batchSize = DefaultBatchSize) =>
