@@ -278,9 +278,12 @@ class DdpmLinearSchedule(Schedule):
             total += math.log(1.0 - beta)
             log_scale.append(0.5 * total)
         self.grid = torch.tensor(log_scale, dtype=torch.float64)
+        self.grids = {}  # the grid on each device it has been used on, copied there once
 
     def log_scale(self, t):
-        grid = self.grid.to(t.device)
+        if t.device not in self.grids:
+            self.grids[t.device] = self.grid.to(t.device)
+        grid = self.grids[t.device]
         last = grid.shape[0] - 1
         position = t.clamp(0.0, 1.0) * last
         lower = position.floor().clamp(max=last - 1).long()
@@ -333,6 +336,9 @@ class EdmSchedule(Schedule):
         self.sigma_min, self.sigma_max, self.rho = sigma_min, sigma_max, rho
         self.p_mean, self.p_std, self.sigma_data = p_mean, p_std, sigma_data
         self.root_min, self.root_max = sigma_min ** (1.0 / rho), sigma_max ** (1.0 / rho)
+        # The lognormal's mass below sigma_min and sigma_max, the bounds it is restricted to.
+        normal_cdf = lambda sigma: 0.5 * (1.0 + math.erf((math.log(sigma) - p_mean) / (p_std * math.sqrt(2.0))))
+        self.mass_low, self.mass_high = normal_cdf(sigma_min), normal_cdf(sigma_max)
 
     def scale_and_sigma(self, t):
         sigma = (self.root_min + t.to(torch.float64) * (self.root_max - self.root_min)) ** self.rho
@@ -349,19 +355,12 @@ class EdmSchedule(Schedule):
     def _raw_cdf(self, sigma):
         return torch.special.ndtr((torch.log(sigma) - self.p_mean) / self.p_std)
 
-    def _mass(self, like):
-        low = self._raw_cdf(torch.tensor(self.sigma_min, dtype=torch.float64, device=like.device))
-        high = self._raw_cdf(torch.tensor(self.sigma_max, dtype=torch.float64, device=like.device))
-        return low, high
-
     def training_cdf(self, t):
-        low, high = self._mass(t)
         _, sigma = self.scale_and_sigma(t.clamp(0.0, 1.0))
-        return ((self._raw_cdf(sigma) - low) / (high - low)).clamp(0.0, 1.0)
+        return ((self._raw_cdf(sigma) - self.mass_low) / (self.mass_high - self.mass_low)).clamp(0.0, 1.0)
 
     def training_quantile(self, p):
-        low, high = self._mass(p)
-        z = torch.special.ndtri(low + p.clamp(0.0, 1.0) * (high - low))
+        z = torch.special.ndtri(self.mass_low + p.clamp(0.0, 1.0) * (self.mass_high - self.mass_low))
         return self.time_of_sigma(torch.exp(self.p_mean + self.p_std * z)).clamp(0.0, 1.0)
 
 
@@ -419,6 +418,7 @@ class MultistageUNet(nn.Module):
         for stage in stages:
             self._modules[stage.name] = StageDecoder(decoders[stage.name], encoder)
         self.boundaries = [s.start for s in stages[1:]]
+        self.boundaries_on = {}  # the boundaries as a tensor on each device routing has run on, built there once
 
     def decoder(self, stage: int) -> StageDecoder:
         return self._modules[self.stages[stage].name]
@@ -427,8 +427,9 @@ class MultistageUNet(nn.Module):
         """Each sample's stage index: the stage whose [start, end) holds t, compared in float64."""
         if len(self.stages) == 1:
             return torch.zeros(t.shape[0], dtype=torch.long, device=t.device)
-        bounds = torch.tensor(self.boundaries, dtype=torch.float64, device=t.device)
-        return torch.bucketize(t.to(torch.float64).contiguous(), bounds, right=True)
+        if t.device not in self.boundaries_on:
+            self.boundaries_on[t.device] = torch.tensor(self.boundaries, dtype=torch.float64, device=t.device)
+        return torch.bucketize(t.to(torch.float64).contiguous(), self.boundaries_on[t.device], right=True)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, augment_labels: Optional[torch.Tensor] = None) -> torch.Tensor:
         """The raw network output for model inputs x at per-sample times t."""

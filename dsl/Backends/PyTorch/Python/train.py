@@ -141,16 +141,19 @@ class Batches:
     """The global batch of a step: positions step*B .. step*B+B-1 of an endless sequence of seeded epoch permutations."""
 
     def __init__(self, images, seed):
-        self.images, self.seed, self.epoch, self.order = images, seed, -1, None
+        self.images, self.seed, self.epoch, self.permutation = images, seed, -1, None
+
+    def order(self, epoch):
+        if epoch != self.epoch:
+            generator = torch.Generator().manual_seed(self.seed * 7919 + epoch)
+            self.epoch, self.permutation = epoch, torch.randperm(self.images.shape[0], generator=generator)
+        return self.permutation
 
     def indices(self, step, batch):
-        n, result = self.images.shape[0], []
-        for position in range(step * batch, (step + 1) * batch):
-            epoch = position // n
-            if epoch != self.epoch:
-                self.epoch, self.order = epoch, torch.randperm(n, generator=torch.Generator().manual_seed(self.seed * 7919 + epoch))
-            result.append(self.order[position % n])
-        return torch.stack(result)
+        n = self.images.shape[0]
+        positions = torch.arange(step * batch, (step + 1) * batch)
+        epochs = positions // n  # non-decreasing, so the epochs' parts concatenate in position order
+        return torch.cat([self.order(e)[positions[epochs == e] % n] for e in epochs.unique().tolist()])
 
     def take(self, step, batch):
         return self.images[self.indices(step, batch)].to(torch.float32) / 127.5 - 1.0
@@ -160,11 +163,10 @@ class Batches:
 
 class TimeSampler:
     def __init__(self, model, policy):
-        self.schedule, self.stages, self.policy = model.schedule, model.stages, policy
+        self.model, self.schedule, self.stages, self.policy = model, model.schedule, model.stages, policy
         cdf = lambda t: self.schedule.training_cdf(torch.tensor([max(t, self.schedule.min_time)], dtype=torch.float64)).item()
         self.low = [cdf(s.start) for s in self.stages]
         self.high = [cdf(s.end) for s in self.stages]
-        self.model = model
 
     def sample(self, n, generator):
         u = torch.rand(n + 1, dtype=torch.float64, generator=generator)
@@ -192,7 +194,7 @@ class LossOf(torch.nn.Module):
     def forward(self, x0, t, eps, labels=None):
         losses = self.model.loss(x0, t, eps, labels)
         if self.stage_weights is not None:
-            losses = losses * self.stage_weights.to(losses.device)[self.model.stage_of(t)]
+            losses = losses * self.stage_weights[self.model.stage_of(t)]
         return losses
 
 
@@ -381,19 +383,17 @@ def main(argv=None):
     model = spec.create_model().to(device)
     if args.init:
         model.load_weights(args.init, spec.SOURCE_HASH)
-    parameters = [p for p in model.parameters()]
-    ema = {name: p.detach().clone().float() for name, p in model.named_parameters()}
-    ema.update({name: b.detach().clone() for name, b in model.named_buffers() if name not in ema})
-    ema = {name: ema[name] for name in model.state_dict().keys()}
+    parameters = list(model.parameters())
+    ema = {name: value.clone() for name, value in model.state_dict().items()}  # weights and buffers, in state_dict order
     optimizer = torch.optim.AdamW(parameters, lr=args.lr, weight_decay=args.weight_decay)
-    weights = None if spec.TRAIN_DEFAULTS["stage_weights"] is None else torch.tensor(spec.TRAIN_DEFAULTS["stage_weights"])
+    weights = None if spec.TRAIN_DEFAULTS["stage_weights"] is None else torch.tensor(spec.TRAIN_DEFAULTS["stage_weights"], device=device)
     loss_of = LossOf(model, weights)
     if world > 1:
         # A stage decoder without samples in a step has no gradient; DDP must not wait for one.
         loss_of = DistributedDataParallel(loss_of, device_ids=[device.index] if device.type == "cuda" else None,
                                           find_unused_parameters=len(model.stages) > 1)
 
-    step, images_seen = 0, 0
+    step = 0
     stage_samples = [0] * len(model.stages)
     folder = resume_folder(args.out, args.resume) if args.resume else None
     if folder:
@@ -404,7 +404,7 @@ def main(argv=None):
         optimizer.load_state_dict(torch.load(os.path.join(folder, "optimizer.pt"), map_location=device))
         with open(os.path.join(folder, "state.json")) as f:
             state = json.load(f)
-        step, images_seen, stage_samples = state["step"], state["images_seen"], state["stage_samples"]
+        step, stage_samples = state["step"], state["stage_samples"]
     elif checkpoint_folders(args.out):
         raise SystemExit(f"{args.out} holds checkpoints of an earlier run: pass --resume latest to continue it, or another --out")
 
@@ -459,7 +459,6 @@ def main(argv=None):
             for name, p in model.named_parameters():
                 ema[name].lerp_(p.detach().float(), 1.0 - decay)
         step += 1
-        images_seen += args.batch
 
         if step % max(1, args.log_every) == 0 or step == args.steps:
             total = running.clone()
@@ -482,7 +481,7 @@ def main(argv=None):
                 if rank == 0:
                     print(f"step {step}: the {world} ranks' weights differ by at most {disagreement:.3g}", flush=True)
             if rank == 0:
-                state = {"model": spec.MODEL_NAME, "model_hash": spec.SOURCE_HASH, "step": step, "images_seen": images_seen,
+                state = {"model": spec.MODEL_NAME, "model_hash": spec.SOURCE_HASH, "step": step, "images_seen": sum(stage_samples),
                          "stage_samples": stage_samples, "world_size": world, "args": vars(args)}
                 written = save_checkpoint(args.out, step, model, ema, optimizer, state, args.keep_checkpoints)
                 print(f"checkpoint {written}", flush=True)
