@@ -43,14 +43,8 @@ public class SolverAnalyticTests
         new object[] { "edm", SolverKind.Ddim, 200, 0.0, PredictionTarget.V },
     };
 
-    internal static INoiseSchedule Schedule(string name) => name switch
-    {
-        "vp" => new VpSchedule(betaMin: 0.1, betaMax: 20.0),
-        "edm" => new EdmSchedule(),
-        "ddpm" => new DdpmLinearSchedule(),
-        "cosine" => new CosineSchedule(),
-        _ => throw new ArgumentException(name),
-    };
+    /// <summary>The defaults (VP's are beta_min 0.1, beta_max 20).</summary>
+    internal static INoiseSchedule Schedule(string name) => Support.ScheduleCases.Create(name);
 
     [Theory]
     [MemberData(nameof(Cases))]

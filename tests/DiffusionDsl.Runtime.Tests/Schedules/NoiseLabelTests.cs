@@ -1,20 +1,15 @@
 using System.Linq;
 using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Tests.Support;
 using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Tests.Schedules;
 
 public class NoiseLabelTests
 {
-    public static TheoryData<string> Names => new() { "vp", "ddpm", "cosine", "edm" };
+    public static TheoryData<string> Names => ScheduleCases.Names;
 
-    private static INoiseSchedule Create(string name) => name switch
-    {
-        "vp" => new VpSchedule(),
-        "ddpm" => new DdpmLinearSchedule(),
-        "cosine" => new CosineSchedule(),
-        _ => new EdmSchedule(),
-    };
+    private static INoiseSchedule Create(string name) => ScheduleCases.Create(name);
 
     /// <summary>The tensor path (used on every forward pass) computes the same labels as the scalar definition.</summary>
     [Theory]

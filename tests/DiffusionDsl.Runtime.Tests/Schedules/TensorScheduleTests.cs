@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Tests.Support;
 using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Tests.Schedules;
@@ -8,15 +9,9 @@ namespace DiffusionDsl.Runtime.Tests.Schedules;
 /// <summary>The schedules' tensor forms, which the training step evaluates on the device, against their scalar definitions.</summary>
 public class TensorScheduleTests
 {
-    public static TheoryData<string> Names => new() { "vp", "ddpm", "cosine", "edm" };
+    public static TheoryData<string> Names => ScheduleCases.Names;
 
-    private static INoiseSchedule Create(string name) => name switch
-    {
-        "vp" => new VpSchedule(),
-        "ddpm" => new DdpmLinearSchedule(),
-        "cosine" => new CosineSchedule(),
-        _ => new EdmSchedule(),
-    };
+    private static INoiseSchedule Create(string name) => ScheduleCases.Create(name);
 
     private static readonly double[] Times = Enumerable.Range(0, 201).Select(i => i / 200.0).Concat(new[] { 1e-3, 0.4420, 0.6308, 0.99999 }).ToArray();
 
