@@ -19,11 +19,15 @@ public sealed record MsdCompilation(ModelSpec? Model, ModelCostTable? Cost, Equa
 /// <summary>Parses, binds and checks .msd source. Never throws on any input.</summary>
 public static class MsdCompiler
 {
-    public static MsdCompilation Compile(string text, string? defaultNamespace = null)
+    public static MsdCompilation Compile(string text, string? defaultNamespace = null) => Compile(text, defaultNamespace, out _);
+
+    /// <summary>As <see cref="Compile(string, string?)"/>, also handing out the syntax tree (null on a syntax error), so an editor need not parse again.</summary>
+    public static MsdCompilation Compile(string text, string? defaultNamespace, out MsdDocument? syntax)
     {
+        syntax = null;
         try
         {
-            return CompileUnguarded(text, defaultNamespace);
+            return CompileUnguarded(text, defaultNamespace, out syntax);
         }
         catch (Exception e)
         {
@@ -35,11 +39,13 @@ public static class MsdCompiler
     }
 
     /// <summary>Like <see cref="Compile"/> but lets exceptions escape, so tests can prove there are none.</summary>
-    public static MsdCompilation CompileUnguarded(string text, string? defaultNamespace = null)
+    public static MsdCompilation CompileUnguarded(string text, string? defaultNamespace = null) => CompileUnguarded(text, defaultNamespace, out _);
+
+    private static MsdCompilation CompileUnguarded(string text, string? defaultNamespace, out MsdDocument? document)
     {
         text ??= "";
         var bag = new DiagnosticBag(new LineMap(text));
-        var document = Parse(text, bag);
+        document = Parse(text, bag);
         ModelSpec? model = document is null ? null : new ModelBinder(bag).Bind(document, defaultNamespace);
         var cost = model is null ? null : CostModel.Of(model);
         return new MsdCompilation(bag.HasErrors ? null : model, bag.HasErrors ? null : cost, bag.Items.ToEquatableArray());

@@ -1,3 +1,4 @@
+using DiffusionDsl.Language.Syntax;
 using System;
 using System.Collections.Generic;
 using System.Text;
@@ -55,7 +56,7 @@ internal static class DocumentFormatter
         for (int i = 0; i < line.Length; i++)
         {
             char c = line[i];
-            if (c == '#' || (c == '/' && i + 1 < line.Length && line[i + 1] == '/')) break;
+            if (Comments.StartsAt(line, i)) break;
             if (c is '{' or '[' or '(') balance++;
             else if (c is '}' or ']' or ')') balance--;
         }

@@ -14,22 +14,20 @@ internal static class HoverProvider
 {
     public static Hover? At(MsdDocumentState document, Position position)
     {
-        if (document.Syntax is not { } syntax) return null;
-        int offset = document.Lines.OffsetOf(position);
-        if (SyntaxLocator.Find(syntax, offset) is not { } hit) return null;
+        if (SyntaxLocator.Find(document, position) is not { } hit) return null;
         var statement = hit.Statement;
 
         if (hit.OnKeyword)
         {
             var range = document.Lines.RangeOf(statement.KeywordSpan.Start, statement.KeywordSpan.Length);
-            if (hit.Section == "stages") return Markdown(Stage(document, statement.Keyword), range);
+            if (hit.Section == KeywordDocs.Stages) return Markdown(Stage(document, statement.Keyword), range);
             return KeywordDocs.Keyword(hit.Section, statement.Keyword) is { } doc ? Markdown(doc, range) : null;
         }
         if (hit.Value is not NameValue name) return null;
         var nameRange = document.Lines.RangeOf(name.Span.Start, name.Span.Length);
         string? text = statement.Keyword switch
         {
-            "decoder" when hit.Section == "model" && statement.Values.Count > 0 && statement.Values[0].Span == name.Span => Stage(document, name.Name),
+            KeywordDocs.Decoder when hit.DecoderStage is { } stage => Stage(document, stage.Name),
             "diffusion" => KeywordDocs.Schedule(name.Name),
             "solver" => KeywordDocs.Solver(name.Name),
             _ => null,

@@ -76,7 +76,7 @@ internal static class KeywordDocs
         },
         [Sample] = new[]
         {
-            ("solver", "`solver ddpm|ddim|dpm_solver2|dpm_solver3|dpm_solver_pp2m|heun|euler`: the sampler."),
+            ("solver", $"`solver {string.Join("|", SolverNames.All)}`: the sampler."),
             ("steps", "`steps N`: solver steps."),
             ("eta", "`eta x`: DDIM's stochasticity (0: deterministic)."),
             ("count", "`count N`: images per `msd sample`."),
@@ -124,5 +124,5 @@ internal static class KeywordDocs
     public static string? Schedule(string name) => Schedules.FirstOrDefault(s => s.Name == name).Doc;
 
     public static string? Solver(string name) =>
-        SolverNames.All.Contains(name) ? $"`{name}`: " + Solvers.FirstOrDefault(s => s.Name == name).Doc : null;
+        Solvers.FirstOrDefault(s => s.Name == name).Doc is { } doc ? $"`{name}`: {doc}" : null;
 }

@@ -18,8 +18,8 @@ internal sealed class MsdDocumentState
         Version = version;
         Lines = new TextLines(text);
         RootNamespace = previous is null ? ProjectNamespace.Of(uri) : previous.RootNamespace;
-        Compilation = MsdCompiler.Compile(text, RootNamespace);
-        Syntax = MsdCompiler.Parse(text, new DiagnosticBag(new LineMap(text)));
+        Compilation = MsdCompiler.Compile(text, RootNamespace, out var syntax);
+        Syntax = syntax;
         if (Compilation.Model is { } model && Compilation.Cost is { } cost) (Model, Cost, ModelIsCurrent) = (model, cost, true);
         else (Model, Cost, ModelIsCurrent) = (previous?.Model, previous?.Cost, false);
         LastSyntax = Syntax ?? previous?.LastSyntax;

@@ -9,11 +9,21 @@ internal sealed record SyntaxHit(MsdStatement Statement, IReadOnlyList<MsdStatem
 {
     /// <summary>The keyword of the enclosing statement ("model", "encoder", "stages", ...), or "" at the top.</summary>
     public string Section => Parents.Count == 0 ? "" : Parents[^1].Keyword;
+
+    /// <summary>The stage name in a model's `decoder NAME`, when that is what the hit is on.</summary>
+    public NameValue? DecoderStage => !OnKeyword && Value is NameValue name && Statement.Keyword == KeywordDocs.Decoder &&
+                                      Section == KeywordDocs.Model && Statement.Values.Count > 0 && Statement.Values[0].Span == name.Span
+        ? name
+        : null;
 }
 
 internal static class SyntaxLocator
 {
     public static SyntaxHit? Find(MsdDocument document, int offset) => Find(document.Statements, offset, new List<MsdStatement>());
+
+    /// <summary>What sits at an editor position of a document, when its text parses.</summary>
+    public static SyntaxHit? Find(MsdDocumentState document, Position position) =>
+        document.Syntax is { } syntax ? Find(syntax, document.Lines.OffsetOf(position)) : null;
 
     private static SyntaxHit? Find(IReadOnlyList<MsdStatement> statements, int offset, List<MsdStatement> parents)
     {

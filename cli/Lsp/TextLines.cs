@@ -24,7 +24,6 @@ internal sealed class TextLines
 
     public string Text { get; }
 
-    public int Count => _starts.Count;
 
     public Position PositionOf(int offset)
     {
@@ -48,14 +47,12 @@ internal sealed class TextLines
     }
 
     /// <summary>The offset where line <paramref name="line"/>'s text ends, before its line break.</summary>
-    public int LineEnd(int line)
+    private int LineEnd(int line)
     {
         int end = line + 1 < _starts.Count ? _starts[line + 1] : Text.Length;
         while (end > _starts[line] && Text[end - 1] is '\r' or '\n') end--;
         return end;
     }
-
-    public int LineStart(int line) => _starts[line];
 
     public Range RangeOf(int start, int length) => new(PositionOf(start), PositionOf(start + length));
 }

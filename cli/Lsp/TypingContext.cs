@@ -1,3 +1,4 @@
+using DiffusionDsl.Language.Syntax;
 using System.Collections.Generic;
 
 namespace DiffusionDsl.Cli.Lsp;
@@ -19,9 +20,9 @@ internal sealed record TypingContext(string Section, IReadOnlyList<string> State
         while (i < offset)
         {
             char c = text[i];
-            if (c == '#' || (c == '/' && i + 1 < offset && text[i + 1] == '/'))
+            if (Comments.StartsAt(text, i, offset))
             {
-                while (i < offset && text[i] is not ('\r' or '\n' or '\u0085' or '\u2028' or '\u2029')) i++;
+                i = Comments.End(text, i, offset);
                 if (i == offset) return new TypingContext(sections.Count > 0 ? sections.Peek() : "", words, InComment: true);
                 continue;
             }
@@ -45,7 +46,7 @@ internal sealed record TypingContext(string Section, IReadOnlyList<string> State
                     words.Clear();
                     bracketDepth = 0;
                     break;
-                case ';' or '\r' or '\n' or '\u0085' or '\u2028' or '\u2029' when bracketDepth == 0:
+                case var end when bracketDepth == 0 && (end == ';' || LineBreaks.IsLineBreak(end)):
                     words.Clear();
                     break;
                 case '(' or '[': bracketDepth++; break;

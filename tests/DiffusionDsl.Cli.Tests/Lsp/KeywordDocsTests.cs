@@ -33,6 +33,9 @@ public class KeywordDocsTests
     public void EverySolverAndScheduleHasADocLine()
     {
         Assert.All(Language.Semantics.SolverNames.All, s => Assert.NotNull(KeywordDocs.Solver(s)));
+        Assert.Equal(Language.Semantics.SolverNames.All.OrderBy(s => s, StringComparer.Ordinal),
+                     KeywordDocs.Solvers.Select(s => s.Name).OrderBy(s => s, StringComparer.Ordinal));
+        Assert.Null(KeywordDocs.Solver("dpm_solver4"));
         foreach (var schedule in new[] { "vp", "ddpm", "cosine", "edm" }) Assert.NotNull(KeywordDocs.Schedule(schedule));
         Assert.Null(KeywordDocs.Schedule("vq"));
     }
