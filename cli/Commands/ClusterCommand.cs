@@ -50,18 +50,8 @@ public static class ClusterCommand
         return command;
     }
 
-    public static int Run(ClusterSettings settings, IAnsiConsole console)
-    {
-        try
-        {
-            return RunUnguarded(settings, console);
-        }
-        catch (Exception e) when (e is DataFormatException or TorchNativesException or FormatException or ArgumentException or IOException)
-        {
-            console.Line($"error: {e.Message}");
-            return 1;
-        }
-    }
+    public static int Run(ClusterSettings settings, IAnsiConsole console) =>
+        CommandErrors.Guard(console, () => RunUnguarded(settings, console));
 
     private static int RunUnguarded(ClusterSettings settings, IAnsiConsole console)
     {

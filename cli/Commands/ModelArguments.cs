@@ -37,9 +37,9 @@ internal static class ModelArguments
         return assembly;
     }
 
-    public static MsdModelInfo Load(string source, string? name, IAnsiConsole console)
+    /// <summary>The model <paramref name="name"/> (or the only one) of a built assembly, as <see cref="Prepare"/> returned it.</summary>
+    public static MsdModelInfo Load(string assembly, string? name, IAnsiConsole console)
     {
-        var assembly = ModelSource.ResolveAssembly(source, console.Line);
         var info = ModelAssembly.Pick(ModelAssembly.Load(assembly), name, assembly);
         console.Line($"model: {info.Name} from {info.SourceFile}, {info.Table.Count} stages, {info.Cost.TotalParameters:N0} parameters");
         return info;
