@@ -9,21 +9,24 @@ if [ "${PIPESTATUS[0]}" -ne 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
 
 results=$(mktemp -d)
 status=0
-# The PyTorch backend's tests run the exported Python: install Debian's python3-torch, and Pillow for sample.py's PNG
-# grids, when no interpreter has them (as root, with apt). An earlier session's apt history on this machine: 79 s for
-# python3-torch with its recommends, python3-scipy and dataset-fashion-mnist.
-if ! /usr/bin/python3 -c "import torch, PIL" 2>/dev/null && ! { [ -n "${MSD_PYTHON:-}" ] && "$MSD_PYTHON" -c "import torch, PIL"; } 2>/dev/null; then
+# What the tests need beyond .NET, installed with apt (as root) when missing: Debian's python3-torch and Pillow for the
+# PyTorch backend's tests (they run the exported Python; an earlier session's apt history here: 79 s for python3-torch
+# with its recommends, python3-scipy and dataset-fashion-mnist), and Node.js with npm for the editor tests (the
+# TextMate grammar's tokenizer and the VS Code client).
+missing=()
+/usr/bin/python3 -c "import torch, PIL" 2>/dev/null || { [ -n "${MSD_PYTHON:-}" ] && "$MSD_PYTHON" -c "import torch, PIL" 2>/dev/null; } \
+  || missing+=(python3-torch python3-pil)
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     started=$(date +%s)
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch python3-pil; } > "$results/apt.log" 2>&1 \
-      || { echo "installing python3-torch failed:"; tail -n 5 "$results/apt.log"; }
-    echo "installed python3-torch and python3-pil in $(( $(date +%s) - started )) s"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > "$results/apt.log" 2>&1 \
+      || { echo "installing ${missing[*]} failed:"; tail -n 5 "$results/apt.log"; }
+    echo "installed ${missing[*]} in $(( $(date +%s) - started )) s"
   else
-    echo "no Python with torch and Pillow, and not root with apt: the PyTorch backend's tests will fail (set MSD_PYTHON)"
+    echo "missing ${missing[*]}, and not root with apt: the PyTorch backend's or the editor tests will fail (MSD_PYTHON names a Python with torch)"
   fi
 fi
-# The package tests build a scratch project and examples/* against the local feed that pack.sh writes
-# (the examples are not in the solution: they take DiffusionDsl only as packages).
 bash scripts/pack.sh > "$results/pack.log" 2>&1 || { echo "scripts/pack.sh failed:"; tail -n 20 "$results/pack.log"; status=1; }
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
