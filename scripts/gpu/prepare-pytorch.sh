@@ -14,7 +14,6 @@ REFERENCE_REPO=${REFERENCE_REPO:-/work/.mirror/LucasYFL+Multistage_Diffusion/rep
 out=artifacts/gpu-pytorch
 rm -rf "$out" && mkdir -p "$out"
 dotnet run --project cli -c Release -- export pytorch examples/Cifar10Paper/Cifar10Multistage.msd -o "$out/export"
-git -C "$REFERENCE_REPO" archive --format=tar --prefix=reference/ HEAD edm/training edm/torch_utils edm/dnnlib | xz -T2 -6 > "$out/reference.tar.xz"
-echo "reference: LucasYFL/Multistage_Diffusion $(git -C "$REFERENCE_REPO" rev-parse HEAD)" > "$out/MANIFEST.txt"
+echo "reference: LucasYFL/Multistage_Diffusion $(REFERENCE_REPO="$REFERENCE_REPO" bash scripts/gpu/archive-reference.sh "$out/reference.tar.xz")" > "$out/MANIFEST.txt"
 echo "carry: $(du -sb "$out" | cut -f1) bytes" >> "$out/MANIFEST.txt"
 cat "$out/MANIFEST.txt"

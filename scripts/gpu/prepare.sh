@@ -57,11 +57,7 @@ tar -C "$stage" -cf - torchsharp | xz -T2 -6 > "$out/libtorchsharp-src.tar.xz"
 
 # 3. The reference network code for the ratio.
 if git -C "$REFERENCE_REPO" rev-parse --verify -q "$REFERENCE_COMMIT^{commit}" >/dev/null; then
-  # (git archive may complain about an unrelated blob the mirror lacks; what matters is that the three folders are in.)
-  git -C "$REFERENCE_REPO" archive --format=tar --prefix=reference/ "$REFERENCE_COMMIT" edm/training edm/torch_utils edm/dnnlib 2>"$stage/reference.err" |
-    xz -T2 -6 > "$out/reference.tar.xz" || true
-  xz -dc "$out/reference.tar.xz" | tar -t | grep -q 'edm/training/networks.py$' || { cat "$stage/reference.err" >&2; echo "no reference network code" >&2; exit 1; }
-  reference_sha=$(git -C "$REFERENCE_REPO" rev-parse "$REFERENCE_COMMIT")
+  reference_sha=$(REFERENCE_REPO="$REFERENCE_REPO" REFERENCE_COMMIT="$REFERENCE_COMMIT" bash scripts/gpu/archive-reference.sh "$out/reference.tar.xz")
 else
   reference_sha="(not found at $REFERENCE_REPO: the reference timing is skipped)"
 fi

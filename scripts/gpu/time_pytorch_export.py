@@ -12,25 +12,20 @@ does on CUDA.
 import argparse
 import glob
 import importlib
-import json
 import os
 import sys
-import time
 
 import torch
+
+import gpu_timing  # the protocol shared with time_reference.py
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--export', required=True)
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
-    parser.add_argument('--batch', type=int, default=64)
-    parser.add_argument('--steps', type=int, default=20)
-    parser.add_argument('--warmup', type=int, default=3)
+    gpu_timing.add_common_args(parser, 'timings-pytorch-export.json')
     parser.add_argument('--bf16', choices=['on', 'off'], default='off')
-    parser.add_argument('--sample-batch', type=int, default=64)
     parser.add_argument('--sample-steps', type=int, default=35, help='Euler evaluations (35 = EDM Heun 18 steps)')
-    parser.add_argument('--out', default='timings-pytorch-export.json')
     args = parser.parse_args()
 
     sys.path.insert(0, args.export)
@@ -46,21 +41,18 @@ def main():
     parameters = sum(p.numel() for p in model.parameters())
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0)
     images = torch.rand([args.batch] + list(spec.IMAGE), device=device) * 2 - 1
-    stages = len(model.stages)
+    # One stage per batch, cycling, with t drawn inside it from the schedule's own training distribution: the stages'
+    # CDF bounds once here, the draws on the device as the reference's loss draws its sigmas.
+    schedule = model.schedule
+    cdf = lambda t: schedule.training_cdf(torch.tensor([max(t, schedule.min_time)], dtype=torch.float64)).item()
+    bounds = [(cdf(s.start), cdf(s.end), s.start, s.end) for s in model.stages]
     step_index = [0]
 
-    def sync():
-        if device.type == 'cuda':
-            torch.cuda.synchronize(device)
-
     def train_step():
-        # One stage per batch, cycling, with t drawn inside it from the schedule's own training distribution.
-        stage = model.stages[step_index[0] % stages]
+        low, high, start, end = bounds[step_index[0] % len(bounds)]
         step_index[0] += 1
-        low = model.schedule.training_cdf(torch.tensor([max(stage.start, model.schedule.min_time)], dtype=torch.float64))
-        high = model.schedule.training_cdf(torch.tensor([stage.end], dtype=torch.float64))
-        u = torch.rand(args.batch, dtype=torch.float64)
-        t = model.schedule.training_quantile(low + u * (high - low)).clamp(stage.start, stage.end).to(device)
+        u = torch.rand(args.batch, dtype=torch.float64, device=device)
+        t = schedule.training_quantile(low + u * (high - low)).clamp(start, end)
         optimizer.zero_grad(set_to_none=True)
         with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=args.bf16 == 'on'):
             losses = model.loss(images, t, torch.randn_like(images))
@@ -68,45 +60,21 @@ def main():
         optimizer.step()
 
     model.train()
-    for _ in range(args.warmup):
-        train_step()
-    sync()
-    start = time.perf_counter()
-    for _ in range(args.steps):
-        train_step()
-    sync()
-    seconds_per_step = (time.perf_counter() - start) / args.steps
+    seconds_per_step = gpu_timing.seconds_per_call(train_step, args.warmup, args.steps, device)
 
     model.eval()
     noise = torch.randn([args.sample_batch] + list(spec.IMAGE), device=device)
-    spec.sample_euler(model, noise, 2)
-    sync()
-    start = time.perf_counter()
-    with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=args.bf16 == 'on'):
-        spec.sample_euler(model, noise, args.sample_steps)
-    sync()
-    sample_seconds = time.perf_counter() - start
 
-    report = {
-        'network': f'PyTorch export of {spec.MODEL_NAME} (msd export pytorch)',
-        'torch': torch.__version__,
-        'device': str(device),
-        'device_name': torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu',
-        'bf16': args.bf16 == 'on',
-        'parameters': parameters,
-        'batch': args.batch,
-        'timed_steps': args.steps,
-        'seconds_per_step': seconds_per_step,
-        'train_images_per_second': args.batch / seconds_per_step,
-        'peak_memory_gib': torch.cuda.max_memory_allocated(device) / 2 ** 30 if device.type == 'cuda' else None,
-        'sample_batch': args.sample_batch,
-        'sample_evaluations': args.sample_steps,
-        'sample_seconds': sample_seconds,
-        'sample_images_per_second': args.sample_batch / sample_seconds,
-    }
-    with open(args.out, 'w') as f:
-        json.dump(report, f, indent=2)
-    print(json.dumps(report, indent=2))
+    def sample():
+        with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=args.bf16 == 'on'):
+            spec.sample_euler(model, noise, args.sample_steps)
+
+    sample_seconds = gpu_timing.seconds_per_call(sample, 1, 1, device)
+    gpu_timing.write_report(gpu_timing.report(f'PyTorch export of {spec.MODEL_NAME} (msd export pytorch)', device, parameters,
+                                              args.batch, args.steps, seconds_per_step, args.sample_batch, args.sample_steps,
+                                              sample_seconds, bf16=args.bf16 == 'on',
+                                              peak_memory_gib=torch.cuda.max_memory_allocated(device) / 2 ** 30 if device.type == 'cuda' else None),
+                            args.out)
 
 
 if __name__ == '__main__':

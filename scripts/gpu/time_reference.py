@@ -13,24 +13,19 @@ dropout 0.13, augment_dim 9) on the same device as the C# harness, for the ratio
 DIR holds the reference's edm/ folder (training/, torch_utils/, dnnlib/); scripts/gpu/prepare.sh carries it.
 """
 import argparse
-import json
 import os
 import sys
-import time
 
 import numpy as np
 import torch
+
+import gpu_timing  # the protocol shared with time_pytorch_export.py
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--reference', required=True)
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
-    parser.add_argument('--batch', type=int, default=64)
-    parser.add_argument('--steps', type=int, default=20)
-    parser.add_argument('--warmup', type=int, default=3)
-    parser.add_argument('--sample-batch', type=int, default=64)
-    parser.add_argument('--out', default='timings-reference.json')
+    gpu_timing.add_common_args(parser, 'timings-reference.json')
     args = parser.parse_args()
 
     edm = os.path.join(args.reference, 'edm')
@@ -50,10 +45,6 @@ def main():
     loss_fn = EDMLoss()
     images = torch.rand([args.batch, 3, 32, 32], device=device) * 2 - 1
 
-    def sync():
-        if device.type == 'cuda':
-            torch.cuda.synchronize(device)
-
     def train_step():
         optimizer.zero_grad(set_to_none=True)
         loss = loss_fn(net=net, images=images)
@@ -64,14 +55,7 @@ def main():
         optimizer.step()
 
     net.train()
-    for _ in range(args.warmup):
-        train_step()
-    sync()
-    start = time.perf_counter()
-    for _ in range(args.steps):
-        train_step()
-    sync()
-    seconds_per_step = (time.perf_counter() - start) / args.steps
+    seconds_per_step = gpu_timing.seconds_per_call(train_step, args.warmup, args.steps, device)
 
     # EDM's Heun sampler: 18 sigmas on the rho = 7 ramp, 2 evaluations per step but the last.
     net.eval()
@@ -94,31 +78,10 @@ def main():
                 x = x_next
         return x
 
-    sample()
-    sync()
-    start = time.perf_counter()
-    sample()
-    sync()
-    sample_seconds = time.perf_counter() - start
-
-    report = {
-        'network': 'reference EDMPrecond(MultistageUNet), CIFAR-10 DDPM++ config',
-        'torch': torch.__version__,
-        'device': str(device),
-        'device_name': torch.cuda.get_device_name(device) if device.type == 'cuda' else 'cpu',
-        'parameters': parameters,
-        'batch': args.batch,
-        'timed_steps': args.steps,
-        'seconds_per_step': seconds_per_step,
-        'train_images_per_second': args.batch / seconds_per_step,
-        'sample_batch': args.sample_batch,
-        'sample_evaluations': 2 * steps - 1,
-        'sample_seconds': sample_seconds,
-        'sample_images_per_second': args.sample_batch / sample_seconds,
-    }
-    with open(args.out, 'w') as f:
-        json.dump(report, f, indent=2)
-    print(json.dumps(report, indent=2))
+    sample_seconds = gpu_timing.seconds_per_call(sample, 1, 1, device)
+    gpu_timing.write_report(gpu_timing.report('reference EDMPrecond(MultistageUNet), CIFAR-10 DDPM++ config', device, parameters,
+                                              args.batch, args.steps, seconds_per_step, args.sample_batch, 2 * steps - 1,
+                                              sample_seconds), args.out)
 
 
 if __name__ == '__main__':
