@@ -29,6 +29,7 @@ public sealed class MultistageTrainer : IDisposable
     private readonly Tensor? _stageWeights;
     private readonly Device _device;
     private readonly EdmAugmentPipe? _augment;
+    private readonly bool _bf16Autocast;
     private IBatchSource? _data;
     private byte[]? _dataStateToRestore;
     private readonly long[] _stageSamples;
@@ -43,6 +44,9 @@ public sealed class MultistageTrainer : IDisposable
     public RunFolder Run { get; }
     public CheckpointDirectory Checkpoints => Run.Checkpoints;
     public long Step { get; private set; }
+
+    /// <summary>Whether the forward pass and the loss run under bf16 <see cref="Autocast"/> (<see cref="TrainOptions.Precision"/>).</summary>
+    public bool UsesBf16Autocast => _bf16Autocast;
 
     /// <summary>The optimizer and the parameters it steps, in its order; for tests that inspect its state.</summary>
     internal AdamW Optimizer => _optimizer;
@@ -79,6 +83,7 @@ public sealed class MultistageTrainer : IDisposable
         _times = new TrainingTimeSampler(schedule, model.Stages, options.StageSampling);
         _device = TrainingDevice(model.Module, options.Device);
         model.Module.to(_device);
+        _bf16Autocast = MixedPrecisionPolicy.UsesBf16Autocast(options.Precision, _device);
         _parameters = model.Module.parameters().ToList();
         _optimizer = optim.AdamW(_parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
         _generator = new Generator((ulong)options.Seed);
@@ -216,8 +221,11 @@ public sealed class MultistageTrainer : IDisposable
         {
             var microStage = stage.narrow(0, start, micro);
             var split = new StageSplit(counts.Skip(m * stages).Take(stages).ToArray(), microStage);
-            var losses = DiffusionLoss.PerSample(_denoiser, x0.narrow(0, start, micro), t.narrow(0, start, micro), eps.narrow(0, start, micro),
-                                                 augmentLabels?.narrow(0, start, micro), split);
+            Tensor losses;
+            // Forward and loss under autocast, backward outside it, as torch.autocast is meant to be used.
+            using (_bf16Autocast ? Autocast.Enter(_device) : null)
+                losses = DiffusionLoss.PerSample(_denoiser, x0.narrow(0, start, micro), t.narrow(0, start, micro), eps.narrow(0, start, micro),
+                                                 augmentLabels?.narrow(0, start, micro), split).to(ScalarType.Float32);
             var weighted = _stageWeights is null ? losses : losses * _stageWeights.index_select(0, microStage);
             (weighted.sum() / batch).backward();
             perSample.Add(weighted.detach());

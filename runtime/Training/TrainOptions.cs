@@ -40,6 +40,11 @@ public sealed record TrainOptions
     /// otherwise picks $DIFFUSIONDSL_DEVICE, else CUDA when available, else the CPU.
     /// </summary>
     public string? Device { get; init; }
+    /// <summary>
+    /// The forward pass's precision: <see cref="MixedPrecision.Auto"/> (the default) trains under bf16 autocast on CUDA and
+    /// in float32 elsewhere; parameters, gradients, optimizer state and EMA are float32 in every case.
+    /// </summary>
+    public MixedPrecision Precision { get; init; } = MixedPrecision.Auto;
     /// <summary>The .msd's hash, stored in every checkpoint; resuming with another hash is refused.</summary>
     public string ModelHash { get; init; } = "";
 }

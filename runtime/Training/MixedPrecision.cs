@@ -1,0 +1,39 @@
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Training;
+
+/// <summary>The precision the forward pass and the loss train in; parameters, gradients, optimizer state and EMA stay float32.</summary>
+public enum MixedPrecision
+{
+    /// <summary>bf16 autocast on a CUDA device when libtorch offers it (<see cref="Autocast.IsAvailable"/>), float32 otherwise: the exported train.py's `--bf16 auto`.</summary>
+    Auto,
+    /// <summary>Everything in float32.</summary>
+    Float32,
+    /// <summary>bf16 autocast on any device (the CPU's too); an error where libtorch does not offer autocast.</summary>
+    BFloat16,
+}
+
+public static class MixedPrecisionPolicy
+{
+    /// <summary>Whether training on <paramref name="device"/> runs its forward pass under bf16 <see cref="Autocast"/>.</summary>
+    public static bool UsesBf16Autocast(MixedPrecision precision, Device device) => precision switch
+    {
+        MixedPrecision.Float32 => false,
+        MixedPrecision.Auto => device.type == DeviceType.CUDA && Autocast.IsAvailable,
+        MixedPrecision.BFloat16 => Autocast.IsAvailable
+            ? true
+            : throw new PlatformNotSupportedException($"MixedPrecision.BFloat16: {Autocast.Describe()}."),
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, null),
+    };
+
+    /// <summary>The names users write (`--precision auto|fp32|bf16`).</summary>
+    public static MixedPrecision Parse(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "auto" => MixedPrecision.Auto,
+        "fp32" or "float32" => MixedPrecision.Float32,
+        "bf16" or "bfloat16" => MixedPrecision.BFloat16,
+        _ => throw new FormatException($"'{text}' is not a precision: use auto, fp32 or bf16."),
+    };
+}

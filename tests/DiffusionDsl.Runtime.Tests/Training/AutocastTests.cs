@@ -1,0 +1,119 @@
+using System;
+using System.IO;
+using System.Linq;
+using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Tests.Support;
+using DiffusionDsl.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Tests.Training;
+
+/// <summary>
+/// bf16 autocast through libtorch's own at::autocast entry points (TorchSharp 0.107 has none), on the CPU, where libtorch
+/// autocasts to bf16 as on CUDA: what runs in bf16 inside a scope, that scopes nest and restore, and that training under
+/// it keeps float32 parameters, gradients and EMA while following float32 training closely.
+/// </summary>
+public sealed class AutocastTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-autocast-" + Guid.NewGuid().ToString("N"));
+    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+
+    private static readonly Device Cpu = new("cpu");
+
+    [Fact]
+    public void LibTorchOffersTheEntryPoints()
+    {
+        Assert.True(Autocast.IsAvailable, Autocast.Describe());
+        Assert.Contains("libtorch_cpu", Autocast.Describe());
+    }
+
+    [Fact]
+    public void InsideTheScopeMatrixProductsAndConvolutionsRunInBf16AndAfterItInFloat32()
+    {
+        var x = randn(4, 8);
+        var w = randn(16, 8);
+        var image = randn(2, 3, 8, 8);
+        var kernel = randn(5, 3, 3, 3);
+        Assert.False(Autocast.IsEnabled(Cpu));
+        using (Autocast.Enter(Cpu))
+        {
+            Assert.True(Autocast.IsEnabled(Cpu));
+            using var product = nn.functional.linear(x, w);
+            using var convolved = nn.functional.conv2d(image, kernel, padding: new long[] { 1, 1 });
+            Assert.Equal(ScalarType.BFloat16, product.dtype);
+            Assert.Equal(ScalarType.BFloat16, convolved.dtype);
+            // A float32 operand promotes: a bf16 output minus a float32 target is float32, as the loss needs.
+            using var difference = product - randn(4, 16);
+            Assert.Equal(ScalarType.Float32, difference.dtype);
+        }
+        Assert.False(Autocast.IsEnabled(Cpu));
+        using var after = nn.functional.linear(x, w);
+        Assert.Equal(ScalarType.Float32, after.dtype);
+    }
+
+    [Fact]
+    public void NestedScopesRestoreTheStateTheyFound()
+    {
+        using (Autocast.Enter(Cpu))
+        {
+            using (Autocast.Enter(Cpu)) Assert.True(Autocast.IsEnabled(Cpu));
+            Assert.True(Autocast.IsEnabled(Cpu));
+            using var inner = nn.functional.linear(randn(2, 4), randn(3, 4));
+            Assert.Equal(ScalarType.BFloat16, inner.dtype);
+        }
+        Assert.False(Autocast.IsEnabled(Cpu));
+    }
+
+    [Fact]
+    public void AutoTrainsInFloat32OnTheCpuAndBf16IsTakenWhenAsked()
+    {
+        Assert.False(MixedPrecisionPolicy.UsesBf16Autocast(MixedPrecision.Auto, Cpu));
+        Assert.False(MixedPrecisionPolicy.UsesBf16Autocast(MixedPrecision.Float32, Cpu));
+        Assert.True(MixedPrecisionPolicy.UsesBf16Autocast(MixedPrecision.BFloat16, Cpu));
+        Assert.Equal(MixedPrecision.BFloat16, MixedPrecisionPolicy.Parse("bf16"));
+        Assert.Equal(MixedPrecision.Float32, MixedPrecisionPolicy.Parse(" FP32"));
+        Assert.Equal(MixedPrecision.Auto, MixedPrecisionPolicy.Parse("auto"));
+        Assert.Contains("auto, fp32 or bf16", Assert.Throws<FormatException>(() => MixedPrecisionPolicy.Parse("fp16")).Message);
+    }
+
+    [Fact]
+    public void Bf16TrainingKeepsFloat32StateAndFollowsFloat32Training()
+    {
+        var (fp32Losses, fp32Weights, fp32Trainer) = Train(MixedPrecision.Float32);
+        fp32Trainer.Dispose();
+        var (bf16Losses, bf16Weights, trainer) = Train(MixedPrecision.BFloat16);
+        using (trainer)
+        {
+            Assert.True(trainer.UsesBf16Autocast);
+            Assert.All(trainer.Model.Module.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+            Assert.All(trainer.Model.Module.parameters().Where(p => p.grad is not null), p => Assert.Equal(ScalarType.Float32, p.grad!.dtype));
+            Assert.All(trainer.Ema.State, e => Assert.Equal(ScalarType.Float32, e.Value.dtype));
+        }
+        Assert.False(Autocast.IsEnabled(Cpu));
+        // bf16 keeps 8 bits of mantissa: the steps differ from float32's, but only by rounding.
+        Assert.All(bf16Losses, l => Assert.True(double.IsFinite(l)));
+        for (int i = 0; i < fp32Losses.Length; i++)
+            Assert.True(Math.Abs(bf16Losses[i] - fp32Losses[i]) <= 0.05 * fp32Losses[i], $"step {i + 1}: bf16 loss {bf16Losses[i]}, float32 {fp32Losses[i]}");
+        Assert.True(fp32Losses.Zip(bf16Losses).Any(p => p.First != p.Second), "autocast changed nothing: the forward pass did not run in bf16");
+        double largest = fp32Weights.Max(w => w.abs().max().item<float>());
+        double apart = fp32Weights.Zip(bf16Weights).Max(p => (p.First - p.Second).abs().max().item<float>());
+        Assert.InRange(apart / largest, 1e-6, 0.05);
+    }
+
+    private (double[] Losses, Tensor[] Weights, MultistageTrainer Trainer) Train(MixedPrecision precision)
+    {
+        torch.random.manual_seed(5);
+        var model = new SmallUNet();
+        var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, new TrainOptions
+        {
+            BatchSize = 8, LearningRate = 2e-3, GradClip = 1.0, Steps = 4, CheckpointEvery = 0, Seed = 9, Device = "cpu",
+            Precision = precision, OutputDirectory = Path.Combine(_root, precision.ToString()),
+        });
+        var data = TinyData.Source();
+        var losses = Enumerable.Range(0, 4).Select(_ => { trainer.TrainStep(data, out double loss); return loss; }).ToArray();
+        var weights = model.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        return (losses, weights, trainer);
+    }
+}
