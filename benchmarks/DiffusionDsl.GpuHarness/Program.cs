@@ -25,6 +25,7 @@ using static TorchSharp.torch;
 //
 //   GpuHarness [--out DIR] [--device cpu|cuda] [--models quickstart,cifar10] [--steps N] [--warmup W]
 //              [--quick-batch B] [--cifar-batch B] [--samples K] [--sample-batch B] [--fashion PATH] [--cifar PATH]
+//              [--precision auto|fp32|bf16[,...]]   (each model once per precision: --precision fp32,bf16 compares them)
 //
 // Data: QuickStart trains on Fashion-MNIST (--fashion, default the 2,000-image slice shipped beside the program).
 // CIFAR-10 trains on --cifar (a CIFAR-10 python-batch folder or image folder) when given; otherwise, where no CIFAR-10 is
@@ -53,12 +54,18 @@ var models = arguments.Text("--models", "quickstart,cifar10").Split(',', StringS
 var fashion = arguments.Text("--fashion", Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist-2000-images-idx3-ubyte.gz"));
 var results = new List<Dictionary<string, object?>>();
 
+var precisions = arguments.Text("--precision", "auto").Split(',', StringSplitOptions.RemoveEmptyEntries);
+Log($"autocast: {Autocast.Describe()}");
 foreach (var name in models)
+foreach (var precisionName in precisions)
 {
+    var precision = MixedPrecisionPolicy.Parse(precisionName);
+    // One name per run for its files: the model's, with the precision when several are compared.
+    var label = precisions.Length > 1 ? $"{name}-{precisionName.Trim()}" : name;
     var result = name switch
     {
-        "quickstart" => RunQuickStart(arguments.Int("--quick-batch", FashionQuickStartTrainer.Defaults.BatchSize)),
-        "cifar10" => RunCifar10(arguments.Int("--cifar-batch", 64)),
+        "quickstart" => RunQuickStart(label, precision, arguments.Int("--quick-batch", FashionQuickStartTrainer.Defaults.BatchSize)),
+        "cifar10" => RunCifar10(label, precision, arguments.Int("--cifar-batch", 64)),
         _ => throw new ArgumentException($"unknown model '{name}' (quickstart, cifar10)"),
     };
     results.Add(result);
@@ -79,18 +86,18 @@ File.WriteAllText(Path.Combine(output, "timings.json"), JsonSerializer.Serialize
 Log($"wrote {Path.Combine(output, "timings.json")}");
 return 0;
 
-Dictionary<string, object?> RunQuickStart(int batch)
+Dictionary<string, object?> RunQuickStart(string label, MixedPrecision precision, int batch)
 {
     using var data = DatasetLoader.Load(fashion, new DatasetOptions { ImageChannels = 1, Seed = 1 });
     random.manual_seed(1); // the initial weights and dropout: one seed gives one run
     using var model = new FashionQuickStart();
-    var options = FashionQuickStartTrainer.Defaults with { BatchSize = batch };
+    var options = FashionQuickStartTrainer.Defaults with { BatchSize = batch, Precision = precision };
     var sampleOptions = FashionQuickStartSampler.Defaults;
-    return Run("quickstart", model, model.Schedule, FashionQuickStart.Prediction, options, data, $"Fashion-MNIST ({data.Count} images, {fashion})",
+    return Run(label, model, model.Schedule, FashionQuickStart.Prediction, options, data, $"Fashion-MNIST ({data.Count} images, {fashion})",
                sampleOptions, FashionQuickStart.ImageChannels, FashionQuickStart.ImageSize);
 }
 
-Dictionary<string, object?> RunCifar10(int batch)
+Dictionary<string, object?> RunCifar10(string label, MixedPrecision precision, int batch)
 {
     var cifar = arguments.Optional("--cifar");
     ImageDataset data;
@@ -111,8 +118,8 @@ Dictionary<string, object?> RunCifar10(int batch)
     {
         random.manual_seed(1);
         using var model = new Cifar10Multistage();
-        var options = Cifar10MultistageTrainer.Defaults with { BatchSize = batch };
-        return Run("cifar10", model, model.Schedule, Cifar10Multistage.Prediction, options, data, source,
+        var options = Cifar10MultistageTrainer.Defaults with { BatchSize = batch, Precision = precision };
+        return Run(label, model, model.Schedule, Cifar10Multistage.Prediction, options, data, source,
                    Cifar10MultistageSampler.Defaults, Cifar10Multistage.ImageChannels, Cifar10Multistage.ImageSize);
     }
 }
@@ -127,8 +134,10 @@ Dictionary<string, object?> Run(string name, IMultistageModel model, DiffusionDs
     {
         Steps = warmup + steps + 1, CheckpointEvery = 0, SampleEvery = 0, EvalEvery = 0, OutputDirectory = runFolder, Device = device.ToString(),
     };
-    Log($"[{name}] {model.Module.parameters().Sum(p => p.numel()):N0} parameters; batch {options.BatchSize}; {warmup} warm-up + {steps} timed steps; data: {dataSource}");
     using var trainer = new MultistageTrainer(model, schedule, target, options);
+    var precisionUsed = trainer.UsesBf16Autocast ? "bf16 autocast" : "float32";
+    Log($"[{name}] {model.Module.parameters().Sum(p => p.numel()):N0} parameters; batch {options.BatchSize}; {precisionUsed}; " +
+        $"{warmup} warm-up + {steps} timed steps; data: {dataSource}");
     using var stop = new CancellationTokenSource();
     var clock = new Stopwatch();
     long readsBefore = 0;
@@ -182,6 +191,7 @@ Dictionary<string, object?> Run(string name, IMultistageModel model, DiffusionDs
         ["parameters"] = model.Module.parameters().Sum(p => p.numel()),
         ["data"] = dataSource,
         ["batch"] = options.BatchSize,
+        ["precision"] = precisionUsed,
         ["timed_steps"] = steps,
         ["seconds_per_step"] = secondsPerStep,
         ["train_images_per_second"] = options.BatchSize / secondsPerStep,

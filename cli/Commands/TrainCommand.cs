@@ -33,20 +33,24 @@ public static class TrainCommand
         var output = new Option<string?>("--output") { Description = "Run folder (default: runs/<model>)" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint file, or 'latest' in the run folder" };
         var device = ModelArguments.Device();
+        var precision = new Option<string?>("--precision")
+        {
+            Description = "auto, fp32 or bf16: the forward pass under bf16 autocast, weights and EMA in float32 (default auto: bf16 on CUDA)",
+        };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N images" };
         var flip = new Option<bool>("--flip") { Description = "Random horizontal flips" };
         var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar (for logs)" };
 
         var command = new Command("train", "Train a model built from an .msd file")
         {
-            source, model, data, steps, batch, lr, seed, output, resume, device, limit, flip, noProgress,
+            source, model, data, steps, batch, lr, seed, output, resume, device, precision, limit, flip, noProgress,
         };
         command.SetAction(parsed => Run(new TrainSettings
         {
             Source = parsed.GetValue(source)!, Model = parsed.GetValue(model), Data = parsed.GetValue(data)!,
             Steps = parsed.GetValue(steps), Batch = parsed.GetValue(batch), LearningRate = parsed.GetValue(lr),
             Seed = parsed.GetValue(seed), Output = parsed.GetValue(output), Resume = parsed.GetValue(resume),
-            Device = parsed.GetValue(device), Limit = parsed.GetValue(limit), Flip = parsed.GetValue(flip),
+            Device = parsed.GetValue(device), Precision = parsed.GetValue(precision), Limit = parsed.GetValue(limit), Flip = parsed.GetValue(flip),
             Progress = !parsed.GetValue(noProgress) && !Console.IsOutputRedirected,
         }, console));
         return command;
@@ -74,11 +78,11 @@ public static class TrainCommand
             throw new DataFormatException(settings.Data, $"its images are {data.Channels}x{data.Height}x{data.Width}, but {info.Name} takes " +
                                                          $"{info.ImageChannels}x{info.ImageSize}x{info.ImageSize} (the image line of {info.SourceFile}).");
         console.Line($"data: {data.Count} images {data.Channels}x{data.Height}x{data.Width} from {settings.Data}");
-        console.Line($"device: {TorchSetup.DefaultDevice(options.Device)}; steps {options.Steps}, batch {options.BatchSize}, " +
-                     $"lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}; output {Path.GetFullPath(options.OutputDirectory)}");
-
         using var model = info.Create();
         using var trainer = new MultistageTrainer(model, model.Schedule, info.Prediction, options);
+        console.Line($"device: {TorchSetup.DefaultDevice(options.Device)} ({(trainer.UsesBf16Autocast ? "bf16 autocast" : "float32")}); " +
+                     $"steps {options.Steps}, batch {options.BatchSize}, lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}; " +
+                     $"output {Path.GetFullPath(options.OutputDirectory)}");
         var session = new TrainingSession(trainer, model.Schedule, info.Prediction,
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
 
@@ -114,6 +118,11 @@ public static class TrainCommand
         if (settings.Batch is < 1) throw new ArgumentException($"--batch must be at least 1, not {settings.Batch}.");
         if (settings.Limit is < 1) throw new ArgumentException($"--limit must be at least 1, not {settings.Limit}.");
         if (settings.LearningRate is <= 0) throw new ArgumentException($"--lr must be positive, not {settings.LearningRate}.");
+        if (settings.Precision is { } precision)
+        {
+            try { MixedPrecisionPolicy.Parse(precision); }
+            catch (FormatException e) { throw new ArgumentException($"--precision: {e.Message}", e); }
+        }
     }
 
     private static TrainOptions Options(MsdModelInfo info, TrainSettings settings)
@@ -128,6 +137,7 @@ public static class TrainCommand
             OutputDirectory = settings.Output ?? defaults.OutputDirectory,
             ResumeFrom = settings.Resume,
             Device = settings.Device,
+            Precision = settings.Precision is { } precision ? MixedPrecisionPolicy.Parse(precision) : defaults.Precision,
             ModelHash = info.SourceHash,
         };
     }

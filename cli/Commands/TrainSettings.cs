@@ -13,6 +13,8 @@ public sealed record TrainSettings
     public string? Output { get; init; }
     public string? Resume { get; init; }
     public string? Device { get; init; }
+    /// <summary>auto, fp32 or bf16 (<see cref="DiffusionDsl.Runtime.Training.MixedPrecision"/>).</summary>
+    public string? Precision { get; init; }
     public int? Limit { get; init; }
     public bool Flip { get; init; }
     public bool Progress { get; init; } = true;

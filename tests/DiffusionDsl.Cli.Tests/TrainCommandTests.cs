@@ -35,12 +35,12 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         int exit = TrainCommand.Run(new TrainSettings
         {
             Source = TinyModelsAssembly.Path, Model = "TinyGray", Data = _run.Data, Steps = 2, Batch = 2, LearningRate = 0.01,
-            Output = folder.Path, Limit = 10, Progress = false,
+            Output = folder.Path, Limit = 10, Precision = "bf16", Progress = false,
         }, console.Console);
 
         Assert.True(exit == 0, console.Text);
         Assert.Contains("data: 10 images", console.Text);
-        Assert.Contains("steps 2, batch 2, lr 0.01", console.Text);
+        Assert.Contains("device: cpu (bf16 autocast); steps 2, batch 2, lr 0.01", console.Text);
         Assert.Equal(new[] { "step-00000002.ckpt" }, Directory.GetFiles(Path.Combine(folder.Path, "checkpoints")).Select(Path.GetFileName));
     }
 
@@ -78,6 +78,7 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
     [InlineData("--steps", "0", "error: --steps must be at least 1, not 0.")]
     [InlineData("--limit", "-2", "error: --limit must be at least 1, not -2.")]
     [InlineData("--device", "tpu", "error: --device tpu: expected cpu, cuda or cuda:N.")]
+    [InlineData("--precision", "fp16", "error: --precision: 'fp16' is not a precision: use auto, fp32 or bf16.")]
     public void BadOptionsAreRefusedBeforeAnyWork(string option, string value, string message)
     {
         using var folder = new ScratchFolder();
