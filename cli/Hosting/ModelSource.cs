@@ -1,7 +1,7 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Threading;
 
 namespace DiffusionDsl.Cli.Hosting;
 
@@ -17,7 +17,8 @@ internal static class ModelSource
         var project = FindProject(source);
         log($"building {project} (Release)...");
         // -getProperty alone only evaluates the project; with -t:Build MSBuild builds it and then prints the property.
-        var (exitCode, output) = Dotnet($"build \"{project}\" -c Release -nologo -v:q -t:Build -getProperty:TargetPath");
+        var (exitCode, output) = DotnetProcess.Run($"build \"{project}\" -c Release -nologo -v:q -t:Build -getProperty:TargetPath", null,
+                                                   Timeout.InfiniteTimeSpan, reason => new ModelAssemblyException($"{reason} to build the project."));
         var targetPath = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
         if (exitCode != 0)
             throw new ModelAssemblyException($"{project}: the build failed (dotnet build exited with {exitCode}):\n{output.Trim()}");
@@ -38,15 +39,5 @@ internal static class ModelSource
                 : $"{source}: {projects.Length} projects in this folder; name one.");
         }
         throw new FileNotFoundException($"{source}: no such file or folder; expected a built .dll, a .csproj or a project folder.");
-    }
-
-    private static (int ExitCode, string Output) Dotnet(string arguments)
-    {
-        var start = new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start) ?? throw new ModelAssemblyException("could not start dotnet to build the project.");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 
 namespace DiffusionDsl.Cli.Hosting;
@@ -35,7 +34,8 @@ internal static class TorchBackendCache
         try
         {
             WriteProject(scratch, package, version);
-            var (exitCode, text) = Dotnet("build -c Release -nologo -v:q", scratch);
+            var (exitCode, text) = DotnetProcess.Run("build -c Release -nologo -v:q", scratch, BuildTimeout,
+                                                    reason => new TorchNativesException($"{reason} (restoring TorchSharp)."));
             if (exitCode != 0 || !File.Exists(Path.Combine(scratch, "bin", "libLibTorchSharp.so")))
                 throw new TorchNativesException($"restoring {package} {version} failed (dotnet build exited with {exitCode}); " +
                                                 $"or set MSD_LIBTORCH to a folder holding libLibTorchSharp.so and libtorch:\n{text.Trim()}");
@@ -78,22 +78,5 @@ internal static class TorchBackendCache
               <Import Project="GlibcxxWeakVersion.targets" />
             </Project>
             """);
-    }
-
-    private static (int ExitCode, string Output) Dotnet(string arguments, string folder)
-    {
-        var start = new ProcessStartInfo("dotnet", arguments)
-        {
-            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new TorchNativesException("could not start dotnet to restore TorchSharp.");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(BuildTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TorchNativesException($"restoring TorchSharp took longer than {BuildTimeout.TotalMinutes} minutes; stopped.");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }

@@ -16,15 +16,13 @@ internal static class NodeTooling
     private static readonly object Gate = new();
     private static bool _nodeReady;
 
-    public static string Repo { get; } = FindRepo();
-
     public static void EnsureNode()
     {
         lock (Gate)
         {
             if (_nodeReady) return;
             // scripts/test.sh installs Node.js with apt when it is missing.
-            Assert.True(Run("node", "--version", Repo, TimeSpan.FromSeconds(30)).ExitCode == 0,
+            Assert.True(Run("node", "--version", RepositoryRoot.Path, TimeSpan.FromSeconds(30)).ExitCode == 0,
                 "node is not on the PATH: install Node.js 18 or later (apt-get install nodejs npm; scripts/test.sh does as root) to run the editor tests.");
             _nodeReady = true;
         }
@@ -66,11 +64,5 @@ internal static class NodeTooling
             return (process.ExitCode, $"{program} {arguments} (in {folder})\n{stdout.Result}{stderr.Result}");
         }
     }
-
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "DiffusionDsl.sln"))) return dir.FullName;
-        throw new InvalidOperationException("the tests run outside the repository");
-    }
 }
+

@@ -14,15 +14,15 @@ namespace DiffusionDsl.Cli.Tests.Editors;
 public class TextMateGrammarTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-    private static string Folder => Path.Combine(NodeTooling.Repo, "editors", "grammar-test");
+    private static string Folder => Path.Combine(RepositoryRoot.Path, "editors", "grammar-test");
 
     public static IEnumerable<object[]> Files() =>
-        LanguageServerTests.ExampleFiles().Select(f => new object[] { Path.GetRelativePath(NodeTooling.Repo, f) });
+        LanguageServerTests.ExampleFiles().Select(f => new object[] { Path.GetRelativePath(RepositoryRoot.Path, f) });
 
     private static (int ExitCode, string Output) Tokenize(string file, IReadOnlyDictionary<string, string>? environment = null)
     {
         NodeTooling.EnsurePackages(Folder, "vscode-textmate", "vscode-oniguruma");
-        return NodeTooling.Run("node", $"tokenize.js \"{Path.Combine(NodeTooling.Repo, file)}\"", Folder, Timeout, environment);
+        return NodeTooling.Run("node", $"tokenize.js \"{Path.Combine(RepositoryRoot.Path, file)}\"", Folder, Timeout, environment);
     }
 
     [Theory]
@@ -38,7 +38,7 @@ public class TextMateGrammarTests
     public void AGrammarThatMissesStageNamesFails()
     {
         // The grammar without its rule for the stage lines of `stages { ... }`: the snapshot and the stage check both fail.
-        var grammar = JsonNode.Parse(File.ReadAllText(Path.Combine(NodeTooling.Repo, "editors", "vscode", "syntaxes", "msd.tmLanguage.json")))!;
+        var grammar = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "editors", "vscode", "syntaxes", "msd.tmLanguage.json")))!;
         var inner = grammar["repository"]!["stages"]!["patterns"]![2]!["patterns"]!.AsArray();
         var stageRule = inner.Single(p => p!["captures"]?["1"]?["name"]?.GetValue<string>() == "entity.name.tag.stage.msd");
         inner.Remove(stageRule);

@@ -8,7 +8,7 @@ namespace DiffusionDsl.Cli.Tests.Editors;
 /// <summary>editors/vscode: its manifest names the grammar and the language, and its client starts `msd lsp`.</summary>
 public class VsCodeExtensionTests
 {
-    private static string Folder => Path.Combine(NodeTooling.Repo, "editors", "vscode");
+    private static string Folder => Path.Combine(RepositoryRoot.Path, "editors", "vscode");
 
     [Fact]
     public void TheManifestContributesTheMsdLanguageAndItsGrammar()

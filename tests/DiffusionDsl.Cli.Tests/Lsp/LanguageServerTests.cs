@@ -262,10 +262,9 @@ public class LanguageServerTests
 
     internal static string[] ExampleFiles()
     {
-        var repo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repo.FullName, "DiffusionDsl.sln"))) repo = repo.Parent!;
-        return Directory.GetFiles(Path.Combine(repo.FullName, "examples"), "*.msd", SearchOption.AllDirectories)
-            .Concat(Directory.GetFiles(Path.Combine(repo.FullName, "tests", "Fixtures", "TinyModels"), "*.msd"))
+        var repo = RepositoryRoot.Path;
+        return Directory.GetFiles(Path.Combine(repo, "examples"), "*.msd", SearchOption.AllDirectories)
+            .Concat(Directory.GetFiles(Path.Combine(repo, "tests", "Fixtures", "TinyModels"), "*.msd"))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
             .OrderBy(f => f, StringComparer.Ordinal).ToArray();
     }
