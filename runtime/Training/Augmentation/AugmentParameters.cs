@@ -49,12 +49,8 @@ public sealed class AugmentParameters : IDisposable
                                      Move(TranslateX), Move(TranslateY));
     }
 
-    /// <summary>True when some sample is scaled, rotated, stretched or shifted (flips alone need no resampling). Synchronises with the device.</summary>
-    public bool HasGeometry()
-    {
-        using var any = stack(new[] { Scale, Rotation, Aniso, TranslateX, TranslateY }).ne(0).any();
-        return HostReads.Item<bool>(any, "AugmentParameters.HasGeometry");
-    }
+    /// <summary>Per sample ([N] bool, on the parameters' device): scaled, rotated, stretched or shifted (flips alone need no resampling).</summary>
+    public Tensor NeedsResampling() => stack(new[] { Scale, Rotation, Aniso, TranslateX, TranslateY }).ne(0).any(0);
 
     public void Dispose()
     {

@@ -31,4 +31,7 @@ public sealed record AugmentSettings
     public double AnisoStd { get; init; } = 0.2;
     public double AnisoRotateProbability { get; init; } = 0.5;
     public double TranslateStd { get; init; } = 0.125;
+
+    /// <summary>Whether any sample can be scaled, rotated, stretched or shifted, and so needs the geometric warp.</summary>
+    public bool Resamples => Scale > 0 || Rotate > 0 || Aniso > 0 || Translate > 0;
 }

@@ -41,6 +41,24 @@ public sealed class AugmentedTrainingTests : IDisposable
         Assert.False(model.MapAugmentWeight.allclose(before, rtol: 0, atol: 1e-7), "map_augment did not change");
     }
 
+    /// <summary>
+    /// The pipe adds one read per step: the reflect padding EDM's warp needs (its size depends on the drawn transforms, as in
+    /// EDM's augment.py). Whether some sample needs the warp at all is not read back: the warp runs on the whole batch.
+    /// </summary>
+    [Fact]
+    public void AugmentationReadsOnlyTheWarpsPaddingEachStep()
+    {
+        using var model = new TinyAugmentedUNet();
+        using var trainer = new MultistageTrainer(model, Vp, PredictionTarget.Eps, Options(0.5) with { LogEvery = 3 });
+        HostReads.Reset();
+        trainer.Train(TinyData.Source());
+        var sites = HostReads.Sites;
+        Assert.Equal(6, sites["GeometricWarp.Margins"]);
+        Assert.Equal(6, sites["MultistageTrainer.StageCounts"]);
+        Assert.Equal(2, sites["MultistageTrainer.Flush"]);
+        Assert.Equal(3, sites.Count);
+    }
+
     [Fact]
     public void WithoutAugmentationMapAugmentGetsNoGradient()
     {

@@ -302,14 +302,14 @@ def _warp(images, g):
 
 
 def apply_augmentation(images, a):
-    """Flips, then the geometric warp when any sample needs one; returns the images and their labels [N, 9]."""
+    """Flips, then the geometric warp for the samples that need one; returns the images and their labels [N, 9].
+    The warp runs on the whole batch (no read-back of whether some sample needs it) and the others keep their pixels."""
     a = {name: value.to(torch.float32).to(images.device) for name, value in a.items()}
     images = torch.where(a["xflip"].eq(1).view(-1, 1, 1, 1), images.flip(3), images)
     images = torch.where(a["yflip"].eq(1).view(-1, 1, 1, 1), images.flip(2), images)
-    geometry = torch.stack([a[k] for k in ("scale", "rotate", "aniso", "translate_x", "translate_y")])
-    if bool(geometry.ne(0).any()):
-        images = _warp(images, _inverse_transform(a, images.shape[2], images.shape[3]))
-    return images, augment_labels(a)
+    resampled = torch.stack([a[k] for k in ("scale", "rotate", "aniso", "translate_x", "translate_y")]).ne(0).any(0)
+    warped = _warp(images, _inverse_transform(a, images.shape[2], images.shape[3]))
+    return torch.where(resampled.view(-1, 1, 1, 1), warped, images), augment_labels(a)
 
 
 # ---- checkpoints ----
