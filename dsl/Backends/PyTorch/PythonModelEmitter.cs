@@ -126,9 +126,9 @@ internal static class PythonModelEmitter
          .Append(", seed=").Append(t.Seed).Append(", checkpoint_every=").Append(t.CheckpointEvery).Append(", keep_checkpoints=").Append(t.KeepCheckpoints)
          .Append(", log_every=").Append(t.LogEvery).Append(", augment=").Append(Float(t.Augment)).Append(",\n)\n");
         var s = model.Sample;
-        w.Append("# The .msd's sample section (sample.py has euler and heun; the other solvers live in the C# runtime).\n")
+        w.Append("# The .msd's sample section.\n")
          .Append("SAMPLE_DEFAULTS = dict(solver=").Append(String(SolverNames.NameOf(s.Solver))).Append(", steps=").Append(s.Steps)
-         .Append(", count=").Append(s.Count).Append(", seed=").Append(s.Seed).Append(", clip=").Append(Bool(s.Clip)).Append(")\n");
+         .Append(", eta=").Append(Float(s.Eta)).Append(", count=").Append(s.Count).Append(", seed=").Append(s.Seed).Append(", clip=").Append(Bool(s.Clip)).Append(")\n");
     }
 
     private static string StageSamplingName(StageSampling sampling) => SettingsBinder.StagePolicies.First(pair => pair.Value == sampling).Key;

@@ -8,6 +8,7 @@ using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Sampling.Solvers;
 using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Language.Semantics;
 using DiffusionDsl.Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
@@ -106,7 +107,7 @@ public sealed class PyTorchTrainingTests : IDisposable
         using var model = new CosineData();
         long step = CheckpointWeights.Load(Checkpoint("py", 20, "ema.safetensors"), model, CosineData.SourceHash);
         Assert.Equal(20, step);
-        AssertSamplesAgree(model, Checkpoint("py", 20, "ema.safetensors"));
+        AssertSamplesAgree(model, Checkpoint("py", 20, "ema.safetensors"), everySolver: true);
     }
 
     [Fact]
@@ -129,28 +130,44 @@ public sealed class PyTorchTrainingTests : IDisposable
         AssertSamplesAgree(model, weights);
     }
 
-    /// <summary>Euler (6 steps) and EDM's Heun (4 steps) from the same noise: the C# solvers on the model, sample.py on the weights file.</summary>
-    private void AssertSamplesAgree(CosineData model, string weights)
+    /// <summary>
+    /// Every solver of the .msd from the same noise: the C# solver on the model, sample.py on the weights file. DDPM and
+    /// DDIM at eta 0.5 draw their step noise from the same seed on both sides (the CPU generator's stream is the same in
+    /// TorchSharp's libtorch and in PyTorch); DDIM is also run with its estimates clipped. The first test runs them all,
+    /// the second Euler and Heun.
+    /// </summary>
+    private void AssertSamplesAgree(CosineData model, string weights, bool everySolver = false)
     {
         using var scope = NewDisposeScope();
         model.eval();
         var noise = randn(4, 1, 8, 8);
         var noisePath = Path.Combine(_folder, "noise.safetensors");
         SafetensorsWriter.Write(noisePath, new[] { new KeyValuePair<string, Tensor>("noise", noise) });
-        foreach (var (name, steps, solver) in new (string, int, DiffusionSolver)[] { ("euler", 6, new EulerSolver(model.Schedule)), ("heun", 4, new EdmHeunSolver(model.Schedule)) })
+        var cases = new (string Name, int Steps, double Eta, bool Clip)[]
         {
+            ("euler", 6, 0, false), ("heun", 4, 0, false), ("ddim", 6, 0, false), ("ddim", 5, 0.5, true), ("ddpm", 6, 0, false),
+            ("dpm_solver2", 6, 0, false), ("dpm_solver3", 7, 0, false), ("dpm_solver_pp2m", 6, 0, false),
+        };
+        const long seed = 11;
+        foreach (var (name, steps, eta, clip) in everySolver ? cases : cases.Take(2))
+        {
+            var solver = SolverFactory.Create(SolverNames.KindOf(name), model.Schedule, eta);
+            if (clip) solver.ClipData = 1.0;
             solver.SetTimesteps(steps);
             Tensor ours;
-            using (no_grad()) ours = solver.Run(noise * solver.Grid[0].NoiseStd, new Denoiser(model, model.Schedule, CosineData.Prediction), null);
+            using (no_grad()) ours = solver.Run(noise * solver.Grid[0].NoiseStd, new Denoiser(model, model.Schedule, CosineData.Prediction), new TorchSharp.torch.Generator(seed));
 
+            var what = $"{name} ({steps} steps, eta {eta}, clip {(clip ? "on" : "off")})";
             var samplesPath = Path.Combine(_folder, $"samples-{name}.safetensors");
             PythonWithTorch.Run(new[] { _sample, "--checkpoint", weights, "--noise", noisePath, "--solver", name, "--steps", steps.ToString(),
-                                        "--out", samplesPath, "--device", "cpu" }, Minutes);
+                                        "--eta", eta.ToString(System.Globalization.CultureInfo.InvariantCulture), "--clip", clip ? "on" : "off",
+                                        "--seed", seed.ToString(), "--out", samplesPath, "--device", "cpu" }, Minutes);
             using var file = SafetensorsFile.Open(samplesPath);
             var theirs = file.Read("samples");
-            double difference = (ours - theirs).abs().max().item<float>() / theirs.abs().max().item<float>();
-            _output.WriteLine($"{name} samples: relative difference {difference:E2}");
-            Assert.True(difference <= 1e-4, $"C# and PyTorch {name} samples differ by {difference:E2} (relative) > 1e-4");
+            double largest = theirs.abs().max().item<float>();
+            double difference = (ours - theirs).abs().max().item<float>() / largest;
+            _output.WriteLine($"{what} samples: relative difference {difference:E2} (largest |sample| {largest:G3}, mean {theirs.mean().item<float>():G3})");
+            Assert.True(difference <= 1e-4, $"C# and PyTorch {what} samples differ by {difference:E2} (relative) > 1e-4");
         }
     }
 

@@ -489,49 +489,213 @@ class MultistageUNet(nn.Module):
         return int(metadata.get("diffusiondsl.step", "0"))
 
 
-# ---- sampling on the probability-flow ODE (runtime/Sampling/Solvers: EulerSolver.cs, EdmHeunSolver.cs) ----
+# ---- sampling: the C# runtime's solvers (runtime/Sampling/Solvers), step for step ----
+# A grid point is (t, s_t, sigma_t); the state x = s_t (x0 + sigma_t eps). In DPM-Solver's notation alpha_t = s_t, its
+# sigma_t = s_t sigma_t and lambda_t = -ln sigma_t; in DDIM/DDPM's variance-preserving one z = a x0 + b eps with
+# a = 1 / sqrt(1 + sigma^2), b = sigma a. Every solver takes `clip`: clean-data estimates clamped to [-1, 1] and the noise
+# estimate made consistent with them (the .msd's sample `clip`, C#'s ClipDenoised).
+
+CLEAN = (0.0, 1.0, 0.0)
+
+
+def _ramp(n: int) -> List[float]:
+    if n < 1:
+        raise ValueError("a sampling grid needs at least one point")
+    return [0.0] if n == 1 else [1.0 if i == n - 1 else i / (n - 1) for i in range(n)]
+
+
+def _point(schedule: Schedule, t: float) -> Tuple[float, float, float]:
+    return (t,) + schedule.at(t)
+
 
 def karras_grid(schedule: Schedule, steps: int, end_time: float, rho: float = 7.0) -> List[Tuple[float, float, float]]:
     """(t, s_t, sigma_t) uniform in sigma^(1/rho) (EDM Eq. 5) from t = 1 to end_time, then the clean point sigma = 0."""
     max_root, min_root = schedule.at(1.0)[1] ** (1.0 / rho), schedule.at(end_time)[1] ** (1.0 / rho)
-    times = []
-    for i in range(steps):
-        u = 0.0 if steps == 1 else (1.0 if i == steps - 1 else i / (steps - 1))
-        times.append(1.0 if u == 0.0 else end_time if u == 1.0 else schedule.time_of_sigma((max_root + u * (min_root - max_root)) ** rho))
-    return [(t,) + schedule.at(t) for t in times] + [(0.0, 1.0, 0.0)]
+    times = [1.0 if u == 0.0 else end_time if u == 1.0 else schedule.time_of_sigma((max_root + u * (min_root - max_root)) ** rho)
+             for u in _ramp(steps)]
+    return [_point(schedule, t) for t in times] + [CLEAN]
+
+
+def uniform_time_grid(schedule: Schedule, n: int, end_time: float) -> List[Tuple[float, float, float]]:
+    """n points uniform in t (DDPM/DDIM's spacing), then the clean point."""
+    return [_point(schedule, 1.0 + u * (end_time - 1.0)) for u in _ramp(n)] + [CLEAN]
+
+
+def _at_lambda(schedule: Schedule, lam: float) -> Tuple[float, float, float]:
+    return _point(schedule, schedule.time_of_sigma(math.exp(-lam)))
+
+
+def uniform_log_snr_grid(schedule: Schedule, n: int, end_time: float) -> List[Tuple[float, float, float]]:
+    """n points uniform in lambda = -ln sigma (DPM-Solver's logSNR spacing); no clean point."""
+    start, end = -math.log(schedule.at(1.0)[1]), -math.log(schedule.at(end_time)[1])
+    return [_point(schedule, 1.0) if u == 0.0 else _point(schedule, end_time) if u == 1.0 else _at_lambda(schedule, start + u * (end - start))
+            for u in _ramp(n)]
+
+
+def _estimate(model: "MultistageUNet", x: torch.Tensor, point: Tuple[float, float, float], clip: bool, scaled: bool = True):
+    """(x0, eps) at a grid point for the state x (scaled) or x_hat = x / s_t (unscaled)."""
+    t, scale, sigma = point
+    x_hat = x / scale if scaled else x
+    data, eps = model.denoise(x_hat, torch.full((x.shape[0],), t, dtype=torch.float64, device=x.device))
+    if clip and sigma != 0.0:
+        data = data.clamp(-1.0, 1.0)
+        eps = (x_hat - data) / sigma
+    return data, eps
+
+
+def _vp(point):
+    a = 1.0 / math.sqrt(1.0 + point[2] * point[2])
+    return a, point[2] * a
 
 
 @torch.no_grad()
-def sample_euler(model: MultistageUNet, noise: torch.Tensor, steps: int, end_time: Optional[float] = None) -> torch.Tensor:
-    """Images from standard normal noise with `steps` evaluations: dx_hat/dsigma = eps_hat (EDM Eq. 4, x_hat = x / s)."""
+def sample_euler(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+    """EulerSolver.cs: dx_hat/dsigma = eps_hat (EDM Eq. 4, x_hat = x / s), `steps` evaluations on EDM's grid."""
     grid = karras_grid(model.schedule, steps, model.schedule.min_time if end_time is None else end_time)
     x = noise * (grid[0][1] * grid[0][2])
-    for (t, scale, sigma), (_, next_scale, next_sigma) in zip(grid, grid[1:]):
-        x_hat = x / scale
-        _, eps = model.denoise(x_hat, torch.full((x.shape[0],), t, dtype=torch.float64, device=x.device))
-        x = (x_hat + eps * (next_sigma - sigma)) * next_scale
+    for point, (_, next_scale, next_sigma) in zip(grid, grid[1:]):
+        x_hat = x / point[1]
+        _, eps = _estimate(model, x_hat, point, clip, scaled=False)
+        x = (x_hat + eps * (next_sigma - point[2])) * next_scale
     return x / grid[-1][1]
 
 
 @torch.no_grad()
-def sample_heun(model: MultistageUNet, noise: torch.Tensor, steps: int, end_time: Optional[float] = None) -> torch.Tensor:
-    """EDM Algorithm 1 (deterministic Heun): an Euler step, then a trapezoidal correction except on the last step to
-    sigma = 0. `steps` sigma points, so 2 steps - 1 evaluations (18 give EDM's 35)."""
+def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+    """EdmHeunSolver.cs, EDM Algorithm 1 (deterministic Heun): an Euler step, then a trapezoidal correction except on the
+    last step to sigma = 0. `steps` sigma points, so 2 steps - 1 evaluations (18 give EDM's 35)."""
     grid = karras_grid(model.schedule, steps, model.schedule.min_time if end_time is None else end_time)
     x = noise * (grid[0][1] * grid[0][2])
-
-    def slope(x_hat, t):
-        return model.denoise(x_hat, torch.full((x.shape[0],), t, dtype=torch.float64, device=x.device))[1]
-
-    for (t, scale, sigma), (next_t, next_scale, next_sigma) in zip(grid, grid[1:]):
+    for point, following in zip(grid, grid[1:]):
+        (_, scale, sigma), (_, next_scale, next_sigma) = point, following
         x_hat = x / scale
-        d = slope(x_hat, t)
+        d = _estimate(model, x_hat, point, clip, scaled=False)[1]
         euler = x_hat + d * (next_sigma - sigma)
-        x = euler * next_scale if next_sigma == 0.0 else (x_hat + (d + slope(euler, next_t)) * (0.5 * (next_sigma - sigma))) * next_scale
+        if next_sigma == 0.0:
+            x = euler * next_scale
+        else:
+            d_next = _estimate(model, euler, following, clip, scaled=False)[1]
+            x = (x_hat + (d + d_next) * (0.5 * (next_sigma - sigma))) * next_scale
     return x / grid[-1][1]
 
 
-SAMPLERS = {"euler": sample_euler, "heun": sample_heun}
+@torch.no_grad()
+def sample_ddim(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+    """DdimSolver.cs, DDIM (Song et al. 2021, Eq. 12 and 16): z' = a' x0 + sqrt(b'^2 - s^2) eps + s n with
+    s = eta (b'/b) sqrt(1 - a^2/a'^2); eta = 0 is deterministic. `steps` evaluations, uniform in t."""
+    grid = uniform_time_grid(model.schedule, steps, model.schedule.min_time if end_time is None else end_time)
+    x = noise * (grid[0][1] * grid[0][2])
+    for point, following in zip(grid, grid[1:]):
+        data, eps = _estimate(model, x, point, clip)
+        (a, b), (a_next, b_next) = _vp(point), _vp(following)
+        stochastic = eta * (b_next / b) * math.sqrt(max(0.0, 1.0 - a * a / (a_next * a_next)))
+        z = data * a_next + eps * math.sqrt(max(0.0, b_next * b_next - stochastic * stochastic))
+        if stochastic > 0:
+            z = z + torch.randn(x.shape, dtype=x.dtype, generator=generator).to(x.device) * stochastic
+        x = z * (following[1] / a_next)
+    return x / grid[-1][1]
+
+
+@torch.no_grad()
+def sample_ddpm(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+    """DdpmAncestralSolver.cs, DDPM ancestral sampling (Ho et al. 2020, Eq. 6-7): each step draws from the posterior
+    q(x_t' | x_t, x0_hat). `steps` evaluations, uniform in t; its noise comes from `generator` (on the CPU)."""
+    grid = uniform_time_grid(model.schedule, steps, model.schedule.min_time if end_time is None else end_time)
+    x = noise * (grid[0][1] * grid[0][2])
+    for point, following in zip(grid, grid[1:]):
+        data, _ = _estimate(model, x, point, clip)
+        (a, b), (a_next, b_next) = _vp(point), _vp(following)
+        ratio = a * a / (a_next * a_next)
+        beta = 1.0 - ratio
+        z = x * (a / point[1])
+        mean = data * (a_next * beta / (b * b)) + z * (math.sqrt(ratio) * b_next * b_next / (b * b))
+        variance = beta * b_next * b_next / (b * b)
+        z = mean + torch.randn(x.shape, dtype=x.dtype, generator=generator).to(x.device) * math.sqrt(variance) if variance > 0 else mean
+        x = z * (following[1] / a_next)
+    return x / grid[-1][1]
+
+
+def dpm_solver_orders(steps: int, order: int) -> List[int]:
+    """DPM-Solver's 'fast' order schedule for a budget of `steps` evaluations (DpmSolverSinglestep.OrdersFor)."""
+    if steps < 1:
+        raise ValueError("steps must be at least 1")
+    if order == 3:
+        orders = [3] * (steps // 3)
+        if steps % 3 == 0:
+            orders[-1] = 2
+            orders.append(1)
+        else:
+            orders.append(steps % 3)
+        return orders
+    return [2] * (steps // 2) + ([1] if steps % 2 == 1 else [])
+
+
+def _dpm_singlestep(model, noise, steps, order, end_time, clip):
+    """DpmSolverSinglestep.cs: singlestep DPM-Solver-2 and -3 with noise prediction (Lu et al. 2022, Algorithms 1 and 2,
+    r1 = 1/2; r1 = 1/3, r2 = 2/3), outer steps uniform in lambda."""
+    schedule = model.schedule
+    orders = dpm_solver_orders(steps, order)
+    grid = uniform_log_snr_grid(schedule, len(orders) + 1, schedule.min_time if end_time is None else end_time)
+    alpha = lambda p: p[1]
+    std = lambda p: p[1] * p[2]
+    lam = lambda p: -math.log(p[2])
+    x = noise * std(grid[0])
+    for k, step_order in enumerate(orders):
+        s, t = grid[k], grid[k + 1]
+        h = lam(t) - lam(s)
+        eps_s = _estimate(model, x, s, clip)[1]
+        first = x * (alpha(t) / alpha(s)) - eps_s * (std(t) * math.expm1(h))
+        if step_order == 1:
+            x = first
+        elif step_order == 2:
+            r1 = 0.5
+            s1 = _at_lambda(schedule, lam(s) + r1 * h)
+            x_s1 = x * (alpha(s1) / alpha(s)) - eps_s * (std(s1) * math.expm1(r1 * h))
+            eps_s1 = _estimate(model, x_s1, s1, clip)[1]
+            x = first - (eps_s1 - eps_s) * (0.5 / r1 * std(t) * math.expm1(h))
+        else:
+            r1, r2 = 1.0 / 3.0, 2.0 / 3.0
+            s1, s2 = _at_lambda(schedule, lam(s) + r1 * h), _at_lambda(schedule, lam(s) + r2 * h)
+            phi22, phi2 = math.expm1(r2 * h) / (r2 * h) - 1.0, math.expm1(h) / h - 1.0
+            x_s1 = x * (alpha(s1) / alpha(s)) - eps_s * (std(s1) * math.expm1(r1 * h))
+            eps_s1 = _estimate(model, x_s1, s1, clip)[1]
+            x_s2 = x * (alpha(s2) / alpha(s)) - eps_s * (std(s2) * math.expm1(r2 * h)) - (eps_s1 - eps_s) * (r2 / r1 * std(s2) * phi22)
+            eps_s2 = _estimate(model, x_s2, s2, clip)[1]
+            x = first - (eps_s2 - eps_s) * (std(t) * phi2 / r2)
+    return x / grid[-1][1]
+
+
+@torch.no_grad()
+def sample_dpm_solver2(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+    return _dpm_singlestep(model, noise, steps, 2, end_time, clip)
+
+
+@torch.no_grad()
+def sample_dpm_solver3(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+    return _dpm_singlestep(model, noise, steps, 3, end_time, clip)
+
+
+@torch.no_grad()
+def sample_dpm_solver_pp2m(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+    """DpmSolverPlusPlus2M.cs, multistep DPM-Solver++(2M) with data prediction (Lu et al. 2022b, Algorithm 2); the first
+    step is first order, and so is the last below 15 steps (diffusers' lower_order_final). `steps` evaluations."""
+    grid = uniform_log_snr_grid(model.schedule, steps + 1, model.schedule.min_time if end_time is None else end_time)
+    x = noise * (grid[0][1] * grid[0][2])
+    previous, previous_h = None, 0.0
+    for k, (s, t) in enumerate(zip(grid, grid[1:])):
+        h = math.log(s[2]) - math.log(t[2])
+        data = _estimate(model, x, s, clip)[0]
+        lower_order_final = k == steps - 1 and steps < 15
+        direction = data if previous is None or lower_order_final else \
+            data * (1.0 + 0.5 * h / previous_h) - previous * (0.5 * h / previous_h)
+        x = x * ((t[1] * t[2]) / (s[1] * s[2])) - direction * (t[1] * math.expm1(-h))
+        previous, previous_h = data, h
+    return x / grid[-1][1]
+
+
+# The .msd's solver names (dsl/Semantics/SolverNames.cs).
+SAMPLERS = {"euler": sample_euler, "heun": sample_heun, "ddim": sample_ddim, "ddpm": sample_ddpm,
+            "dpm_solver2": sample_dpm_solver2, "dpm_solver3": sample_dpm_solver3, "dpm_solver_pp2m": sample_dpm_solver_pp2m}
 
 
 # ---- safetensors without the safetensors package: 8-byte header length, JSON header, little-endian data ----
