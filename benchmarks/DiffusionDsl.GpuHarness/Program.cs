@@ -47,6 +47,7 @@ var natives = File.Exists("/proc/self/maps")
         .Where(p => p.StartsWith('/') && (p.Contains("libtorch") || p.Contains("LibTorchSharp") || p.Contains("libc10"))).Distinct().ToList()
     : new List<string>();
 foreach (var path in natives) Log($"native: {path}");
+var shimChecks = ShimChecks.Run(Log);
 
 int steps = arguments.Int("--steps", 200), warmup = arguments.Int("--warmup", 10);
 int samples = arguments.Int("--samples", 64);
@@ -78,6 +79,7 @@ var report = new Dictionary<string, object?>
     ["libtorch_pin"] = torch.__version__,
     ["torch_threads"] = get_num_threads(),
     ["native_libraries"] = natives,
+    ["shim_checks"] = shimChecks,
     ["steps"] = steps,
     ["warmup"] = warmup,
     ["models"] = results,

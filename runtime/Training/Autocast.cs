@@ -22,6 +22,7 @@ namespace DiffusionDsl.Runtime.Training;
 public sealed class Autocast : IDisposable
 {
     private readonly sbyte _device;
+    private readonly int _thread;
     private readonly bool _wasEnabled;
     private readonly sbyte _previousDtype;
     private bool _disposed;
@@ -34,8 +35,13 @@ public sealed class Autocast : IDisposable
 
     private Autocast(DeviceType device, ScalarType dtype)
     {
+        // libtorch's autocast knows a few device types and stops with a C++ exception at any other, which must not
+        // cross into .NET: only the CPU and CUDA are let through.
+        if (device is not (DeviceType.CPU or DeviceType.CUDA))
+            throw new ArgumentException($"Autocast runs on the CPU or CUDA, not {device}.", nameof(device));
         var e = EntryPoints.Value ?? throw new PlatformNotSupportedException(EntryPointsMissing);
         _device = (sbyte)device;
+        _thread = Environment.CurrentManagedThreadId;
         _wasEnabled = e.IsEnabled(_device) != 0;
         _previousDtype = e.GetDtype(_device);
         e.SetEnabled(_device, 1);
@@ -52,6 +58,9 @@ public sealed class Autocast : IDisposable
     public void Dispose()
     {
         if (_disposed) return;
+        // The state is the thread's own: leaving from another thread would turn autocast off there and leave it on here.
+        if (Environment.CurrentManagedThreadId != _thread)
+            throw new InvalidOperationException("An autocast scope must end on the thread that entered it.");
         _disposed = true;
         var e = EntryPoints.Value!;
         // As torch.autocast's __exit__: the cache of casted weights lives until the outermost scope ends.
@@ -61,7 +70,8 @@ public sealed class Autocast : IDisposable
     }
 
     /// <summary>Whether autocast is on for <paramref name="device"/>'s type on this thread.</summary>
-    public static bool IsEnabled(Device device) => EntryPoints.Value is { } e && e.IsEnabled((sbyte)device.type) != 0;
+    public static bool IsEnabled(Device device) =>
+        device.type is DeviceType.CPU or DeviceType.CUDA && EntryPoints.Value is { } e && e.IsEnabled((sbyte)device.type) != 0;
 
     private const string EntryPointsMissing =
         "bf16 autocast needs libtorch's at::autocast entry points (PyTorch 2.4 or later, Linux), and this process's libtorch_cpu does not offer them";
@@ -104,9 +114,17 @@ public sealed class Autocast : IDisposable
         /// <summary>The path of the mapped library whose file name starts with <paramref name="prefix"/> (libtorch_cpu.so, .so.2.14, ...).</summary>
         private static string? LoadedLibrary(string prefix) =>
             File.Exists("/proc/self/maps")
-                ? File.ReadLines("/proc/self/maps")
-                    .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
+                ? File.ReadLines("/proc/self/maps").Select(MappedPath)
                     .FirstOrDefault(p => p.StartsWith('/') && Path.GetFileName(p).StartsWith(prefix, StringComparison.Ordinal))
                 : null;
+
+        /// <summary>The path field of a /proc/self/maps line: the sixth, which may hold spaces; "" for anonymous mappings.</summary>
+        private static string MappedPath(string line)
+        {
+            var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 6) return "";
+            var path = fields[5].Trim();
+            return path.EndsWith(" (deleted)", StringComparison.Ordinal) ? path[..^" (deleted)".Length] : path;
+        }
     }
 }

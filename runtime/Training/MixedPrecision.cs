@@ -7,7 +7,10 @@ namespace DiffusionDsl.Runtime.Training;
 /// <summary>The precision the forward pass and the loss train in; parameters, gradients, optimizer state and EMA stay float32.</summary>
 public enum MixedPrecision
 {
-    /// <summary>bf16 autocast on a CUDA device when libtorch offers it (<see cref="Autocast.IsAvailable"/>), float32 otherwise: the exported train.py's `--bf16 auto`.</summary>
+    /// <summary>
+    /// bf16 autocast on a CUDA device when libtorch offers it (<see cref="Autocast.IsAvailable"/>), float32 otherwise: the
+    /// exported train.py's `--bf16 auto`. GPUs before Ampere have no fast bf16: use <see cref="Float32"/> there.
+    /// </summary>
     Auto,
     /// <summary>Everything in float32.</summary>
     Float32,
@@ -22,6 +25,8 @@ public static class MixedPrecisionPolicy
     {
         MixedPrecision.Float32 => false,
         MixedPrecision.Auto => device.type == DeviceType.CUDA && Autocast.IsAvailable,
+        MixedPrecision.BFloat16 when device.type is not (DeviceType.CPU or DeviceType.CUDA) =>
+            throw new ArgumentException($"MixedPrecision.BFloat16: autocast runs on the CPU or CUDA, not {device.type}.", nameof(device)),
         MixedPrecision.BFloat16 => Autocast.IsAvailable
             ? true
             : throw new PlatformNotSupportedException($"MixedPrecision.BFloat16: {Autocast.Describe()}."),

@@ -31,11 +31,14 @@ public sealed class EdmAugmentPipe
     {
         using var drawn = AugmentSampler.Draw(images.shape[0], Probability, Settings, generator);
         using var parameters = drawn.To(images.device);
-        return Apply(images, parameters);
+        // Nothing can need the warp when no transform that resamples can be drawn.
+        return Apply(images, parameters, warp: Probability > 0 && Settings.Resamples);
     }
 
     /// <summary>Applies given per-sample transforms (no randomness): x-flip, y-flip, then the geometric transform.</summary>
-    public (Tensor Images, Tensor Labels) Apply(Tensor images, AugmentParameters parameters)
+    public (Tensor Images, Tensor Labels) Apply(Tensor images, AugmentParameters parameters) => Apply(images, parameters, warp: true);
+
+    private (Tensor Images, Tensor Labels) Apply(Tensor images, AugmentParameters parameters, bool warp)
     {
         if (images.dim() != 4) throw new ArgumentException($"Expected images of shape [N, C, H, W], got [{string.Join(", ", images.shape)}].", nameof(images));
         if (parameters.Count != images.shape[0])
@@ -44,11 +47,11 @@ public sealed class EdmAugmentPipe
         var p = parameters.To(images.device);
         var result = Flip(images, p.XFlip, 3);
         result = Flip(result, p.YFlip, 2);
-        // The warp runs on the whole batch whenever the settings can resample, rather than after reading back whether
-        // some sample needs it (a host-device synchronisation per step); the samples that drew no scale, rotation, stretch
-        // or shift keep their pixels exactly. (EDM's AugmentPipe resamples those too, which leaves them within the
-        // reference tests' 1e-5: EdmAugmentReferenceTests' identity and flips cases.)
-        if (Probability > 0 && Settings.Resamples)
+        // The warp runs on the whole batch rather than after reading back whether some sample needs it (a host-device
+        // synchronisation per step); the samples without scale, rotation, stretch or shift keep their pixels exactly.
+        // (EDM's AugmentPipe resamples those too, which leaves them within the reference tests' 1e-5:
+        // EdmAugmentReferenceTests' identity and flips cases.)
+        if (warp)
         {
             var warped = GeometricWarp.Apply(result, GeometricTransform.Inverse(p, Settings, images.shape[2], images.shape[3]));
             result = where(p.NeedsResampling().view(-1, 1, 1, 1), warped, result);
