@@ -67,6 +67,45 @@ public sealed class AutocastTests : IDisposable
     }
 
     [Fact]
+    public void AnInnerScopeOfAnotherDtypeGivesTheOuterOneBack()
+    {
+        using (Autocast.Enter(Cpu, ScalarType.Float16))
+        {
+            using (var half = nn.functional.linear(randn(2, 4), randn(3, 4))) Assert.Equal(ScalarType.Float16, half.dtype);
+            using (Autocast.Enter(Cpu))
+            using (var inner = nn.functional.linear(randn(2, 4), randn(3, 4)))
+                Assert.Equal(ScalarType.BFloat16, inner.dtype);
+            using var again = nn.functional.linear(randn(2, 4), randn(3, 4));
+            Assert.Equal(ScalarType.Float16, again.dtype);
+        }
+        Assert.False(Autocast.IsEnabled(Cpu));
+    }
+
+    [Fact]
+    public void DevicesLibTorchCannotAutocastAreRefusedBeforeLibTorchSeesThem()
+    {
+        var meta = new Device("meta");
+        Assert.Contains("CPU or CUDA, not META", Assert.Throws<ArgumentException>(() => Autocast.Enter(meta)).Message);
+        Assert.False(Autocast.IsEnabled(meta));
+        Assert.Throws<ArgumentException>(() => MixedPrecisionPolicy.UsesBf16Autocast(MixedPrecision.BFloat16, meta));
+        Assert.False(MixedPrecisionPolicy.UsesBf16Autocast(MixedPrecision.Auto, meta));
+    }
+
+    [Fact]
+    public void AScopeEndsOnlyOnTheThreadThatEnteredIt()
+    {
+        var scope = Autocast.Enter(Cpu);
+        Exception? elsewhere = null;
+        var thread = new System.Threading.Thread(() => elsewhere = Record.Exception(scope.Dispose));
+        thread.Start();
+        thread.Join();
+        Assert.IsType<InvalidOperationException>(elsewhere);
+        Assert.True(Autocast.IsEnabled(Cpu));
+        scope.Dispose();
+        Assert.False(Autocast.IsEnabled(Cpu));
+    }
+
+    [Fact]
     public void AutoTrainsInFloat32OnTheCpuAndBf16IsTakenWhenAsked()
     {
         Assert.False(MixedPrecisionPolicy.UsesBf16Autocast(MixedPrecision.Auto, Cpu));
