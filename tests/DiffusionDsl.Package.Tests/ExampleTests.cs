@@ -16,14 +16,14 @@ public class ExampleTests
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 
-    [LocalFeedTheory]
+    [FeedTheory]
     [InlineData("QuickStart")]
     [InlineData("FashionMnist")]
     [InlineData("Cifar10Paper")]
     [InlineData("PaperComparisons")]
     public void ExampleBuildsFromTheFeed(string example) => Build(example);
 
-    [LocalFeedFact]
+    [FeedFact]
     public void Cifar10PaperPrintsThePapersParameterTotal()
     {
         var output = BuildAndRun("Cifar10Paper");
@@ -33,7 +33,7 @@ public class ExampleTests
         Assert.Equal("128793385", new string(total.Groups[1].Value.Where(char.IsDigit).ToArray()));
     }
 
-    [LocalFeedFact]
+    [FeedFact]
     public void FashionMnistPrintsThreeModels()
     {
         var output = BuildAndRun("FashionMnist");
@@ -41,7 +41,7 @@ public class ExampleTests
         Assert.True(models.SequenceEqual(new[] { "multistage", "unified", "separate" }), output);
     }
 
-    [LocalFeedFact]
+    [FeedFact]
     public void PaperComparisonsGivesEveryModelTheSameTrainingBudget()
     {
         var output = BuildAndRun("PaperComparisons", "plan --budget 15000");

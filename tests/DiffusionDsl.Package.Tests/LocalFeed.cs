@@ -30,6 +30,9 @@ internal static class LocalFeed
     /// <summary>Whether the feed holds package <paramref name="id"/> at the version of the three library packages.</summary>
     public static bool Has(string id) => Version is { } version && File.Exists(Path.Combine(Folder!, $"{id}.{version}.nupkg"));
 
+    /// <summary>Whether the feed has packages at all, and <paramref name="package"/> among them when one is named.</summary>
+    public static bool Ready(string? package) => package is null ? Version is not null : Has(package);
+
     /// <summary>A nuget.config like examples/nuget.config: DiffusionDsl.* from <paramref name="feed"/>, the rest from the
     /// "nuget.org" source that the user-level configuration defines (no registry address written here).</summary>
     public static string NuGetConfig(string feed) => $"""
@@ -58,20 +61,23 @@ internal static class LocalFeed
     }
 }
 
-/// <summary>A fact that skips, saying why, when scripts/pack.sh has not filled the local feed.</summary>
-public sealed class LocalFeedFactAttribute : FactAttribute
+/// <summary>
+/// A fact that skips, saying why, when scripts/pack.sh has not filled the local feed, or, given a package id, when the
+/// feed lacks that package.
+/// </summary>
+public sealed class FeedFactAttribute : FactAttribute
 {
-    public LocalFeedFactAttribute()
+    public FeedFactAttribute(string? package = null)
     {
-        if (LocalFeed.Version is null) Skip = LocalFeed.SkipReason;
+        if (!LocalFeed.Ready(package)) Skip = LocalFeed.SkipReason;
     }
 }
 
-/// <summary>A theory that skips, saying why, when scripts/pack.sh has not filled the local feed.</summary>
-public sealed class LocalFeedTheoryAttribute : TheoryAttribute
+/// <summary>The theory form of <see cref="FeedFactAttribute"/>.</summary>
+public sealed class FeedTheoryAttribute : TheoryAttribute
 {
-    public LocalFeedTheoryAttribute()
+    public FeedTheoryAttribute(string? package = null)
     {
-        if (LocalFeed.Version is null) Skip = LocalFeed.SkipReason;
+        if (!LocalFeed.Ready(package)) Skip = LocalFeed.SkipReason;
     }
 }

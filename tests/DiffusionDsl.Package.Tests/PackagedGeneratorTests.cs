@@ -31,7 +31,7 @@ public class PackagedGeneratorTests
         System.Console.WriteLine($"TorchSharp parameters {counted}");
         """;
 
-    [LocalFeedFact]
+    [FeedFact]
     public void ScratchProjectGetsItsTypedModelFromThePackages()
     {
         using var project = new ScratchProject(LocalFeed.Folder!, LocalFeed.Version!);
@@ -49,7 +49,7 @@ public class PackagedGeneratorTests
         Assert.Contains($"TorchSharp parameters {total}", run.Output);
     }
 
-    [LocalFeedFact]
+    [FeedFact]
     public void MsdExportPyTorchWritesTheModelsPyTorchExportAfterTheBuild()
     {
         using var project = new ScratchProject(LocalFeed.Folder!, LocalFeed.Version!);

@@ -15,7 +15,7 @@ public class TemplateTests
 
     private static string Slice => Path.Combine(LocalFeed.RepoRoot!, "examples", "QuickStart", "data", "fashion-mnist-2000-images-idx3-ubyte.gz");
 
-    [TemplatesFact]
+    [FeedFact("DiffusionDsl.Templates")]
     public void DefaultProjectTrainsOnTheCommittedSliceAndSamples()
     {
         using var templates = new TemplateFolder();
@@ -44,7 +44,7 @@ public class TemplateTests
         Assert.Contains("error: no-such-data.gz: no such file or folder.", missing.Output);
     }
 
-    [TemplatesTheory]
+    [FeedTheory("DiffusionDsl.Templates")]
     [InlineData("2", "3x32x32")]
     [InlineData("4", "1x28x28")]
     public void OptionsShapeTheModelAndItBuilds(string stages, string image)
@@ -60,7 +60,7 @@ public class TemplateTests
         Build(project);
     }
 
-    [TemplatesFact]
+    [FeedFact("DiffusionDsl.Templates")]
     public void AnImageTheEncoderCannotHalveIsACompilerErrorAtTheMsdLine()
     {
         using var templates = new TemplateFolder();
@@ -70,7 +70,7 @@ public class TemplateTests
         Assert.Matches(@"Odd\.msd\(\d+,\d+\): error MSD0030: .*does not divide the image size 30", build.Output);
     }
 
-    [TemplatesFact]
+    [FeedFact("DiffusionDsl.Templates")]
     public void AStageCountOutsideTheChoicesIsRefused()
     {
         using var templates = new TemplateFolder();
@@ -86,23 +86,5 @@ public class TemplateTests
     {
         var build = DotnetProcess.Run("build -c Release --disable-build-servers -p:UseSharedCompilation=false", project, BuildTimeout);
         Assert.True(build.ExitCode == 0, build.Output);
-    }
-}
-
-/// <summary>A fact that skips, saying why, when the local feed lacks DiffusionDsl.Templates.</summary>
-public sealed class TemplatesFactAttribute : FactAttribute
-{
-    public TemplatesFactAttribute()
-    {
-        if (!LocalFeed.Has("DiffusionDsl.Templates")) Skip = LocalFeed.SkipReason;
-    }
-}
-
-/// <summary>A theory that skips, saying why, when the local feed lacks DiffusionDsl.Templates.</summary>
-public sealed class TemplatesTheoryAttribute : TheoryAttribute
-{
-    public TemplatesTheoryAttribute()
-    {
-        if (!LocalFeed.Has("DiffusionDsl.Templates")) Skip = LocalFeed.SkipReason;
     }
 }

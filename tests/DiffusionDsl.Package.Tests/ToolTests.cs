@@ -72,7 +72,7 @@ public class ToolTests
         return Encoding.UTF8.GetString(body);
     }
 
-    [ToolFact]
+    [FeedFact("DiffusionDsl.Cli")]
     public void ThePackageCarriesNoLibtorch()
     {
         var package = Path.Combine(LocalFeed.Folder!, $"DiffusionDsl.Cli.{LocalFeed.Version}.nupkg");
@@ -81,7 +81,7 @@ public class ToolTests
         Assert.Contains(zip.Entries, e => e.FullName.EndsWith("/msd.dll", StringComparison.Ordinal));
     }
 
-    [ToolFact]
+    [FeedFact("DiffusionDsl.Cli")]
     public void EveryCommandRunsFromTheInstalledTool()
     {
         var scratch = Directory.CreateTempSubdirectory("dd-tool-").FullName;
@@ -160,7 +160,7 @@ public class LocalToolTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
-    [ToolFact]
+    [FeedFact("DiffusionDsl.Cli")]
     public void TheManifestInstallsMsdAsDotnetMsd()
     {
         var scratch = Directory.CreateTempSubdirectory("dd-local-tool-").FullName;
@@ -198,7 +198,7 @@ public class LocalToolTests
 [Collection(DotnetBuilds.Name)]
 public class GlobalToolTests
 {
-    [ToolFact]
+    [FeedFact("DiffusionDsl.Cli")]
     public void ReadmesGlobalInstallPutsMsdInDotnetTools()
     {
         var home = Directory.CreateTempSubdirectory("dd-global-tool-").FullName;
@@ -219,14 +219,5 @@ public class GlobalToolTests
         {
             Directory.Delete(home, recursive: true);
         }
-    }
-}
-
-/// <summary>A fact that skips, saying why, when the local feed lacks DiffusionDsl.Cli.</summary>
-public sealed class ToolFactAttribute : FactAttribute
-{
-    public ToolFactAttribute()
-    {
-        if (!LocalFeed.Has("DiffusionDsl.Cli")) Skip = LocalFeed.SkipReason;
     }
 }
