@@ -13,24 +13,17 @@ tests/DiffusionDsl.Generator.Tests/Models/Reference{Multistage,Unified}.msd.
 import argparse
 import json
 import os
-import struct
-import sys
 
 import numpy as np
 import torch
+
+from reference_code import load_networks, write_safetensors
 
 BOUNDARIES = [2.5103, 7.6577]  # the paper's CIFAR-10 EDM boundaries, in sigma
 SIGMA_DATA = 0.5
 CONFIG = dict(img_resolution=16, in_channels=3, out_channels=3, channel_mult=[1, 2], num_blocks=1,
               attn_resolutions=[8], dropout=0.0, embedding_type='positional', encoder_type='standard',
               decoder_type='standard')
-
-
-def load_networks(reference):
-    edm = os.path.join(reference, 'edm')
-    sys.path.insert(0, edm if os.path.isdir(edm) else reference)
-    from training import networks  # noqa: E402  (the reference's module)
-    return networks
 
 
 def scramble(net, generator):
@@ -124,24 +117,6 @@ def cases(net, multistage):
     tensors.update(x0=x0, noise=noise, sigma=sigma, stage=torch.tensor(stage, dtype=torch.int64),
                    reference_stage=torch.tensor(reference_stage, dtype=torch.int64))
     return tensors
-
-
-def write_safetensors(path, tensors, metadata):
-    dtypes = {torch.float32: 'F32', torch.int64: 'I64'}
-    header, blobs, offset = {'__metadata__': metadata}, [], 0
-    for name in sorted(tensors):
-        t = tensors[name].detach().contiguous().cpu()
-        data = t.numpy().tobytes()
-        header[name] = {'dtype': dtypes[t.dtype], 'shape': list(t.shape), 'data_offsets': [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    encoded = json.dumps(header, separators=(',', ':')).encode()
-    encoded += b' ' * (-len(encoded) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(encoded)))
-        f.write(encoded)
-        for blob in blobs:
-            f.write(blob)
 
 
 def main():

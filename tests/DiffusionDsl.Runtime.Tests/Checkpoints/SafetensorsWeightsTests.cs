@@ -83,7 +83,7 @@ public sealed class SafetensorsWeightsTests : IDisposable
     [Fact]
     public void WeightsTrainedWithTheReferenceCodeGiveItsOutputs()
     {
-        // EDMPrecond's state_dict ("model." prefix, resample filters) in float16, written by make_reference_fixtures.py.
+        // EDMPrecond's state_dict ("model." prefix, resample filters) in float16, written by scripts/reference/make_checkpoint_fixtures.py.
         var model = new ReferenceTinyUNet();
         var weights = Fixture("multistage-tiny.f16.safetensors");
         var refused = Assert.Throws<CheckpointException>(() => SafetensorsWeights.Import(model, weights));

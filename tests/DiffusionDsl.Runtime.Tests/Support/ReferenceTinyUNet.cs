@@ -6,7 +6,7 @@ using DiffusionDsl.Runtime.Staging;
 namespace DiffusionDsl.Runtime.Tests.Support;
 
 /// <summary>
-/// The configuration of the reference fixtures (Checkpoints/Fixtures/make_reference_fixtures.py): 1x8x8, encoder 4
+/// The configuration of the reference fixtures (scripts/reference/make_checkpoint_fixtures.py): 1x8x8, encoder 4
 /// wide at 8x8 and 8 at 4x4 with attention at 4x4, one block per level, embedding 16, decoders 8 / 4 / 4 wide; or,
 /// with one stage, the unified SongUNet whose decoder has the encoder's widths.
 /// </summary>
