@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using DiffusionDsl.Cli.Commands;
 using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Cli.Tests;
 

@@ -10,6 +10,7 @@ using DiffusionDsl.Runtime.Evaluation.Inception;
 using DiffusionDsl.Runtime.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Cli.Tests;
 

@@ -1,4 +1,5 @@
 using DiffusionDsl.Cli.Commands;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Cli.Tests;
 

@@ -3,6 +3,7 @@ using System.IO;
 using DiffusionDsl.Cli.Commands;
 using DiffusionDsl.Runtime.Checkpoints;
 using DiffusionDsl.Runtime.Checkpoints.Safetensors;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Cli.Tests;
 

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
 using DiffusionDsl.Cli.Commands;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Cli.Tests;
 

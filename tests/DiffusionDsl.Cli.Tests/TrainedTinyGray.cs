@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using DiffusionDsl.Cli.Commands;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Cli.Tests;
 

@@ -3,6 +3,7 @@ using System.IO;
 using System.Text;
 using DiffusionDsl.Data.Tests.Data;
 using DiffusionDsl.Language.Editing;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Data.Tests.Clustering;
 
@@ -52,7 +53,7 @@ public class MsdStagesRewriterTests
     [Fact]
     public void FileKeepsItsBomAndEveryOtherByte()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         var path = folder.File("model.msd");
         var bom = new byte[] { 0xEF, 0xBB, 0xBF };
         File.WriteAllBytes(path, [.. bom, .. Encoding.UTF8.GetBytes(Before)]);

@@ -5,6 +5,7 @@ using DiffusionDsl.Language.Editing;
 using DiffusionDsl.Runtime.Clustering;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Data.Tests.Clustering;
 
@@ -66,7 +67,7 @@ public class TimestepClusteringTests
     [Fact]
     public void ClustersAnIdxFileAndWritesTheBoundariesIntoAnMsd()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         var idx = folder.File("train-images-idx3-ubyte.gz");
         File.WriteAllBytes(idx, TestFiles.Gzip(TestFiles.Idx(50, 6, 6, i => (byte)(i * 7919 % 251))));
         var msd = folder.File("model.msd");
@@ -88,7 +89,7 @@ public class TimestepClusteringTests
     [Fact]
     public void HeatmapIsAPng()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         var path = folder.File("similarity.png");
         SimilarityHeatmap.WritePng(path, new double[,] { { 1, 0.5 }, { 0.5, 1 } }, new[] { 0, 1 }, cellPixels: 4);
         var bytes = File.ReadAllBytes(path);

@@ -1,5 +1,6 @@
 using System.IO;
 using DiffusionDsl.Runtime.Data;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Data.Tests.Data;
 
@@ -8,7 +9,7 @@ public class Cifar10ReaderTests
     [Fact]
     public void ReadsRecordsAndLabels()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         var path = folder.File("data_batch_1.bin");
         File.WriteAllBytes(path, TestFiles.Cifar(3, i => (byte)(i / 3072 * 10 + 1)));
 
@@ -22,7 +23,7 @@ public class Cifar10ReaderTests
     [Fact]
     public void TruncatedBatchNamesTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         var path = folder.File("data_batch_2.bin");
         File.WriteAllBytes(path, TestFiles.Cifar(2, _ => 0)[..5000]);
 
@@ -34,7 +35,7 @@ public class Cifar10ReaderTests
     [Fact]
     public void FolderOfBatchesIsConcatenated()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         File.WriteAllBytes(folder.File("data_batch_1.bin"), TestFiles.Cifar(2, _ => 0));
         File.WriteAllBytes(folder.File("data_batch_2.bin"), TestFiles.Cifar(3, _ => 255));
         File.WriteAllBytes(folder.File("test_batch.bin"), TestFiles.Cifar(4, _ => 9));

@@ -1,5 +1,6 @@
 using System.IO;
 using DiffusionDsl.Runtime.Data;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Data.Tests.Data;
 
@@ -10,7 +11,7 @@ public class IdxReaderTests
     [InlineData(true)]
     public void ReadsRawAndGzippedImages(bool gzip)
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         var bytes = TestFiles.Idx(3, 4, 5, i => (byte)i);
         var path = folder.File(gzip ? "train-images-idx3-ubyte.gz" : "train-images-idx3-ubyte");
         File.WriteAllBytes(path, gzip ? TestFiles.Gzip(bytes) : bytes);
@@ -24,7 +25,7 @@ public class IdxReaderTests
     [Fact]
     public void ReadsLabels()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         var path = folder.File("labels");
         File.WriteAllBytes(path, new byte[] { 0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 9 });
         Assert.Equal(new byte[] { 7, 2, 9 }, IdxReader.ReadLabels(path));
@@ -33,7 +34,7 @@ public class IdxReaderTests
     [Fact]
     public void WrongMagicNamesTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         var bytes = TestFiles.Idx(2, 2, 2, _ => 0);
         bytes[2] = 0x0d;
         var path = folder.File("bad-magic-idx3-ubyte");
@@ -48,7 +49,7 @@ public class IdxReaderTests
     [Fact]
     public void TruncatedFileNamesTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         var bytes = TestFiles.Idx(2, 3, 3, _ => 1);
         var path = folder.File("short-idx3-ubyte.gz");
         File.WriteAllBytes(path, TestFiles.Gzip(bytes[..^4]));
@@ -61,7 +62,7 @@ public class IdxReaderTests
     [Fact]
     public void TruncatedGzipStreamNamesTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         var zipped = TestFiles.Gzip(TestFiles.Idx(20, 8, 8, i => (byte)(i * 37)));
         var path = folder.File("cut.gz");
         File.WriteAllBytes(path, zipped[..(zipped.Length / 2)]);

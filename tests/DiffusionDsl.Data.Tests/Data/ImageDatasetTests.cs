@@ -3,6 +3,7 @@ using System.Linq;
 using DiffusionDsl.Runtime.Data;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Data.Tests.Data;
 
@@ -63,7 +64,7 @@ public class ImageDatasetTests
     [Fact]
     public void LoaderDetectsIdxInAFolder()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         File.WriteAllBytes(folder.File("train-images-idx3-ubyte.gz"), TestFiles.Gzip(TestFiles.Idx(4, 3, 3, i => (byte)i)));
         using var data = DatasetLoader.Load(folder.Path, new DatasetOptions { Limit = 2 });
         Assert.Equal(new long[] { 2, 1, 3, 3 }, data.Images.shape);

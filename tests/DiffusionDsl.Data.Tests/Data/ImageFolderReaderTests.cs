@@ -1,6 +1,7 @@
 using System.IO;
 using DiffusionDsl.Runtime.Data;
 using SkiaSharp;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Data.Tests.Data;
 
@@ -9,7 +10,7 @@ public class ImageFolderReaderTests
     [Fact]
     public void DecodesPngAndJpegAsPlanarRgb()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         TestFiles.Image(folder.File("a.png"), 6, 4, new SKColor(255, 0, 0));
         TestFiles.Image(folder.File("b.jpg"), 6, 4, new SKColor(0, 0, 255), SKEncodedImageFormat.Jpeg);
         File.WriteAllText(folder.File("notes.txt"), "not an image");
@@ -28,7 +29,7 @@ public class ImageFolderReaderTests
     [Fact]
     public void GreyscaleUsesLuma()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         TestFiles.Image(folder.File("g.png"), 3, 3, new SKColor(0, 255, 0));
 
         var images = ImageFolderReader.Read(folder.Path, channels: 1);
@@ -40,7 +41,7 @@ public class ImageFolderReaderTests
     [Fact]
     public void MixedSizesNameTheOddFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         TestFiles.Image(folder.File("1.png"), 4, 4, SKColors.Red);
         TestFiles.Image(folder.File("2.png"), 5, 4, SKColors.Red);
 
@@ -52,7 +53,7 @@ public class ImageFolderReaderTests
     [Fact]
     public void CorruptImageNamesTheFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new ScratchFolder();
         TestFiles.Image(folder.File("1.png"), 4, 4, SKColors.Red);
         File.WriteAllBytes(folder.File("2.png"), new byte[] { 0x89, 0x50, 0x4e, 0x47, 1, 2, 3 });
 

@@ -10,19 +10,20 @@ using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Checkpoints;
 
 [Collection(ChunkBytesCollection.Name)]
 public sealed class CheckpointStreamingTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-stream-" + Guid.NewGuid().ToString("N"));
+    private readonly ScratchFolder _scratch = new();
     private readonly int _chunkBytes = TensorStreaming.ChunkBytes;
 
     public void Dispose()
     {
         TensorStreaming.ChunkBytes = _chunkBytes;
-        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+        _scratch.Dispose();
     }
 
     private static List<KeyValuePair<string, Tensor>> Assorted(long seed)
@@ -47,7 +48,7 @@ public sealed class CheckpointStreamingTests : IDisposable
     public void ARoundTripThroughSixtyFourByteChunksIsExact()
     {
         TensorStreaming.ChunkBytes = 64;
-        var path = Path.Combine(_root, "round.ckpt");
+        var path = Path.Combine(_scratch.Path, "round.ckpt");
         var model = Assorted(1);
         var ema = Assorted(2);
         var optimizer = randn(1000);
@@ -83,7 +84,7 @@ public sealed class CheckpointStreamingTests : IDisposable
         var model = new TinyMultistageModel(vp, TinyMultistageModel.ThreeStages(), hidden: 8192);
         using var trainer = new MultistageTrainer(model, vp, PredictionTarget.Eps, new TrainOptions
         {
-            BatchSize = 4, Steps = 1, CheckpointEvery = 0, OutputDirectory = _root, ModelHash = "big", Device = "cpu",
+            BatchSize = 4, Steps = 1, CheckpointEvery = 0, OutputDirectory = _scratch.Path, ModelHash = "big", Device = "cpu",
         });
         trainer.Train(TinyData.Source());
 
@@ -103,7 +104,7 @@ public sealed class CheckpointStreamingTests : IDisposable
     [Fact]
     public void AnOptimizerStateNotReadToItsEndIsNamed()
     {
-        var path = Path.Combine(_root, "leftover.ckpt");
+        var path = Path.Combine(_scratch.Path, "leftover.ckpt");
         CheckpointFile.Write(path, new CheckpointData("h", 1, Assorted(3), Assorted(4), Array.Empty<KeyValuePair<string, byte[]>>()), writer => writer.Write(new byte[10]));
         using var checkpoint = CheckpointFile.Open(path);
         var error = Assert.Throws<CheckpointException>(() => checkpoint.ReadOptimizerState(reader => reader.ReadBytes(4)));
@@ -113,7 +114,7 @@ public sealed class CheckpointStreamingTests : IDisposable
     [Fact]
     public void ACheckpointWithoutOptimizerStateSaysSo()
     {
-        var path = Path.Combine(_root, "weights-only.ckpt");
+        var path = Path.Combine(_scratch.Path, "weights-only.ckpt");
         CheckpointFile.Write(path, new CheckpointData("h", 1, Assorted(3), Assorted(4), Array.Empty<KeyValuePair<string, byte[]>>()));
         using var checkpoint = CheckpointFile.Open(path);
         Assert.False(checkpoint.HasOptimizerState);
@@ -124,8 +125,8 @@ public sealed class CheckpointStreamingTests : IDisposable
     [Fact]
     public void TheFirstFormatIsNamed()
     {
-        Directory.CreateDirectory(_root);
-        var path = Path.Combine(_root, "old.ckpt");
+        Directory.CreateDirectory(_scratch.Path);
+        var path = Path.Combine(_scratch.Path, "old.ckpt");
         File.WriteAllBytes(path, Encoding.ASCII.GetBytes("DDCKPT01").Concat(new byte[100]).ToArray());
         var error = Assert.Throws<CheckpointException>(() => CheckpointFile.Open(path).Dispose());
         Assert.Contains("format DDCKPT01", error.Message);

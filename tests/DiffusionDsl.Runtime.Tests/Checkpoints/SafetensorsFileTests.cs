@@ -8,22 +8,23 @@ using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Runtime.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Checkpoints;
 
 [Collection(ChunkBytesCollection.Name)]
 public sealed class SafetensorsFileTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("dd-safetensors-").FullName;
+    private readonly ScratchFolder _scratch = new();
     private readonly int _chunkBytes = TensorStreaming.ChunkBytes;
 
     public void Dispose()
     {
         TensorStreaming.ChunkBytes = _chunkBytes;
-        Directory.Delete(_root, recursive: true);
+        _scratch.Dispose();
     }
 
-    private string File(string name) => Path.Combine(_root, name);
+    private string File(string name) => _scratch.File(name);
 
     [Fact]
     public void EveryDtypeRoundTripsExactlyThroughSixtyFourByteChunks()

@@ -8,15 +8,16 @@ using DiffusionDsl.Runtime.Networks;
 using DiffusionDsl.Runtime.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Checkpoints;
 
 public sealed class SafetensorsWeightsTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("dd-weights-st-").FullName;
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
-    private string File(string name) => Path.Combine(_root, name);
+    private string File(string name) => _scratch.File(name);
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Checkpoints", "Fixtures", name);
 
     /// <summary>A model built from <paramref name="seed"/>, its weights moved well away from their (partly near-zero) initialisation.</summary>

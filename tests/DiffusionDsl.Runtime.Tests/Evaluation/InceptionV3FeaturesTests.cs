@@ -8,6 +8,7 @@ using DiffusionDsl.Runtime.Evaluation;
 using DiffusionDsl.Runtime.Evaluation.Inception;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Evaluation;
 
@@ -19,11 +20,11 @@ namespace DiffusionDsl.Runtime.Tests.Evaluation;
 public sealed class InceptionV3FeaturesTests : IDisposable
 {
     private static readonly string FixtureFolder = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Inception");
-    private readonly string _root = Directory.CreateTempSubdirectory("dd-inception-").FullName;
+    private readonly ScratchFolder _scratch = new();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
-    private string File(string name) => Path.Combine(_root, name);
+    private string File(string name) => _scratch.File(name);
 
     /// <summary>The fixture's keys in pytorch-fid's state_dict order, with their shapes (num_batches_tracked: []).</summary>
     private static List<(string Name, long[] Shape)> ReferenceKeys() =>

@@ -10,13 +10,14 @@ using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
 using SkiaSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Reporting;
 
 public sealed class ReportingTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-report-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private static TrainStepInfo Info(long step, double loss, params double[] stages) =>
         new(step, 100, loss, stages, 1e-3, TimeSpan.FromSeconds(step / 5.0), ImagesSeen: 8 * step, TrainGFlops: step == 1 ? 1.5 : null);
@@ -30,7 +31,7 @@ public sealed class ReportingTests : IDisposable
     [Fact]
     public void CsvMetricsHaveAHeaderAndOneRowPerStepWithEmptyCellsForAbsentStages()
     {
-        var path = Path.Combine(_root, "metrics.csv");
+        var path = Path.Combine(_scratch.Path, "metrics.csv");
         using (var writer = new MetricsWriter(path))
         {
             writer.Write(Info(1, 0.5, 0.4, double.NaN));
@@ -46,7 +47,7 @@ public sealed class ReportingTests : IDisposable
     [Fact]
     public void JsonLinesMetricsParseBack()
     {
-        var path = Path.Combine(_root, "metrics.jsonl");
+        var path = Path.Combine(_scratch.Path, "metrics.jsonl");
         using (var writer = new MetricsWriter(path)) writer.Write(Info(3, 0.125, double.NaN, 0.5));
         using var row = JsonDocument.Parse(File.ReadAllLines(path).Single());
         Assert.Equal(3, row.RootElement.GetProperty("step").GetInt64());
@@ -60,7 +61,7 @@ public sealed class ReportingTests : IDisposable
     public void SampleGridPlacesEachImageInItsCell()
     {
         var images = stack(new[] { full(1, 2, 2, -1f), full(1, 2, 2, 1f), full(1, 2, 2, 0f) });
-        var path = Path.Combine(_root, "grid.png");
+        var path = Path.Combine(_scratch.Path, "grid.png");
         SampleGrid.SavePng(images, path, columns: 2, padding: 1);
         using var bitmap = SKBitmap.Decode(path);
         Assert.Equal(2 * (2 + 1) + 1, bitmap.Width);
@@ -73,7 +74,7 @@ public sealed class ReportingTests : IDisposable
     [Fact]
     public void LossCurveIsAPngOfTheRequestedSize()
     {
-        var path = Path.Combine(_root, "loss.png");
+        var path = Path.Combine(_scratch.Path, "loss.png");
         LossCurvePlot.SavePng(Enumerable.Range(1, 200).Select(i => ((long)i, 1.0 / i + 0.01)).ToList(), path, 640, 360);
         using var bitmap = SKBitmap.Decode(path);
         Assert.Equal(640, bitmap.Width);
@@ -85,7 +86,7 @@ public sealed class ReportingTests : IDisposable
     {
         var vp = new VpSchedule();
         var model = new TinyMultistageModel(vp, TinyMultistageModel.ThreeStages());
-        var options = new TrainOptions { BatchSize = 16, LearningRate = 2e-3, Steps = 30, SampleEvery = 15, LogEvery = 5, CheckpointEvery = 0, EmaDecay = 0.9, OutputDirectory = _root };
+        var options = new TrainOptions { BatchSize = 16, LearningRate = 2e-3, Steps = 30, SampleEvery = 15, LogEvery = 5, CheckpointEvery = 0, EmaDecay = 0.9, OutputDirectory = _scratch.Path };
         using var trainer = new MultistageTrainer(model, vp, PredictionTarget.Eps, options);
         var session = new TrainingSession(trainer, vp, PredictionTarget.Eps, new ReportOptions { ProgressBar = false, PreviewSampling = new SampleOptions { Solver = SolverKind.Ddim, Steps = 10, Count = 4 } });
         session.Run(TinyData.Source());

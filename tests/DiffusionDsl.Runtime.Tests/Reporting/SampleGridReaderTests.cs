@@ -5,16 +5,17 @@ using DiffusionDsl.Runtime.Data;
 using DiffusionDsl.Runtime.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Reporting;
 
 /// <summary>SampleGridReader reads back exactly what SampleGrid.SavePng wrote.</summary>
 public sealed class SampleGridReaderTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("dd-grid-").FullName;
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
-    private string File(string name) => Path.Combine(_root, name);
+    private string File(string name) => _scratch.File(name);
 
     /// <summary>Random 8-bit images in [-1, 1] and their bytes as SampleGrid stores them.</summary>
     private static (Tensor Images, byte[] Bytes) Images(int n, int channels, int size, ulong seed)

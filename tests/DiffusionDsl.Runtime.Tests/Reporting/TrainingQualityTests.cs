@@ -14,14 +14,15 @@ using DiffusionDsl.Runtime.Training;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Reporting;
 
 /// <summary>Quality during training: every EvalEvery steps, EvalCount EMA samples measured against reference features.</summary>
 public sealed class TrainingQualityTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "traineval-quality-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private static readonly VpSchedule Vp = new();
     private static readonly SampleOptions Sampling = new() { Solver = SolverKind.Ddim, Steps = 6, Count = 4, Seed = 3 };
@@ -33,7 +34,7 @@ public sealed class TrainingQualityTests : IDisposable
     private TrainOptions Options(string run, int evalEvery = 5) => new()
     {
         BatchSize = 8, LearningRate = 2e-3, Steps = 10, LogEvery = 5, CheckpointEvery = 0, EmaDecay = 0.9, Seed = 5,
-        StageSampling = StageSampling.UniformStage, EvalEvery = evalEvery, EvalCount = 12, OutputDirectory = Path.Combine(_root, run),
+        StageSampling = StageSampling.UniformStage, EvalEvery = evalEvery, EvalCount = 12, OutputDirectory = Path.Combine(_scratch.Path, run),
     };
 
     private static TinyMultistageModel Model(ModelCostTable? cost = null) => new(Vp, TinyMultistageModel.ThreeStages(), seed: 1) { Cost = cost };
@@ -109,9 +110,9 @@ public sealed class TrainingQualityTests : IDisposable
             return steps.Select(s => s.Loss).ToList();
         }
         var with = Losses(evalEvery: 2);
-        Assert.True(File.Exists(Path.Combine(_root, "same-2", "quality.csv")));
+        Assert.True(File.Exists(Path.Combine(_scratch.Path, "same-2", "quality.csv")));
         Assert.Equal(Losses(evalEvery: 0), with);
-        Assert.False(File.Exists(Path.Combine(_root, "same-0", "quality.csv")));
+        Assert.False(File.Exists(Path.Combine(_scratch.Path, "same-0", "quality.csv")));
     }
 
     [Fact]
@@ -211,7 +212,7 @@ public sealed class TrainingQualityTests : IDisposable
     [Fact]
     public void QualityCsvRowsKeepTheirColumns()
     {
-        var path = Path.Combine(_root, "quality.csv");
+        var path = Path.Combine(_scratch.Path, "quality.csv");
         using (var writer = new QualityWriter(path))
         {
             writer.Write(Point(96, "features", 0.125));
@@ -228,7 +229,7 @@ public sealed class TrainingQualityTests : IDisposable
     [Fact]
     public void QualityJsonLinesHaveNullsForWhatIsUnknownOrNotMeasured()
     {
-        var path = Path.Combine(_root, "quality.jsonl");
+        var path = Path.Combine(_scratch.Path, "quality.jsonl");
         using (var writer = new QualityWriter(path)) writer.Write(Point(null, "features", double.NaN));
         using var row = System.Text.Json.JsonDocument.Parse(File.ReadAllLines(path).Single());
         var root = row.RootElement;

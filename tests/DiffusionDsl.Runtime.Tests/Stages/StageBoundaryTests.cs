@@ -8,6 +8,7 @@ using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Stages;
 
@@ -17,8 +18,8 @@ namespace DiffusionDsl.Runtime.Tests.Stages;
 /// </summary>
 public sealed class StageBoundaryTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-bound-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     /// <summary>Each boundary of SmallUNet's table and its 1-ulp neighbours, in float64 and as float32 values.</summary>
     public static IEnumerable<object[]> Neighbours()
@@ -74,7 +75,7 @@ public sealed class StageBoundaryTests : IDisposable
         double b1 = 0.5 + 1e-9, b2 = 0.5 + 2e-8;
         var stages = new StageTable(new[] { new StageInfo("near_data", 0, b1), new StageInfo("middle", b1, b2), new StageInfo("near_noise", b2, 1) });
         using var model = new SmallUNet(stages: stages);
-        var options = new TrainOptions { BatchSize = 4, Steps = 100, CheckpointEvery = 0, StageSampling = StageSampling.UniformStage, Seed = 3, OutputDirectory = Path.Combine(_root, "run") };
+        var options = new TrainOptions { BatchSize = 4, Steps = 100, CheckpointEvery = 0, StageSampling = StageSampling.UniformStage, Seed = 3, OutputDirectory = Path.Combine(_scratch.Path, "run") };
         using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, options);
         var data = TinyData.Source();
         int middleSteps = 0;

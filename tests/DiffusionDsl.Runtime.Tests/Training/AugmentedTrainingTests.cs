@@ -11,21 +11,22 @@ using DiffusionDsl.Runtime.Training;
 using DiffusionDsl.Runtime.Training.Augmentation;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
 /// <summary>TrainOptions.AugmentProbability: augmented batches and their labels reach the network in training, never at sampling.</summary>
 public sealed class AugmentedTrainingTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-augment-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private static readonly VpSchedule Vp = new();
 
     private TrainOptions Options(double p, string run = "run") => new()
     {
         BatchSize = 8, LearningRate = 1e-2, Steps = 6, Seed = 7, StageSampling = StageSampling.Mixed, AugmentProbability = p,
-        CheckpointEvery = 0, Device = "cpu", OutputDirectory = Path.Combine(_root, run), ModelHash = "augment",
+        CheckpointEvery = 0, Device = "cpu", OutputDirectory = Path.Combine(_scratch.Path, run), ModelHash = "augment",
     };
 
     [Fact]

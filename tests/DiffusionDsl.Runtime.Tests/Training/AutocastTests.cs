@@ -7,6 +7,7 @@ using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
@@ -17,8 +18,8 @@ namespace DiffusionDsl.Runtime.Tests.Training;
 /// </summary>
 public sealed class AutocastTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-autocast-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private static readonly Device Cpu = new("cpu");
 
@@ -148,7 +149,7 @@ public sealed class AutocastTests : IDisposable
         var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, new TrainOptions
         {
             BatchSize = 8, LearningRate = 2e-3, GradClip = 1.0, Steps = 4, CheckpointEvery = 0, Seed = 9, Device = "cpu",
-            Precision = precision, OutputDirectory = Path.Combine(_root, precision.ToString()),
+            Precision = precision, OutputDirectory = Path.Combine(_scratch.Path, precision.ToString()),
         });
         var data = TinyData.Source();
         var losses = Enumerable.Range(0, 4).Select(_ => { trainer.TrainStep(data, out double loss); return loss; }).ToArray();

@@ -6,14 +6,15 @@ using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
 public sealed class CheckpointWeightsTests : IDisposable
 {
     private static readonly VpSchedule Vp = new();
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-weights-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private static TinyMultistageModel Model(long seed) => new(Vp, TinyMultistageModel.ThreeStages(), hidden: 8, seed: seed);
 
@@ -23,7 +24,7 @@ public sealed class CheckpointWeightsTests : IDisposable
         var trained = Model(seed: 0);
         using var trainer = new MultistageTrainer(trained, Vp, PredictionTarget.Eps, new TrainOptions
         {
-            BatchSize = 8, LearningRate = 1e-2, EmaDecay = 0.5, Steps = 3, Seed = 1, OutputDirectory = _root, ModelHash = "h", Device = "cpu",
+            BatchSize = 8, LearningRate = 1e-2, EmaDecay = 0.5, Steps = 3, Seed = 1, OutputDirectory = _scratch.Path, ModelHash = "h", Device = "cpu",
         });
         var checkpoint = trainer.Train(TinyData.Source()).LastCheckpoint!;
         var ema = trainer.Ema.State.ToDictionary(p => p.Key, p => p.Value);
@@ -46,7 +47,7 @@ public sealed class CheckpointWeightsTests : IDisposable
     {
         using var trainer = new MultistageTrainer(Model(0), Vp, PredictionTarget.Eps, new TrainOptions
         {
-            BatchSize = 8, Steps = 1, OutputDirectory = _root, ModelHash = "h",
+            BatchSize = 8, Steps = 1, OutputDirectory = _scratch.Path, ModelHash = "h",
         });
         var checkpoint = trainer.Train(TinyData.Source()).LastCheckpoint!;
 

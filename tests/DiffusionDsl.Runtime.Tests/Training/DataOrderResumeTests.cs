@@ -6,20 +6,21 @@ using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
 public sealed class DataOrderResumeTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("dd-data-order-").FullName;
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private static readonly VpSchedule Vp = new();
 
     private TrainOptions Options(string run, int steps) => new()
     {
         BatchSize = 8, LearningRate = 1e-2, EmaDecay = 0.9, Steps = steps, Seed = 3, CheckpointEvery = 0,
-        StageSampling = StageSampling.Mixed, OutputDirectory = Path.Combine(_root, run), ModelHash = "order", Device = "cpu",
+        StageSampling = StageSampling.Mixed, OutputDirectory = Path.Combine(_scratch.Path, run), ModelHash = "order", Device = "cpu",
     };
 
     private static TinyMultistageModel Model() => new(Vp, TinyMultistageModel.ThreeStages(), hidden: 8);

@@ -7,20 +7,21 @@ using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
 public sealed class DropoutResumeTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-dropout-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private static readonly VpSchedule Vp = new(betaMin: 0.1, betaMax: 20.0);
 
     private TrainOptions Options(string run, int steps) => new()
     {
         BatchSize = 8, LearningRate = 2e-3, EmaDecay = 0.9, Steps = steps, Seed = 5, CheckpointEvery = 0,
-        StageSampling = StageSampling.Mixed, OutputDirectory = Path.Combine(_root, run), ModelHash = "dropout", Device = "cpu",
+        StageSampling = StageSampling.Mixed, OutputDirectory = Path.Combine(_scratch.Path, run), ModelHash = "dropout", Device = "cpu",
     };
 
     // Seeding before building puts torch's global generator somewhere else for each seed.

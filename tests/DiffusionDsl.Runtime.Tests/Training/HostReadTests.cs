@@ -7,6 +7,7 @@ using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
 using TorchSharp;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
@@ -16,13 +17,13 @@ namespace DiffusionDsl.Runtime.Tests.Training;
 /// </summary>
 public sealed class HostReadTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-hostreads-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private TrainOptions Options(StageSampling policy, int accumulate = 1) => new()
     {
         BatchSize = 8, LearningRate = 1e-3, GradClip = 1.0, Steps = 6, LogEvery = 3, CheckpointEvery = 0, Seed = 3,
-        StageSampling = policy, GradAccumulation = accumulate, OutputDirectory = Path.Combine(_root, $"{policy}-{accumulate}"),
+        StageSampling = policy, GradAccumulation = accumulate, OutputDirectory = Path.Combine(_scratch.Path, $"{policy}-{accumulate}"),
     };
 
     [Theory]

@@ -8,6 +8,7 @@ using DiffusionDsl.Runtime.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
@@ -18,8 +19,8 @@ namespace DiffusionDsl.Runtime.Tests.Training;
 /// </summary>
 public sealed class IdleDecoderTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-idle-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private sealed record Snapshot(Tensor Weight, Tensor Shadow, long AdamStep, Tensor ExpAvg, Tensor ExpAvgSq);
 
@@ -51,7 +52,7 @@ public sealed class IdleDecoderTests : IDisposable
         var options = new TrainOptions
         {
             BatchSize = policy == StageSampling.Mixed ? 2 : 4, GradAccumulation = accumulate, LearningRate = 1e-2, WeightDecay = 0.01,
-            EmaDecay = 0.9, Steps = 1000, CheckpointEvery = 0, StageSampling = policy, Seed = 5, OutputDirectory = Path.Combine(_root, "run"),
+            EmaDecay = 0.9, Steps = 1000, CheckpointEvery = 0, StageSampling = policy, Seed = 5, OutputDirectory = Path.Combine(_scratch.Path, "run"),
         };
         using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, options);
         var data = TinyData.Source();
@@ -98,7 +99,7 @@ public sealed class IdleDecoderTests : IDisposable
         var options = new TrainOptions
         {
             BatchSize = 4, LearningRate = 1e-2, EmaDecay = 0.9, EmaWarmupSteps = 5, Steps = 1000, CheckpointEvery = 0,
-            StageSampling = StageSampling.UniformStage, Seed = 7, OutputDirectory = Path.Combine(_root, "every-step"),
+            StageSampling = StageSampling.UniformStage, Seed = 7, OutputDirectory = Path.Combine(_scratch.Path, "every-step"),
         };
         using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, options);
         var everyStep = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());

@@ -9,13 +9,14 @@ using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
 public sealed class TrainerTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "dd-trainer-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private static readonly VpSchedule Vp = new(betaMin: 0.1, betaMax: 20.0);
 
@@ -23,7 +24,7 @@ public sealed class TrainerTests : IDisposable
     {
         BatchSize = 16, LearningRate = 2e-3, WarmupSteps = 5, GradClip = 1.0, EmaDecay = 0.99, EmaWarmupSteps = 10,
         Steps = steps, Seed = 42, CheckpointEvery = 4, KeepCheckpoints = 2, StageSampling = StageSampling.Mixed,
-        OutputDirectory = Path.Combine(_root, run), ModelHash = "tiny-v1",
+        OutputDirectory = Path.Combine(_scratch.Path, run), ModelHash = "tiny-v1",
     };
 
     private static TinyMultistageModel Model(long seed = 0, int hidden = 16) => new(Vp, TinyMultistageModel.ThreeStages(), hidden: hidden, seed: seed);

@@ -9,14 +9,15 @@ using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
 /// <summary>Images seen per stage and training GFLOPs (GFLOPs per image of the stage x samples x 3), step by step.</summary>
 public sealed class TrainingComputeTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "traineval-compute-" + Guid.NewGuid().ToString("N"));
-    public void Dispose() { if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true); }
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
 
     private static readonly VpSchedule Vp = new();
 
@@ -49,7 +50,7 @@ public sealed class TrainingComputeTests : IDisposable
     private TrainOptions Options(StageSampling policy, int steps = 12) => new()
     {
         BatchSize = 6, LearningRate = 2e-3, Steps = steps, Seed = 7, StageSampling = policy, CheckpointEvery = 0,
-        OutputDirectory = Path.Combine(_root, policy.ToString()),
+        OutputDirectory = Path.Combine(_scratch.Path, policy.ToString()),
     };
 
     [Theory]
@@ -115,7 +116,7 @@ public sealed class TrainingComputeTests : IDisposable
     {
         var whole = new long[3];
         using (var trainer = new MultistageTrainer(new TinyMultistageModel(Vp, TinyMultistageModel.ThreeStages()) { Cost = Cost }, Vp, PredictionTarget.Eps,
-                   Options(StageSampling.UniformStage, steps: 10) with { CheckpointEvery = 5, OutputDirectory = Path.Combine(_root, "whole") }))
+                   Options(StageSampling.UniformStage, steps: 10) with { CheckpointEvery = 5, OutputDirectory = Path.Combine(_scratch.Path, "whole") }))
         {
             long[]? atFive = null;
             trainer.StepCompleted += info => { if (info.Step == 5) atFive = info.StageSamples!.ToArray(); };
@@ -125,7 +126,7 @@ public sealed class TrainingComputeTests : IDisposable
             // counts falls back on: the counts below come from the checkpoint.
 
             using var resumed = new MultistageTrainer(new TinyMultistageModel(Vp, TinyMultistageModel.ThreeStages()) { Cost = Cost }, Vp, PredictionTarget.Eps,
-                                                      Options(StageSampling.UniformStage, steps: 10) with { OutputDirectory = Path.Combine(_root, "whole") });
+                                                      Options(StageSampling.UniformStage, steps: 10) with { OutputDirectory = Path.Combine(_scratch.Path, "whole") });
             resumed.LoadCheckpoint(resumed.Checkpoints.FileFor(5));
             Assert.Equal(atFive, resumed.StageSamples);
             Assert.Equal(5 * 6, resumed.ImagesSeen);

@@ -1,12 +1,12 @@
 using System;
 using System.IO;
 
-namespace DiffusionDsl.Cli.Tests;
+namespace DiffusionDsl.Tests.Shared;
 
-/// <summary>A temporary folder deleted after the test.</summary>
+/// <summary>A temporary folder, made at once and deleted with everything in it after the test.</summary>
 internal sealed class ScratchFolder : IDisposable
 {
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dd-cli-" + Guid.NewGuid().ToString("N"));
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dd-" + Guid.NewGuid().ToString("N"));
 
     public ScratchFolder() => Directory.CreateDirectory(Path);
 
