@@ -8,9 +8,9 @@ using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Runtime.Evaluation;
 using DiffusionDsl.Runtime.Evaluation.Inception;
 using DiffusionDsl.Runtime.Reporting;
+using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
-using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Cli.Tests;
 

@@ -3,9 +3,9 @@ using System.Linq;
 using DiffusionDsl.Data.Tests.Data;
 using DiffusionDsl.Language.Editing;
 using DiffusionDsl.Runtime.Clustering;
+using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
-using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Data.Tests.Clustering;
 

@@ -1,9 +1,9 @@
 using System.IO;
 using System.Linq;
 using DiffusionDsl.Runtime.Data;
+using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
-using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Data.Tests.Data;
 

@@ -1,7 +1,7 @@
 using System.IO;
 using DiffusionDsl.Runtime.Data;
-using SkiaSharp;
 using DiffusionDsl.Tests.Shared;
+using SkiaSharp;
 
 namespace DiffusionDsl.Data.Tests.Data;
 

@@ -6,9 +6,9 @@ using System.Text;
 using DiffusionDsl.Runtime.Checkpoints;
 using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Runtime.Tests.Support;
+using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
-using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Checkpoints;
 

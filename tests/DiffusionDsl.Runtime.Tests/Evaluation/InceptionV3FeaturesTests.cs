@@ -6,9 +6,9 @@ using DiffusionDsl.Runtime.Checkpoints;
 using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Runtime.Evaluation;
 using DiffusionDsl.Runtime.Evaluation.Inception;
+using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
-using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Evaluation;
 

@@ -3,9 +3,9 @@ using System.IO;
 using System.Linq;
 using DiffusionDsl.Runtime.Data;
 using DiffusionDsl.Runtime.Reporting;
+using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
-using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Reporting;
 

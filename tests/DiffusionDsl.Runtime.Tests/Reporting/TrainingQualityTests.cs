@@ -11,10 +11,10 @@ using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Staging;
 using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Tests.Shared;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
-using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Reporting;
 

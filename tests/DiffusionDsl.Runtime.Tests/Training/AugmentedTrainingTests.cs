@@ -9,9 +9,9 @@ using DiffusionDsl.Runtime.Staging;
 using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
 using DiffusionDsl.Runtime.Training.Augmentation;
+using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
-using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 

@@ -6,8 +6,8 @@ using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
-using TorchSharp;
 using DiffusionDsl.Tests.Shared;
+using TorchSharp;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 

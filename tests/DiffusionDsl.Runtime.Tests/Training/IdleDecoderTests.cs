@@ -5,10 +5,10 @@ using System.Linq;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 

@@ -7,9 +7,9 @@ using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
-using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Runtime.Tests.Training;
 
