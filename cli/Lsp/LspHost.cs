@@ -1,5 +1,6 @@
 using System.IO;
 using System.Threading.Tasks;
+using Microsoft.VisualStudio.Threading;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Serialization;
 using StreamJsonRpc;
@@ -17,8 +18,9 @@ internal static class LspHost
         formatter.JsonSerializer.NullValueHandling = NullValueHandling.Ignore;
         var handler = new HeaderDelimitedMessageHandler(output, input, formatter);
         using var rpc = new JsonRpc(handler);
-        // One request at a time, in arrival order: a hover after a change sees the changed text.
-        rpc.SynchronizationContext = new OrderedSynchronizationContext();
+        // One request at a time, in arrival order (StreamJsonRpc otherwise invokes on the thread pool, where a hover could
+        // run before the change that preceded it): a hover after a change sees the changed text.
+        rpc.SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false);
         var server = new MsdLanguageServer(diagnostics => rpc.NotifyWithParameterObjectAsync("textDocument/publishDiagnostics", diagnostics));
         rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { AllowNonPublicInvocation = true });
         rpc.StartListening();
