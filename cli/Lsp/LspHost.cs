@@ -19,7 +19,8 @@ internal static class LspHost
         var handler = new HeaderDelimitedMessageHandler(output, input, formatter);
         using var rpc = new JsonRpc(handler);
         // One request at a time, in arrival order (StreamJsonRpc otherwise invokes on the thread pool, where a hover could
-        // run before the change that preceded it): a hover after a change sees the changed text.
+        // run before the change that preceded it): a hover after a change sees the changed text. A handler counts as done
+        // at its first await; MsdLanguageServer's handlers change their state before any.
         rpc.SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false);
         var server = new MsdLanguageServer(diagnostics => rpc.NotifyWithParameterObjectAsync("textDocument/publishDiagnostics", diagnostics));
         rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { AllowNonPublicInvocation = true });

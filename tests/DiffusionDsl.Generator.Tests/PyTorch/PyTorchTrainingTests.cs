@@ -146,7 +146,9 @@ public sealed class PyTorchTrainingTests : IDisposable
         var cases = new (string Name, int Steps, double Eta, bool Clip)[]
         {
             ("euler", 6, 0, false), ("heun", 4, 0, false), ("ddim", 6, 0, false), ("ddim", 5, 0.5, true), ("ddpm", 6, 0, false),
-            ("dpm_solver2", 6, 0, false), ("dpm_solver3", 7, 0, false), ("dpm_solver_pp2m", 6, 0, false),
+            // Step budgets that reach each solver's last-step branch: DPM-Solver-2 at 5 is orders 2, 2, 1; DPM-Solver-3 at 6 is
+            // 3, 2, 1; DPM-Solver++(2M) ends first order below 15 steps and second order from 15.
+            ("dpm_solver2", 5, 0, false), ("dpm_solver3", 6, 0, false), ("dpm_solver_pp2m", 6, 0, false), ("dpm_solver_pp2m", 15, 0, false),
         };
         const long seed = 11;
         foreach (var (name, steps, eta, clip) in everySolver ? cases : cases.Take(2))

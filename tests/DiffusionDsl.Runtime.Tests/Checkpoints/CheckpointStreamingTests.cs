@@ -125,7 +125,6 @@ public sealed class CheckpointStreamingTests : IDisposable
     [Fact]
     public void TheFirstFormatIsNamed()
     {
-        Directory.CreateDirectory(_scratch.Path);
         var path = Path.Combine(_scratch.Path, "old.ckpt");
         File.WriteAllBytes(path, Encoding.ASCII.GetBytes("DDCKPT01").Concat(new byte[100]).ToArray());
         var error = Assert.Throws<CheckpointException>(() => CheckpointFile.Open(path).Dispose());

@@ -6,7 +6,8 @@
 --out ending in .safetensors writes the images as the tensor "samples" (values in the data's range, about [-1, 1]);
 .png writes a grid (needs Pillow). --noise takes the initial standard normal noise from a safetensors file ("noise").
 With the same noise, the deterministic solvers (euler, heun, ddim at eta 0, dpm_solver2, dpm_solver3, dpm_solver_pp2m)
-give the C# sampler's images; ddpm and ddim at eta > 0 draw their step noise from --seed's generator.
+give the C# sampler's images; ddpm and ddim at eta > 0 draw their step noise from --seed's generator. From a seed alone
+(no --noise) the images are msd sample's up to 64 of them: the C# sampler draws noise batch by batch, 64 at a time.
 """
 import argparse
 import math
@@ -34,6 +35,8 @@ def main(argv=None):
     p.add_argument("--noise", default=None, help="a .safetensors file whose tensor 'noise' is the initial standard normal noise")
     p.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     args = p.parse_args(argv)
+    if args.eta < 0:
+        p.error(f"--eta must be at least 0, not {args.eta}")
 
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     model = spec.create_model().to(device).eval()
