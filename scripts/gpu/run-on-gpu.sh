@@ -2,7 +2,7 @@
 # Runs on the GPU machine in one call, from the repository root, with artifacts/gpu/ from scripts/gpu/prepare.sh carried
 # along. That machine has PyTorch (with CUDA), nvcc, cmake and ninja, and no .NET and no network:
 #
-#   bash scripts/gpu/run-on-gpu.sh [harness arguments, e.g. --steps 300 --quick-batch 256 --cifar-batch 128 --precision fp32,bf16]
+#   bash scripts/gpu/run-on-gpu.sh [harness arguments, e.g. --steps 200 --quick-batch 256 --cifar-batch 128 --precision fp32,bf16]
 #
 # 1. unpacks the self-contained harness and LibTorchSharp's sources into $GPU_WORK (default /tmp/msd-gpu);
 # 2. builds LibTorchSharp against the installed PyTorch's libtorch: `python3 -c "import torch"` gives torch/include,
@@ -14,11 +14,12 @@
 #    $DEVICE, default cuda) and, when reference.tar.xz came along, times the paper's own network in PyTorch on the same
 #    device (scripts/gpu/time_reference.py);
 #
+# 5. writes to $OUT (default runs/gpu): run.log, build.log, env.txt, harness.log, timings.json, samples-*.png,
+#    timings-reference.json.
+#
 # Without a GPU (to test this path): DEVICE=cpu, and LIBTORCHSHARP=/path/libLibTorchSharp.so with LIBTORCH_LIB_DIR=<a
 # libtorch's lib folder> skip the build and run on a prebuilt shim; scripts/gpu/rehearse-on-cpu.sh runs all of it, the
 # build included, against Debian testing's libtorch (README, "Running on a GPU machine without .NET").
-# 5. writes to $OUT (default runs/gpu): run.log, build.log, env.txt, harness.log, timings.json, samples-*.png,
-#    timings-reference.json.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${OUT:-$root/runs/gpu}
