@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Threading.Tasks;
 
 namespace DiffusionDsl.Tests.Shared;
 
@@ -66,22 +67,46 @@ internal static class PythonWithTorch
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        // Only by a script path (a unique temporary folder): pkill -f with an empty pattern would signal everything.
+        var script = arguments.FirstOrDefault(a => a.EndsWith(".py") && System.IO.Path.IsPathRooted(a));
         if (!process.WaitForExit(timeout))
         {
             // train.py prints every thread's stack on SIGUSR1: the output then says where a stuck process waits.
-            // Only by a script path (a unique temporary folder): pkill -f with an empty pattern would signal everything.
-            var script = arguments.FirstOrDefault(a => a.EndsWith(".py") && System.IO.Path.IsPathRooted(a));
             if (script is not null)
             {
-                using (var usr1 = Process.Start(new ProcessStartInfo("pkill", new[] { "-USR1", "-f", script })))
-                    usr1?.WaitForExit(5000);
+                Signal("-USR1", script);
                 System.Threading.Thread.Sleep(2000);
             }
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            throw new TimeoutException($"{file} {string.Join(" ", arguments)} ran longer than {timeout}; its output:\n{stdout.Result}{stderr.Result}");
+            // A torchrun worker whose launcher died first belongs to init, outside the tree, and keeps the pipes open.
+            if (script is not null) Signal("-KILL", script);
+            throw new TimeoutException($"{file} {string.Join(" ", arguments)} ran longer than {timeout}; its output:\n{Output(stdout, stderr)}");
         }
         process.WaitForExit();
+        // The launcher is gone, but a worker that outlived it would hold the pipes open for good: one that has not let go
+        // within a minute is dumped, killed and reported.
+        if (!Task.WaitAll(new Task[] { stdout, stderr }, TimeSpan.FromMinutes(1)))
+        {
+            if (script is not null)
+            {
+                Signal("-USR1", script);
+                System.Threading.Thread.Sleep(2000);
+                Signal("-KILL", script);
+            }
+            throw new TimeoutException($"{file} {string.Join(" ", arguments)} exited with {process.ExitCode}, but a process it started " +
+                                       $"did not; killed. The output:\n{Output(stdout, stderr)}");
+        }
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
+
+    private static void Signal(string signal, string script)
+    {
+        using var pkill = Process.Start(new ProcessStartInfo("pkill", new[] { signal, "-f", script }));
+        pkill?.WaitForExit(5000);
+    }
+
+    /// <summary>What the process wrote, once its pipes close (at most 30 s after every writer has been killed).</summary>
+    private static string Output(Task<string> stdout, Task<string> stderr) =>
+        Task.WaitAll(new Task[] { stdout, stderr }, TimeSpan.FromSeconds(30)) ? stdout.Result + stderr.Result : "(its pipes never closed)";
 }

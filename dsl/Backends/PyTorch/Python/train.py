@@ -493,6 +493,12 @@ def main(argv=None):
         del loss_of  # DDP's reducer holds the process group: release it before the group goes
         dist.barrier()
         dist.destroy_process_group()
+        # Seen with PyTorch 1.13 and gloo: after destroy_process_group, a rank whose peer had already gone could spin in
+        # the interpreter's shutdown (a gloo thread) for good, holding torchrun's pipes. Everything is written and every
+        # rank has passed the barrier, so a finished rank leaves without the interpreter's shutdown.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":
