@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Threading;
 using DiffusionDsl.Runtime;
 using DiffusionDsl.Runtime.Data;
+using DiffusionDsl.Runtime.Hosting;
 using DiffusionDsl.Runtime.Reporting;
 using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Staging;
@@ -42,10 +43,7 @@ Log($"torch.cuda.is_available() = {cudaAvailable}; cuda devices: {(cudaAvailable
 var device = TorchSetup.DefaultDevice(arguments.Optional("--device"));
 Log($"device: {device}; torch threads: {get_num_threads()}");
 // Which libtorch and LibTorchSharp this process runs on (the publish carries neither: LD_LIBRARY_PATH points at them).
-var natives = File.Exists("/proc/self/maps")
-    ? File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
-        .Where(p => p.StartsWith('/') && (p.Contains("libtorch") || p.Contains("LibTorchSharp") || p.Contains("libc10"))).Distinct().ToList()
-    : new List<string>();
+var natives = MappedLibraries.Paths().Where(p => p.Contains("libtorch") || p.Contains("LibTorchSharp") || p.Contains("libc10")).ToList();
 foreach (var path in natives) Log($"native: {path}");
 var shimChecks = ShimChecks.Run(Log);
 

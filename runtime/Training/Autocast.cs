@@ -1,7 +1,6 @@
 using System;
-using System.IO;
-using System.Linq;
 using System.Runtime.InteropServices;
+using DiffusionDsl.Runtime.Hosting;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -94,7 +93,7 @@ public sealed class Autocast : IDisposable
             if (!OperatingSystem.IsLinux()) return null;
             // The libtorch TorchSharp loaded: it is loaded by the first tensor, and this must be the same copy.
             using (zeros(1)) { }
-            var path = LoadedLibrary("libtorch_cpu.so");
+            var path = MappedLibraries.Named("libtorch_cpu.so");
             if (path is null || !NativeLibrary.TryLoad(path, out var handle)) return null;
             T? Export<T>(string name) where T : Delegate =>
                 NativeLibrary.TryGetExport(handle, name, out var address) ? Marshal.GetDelegateForFunctionPointer<T>(address) : null;
@@ -109,22 +108,6 @@ public sealed class Autocast : IDisposable
             if (isEnabled is null || setEnabled is null || getDtype is null || setDtype is null || increment is null || decrement is null || clearCache is null)
                 return null;
             return new LibTorchAutocast(path, isEnabled, setEnabled, getDtype, setDtype, increment, decrement, clearCache);
-        }
-
-        /// <summary>The path of the mapped library whose file name starts with <paramref name="prefix"/> (libtorch_cpu.so, .so.2.14, ...).</summary>
-        private static string? LoadedLibrary(string prefix) =>
-            File.Exists("/proc/self/maps")
-                ? File.ReadLines("/proc/self/maps").Select(MappedPath)
-                    .FirstOrDefault(p => p.StartsWith('/') && Path.GetFileName(p).StartsWith(prefix, StringComparison.Ordinal))
-                : null;
-
-        /// <summary>The path field of a /proc/self/maps line: the sixth, which may hold spaces; "" for anonymous mappings.</summary>
-        private static string MappedPath(string line)
-        {
-            var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 6) return "";
-            var path = fields[5].Trim();
-            return path.EndsWith(" (deleted)", StringComparison.Ordinal) ? path[..^" (deleted)".Length] : path;
         }
     }
 }
