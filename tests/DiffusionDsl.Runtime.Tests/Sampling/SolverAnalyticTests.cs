@@ -43,14 +43,11 @@ public class SolverAnalyticTests
         new object[] { "edm", SolverKind.Ddim, 200, 0.0, PredictionTarget.V },
     };
 
-    /// <summary>The defaults (VP's are beta_min 0.1, beta_max 20).</summary>
-    internal static INoiseSchedule Schedule(string name) => Support.ScheduleCases.Create(name);
-
     [Theory]
     [MemberData(nameof(Cases))]
     public void SamplesReproduceTheDataMeanAndVariance(string scheduleName, SolverKind kind, int steps, double eta, PredictionTarget target)
     {
-        var schedule = Schedule(scheduleName);
+        var schedule = ScheduleCases.Create(scheduleName);
         var model = new GaussianOracleModel(schedule, target, GaussianData.Mean(), GaussianData.Variance());
         var sampler = new MultistageSampler(model, schedule, target, new SampleOptions { Solver = kind, Steps = steps, Eta = eta, Seed = 3, BatchSize = SampleCount });
         var images = sampler.Sample(SampleCount, 1, 2, 2);
@@ -65,7 +62,7 @@ public class SolverAnalyticTests
 
     internal static double OdeError(string scheduleName, SolverKind kind, int steps)
     {
-        var schedule = Schedule(scheduleName);
+        var schedule = ScheduleCases.Create(scheduleName);
         var target = scheduleName == "edm" ? PredictionTarget.Edm : PredictionTarget.Eps;
         var model = new GaussianOracleModel(schedule, target, GaussianData.Mean(ScalarType.Float64), GaussianData.Variance(ScalarType.Float64));
         var solver = SolverFactory.Create(kind, schedule);
@@ -86,7 +83,7 @@ public class SolverAnalyticTests
     [InlineData("edm", SolverKind.DpmSolverPlusPlus2M, 20, 20)]
     public void HigherOrderSolverBeatsEulerAtEqualEvaluations(string scheduleName, SolverKind kind, int steps, int eulerSteps)
     {
-        Assert.Equal(eulerSteps, SolverFactory.Create(kind, Schedule(scheduleName)).EvaluationsFor(steps));
+        Assert.Equal(eulerSteps, SolverFactory.Create(kind, ScheduleCases.Create(scheduleName)).EvaluationsFor(steps));
         double higher = OdeError(scheduleName, kind, steps);
         double euler = OdeError(scheduleName, SolverKind.Euler, eulerSteps);
         _output.WriteLine($"{kind}: RMS error {higher:E3} vs Euler {euler:E3} at {eulerSteps} NFE");

@@ -7,16 +7,12 @@ namespace DiffusionDsl.Runtime.Tests.Schedules;
 
 public class NoiseLabelTests
 {
-    public static TheoryData<string> Names => ScheduleCases.Names;
-
-    private static INoiseSchedule Create(string name) => ScheduleCases.Create(name);
-
     /// <summary>The tensor path (used on every forward pass) computes the same labels as the scalar definition.</summary>
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(ScheduleCases.Names), MemberType = typeof(ScheduleCases))]
     public void TensorLabelsEqualTheScalarLabels(string name)
     {
-        var schedule = Create(name);
+        var schedule = ScheduleCases.Create(name);
         var times = new[] { 0.0005, 0.01, 0.3, 0.442, 0.631, 0.99, 1.0 };
         using var labels = schedule.NoiseLabels(tensor(times.Select(t => (float)t).ToArray()));
         Assert.Equal(ScalarType.Float32, labels.dtype);

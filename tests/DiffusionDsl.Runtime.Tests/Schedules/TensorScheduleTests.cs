@@ -9,17 +9,13 @@ namespace DiffusionDsl.Runtime.Tests.Schedules;
 /// <summary>The schedules' tensor forms, which the training step evaluates on the device, against their scalar definitions.</summary>
 public class TensorScheduleTests
 {
-    public static TheoryData<string> Names => ScheduleCases.Names;
-
-    private static INoiseSchedule Create(string name) => ScheduleCases.Create(name);
-
     private static readonly double[] Times = Enumerable.Range(0, 201).Select(i => i / 200.0).Concat(new[] { 1e-3, 0.4420, 0.6308, 0.99999 }).ToArray();
 
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(ScheduleCases.Names), MemberType = typeof(ScheduleCases))]
     public void ScalesAndSigmasEqualTheScalarForms(string name)
     {
-        var schedule = Create(name);
+        var schedule = ScheduleCases.Create(name);
         var t = tensor(Times, dtype: ScalarType.Float64);
         var scales = schedule.Scales(t).data<double>().ToArray();
         var sigmas = schedule.Sigmas(t).data<double>().ToArray();
@@ -33,10 +29,10 @@ public class TensorScheduleTests
     }
 
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(ScheduleCases.Names), MemberType = typeof(ScheduleCases))]
     public void TrainingQuantilesEqualTheScalarQuantile(string name)
     {
-        var schedule = Create(name);
+        var schedule = ScheduleCases.Create(name);
         var p = tensor(Times, dtype: ScalarType.Float64);
         var quantiles = schedule.TrainingQuantiles(p).data<double>().ToArray();
         for (int i = 0; i < Times.Length; i++) AssertClose(schedule.TrainingQuantile(Times[i]), quantiles[i], Times[i]);
