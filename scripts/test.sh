@@ -9,10 +9,9 @@ if [ "${PIPESTATUS[0]}" -ne 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
 
 results=$(mktemp -d)
 status=0
-# What the tests need beyond .NET, installed with apt (as root) when missing: Debian's python3-torch and Pillow for the
-# PyTorch backend's tests (they run the exported Python; an earlier session's apt history here: 79 s for python3-torch
-# with its recommends, python3-scipy and dataset-fashion-mnist), and Node.js with npm for the editor tests (the
-# TextMate grammar's tokenizer and the VS Code client).
+# What the tests need beyond .NET, installed with apt (as root) when missing: Debian's python3-torch (numpy comes with it)
+# and Pillow for the PyTorch backend's tests (they run the exported Python), and Node.js with npm for the editor tests
+# (the TextMate grammar's tokenizer and the VS Code client; the tests run `npm ci` for their packages).
 missing=()
 /usr/bin/python3 -c "import torch, PIL" 2>/dev/null || { [ -n "${MSD_PYTHON:-}" ] && "$MSD_PYTHON" -c "import torch, PIL" 2>/dev/null; } \
   || missing+=(python3-torch python3-pil)
@@ -20,9 +19,11 @@ command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     started=$(date +%s)
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > "$results/apt.log" 2>&1 \
-      || { echo "installing ${missing[*]} failed:"; tail -n 5 "$results/apt.log"; }
-    echo "installed ${missing[*]} in $(( $(date +%s) - started )) s"
+    if { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > "$results/apt.log" 2>&1; then
+      echo "installed ${missing[*]} in $(( $(date +%s) - started )) s"
+    else
+      echo "installing ${missing[*]} failed:"; tail -n 5 "$results/apt.log"
+    fi
   else
     echo "missing ${missing[*]}, and not root with apt: the PyTorch backend's or the editor tests will fail (MSD_PYTHON names a Python with torch)"
   fi

@@ -118,11 +118,14 @@ public static class TrainCommand
         if (settings.Batch is < 1) throw new ArgumentException($"--batch must be at least 1, not {settings.Batch}.");
         if (settings.Limit is < 1) throw new ArgumentException($"--limit must be at least 1, not {settings.Limit}.");
         if (settings.LearningRate is <= 0) throw new ArgumentException($"--lr must be positive, not {settings.LearningRate}.");
-        if (settings.Precision is { } precision)
-        {
-            try { MixedPrecisionPolicy.Parse(precision); }
-            catch (FormatException e) { throw new ArgumentException($"--precision: {e.Message}", e); }
-        }
+        Precision(settings);
+    }
+
+    /// <summary>--precision, or null when not given.</summary>
+    private static MixedPrecision? Precision(TrainSettings settings)
+    {
+        try { return settings.Precision is { } text ? MixedPrecisionPolicy.Parse(text) : null; }
+        catch (FormatException e) { throw new ArgumentException($"--precision: {e.Message}", e); }
     }
 
     private static TrainOptions Options(MsdModelInfo info, TrainSettings settings)
@@ -137,7 +140,7 @@ public static class TrainCommand
             OutputDirectory = settings.Output ?? defaults.OutputDirectory,
             ResumeFrom = settings.Resume,
             Device = settings.Device,
-            Precision = settings.Precision is { } precision ? MixedPrecisionPolicy.Parse(precision) : defaults.Precision,
+            Precision = Precision(settings) ?? defaults.Precision,
             ModelHash = info.SourceHash,
         };
     }

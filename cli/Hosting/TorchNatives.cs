@@ -16,23 +16,20 @@ internal static class TorchNatives
 {
     private const string Library = "libLibTorchSharp.so";
     private static readonly object Gate = new();
-    private static string? _folder;
-
-    /// <summary>Where the natives were loaded from: "bundled" when msd carries its own, null before <see cref="Ensure"/>.</summary>
-    public static string? Folder => _folder;
+    private static bool _loaded;
 
     /// <param name="modelFolder">The built model's folder, or null for commands without a model (cluster, evaluate --images).</param>
     public static void Ensure(string? modelFolder, Action<string> log)
     {
         lock (Gate)
         {
-            if (_folder is not null) return;
-            if (NativeLibrary.TryLoad("LibTorchSharp", typeof(torch).Assembly, null, out _)) { _folder = "bundled"; return; }
+            if (_loaded) return;
+            if (NativeLibrary.TryLoad("LibTorchSharp", typeof(torch).Assembly, null, out _)) { _loaded = true; return; }
             var folder = Environment.GetEnvironmentVariable("MSD_LIBTORCH") is { Length: > 0 } configured
                 ? Checked(configured, "MSD_LIBTORCH")
                 : modelFolder is not null && Usable(modelFolder) ? modelFolder : TorchBackendCache.Ensure(log);
             Load(folder);
-            _folder = folder;
+            _loaded = true;
         }
     }
 

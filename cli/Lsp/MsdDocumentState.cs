@@ -1,5 +1,4 @@
 using DiffusionDsl.Language;
-using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Semantics;
 using DiffusionDsl.Language.Syntax;
 using DiffusionDsl.Runtime.Staging;

@@ -19,7 +19,7 @@ function activate(context) {
   return client.start().catch((error) => {
     vscode.window.showErrorMessage(
       `MSD: could not start '${command} ${args.join(' ')}' (${error.message}). Install msd with ` +
-      '`dotnet tool install --global DiffusionDsl.Cli --add-source artifacts/feed`, or set msd.server.command.');
+      '`dotnet tool install --global DiffusionDsl.Cli --prerelease --add-source artifacts/feed`, or set msd.server.command.');
   });
 }
 

@@ -6,8 +6,8 @@ using System.IO;
 namespace DiffusionDsl.Cli.Tests.Editors;
 
 /// <summary>
-/// Node.js for the editor tests: `node` from the PATH, installed with apt (nodejs, npm) when it is missing and the tests
-/// run as root (a fresh CI machine); the npm packages of a folder installed once with `npm ci` from its committed
+/// Node.js for the editor tests: `node` from the PATH (scripts/test.sh installs nodejs and npm with apt where they are
+/// missing, as on a fresh CI machine); the npm packages of a folder installed once with `npm ci` from its committed
 /// package-lock.json into its own node_modules (git-ignored).
 /// </summary>
 internal static class NodeTooling
