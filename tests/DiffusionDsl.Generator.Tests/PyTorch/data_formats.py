@@ -1,6 +1,7 @@
 """Writes a few images in each format train.py reads (IDX raw and gzip, 4-dimensional IDX, CIFAR-10 binary batches and
 their folder, a folder of PNGs) and checks load_images gives them back: python3 data_formats.py EXPORT_DIR WORK_DIR.
-The export must be of a 3x8x8 model for the colour formats and of a 1x8x8 one for the others: it prints what it checked."""
+The export must be of a 3x8x8 model (3x32x32 for the CIFAR-10 files) for the colour formats and of a 1x8x8 one for the
+others: it prints what it checked."""
 import gzip
 import os
 import struct

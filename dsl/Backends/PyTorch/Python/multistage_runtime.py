@@ -3,6 +3,7 @@
 # runtime/Networks, runtime/Schedules, runtime/Diffusion). Parameter names, shapes and initialisation are those of the
 # TorchSharp modules, so one safetensors file loads on both sides. Works with PyTorch 1.13 through 2.x.
 # ---------------------------------------------------------------------------------------------------------------------
+import bisect
 import json
 import math
 import os
@@ -431,9 +432,17 @@ class MultistageUNet(nn.Module):
             self.boundaries_on[t.device] = torch.tensor(self.boundaries, dtype=torch.float64, device=t.device)
         return torch.bucketize(t.to(torch.float64).contiguous(), self.boundaries_on[t.device], right=True)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor, augment_labels: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """The raw network output for model inputs x at per-sample times t."""
+    def stage_at(self, t: float) -> int:
+        """The stage of one time, as stage_of finds it for a tensor (the samplers' steps are one time for the batch)."""
+        return bisect.bisect_right(self.boundaries, t)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, augment_labels: Optional[torch.Tensor] = None,
+                stage_of_batch: Optional[int] = None) -> torch.Tensor:
+        """The raw network output for model inputs x at per-sample times t; stage_of_batch, when the caller knows the
+        whole batch is in one stage, saves reading the routing back from the device."""
         features, skips, embedding = self.encoder(x, self.schedule.noise_labels(t), augment_labels)
+        if stage_of_batch is not None:
+            return self.decoder(stage_of_batch)(features, skips, embedding)
         stage = self.stage_of(t)
         counts = torch.bincount(stage, minlength=len(self.stages)).tolist()  # one host read per call: the routing
         for k, count in enumerate(counts):
@@ -457,10 +466,10 @@ class MultistageUNet(nn.Module):
         shape = (-1,) + (1,) * (like.dim() - 1)
         return scale.to(like.dtype).view(shape), sigma.to(like.dtype).view(shape)
 
-    def denoise(self, x_hat: torch.Tensor, t: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    def denoise(self, x_hat: torch.Tensor, t: torch.Tensor, stage_of_batch: Optional[int] = None) -> Tuple[torch.Tensor, torch.Tensor]:
         """The estimates (x0, eps) for unscaled inputs x_hat = x0 + sigma eps at per-sample times t."""
         scale, sigma = self.noise_levels(t, x_hat)
-        raw = self(model_input(self.prediction, x_hat, scale, sigma, self.sigma_data), t)
+        raw = self(model_input(self.prediction, x_hat, scale, sigma, self.sigma_data), t, stage_of_batch=stage_of_batch)
         data = data_estimate(self.prediction, raw, x_hat, sigma, self.sigma_data)
         return data, (x_hat - data) / sigma
 
@@ -508,16 +517,19 @@ def _point(schedule: Schedule, t: float) -> Tuple[float, float, float]:
     return (t,) + schedule.at(t)
 
 
-def karras_grid(schedule: Schedule, steps: int, end_time: float, rho: float = 7.0) -> List[Tuple[float, float, float]]:
-    """(t, s_t, sigma_t) uniform in sigma^(1/rho) (EDM Eq. 5) from t = 1 to end_time, then the clean point sigma = 0."""
+def karras_grid(schedule: Schedule, steps: int, end_time: Optional[float] = None, rho: float = 7.0) -> List[Tuple[float, float, float]]:
+    """(t, s_t, sigma_t) uniform in sigma^(1/rho) (EDM Eq. 5) from t = 1 to end_time (the schedule's smallest time
+    unless given), then the clean point sigma = 0."""
+    end_time = schedule.min_time if end_time is None else end_time
     max_root, min_root = schedule.at(1.0)[1] ** (1.0 / rho), schedule.at(end_time)[1] ** (1.0 / rho)
     times = [1.0 if u == 0.0 else end_time if u == 1.0 else schedule.time_of_sigma((max_root + u * (min_root - max_root)) ** rho)
              for u in _ramp(steps)]
     return [_point(schedule, t) for t in times] + [CLEAN]
 
 
-def uniform_time_grid(schedule: Schedule, n: int, end_time: float) -> List[Tuple[float, float, float]]:
-    """n points uniform in t (DDPM/DDIM's spacing), then the clean point."""
+def uniform_time_grid(schedule: Schedule, n: int, end_time: Optional[float] = None) -> List[Tuple[float, float, float]]:
+    """n points uniform in t (DDPM/DDIM's spacing) down to end_time, then the clean point."""
+    end_time = schedule.min_time if end_time is None else end_time
     return [_point(schedule, 1.0 + u * (end_time - 1.0)) for u in _ramp(n)] + [CLEAN]
 
 
@@ -525,8 +537,9 @@ def _at_lambda(schedule: Schedule, lam: float) -> Tuple[float, float, float]:
     return _point(schedule, schedule.time_of_sigma(math.exp(-lam)))
 
 
-def uniform_log_snr_grid(schedule: Schedule, n: int, end_time: float) -> List[Tuple[float, float, float]]:
-    """n points uniform in lambda = -ln sigma (DPM-Solver's logSNR spacing); no clean point."""
+def uniform_log_snr_grid(schedule: Schedule, n: int, end_time: Optional[float] = None) -> List[Tuple[float, float, float]]:
+    """n points uniform in lambda = -ln sigma (DPM-Solver's logSNR spacing) down to end_time; no clean point."""
+    end_time = schedule.min_time if end_time is None else end_time
     start, end = -math.log(schedule.at(1.0)[1]), -math.log(schedule.at(end_time)[1])
     return [_point(schedule, 1.0) if u == 0.0 else _point(schedule, end_time) if u == 1.0 else _at_lambda(schedule, start + u * (end - start))
             for u in _ramp(n)]
@@ -536,11 +549,16 @@ def _estimate(model: "MultistageUNet", x: torch.Tensor, point: Tuple[float, floa
     """(x0, eps) at a grid point for the state x (scaled) or x_hat = x / s_t (unscaled)."""
     t, scale, sigma = point
     x_hat = x / scale if scaled else x
-    data, eps = model.denoise(x_hat, torch.full((x.shape[0],), t, dtype=torch.float64, device=x.device))
+    data, eps = model.denoise(x_hat, torch.full((x.shape[0],), t, dtype=torch.float64, device=x.device), model.stage_at(t))
     if clip and sigma != 0.0:
         data = data.clamp(-1.0, 1.0)
         eps = (x_hat - data) / sigma
     return data, eps
+
+
+def _initial(noise, grid):
+    """x_T = s_T sigma_T n: the solvers' state at the first grid point."""
+    return noise * (grid[0][1] * grid[0][2])
 
 
 def _vp(point):
@@ -551,8 +569,8 @@ def _vp(point):
 @torch.no_grad()
 def sample_euler(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
     """EulerSolver.cs: dx_hat/dsigma = eps_hat (EDM Eq. 4, x_hat = x / s), `steps` evaluations on EDM's grid."""
-    grid = karras_grid(model.schedule, steps, model.schedule.min_time if end_time is None else end_time)
-    x = noise * (grid[0][1] * grid[0][2])
+    grid = karras_grid(model.schedule, steps, end_time)
+    x = _initial(noise, grid)
     for point, (_, next_scale, next_sigma) in zip(grid, grid[1:]):
         x_hat = x / point[1]
         _, eps = _estimate(model, x_hat, point, clip, scaled=False)
@@ -564,8 +582,8 @@ def sample_euler(model, noise, steps, end_time=None, clip=False, eta=0.0, genera
 def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
     """EdmHeunSolver.cs, EDM Algorithm 1 (deterministic Heun): an Euler step, then a trapezoidal correction except on the
     last step to sigma = 0. `steps` sigma points, so 2 steps - 1 evaluations (18 give EDM's 35)."""
-    grid = karras_grid(model.schedule, steps, model.schedule.min_time if end_time is None else end_time)
-    x = noise * (grid[0][1] * grid[0][2])
+    grid = karras_grid(model.schedule, steps, end_time)
+    x = _initial(noise, grid)
     for point, following in zip(grid, grid[1:]):
         (_, scale, sigma), (_, next_scale, next_sigma) = point, following
         x_hat = x / scale
@@ -583,8 +601,8 @@ def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, generat
 def sample_ddim(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
     """DdimSolver.cs, DDIM (Song et al. 2021, Eq. 12 and 16): z' = a' x0 + sqrt(b'^2 - s^2) eps + s n with
     s = eta (b'/b) sqrt(1 - a^2/a'^2); eta = 0 is deterministic. `steps` evaluations, uniform in t."""
-    grid = uniform_time_grid(model.schedule, steps, model.schedule.min_time if end_time is None else end_time)
-    x = noise * (grid[0][1] * grid[0][2])
+    grid = uniform_time_grid(model.schedule, steps, end_time)
+    x = _initial(noise, grid)
     for point, following in zip(grid, grid[1:]):
         data, eps = _estimate(model, x, point, clip)
         (a, b), (a_next, b_next) = _vp(point), _vp(following)
@@ -600,8 +618,8 @@ def sample_ddim(model, noise, steps, end_time=None, clip=False, eta=0.0, generat
 def sample_ddpm(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
     """DdpmAncestralSolver.cs, DDPM ancestral sampling (Ho et al. 2020, Eq. 6-7): each step draws from the posterior
     q(x_t' | x_t, x0_hat). `steps` evaluations, uniform in t; its noise comes from `generator` (on the CPU)."""
-    grid = uniform_time_grid(model.schedule, steps, model.schedule.min_time if end_time is None else end_time)
-    x = noise * (grid[0][1] * grid[0][2])
+    grid = uniform_time_grid(model.schedule, steps, end_time)
+    x = _initial(noise, grid)
     for point, following in zip(grid, grid[1:]):
         data, _ = _estimate(model, x, point, clip)
         (a, b), (a_next, b_next) = _vp(point), _vp(following)
@@ -635,11 +653,11 @@ def _dpm_singlestep(model, noise, steps, order, end_time, clip):
     r1 = 1/2; r1 = 1/3, r2 = 2/3), outer steps uniform in lambda."""
     schedule = model.schedule
     orders = dpm_solver_orders(steps, order)
-    grid = uniform_log_snr_grid(schedule, len(orders) + 1, schedule.min_time if end_time is None else end_time)
+    grid = uniform_log_snr_grid(schedule, len(orders) + 1, end_time)
     alpha = lambda p: p[1]
     std = lambda p: p[1] * p[2]
     lam = lambda p: -math.log(p[2])
-    x = noise * std(grid[0])
+    x = _initial(noise, grid)
     for k, step_order in enumerate(orders):
         s, t = grid[k], grid[k + 1]
         h = lam(t) - lam(s)
@@ -679,8 +697,8 @@ def sample_dpm_solver3(model, noise, steps, end_time=None, clip=False, eta=0.0, 
 def sample_dpm_solver_pp2m(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
     """DpmSolverPlusPlus2M.cs, multistep DPM-Solver++(2M) with data prediction (Lu et al. 2022b, Algorithm 2); the first
     step is first order, and so is the last below 15 steps (diffusers' lower_order_final). `steps` evaluations."""
-    grid = uniform_log_snr_grid(model.schedule, steps + 1, model.schedule.min_time if end_time is None else end_time)
-    x = noise * (grid[0][1] * grid[0][2])
+    grid = uniform_log_snr_grid(model.schedule, steps + 1, end_time)
+    x = _initial(noise, grid)
     previous, previous_h = None, 0.0
     for k, (s, t) in enumerate(zip(grid, grid[1:])):
         h = math.log(s[2]) - math.log(t[2])

@@ -303,7 +303,8 @@ def _warp(images, g):
 
 def apply_augmentation(images, a):
     """Flips, then the geometric warp for the samples that need one; returns the images and their labels [N, 9].
-    The warp runs on the whole batch (no read-back of whether some sample needs it) and the others keep their pixels."""
+    The warp runs on the whole batch (whether some sample needs it is not read back; its padding is) and the others keep
+    their pixels."""
     a = {name: value.to(torch.float32).to(images.device) for name, value in a.items()}
     images = torch.where(a["xflip"].eq(1).view(-1, 1, 1, 1), images.flip(3), images)
     images = torch.where(a["yflip"].eq(1).view(-1, 1, 1, 1), images.flip(2), images)
