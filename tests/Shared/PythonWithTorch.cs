@@ -71,12 +71,7 @@ internal static class PythonWithTorch
         var script = arguments.FirstOrDefault(a => a.EndsWith(".py") && System.IO.Path.IsPathRooted(a));
         if (!process.WaitForExit(timeout))
         {
-            // train.py prints every thread's stack on SIGUSR1: the output then says where a stuck process waits.
-            if (script is not null)
-            {
-                Signal("-USR1", script);
-                System.Threading.Thread.Sleep(2000);
-            }
+            if (script is not null) Dump(script);
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
             // A torchrun worker whose launcher died first belongs to init, outside the tree, and keeps the pipes open.
@@ -90,14 +85,20 @@ internal static class PythonWithTorch
         {
             if (script is not null)
             {
-                Signal("-USR1", script);
-                System.Threading.Thread.Sleep(2000);
+                Dump(script);
                 Signal("-KILL", script);
             }
             throw new TimeoutException($"{file} {string.Join(" ", arguments)} exited with {process.ExitCode}, but a process it started " +
                                        $"did not; killed. The output:\n{Output(stdout, stderr)}");
         }
         return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    /// <summary>train.py prints every thread's stack on SIGUSR1: the output then says where a stuck process waits.</summary>
+    private static void Dump(string script)
+    {
+        Signal("-USR1", script);
+        System.Threading.Thread.Sleep(2000);
     }
 
     private static void Signal(string signal, string script)

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
 using DiffusionDsl.Cli.Tests.Lsp;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Cli.Tests.Editors;
 
@@ -42,18 +43,11 @@ public class TextMateGrammarTests
         var inner = grammar["repository"]!["stages"]!["patterns"]![2]!["patterns"]!.AsArray();
         var stageRule = inner.Single(p => p!["captures"]?["1"]?["name"]?.GetValue<string>() == "entity.name.tag.stage.msd");
         inner.Remove(stageRule);
-        var broken = Path.Combine(Path.GetTempPath(), $"native-msd-grammar-{Guid.NewGuid():N}.json");
-        File.WriteAllText(broken, grammar.ToJsonString());
-        try
-        {
-            var (exitCode, output) = Tokenize(Path.Combine("examples", "QuickStart", "FashionQuickStart.msd"), new Dictionary<string, string> { ["MSD_GRAMMAR"] = broken });
-            Assert.Equal(1, exitCode);
-            Assert.Contains("stage 'near_data' is not tokenized as entity.name.tag.stage.msd in the stages block", output);
-            Assert.Contains("tokens differ from", output);
-        }
-        finally
-        {
-            File.Delete(broken);
-        }
+        using var scratch = new ScratchFolder();
+        var broken = scratch.Write("msd.tmLanguage.json", grammar.ToJsonString());
+        var (exitCode, output) = Tokenize(Path.Combine("examples", "QuickStart", "FashionQuickStart.msd"), new Dictionary<string, string> { ["MSD_GRAMMAR"] = broken });
+        Assert.Equal(1, exitCode);
+        Assert.Contains("stage 'near_data' is not tokenized as entity.name.tag.stage.msd in the stages block", output);
+        Assert.Contains("tokens differ from", output);
     }
 }

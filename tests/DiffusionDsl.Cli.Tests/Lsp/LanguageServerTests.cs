@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using DiffusionDsl.Language;
 using DiffusionDsl.Language.Semantics;
 using Newtonsoft.Json.Linq;
+using DiffusionDsl.Tests.Shared;
 
 namespace DiffusionDsl.Cli.Tests.Lsp;
 
@@ -79,22 +80,16 @@ public class LanguageServerTests
         var text = Tiny.Replace("model TinyMultistage", "model System").Replace("  namespace DiffusionDsl.Generator.Tests.Models\n", "");
         Assert.Contains(MsdCompiler.Compile(text).Diagnostics, d => d.IsError);
         Assert.Empty(MsdCompiler.Compile(text, "MyModels").Diagnostics);
-        var project = Directory.CreateTempSubdirectory("msd-lsp-project-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(project, "MyModels.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><RootNamespace>MyModels</RootNamespace></PropertyGroup></Project>");
-            Directory.CreateDirectory(Path.Combine(project, "Models"));
-            var inProject = new Uri(Path.Combine(project, "Models", "System.msd")).AbsoluteUri;
-            await using var client = await LspClient.StartAsync();
-            await client.OpenAsync(inProject, text);
-            Assert.Empty((await client.NextDiagnosticsAsync())["diagnostics"]!);
-            await client.OpenAsync("untitled:System.msd", text);
-            Assert.NotEmpty((await client.NextDiagnosticsAsync())["diagnostics"]!);
-        }
-        finally
-        {
-            Directory.Delete(project, recursive: true);
-        }
+        using var scratch = new ScratchFolder();
+        var project = scratch.Path;
+        File.WriteAllText(Path.Combine(project, "MyModels.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><RootNamespace>MyModels</RootNamespace></PropertyGroup></Project>");
+        Directory.CreateDirectory(Path.Combine(project, "Models"));
+        var inProject = new Uri(Path.Combine(project, "Models", "System.msd")).AbsoluteUri;
+        await using var client = await LspClient.StartAsync();
+        await client.OpenAsync(inProject, text);
+        Assert.Empty((await client.NextDiagnosticsAsync())["diagnostics"]!);
+        await client.OpenAsync("untitled:System.msd", text);
+        Assert.NotEmpty((await client.NextDiagnosticsAsync())["diagnostics"]!);
     }
 
     [Fact]

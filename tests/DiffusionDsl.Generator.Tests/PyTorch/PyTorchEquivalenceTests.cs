@@ -48,55 +48,49 @@ public class PyTorchEquivalenceTests
     public void TheExportedModuleComputesWhatTheGeneratedModelComputes(string name)
     {
         using var scope = NewDisposeScope();
-        var folder = Directory.CreateTempSubdirectory("msd-pytorch-").FullName;
-        try
+        using var scratch = new ScratchFolder();
+        var folder = scratch.Path;
+        var module = Export(name, folder);
+        random.manual_seed(7);
+        var info = Models[name];
+        using var model = info.Create();
+        model.eval();
+        Randomise(model);
+        var weights = Path.Combine(folder, "weights.safetensors");
+        SafetensorsWeights.Export(model, weights);
+
+        var cases = Cases(model, info);
+        var ours = new Dictionary<string, Tensor>();
+        using (no_grad())
         {
-            var module = Export(name, folder);
-            random.manual_seed(7);
-            var info = Models[name];
-            using var model = info.Create();
-            model.eval();
-            Randomise(model);
-            var weights = Path.Combine(folder, "weights.safetensors");
-            SafetensorsWeights.Export(model, weights);
-
-            var cases = Cases(model, info);
-            var ours = new Dictionary<string, Tensor>();
-            using (no_grad())
+            var denoiser = new Denoiser(model, model.Schedule, info.Prediction);
+            foreach (var (key, (x, t, eps, labels)) in cases)
             {
-                var denoiser = new Denoiser(model, model.Schedule, info.Prediction);
-                foreach (var (key, (x, t, eps, labels)) in cases)
-                {
-                    ours[$"{key}.raw"] = model.forward(x, t, labels);
-                    ours[$"{key}.denoised"] = denoiser.Denoise(x, t).Data;
-                    ours[$"{key}.loss"] = DiffusionLoss.PerSample(denoiser, x, t, eps, labels);
-                    ours[$"{key}.stage"] = model.Stages.StageOf(t);
-                }
-            }
-            var casesPath = Path.Combine(folder, "cases.safetensors");
-            SafetensorsWriter.Write(casesPath, cases.SelectMany(c => Inputs(c.Key, c.Value)).ToList());
-            var outPath = Path.Combine(folder, "outputs.safetensors");
-            PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "compute_outputs.py"), folder, module, weights, casesPath, outPath },
-                                TimeSpan.FromMinutes(3));
-
-            using var theirs = SafetensorsFile.Open(outPath);
-            foreach (var (key, value) in ours)
-            {
-                var other = theirs.Read(key);
-                Assert.Equal(value.shape, other.shape);
-                if (key.EndsWith(".stage"))
-                {
-                    Assert.Equal(value.data<long>().ToArray(), other.data<long>().ToArray());
-                    continue;
-                }
-                double difference = (value - other).abs().max().item<float>() / other.abs().max().item<float>();
-                _output.WriteLine($"{name} {key}: relative difference {difference:E2}");
-                Assert.True(difference <= Tolerance, $"{name} {key}: relative difference {difference:E2} > {Tolerance:E0}");
+                ours[$"{key}.raw"] = model.forward(x, t, labels);
+                ours[$"{key}.denoised"] = denoiser.Denoise(x, t).Data;
+                ours[$"{key}.loss"] = DiffusionLoss.PerSample(denoiser, x, t, eps, labels);
+                ours[$"{key}.stage"] = model.Stages.StageOf(t);
             }
         }
-        finally
+        var casesPath = Path.Combine(folder, "cases.safetensors");
+        SafetensorsWriter.Write(casesPath, cases.SelectMany(c => Inputs(c.Key, c.Value)).ToList());
+        var outPath = Path.Combine(folder, "outputs.safetensors");
+        PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "compute_outputs.py"), folder, module, weights, casesPath, outPath },
+                            TimeSpan.FromMinutes(3));
+
+        using var theirs = SafetensorsFile.Open(outPath);
+        foreach (var (key, value) in ours)
         {
-            Directory.Delete(folder, recursive: true);
+            var other = theirs.Read(key);
+            Assert.Equal(value.shape, other.shape);
+            if (key.EndsWith(".stage"))
+            {
+                Assert.Equal(value.data<long>().ToArray(), other.data<long>().ToArray());
+                continue;
+            }
+            double difference = (value - other).abs().max().item<float>() / other.abs().max().item<float>();
+            _output.WriteLine($"{name} {key}: relative difference {difference:E2}");
+            Assert.True(difference <= Tolerance, $"{name} {key}: relative difference {difference:E2} > {Tolerance:E0}");
         }
     }
 
@@ -104,21 +98,15 @@ public class PyTorchEquivalenceTests
     public void TheExportedNamesAreThoseOfTheTorchSharpStateDict()
     {
         // Loading is strict on both sides; this says it directly: Python's state_dict keys and shapes are TorchSharp's.
-        var folder = Directory.CreateTempSubdirectory("msd-pytorch-").FullName;
-        try
-        {
-            var module = Export("EdmFullForm", folder);
-            using var model = new EdmFullForm();
-            var script = $"import sys; sys.path.insert(0, {Quote(folder)}); import {module} as m\n" +
-                         "for k, v in m.create_model().state_dict().items(): print(k, list(v.shape))";
-            var lines = PythonWithTorch.Run(new[] { "-c", script }, TimeSpan.FromMinutes(2)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            var expected = model.state_dict().Select(p => $"{p.Key} [{string.Join(", ", p.Value.shape)}]").OrderBy(s => s, StringComparer.Ordinal);
-            Assert.Equal(expected, lines.OrderBy(s => s, StringComparer.Ordinal));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var scratch = new ScratchFolder();
+        var folder = scratch.Path;
+        var module = Export("EdmFullForm", folder);
+        using var model = new EdmFullForm();
+        var script = $"import sys; sys.path.insert(0, {Quote(folder)}); import {module} as m\n" +
+                     "for k, v in m.create_model().state_dict().items(): print(k, list(v.shape))";
+        var lines = PythonWithTorch.Run(new[] { "-c", script }, TimeSpan.FromMinutes(2)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var expected = model.state_dict().Select(p => $"{p.Key} [{string.Join(", ", p.Value.shape)}]").OrderBy(s => s, StringComparer.Ordinal);
+        Assert.Equal(expected, lines.OrderBy(s => s, StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -129,32 +117,26 @@ public class PyTorchEquivalenceTests
     [Fact]
     public void EveryRandomModelTheCheckerAcceptsExportsAModuleThatBuildsAndRuns()
     {
-        var folder = Directory.CreateTempSubdirectory("msd-pytorch-random-").FullName;
-        try
+        using var scratch = new ScratchFolder();
+        var folder = scratch.Path;
+        var manifest = new System.Text.StringBuilder();
+        int index = 0;
+        RandomModel.Models.Sample(random =>
         {
-            var manifest = new System.Text.StringBuilder();
-            int index = 0;
-            RandomModel.Models.Sample(random =>
-            {
-                var compilation = MsdCompiler.Compile(random.Text);
-                if (compilation.Model is null) return;
-                var target = Path.Combine(folder, $"m{index++}");
-                PyTorchExport.Write(compilation.Model, "random.msd", SourceHash.Of(random.Text), target);
-                manifest.AppendLine($"{target} {PythonNames.Module(compilation.Model.Name)} {compilation.Cost!.TotalParameters} {random.Channels} {random.Size}");
-            }, iter: 80, threads: 1, seed: Environment.GetEnvironmentVariable("DIFFUSIONDSL_PROPERTY_SEED"), print: model => model.Text);
-            Assert.True(index >= 20, $"only {index} of 80 random models were accepted");
-            var manifestPath = Path.Combine(folder, "MANIFEST");
-            File.WriteAllText(manifestPath, manifest.ToString());
-            var lines = PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "run_exports.py"), manifestPath }, TimeSpan.FromMinutes(4))
-                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith(folder)).ToList();
-            _output.WriteLine($"{lines.Count} exported random models built and ran");
-            Assert.Equal(index, lines.Count);
-            Assert.All(lines, line => Assert.EndsWith(" ok", line));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+            var compilation = MsdCompiler.Compile(random.Text);
+            if (compilation.Model is null) return;
+            var target = Path.Combine(folder, $"m{index++}");
+            PyTorchExport.Write(compilation.Model, "random.msd", SourceHash.Of(random.Text), target);
+            manifest.AppendLine($"{target} {PythonNames.Module(compilation.Model.Name)} {compilation.Cost!.TotalParameters} {random.Channels} {random.Size}");
+        }, iter: 80, threads: 1, seed: Environment.GetEnvironmentVariable("DIFFUSIONDSL_PROPERTY_SEED"), print: model => model.Text);
+        Assert.True(index >= 20, $"only {index} of 80 random models were accepted");
+        var manifestPath = Path.Combine(folder, "MANIFEST");
+        File.WriteAllText(manifestPath, manifest.ToString());
+        var lines = PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "run_exports.py"), manifestPath }, TimeSpan.FromMinutes(4))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith(folder)).ToList();
+        _output.WriteLine($"{lines.Count} exported random models built and ran");
+        Assert.Equal(index, lines.Count);
+        Assert.All(lines, line => Assert.EndsWith(" ok", line));
     }
 
     [Theory]
@@ -180,21 +162,15 @@ public class PyTorchEquivalenceTests
                             "  encoder ddpmpp { width 8; mult [1, 2]; blocks 1 }\n  decoder state { width 8 }\n  decoder training { width 4 }\n}\n";
         var compilation = MsdCompiler.Compile(text);
         Assert.NotNull(compilation.Model);
-        var folder = Directory.CreateTempSubdirectory("msd-pytorch-").FullName;
-        try
-        {
-            PyTorchExport.Write(compilation.Model!, "Level.msd", SourceHash.Of(text), folder);
-            var script = $"import sys, torch; sys.path.insert(0, {Quote(folder)}); import level as m\n" +
-                         "n = m.create_model(); keys = list(n.state_dict())\n" +
-                         "y = n(torch.randn(2, 1, 8, 8), torch.tensor([0.2, 0.8], dtype=torch.float64))\n" +
-                         "print(type(n).__name__, n.training, sum(k.startswith('training.dec.') for k in keys) > 0, list(y.shape))";
-            var printed = PythonWithTorch.Run(new[] { "-c", script }, TimeSpan.FromMinutes(2)).Trim();
-            Assert.Equal("Level_ True True [2, 1, 8, 8]", printed);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var scratch = new ScratchFolder();
+        var folder = scratch.Path;
+        PyTorchExport.Write(compilation.Model!, "Level.msd", SourceHash.Of(text), folder);
+        var script = $"import sys, torch; sys.path.insert(0, {Quote(folder)}); import level as m\n" +
+                     "n = m.create_model(); keys = list(n.state_dict())\n" +
+                     "y = n(torch.randn(2, 1, 8, 8), torch.tensor([0.2, 0.8], dtype=torch.float64))\n" +
+                     "print(type(n).__name__, n.training, sum(k.startswith('training.dec.') for k in keys) > 0, list(y.shape))";
+        var printed = PythonWithTorch.Run(new[] { "-c", script }, TimeSpan.FromMinutes(2)).Trim();
+        Assert.Equal("Level_ True True [2, 1, 8, 8]", printed);
     }
 
     private static string Quote(string text) => "'" + text.Replace("\\", "\\\\").Replace("'", "\\'") + "'";

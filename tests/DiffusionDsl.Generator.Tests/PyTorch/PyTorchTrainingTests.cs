@@ -26,7 +26,8 @@ public sealed class PyTorchTrainingTests : IDisposable
 {
     private const double Tolerance = 1e-5;
     private readonly ITestOutputHelper _output;
-    private readonly string _folder = Directory.CreateTempSubdirectory("msd-train-py-").FullName;
+    private readonly ScratchFolder _scratch = new();
+    private string _folder => _scratch.Path;
     private readonly string _data;
     private readonly string _train;
     private readonly string _sample;
@@ -45,7 +46,7 @@ public sealed class PyTorchTrainingTests : IDisposable
         File.WriteAllBytes(_data, bytes);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
     private string[] TrainArguments(string output, int steps, params string[] extra) =>
         new[] { "--data", _data, "--out", Path.Combine(_folder, output), "--steps", steps.ToString(), "--batch", "8", "--checkpoint-every", "2",
@@ -246,27 +247,21 @@ public sealed class PyTorchTrainingTests : IDisposable
     {
         // The cases of EDM's augment.py (tests/Fixtures/Augmentation, run by scripts/edm-augment-fixture.py) that the
         // C# pipe is held to, at the C# test's tolerances.
-        var folder = Directory.CreateTempSubdirectory("msd-augment-py-").FullName;
-        try
+        using var scratch = new ScratchFolder();
+        var folder = scratch.Path;
+        PyTorchEquivalenceTests.Export("DdpmVelocity", folder);
+        var lines = PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "augment_cases.py"), folder,
+                                                Path.Combine(AppContext.BaseDirectory, "Augmentation", "edm-augment.json") }, Minutes)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(9, lines.Length);
+        foreach (var line in lines)
         {
-            PyTorchEquivalenceTests.Export("DdpmVelocity", folder);
-            var lines = PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "augment_cases.py"), folder,
-                                                    Path.Combine(AppContext.BaseDirectory, "Augmentation", "edm-augment.json") }, Minutes)
-                .Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(9, lines.Length);
-            foreach (var line in lines)
-            {
-                _output.WriteLine(line);
-                var parts = line.Split(' ');
-                double image = double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-                double label = double.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
-                Assert.True(image < 1e-5, $"{parts[0]}: images differ from EDM's by up to {image:G3}");
-                Assert.True(label < 1e-6, $"{parts[0]}: labels differ from EDM's by up to {label:G3}");
-            }
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
+            _output.WriteLine(line);
+            var parts = line.Split(' ');
+            double image = double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            double label = double.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(image < 1e-5, $"{parts[0]}: images differ from EDM's by up to {image:G3}");
+            Assert.True(label < 1e-6, $"{parts[0]}: labels differ from EDM's by up to {label:G3}");
         }
     }
 }
