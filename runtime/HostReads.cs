@@ -31,8 +31,7 @@ public static class HostReads
         BySite.Clear();
     }
 
-    /// <summary>Counts one read made elsewhere (a TorchSharp call that returns a host value, e.g. clip_grad_norm_).</summary>
-    public static void Count(string site)
+    private static void Count(string site)
     {
         Interlocked.Increment(ref _total);
         BySite.AddOrUpdate(site, 1, (_, n) => n + 1);

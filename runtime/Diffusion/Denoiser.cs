@@ -39,7 +39,7 @@ public sealed class Denoiser
     {
         int stage = Model.Stages.StageOf(t);
         EvaluationsPerStage[stage]++;
-        // Float64, so the model's noise label sees the same t (StageTable compares in float64).
+        // Float64, so the model's noise label sees the same t as the scalar schedule.
         using var times = full(xHat.shape[0], t, dtype: ScalarType.Float64, device: xHat.device);
         using var levels = NoiseLevels.Of(Schedule, t, xHat);
         return Denoise(xHat, times, levels, StageSplit.Whole(stage, Model.Stages.Count, xHat.shape[0]));

@@ -53,7 +53,7 @@ public static class SampleQuality
         };
     }
 
-    /// <summary>The reference set's cached radii when k is valid for it; otherwise null, so the metric reports the bad k itself.</summary>
+    /// <summary>The reference set's cached radii for k at least 1; otherwise null, so the metric reports the bad k itself.</summary>
     private static Tensor? KnnRadii(ReferenceSet reference, int k) => k >= 1 ? reference.KnnRadii(k) : null;
 
     /// <summary>Features of <paramref name="images"/> [N, C, H, W], <paramref name="batchSize"/> at a time: float64 [N, D] on the CPU.</summary>

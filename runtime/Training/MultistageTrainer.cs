@@ -29,7 +29,6 @@ public sealed class MultistageTrainer : IDisposable
     private readonly Tensor? _stageWeights;
     private readonly Device _device;
     private readonly EdmAugmentPipe? _augment;
-    private readonly bool _bf16Autocast;
     private IBatchSource? _data;
     private byte[]? _dataStateToRestore;
     private readonly long[] _stageSamples;
@@ -46,7 +45,7 @@ public sealed class MultistageTrainer : IDisposable
     public long Step { get; private set; }
 
     /// <summary>Whether the forward pass and the loss run under bf16 <see cref="Autocast"/> (<see cref="TrainOptions.Precision"/>).</summary>
-    public bool UsesBf16Autocast => _bf16Autocast;
+    public bool UsesBf16Autocast { get; }
 
     /// <summary>The optimizer and the parameters it steps, in its order; for tests that inspect its state.</summary>
     internal AdamW Optimizer => _optimizer;
@@ -83,7 +82,7 @@ public sealed class MultistageTrainer : IDisposable
         _times = new TrainingTimeSampler(schedule, model.Stages, options.StageSampling);
         _device = TrainingDevice(model.Module, options.Device);
         model.Module.to(_device);
-        _bf16Autocast = MixedPrecisionPolicy.UsesBf16Autocast(options.Precision, _device);
+        UsesBf16Autocast = MixedPrecisionPolicy.UsesBf16Autocast(options.Precision, _device);
         _parameters = model.Module.parameters().ToList();
         _optimizer = optim.AdamW(_parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
         _generator = new Generator((ulong)options.Seed);
@@ -98,7 +97,8 @@ public sealed class MultistageTrainer : IDisposable
 
     /// <summary>
     /// Trains until <see cref="TrainOptions.Steps"/>, resuming first if <see cref="TrainOptions.ResumeFrom"/> says so.
-    /// Nothing is read back from the device per step except each stage's sample count (routing needs it): the loss of a
+    /// Nothing is read back from the device per step except each stage's sample count (routing needs it) and, with
+    /// augmentation, the geometric warp's padding (as in EDM's augment.py): the loss of a
     /// step is read when a <see cref="StepCompleted"/> subscriber asks for it (<see cref="TrainStepInfo.Loss"/>), and a
     /// non-finite loss or gradient norm is caught every <see cref="TrainOptions.LogEvery"/> steps, before every checkpoint
     /// and at the end, as a <see cref="TrainingDivergedException"/> that names the first step it happened at; no
@@ -181,7 +181,8 @@ public sealed class MultistageTrainer : IDisposable
     /// The step itself. Times and noise are drawn on the device (on a GPU from its default generator, which
     /// <see cref="TrainingRandomState.BeginStep"/> reseeds every step; on the CPU from the trainer's generator, as
     /// before), noise levels are evaluated by the schedule's tensor forms, and the loss, the gradient clipping, the
-    /// divergence check and the EMA stay on the device. The one read is each micro-batch's sample count per stage.
+    /// divergence check and the EMA stay on the device. The reads are each micro-batch's sample count per stage and, with
+    /// augmentation, the warp's padding.
     /// </summary>
     /// <returns>The mean loss, the gradient norm and each stage's loss sum, float64 on the device, unread.</returns>
     private Tensor Advance(IBatchSource data, out long[] stageCounts)
@@ -223,7 +224,7 @@ public sealed class MultistageTrainer : IDisposable
             var split = new StageSplit(counts.Skip(m * stages).Take(stages).ToArray(), microStage);
             Tensor losses;
             // Forward and loss under autocast, backward outside it, as torch.autocast is meant to be used.
-            using (_bf16Autocast ? Autocast.Enter(_device) : null)
+            using (UsesBf16Autocast ? Autocast.Enter(_device) : null)
                 losses = DiffusionLoss.PerSample(_denoiser, x0.narrow(0, start, micro), t.narrow(0, start, micro), eps.narrow(0, start, micro),
                                                  augmentLabels?.narrow(0, start, micro), split).to(ScalarType.Float32);
             var weighted = _stageWeights is null ? losses : losses * _stageWeights.index_select(0, microStage);
