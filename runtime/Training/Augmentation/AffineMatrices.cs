@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Training.Augmentation;
 
-/// <summary>2D homogeneous matrices: batches [N, 3, 3] from per-sample tensors [N], or one [3, 3] from numbers.</summary>
+/// <summary>2D homogeneous matrices, batches [N, 3, 3] from per-sample tensors [N] (fixed ones: <see cref="AxisAlignedAffine"/>).</summary>
 internal static class AffineMatrices
 {
     /// <summary>[[a, b, c], [d, e, f], [0, 0, 1]] per sample.</summary>
@@ -12,10 +12,6 @@ internal static class AffineMatrices
         var one = ones_like(a);
         return stack(new[] { a, b, c, d, e, f, zero, zero, one }, -1).view(-1, 3, 3);
     }
-
-    public static Tensor Constant(double a, double b, double c, double d, double e, double f, ScalarType dtype, Device device) =>
-        tensor(new[] { (float)a, (float)b, (float)c, (float)d, (float)e, (float)f, 0f, 0f, 1f }, dtype: ScalarType.Float32)
-            .view(3, 3).to(dtype).to(device);
 
     public static Tensor Translate(Tensor tx, Tensor ty)
     {
@@ -39,8 +35,4 @@ internal static class AffineMatrices
         using var minusSin = sin.neg();
         return Batch(cos, minusSin, zero, sin, cos, zero);
     }
-
-    public static Tensor Translate(double tx, double ty, ScalarType dtype, Device device) => Constant(1, 0, tx, 0, 1, ty, dtype, device);
-
-    public static Tensor Scale(double sx, double sy, ScalarType dtype, Device device) => Constant(sx, 0, 0, 0, sy, 0, dtype, device);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Training.Augmentation;
@@ -44,9 +45,11 @@ public sealed class AugmentParameters : IDisposable
     /// <summary>The same parameters on another device (float32).</summary>
     public AugmentParameters To(Device device)
     {
-        Tensor Move(Tensor t) => t.to(ScalarType.Float32).to(device);
-        return new AugmentParameters(Move(XFlip), Move(YFlip), Move(Scale), Move(Rotation), Move(Aniso), Move(AnisoAngle),
-                                     Move(TranslateX), Move(TranslateY));
+        using var scope = NewDisposeScope();
+        // One copy of the eight rows together, not eight (each a host-device copy on a GPU).
+        var rows = stack(All.Select(t => t.to(ScalarType.Float32)).ToArray()).to(device).unbind(0);
+        foreach (var row in rows) row.MoveToOuterDisposeScope();
+        return new AugmentParameters(rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7]);
     }
 
     /// <summary>Per sample ([N] bool, on the parameters' device): scaled, rotated, stretched or shifted (flips alone need no resampling).</summary>

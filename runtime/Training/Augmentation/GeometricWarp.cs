@@ -25,7 +25,6 @@ internal static class GeometricWarp
         // what reflect padding allows.
         var (mx0, my0, mx1, my1) = Margins(g, h, w, pad);
         images = nn.functional.pad(images, new long[] { mx0, mx1, my0, my1 }, PaddingModes.Reflect);
-        g = AffineMatrices.Translate((mx0 - mx1) / 2.0, (my0 - my1) / 2.0, dtype, device).matmul(g);
 
         // Upsample 2x: interleave zeros, then filter with the reversed taps (x, then y).
         long paddedH = images.shape[2];
@@ -38,13 +37,17 @@ internal static class GeometricWarp
         images = stack(new[] { images, zeros_like(images) }, 3).reshape(n, c, -1, images.shape[3]);
         images = images.narrow(2, 0, images.shape[2] - 1);
         images = conv2d(images, upV, padding: new long[] { upPad, 0 }, groups: c);
-        g = AffineMatrices.Scale(2, 2, dtype, device).matmul(g).matmul(AffineMatrices.Scale(0.5, 0.5, dtype, device));
-        g = AffineMatrices.Translate(-0.5, -0.5, dtype, device).matmul(g).matmul(AffineMatrices.Translate(0.5, 0.5, dtype, device));
 
-        // Warp into an output of twice the (filter-padded) size; affine_grid works in [-1, 1] coordinates.
+        // Warp into an output of twice the (filter-padded) size. In augment.py's order, G⁻¹ is moved to the padded
+        // image's centre, to the upsampled pixel grid (about pixel centres), and to affine_grid's [-1, 1] coordinates
+        // at both ends.
         var size = new long[] { n, c, (h + pad * 2) * 2, (w + pad * 2) * 2 };
-        g = AffineMatrices.Scale(2.0 / images.shape[3], 2.0 / images.shape[2], dtype, device).matmul(g)
-            .matmul(AffineMatrices.Scale(size[3] / 2.0, size[2] / 2.0, dtype, device));
+        var toSource = AxisAlignedAffine.Scale(2.0 / images.shape[3], 2.0 / images.shape[2])
+                       * AxisAlignedAffine.Translate(-0.5, -0.5) * AxisAlignedAffine.Scale(2, 2)
+                       * AxisAlignedAffine.Translate((mx0 - mx1) / 2.0, (my0 - my1) / 2.0);
+        var fromOutput = AxisAlignedAffine.Scale(0.5, 0.5) * AxisAlignedAffine.Translate(0.5, 0.5)
+                         * AxisAlignedAffine.Scale(size[3] / 2.0, size[2] / 2.0);
+        g = toSource * g * fromOutput;
         var grid = affine_grid(g.narrow(1, 0, 2), size, align_corners: false);
         images = grid_sample(images, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
 
@@ -59,19 +62,25 @@ internal static class GeometricWarp
         return images.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// augment.py's margin: the farthest any sample's transformed image corner (±cx, ±cy) reaches left, up, right and
+    /// down, plus twice the filter's pad, less the half-size, within [0, size - 1]. Over the four corners the reach in x is
+    /// |g00|·cx + |g01|·cy ∓ g02 (in y likewise with row 1), so no table of corners is copied to the device.
+    /// </summary>
     private static (long X0, long Y0, long X1, long Y1) Margins(Tensor g, long h, long w, int pad)
     {
         using var scope = NewDisposeScope();
         double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
-        var corners = tensor(new[] { (float)-cx, (float)-cy, 1f, (float)cx, (float)-cy, 1f, (float)cx, (float)cy, 1f, (float)-cx, (float)cy, 1f },
-                             dtype: ScalarType.Float32).view(4, 3).to(g.dtype).to(g.device);
-        var moved = g.matmul(corners.t());                                   // [N, xyz, corner]
-        var xy = moved.narrow(1, 0, 2).permute(1, 0, 2).flatten(1);          // [xy, N * corner]
-        var reach = cat(new[] { xy.neg(), xy }).max(1).values;               // [x0, y0, x1, y1]
-        var offset = tensor(new[] { (float)(pad * 2 - cx), (float)(pad * 2 - cy), (float)(pad * 2 - cx), (float)(pad * 2 - cy) },
-                            dtype: ScalarType.Float32).to(g.dtype).to(g.device);
-        var limit = tensor(new[] { (float)(w - 1), (float)(h - 1), (float)(w - 1), (float)(h - 1) }, dtype: ScalarType.Float32).to(g.dtype).to(g.device);
-        var margin = HostReads.ToArray<long>((reach + offset).clamp_min(0).minimum(limit).ceil().to(ScalarType.Int64), "GeometricWarp.Margins");
+        Tensor Reach(int row, double sign)
+        {
+            var r = g.select(1, row);
+            return (r.select(1, 0).abs() * cx + r.select(1, 1).abs() * cy + r.select(1, 2) * sign).max();
+        }
+        var x0 = (Reach(0, -1) + (pad * 2 - cx)).clamp(0, w - 1);
+        var y0 = (Reach(1, -1) + (pad * 2 - cy)).clamp(0, h - 1);
+        var x1 = (Reach(0, 1) + (pad * 2 - cx)).clamp(0, w - 1);
+        var y1 = (Reach(1, 1) + (pad * 2 - cy)).clamp(0, h - 1);
+        var margin = HostReads.ToArray<long>(stack(new[] { x0, y0, x1, y1 }).ceil().to(ScalarType.Int64), "GeometricWarp.Margins");
         return (margin[0], margin[1], margin[2], margin[3]);
     }
 }

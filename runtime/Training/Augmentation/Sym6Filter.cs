@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Linq;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Training.Augmentation;
@@ -21,13 +23,25 @@ internal static class Sym6Filter
     /// <summary>Image-margin the filter needs on each side (augment.py's Hz_pad): a quarter of its length.</summary>
     public static int Pad => Taps.Length / 4;
 
-    /// <summary>A depthwise 1D kernel for <paramref name="channels"/> channels, horizontal [C, 1, 1, 12] or vertical [C, 1, 12, 1].</summary>
-    public static Tensor Kernel(long channels, bool reversed, bool vertical, ScalarType dtype, Device device)
+    private static readonly ConcurrentDictionary<(long, bool, bool, ScalarType, DeviceType, int), Tensor> Kernels = new();
+
+    /// <summary>
+    /// A depthwise 1D kernel for <paramref name="channels"/> channels, horizontal [C, 1, 1, 12] or vertical [C, 1, 12, 1].
+    /// Built and copied to the device once per shape, dtype and device, not once per step; the caller must not dispose it.
+    /// </summary>
+    public static Tensor Kernel(long channels, bool reversed, bool vertical, ScalarType dtype, Device device) =>
+        Kernels.GetOrAdd((channels, reversed, vertical, dtype, device.type, device.index), _ => Build(channels, reversed, vertical, dtype, device));
+
+    /// <summary>How many kernels are held (tests: a second warp builds none).</summary>
+    internal static int CachedKernels => Kernels.Count;
+
+    private static Tensor Build(long channels, bool reversed, bool vertical, ScalarType dtype, Device device)
     {
         var taps = (reversed ? Taps.Reverse() : Taps).Select(v => (float)v).ToArray();
         using var row = tensor(taps, dtype: ScalarType.Float32);
         var shape = vertical ? new long[] { 1, 1, Length, 1 } : new long[] { 1, 1, 1, Length };
         using var one = row.view(shape);
-        return one.repeat(channels, 1, 1, 1).to(dtype).to(device);
+        using var host = one.repeat(channels, 1, 1, 1);
+        return host.to(dtype, device).DetachFromDisposeScope();
     }
 }

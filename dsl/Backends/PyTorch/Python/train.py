@@ -15,6 +15,7 @@ import contextlib
 import csv
 import datetime
 import faulthandler
+import functools
 import glob
 import gzip
 import json
@@ -238,8 +239,22 @@ def _matrices(a, b, c, d, e, f):
     return torch.stack([a, b, c, d, e, f, zero, zero, one], dim=-1).view(-1, 3, 3)
 
 
-def _constant(a, b, c, d, e, f, like):
-    return torch.tensor([a, b, c, d, e, f, 0, 0, 1], dtype=torch.float32).view(3, 3).to(like.dtype).to(like.device)
+class _AxisAligned:
+    """x' = sx*x + tx, y' = sy*y + ty: the warp's fixed changes of frame compose on the host and reach the batch of
+    matrices as scalar arithmetic, so no constant matrix is copied to the device per step."""
+
+    def __init__(self, sx=1.0, sy=1.0, tx=0.0, ty=0.0):
+        self.sx, self.sy, self.tx, self.ty = sx, sy, tx, ty
+
+    def __mul__(self, other):
+        if isinstance(other, _AxisAligned):
+            return _AxisAligned(self.sx * other.sx, self.sy * other.sy, self.sx * other.tx + self.tx, self.sy * other.ty + self.ty)
+        x, y, z = other.unbind(1)  # self @ g for g [N, 3, 3]
+        return torch.stack([x * self.sx + z * self.tx, y * self.sy + z * self.ty, z], dim=1)
+
+    def __rmul__(self, g):  # g @ self
+        x, y, z = g.unbind(2)
+        return torch.stack([x * self.sx, y * self.sy, x * self.tx + y * self.ty + z], dim=2)
 
 
 def _rotate(theta):
@@ -263,8 +278,14 @@ def _inverse_transform(a, h, w):
 
 
 def _sym6(channels, reversed_, vertical, like):
+    return _sym6_kernel(channels, reversed_, vertical, like.dtype, like.device)
+
+
+@functools.lru_cache(maxsize=None)
+def _sym6_kernel(channels, reversed_, vertical, dtype, device):
+    """Built and copied to the device once per shape, dtype and device, not once per step."""
     taps = torch.tensor(SYM6[::-1] if reversed_ else SYM6, dtype=torch.float32)
-    return taps.view((1, 1, len(SYM6), 1) if vertical else (1, 1, 1, len(SYM6))).repeat(channels, 1, 1, 1).to(like.dtype).to(like.device)
+    return taps.view((1, 1, len(SYM6), 1) if vertical else (1, 1, 1, len(SYM6))).repeat(channels, 1, 1, 1).to(dtype).to(device)
 
 
 def _warp(images, g):
@@ -273,25 +294,26 @@ def _warp(images, g):
     g = g.to(images.dtype).to(images.device)
     pad = len(SYM6) // 4
     cx, cy = (w - 1) / 2.0, (h - 1) / 2.0
-    corners = torch.tensor([[-cx, -cy, 1], [cx, -cy, 1], [cx, cy, 1], [-cx, cy, 1]], dtype=torch.float32).to(g)
-    xy = (g @ corners.t())[:, :2, :].permute(1, 0, 2).flatten(1)
-    reach = torch.cat([-xy, xy]).max(dim=1).values
-    offset = torch.tensor([pad * 2 - cx, pad * 2 - cy, pad * 2 - cx, pad * 2 - cy], dtype=torch.float32).to(g)
-    limit = torch.tensor([w - 1, h - 1, w - 1, h - 1], dtype=torch.float32).to(g)
-    mx0, my0, mx1, my1 = (reach + offset).clamp(min=0).minimum(limit).ceil().long().tolist()
+    # Over the corners (+-cx, +-cy) the reach in x is |g00|*cx + |g01|*cy -+ g02 (y likewise with row 1).
+    reach = lambda row, sign: (g[:, row, 0].abs() * cx + g[:, row, 1].abs() * cy + g[:, row, 2] * sign).max()
+    margin = [(reach(0, -1) + pad * 2 - cx).clamp(0, w - 1), (reach(1, -1) + pad * 2 - cy).clamp(0, h - 1),
+              (reach(0, 1) + pad * 2 - cx).clamp(0, w - 1), (reach(1, 1) + pad * 2 - cy).clamp(0, h - 1)]
+    mx0, my0, mx1, my1 = torch.stack(margin).ceil().long().tolist()
     images = F.pad(images, (mx0, mx1, my0, my1), mode="reflect")
-    g = _constant(1, 0, (mx0 - mx1) / 2.0, 0, 1, (my0 - my1) / 2.0, g) @ g
 
     up_pad = (len(SYM6) + 1) // 2
     images = torch.stack([images, torch.zeros_like(images)], dim=4).reshape(n, c, images.shape[2], -1)[:, :, :, :-1]
     images = F.conv2d(images, _sym6(c, True, False, images), padding=(0, up_pad), groups=c)
     images = torch.stack([images, torch.zeros_like(images)], dim=3).reshape(n, c, -1, images.shape[3])[:, :, :-1, :]
     images = F.conv2d(images, _sym6(c, True, True, images), padding=(up_pad, 0), groups=c)
-    g = _constant(2, 0, 0, 0, 2, 0, g) @ g @ _constant(0.5, 0, 0, 0, 0.5, 0, g)
-    g = _constant(1, 0, -0.5, 0, 1, -0.5, g) @ g @ _constant(1, 0, 0.5, 0, 1, 0.5, g)
 
+    # G^-1 moved to the padded image's centre, to the upsampled pixel grid (about pixel centres), and to affine_grid's
+    # [-1, 1] coordinates at both ends, in augment.py's order.
     size = (n, c, (h + pad * 2) * 2, (w + pad * 2) * 2)
-    g = _constant(2.0 / images.shape[3], 0, 0, 0, 2.0 / images.shape[2], 0, g) @ g @ _constant(size[3] / 2.0, 0, 0, 0, size[2] / 2.0, 0, g)
+    to_source = (_AxisAligned(2.0 / images.shape[3], 2.0 / images.shape[2]) * _AxisAligned(tx=-0.5, ty=-0.5)
+                 * _AxisAligned(2, 2) * _AxisAligned(tx=(mx0 - mx1) / 2.0, ty=(my0 - my1) / 2.0))
+    from_output = _AxisAligned(0.5, 0.5) * _AxisAligned(tx=0.5, ty=0.5) * _AxisAligned(size[3] / 2.0, size[2] / 2.0)
+    g = to_source * g * from_output
     grid = F.affine_grid(g[:, :2, :], size, align_corners=False)
     images = F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
@@ -305,7 +327,7 @@ def apply_augmentation(images, a):
     """Flips, then the geometric warp for the samples that need one; returns the images and their labels [N, 9].
     The warp runs on the whole batch (whether some sample needs it is not read back; its padding is) and the others keep
     their pixels."""
-    a = {name: value.to(torch.float32).to(images.device) for name, value in a.items()}
+    a = dict(zip(a.keys(), torch.stack([value.to(torch.float32) for value in a.values()]).to(images.device).unbind(0)))  # one copy
     images = torch.where(a["xflip"].eq(1).view(-1, 1, 1, 1), images.flip(3), images)
     images = torch.where(a["yflip"].eq(1).view(-1, 1, 1, 1), images.flip(2), images)
     resampled = torch.stack([a[k] for k in ("scale", "rotate", "aniso", "translate_x", "translate_y")]).ne(0).any(0)
