@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using TorchSharp;
 
 namespace DiffusionDsl.Runtime;
@@ -18,15 +19,26 @@ public static class TorchSetup
         return new torch.Device(requested);
     }
 
+    /// <summary>
+    /// Refuses a device name other than cpu, cuda or cuda:N without loading the native libraries, so a command can refuse
+    /// a misspelt --device before it builds or loads anything.
+    /// </summary>
+    public static void CheckDeviceName(string device)
+    {
+        if (device is "cpu" or "cuda") return;
+        if (device.StartsWith("cuda:", StringComparison.Ordinal) &&
+            int.TryParse(device.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out _)) return;
+        throw new ArgumentException($"{device}: expected cpu, cuda or cuda:N.");
+    }
+
     private static void Check(string device)
     {
+        CheckDeviceName(device);
         if (device == "cpu") return;
-        if (!device.StartsWith("cuda", StringComparison.Ordinal))
-            throw new ArgumentException($"{device}: expected cpu, cuda or cuda:N.");
         if (!torch.cuda.is_available())
             throw new ArgumentException($"{device}: CUDA is not available (no GPU, or TorchSharp's CPU backend; build with -p:TorchBackend=cuda).");
         int count = torch.cuda.device_count();
-        if (device.Length > 4 && (device[4] != ':' || !int.TryParse(device[5..], out int index) || index < 0 || index >= count))
+        if (device.Length > 4 && int.Parse(device.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture) >= count)
             throw new ArgumentException($"{device}: expected cuda or cuda:N with N below {count}.");
     }
 }

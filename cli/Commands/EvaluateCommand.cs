@@ -73,9 +73,12 @@ public static class EvaluateCommand
     private static int RunUnguarded(EvaluateSettings settings, IAnsiConsole console)
     {
         CheckArguments(settings);
-        if (settings.Source is not null) settings = settings with { Source = ModelArguments.Prepare(settings.Source, console) };
-        else TorchNatives.Ensure(null, console.Line);
-        ModelArguments.CheckDevice(settings.Device);
+        if (settings.Source is not null) settings = settings with { Source = ModelArguments.Prepare(settings.Source, console, settings.Device) };
+        else
+        {
+            TorchNatives.Ensure(null, console.Line);
+            ModelArguments.CheckDevice(settings.Device);
+        }
         var device = TorchSetup.DefaultDevice(settings.Device);
         using var scope = NewDisposeScope();
 

@@ -20,7 +20,8 @@ internal static class ModelArguments
     public static Option<string?> Device() =>
         new("--device") { Description = "cpu, cuda or cuda:N (default: CUDA when available, else the CPU)" };
 
-    /// <summary>Refuses a device this process cannot use, before any work starts (the runtime's own check, named as the option).</summary>
+    /// <summary>Refuses a device this process cannot use, before any work starts (the runtime's own check, named as the option).
+    /// Needs the native libraries: after <see cref="Prepare"/>.</summary>
     public static void CheckDevice(string? device)
     {
         if (device is null) return;
@@ -28,12 +29,21 @@ internal static class ModelArguments
         catch (ArgumentException e) { throw new ArgumentException($"--device {e.Message}", e); }
     }
 
-    /// <summary>Builds the model when given a project, and makes TorchSharp's native libraries loadable (from the model's
-    /// output folder when msd carries none); returns the assembly, for <see cref="Load"/>. Call it before any tensor.</summary>
-    public static string Prepare(string source, IAnsiConsole console)
+    /// <summary>
+    /// Builds the model when given a project, and makes TorchSharp's native libraries loadable (from the model's output
+    /// folder when msd carries none); returns the assembly, for <see cref="Load"/>. Call it before any tensor. A misspelt
+    /// <paramref name="device"/> is refused before the build, one this process cannot use right after it.
+    /// </summary>
+    public static string Prepare(string source, IAnsiConsole console, string? device = null)
     {
+        if (device is not null)
+        {
+            try { TorchSetup.CheckDeviceName(device); }
+            catch (ArgumentException e) { throw new ArgumentException($"--device {e.Message}", e); }
+        }
         var assembly = ModelSource.ResolveAssembly(source, console.Line);
         TorchNatives.Ensure(Path.GetDirectoryName(Path.GetFullPath(assembly)), console.Line);
+        CheckDevice(device);
         return assembly;
     }
 

@@ -42,8 +42,7 @@ public static class SampleCommand
     {
         ModelSampling.Check(settings.Count, settings.Steps);
         if (settings.Scale < 1) throw new ArgumentException($"--scale must be at least 1, not {settings.Scale}.");
-        var assembly = ModelArguments.Prepare(settings.Source, console);
-        ModelArguments.CheckDevice(settings.Device);
+        var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
         var info = ModelArguments.Load(assembly, settings.Model, console);
         var request = new SamplingRequest(settings.Checkpoint, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device);
         var options = ModelSampling.Resolve(info, request);

@@ -62,8 +62,7 @@ public static class TrainCommand
     private static int RunUnguarded(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation)
     {
         CheckArguments(settings);
-        var assembly = ModelArguments.Prepare(settings.Source, console);
-        ModelArguments.CheckDevice(settings.Device);
+        var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
         var info = ModelArguments.Load(assembly, settings.Model, console);
         var options = Options(info, settings);
         // The trainer refuses it too, but only after the data has loaded.

@@ -91,6 +91,19 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.False(Directory.Exists(folder.File("run")));
     }
 
+    /// <summary>A misspelt device is refused before the model is built or even looked for.</summary>
+    [Fact]
+    public void AMisspeltDeviceIsRefusedBeforeTheModelIsBuilt()
+    {
+        using var folder = new ScratchFolder();
+        var console = new RecordingConsole();
+        int exit = CliApp.Run(new[] { "train", folder.File("Missing.csproj"), "--data", _run.Data, "--output", folder.File("run"), "--device", "gpu" }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --device gpu: expected cpu, cuda or cuda:N.", console.Text);
+        Assert.DoesNotContain("Missing.csproj", console.Text);
+    }
+
     [Fact]
     public void AnAssemblyWithSeveralModelsNeedsModel()
     {
