@@ -108,7 +108,25 @@ public sealed class PyTorchTrainingTests : IDisposable
         using var model = new CosineData();
         long step = CheckpointWeights.Load(Checkpoint("py", 20, "ema.safetensors"), model, CosineData.SourceHash);
         Assert.Equal(20, step);
-        AssertSamplesAgree(model, Checkpoint("py", 20, "ema.safetensors"), everySolver: true);
+        AssertSamplesAgree(model, Checkpoint("py", 20, "ema.safetensors"));
+    }
+
+    /// <summary>
+    /// Every solver on weights drawn at random (std 0.3): the network's predictions are then of order one and differ from
+    /// sample to sample, so the samples are far from zero and each solver coefficient shows in them. (A briefly trained
+    /// model of random images predicts almost exactly the noise, and samples values near zero whatever the solver.)
+    /// </summary>
+    [Fact]
+    public void RandomWeightsSampleInPyTorchAsInCSharpWithEverySolver()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new CosineData();
+        var generator = new TorchSharp.torch.Generator(7);
+        using (no_grad())
+            foreach (var parameter in model.parameters()) parameter.copy_(randn(parameter.shape, generator: generator) * 0.3);
+        var weights = Path.Combine(_folder, "random.safetensors");
+        SafetensorsWeights.Export(model, weights, metadata: new Dictionary<string, string> { [SafetensorsWeights.ModelHashKey] = CosineData.SourceHash });
+        AssertSamplesAgree(model, weights, everySolver: true, smallestSample: 0.2);
     }
 
     [Fact]
@@ -134,10 +152,10 @@ public sealed class PyTorchTrainingTests : IDisposable
     /// <summary>
     /// Every solver of the .msd from the same noise: the C# solver on the model, sample.py on the weights file. DDPM and
     /// DDIM at eta 0.5 draw their step noise from the same seed on both sides (the CPU generator's stream is the same in
-    /// TorchSharp's libtorch and in PyTorch); DDIM is also run with its estimates clipped. The first test runs them all,
-    /// the second Euler and Heun.
+    /// TorchSharp's libtorch and in PyTorch); DDIM is also run with its estimates clipped. The random-weights test runs
+    /// them all, the trained-weights tests Euler and Heun.
     /// </summary>
-    private void AssertSamplesAgree(CosineData model, string weights, bool everySolver = false)
+    private void AssertSamplesAgree(CosineData model, string weights, bool everySolver = false, double smallestSample = 0)
     {
         using var scope = NewDisposeScope();
         model.eval();
@@ -169,8 +187,9 @@ public sealed class PyTorchTrainingTests : IDisposable
             var theirs = file.Read("samples");
             double largest = theirs.abs().max().item<float>();
             double difference = (ours - theirs).abs().max().item<float>() / largest;
-            _output.WriteLine($"{what} samples: relative difference {difference:E2} (largest |sample| {largest:G3}, mean {theirs.mean().item<float>():G3})");
+            _output.WriteLine($"{what} samples: relative difference {difference:E2} (largest |sample| {largest:G3}, mean {theirs.mean().item<float>():G3}, std {theirs.std().item<float>():G3})");
             Assert.True(difference <= 1e-4, $"C# and PyTorch {what} samples differ by {difference:E2} (relative) > 1e-4");
+            Assert.True(largest >= smallestSample, $"{what}: the largest |sample| is {largest:G3}, below {smallestSample}: the comparison shows little");
         }
     }
 
