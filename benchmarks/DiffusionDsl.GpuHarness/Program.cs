@@ -55,36 +55,53 @@ var results = new List<Dictionary<string, object?>>();
 
 var precisions = arguments.Text("--precision", "auto").Split(',', StringSplitOptions.RemoveEmptyEntries);
 Log($"autocast: {Autocast.Describe()}");
+int failures = 0;
 foreach (var name in models)
 foreach (var precisionName in precisions)
 {
-    var precision = MixedPrecisionPolicy.Parse(precisionName);
     // One name per run for its files: the model's, with the precision when several are compared.
     var label = precisions.Length > 1 ? $"{name}-{precisionName.Trim()}" : name;
-    var result = name switch
+    // A run that fails is recorded and the next one still runs: the GPU machine is lent once, and every figure counts.
+    try
     {
-        "quickstart" => RunQuickStart(label, precision, arguments.Int("--quick-batch", FashionQuickStartTrainer.Defaults.BatchSize)),
-        "cifar10" => RunCifar10(label, precision, arguments.Int("--cifar-batch", 64)),
-        _ => throw new ArgumentException($"unknown model '{name}' (quickstart, cifar10)"),
-    };
-    results.Add(result);
+        var precision = MixedPrecisionPolicy.Parse(precisionName);
+        results.Add(name switch
+        {
+            "quickstart" => RunQuickStart(label, precision, arguments.Int("--quick-batch", FashionQuickStartTrainer.Defaults.BatchSize)),
+            "cifar10" => RunCifar10(label, precision, arguments.Int("--cifar-batch", 64)),
+            _ => throw new ArgumentException($"unknown model '{name}' (quickstart, cifar10)"),
+        });
+    }
+    catch (Exception e)
+    {
+        failures++;
+        Log($"{label}: FAILED: {e}");
+        results.Add(new Dictionary<string, object?> { ["model"] = label, ["error"] = e.ToString() });
+    }
+    WriteReport();
 }
+return failures == 0 ? 0 : 1;
 
-var report = new Dictionary<string, object?>
+// Written after every run, so a run killed later (or a time limit) leaves the figures of the runs before it.
+void WriteReport()
 {
-    ["cuda_available"] = cudaAvailable,
-    ["device"] = device.ToString(),
-    ["libtorch_pin"] = torch.__version__,
-    ["torch_threads"] = get_num_threads(),
-    ["native_libraries"] = natives,
-    ["shim_checks"] = shimChecks,
-    ["steps"] = steps,
-    ["warmup"] = warmup,
-    ["models"] = results,
-};
-File.WriteAllText(Path.Combine(output, "timings.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-Log($"wrote {Path.Combine(output, "timings.json")}");
-return 0;
+    var report = new Dictionary<string, object?>
+    {
+        ["cuda_available"] = cudaAvailable,
+        ["device"] = device.ToString(),
+        ["libtorch_pin"] = torch.__version__,
+        ["torch_threads"] = get_num_threads(),
+        ["native_libraries"] = natives,
+        ["shim_checks"] = shimChecks,
+        ["steps"] = steps,
+        ["warmup"] = warmup,
+        ["models"] = results,
+    };
+    var path = Path.Combine(output, "timings.json");
+    File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+    File.Move(path + ".tmp", path, overwrite: true);
+    Log($"wrote {path} ({results.Count} of {models.Length * precisions.Length} runs)");
+}
 
 Dictionary<string, object?> RunQuickStart(string label, MixedPrecision precision, int batch)
 {

@@ -6,10 +6,15 @@ set -euo pipefail
 out=$1
 REFERENCE_REPO=${REFERENCE_REPO:-/work/.mirror/LucasYFL+Multistage_Diffusion/repo}
 REFERENCE_COMMIT=${REFERENCE_COMMIT:-HEAD}
-errors=$(mktemp)
-trap 'rm -f "$errors"' EXIT
-# git archive may complain about an unrelated blob the mirror lacks; what matters is that the three folders are in.
-git -C "$REFERENCE_REPO" archive --format=tar --prefix=reference/ "$REFERENCE_COMMIT" edm/training edm/torch_utils edm/dnnlib 2>"$errors" |
-  xz -T2 -6 > "$out" || true
-xz -dc "$out" | tar -t | grep -q 'edm/training/networks.py$' || { cat "$errors" >&2; echo "no reference network code in $REFERENCE_REPO" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# File by file (git show), not git archive: the mirror lacks a blob elsewhere in the tree (latent-diffusion/assets), and
+# git archive refuses the whole tree for it even when asked for three folders.
+git -C "$REFERENCE_REPO" ls-tree -r --name-only "$REFERENCE_COMMIT" -- edm/training edm/torch_utils edm/dnnlib |
+  while IFS= read -r path; do
+    mkdir -p "$work/reference/$(dirname "$path")"
+    git -C "$REFERENCE_REPO" show "$REFERENCE_COMMIT:$path" > "$work/reference/$path"
+  done
+[ -f "$work/reference/edm/training/networks.py" ] || { echo "no reference network code in $REFERENCE_REPO" >&2; exit 1; }
+tar -C "$work" -cf - reference | xz -T2 -6 > "$out"
 git -C "$REFERENCE_REPO" rev-parse "$REFERENCE_COMMIT"

@@ -66,7 +66,8 @@ rm -rf "$ROOTFS/tmp/rehearsal-out" && mkdir -p "$ROOTFS/tmp/rehearsal-out"
 log "run-on-gpu.sh on the CPU: $*"
 status=0
 # The reference network at the GPU's batch 64 would take most of an hour on 2 cores: a few small steps show it runs.
-chroot "$ROOTFS" env OUT=/tmp/rehearsal-out GPU_WORK=/tmp/msd-gpu DEVICE=cpu \
+# The GPU call's deadline (540 s) does not fit a 2-core build: an hour here.
+chroot "$ROOTFS" env OUT=/tmp/rehearsal-out GPU_WORK=/tmp/msd-gpu DEVICE=cpu DEADLINE_S="${DEADLINE_S:-3600}" \
   REFERENCE_ARGS="${REFERENCE_ARGS:---batch 4 --steps 3 --warmup 1 --sample-batch 2}" \
   LIBTORCH_CMAKE_DIR="/usr/lib/$multiarch/cmake/Torch" LIBTORCH_LIB_DIR="/usr/lib/$multiarch" \
   bash /work/repo/scripts/gpu/run-on-gpu.sh "$@" || status=$?

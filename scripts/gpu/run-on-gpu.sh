@@ -10,12 +10,15 @@
 # 3. points TorchSharp at it: TorchSharp loads its natives with NativeLibrary.TryLoad("torch_cuda") (or "torch_cpu")
 #    and then ("LibTorchSharp"), which search the program's folder and then the loader's path, so LD_LIBRARY_PATH holds
 #    the new libLibTorchSharp.so and torch/lib (the publish carries neither);
-# 4. runs the harness (torch.cuda.is_available() from C#, QuickStart and the CIFAR-10 config trained and sampled on
-#    $DEVICE, default cuda) and, when reference.tar.xz came along, times the paper's own network in PyTorch on the same
-#    device (scripts/gpu/time_reference.py);
+# 4. first, when reference.tar.xz came along, times the paper's own network in PyTorch (scripts/gpu/time_reference.py,
+#    at the harness's --cifar-batch), which needs neither the shim nor .NET, so a failed build still leaves its figures;
+#    then runs the harness (torch.cuda.is_available() from C#, QuickStart and the CIFAR-10 config trained and sampled on
+#    $DEVICE, default cuda), which rewrites timings.json after every run;
+# 5. keeps within one call: the whole script ends by $DEADLINE_S seconds (default 540) after it starts, the reference
+#    by $REFERENCE_TIMEOUT_S (default 150), and the harness gets what is left;
 #
-# 5. writes to $OUT (default runs/gpu): run.log, build.log, env.txt, harness.log, timings.json, samples-*.png,
-#    timings-reference.json.
+# 6. writes to $OUT (default runs/gpu): run.log, build.log, env.txt, harness.log, timings.json, samples-*.png,
+#    timings-reference.json, gpu-usage.csv (nvidia-smi every 5 s).
 #
 # Without a GPU (to test this path): DEVICE=cpu, and LIBTORCHSHARP=/path/libLibTorchSharp.so with LIBTORCH_LIB_DIR=<a
 # libtorch's lib folder> skip the build and run on a prebuilt shim; scripts/gpu/rehearse-on-cpu.sh runs all of it, the
@@ -32,7 +35,11 @@ OUT=$(cd "$OUT" && pwd)
 log() { echo "[run-on-gpu $(date -u +%T)] $*" | tee -a "$OUT/run.log"; }
 fail() { log "FAILED: $*"; exit 1; }
 
-log "artifacts: $ARTIFACTS; work: $WORK; out: $OUT; device: $DEVICE"
+started=$SECONDS
+DEADLINE_S=${DEADLINE_S:-540}
+left() { echo $(( DEADLINE_S - (SECONDS - started) )); }
+
+log "artifacts: $ARTIFACTS; work: $WORK; out: $OUT; device: $DEVICE; deadline ${DEADLINE_S} s"
 [ -f "$ARTIFACTS/harness.tar.xz" ] || fail "no $ARTIFACTS/harness.tar.xz: run scripts/gpu/prepare.sh and carry artifacts/gpu"
 cat "$ARTIFACTS/MANIFEST.txt" >> "$OUT/run.log" 2>/dev/null
 rm -rf "$WORK/harness" "$WORK/torchsharp" "$WORK/reference"
@@ -40,14 +47,38 @@ tar -C "$WORK" -xJf "$ARTIFACTS/harness.tar.xz" || fail "unpacking the harness"
 tar -C "$WORK" -xJf "$ARTIFACTS/libtorchsharp-src.tar.xz" || fail "unpacking LibTorchSharp's sources"
 [ -f "$ARTIFACTS/reference.tar.xz" ] && tar -C "$WORK" -xJf "$ARTIFACTS/reference.tar.xz"
 
+# PyTorch's CMake config looks for nvcc and the toolkit (a non-login shell often lacks /usr/local/cuda/bin on PATH). The
+# shim has no CUDA sources of its own, so the architecture list only spares the configure its GPU detection.
+[ -x /usr/local/cuda/bin/nvcc ] && export PATH="/usr/local/cuda/bin:$PATH"
+command -v nvcc >/dev/null && export CUDACXX=${CUDACXX:-$(command -v nvcc)}
+export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
+
 {
   echo "uname: $(uname -a)"
   command -v nvidia-smi >/dev/null && nvidia-smi
   command -v nvcc >/dev/null && nvcc --version | tail -n 2
+  gcc --version | head -n 1
   cmake --version | head -n 1
+  $PYTHON -c 'import numpy, sys; print("python", sys.version.split()[0], "numpy", numpy.__version__)'
   $PYTHON -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available(), "cxx11abi", torch._C._GLIBCXX_USE_CXX11_ABI)'
 } > "$OUT/env.txt" 2>&1
 log "$(tail -n 1 "$OUT/env.txt")"
+if command -v nvidia-smi >/dev/null; then
+  nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 5 > "$OUT/gpu-usage.csv" 2>&1 &
+  usage=$!
+  trap 'kill $usage 2>/dev/null' EXIT
+fi
+
+# The paper's network in PyTorch first: it needs neither the shim nor .NET. Its training batch is the harness's CIFAR-10 one.
+if [ -d "$WORK/reference" ] && [ "${SKIP_REFERENCE:-0}" != 1 ]; then
+  cifar_batch=64
+  previous=
+  for argument in "$@"; do [ "$previous" = --cifar-batch ] && cifar_batch=$argument; previous=$argument; done
+  log "timing the reference network (batch $cifar_batch, at most ${REFERENCE_TIMEOUT_S:-150} s)"
+  timeout -k 10 "${REFERENCE_TIMEOUT_S:-150}" $PYTHON "$root/scripts/gpu/time_reference.py" --reference "$WORK/reference" --device "$DEVICE" \
+    --out "$OUT/timings-reference.json" ${REFERENCE_ARGS:---batch $cifar_batch} >> "$OUT/run.log" 2>&1 \
+    || log "the reference timing failed or ran out of time (run.log)"
+fi
 
 # libtorch: the Python package's, unless given.
 if [ -n "${LIBTORCHSHARP:-}" ]; then
@@ -78,15 +109,22 @@ fi
 log "LibTorchSharp: $shim ($(stat -c %s "$shim") bytes)"
 
 export LD_LIBRARY_PATH="$(dirname "$shim"):$LIBTORCH_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1
-log "harness: --device $DEVICE $*"
-"$WORK/harness/DiffusionDsl.GpuHarness" --out "$OUT" --device "$DEVICE" "$@" 2>&1 | tail -n 60 | tee -a "$OUT/run.log"
-status=${PIPESTATUS[0]}
-[ "$status" -eq 0 ] || fail "the harness exited with $status (harness.log)"
+# What the loader will find for the shim and libtorch_cuda: TorchSharp reports a CUDA that fails to load only as
+# "not available", without the reason.
+{
+  echo "== the shim's needs and search path"
+  readelf -d "$shim" | grep -E 'NEEDED|R(UN)?PATH'
+  echo "== unresolved libraries"
+  ldd "$shim" "$LIBTORCH_LIB_DIR"/libtorch_cuda.so 2>/dev/null | grep -E '^/|not found'
+  [ -f "$LIBTORCH_LIB_DIR/libtorch_cuda.so" ] && $PYTHON -c "import ctypes, sys; ctypes.CDLL(sys.argv[1]); print('libtorch_cuda.so loads outside torch')" "$LIBTORCH_LIB_DIR/libtorch_cuda.so"
+} >> "$OUT/env.txt" 2>&1
 
-if [ -d "$WORK/reference" ] && [ "${SKIP_REFERENCE:-0}" != 1 ]; then
-  log "timing the reference network"
-  $PYTHON "$root/scripts/gpu/time_reference.py" --reference "$WORK/reference" --device "$DEVICE" --out "$OUT/timings-reference.json" \
-    ${REFERENCE_ARGS:-} >> "$OUT/run.log" 2>&1 || log "the reference timing failed (run.log)"
-fi
-log "done"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+budget=$(( $(left) - 5 ))
+[ "$budget" -gt 30 ] || fail "only $budget s left for the harness"
+log "harness: --device $DEVICE $* (at most $budget s)"
+timeout -k 10 "$budget" "$WORK/harness/DiffusionDsl.GpuHarness" --out "$OUT" --device "$DEVICE" "$@" 2>&1 | tee -a "$OUT/run.log"
+status=${PIPESTATUS[0]}
+[ "$status" -ne 124 ] || fail "the harness ran out of its $budget s (timings.json holds the runs that finished)"
+[ "$status" -eq 0 ] || fail "the harness exited with $status (harness.log; timings.json holds every run, with its error)"
+log "done in $(( SECONDS - started )) s"

@@ -22,6 +22,23 @@ import torch
 import gpu_timing  # the protocol shared with time_pytorch_export.py
 
 
+def stub_unused_imports():
+    """The reference's dnnlib/util.py imports requests (for downloads) and distutils' strtobool, which a pip-installed
+    PyTorch does not bring and Python 3.12 no longer has; nothing timed here uses either, so stand-ins do."""
+    import types
+    try:
+        import requests  # noqa: F401
+    except ImportError:
+        sys.modules['requests'] = types.ModuleType('requests')
+    try:
+        from distutils.util import strtobool  # noqa: F401
+    except ImportError:
+        distutils, util = types.ModuleType('distutils'), types.ModuleType('distutils.util')
+        util.strtobool = lambda value: {'y': 1, 'yes': 1, 't': 1, 'true': 1, 'on': 1, '1': 1}.get(str(value).lower(), 0)
+        distutils.util = util
+        sys.modules['distutils'], sys.modules['distutils.util'] = distutils, util
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--reference', required=True)
@@ -30,6 +47,7 @@ def main():
 
     edm = os.path.join(args.reference, 'edm')
     sys.path.insert(0, edm if os.path.isdir(edm) else args.reference)
+    stub_unused_imports()
     from training import networks  # noqa: E402  (the reference's module)
     from training.loss import EDMLoss  # noqa: E402
 
