@@ -68,6 +68,13 @@ public static class StageRouting
             offset += counts[stage];
             var part = run(stage, indices);
             output ??= zeros(new[] { batch }.Concat(part.shape.Skip(1)).ToArray(), dtype: part.dtype, device: part.device);
+            // index_copy needs one dtype; under autocast decoders of different shapes could end in different ones.
+            if (part.dtype != output.dtype)
+            {
+                var wider = promote_types(output.dtype, part.dtype);
+                output = output.to(wider);
+                part = part.to(wider);
+            }
             output = output.index_copy(0, indices, part);
         }
         return output!;

@@ -39,4 +39,19 @@ public class StageRoutingTests
         var (mixed, single) = PerSampleLosses(new TinyMultistageModel(Vp, TinyMultistageModel.ThreeStages()) { RouteByFirstSample = true });
         Assert.False(mixed.allclose(single, rtol: 1e-5, atol: 1e-6));
     }
+
+    /// <summary>Decoders that answer in different dtypes (as autocast may leave them) are gathered in the wider one.</summary>
+    [Fact]
+    public void StagesAnsweringInDifferentDtypesGiveTheWiderOne()
+    {
+        var stage = tensor(new long[] { 1, 0, 1, 0 });
+        var values = tensor(new[] { 1.5f, 2.25f, 3.125f, 4.0625f }).view(4, 1);
+        var routed = Staging.StageRouting.Route(stage, 2, (k, indices) =>
+        {
+            var part = values.index_select(0, indices!);
+            return k == 0 ? part.to(ScalarType.BFloat16) : part;
+        });
+        Assert.Equal(ScalarType.Float32, routed.dtype);
+        Assert.Equal(new[] { 1.5f, 2.25f, 3.125f, 4.0625f }, routed.view(-1).data<float>().ToArray());
+    }
 }
