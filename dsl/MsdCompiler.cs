@@ -47,6 +47,9 @@ public static class MsdCompiler
         var bag = new DiagnosticBag(new LineMap(text));
         document = Parse(text, bag);
         ModelSpec? model = document is null ? null : new ModelBinder(bag).Bind(document, defaultNamespace);
+        // Every way to no model is meant to say why; should one not, the build still fails with a diagnostic, not silently.
+        if (document is not null && model is null && !bag.HasErrors)
+            bag.Error(DiagnosticIds.InternalError, new SourceSpan(0, 0), "The model could not be checked and no error says why (a compiler bug); please report it with this file");
         var cost = model is null ? null : CostModel.Of(model);
         return new MsdCompilation(bag.HasErrors ? null : model, bag.HasErrors ? null : cost, bag.Items.ToEquatableArray());
     }

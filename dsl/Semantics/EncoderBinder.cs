@@ -39,6 +39,8 @@ internal sealed class EncoderBinder
         if (widthStatement is null && statement.Body is not null)
             Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder is missing 'width' (its stem width, e.g. width 128)");
         var width = _read.PositiveInteger(widthStatement, "width");
+        // Checked here, before anything is derived from it (the noise embedding's default width has no value past it).
+        if (width is not null && !ShapeRules.IsWithinMaxWidth(width.Value, Diagnostics, widthStatement!.Values[0].Span, "the stem")) width = null;
         var blocks = section.Get("blocks") is { } b ? _read.PositiveInteger(b, "blocks") : 2;
         var dropout = section.Get("dropout") is { } d ? _read.InRange(d, "dropout", 0, true, 1, false) : 0;
         var (groups, maxGroups) = BindGroups(section.Get("groups"));

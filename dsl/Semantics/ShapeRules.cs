@@ -21,13 +21,17 @@ internal sealed class ShapeRules
     /// <summary>The widest level (and stem) a model may have.</summary>
     public const int MaxWidth = 65536;
 
+    /// <summary>Reports a width beyond <see cref="MaxWidth"/> at <paramref name="span"/>; true when it is within.</summary>
+    public static bool IsWithinMaxWidth(int width, DiagnosticBag diagnostics, SourceSpan span, string what)
+    {
+        if (width <= MaxWidth) return true;
+        diagnostics.Error(DiagnosticIds.ValueOutOfRange, span, $"The width of {what} ({width}) is beyond {MaxWidth}");
+        return false;
+    }
+
     public bool CheckWidth(int width, SourceSpan span, string what)
     {
-        if (width > MaxWidth)
-        {
-            _diagnostics.Error(DiagnosticIds.ValueOutOfRange, span, $"The width of {what} ({width}) is beyond {MaxWidth}");
-            return false;
-        }
+        if (!IsWithinMaxWidth(width, _diagnostics, span, what)) return false;
         int groups = _encoder.GroupsFor(width);
         if (width % groups == 0) return true;
         _diagnostics.Error(DiagnosticIds.WidthNotDivisibleByGroups, span,

@@ -43,6 +43,13 @@ public class CheckerFindingsTests
         AssertReported(Valid.Replace("decoder b { width 4 }", "decoder b {\n    level 4 { width 20 }\n    ⟦level 8 { width 10 }⟧\n  }"),
             DiagnosticIds.WidthNotDivisibleByGroups, "from the encoder's skip");
 
+    /// <summary>An even stem width past the largest once gave no model and no diagnostic (the embedding's default width had none).</summary>
+    [Theory]
+    [InlineData("70000")]
+    [InlineData("1073741824")]
+    public void AStemWidthPastTheLargestIsReportedAtTheWidth(string width) =>
+        AssertReported(Valid.Replace("    width 8\n", $"    width ⟦{width}⟧\n"), DiagnosticIds.ValueOutOfRange, $"The width of the stem ({width}) is beyond 65536");
+
     [Fact]
     public void AnOddStemWidthIsRejectedWithoutAnEmbeddingLine() =>
         AssertReported(Valid.Replace("    width 8\n", "    width ⟦7⟧\n").Replace("mult [1, 2]", "mult [4, 8]")

@@ -72,7 +72,8 @@ internal static class HostileInputRunner
             if (d.Message.Contains("for the stack of the thread")) return "ran out of stack within the limits: " + d.Message;
             if (d.Id == "MSD0999") return "internal error: " + d.Message;
         }
-        if (compilation.HasErrors != (compilation.Model is null)) return "errors and a model together";
+        if (compilation.HasErrors && compilation.Model is not null) return "errors and a model together";
+        if (!compilation.HasErrors && compilation.Model is null) return "no model and no error";
         return null;
     }
 }

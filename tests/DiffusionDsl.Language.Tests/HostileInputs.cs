@@ -67,6 +67,17 @@ internal static class HostileInputs
         yield return ("65 stages", () => Tiny.Replace("only [0, 1]", string.Join("\n", Enumerable.Range(0, 65).Select(i => FormattableString.Invariant($"s{i} [{i / 65.0:R}, {(i + 1) / 65.0:R})")))));
         yield return ("a list of a million items", () => "model M {\n  mult [" + Fill("", "1, ", size - 30) + "1]\n}\n");
 
+        // Numbers at and past every limit, in each numeric place of the tiny model (a stem width past 65536 once bound to
+        // no model and no diagnostic).
+        foreach (var number in new[] { "0", "-1", "65536", "65537", "70000", "1073741824", "2147483647", "2147483648", "99999999999", "1e308", "1e400" })
+        {
+            yield return ($"encoder width {number}", () => Tiny.Replace("encoder ddpmpp { width 8", "encoder ddpmpp { width " + number));
+            yield return ($"decoder width {number}", () => Tiny.Replace("decoder only { width 8", "decoder only { width " + number));
+            yield return ($"blocks {number}", () => Tiny.Replace("blocks 1", "blocks " + number));
+            yield return ($"image channels {number}", () => Tiny.Replace("image 1x8x8", $"image {number}x8x8"));
+            yield return ($"mult {number}", () => Tiny.Replace("mult [1, 2]", $"mult [1, {number}]"));
+        }
+
         // Characters that do not show, or reorder what is shown.
         foreach (var c in new[] { '\uFEFF', '\u200B', '\u200F', '\u202E', '\u00A0', '\u0000', '\uD800', '\uDC00', '\u0007', '\u2066' })
         {
