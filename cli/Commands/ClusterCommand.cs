@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using DiffusionDsl.Cli.Hosting;
+using DiffusionDsl.Language;
 using DiffusionDsl.Language.Editing;
 using DiffusionDsl.Runtime.Clustering;
 using DiffusionDsl.Runtime.Data;
@@ -22,7 +23,7 @@ public static class ClusterCommand
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "IDX file, CIFAR-10 .bin, or a folder of images/batches", Required = true };
-        var schedule = new Option<string>("--schedule") { Description = "Noise schedule", DefaultValueFactory = _ => "vp" };
+        var schedule = new Option<string?>("--schedule") { Description = "Noise schedule, with its default parameters (default: the --msd file's own schedule, else vp)" };
         schedule.AcceptOnlyFromAmong(ScheduleNames.All);
         var stages = new Option<int>("--stages") { Description = "Number of stages", DefaultValueFactory = _ => 3 };
         var method = new Option<string>("--method") { Description = "dp (exact partition), algorithm1 (paper, 3 stages), uniform, logsnr", DefaultValueFactory = _ => "dp" };
@@ -42,7 +43,7 @@ public static class ClusterCommand
         };
         command.SetAction(parsed => Run(new ClusterSettings
         {
-            Data = parsed.GetValue(data)!, Schedule = parsed.GetValue(schedule)!, Stages = parsed.GetValue(stages),
+            Data = parsed.GetValue(data)!, Schedule = parsed.GetValue(schedule), Stages = parsed.GetValue(stages),
             Method = parsed.GetValue(method)!, Alpha = parsed.GetValue(alpha), Eta = parsed.GetValue(eta),
             Grid = parsed.GetValue(grid), Samples = parsed.GetValue(samples), Limit = parsed.GetValue(limit),
             Seed = parsed.GetValue(seed), Msd = parsed.GetValue(msd), Heatmap = parsed.GetValue(heatmap),
@@ -56,7 +57,7 @@ public static class ClusterCommand
     private static int RunUnguarded(ClusterSettings settings, IAnsiConsole console)
     {
         if (settings.Msd is not null && !File.Exists(settings.Msd)) throw new FileNotFoundException($"{settings.Msd}: no such file.");
-        var schedule = ScheduleNames.Create(settings.Schedule);
+        var (schedule, scheduleName) = ScheduleOf(settings, console);
         TorchNatives.Ensure(null, console.Line);
         using var dataset = DatasetLoader.Load(settings.Data, new DatasetOptions { Limit = settings.Limit });
         console.Line($"data: {dataset.Count} images {dataset.Channels}x{dataset.Height}x{dataset.Width} from {settings.Data}");
@@ -68,7 +69,7 @@ public static class ClusterCommand
             Similarity = new SimilarityOptions { SamplesPerPair = settings.Samples, Eta = settings.Eta, Seed = settings.Seed },
         });
 
-        console.Line($"method {settings.Method}, schedule {settings.Schedule}, {settings.Stages} stages, grid {settings.Grid}, {settings.Samples} samples per pair");
+        console.Line($"method {settings.Method}, schedule {scheduleName}, {settings.Stages} stages, grid {settings.Grid}, {settings.Samples} samples per pair");
         console.Line("boundaries (t): " + string.Join(", ", result.Boundaries.Select(Number)));
         if (result.SimilarityMatrix is not null)
             console.Line($"float32 vs float64 max difference: {result.Float64MaxDifference:E2}");
@@ -84,8 +85,37 @@ public static class ClusterCommand
             }
         }
 
-        if (settings.Msd is not null) Rewrite(settings.Msd, result.Boundaries, schedule, console);
+        if (settings.Msd is not null)
+        {
+            // A boundary at 0 or 1, or two at one time, would leave a stage empty: the file would no longer compile.
+            var edges = new[] { 0.0 }.Concat(result.Boundaries.Select(b => Math.Round(b, 4))).Append(1.0).ToArray();
+            int empty = Enumerable.Range(1, edges.Length - 1).FirstOrDefault(i => edges[i] <= edges[i - 1]);
+            if (empty > 0)
+                throw new ArgumentException($"{settings.Msd} not rewritten: a stage [{Number(edges[empty - 1])}, {Number(edges[empty])}) would be empty; " +
+                                            "cluster on a finer --grid, or with fewer --stages.");
+            Rewrite(settings.Msd, result.Boundaries, schedule, console);
+        }
         return 0;
+    }
+
+    /// <summary>
+    /// With --msd, the schedule the file's model trains with, parameters included (a boundary is a time of that schedule);
+    /// --schedule names one with default parameters, and must not contradict the file.
+    /// </summary>
+    private static (INoiseSchedule Schedule, string Name) ScheduleOf(ClusterSettings settings, IAnsiConsole console)
+    {
+        var fromFile = settings.Msd is null ? null : MsdCompiler.Compile(File.ReadAllText(settings.Msd)).Model?.Schedule;
+        if (fromFile is null)
+        {
+            if (settings.Msd is not null)
+                console.Line($"{settings.Msd} does not compile as a whole model: clustering with --schedule {settings.Schedule ?? "vp"} and its default parameters.");
+            return (ScheduleNames.Create(settings.Schedule ?? "vp"), settings.Schedule ?? "vp");
+        }
+        var name = ScheduleNames.NameOf(fromFile.Kind);
+        if (settings.Schedule is not null && settings.Schedule != name)
+            throw new ArgumentException($"--schedule {settings.Schedule} contradicts {settings.Msd}, whose model diffuses with {name}: leave --schedule out to use the file's.");
+        console.Line($"schedule: {name} as {settings.Msd} sets it");
+        return (ScheduleNames.Create(fromFile), $"{name} (from {Path.GetFileName(settings.Msd)})");
     }
 
     private static void Rewrite(string path, System.Collections.Generic.IReadOnlyList<double> boundaries, INoiseSchedule schedule, IAnsiConsole console)

@@ -4,7 +4,8 @@ namespace DiffusionDsl.Cli.Commands;
 public sealed record ClusterSettings
 {
     public required string Data { get; init; }
-    public string Schedule { get; init; } = "vp";
+    /// <summary>vp, edm, cosine or ddpm with default parameters; null: the --msd file's schedule, else vp.</summary>
+    public string? Schedule { get; init; }
     public int Stages { get; init; } = 3;
     /// <summary>dp (exact contiguous partition), algorithm1 (the paper's, 3 stages), uniform or logsnr (baselines).</summary>
     public string Method { get; init; } = "dp";

@@ -1,4 +1,5 @@
 using System;
+using DiffusionDsl.Language.Semantics;
 using DiffusionDsl.Runtime.Schedules;
 
 namespace DiffusionDsl.Cli.Commands;
@@ -15,5 +16,23 @@ public static class ScheduleNames
         "cosine" => new CosineSchedule(),
         "ddpm" => new DdpmLinearSchedule(),
         _ => throw new ArgumentException($"Unknown schedule '{name}'; expected one of: {string.Join(", ", All)}."),
+    };
+
+    /// <summary>The .msd's schedule with its parameters, as the generated model builds it.</summary>
+    public static INoiseSchedule Create(ScheduleSpec s) => s.Kind switch
+    {
+        ScheduleKind.Vp => new VpSchedule(s.BetaMin, s.BetaMax),
+        ScheduleKind.Ddpm => new DdpmLinearSchedule(s.BetaStart, s.BetaEnd, s.Steps),
+        ScheduleKind.Cosine => new CosineSchedule(s.CosineOffset),
+        _ => new EdmSchedule(s.SigmaMin, s.SigmaMax, s.Rho, s.PMean, s.PStd, s.SigmaData),
+    };
+
+    /// <summary>The --schedule name of a kind.</summary>
+    public static string NameOf(ScheduleKind kind) => kind switch
+    {
+        ScheduleKind.Vp => "vp",
+        ScheduleKind.Ddpm => "ddpm",
+        ScheduleKind.Cosine => "cosine",
+        _ => "edm",
     };
 }

@@ -21,7 +21,10 @@ public static class ContiguousPartition
     {
         int n = similarity.GetLength(0);
         if (similarity.GetLength(1) != n) throw new ArgumentException("The similarity matrix must be square.");
-        if (stages < 1 || stages > n) throw new ArgumentOutOfRangeException(nameof(stages), $"Need 1 to {n} stages for a grid of {n} times.");
+        // Points [i, j) make the stage [t_i, t_j) and the last one [t_i, 1]: to span any time it holds two points (t = 1 and
+        // one before it), else its boundary would be 1 and the stage empty.
+        int most = n == 1 ? 1 : n - 1;
+        if (stages < 1 || stages > most) throw new ArgumentOutOfRangeException(nameof(stages), $"Need 1 to {most} stages for a grid of {n} times.");
         var blocks = new BlockSums(similarity);
 
         // best[c, j]: the best score of the first j points in c stages; from[c, j]: where its last stage starts.
@@ -31,7 +34,7 @@ public static class ContiguousPartition
         best[0, 0] = 0;
         for (int c = 1; c <= stages; c++)
             for (int j = c; j <= n - (stages - c); j++)
-                for (int i = c - 1; i < j; i++)
+                for (int i = c - 1; i < (c == stages && stages > 1 ? j - 1 : j); i++)
                 {
                     if (double.IsNegativeInfinity(best[c - 1, i])) continue;
                     double score = best[c - 1, i] + StageScore(blocks, i, j);

@@ -97,6 +97,72 @@ public class ClusterCommandTests
         Assert.Contains(data, output.Text);
     }
 
+    private const string VpModel = """
+        model M {
+          image 1x6x6
+          diffusion vp(beta_min = 0.1, beta_max = 5) predicts eps
+          stages {
+            a [0, 0.5)
+            b [0.5, 1]
+          }
+          encoder ddpmpp { width 8  mult [1]  blocks 1 }
+          decoder a { width 8 }
+          decoder b { width 8 }
+        }
+        """;
+
+    /// <summary>A boundary is a time of the model's own schedule: its parameters come from the file, not --schedule's defaults.</summary>
+    [Fact]
+    public void TheFilesScheduleWithItsParametersIsTheOneClustered()
+    {
+        using var folder = new ScratchFolder();
+        var data = WriteIdx(folder);
+        var msd = folder.Write("model.msd", VpModel);
+        var output = new RecordingConsole();
+
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = data, Stages = 2, Method = "logsnr", Msd = msd }, output.Console);
+
+        Assert.True(exit == 0, output.Text);
+        Assert.Contains("schedule: vp as " + msd + " sets it", output.Text);
+        // logsnr's boundary depends on the schedule: beta_max 5 gives another one than the default 20.
+        var ours = Boundaries(output.Text)[0];
+        var defaults = new RecordingConsole();
+        Assert.Equal(0, ClusterCommand.Run(new ClusterSettings { Data = data, Stages = 2, Method = "logsnr", Schedule = "vp" }, defaults.Console));
+        Assert.NotEqual(Boundaries(defaults.Text)[0], ours);
+        Assert.Contains($"a [0, {ours})", File.ReadAllText(msd));
+    }
+
+    [Fact]
+    public void AScheduleThatContradictsTheFileIsAnErrorAndLeavesItAlone()
+    {
+        using var folder = new ScratchFolder();
+        var msd = folder.Write("model.msd", VpModel);
+        var output = new RecordingConsole();
+
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 2, Method = "uniform", Schedule = "edm", Msd = msd }, output.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: --schedule edm contradicts {msd}, whose model diffuses with vp", output.Text);
+        Assert.Equal(VpModel, File.ReadAllText(msd));
+    }
+
+    /// <summary>Boundaries that would leave a stage empty as written (4 decimals) are refused, and the file kept.</summary>
+    [Fact]
+    public void BoundariesThatLeaveAStageEmptyAreNotWritten()
+    {
+        using var folder = new ScratchFolder();
+        var msd = folder.Write("model.msd", ThreeStages);
+        var output = new RecordingConsole();
+
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 30000, Method = "uniform", Msd = msd }, output.Console);
+
+        Assert.Equal(1, exit);
+        var text = output.Text.Replace("\n", " ");
+        Assert.Contains("error: ", text);
+        Assert.Contains("not rewritten: a stage [0.0000, 0.0000) would be empty", text);
+        Assert.Equal(ThreeStages, File.ReadAllText(msd));
+    }
+
     [Fact]
     public void UnknownScheduleIsRejectedByTheParser()
     {
