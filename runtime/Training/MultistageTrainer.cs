@@ -107,7 +107,13 @@ public sealed class MultistageTrainer : IDisposable
     public TrainResult Train(IBatchSource data, CancellationToken cancellation = default)
     {
         var resumeFrom = Run.ResumePoint(Options.ResumeFrom);
-        if (resumeFrom is not null && Step == 0) LoadCheckpoint(resumeFrom);
+        if (resumeFrom is not null && Step == 0)
+        {
+            LoadCheckpoint(resumeFrom);
+            if (Step >= Options.Steps)
+                throw new ArgumentException($"{Path.GetFileName(resumeFrom)} is already at step {Step}, and Steps is {Options.Steps}: " +
+                                            $"ask for more than {Step} steps to continue it.");
+        }
         if (Step == 0 && Run.EarlierRun(resumeFrom) is { } earlier)
             throw new InvalidOperationException($"{Checkpoints.Path} holds checkpoints of an earlier run ({Path.GetFileName(earlier)}): " +
                                                 "set ResumeFrom = \"latest\" to continue it, or use another OutputDirectory.");

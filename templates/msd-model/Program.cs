@@ -12,9 +12,11 @@ namespace MsdModel;
 // Trains MsdModel (generated from MsdModel.msd by the build) on a data set, then samples a PNG grid with the
 // .msd's solver. Usage: dotnet run -- DATA [STEPS] [OUTPUT]
 // DATA: an IDX file (Fashion-MNIST's train-images-idx3-ubyte.gz), CIFAR-10 binary batches or a folder of PNG/JPEG images.
+// An OUTPUT that holds a run is continued from its latest checkpoint up to STEPS.
 internal static class Program
 {
-    private const string Usage = "usage: dotnet run -- DATA [STEPS] [OUTPUT]   (STEPS default: the .msd's train steps; OUTPUT default: runs/MsdModel)";
+    private const string Usage = "usage: dotnet run -- DATA [STEPS] [OUTPUT]   (STEPS default: the .msd's train steps; OUTPUT default: runs/MsdModel, " +
+                                 "continued up to STEPS when it holds a run)";
 
     public static int Main(string[] args)
     {
@@ -25,7 +27,7 @@ internal static class Program
         var output = args.Length > 2 ? args[2] : Path.Combine("runs", "MsdModel");
         try
         {
-            Train(args[0], MsdModelTrainer.Defaults with { Steps = steps, OutputDirectory = output });
+            Train(args[0], MsdModelTrainer.Defaults with { Steps = steps, OutputDirectory = output, ResumeFrom = "latest" });
             return 0;
         }
         catch (Exception e) when (e is DataFormatException or CheckpointException or TrainingDivergedException

@@ -137,6 +137,24 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.False(Directory.Exists(folder.File("run")));
     }
 
+    /// <summary>Resuming a run already at or past --steps is an error naming both, not a "success" with a NaN loss.</summary>
+    [Fact]
+    public void ResumingARunPastItsStepsIsAnError()
+    {
+        using var folder = new ScratchFolder();
+        var run = folder.File("run");
+        Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
+        File.Copy(_run.Checkpoint(6), Path.Combine(run, "checkpoints", "step-00000006.ckpt"));
+        var console = new RecordingConsole();
+
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", run,
+                                      "--resume", "latest", "--steps", "3" }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: step-00000006.ckpt is already at step 6, and Steps is 3: ask for more than 6 steps to continue it.", console.Text);
+        Assert.DoesNotContain("trained to step", console.Text);
+    }
+
     [Fact]
     public void AMissingResumeCheckpointIsAnError()
     {

@@ -19,7 +19,7 @@ internal sealed class TemplateFolder : IDisposable
     {
         Directory.CreateDirectory(Folder);
         File.WriteAllText(Path.Combine(Folder, "nuget.config"), LocalFeed.NuGetConfig(LocalFeed.Folder!));
-        var install = Dotnet($"new install DiffusionDsl.Templates::{LocalFeed.Version} --add-source \"{LocalFeed.Folder}\"");
+        var install = Dotnet($"new install DiffusionDsl.Templates@{LocalFeed.Version} --add-source \"{LocalFeed.Folder}\"");
         if (install.ExitCode != 0) throw new InvalidOperationException(install.Output);
     }
 

@@ -36,6 +36,14 @@ public class TemplateTests
         Assert.True(File.Exists(Path.Combine(output, "samples.png")), run.Output);
         Assert.True(File.Exists(Path.Combine(output, "checkpoints", "step-00000003.ckpt")), run.Output);
 
+        // Run again: the run goes on from its checkpoint up to the new STEPS, and refuses (one error line) when already there.
+        var again = DotnetProcess.Run($"run --no-build -c Release -- \"{Slice}\" 3 \"{output}\"", project, RunTimeout);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("error: step-00000003.ckpt is already at step 3, and Steps is 3: ask for more than 3 steps to continue it.", again.Output);
+        var further = DotnetProcess.Run($"run --no-build -c Release -- \"{Slice}\" 4 \"{output}\"", project, RunTimeout);
+        Assert.True(further.ExitCode == 0, further.Output);
+        Assert.Contains("trained to step 4", further.Output);
+
         var noData = DotnetProcess.Run("run --no-build -c Release", project, RunTimeout);
         Assert.Equal(1, noData.ExitCode);
         Assert.Contains("error: usage: dotnet run -- DATA [STEPS] [OUTPUT]", noData.Output);
