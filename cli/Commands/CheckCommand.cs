@@ -18,9 +18,9 @@ public static class CheckCommand
 
     public static int Run(string path, IAnsiConsole console)
     {
-        if (!File.Exists(path))
+        if (MsdPath.Problem(path) is { } problem)
         {
-            console.Line($"{path}: error: no such file.");
+            console.Line($"{path}: error: {problem}");
             return 1;
         }
         var compilation = MsdFile.Load(path).Compilation;

@@ -56,7 +56,7 @@ public static class ClusterCommand
 
     private static int RunUnguarded(ClusterSettings settings, IAnsiConsole console)
     {
-        if (settings.Msd is not null && !File.Exists(settings.Msd)) throw new FileNotFoundException($"{settings.Msd}: no such file.");
+        if (settings.Msd is not null && MsdPath.Problem(settings.Msd) is { } problem) throw new FileNotFoundException($"{settings.Msd}: {problem}");
         var (schedule, scheduleName) = ScheduleOf(settings, console);
         TorchNatives.Ensure(null, console.Line);
         using var dataset = DatasetLoader.Load(settings.Data, new DatasetOptions { Limit = settings.Limit });

@@ -44,9 +44,9 @@ public static class ExportCommand
 
     public static int RunPyTorch(string path, string output, IAnsiConsole console)
     {
-        if (!File.Exists(path))
+        if (MsdPath.Problem(path) is { } problem)
         {
-            console.Line($"{path}: error: no such file.");
+            console.Line($"{path}: error: {problem}");
             return 1;
         }
         var file = MsdFile.Load(path);

@@ -38,6 +38,9 @@ internal static class ModelSource
                 ? $"{source}: no .csproj in this folder; point at a project or a built .dll."
                 : $"{source}: {projects.Length} projects in this folder; name one.");
         }
-        throw new FileNotFoundException($"{source}: no such file or folder; expected a built .dll, a .csproj or a project folder.");
+        throw new FileNotFoundException(File.Exists(source)
+            ? $"{source}: not a model to run; expected a built .dll, a .csproj or a project folder" +
+              (source.EndsWith(".msd", StringComparison.OrdinalIgnoreCase) ? " (the project that builds this .msd, or its .dll)." : ".")
+            : $"{source}: no such file or folder; expected a built .dll, a .csproj or a project folder.");
     }
 }

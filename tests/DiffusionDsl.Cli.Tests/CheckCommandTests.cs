@@ -33,6 +33,15 @@ public class CheckCommandTests
     }
 
     [Fact]
+    public void AFolderIsNamedAsOne()
+    {
+        using var folder = new ScratchFolder();
+        var output = new RecordingConsole();
+        Assert.Equal(1, CheckCommand.Run(folder.Path, output.Console));
+        Assert.Contains($"{folder.Path}: error: a folder, not an .msd file.", output.Text);
+    }
+
+    [Fact]
     public void CommandLineRoutesToCheck()
     {
         var output = new RecordingConsole();

@@ -137,6 +137,20 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.False(Directory.Exists(folder.File("run")));
     }
 
+    /// <summary>An .msd file given where a built model goes is named for what it is, not as missing.</summary>
+    [Fact]
+    public void AnMsdFileGivenAsTheModelIsExplained()
+    {
+        using var folder = new ScratchFolder();
+        var msd = folder.Write("Model.msd", "model M {}\n");
+        var console = new RecordingConsole();
+
+        int exit = CliApp.Run(new[] { "train", msd, "--data", _run.Data, "--output", folder.File("run") }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: {msd}: not a model to run; expected a built .dll, a .csproj or a project folder (the project that builds this .msd, or its .dll).", console.Text);
+    }
+
     /// <summary>Resuming a run already at or past --steps is an error naming both, not a "success" with a NaN loss.</summary>
     [Fact]
     public void ResumingARunPastItsStepsIsAnError()
