@@ -42,7 +42,13 @@ internal sealed class ValueReader
     {
         if (value is null) return null;
         if (value is NumberValue n && n.IsInteger) return (int)n.Value;
-        _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a whole number, not {Display.Quote(value)}");
+        // A whole number past what a count can hold is out of range, not "not a whole number".
+        if (value is NumberValue big && big.Text.IndexOfAny(new[] { '.', 'e', 'E' }) < 0)
+            _diagnostics.Error(DiagnosticIds.ValueOutOfRange, value.Span, big.Value > 0
+                ? $"{what} must be at most {int.MaxValue}, not {Display.Quote(value)}"
+                : $"{what} must be at least {int.MinValue}, not {Display.Quote(value)}");
+        else
+            _diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"{what} must be a whole number, not {Display.Quote(value)}");
         return null;
     }
 

@@ -50,6 +50,20 @@ public class CheckerFindingsTests
     public void AStemWidthPastTheLargestIsReportedAtTheWidth(string width) =>
         AssertReported(Valid.Replace("    width 8\n", $"    width ⟦{width}⟧\n"), DiagnosticIds.ValueOutOfRange, $"The width of the stem ({width}) is beyond 65536");
 
+    /// <summary>A whole number past what a count holds is out of range (the limit named), not "not a whole number".</summary>
+    [Theory]
+    [InlineData("steps ⟦99999999999⟧", "steps must be at most 2147483647, not '99999999999'")]
+    [InlineData("warmup ⟦5000000000⟧", "warmup must be at most 2147483647, not '5000000000'")]
+    public void AWholeNumberPastTheLargestIsOutOfRange(string setting, string message)
+    {
+        var diagnostic = TinyModel.SingleDiagnostic(TinyModel.With(train: setting), DiagnosticIds.ValueOutOfRange);
+        Assert.Equal(message, diagnostic.Message);
+    }
+
+    [Fact]
+    public void AFractionIsStillNotAWholeNumber() =>
+        Assert.Equal("steps must be a whole number, not '2.5'", TinyModel.SingleDiagnostic(TinyModel.With(train: "steps ⟦2.5⟧"), DiagnosticIds.WrongValue).Message);
+
     [Fact]
     public void AnOddStemWidthIsRejectedWithoutAnEmbeddingLine() =>
         AssertReported(Valid.Replace("    width 8\n", "    width ⟦7⟧\n").Replace("mult [1, 2]", "mult [4, 8]")
