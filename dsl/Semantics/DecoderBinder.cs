@@ -150,7 +150,16 @@ internal sealed class DecoderBinder
                     $"The encoder's {level.Resolution}x{level.Resolution} width {level.Width} is not a multiple of its stem width, so 'width' cannot scale it; write the decoder's levels in full");
                 return null;
             }
-            var scaled = new Level(level.Resolution, (int)System.Math.Min(int.MaxValue, (long)decoderWidth.Value * (level.Width / encoder.StemWidth)), skipsPerLevel[i], attention.Contains(level.Resolution));
+            int multiplier = level.Width / encoder.StemWidth;
+            long product = (long)decoderWidth.Value * multiplier;
+            if (product > ShapeRules.MaxWidth)
+            {
+                // Named as computed, not as the int it would not fit in.
+                Diagnostics.Error(DiagnosticIds.ValueOutOfRange, width.Values[0].Span,
+                    $"Width {decoderWidth.Value} times the encoder's multiplier {multiplier} at {level.Resolution}x{level.Resolution} is {product}, beyond the largest width, {ShapeRules.MaxWidth}");
+                return null;
+            }
+            var scaled = new Level(level.Resolution, (int)product, skipsPerLevel[i], attention.Contains(level.Resolution));
             fits &= shapes.CheckLevel(scaled, width.Values[0].Span, "decoder");
             levels.Add(scaled);
             spans.Add(width.Values[0].Span);

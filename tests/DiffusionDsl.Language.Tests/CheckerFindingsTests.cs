@@ -50,6 +50,11 @@ public class CheckerFindingsTests
     public void AStemWidthPastTheLargestIsReportedAtTheWidth(string width) =>
         AssertReported(Valid.Replace("    width 8\n", $"    width ⟦{width}⟧\n"), DiagnosticIds.ValueOutOfRange, $"The width of the stem ({width}) is beyond 65536");
 
+    [Fact]
+    public void ADecoderWidthPastTheLargestNamesTheProductAsComputed() =>
+        AssertReported(Valid.Replace("decoder a { width 8 }", "decoder a { width ⟦2000000000⟧ }"), DiagnosticIds.ValueOutOfRange,
+            "Width 2000000000 times the encoder's multiplier 2 at 4x4 is 4000000000, beyond the largest width, 65536");
+
     /// <summary>A whole number past what a count holds is out of range (the limit named), not "not a whole number".</summary>
     [Theory]
     [InlineData("steps ⟦99999999999⟧", "steps must be at most 2147483647, not '99999999999'")]
