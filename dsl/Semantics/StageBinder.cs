@@ -87,7 +87,8 @@ internal sealed class StageBinder
                 ok = false;
             }
             previous = line;
-            previousEnd = end;
+            // A stage that ends before it starts has no end to continue from: the next stage is not blamed for it.
+            previousEnd = start < end ? end : double.NaN;
             double ToTime(double v) => inSigma ? schedule.TimeOfSigma(v) : v;
             // Contiguous by construction: each stage starts exactly where the previous one ends.
             stages.Add(new StageSpec(line.Keyword, CSharpNames.ToPascalCase(line.Keyword),

@@ -50,6 +50,16 @@ public class CheckerFindingsTests
     public void AStemWidthPastTheLargestIsReportedAtTheWidth(string width) =>
         AssertReported(Valid.Replace("    width 8\n", $"    width ⟦{width}⟧\n"), DiagnosticIds.ValueOutOfRange, $"The width of the stem ({width}) is beyond 65536");
 
+    /// <summary>A reversed stage is the one error: it has no end to continue from, so the stage after it is not told to move.</summary>
+    [Fact]
+    public void AReversedStageIsReportedAloneNotItsNeighbour()
+    {
+        var text = "model M {\n  image 1x8x8\n  diffusion vp predicts eps\n  stages {\n    a [0, 0.45)\n    b ⟦[0.45, 0.2)⟧\n    c [0.85, 1]\n  }\n" +
+                   "  encoder ddpmpp { width 8  mult [1, 2]  blocks 1 }\n  decoder a { width 8 }\n  decoder b { width 8 }\n  decoder c { width 8 }\n}\n";
+        var diagnostic = TinyModel.SingleDiagnostic(text, DiagnosticIds.BoundariesNotIncreasing);
+        Assert.Contains("Stage 'b' must end after it starts: 0.45 is not below 0.2", diagnostic.Message);
+    }
+
     [Fact]
     public void ADecoderWidthPastTheLargestNamesTheProductAsComputed() =>
         AssertReported(Valid.Replace("decoder a { width 8 }", "decoder a { width ⟦2000000000⟧ }"), DiagnosticIds.ValueOutOfRange,
