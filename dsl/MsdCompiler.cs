@@ -54,6 +54,16 @@ public static class MsdCompiler
         return new MsdCompilation(bag.HasErrors ? null : model, bag.HasErrors ? null : cost, bag.Items.ToEquatableArray());
     }
 
+    /// <summary>The length of the ASCII word (a letter or '_', then letters, digits or '_', at most 40) at <paramref name="position"/>; 0 when none starts there.</summary>
+    private static int WordLength(string text, int position)
+    {
+        static bool Letter(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_';
+        if (position >= text.Length || !Letter(text[position])) return 0;
+        int end = position + 1;
+        while (end < text.Length && end - position < 40 && (Letter(text[end]) || text[end] is >= '0' and <= '9')) end++;
+        return end - position;
+    }
+
     /// <summary>
     /// Parses <paramref name="text"/>: the size limit, then <see cref="NestingScanner"/> (unclosed, mismatched or too
     /// deeply nested brackets), then the grammar. Reports the first syntax error; null when there is one.
@@ -81,8 +91,18 @@ public static class MsdCompiler
         }
         if (result.WasSuccessful) return result.Value;
         int position = Math.Min(result.Remainder.Position, text.Length);
-        string found = Display.Character(text, position);
         var expected = result.Expectations.Distinct().ToList();
+        int word = WordLength(text, position);
+        if (word > 0)
+        {
+            // A word where the statement should end is most often a second statement on the line: say how to write one.
+            string name = text.Substring(position, word);
+            string hint = expected.Contains("end of line") ? $" (a second statement on one line needs ';' before '{name}')" : "";
+            diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(position, word),
+                $"Syntax error: unexpected '{name}'" + (expected.Count > 0 ? $"; expected {string.Join(" or ", expected)}" : "") + hint);
+            return null;
+        }
+        string found = Display.Character(text, position);
         string message = $"Syntax error: unexpected {found}" + (expected.Count > 0 ? $"; expected {string.Join(" or ", expected)}" : "");
         int length = position < text.Length && !LineBreaks.IsLineBreak(text[position]) ? (char.IsHighSurrogate(text[position]) && position + 1 < text.Length && char.IsLowSurrogate(text[position + 1]) ? 2 : 1) : 0;
         diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(position, length), message);

@@ -224,6 +224,19 @@ public class CheckerFindingsTests
         Assert.False(diagnostic.Message.Contains(c), "the character itself is in the message");
     }
 
+    /// <summary>A word where a statement should end is quoted whole and spanned, with how to put two statements on one line.</summary>
+    [Fact]
+    public void ASecondStatementOnALineIsQuotedWholeWithTheSemicolonHint()
+    {
+        var source = MarkedSource.Parse(Valid.Replace("decoder a { width 8 }\n  decoder b { width 4 }", "decoder a { width 8 }  ⟦decoder⟧ b { width 4 }"));
+        var diagnostic = Assert.Single(Compile(source.Text));
+        Assert.Equal(DiagnosticIds.SyntaxError, diagnostic.Id);
+        Assert.Equal(source.Expected, diagnostic.Span);
+        Assert.StartsWith("Syntax error: unexpected 'decoder'; expected end of line", diagnostic.Message);
+        Assert.EndsWith("(a second statement on one line needs ';' before 'decoder')", diagnostic.Message);
+        Assert.Empty(Compile(source.Text.Replace("}  decoder b", "};  decoder b")));
+    }
+
     [Fact]
     public void ALeadingByteOrderMarkIsWhitespace() => Assert.Empty(Compile("\uFEFF" + Valid));
 
