@@ -19,7 +19,7 @@ internal sealed class DecoderBinder
     public DecoderBinder(ValueReader read) => _read = read;
 
     public List<DecoderSpec>? Bind(List<MsdStatement> statements, List<StageSpec> stages, EncoderSpec encoder, ImageShape image,
-        string modelName, SourceSpan modelSpan)
+        string modelName, SourceSpan modelSpan, MsdStatement? stagesStatement = null)
     {
         var byStage = new Dictionary<string, (DecoderSpec Spec, MsdStatement Statement)>();
         var declared = new HashSet<string>();
@@ -59,7 +59,9 @@ internal sealed class DecoderBinder
         }
         foreach (var stage in stages.Where(s => !declared.Contains(s.Name)))
         {
-            Diagnostics.Error(DiagnosticIds.StageWithoutDecoder, modelSpan,
+            // At the stage's own line in the stages block, where the name the decoder must repeat is written.
+            var stageSpan = stagesStatement?.Body?.FirstOrDefault(line => line.Keyword == stage.Name)?.KeywordSpan ?? modelSpan;
+            Diagnostics.Error(DiagnosticIds.StageWithoutDecoder, stageSpan,
                 $"Stage {Display.Quote(stage.Name)} has no decoder; add: decoder {stage.Name} {{ width {encoder.StemWidth} }}");
             ok = false;
         }

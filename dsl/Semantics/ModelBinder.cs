@@ -64,7 +64,7 @@ internal sealed class ModelBinder
         var encoder = encoderBinder.Bind(Required(section, "encoder", model, "encoder ddpmpp { ... }"), image);
         var decoders = stages is null || encoder is null || image is null || name is null
             ? null
-            : new DecoderBinder(_read).Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan);
+            : new DecoderBinder(_read).Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan, stagesStatement);
         var settings = new SettingsBinder(_read);
         var train = settings.BindTrain(section.Get("train"), stages?.Count ?? 0);
         var sample = settings.BindSample(section.Get("sample"));

@@ -44,7 +44,7 @@ public class DiagnosticTests
         { "MSD0021", Mark("    a [0, 0.5)\n", "    a ⟦[0.7, 0.5)⟧\n") },
         { "MSD0022", Mark("    b [0.5, 1]\n", "    b [⟦0.6⟧, 1]\n") },
         { "MSD0023", Mark("    a [0, 0.5)\n", "    a [⟦0.1⟧, 0.5)\n") },
-        { "MSD0024", Mark("model Tiny {", "⟦model⟧ Tiny {").Replace("  decoder b { width 4 }\n", "") },
+        { "MSD0024", Mark("    b [0.5, 1]\n", "    ⟦b⟧ [0.5, 1]\n").Replace("  decoder b { width 4 }\n", "") },
         { "MSD0025", Mark("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  decoder ⟦c⟧ { width 4 }\n") },
         { "MSD0026", Mark("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  decoder ⟦b⟧ { width 4 }\n") },
         { "MSD0027", Mark("vp(beta_min = 0.1, beta_max = 20)", "ddpm(steps = 1000)").Replace("  stages {", "  stages in ⟦sigma⟧ {") },
