@@ -65,10 +65,15 @@ public static class TrainCommand
         var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
         var info = ModelArguments.Load(assembly, settings.Model, console);
         var options = Options(info, settings);
-        // The trainer refuses it too, but only after the data has loaded.
-        if (new RunFolder(options.OutputDirectory).EarlierRun(options.ResumeFrom) is { } earlier)
+        // The trainer refuses these too, but only after the data has loaded and the run folder exists.
+        var runFolder = new RunFolder(options.OutputDirectory);
+        if (runFolder.EarlierRun(options.ResumeFrom) is { } earlier)
             throw new ArgumentException($"{options.OutputDirectory} holds an earlier run (its checkpoint {Path.GetFileName(earlier)}): " +
                                         "continue it with --resume latest, or give another --output.");
+        if (options.ResumeFrom is { } resume and not "latest" && !File.Exists(resume))
+            throw new ArgumentException($"Checkpoint '{resume}': file not found.");
+        if (options.ResumeFrom == "latest" && runFolder.ResumePoint("latest") is null)
+            console.Line($"no checkpoint in {options.OutputDirectory} yet: --resume latest starts at step 0.");
         using var data = DatasetLoader.Load(settings.Data, new DatasetOptions
         {
             ImageChannels = info.ImageChannels, Seed = options.Seed, Limit = settings.Limit, HorizontalFlip = settings.Flip,

@@ -170,6 +170,20 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
     }
 
     [Fact]
+    public void ResumingLatestWhereThereIsNoCheckpointSaysItStartsAtZero()
+    {
+        using var folder = new ScratchFolder();
+        var console = new RecordingConsole();
+
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", folder.File("run"),
+                                      "--resume", "latest", "--steps", "1", "--no-progress" }, console.Console);
+
+        Assert.True(exit == 0, console.Text);
+        Assert.Contains($"no checkpoint in {folder.File("run")} yet: --resume latest starts at step 0.", console.Text);
+        Assert.Contains("trained to step 1", console.Text);
+    }
+
+    [Fact]
     public void AMissingResumeCheckpointIsAnError()
     {
         using var folder = new ScratchFolder();
@@ -180,6 +194,7 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
 
         Assert.Equal(1, exit);
         Assert.Contains($"error: Checkpoint '{missing}': file not found.", console.Text);
+        Assert.False(Directory.Exists(folder.File("run")), "the failed run left a folder");
     }
 
     [Fact]
