@@ -15,7 +15,8 @@ public static class ConsoleProgress
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                var task = context.AddTask("starting", maxValue: trainer.Options.Steps);
+                // Until the first logged step has a loss to show, the task says what it does.
+                var task = context.AddTask(Markup.Escape($"training to step {trainer.Options.Steps}"), maxValue: trainer.Options.Steps);
                 task.Value = trainer.Step;
                 void OnStep(TrainStepInfo info)
                 {
