@@ -78,6 +78,20 @@ public class TemplateTests
         Assert.Matches(@"Odd\.msd\(\d+,\d+\): error MSD0030: .*does not divide the image size 30", build.Output);
     }
 
+    /// <summary>--feed writes a nuget.config naming the folder DiffusionDsl restores from; without it there is none.</summary>
+    [FeedFact("DiffusionDsl.Templates")]
+    public void FeedWritesANugetConfigNamingIt()
+    {
+        using var templates = new TemplateFolder();
+        Assert.Equal(0, templates.New("Fed", $"--feed \"{LocalFeed.Folder}\"").ExitCode);
+        var config = File.ReadAllText(Path.Combine(templates.Project("Fed"), "nuget.config"));
+        Assert.Contains($"<add key=\"diffusiondsl\" value=\"{LocalFeed.Folder}\" />", config);
+        Assert.DoesNotContain("FEED_PATH", config);
+
+        Assert.Equal(0, templates.New("Unfed").ExitCode);
+        Assert.False(File.Exists(Path.Combine(templates.Project("Unfed"), "nuget.config")));
+    }
+
     [FeedFact("DiffusionDsl.Templates")]
     public void AStageCountOutsideTheChoicesIsRefused()
     {
