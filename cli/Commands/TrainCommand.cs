@@ -11,6 +11,7 @@ using DiffusionDsl.Runtime.Hosting;
 using DiffusionDsl.Runtime.Reporting;
 using DiffusionDsl.Runtime.Training;
 using Spectre.Console;
+using TorchSharp;
 
 namespace DiffusionDsl.Cli.Commands;
 
@@ -61,6 +62,19 @@ public static class TrainCommand
 
     private static int RunUnguarded(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation)
     {
+        // Installed before anything else: a Ctrl+C during loading or set-up must not end the process (it then stops at
+        // step 0 with a checkpoint). The first Ctrl+C stops after the current step and saves; a second one ends the
+        // process as usual.
+        using var interrupt = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, interrupt.Token);
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = !interrupt.IsCancellationRequested; interrupt.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try { return Train(settings, console, linked.Token); }
+        finally { Console.CancelKeyPress -= onCancel; }
+    }
+
+    private static int Train(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation)
+    {
         CheckArguments(settings);
         var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
         var info = ModelArguments.Load(assembly, settings.Model, console);
@@ -82,6 +96,8 @@ public static class TrainCommand
             throw new DataFormatException(settings.Data, $"its images are {data.Channels}x{data.Height}x{data.Width}, but {info.Name} takes " +
                                                          $"{info.ImageChannels}x{info.ImageSize}x{info.ImageSize} (the image line of {info.SourceFile}).");
         console.Line($"data: {data.Count} images {data.Channels}x{data.Height}x{data.Width} from {settings.Data}");
+        // The seed fixes the initial weights too, so one command gives one run (the exported train.py does the same).
+        torch.random.manual_seed(options.Seed);
         using var model = info.Create();
         using var trainer = new MultistageTrainer(model, model.Schedule, info.Prediction, options);
         console.Line($"device: {TorchSetup.DefaultDevice(options.Device)} ({(trainer.UsesBf16Autocast ? "bf16 autocast" : "float32")}); " +
@@ -90,30 +106,18 @@ public static class TrainCommand
         var session = new TrainingSession(trainer, model.Schedule, info.Prediction,
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
 
-        using var interrupt = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, interrupt.Token);
-        // The first Ctrl+C stops after the current step and saves; a second one ends the process as usual.
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = !interrupt.IsCancellationRequested; interrupt.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
+        var result = session.Run(data, cancellation);
+        var checkpoint = result.Cancelled ? trainer.SaveCheckpoint() : result.LastCheckpoint;
+        console.Line(result.Cancelled
+            ? $"stopped at step {result.Step}; checkpoint {checkpoint} (continue with --resume latest)"
+            : $"trained to step {result.Step}, last loss {result.LastLoss.ToString("0.0000", CultureInfo.InvariantCulture)}");
+        if (!result.Cancelled)
         {
-            var result = session.Run(data, linked.Token);
-            var checkpoint = result.Cancelled ? trainer.SaveCheckpoint() : result.LastCheckpoint;
-            console.Line(result.Cancelled
-                ? $"stopped at step {result.Step}; checkpoint {checkpoint} (continue with --resume latest)"
-                : $"trained to step {result.Step}, last loss {result.LastLoss.ToString("0.0000", CultureInfo.InvariantCulture)}");
-            if (!result.Cancelled)
-            {
-                console.Line($"checkpoint: {checkpoint}");
-                console.Line($"samples: {session.SamplePath(result.Step)}");
-                console.Line($"metrics: {session.MetricsPath}; loss curve: {session.LossPlotPath}");
-            }
-            return result.Cancelled ? 130 : 0;
+            console.Line($"checkpoint: {checkpoint}");
+            console.Line($"samples: {session.SamplePath(result.Step)}");
+            console.Line($"metrics: {session.MetricsPath}; loss curve: {session.LossPlotPath}");
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        return result.Cancelled ? 130 : 0;
     }
 
     private static void CheckArguments(TrainSettings settings)

@@ -31,6 +31,7 @@ internal static class EqualStepsComparison
         foreach (var info in models)
         {
             using var data = ImageDataset.FromRaw(raw);
+            TorchSharp.torch.random.manual_seed(info.TrainDefaults.Seed); // each model's initial weights from its own seed
             using var model = info.Create();
             var options = info.TrainDefaults with
             {

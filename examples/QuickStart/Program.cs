@@ -28,6 +28,7 @@ Console.WriteLine($"FashionQuickStart: {FashionQuickStart.Cost}");
 Console.WriteLine($"data: {dataPath}; device: {DiffusionDsl.Runtime.TorchSetup.DefaultDevice()}; output: {Path.GetFullPath(output)}");
 
 var data = DatasetLoader.Load(dataPath, new DatasetOptions { ImageChannels = 1, Seed = options.Seed });
+torch.random.manual_seed(options.Seed); // the initial weights too: one seed, one run
 using var model = new FashionQuickStart();
 using var trainer = new FashionQuickStartTrainer(model, options);
 var result = trainer.Train(data);

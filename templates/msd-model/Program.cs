@@ -48,6 +48,7 @@ internal static class Program
         Console.WriteLine($"MsdModel: {MsdModel.Cost}");
         Console.WriteLine($"data: {data.Count} images from {dataPath}; output: {Path.GetFullPath(options.OutputDirectory)}");
 
+        torch.random.manual_seed(options.Seed); // the initial weights too: one seed, one run
         using var model = new MsdModel();
         using var trainer = new MsdModelTrainer(model, options);
         var result = trainer.Train(data);

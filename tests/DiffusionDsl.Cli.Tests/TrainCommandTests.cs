@@ -183,6 +183,26 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Contains("trained to step 1", console.Text);
     }
 
+    /// <summary>--seed fixes the initial weights as well as the batches: one command gives one run, another seed another.</summary>
+    [Fact]
+    public void OneSeedGivesOneRunFromTheInitialWeightsOn()
+    {
+        using var folder = new ScratchFolder();
+        byte[] Weights(string name, string seed)
+        {
+            var console = new RecordingConsole();
+            Assert.True(CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", folder.File(name),
+                                           "--steps", "1", "--seed", seed, "--no-progress" }, console.Console) == 0, console.Text);
+            var weights = folder.File(name + ".safetensors");
+            Assert.True(CliApp.Run(new[] { "export", "weights", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint",
+                                           Path.Combine(folder.File(name), "checkpoints", "step-00000001.ckpt"), "--no-ema", "-o", weights }, console.Console) == 0, console.Text);
+            return File.ReadAllBytes(weights);
+        }
+        var first = Weights("a", "5");
+        Assert.Equal(first, Weights("b", "5"));
+        Assert.NotEqual(first, Weights("c", "6"));
+    }
+
     [Fact]
     public void AMissingResumeCheckpointIsAnError()
     {
