@@ -6,6 +6,7 @@ using System.Linq;
 using DiffusionDsl.Cli.Hosting;
 using DiffusionDsl.Language;
 using DiffusionDsl.Language.Editing;
+using DiffusionDsl.Language.Semantics;
 using DiffusionDsl.Runtime.Clustering;
 using DiffusionDsl.Runtime.Data;
 using DiffusionDsl.Runtime.Schedules;
@@ -56,11 +57,21 @@ public static class ClusterCommand
 
     private static int RunUnguarded(ClusterSettings settings, IAnsiConsole console)
     {
+        CheckArguments(settings);
         if (settings.Msd is not null && MsdPath.Problem(settings.Msd) is { } problem) throw new FileNotFoundException($"{settings.Msd}: {problem}");
-        var (schedule, scheduleName) = ScheduleOf(settings, console);
+        // Everything about the file that can refuse it, before the clustering's minutes: a stages block of the right size.
+        if (settings.Msd is not null)
+        {
+            try { MsdStagesRewriter.Rewrite(File.ReadAllText(settings.Msd), Enumerable.Range(1, settings.Stages - 1).Select(i => (double)i / settings.Stages).ToArray()); }
+            catch (FormatException e) { throw new ArgumentException($"{settings.Msd}: {e.Message}"); }
+        }
+        var (schedule, scheduleName, image) = ScheduleOf(settings, console);
         TorchNatives.Ensure(null, console.Line);
         using var dataset = DatasetLoader.Load(settings.Data, new DatasetOptions { Limit = settings.Limit });
         console.Line($"data: {dataset.Count} images {dataset.Channels}x{dataset.Height}x{dataset.Width} from {settings.Data}");
+        if (image is { } shape && (shape.Channels != dataset.Channels || shape.Height != dataset.Height || shape.Width != dataset.Width))
+            throw new ArgumentException($"{settings.Msd} not rewritten: its model takes {shape.Channels}x{shape.Height}x{shape.Width} images, " +
+                                        $"but {settings.Data} holds {dataset.Channels}x{dataset.Height}x{dataset.Width}: boundaries from these data are not the model's.");
 
         var result = TimestepClustering.Run(new ClusteringOptions
         {
@@ -69,8 +80,13 @@ public static class ClusterCommand
             Similarity = new SimilarityOptions { SamplesPerPair = settings.Samples, Eta = settings.Eta, Seed = settings.Seed },
         });
 
-        console.Line($"method {settings.Method}, schedule {scheduleName}, {settings.Stages} stages, grid {settings.Grid}, {settings.Samples} samples per pair");
+        console.Line($"method {settings.Method}, schedule {scheduleName}, {settings.Stages} stage{(settings.Stages == 1 ? "" : "s")}, grid {settings.Grid}, {settings.Samples} samples per pair");
         console.Line("boundaries (t): " + string.Join(", ", result.Boundaries.Select(Number)));
+        // Algorithm 1's two searches are independent: at some alpha, eta or grid they cross or reach t = 1.
+        var found = new[] { 0.0 }.Concat(result.Boundaries).Append(1.0).ToArray();
+        if (Enumerable.Range(1, found.Length - 1).Any(i => found[i] <= found[i - 1]))
+            throw new ArgumentException($"the boundaries {string.Join(", ", result.Boundaries.Select(Number))} do not split (0, 1) into {settings.Stages} stages " +
+                                        (settings.Method == "algorithm1" ? $"(Algorithm 1 at alpha {settings.Alpha.ToString(CultureInfo.InvariantCulture)}): try another --alpha, or --method dp." : "."));
         if (result.SimilarityMatrix is not null)
             console.Line($"float32 vs float64 max difference: {result.Float64MaxDifference:E2}");
         console.Line($"time: {result.Elapsed.TotalSeconds:F1} s");
@@ -102,20 +118,32 @@ public static class ClusterCommand
     /// With --msd, the schedule the file's model trains with, parameters included (a boundary is a time of that schedule);
     /// --schedule names one with default parameters, and must not contradict the file.
     /// </summary>
-    private static (INoiseSchedule Schedule, string Name) ScheduleOf(ClusterSettings settings, IAnsiConsole console)
+    private static (INoiseSchedule Schedule, string Name, ImageShape? Image) ScheduleOf(ClusterSettings settings, IAnsiConsole console)
     {
-        var fromFile = settings.Msd is null ? null : MsdCompiler.Compile(File.ReadAllText(settings.Msd)).Model?.Schedule;
-        if (fromFile is null)
+        var model = settings.Msd is null ? null : MsdCompiler.Compile(File.ReadAllText(settings.Msd)).Model;
+        if (model is null)
         {
             if (settings.Msd is not null)
                 console.Line($"{settings.Msd} does not compile as a whole model: clustering with --schedule {settings.Schedule ?? "vp"} and its default parameters.");
-            return (ScheduleNames.Create(settings.Schedule ?? "vp"), settings.Schedule ?? "vp");
+            return (ScheduleNames.Create(settings.Schedule ?? "vp"), settings.Schedule ?? "vp", null);
         }
-        var name = ScheduleNames.NameOf(fromFile.Kind);
+        var name = ScheduleNames.NameOf(model.Schedule.Kind);
         if (settings.Schedule is not null && settings.Schedule != name)
             throw new ArgumentException($"--schedule {settings.Schedule} contradicts {settings.Msd}, whose model diffuses with {name}: leave --schedule out to use the file's.");
         console.Line($"schedule: {name} as {settings.Msd} sets it");
-        return (ScheduleNames.Create(fromFile), $"{name} (from {Path.GetFileName(settings.Msd)})");
+        return (ScheduleNames.Create(model.Schedule), $"{name} (from {Path.GetFileName(settings.Msd)})", model.Image);
+    }
+
+    private static void CheckArguments(ClusterSettings s)
+    {
+        if (s.Stages < 1) throw new ArgumentException($"--stages must be at least 1, not {s.Stages}.");
+        if (s.Grid < 2) throw new ArgumentException($"--grid must be at least 2, not {s.Grid}.");
+        if (s.Method is "dp" or "algorithm1" && s.Stages > 1 && s.Grid < s.Stages + 1)
+            throw new ArgumentException($"--grid {s.Grid} is too coarse for {s.Stages} stages: each stage needs a grid time, and the last one two.");
+        if (s.Samples < 1) throw new ArgumentException($"--samples must be at least 1, not {s.Samples}.");
+        if (s.Limit is < 1) throw new ArgumentException($"--limit must be at least 1, not {s.Limit}.");
+        if (!(s.Alpha > 0 && s.Alpha <= 1)) throw new ArgumentException($"--alpha must be in (0, 1], not {s.Alpha.ToString(CultureInfo.InvariantCulture)}.");
+        if (!(s.Eta > 0) || double.IsInfinity(s.Eta)) throw new ArgumentException($"--eta must be positive, not {s.Eta.ToString(CultureInfo.InvariantCulture)}.");
     }
 
     private static void Rewrite(string path, System.Collections.Generic.IReadOnlyList<double> boundaries, INoiseSchedule schedule, IAnsiConsole console)

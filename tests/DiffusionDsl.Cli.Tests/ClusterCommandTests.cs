@@ -151,16 +151,65 @@ public class ClusterCommandTests
     public void BoundariesThatLeaveAStageEmptyAreNotWritten()
     {
         using var folder = new ScratchFolder();
-        var msd = folder.Write("model.msd", ThreeStages);
+        // 12,000 uniform stages: boundaries 1/12000 apart, more than four decimals can tell apart.
+        var manyStages = "stages {\n" + string.Concat(Enumerable.Range(0, 12000).Select(i => $"  s{i} [0, 1)\n")) + "}\n";
+        var msd = folder.Write("model.msd", manyStages);
         var output = new RecordingConsole();
 
-        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 30000, Method = "uniform", Msd = msd }, output.Console);
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 12000, Method = "uniform", Msd = msd }, output.Console);
 
         Assert.Equal(1, exit);
         var text = output.Text.Replace("\n", " ");
         Assert.Contains("error: ", text);
-        Assert.Contains("not rewritten: a stage [0.0000, 0.0000) would be empty", text);
-        Assert.Equal(ThreeStages, File.ReadAllText(msd));
+        Assert.Matches(@"not rewritten: a stage \[(0\.\d{4}), \1\) would be empty; cluster on a finer --grid, or with fewer --stages\.", text);
+        Assert.Equal(manyStages, File.ReadAllText(msd));
+    }
+
+    [Theory]
+    [InlineData("--samples", "0", "--samples must be at least 1, not 0.")]
+    [InlineData("--samples", "-3", "--samples must be at least 1, not -3.")]
+    [InlineData("--stages", "0", "--stages must be at least 1, not 0.")]
+    [InlineData("--limit", "-5", "--limit must be at least 1, not -5.")]
+    [InlineData("--grid", "1", "--grid must be at least 2, not 1.")]
+    [InlineData("--grid", "3", "--grid 3 is too coarse for 3 stages")]
+    [InlineData("--alpha", "2", "--alpha must be in (0, 1], not 2.")]
+    [InlineData("--eta", "0", "--eta must be positive, not 0.")]
+    public void BadNumbersAreRefusedBeforeAnyWork(string option, string value, string message)
+    {
+        using var folder = new ScratchFolder();
+        var output = new RecordingConsole();
+        int exit = CliApp.Run(new[] { "cluster", "--data", WriteIdx(folder), option, value }, output.Console);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: " + message, output.Text);
+        Assert.DoesNotContain("data:", output.Text);
+    }
+
+    /// <summary>Boundaries from images of another shape than the model's are not the model's: refused, the file kept.</summary>
+    [Fact]
+    public void DataOfAnotherShapeThanTheModelsIsRefused()
+    {
+        using var folder = new ScratchFolder();
+        var msd = folder.Write("model.msd", VpModel.Replace("image 1x6x6", "image 1x8x8").Replace("mult [1]", "mult [1]"));
+        var output = new RecordingConsole();
+
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 2, Method = "uniform", Msd = msd }, output.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("its model takes 1x8x8 images, but", output.Text.Replace("\n", " "));
+        Assert.Contains("1x8x8", File.ReadAllText(msd));
+        Assert.DoesNotContain("boundaries (t)", output.Text);
+    }
+
+    /// <summary>Algorithm 1's boundaries that cross, or reach t = 1, are an error that says what to change, not a result.</summary>
+    [Fact]
+    public void Algorithm1BoundariesThatDoNotSplitTimeAreAnError()
+    {
+        using var folder = new ScratchFolder();
+        var output = new RecordingConsole();
+        // alpha 1: no mean similarity reaches it, so t1 stays at the first grid step and t2 at t = 1.
+        int exit = CliApp.Run(new[] { "cluster", "--data", WriteIdx(folder), "--method", "algorithm1", "--alpha", "1", "--grid", "5", "--samples", "2" }, output.Console);
+        Assert.Equal(1, exit);
+        Assert.Contains("do not split (0, 1) into 3 stages (Algorithm 1 at alpha 1): try another --alpha, or --method dp.", output.Text.Replace("\n", " "));
     }
 
     [Fact]
