@@ -10,7 +10,7 @@ namespace DiffusionDsl.Runtime.Reporting;
 public enum MetricsFormat { Csv, JsonLines }
 
 /// <summary>
-/// Appends one row per logged step: step, loss, learning rate, elapsed seconds, training images seen, training GFLOPs
+/// Writes one row per logged step: step, loss, learning rate, elapsed seconds, training images seen, training GFLOPs
 /// (empty when the model has no cost table) and the loss of each stage.
 /// </summary>
 public sealed class MetricsWriter : IDisposable
@@ -19,10 +19,15 @@ public sealed class MetricsWriter : IDisposable
     private readonly MetricsFormat _format;
     private bool _headerWritten;
 
-    public MetricsWriter(string path, MetricsFormat? format = null)
+    /// <param name="continuesFromStep">
+    /// The step the run goes on from: rows past it (written by a run that died before its next checkpoint) are dropped,
+    /// and 0 (a fresh run) starts the file anew. Null appends to whatever is there.
+    /// </param>
+    public MetricsWriter(string path, MetricsFormat? format = null, long? continuesFromStep = null)
     {
         _format = format ?? (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MetricsFormat.Csv : MetricsFormat.JsonLines);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (continuesFromStep is { } from && File.Exists(path)) KeepRowsThrough(path, from);
         bool appending = File.Exists(path) && new FileInfo(path).Length > 0;
         _writer = new StreamWriter(path, append: true) { AutoFlush = true };
         _headerWritten = appending;
@@ -62,6 +67,27 @@ public sealed class MetricsWriter : IDisposable
             stage_losses = info.StageLosses.Select(l => double.IsNaN(l) ? (double?)null : l).ToArray(),
         };
         _writer.WriteLine(JsonSerializer.Serialize(row));
+    }
+
+    private void KeepRowsThrough(string path, long step)
+    {
+        var lines = File.ReadAllLines(path);
+        bool csv = _format == MetricsFormat.Csv;
+        var kept = lines.Where((line, i) => csv && i == 0 ? step > 0 : StepOf(line, csv) is { } s && s <= step).ToArray();
+        if (kept.Length == (csv ? 1 : 0)) kept = Array.Empty<string>();
+        File.WriteAllLines(path, kept);
+    }
+
+    /// <summary>A row's step (the CSV's first column, the JSON's "step"); null for a line that is not a row.</summary>
+    private static long? StepOf(string line, bool csv)
+    {
+        if (csv) return long.TryParse(line.Split(',')[0], NumberStyles.None, CultureInfo.InvariantCulture, out long step) ? step : null;
+        try
+        {
+            using var row = JsonDocument.Parse(line);
+            return row.RootElement.TryGetProperty("step", out var value) && value.TryGetInt64(out long step) ? step : null;
+        }
+        catch (JsonException) { return null; }
     }
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -46,13 +46,15 @@ public sealed class TrainingSession
 
     public TrainResult Run(IBatchSource data, CancellationToken cancellation = default)
     {
-        using var metrics = new MetricsWriter(MetricsPath, _report.MetricsFormat);
+        // Opened at the first step, when the trainer knows where it continues from (a checkpoint's step, or 0).
+        MetricsWriter? metrics = null;
         using var quality = StartQuality(data);
         using var qualityRows = quality is null ? null : new QualityWriter(QualityPath, _report.MetricsFormat);
         void OnStep(TrainStepInfo info)
         {
-            // The loss is read back from the device only at logged steps (TrainStepInfo reads it when first asked).
-            if (info.Step % Math.Max(1, _trainer.Options.LogEvery) == 0)
+            metrics ??= new MetricsWriter(MetricsPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
+            // The loss is read back from the device only at logged steps and the last (TrainStepInfo reads it when first asked).
+            if (info.Step % Math.Max(1, _trainer.Options.LogEvery) == 0 || info.Step == info.TotalSteps)
             {
                 _losses.Add((info.Step, info.Loss));
                 metrics.Write(info);
@@ -77,6 +79,7 @@ public sealed class TrainingSession
         finally
         {
             _trainer.StepCompleted -= OnStep;
+            metrics?.Dispose();
         }
     }
 

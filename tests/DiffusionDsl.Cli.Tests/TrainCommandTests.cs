@@ -181,6 +181,9 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.True(exit == 0, console.Text);
         Assert.Contains($"no checkpoint in {folder.File("run")} yet: --resume latest starts at step 0.", console.Text);
         Assert.Contains("trained to step 1", console.Text);
+        // A run shorter than log_every still logs its last step, so the files the output names are there.
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(folder.File("run"), "metrics.csv")).Length);
+        Assert.True(File.Exists(Path.Combine(folder.File("run"), "loss.png")));
     }
 
     /// <summary>--seed fixes the initial weights as well as the batches: one command gives one run, another seed another.</summary>

@@ -44,6 +44,31 @@ public sealed class ReportingTests : IDisposable
         }, File.ReadAllLines(path));
     }
 
+    /// <summary>
+    /// A run that goes on from a checkpoint drops the rows a dead run wrote past it; a fresh run (from step 0) starts the
+    /// file anew instead of appending to a dead run's rows.
+    /// </summary>
+    [Theory]
+    [InlineData("metrics.csv")]
+    [InlineData("metrics.jsonl")]
+    public void RowsPastTheStepARunContinuesFromAreDropped(string name)
+    {
+        var path = Path.Combine(_scratch.Path, name);
+        using (var dead = new MetricsWriter(path))
+            foreach (var step in new[] { 20, 40, 60, 80 }) dead.Write(Info(step, 0.5, 0.4, 0.3));
+        using (var resumed = new MetricsWriter(path, continuesFromStep: 40)) resumed.Write(Info(60, 0.25, 0.2, 0.1));
+        Assert.Equal(new long[] { 20, 40, 60 }, Steps(path));
+        Assert.Equal(name.EndsWith(".csv") ? 4 : 3, File.ReadAllLines(path).Length);
+
+        using (var fresh = new MetricsWriter(path, continuesFromStep: 0)) fresh.Write(Info(20, 0.125, 0.1, 0.1));
+        Assert.Equal(new long[] { 20 }, Steps(path));
+        Assert.StartsWith(name.EndsWith(".csv") ? "step,loss" : "{", File.ReadAllLines(path)[0]);
+    }
+
+    private static long[] Steps(string path) => path.EndsWith(".csv")
+        ? File.ReadAllLines(path).Skip(1).Select(l => long.Parse(l.Split(',')[0])).ToArray()
+        : File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64()).ToArray();
+
     [Fact]
     public void JsonLinesMetricsParseBack()
     {
@@ -95,5 +120,19 @@ public sealed class ReportingTests : IDisposable
         Assert.True(File.Exists(session.SamplePath(30)));
         Assert.True(File.Exists(session.LossPlotPath));
         Assert.Single(trainer.Checkpoints.All());
+    }
+
+    /// <summary>A run shorter than LogEvery, or not a multiple of it, still logs its last step: metrics and loss curve exist.</summary>
+    [Fact]
+    public void TheLastStepIsLoggedWhateverLogEvery()
+    {
+        var vp = new VpSchedule();
+        var model = new TinyMultistageModel(vp, TinyMultistageModel.ThreeStages());
+        var options = new TrainOptions { BatchSize = 8, Steps = 7, LogEvery = 5, CheckpointEvery = 0, OutputDirectory = _scratch.Path };
+        using var trainer = new MultistageTrainer(model, vp, PredictionTarget.Eps, options);
+        var session = new TrainingSession(trainer, vp, PredictionTarget.Eps, new ReportOptions { ProgressBar = false, PreviewSampling = new SampleOptions { Solver = SolverKind.Ddim, Steps = 2, Count = 1 } });
+        session.Run(TinyData.Source());
+        Assert.Equal(new[] { "5", "7" }, File.ReadAllLines(session.MetricsPath).Skip(1).Select(l => l.Split(',')[0]));
+        Assert.True(File.Exists(session.LossPlotPath));
     }
 }
