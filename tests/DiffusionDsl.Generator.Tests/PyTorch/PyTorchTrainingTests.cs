@@ -85,6 +85,14 @@ public sealed class PyTorchTrainingTests : IDisposable
         PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("whole", 2)).ToArray(), Minutes);
         PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("accumulated", 2, "--accumulate", "4")).ToArray(), Minutes);
         AssertClose(Checkpoint("whole", 2, "model.safetensors"), Checkpoint("accumulated", 2, "model.safetensors"), "4 micro-batches vs 1");
+
+        // Resuming a run already at --steps is an error naming both (it used to exit 0 having done nothing), as in C#.
+        var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("whole", 2, "--resume", "latest")).ToArray(), Minutes);
+        Assert.NotEqual(0, code);
+        Assert.Contains("step-0000002 is already at step 2, and --steps is 2: ask for more than 2 steps to continue it", output);
+        (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("zero", 1, "--batch", "0")).ToArray(), Minutes);
+        Assert.NotEqual(0, code);
+        Assert.Contains("--batch must be at least 1, not 0", output);
     }
 
     [Fact]

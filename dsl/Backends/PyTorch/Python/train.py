@@ -394,6 +394,9 @@ def main(argv=None):
         torch.cuda.set_device(device)
     if world > 1:
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo", timeout=datetime.timedelta(minutes=args.timeout))
+    for name in ("steps", "batch", "accumulate"):
+        if getattr(args, name) < 1:
+            raise SystemExit(f"--{name} must be at least 1, not {getattr(args, name)}")
     if args.batch % world != 0:
         raise SystemExit(f"--batch {args.batch} does not split evenly over {world} ranks")
     local = args.batch // world
@@ -428,6 +431,9 @@ def main(argv=None):
         with open(os.path.join(folder, "state.json")) as f:
             state = json.load(f)
         step, stage_samples = state["step"], state["stage_samples"]
+        if step >= args.steps:
+            raise SystemExit(f"{os.path.basename(folder)} is already at step {step}, and --steps is {args.steps}: "
+                             f"ask for more than {step} steps to continue it")
     elif checkpoint_folders(args.out):
         raise SystemExit(f"{args.out} holds checkpoints of an earlier run: pass --resume latest to continue it, or another --out")
 
