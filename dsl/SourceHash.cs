@@ -3,7 +3,7 @@ using System.Text;
 
 namespace DiffusionDsl.Language;
 
-/// <summary>A stable hash of .msd text; checkpoints carry it to detect an architecture change.</summary>
+/// <summary>A stable 128-bit hash of text (SHA-256, line ends normalised): of an .msd file, or of <see cref="ModelHash"/>'s canonical form.</summary>
 public static class SourceHash
 {
     public static string Of(string text)

@@ -40,7 +40,7 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
         {
             try
             {
-                code = ModelEmitter.Emit(compilation.Model, compilation.Cost, System.IO.Path.GetFileName(source.Path), SourceHash.Of(source.Text));
+                code = ModelEmitter.Emit(compilation.Model, compilation.Cost, System.IO.Path.GetFileName(source.Path), ModelHash.Of(compilation.Model));
             }
             catch (Exception e)
             {

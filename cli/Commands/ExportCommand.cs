@@ -59,7 +59,7 @@ public static class ExportCommand
         }
         return CommandErrors.Guard(console, () =>
         {
-            foreach (var written in PyTorchExport.Write(compilation.Model, Path.GetFileName(path), file.Hash, output))
+            foreach (var written in PyTorchExport.Write(compilation.Model, Path.GetFileName(path), file.Hash!, output))
                 console.Line($"wrote {written}");
             return 0;
         });

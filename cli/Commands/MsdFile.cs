@@ -12,6 +12,6 @@ internal sealed record MsdFile(string Path, string Text, MsdCompilation Compilat
         return new(path, text, MsdCompiler.Compile(text));
     }
 
-    /// <summary>The hash the generated model and its checkpoints carry.</summary>
-    public string Hash => SourceHash.Of(Text);
+    /// <summary>The hash the generated model and its checkpoints carry (<see cref="ModelHash"/>); null when the file does not compile.</summary>
+    public string? Hash => Compilation.Model is { } model ? ModelHash.Of(model) : null;
 }

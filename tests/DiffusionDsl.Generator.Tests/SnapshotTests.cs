@@ -33,5 +33,15 @@ public class SnapshotTests
             : $"Generated source for {model} changed; compare {received} with {approved}.");
     }
 
+    /// <summary>The hash a generated model's checkpoints carry is the model's (<see cref="Language.ModelHash"/>), not its text's: a comment keeps it.</summary>
+    [Fact]
+    public void TheGeneratedHashIsTheModelsAndACommentKeepsIt()
+    {
+        var text = GeneratorHarness.ReadModel("TinyMultistage.msd");
+        var hash = Language.ModelHash.Of(Language.MsdCompiler.Compile(text).Model!);
+        foreach (var variant in new[] { text, "// edited: a comment only\n" + text })
+            Assert.Contains($"public const string SourceHash = \"{hash}\";", GeneratedFile.From(new MsdSource("/project/TinyMultistage.msd", variant), null).Source);
+    }
+
     private static string SourceFolder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

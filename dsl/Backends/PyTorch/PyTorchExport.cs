@@ -60,7 +60,7 @@ public static class PyTorchExport
         var compilation = MsdCompiler.Compile(text);
         if (compilation.Model is null)
             return compilation.Diagnostics.Where(d => d.IsError).Select(d => d.Format(msdPath)).ToArray();
-        Write(compilation.Model, Path.GetFileName(msdPath), SourceHash.Of(text), folder);
+        Write(compilation.Model, Path.GetFileName(msdPath), ModelHash.Of(compilation.Model), folder);
         return new string[0];
     }
 }

@@ -126,7 +126,7 @@ public class PyTorchEquivalenceTests
             var compilation = MsdCompiler.Compile(random.Text);
             if (compilation.Model is null) return;
             var target = Path.Combine(folder, $"m{index++}");
-            PyTorchExport.Write(compilation.Model, "random.msd", SourceHash.Of(random.Text), target);
+            PyTorchExport.Write(compilation.Model, "random.msd", ModelHash.Of(compilation.Model), target);
             manifest.AppendLine($"{target} {PythonNames.Module(compilation.Model.Name)} {compilation.Cost!.TotalParameters} {random.Channels} {random.Size}");
         }, iter: 80, threads: 1, seed: Environment.GetEnvironmentVariable("DIFFUSIONDSL_PROPERTY_SEED"), print: model => model.Text);
         Assert.True(index >= 20, $"only {index} of 80 random models were accepted");
@@ -164,7 +164,7 @@ public class PyTorchEquivalenceTests
         Assert.NotNull(compilation.Model);
         using var scratch = new ScratchFolder();
         var folder = scratch.Path;
-        PyTorchExport.Write(compilation.Model!, "Level.msd", SourceHash.Of(text), folder);
+        PyTorchExport.Write(compilation.Model!, "Level.msd", ModelHash.Of(compilation.Model!), folder);
         var script = $"import sys, torch; sys.path.insert(0, {Quote(folder)}); import level as m\n" +
                      "n = m.create_model(); keys = list(n.state_dict())\n" +
                      "y = n(torch.randn(2, 1, 8, 8), torch.tensor([0.2, 0.8], dtype=torch.float64))\n" +
@@ -181,7 +181,7 @@ public class PyTorchEquivalenceTests
         var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Models", name + ".msd"));
         var compilation = MsdCompiler.Compile(text);
         Assert.NotNull(compilation.Model);
-        PyTorchExport.Write(compilation.Model!, name + ".msd", SourceHash.Of(text), folder);
+        PyTorchExport.Write(compilation.Model!, name + ".msd", ModelHash.Of(compilation.Model!), folder);
         return PythonNames.Module(compilation.Model!.Name);
     }
 

@@ -28,7 +28,7 @@ public sealed partial class Cifar10Multistage : global::DiffusionDsl.Runtime.Net
     public const int ImageChannels = 3;
     public const int ImageSize = 32;
     /// <summary>Hash of the .msd source; checkpoints carry it.</summary>
-    public const string SourceHash = "340f47acee2bef22f5a558db7883896a";
+    public const string SourceHash = "d72a87b579341367b3bddbbcc13e0f39";
 
     public static global::DiffusionDsl.Runtime.Schedules.INoiseSchedule CreateSchedule() =>
         new global::DiffusionDsl.Runtime.Schedules.EdmSchedule(sigmaMin: 0.002, sigmaMax: 80, rho: 7, pMean: -1.2, pStd: 1.2, sigmaData: 0.5);

@@ -26,7 +26,7 @@ public sealed partial class EdmFullForm : global::DiffusionDsl.Runtime.Networks.
     public const int ImageChannels = 3;
     public const int ImageSize = 16;
     /// <summary>Hash of the .msd source; checkpoints carry it.</summary>
-    public const string SourceHash = "1b0b600feef44916a4d35de3305139ec";
+    public const string SourceHash = "5f29fd343944a9bb08f30f080f7f80d3";
 
     public static global::DiffusionDsl.Runtime.Schedules.INoiseSchedule CreateSchedule() =>
         new global::DiffusionDsl.Runtime.Schedules.EdmSchedule(sigmaMin: 0.002, sigmaMax: 80, rho: 7, pMean: -1.2, pStd: 1.2, sigmaData: 0.5);

@@ -28,7 +28,7 @@ public sealed partial class TinyMultistage : global::DiffusionDsl.Runtime.Networ
     public const int ImageChannels = 1;
     public const int ImageSize = 8;
     /// <summary>Hash of the .msd source; checkpoints carry it.</summary>
-    public const string SourceHash = "2fb312eaeef38ea2d151622f9f5f8d25";
+    public const string SourceHash = "71ef2639be484fc1937ecc556b7eaa49";
 
     public static global::DiffusionDsl.Runtime.Schedules.INoiseSchedule CreateSchedule() =>
         new global::DiffusionDsl.Runtime.Schedules.VpSchedule(betaMin: 0.1, betaMax: 20);
