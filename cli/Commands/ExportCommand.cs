@@ -80,7 +80,7 @@ public static class ExportCommand
             var folder = Path.GetDirectoryName(Path.GetFullPath(output));
             if (folder is not null) Directory.CreateDirectory(folder);
             SafetensorsWeights.Export(model, output, WeightLayout.Native, metadata: metadata);
-            console.Line($"wrote {output}: {(ema ? "EMA" : "trained")} weights of {info.Name} at step {step}");
+            console.Line($"wrote {output}: {ModelSampling.WeightsKind(checkpoint, ema)} of {info.Name} at step {step}");
             return 0;
         });
 }

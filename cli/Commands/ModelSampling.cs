@@ -71,7 +71,7 @@ internal static class ModelSampling
         using var model = info.Create();
         long step = CheckpointWeights.Load(request.Checkpoint, model, info.SourceHash, request.Ema);
         model.to(TorchSetup.DefaultDevice(request.Device)).eval();
-        console.Line($"checkpoint: {request.Checkpoint} (step {step}, {(request.Ema ? "EMA" : "trained")} weights)");
+        console.Line($"checkpoint: {request.Checkpoint} (step {step}, {WeightsKind(request.Checkpoint, request.Ema)})");
 
         using (no_grad())
         {
@@ -82,4 +82,11 @@ internal static class ModelSampling
             return (images, summary);
         }
     }
+
+    /// <summary>
+    /// Which weights a load took: a checkpoint holds both and --no-ema chooses; a .safetensors file holds one set, whichever
+    /// was written into it, and the flag does not apply.
+    /// </summary>
+    public static string WeightsKind(string path, bool ema) =>
+        path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) ? "the file's weights" : ema ? "EMA weights" : "trained weights";
 }

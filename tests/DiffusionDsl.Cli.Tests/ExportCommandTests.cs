@@ -70,7 +70,7 @@ public class ExportCommandTests : IClassFixture<TrainedTinyGray>
         var grid = folder.File("grid.png");
         var (exit, text) = Msd("sample", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", ema, "--output", grid, "--count", "2", "--steps", "3");
         Assert.True(exit == 0, text);
-        Assert.Contains($"checkpoint: {ema} (step 20, EMA weights)", text);
+        Assert.Contains($"checkpoint: {ema} (step 20, the file's weights)", text);
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(grid)[..4]);
     }
 
