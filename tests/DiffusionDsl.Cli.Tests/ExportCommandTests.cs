@@ -97,6 +97,8 @@ public class ExportCommandTests : IClassFixture<TrainedTinyGray>
         var samples = folder.File("samples.png");
         PythonWithTorch.Run(new[] { Path.Combine(output, "sample.py"), "--checkpoint", weights, "--out", samples, "--count", "4", "--steps", "3", "--device", "cpu" },
                             Minutes);
-        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(samples)[..4]);
+        // The grid is laid out as msd sample's, so msd evaluate --images reads it back: 4 tiles of 8x8.
+        var read = DiffusionDsl.Runtime.Reporting.SampleGridReader.Read(samples, count: 4);
+        Assert.Equal((4, 8, 2, 2), (read.Images.Count, read.TileSize, read.Columns, read.Rows));
     }
 }

@@ -61,14 +61,17 @@ def save_grid(samples, path):
         from PIL import Image
     except ImportError:
         raise SystemExit("writing a .png needs Pillow (pip install pillow, or apt install python3-pil); or write .safetensors")
+    # The C# SampleGrid's layout (2 black pixels around and between tiles), so `msd evaluate --images` reads it back.
     n, c, h, w = samples.shape
+    pad = 2
     columns = math.ceil(math.sqrt(n))
     rows = math.ceil(n / columns)
-    pixels = ((samples.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
-    grid = torch.zeros((c, rows * h, columns * w), dtype=torch.uint8)
+    pixels = ((samples.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).cpu()
+    grid = torch.zeros((c, rows * (h + pad) + pad, columns * (w + pad) + pad), dtype=torch.uint8)
     for i in range(n):
         r, col = divmod(i, columns)
-        grid[:, r * h:(r + 1) * h, col * w:(col + 1) * w] = pixels[i]
+        top, left = pad + r * (h + pad), pad + col * (w + pad)
+        grid[:, top:top + h, left:left + w] = pixels[i]
     array = grid.permute(1, 2, 0).contiguous().numpy()
     Image.fromarray(array[:, :, 0] if c == 1 else array).save(path)
 
