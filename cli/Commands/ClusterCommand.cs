@@ -58,6 +58,7 @@ public static class ClusterCommand
     private static int RunUnguarded(ClusterSettings settings, IAnsiConsole console)
     {
         CheckArguments(settings);
+        OutputPath.Check(settings.Heatmap, "--heatmap", ".png");
         if (settings.Msd is not null && MsdPath.Problem(settings.Msd) is { } problem) throw new FileNotFoundException($"{settings.Msd}: {problem}");
         // Everything about the file that can refuse it, before the clustering's minutes: a stages block of the right size.
         if (settings.Msd is not null)

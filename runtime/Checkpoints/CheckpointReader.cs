@@ -30,7 +30,7 @@ public sealed class CheckpointReader : IDisposable
     /// <summary>Throws <see cref="CheckpointException"/> for a missing, truncated, corrupt or unknown file.</summary>
     internal static CheckpointReader Open(string path)
     {
-        if (!File.Exists(path)) throw new CheckpointException(path, "file not found.");
+        if (!File.Exists(path)) throw new CheckpointException(path, CheckpointPaths.Missing(path));
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, CheckpointFile.FileBufferBytes);
         var tensors = new List<Tensor>();
         try

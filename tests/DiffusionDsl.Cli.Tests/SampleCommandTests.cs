@@ -36,6 +36,35 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(grid)[..4]);
     }
 
+    /// <summary>An output that cannot be written as asked is refused before sampling, naming what to give instead.</summary>
+    [Fact]
+    public void AFolderOrAnotherFormatAsOutputIsRefusedBeforeSampling()
+    {
+        using var folder = new ScratchFolder();
+        var (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.Path, "--count", "2");
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: --output {folder.Path} is a folder; give a file in it, such as {Path.Combine(folder.Path, "out.png")}.", text);
+        Assert.DoesNotContain("checkpoint:", text);
+
+        (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.File("grid.jpg"), "--count", "2");
+        Assert.Equal(1, exit);
+        Assert.Contains("the file is written as PNG; name it .png.", text);
+        Assert.False(File.Exists(folder.File("grid.jpg")));
+    }
+
+    /// <summary>A train.py checkpoint folder given as the checkpoint says which file in it to give.</summary>
+    [Fact]
+    public void ATrainPyCheckpointFolderNamesTheFileToGive()
+    {
+        using var folder = new ScratchFolder();
+        var checkpoint = folder.File("step-0000006");
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(checkpoint, "ema.safetensors"), "");
+        var (exit, text) = Sample("--checkpoint", checkpoint, "--output", folder.File("grid.png"), "--count", "2");
+        Assert.Equal(1, exit);
+        Assert.Contains($"a folder (a train.py checkpoint): give the file in it, {Path.Combine(checkpoint, "ema.safetensors")} (or model.safetensors).", text);
+    }
+
     [Fact]
     public void TheSameSeedGivesTheSameGridAndNoEmaUsesTheTrainedWeights()
     {

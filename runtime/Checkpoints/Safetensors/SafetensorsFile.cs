@@ -33,7 +33,7 @@ public sealed class SafetensorsFile : IDisposable
 
     public static SafetensorsFile Open(string path)
     {
-        if (!File.Exists(path)) throw new CheckpointException(path, "file not found.");
+        if (!File.Exists(path)) throw new CheckpointException(path, CheckpointPaths.Missing(path));
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try
         {
