@@ -72,6 +72,16 @@ internal sealed class DecoderBinder
         return ordered.Select(d => d.Spec).ToList();
     }
 
+    /// <summary>
+    /// The decoders' own keywords, checked when they cannot be bound (the stages or the encoder have errors), so a
+    /// misspelt setting is reported with those errors rather than only after they are fixed.
+    /// </summary>
+    public void CheckKeywords(IEnumerable<MsdStatement> statements)
+    {
+        foreach (var statement in statements.Where(s => s.Body is not null))
+            _ = new Section(statement.Body, statement.Values.Count == 0 ? "the decoder" : $"decoder {Display.Quote(statement.Values[0])}", Diagnostics, Keywords, repeatable: new[] { "level" });
+    }
+
     /// <param name="spans">Where each level is written: its level statement, or the compact form's width.</param>
     private List<Level>? BindLevels(MsdStatement statement, EncoderSpec encoder, out List<SourceSpan> spans)
     {

@@ -62,9 +62,11 @@ internal sealed class ModelBinder
         var stages = schedule is null ? null : new StageBinder(_read).Bind(stagesStatement, schedule, name);
         var encoderBinder = new EncoderBinder(_read);
         var encoder = encoderBinder.Bind(Required(section, "encoder", model, "encoder ddpmpp { ... }"), image);
+        var decoderBinder = new DecoderBinder(_read);
         var decoders = stages is null || encoder is null || image is null || name is null
             ? null
-            : new DecoderBinder(_read).Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan, stagesStatement);
+            : decoderBinder.Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan, stagesStatement);
+        if (stages is null || encoder is null || image is null || name is null) decoderBinder.CheckKeywords(section.All("decoder"));
         var settings = new SettingsBinder(_read);
         var train = settings.BindTrain(section.Get("train"), stages?.Count ?? 0);
         var sample = settings.BindSample(section.Get("sample"));

@@ -64,5 +64,6 @@ public sealed record QualityReport(int Count, int ReferenceCount, string Feature
         return text.ToString();
     }
 
-    private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+    // + 0.0 turns -0 (an entropy of exactly one class is -0 * log 1) into 0, which prints without a sign.
+    private static string Number(double value, string format) => (value + 0.0).ToString(format, CultureInfo.InvariantCulture);
 }

@@ -60,6 +60,16 @@ public class CheckerFindingsTests
         Assert.Contains("Stage 'b' must end after it starts: 0.45 is not below 0.2", diagnostic.Message);
     }
 
+    /// <summary>A misspelt decoder setting is reported with a stage error, not only once the stages are fixed.</summary>
+    [Fact]
+    public void ADecoderTypoIsReportedBesideAStageError()
+    {
+        var text = Valid.Replace("    a [0, 0.5)", "    a [0.7, 0.5)").Replace("decoder a { width 8 }", "decoder a { widht 8 }");
+        var ids = Compile(text).Select(d => d.Id).ToList();
+        Assert.Contains(DiagnosticIds.BoundariesNotIncreasing, ids);
+        Assert.Contains(DiagnosticIds.UnknownKeyword, ids);
+    }
+
     [Fact]
     public void ADecoderWidthPastTheLargestNamesTheProductAsComputed() =>
         AssertReported(Valid.Replace("decoder a { width 8 }", "decoder a { width ⟦2000000000⟧ }"), DiagnosticIds.ValueOutOfRange,
