@@ -95,6 +95,43 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.Contains("--batch must be at least 1, not 0", output);
     }
 
+    /// <summary>A folder holding an IDX train-images file (as Debian's dataset-fashion-mnist installs it) reads as msd train reads it.</summary>
+    [Fact]
+    public void AnIdxFolderIsReadAsTheCSharpLoaderReadsIt()
+    {
+        var folder = Path.Combine(_folder, "idx-folder");
+        Directory.CreateDirectory(folder);
+        File.Copy(_data, Path.Combine(folder, "train-images-idx3-ubyte"));
+        var log = PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("from-folder", 1)).Select(a => a == _data ? folder : a).ToArray(), Minutes);
+        Assert.Contains("64 images", log);
+        Assert.Contains("step 1/1", log);
+    }
+
+    /// <summary>Ctrl+C (SIGINT) stops one process after its current step with a checkpoint to resume, as the C# trainer does.</summary>
+    [Fact]
+    public void AnInterruptStopsAfterTheStepWithACheckpoint()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(PythonWithTorch.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { _train }.Concat(TrainArguments("interrupted", 500, "--checkpoint-every", "0"))) start.ArgumentList.Add(argument);
+        start.Environment["OMP_NUM_THREADS"] = "1";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        var seen = new System.Text.StringBuilder();
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            seen.AppendLine(line);
+            if (!line.StartsWith("step 2/500", StringComparison.Ordinal)) continue;
+            using var kill = System.Diagnostics.Process.Start("kill", new[] { "-INT", process.Id.ToString() })!;
+            kill.WaitForExit();
+        }
+        Assert.True(process.WaitForExit(120_000), "train.py did not stop");
+        var output = seen + errors.Result;
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}:\n{output}");
+        var stopped = System.Text.RegularExpressions.Regex.Match(output, @"stopped at step (\d+); continue with --resume latest");
+        Assert.True(stopped.Success, output);
+        Assert.True(File.Exists(Checkpoint("interrupted", int.Parse(stopped.Groups[1].Value), "ema.safetensors")), output);
+    }
+
     [Fact]
     public void Bf16AutocastTrainsWithFloat32WeightsAndEma()
     {

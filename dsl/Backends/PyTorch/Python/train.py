@@ -127,8 +127,17 @@ def read_image_folder(path, channels):
 
 def load_images(path):
     if os.path.isdir(path):
+        # As the C# loader reads a folder: CIFAR-10 batches, else the train-images IDX file of an IDX folder (Debian's
+        # dataset-fashion-mnist), else the images in it.
         batches = sorted(glob.glob(os.path.join(path, "data_batch_*.bin")))
-        images = read_cifar(batches) if batches else read_image_folder(path, spec.IMAGE[0])
+        names = sorted(os.listdir(path))
+        idx = [n for n in names if n.startswith("train-images-idx3-ubyte")] or [n for n in names if "images-idx3-ubyte" in n]
+        if batches:
+            images = read_cifar(batches)
+        elif idx and not any(n.lower().endswith((".png", ".jpg", ".jpeg", ".bmp")) for n in names):
+            images = read_idx(os.path.join(path, idx[0]))
+        else:
+            images = read_image_folder(path, spec.IMAGE[0])
     elif path.endswith(".bin"):
         images = read_cifar([path])
     else:
@@ -449,8 +458,19 @@ def main(argv=None):
         if metrics.tell() == 0:
             log.writerow(["step", "loss", "lr", "images_per_second"])
 
+    # One process: the first Ctrl+C stops after the current step with a checkpoint, as the C# trainer does (a second ends
+    # at once). Ranks of a DDP run could stop at different steps and wait on each other for good: they keep the default.
+    stop = []
+    if world == 1:
+        def request_stop(signum, frame):
+            if stop:
+                raise KeyboardInterrupt
+            stop.append(signum)
+            print("stopping after this step (Ctrl+C again ends at once)", flush=True)
+        signal.signal(signal.SIGINT, request_stop)
+
     running, counted, clock = torch.zeros((), device=device), 0, time.time()
-    while step < args.steps:
+    while step < args.steps and not stop:
         model.train()
         lr = args.lr * min(1.0, (step + 1.0) / args.warmup) if args.warmup > 0 else args.lr
         for group in optimizer.param_groups:
@@ -504,7 +524,7 @@ def main(argv=None):
             running.zero_()
             counted, clock = 0, time.time()
 
-        if (args.checkpoint_every > 0 and step % args.checkpoint_every == 0) or step == args.steps:
+        if (args.checkpoint_every > 0 and step % args.checkpoint_every == 0) or step == args.steps or stop:
             if world > 1:
                 disagreement = rank_disagreement(model, device)
                 if rank == 0:
@@ -518,6 +538,9 @@ def main(argv=None):
                 dist.barrier()
     if rank == 0:
         metrics.close()
+    if stop:
+        print(f"stopped at step {step}; continue with --resume latest", flush=True)
+        return 130
     if world > 1:
         del loss_of  # DDP's reducer holds the process group: release it before the group goes
         dist.barrier()
