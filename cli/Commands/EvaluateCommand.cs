@@ -40,7 +40,7 @@ public static class EvaluateCommand
         var model = ModelArguments.ModelName();
         var checkpoint = new Option<string?>("--checkpoint") { Description = "A checkpoint written by training (or weights as .safetensors), to sample MODEL with" };
         var count = new Option<int?>("--count") { Description = "Images to sample and score (with --images: the first N, default all)" };
-        var images = new Option<string?>("--images") { Description = "Score these images instead of sampling: a folder of PNG/JPEG images, an IDX file, or a PNG grid written by msd sample or training" };
+        var images = new Option<string?>("--images") { Description = "Score these images instead of sampling: a folder of PNG/JPEG images, an IDX file, a PNG grid written by msd sample, training or sample.py, or sample.py's .safetensors" };
         var tile = new Option<int?>("--tile") { Description = "Image side (in image pixels) of the tiles in a PNG grid (default: inferred from the grid's black padding)" };
         var data = new Option<string?>("--data") { Description = $"The reference images: a folder with Fashion-MNIST's t10k files (its held-out test set is used), an IDX file, or an image folder (default: {EvaluationData.DefaultFashionMnistFolder})" };
         var referenceCount = new Option<int?>("--reference-count") { Description = "Use only the first N reference images (default: all)" };
@@ -209,9 +209,10 @@ public static class EvaluateCommand
         using (images) return ((images.detach().to(ScalarType.Float32, CPU).clamp(-1, 1) + 1) * 127.5).round_().div_(127.5).sub_(1);
     }
 
-    /// <summary>Images to score from a PNG/JPEG grid, a folder of images or an IDX file, in [-1, 1].</summary>
+    /// <summary>Images to score from a PNG/JPEG grid, a folder of images, an IDX file or a sample.py .safetensors file, in [-1, 1].</summary>
     private static Tensor LoadImages(string path, int? tile, int? count, IAnsiConsole console)
     {
+        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return LoadSampleTensor(path, count, console);
         if (File.Exists(path) && ImageFolderReader.IsImageFile(path))
         {
             var grid = SampleGridReader.Read(path, tile, count);
@@ -226,6 +227,25 @@ public static class EvaluateCommand
             throw new DataFormatException(path, $"holds {read.shape[0]} images; scoring needs at least {MinimumImages}.");
         console.Line($"images: {read.shape[0]:N0} images {Shape(read)} from {path}");
         return read;
+    }
+
+    /// <summary>
+    /// The tensor "samples" [N, C, H, W] that sample.py writes for --out X.safetensors, quantised to 8 bits as a PNG of
+    /// them would be, so the two score alike.
+    /// </summary>
+    private static Tensor LoadSampleTensor(string path, int? count, IAnsiConsole console)
+    {
+        using var file = DiffusionDsl.Runtime.Checkpoints.Safetensors.SafetensorsFile.Open(path);
+        if (!file.Tensors.Any(t => t.Name == "samples"))
+            throw new DataFormatException(path, $"holds no tensor 'samples' (sample.py's --out X.safetensors writes one); it holds {string.Join(", ", file.Tensors.Select(t => t.Name).Take(5))}.");
+        using var samples = file.Read("samples");
+        if (samples.dim() != 4 || samples.shape[1] is not (1 or 3))
+            throw new DataFormatException(path, $"its 'samples' is [{string.Join(", ", samples.shape)}], not images [N, 1 or 3, H, W].");
+        if (count > samples.shape[0]) throw new DataFormatException(path, $"holds {samples.shape[0]} images, fewer than the {count} of --count.");
+        var images = samples.narrow(0, 0, count ?? samples.shape[0]).to(ScalarType.Float32);
+        if (images.shape[0] < MinimumImages) throw new DataFormatException(path, $"holds {images.shape[0]} images; scoring needs at least {MinimumImages}.");
+        console.Line($"images: {images.shape[0]:N0} images {Shape(images)} from the tensor 'samples' of {path}, scored as 8-bit images");
+        return ((images.clamp(-1, 1) + 1) * 127.5).round_().div_(127.5).sub_(1);
     }
 
     /// <summary>The first <paramref name="limit"/> images in [-1, 1]; RGB images whose three channels are equal everywhere become grey.</summary>

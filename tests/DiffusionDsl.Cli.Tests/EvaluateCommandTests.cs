@@ -129,6 +129,15 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.Contains("images: 10 tiles 1x28x28 from the grid", text);
         Assert.Equal(File.ReadAllText(fromFolder), File.ReadAllText(fromGrid));
 
+        // sample.py's --out X.safetensors (the tensor "samples") scores as the grid of the same images does.
+        var tensorFile = _folder.File("samples.safetensors");
+        DiffusionDsl.Runtime.Checkpoints.Safetensors.SafetensorsWriter.Write(tensorFile, new[] { new KeyValuePair<string, Tensor>("samples", images) });
+        var fromTensor = _folder.File("tensor.json");
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", tensorFile, "--data", reference, "--json", fromTensor }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"images: 10 images 1x28x28 from the tensor 'samples' of {tensorFile}", text);
+        Assert.Equal(File.ReadAllText(fromFolder), File.ReadAllText(fromTensor));
+
         // --count takes the first N.
         var firstSix = _folder.File("six.json");
         (exit, text) = Msd([.. new[] { "evaluate", "--images", folder, "--count", "6", "--data", reference, "--json", firstSix }, .. Fashion]);
