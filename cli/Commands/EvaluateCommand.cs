@@ -235,6 +235,7 @@ public static class EvaluateCommand
     /// </summary>
     private static Tensor LoadSampleTensor(string path, int? count, IAnsiConsole console)
     {
+        if (!File.Exists(path)) throw new DataFormatException(path, Directory.Exists(path) ? "a folder, not a .safetensors file." : "no such file.");
         using var file = DiffusionDsl.Runtime.Checkpoints.Safetensors.SafetensorsFile.Open(path);
         if (!file.Tensors.Any(t => t.Name == "samples"))
             throw new DataFormatException(path, $"holds no tensor 'samples' (sample.py's --out X.safetensors writes one); it holds {string.Join(", ", file.Tensors.Select(t => t.Name).Take(5))}.");

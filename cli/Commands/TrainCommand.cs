@@ -85,7 +85,7 @@ public static class TrainCommand
             throw new ArgumentException($"{options.OutputDirectory} holds an earlier run (its checkpoint {Path.GetFileName(earlier)}): " +
                                         "continue it with --resume latest, or give another --output.");
         if (options.ResumeFrom is { } resume and not "latest" && !File.Exists(resume))
-            throw new ArgumentException($"Checkpoint '{resume}': file not found.");
+            throw new ArgumentException($"Checkpoint '{resume}': {CheckpointPaths.Missing(resume)}");
         if (options.ResumeFrom == "latest" && runFolder.ResumePoint("latest") is null)
             console.Line($"no checkpoint in {options.OutputDirectory} yet: --resume latest starts at step 0.");
         using var data = DatasetLoader.Load(settings.Data, new DatasetOptions

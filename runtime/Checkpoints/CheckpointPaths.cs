@@ -3,7 +3,7 @@ using System.IO;
 namespace DiffusionDsl.Runtime.Checkpoints;
 
 /// <summary>Why a checkpoint path cannot be opened, said for what is there.</summary>
-internal static class CheckpointPaths
+public static class CheckpointPaths
 {
     public static string Missing(string path) =>
         !Directory.Exists(path) ? "file not found."

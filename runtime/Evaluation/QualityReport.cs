@@ -64,6 +64,9 @@ public sealed record QualityReport(int Count, int ReferenceCount, string Feature
         return text.ToString();
     }
 
-    // + 0.0 turns -0 (an entropy of exactly one class is -0 * log 1) into 0, which prints without a sign.
-    private static string Number(double value, string format) => (value + 0.0).ToString(format, CultureInfo.InvariantCulture);
+    // Rounded to the printed digits first, then + 0.0 turns -0 (an entropy of one class, or a hair below 0 from rounding)
+    // into 0, which prints without a sign.
+    private static string Number(double value, string format) =>
+        (format.Length > 1 && format[0] == 'F' && int.TryParse(format.Substring(1), out int digits) && digits <= 15 && double.IsFinite(value)
+            ? Math.Round(value, digits) + 0.0 : value).ToString(format, CultureInfo.InvariantCulture);
 }

@@ -22,7 +22,7 @@ public static class PyTorchExport
     internal static readonly string[] Scripts = { "train.py", "sample.py" };
 
     /// <param name="sourceFile">The .msd file's name, for the headers.</param>
-    /// <param name="sourceHash">The .msd text's <see cref="SourceHash"/>, which checkpoints of either side carry.</param>
+    /// <param name="sourceHash">The model's <see cref="ModelHash"/>, which checkpoints of either side carry.</param>
     public static IReadOnlyList<ExportedFile> Files(ModelSpec model, string sourceFile, string sourceHash)
     {
         string module = PythonNames.Module(model.Name);

@@ -29,8 +29,13 @@ internal static class Sym6Filter
     /// A depthwise 1D kernel for <paramref name="channels"/> channels, horizontal [C, 1, 1, 12] or vertical [C, 1, 12, 1].
     /// Built and copied to the device once per shape, dtype and device, not once per step; the caller must not dispose it.
     /// </summary>
-    public static Tensor Kernel(long channels, bool reversed, bool vertical, ScalarType dtype, Device device) =>
-        Kernels.GetOrAdd((channels, reversed, vertical, dtype, device.type, device.index), _ => Build(channels, reversed, vertical, dtype, device));
+    public static Tensor Kernel(long channels, bool reversed, bool vertical, ScalarType dtype, Device device)
+    {
+        var key = (channels, reversed, vertical, dtype, device.type, device.index);
+        if (Kernels.TryGetValue(key, out var kernel)) return kernel;
+        // Built under the lock: GetOrAdd alone may build twice in a race and leave the loser's native tensor undisposed.
+        lock (Kernels) return Kernels.GetOrAdd(key, _ => Build(channels, reversed, vertical, dtype, device));
+    }
 
     /// <summary>How many kernels are held (tests: a second warp builds none).</summary>
     internal static int CachedKernels => Kernels.Count;

@@ -127,17 +127,17 @@ def read_image_folder(path, channels):
 
 def load_images(path):
     if os.path.isdir(path):
-        # As the C# loader reads a folder: CIFAR-10 batches, else the train-images IDX file of an IDX folder (Debian's
-        # dataset-fashion-mnist), else the images in it.
-        batches = sorted(glob.glob(os.path.join(path, "data_batch_*.bin")))
+        # In the C# loader's order: the images directly in it, else CIFAR-10 batches, else the train-images IDX file of
+        # an IDX folder (Debian's dataset-fashion-mnist).
         names = sorted(os.listdir(path))
+        batches = sorted(glob.glob(os.path.join(path, "data_batch_*.bin")))
         idx = [n for n in names if n.startswith("train-images-idx3-ubyte")] or [n for n in names if "images-idx3-ubyte" in n]
-        if batches:
-            images = read_cifar(batches)
-        elif idx and not any(n.lower().endswith((".png", ".jpg", ".jpeg", ".bmp")) for n in names):
-            images = read_idx(os.path.join(path, idx[0]))
-        else:
+        if any(n.lower().endswith((".png", ".jpg", ".jpeg")) for n in names) or not (batches or idx):
             images = read_image_folder(path, spec.IMAGE[0])
+        elif batches:
+            images = read_cifar(batches)
+        else:
+            images = read_idx(os.path.join(path, idx[0]))
     elif path.endswith(".bin"):
         images = read_cifar([path])
     else:
@@ -538,7 +538,7 @@ def main(argv=None):
                 dist.barrier()
     if rank == 0:
         metrics.close()
-    if stop:
+    if stop and step < args.steps:  # a stop asked for during the last step finished the run
         print(f"stopped at step {step}; continue with --resume latest", flush=True)
         return 130
     if world > 1:
