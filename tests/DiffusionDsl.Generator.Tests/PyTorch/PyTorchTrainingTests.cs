@@ -86,6 +86,13 @@ public sealed class PyTorchTrainingTests : IDisposable
         PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("accumulated", 2, "--accumulate", "4")).ToArray(), Minutes);
         AssertClose(Checkpoint("whole", 2, "model.safetensors"), Checkpoint("accumulated", 2, "model.safetensors"), "4 micro-batches vs 1");
 
+        // A fresh run in a folder whose run died before any checkpoint starts its metrics anew, not after the dead rows.
+        var dead = Path.Combine(_folder, "dead");
+        Directory.CreateDirectory(dead);
+        File.WriteAllText(Path.Combine(dead, "metrics.csv"), "step,loss,lr,images_per_second\n20,0.5,0.001,1.0\n40,0.4,0.001,1.0\n");
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("dead", 2)).ToArray(), Minutes);
+        Assert.Equal(new[] { "step", "1", "2" }, File.ReadAllLines(Path.Combine(dead, "metrics.csv")).Select(l => l.Split(',')[0]));
+
         // Resuming a run already at --steps is an error naming both (it used to exit 0 having done nothing), as in C#.
         var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("whole", 2, "--resume", "latest")).ToArray(), Minutes);
         Assert.NotEqual(0, code);

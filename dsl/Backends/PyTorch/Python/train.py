@@ -346,6 +346,19 @@ def apply_augmentation(images, a):
 
 # ---- checkpoints ----
 
+def keep_metrics_through(path, step):
+    """As the C# trainer does: a fresh run (step 0) starts the file anew; a resumed one drops the rows a run that died
+    after its checkpoint wrote past it."""
+    if not os.path.exists(path):
+        return
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    kept = [r for r in rows[1:] if r and r[0].isdigit() and int(r[0]) <= step] if step > 0 else []
+    with open(path, "w", newline="") as f:
+        if kept:
+            csv.writer(f).writerows(rows[:1] + kept)
+
+
 def checkpoint_folders(out):
     return sorted(glob.glob(os.path.join(out, "checkpoints", "step-[0-9]*[0-9]")))
 
@@ -453,7 +466,9 @@ def main(argv=None):
         os.makedirs(args.out, exist_ok=True)
         print(f"{spec.MODEL_NAME}: {sum(p.numel() for p in parameters):,} parameters, {images.shape[0]:,} images, "
               f"{world} process(es) on {device.type}, global batch {args.batch}, bf16 {'on' if bf16 else 'off'}", flush=True)
-        metrics = open(os.path.join(args.out, "metrics.csv"), "a", newline="")
+        metrics_path = os.path.join(args.out, "metrics.csv")
+        keep_metrics_through(metrics_path, step)
+        metrics = open(metrics_path, "a", newline="")
         log = csv.writer(metrics)
         if metrics.tell() == 0:
             log.writerow(["step", "loss", "lr", "images_per_second"])
