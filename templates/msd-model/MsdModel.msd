@@ -1,14 +1,14 @@
 // A multistage diffusion model. Every build checks this file (errors point at its line and column)
 // and generates the MsdModel network, MsdModelTrainer and MsdModelSampler that Program.cs uses.
 // The language is described in the DiffusionDsl README ("A model in .msd"); `msd info MsdModel.msd`
-// prints the parameters and GFLOPs of each stage.
+// prints the parameters and GFLOPs of each stage (msd is the dotnet tool DiffusionDsl.Cli: README, "msd as a dotnet tool").
 model MsdModel {
   namespace MsdModel
   image 1x28x28   # channels x height x width: height and width divide by 4 (the encoder halves them twice)
   diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps
 
   // Diffusion time [0, 1] split into stages; each stage has its own decoder, the encoder is shared.
-  // Fit the boundaries to your data: msd cluster --data DATA --schedule vp --stages N --msd MsdModel.msd
+  // Fit the boundaries to your data: msd cluster --data DATA --stages N --msd MsdModel.msd
   stages {
 //#if (stages == "2")
     near_data  [0, 0.5)
