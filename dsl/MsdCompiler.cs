@@ -92,20 +92,15 @@ public static class MsdCompiler
         if (result.WasSuccessful) return result.Value;
         int position = Math.Min(result.Remainder.Position, text.Length);
         var expected = result.Expectations.Distinct().ToList();
+        // A word is shown and spanned whole; a word where the statement should end is most often a second statement on
+        // the line: the hint says how to write one.
         int word = WordLength(text, position);
-        if (word > 0)
-        {
-            // A word where the statement should end is most often a second statement on the line: say how to write one.
-            string name = text.Substring(position, word);
-            string hint = expected.Contains("end of line") ? $" (a second statement on one line needs ';' before '{name}')" : "";
-            diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(position, word),
-                $"Syntax error: unexpected '{name}'" + (expected.Count > 0 ? $"; expected {string.Join(" or ", expected)}" : "") + hint);
-            return null;
-        }
-        string found = Display.Character(text, position);
-        string message = $"Syntax error: unexpected {found}" + (expected.Count > 0 ? $"; expected {string.Join(" or ", expected)}" : "");
-        int length = position < text.Length && !LineBreaks.IsLineBreak(text[position]) ? (char.IsHighSurrogate(text[position]) && position + 1 < text.Length && char.IsLowSurrogate(text[position + 1]) ? 2 : 1) : 0;
-        diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(position, length), message);
+        string found = word > 0 ? $"'{text.Substring(position, word)}'" : Display.Character(text, position);
+        string hint = word > 0 && expected.Contains("end of line") ? $" (a second statement on one line needs ';' before {found})" : "";
+        int length = word > 0 ? word
+            : position < text.Length && !LineBreaks.IsLineBreak(text[position]) ? (char.IsHighSurrogate(text[position]) && position + 1 < text.Length && char.IsLowSurrogate(text[position + 1]) ? 2 : 1) : 0;
+        diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(position, length),
+            $"Syntax error: unexpected {found}" + (expected.Count > 0 ? $"; expected {string.Join(" or ", expected)}" : "") + hint);
         return null;
     }
 }

@@ -1,10 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using DiffusionDsl.Cli.Hosting;
-using DiffusionDsl.Language;
 using DiffusionDsl.Language.Editing;
 using DiffusionDsl.Language.Semantics;
 using DiffusionDsl.Runtime.Clustering;
@@ -60,13 +60,14 @@ public static class ClusterCommand
         CheckArguments(settings);
         OutputPath.Check(settings.Heatmap, "--heatmap", ".png");
         if (settings.Msd is not null && MsdPath.Problem(settings.Msd) is { } problem) throw new FileNotFoundException($"{settings.Msd}: {problem}");
+        var msd = settings.Msd is null ? null : MsdFile.Load(settings.Msd);
         // Everything about the file that can refuse it, before the clustering's minutes: a stages block of the right size.
-        if (settings.Msd is not null)
+        if (msd is not null)
         {
-            try { MsdStagesRewriter.Rewrite(File.ReadAllText(settings.Msd), Enumerable.Range(1, settings.Stages - 1).Select(i => (double)i / settings.Stages).ToArray()); }
-            catch (FormatException e) { throw new ArgumentException($"{settings.Msd}: {e.Message}"); }
+            try { MsdStagesRewriter.Rewrite(msd.Text, Enumerable.Range(1, settings.Stages - 1).Select(i => (double)i / settings.Stages).ToArray()); }
+            catch (FormatException e) { throw new ArgumentException($"{msd.Path}: {e.Message}"); }
         }
-        var (schedule, scheduleName, image) = ScheduleOf(settings, console);
+        var (schedule, scheduleName, image) = ScheduleOf(settings, msd?.Compilation.Model, console);
         TorchNatives.Ensure(null, console.Line);
         using var dataset = DatasetLoader.Load(settings.Data, new DatasetOptions { Limit = settings.Limit });
         console.Line($"data: {dataset.Count} images {dataset.Channels}x{dataset.Height}x{dataset.Width} from {settings.Data}");
@@ -84,8 +85,7 @@ public static class ClusterCommand
         console.Line($"method {settings.Method}, schedule {scheduleName}, {settings.Stages} stage{(settings.Stages == 1 ? "" : "s")}, grid {settings.Grid}, {settings.Samples} samples per pair");
         console.Line("boundaries (t): " + string.Join(", ", result.Boundaries.Select(Number)));
         // Algorithm 1's two searches are independent: at some alpha, eta or grid they cross or reach t = 1.
-        var found = new[] { 0.0 }.Concat(result.Boundaries).Append(1.0).ToArray();
-        if (Enumerable.Range(1, found.Length - 1).Any(i => found[i] <= found[i - 1]))
+        if (EmptyStage(result.Boundaries) is not null)
             throw new ArgumentException($"the boundaries {string.Join(", ", result.Boundaries.Select(Number))} do not split (0, 1) into {settings.Stages} stages " +
                                         (settings.Method == "algorithm1" ? $"(Algorithm 1 at alpha {settings.Alpha.ToString(CultureInfo.InvariantCulture)}): try another --alpha, or --method dp." : "."));
         if (result.SimilarityMatrix is not null)
@@ -102,15 +102,13 @@ public static class ClusterCommand
             }
         }
 
-        if (settings.Msd is not null)
+        if (msd is not null)
         {
-            // A boundary at 0 or 1, or two at one time, would leave a stage empty: the file would no longer compile.
-            var edges = new[] { 0.0 }.Concat(result.Boundaries.Select(b => Math.Round(b, 4))).Append(1.0).ToArray();
-            int empty = Enumerable.Range(1, edges.Length - 1).FirstOrDefault(i => edges[i] <= edges[i - 1]);
-            if (empty > 0)
-                throw new ArgumentException($"{settings.Msd} not rewritten: a stage [{Number(edges[empty - 1])}, {Number(edges[empty])}) would be empty; " +
+            // As written (four decimals), two boundaries at one time would leave a stage empty: the file would not compile.
+            if (EmptyStage(result.Boundaries.Select(b => Math.Round(b, 4))) is var (start, end))
+                throw new ArgumentException($"{settings.Msd} not rewritten: a stage [{Number(start)}, {Number(end)}) would be empty; " +
                                             "cluster on a finer --grid, or with fewer --stages.");
-            Rewrite(settings.Msd, result.Boundaries, schedule, console);
+            Rewrite(msd, result.Boundaries, schedule, console);
         }
         return 0;
     }
@@ -119,9 +117,16 @@ public static class ClusterCommand
     /// With --msd, the schedule the file's model trains with, parameters included (a boundary is a time of that schedule);
     /// --schedule names one with default parameters, and must not contradict the file.
     /// </summary>
-    private static (INoiseSchedule Schedule, string Name, ImageShape? Image) ScheduleOf(ClusterSettings settings, IAnsiConsole console)
+    /// <summary>The first stage [start, end) the boundaries leave empty, splitting [0, 1]; null when every stage spans time.</summary>
+    private static (double Start, double End)? EmptyStage(IEnumerable<double> boundaries)
     {
-        var model = settings.Msd is null ? null : MsdCompiler.Compile(File.ReadAllText(settings.Msd)).Model;
+        var edges = new[] { 0.0 }.Concat(boundaries).Append(1.0).ToArray();
+        int i = Enumerable.Range(1, edges.Length - 1).FirstOrDefault(k => edges[k] <= edges[k - 1]);
+        return i > 0 ? (edges[i - 1], edges[i]) : null;
+    }
+
+    private static (INoiseSchedule Schedule, string Name, ImageShape? Image) ScheduleOf(ClusterSettings settings, ModelSpec? model, IAnsiConsole console)
+    {
         if (model is null)
         {
             if (settings.Msd is not null)
@@ -147,12 +152,12 @@ public static class ClusterCommand
         if (!(s.Eta > 0) || double.IsInfinity(s.Eta)) throw new ArgumentException($"--eta must be positive, not {s.Eta.ToString(CultureInfo.InvariantCulture)}.");
     }
 
-    private static void Rewrite(string path, System.Collections.Generic.IReadOnlyList<double> boundaries, INoiseSchedule schedule, IAnsiConsole console)
+    private static void Rewrite(MsdFile msd, IReadOnlyList<double> boundaries, INoiseSchedule schedule, IAnsiConsole console)
     {
-        bool sigma = MsdStagesRewriter.IsSigma(File.ReadAllText(path));
+        bool sigma = MsdStagesRewriter.IsSigma(msd.Text);
         var values = sigma ? boundaries.Select(schedule.Sigma).ToArray() : boundaries.ToArray();
-        MsdStagesRewriter.RewriteFile(path, values);
-        console.Line($"rewrote the stages block of {path}" + (sigma ? " (in sigma)" : ""));
+        MsdStagesRewriter.RewriteFile(msd.Path, values);
+        console.Line($"rewrote the stages block of {msd.Path}" + (sigma ? " (in sigma)" : ""));
     }
 
     private static ClusteringMethod MethodOf(string name) => name switch

@@ -24,8 +24,12 @@ internal static class ModelArguments
     /// Needs the native libraries: after <see cref="Prepare"/>.</summary>
     public static void CheckDevice(string? device)
     {
-        if (device is null) return;
-        try { TorchSetup.DefaultDevice(device); }
+        if (device is not null) AsOption(() => TorchSetup.DefaultDevice(device));
+    }
+
+    private static void AsOption(Action check)
+    {
+        try { check(); }
         catch (ArgumentException e) { throw new ArgumentException($"--device {e.Message}", e); }
     }
 
@@ -36,11 +40,7 @@ internal static class ModelArguments
     /// </summary>
     public static string Prepare(string source, IAnsiConsole console, string? device = null)
     {
-        if (device is not null)
-        {
-            try { TorchSetup.CheckDeviceName(device); }
-            catch (ArgumentException e) { throw new ArgumentException($"--device {e.Message}", e); }
-        }
+        if (device is not null) AsOption(() => TorchSetup.CheckDeviceName(device));
         var assembly = ModelSource.ResolveAssembly(source, console.Line);
         TorchNatives.Ensure(Path.GetDirectoryName(Path.GetFullPath(assembly)), console.Line);
         CheckDevice(device);

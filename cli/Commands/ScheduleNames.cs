@@ -27,12 +27,6 @@ public static class ScheduleNames
         _ => new EdmSchedule(s.SigmaMin, s.SigmaMax, s.Rho, s.PMean, s.PStd, s.SigmaData),
     };
 
-    /// <summary>The --schedule name of a kind.</summary>
-    public static string NameOf(ScheduleKind kind) => kind switch
-    {
-        ScheduleKind.Vp => "vp",
-        ScheduleKind.Ddpm => "ddpm",
-        ScheduleKind.Cosine => "cosine",
-        _ => "edm",
-    };
+    /// <summary>The --schedule name of a kind (the .msd's name too).</summary>
+    public static string NameOf(ScheduleKind kind) => kind.ToString().ToLowerInvariant();
 }

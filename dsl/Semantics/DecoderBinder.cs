@@ -78,15 +78,18 @@ internal sealed class DecoderBinder
     /// </summary>
     public void CheckKeywords(IEnumerable<MsdStatement> statements)
     {
-        foreach (var statement in statements.Where(s => s.Body is not null))
-            _ = new Section(statement.Body, statement.Values.Count == 0 ? "the decoder" : $"decoder {Display.Quote(statement.Values[0])}", Diagnostics, Keywords, repeatable: new[] { "level" });
+        foreach (var statement in statements.Where(s => s.Body is not null)) SectionOf(statement);
     }
+
+    /// <summary>A decoder's settings; reports unknown and repeated keywords.</summary>
+    private Section SectionOf(MsdStatement statement) =>
+        new(statement.Body, statement.Values.Count == 0 ? "the decoder" : $"decoder {Display.Quote(statement.Values[0])}", Diagnostics, Keywords, repeatable: new[] { "level" });
 
     /// <param name="spans">Where each level is written: its level statement, or the compact form's width.</param>
     private List<Level>? BindLevels(MsdStatement statement, EncoderSpec encoder, out List<SourceSpan> spans)
     {
         spans = new List<SourceSpan>();
-        var section = new Section(statement.Body, statement.Values.Count == 0 ? "the decoder" : $"decoder {Display.Quote(statement.Values[0])}", Diagnostics, Keywords, repeatable: new[] { "level" });
+        var section = SectionOf(statement);
         var encoderLevels = encoder.Levels.Reverse().ToList();
         var skipsPerLevel = NetworkPlan.DecoderLevelSkips(encoder);
         var levelStatements = section.All("level").ToList();

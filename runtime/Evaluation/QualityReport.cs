@@ -46,17 +46,17 @@ public sealed record QualityReport(int Count, int ReferenceCount, string Feature
             ("feature space", FeatureSpace),
             ("generated images", Count.ToString("N0", CultureInfo.InvariantCulture)),
             ("reference images", ReferenceCount.ToString("N0", CultureInfo.InvariantCulture)),
-            ($"FD (N = {Count.ToString("N0", CultureInfo.InvariantCulture)})", Number(FrechetDistance, "F4")),
-            ($"precision (k = {PrecisionRecallK})", Number(Precision, "F4")),
-            ($"recall (k = {PrecisionRecallK})", Number(Recall, "F4")),
-            ($"density (k = {DensityCoverageK})", Number(Density, "F4")),
-            ($"coverage (k = {DensityCoverageK})", Number(Coverage, "F4")),
+            ($"FD (N = {Count.ToString("N0", CultureInfo.InvariantCulture)})", Fixed(FrechetDistance, 4)),
+            ($"precision (k = {PrecisionRecallK})", Fixed(Precision, 4)),
+            ($"recall (k = {PrecisionRecallK})", Fixed(Recall, 4)),
+            ($"density (k = {DensityCoverageK})", Fixed(Density, 4)),
+            ($"coverage (k = {DensityCoverageK})", Fixed(Coverage, 4)),
         };
         if (ClassEntropy is double entropy)
-            rows.Add(("class entropy (nats)", Number(entropy, "F4") + (ClassHistogram is { Count: > 0 } h ? $" of {Number(Math.Log(h.Count), "F4")} max" : "")));
+            rows.Add(("class entropy (nats)", Fixed(entropy, 4) + (ClassHistogram is { Count: > 0 } h ? $" of {Fixed(Math.Log(h.Count), 4)} max" : "")));
         if (ClassHistogram is not null)
             for (int c = 0; c < ClassHistogram.Count; c++)
-                rows.Add(($"  {(ClassNames is not null && c < ClassNames.Count ? ClassNames[c] : $"class {c}")}", Number(100 * ClassHistogram[c], "F1") + "%"));
+                rows.Add(($"  {(ClassNames is not null && c < ClassNames.Count ? ClassNames[c] : $"class {c}")}", Fixed(100 * ClassHistogram[c], 1) + "%"));
 
         int width = rows.Max(r => r.Name.Length);
         var text = new StringBuilder();
@@ -66,7 +66,6 @@ public sealed record QualityReport(int Count, int ReferenceCount, string Feature
 
     // Rounded to the printed digits first, then + 0.0 turns -0 (an entropy of one class, or a hair below 0 from rounding)
     // into 0, which prints without a sign.
-    private static string Number(double value, string format) =>
-        (format.Length > 1 && format[0] == 'F' && int.TryParse(format.Substring(1), out int digits) && digits <= 15 && double.IsFinite(value)
-            ? Math.Round(value, digits) + 0.0 : value).ToString(format, CultureInfo.InvariantCulture);
+    private static string Fixed(double value, int digits) =>
+        (double.IsFinite(value) ? Math.Round(value, digits) + 0.0 : value).ToString("F" + digits, CultureInfo.InvariantCulture);
 }

@@ -128,7 +128,8 @@ public sealed class PyTorchTrainingTests : IDisposable
         {
             seen.AppendLine(line);
             if (!line.StartsWith("step 2/500", StringComparison.Ordinal)) continue;
-            using var kill = System.Diagnostics.Process.Start("kill", new[] { "-INT", process.Id.ToString() })!;
+            // bash's kill builtin: no procps needed on a bare machine.
+            using var kill = System.Diagnostics.Process.Start("bash", new[] { "-c", $"kill -INT {process.Id}" })!;
             kill.WaitForExit();
         }
         Assert.True(process.WaitForExit(120_000), "train.py did not stop");
