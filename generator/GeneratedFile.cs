@@ -7,9 +7,14 @@ using DiffusionDsl.Language.Syntax;
 
 namespace DiffusionDsl.Generator;
 
-/// <summary>The cached output for one .msd file: its diagnostics and, when it has no errors, its C# source.</summary>
+/// <summary>
+/// The cached output for one .msd file: its diagnostics and its C#: the model when the file has no errors, otherwise
+/// stand-ins that spare the user's C# follow-on errors (null when not even the model's name can be read).
+/// </summary>
 public sealed record GeneratedFile(string Path, string HintName, string? Source, EquatableArray<MsdDiagnostic> Diagnostics)
 {
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
     /// <param name="projectDir">MSBuild's ProjectDir (build_property.ProjectDir), when the build passes it; it makes the hint name machine-independent.</param>
     public static GeneratedFile From(MsdSource source, string? rootNamespace, string? projectDir = null)
     {
@@ -35,21 +40,24 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
             return new GeneratedFile(source.Path, hint, null, bag.Items.ToEquatableArray());
         }
         var compilation = MsdCompiler.Compile(source.Text, rootNamespace);
-        string? code = null;
-        if (compilation.Model is not null && compilation.Cost is not null)
+        string fileName = System.IO.Path.GetFileName(source.Path);
+        if (compilation.Model is null || compilation.Cost is null)
+            return new GeneratedFile(source.Path, hint, StandIns(source.Text, rootNamespace, fileName), compilation.Diagnostics);
+        try
         {
-            try
-            {
-                code = ModelEmitter.Emit(compilation.Model, compilation.Cost, System.IO.Path.GetFileName(source.Path), ModelHash.Of(compilation.Model));
-            }
-            catch (Exception e)
-            {
-                return new GeneratedFile(source.Path, hint, null,
-                    compilation.Diagnostics.Concat(new[] { InternalError(source.Text, "emitting C#", e) }).ToEquatableArray());
-            }
+            return new GeneratedFile(source.Path, hint, ModelEmitter.Emit(compilation.Model, compilation.Cost, fileName, ModelHash.Of(compilation.Model)),
+                compilation.Diagnostics);
         }
-        return new GeneratedFile(source.Path, hint, code, compilation.Diagnostics);
+        catch (Exception e)
+        {
+            return new GeneratedFile(source.Path, hint, StandIns(source.Text, rootNamespace, fileName),
+                compilation.Diagnostics.Concat(new[] { InternalError(source.Text, "emitting C#", e) }).ToEquatableArray());
+        }
     }
+
+    /// <summary>Stand-ins for a model with errors (<see cref="StandInEmitter"/>), or null when its name or namespace cannot be read.</summary>
+    private static string? StandIns(string text, string? rootNamespace, string fileName) =>
+        ModelIdentity.Scan(text, rootNamespace) is { } identity ? StandInEmitter.Emit(identity, fileName) : null;
 
     private static MsdDiagnostic InternalError(string text, string doing, Exception e)
     {

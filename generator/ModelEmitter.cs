@@ -55,7 +55,7 @@ internal static class ModelEmitter
         w.Line($"public const {Global.PredictionTarget} Prediction = {Global.PredictionTarget}.{model.Prediction};")
          .Line($"public const int ImageChannels = {model.Image.Channels};")
          .Line($"public const int ImageSize = {model.Image.Height};")
-         .Line($"/// <summary>Hash of the .msd source; checkpoints carry it.</summary>")
+         .Line($"/// <summary>The hash of what the weights mean (image, diffusion, stages, network shapes), not of the .msd's text; checkpoints carry it.</summary>")
          .Line($"public const string SourceHash = {CodeWriter.String(sourceHash)};")
          .Line()
          .Line($"public static {Global.INoiseSchedule} CreateSchedule() =>")
@@ -143,5 +143,5 @@ internal static class ModelEmitter
     internal static string Ref(ModelSpec model, string suffix = "") => "global::" + (model.Namespace is null ? "" : model.Namespace + ".") + model.Name + suffix;
 
     /// <summary>File and stage names in comments: only characters that cannot end the comment.</summary>
-    private static string SafeComment(string text) => DiffusionDsl.Language.Emitting.AsciiLiterals.Comment(text);
+    internal static string SafeComment(string text) => DiffusionDsl.Language.Emitting.AsciiLiterals.Comment(text);
 }

@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 
 namespace DiffusionDsl.Generator.Tests;
 
-/// <summary>Mutated .msd files through the whole generator: diagnostics only, and whatever C# it emits compiles.</summary>
+/// <summary>Mutated .msd files through the whole generator: diagnostics only, and whatever C# it emits (model or stand-ins) compiles.</summary>
 public class GeneratorFuzzTests
 {
     [Fact]
@@ -18,8 +18,10 @@ public class GeneratorFuzzTests
             var text = Mutate(seed, random);
             var file = GeneratedFile.From(new MsdSource("/fuzz/Tiny.msd", text), "Fuzz");
             Assert.All(file.Diagnostics, d => Assert.InRange(d.Span.End, 0, text.Length));
-            if (file.Source is null) { rejected++; Assert.Contains(file.Diagnostics, d => d.IsError); continue; }
-            if (emitted++ >= 60) continue; // compiling is the slow part; 60 samples of valid mutants suffice
+            Assert.True(file.HasErrors || file.Source is not null, $"mutant {i}: no code and no error");
+            // Compiling is the slow part: 60 valid mutants and every tenth set of stand-ins suffice.
+            bool compile = file.HasErrors ? rejected++ % 10 == 0 : emitted++ < 60;
+            if (!compile || file.Source is null) continue;
             var errors = GeneratorHarness.NewCompilation(file.Source).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             Assert.True(errors.Count == 0, $"mutant {i} emitted code that does not compile:\n{text}\n{string.Join("\n", errors)}");
         }

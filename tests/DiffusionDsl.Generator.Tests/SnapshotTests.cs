@@ -14,9 +14,21 @@ public class SnapshotTests
     [InlineData("TinyMultistage")]
     [InlineData("EdmFullForm")]
     [InlineData("Cifar10Multistage")]
-    public void GeneratedSourceMatchesTheApprovedSnapshot(string model)
+    public void GeneratedSourceMatchesTheApprovedSnapshot(string model) =>
+        MatchesSnapshot(model, GeneratedFile.From(new MsdSource($"/project/{model}.msd", GeneratorHarness.ReadModel(model + ".msd")), null));
+
+    /// <summary>The stand-ins for a model with errors (a syntax error here: the state of a file being typed).</summary>
+    [Fact]
+    public void StandInsMatchTheApprovedSnapshot()
     {
-        var generated = GeneratedFile.From(new MsdSource($"/project/{model}.msd", GeneratorHarness.ReadModel(model + ".msd")), null);
+        var text = GeneratorHarness.ReadModel("TinyMultistage.msd").Replace("dropout 0.1 ", "dropout 0.1 }");
+        var generated = GeneratedFile.From(new MsdSource("/project/TinyMultistage.msd", text), null);
+        Assert.True(generated.HasErrors);
+        MatchesSnapshot("TinyMultistage.stand-ins", generated);
+    }
+
+    private static void MatchesSnapshot(string model, GeneratedFile generated)
+    {
         Assert.NotNull(generated.Source);
         var folder = Path.Combine(SourceFolder(), "Snapshots");
         var approved = Path.Combine(folder, model + ".approved.cs");

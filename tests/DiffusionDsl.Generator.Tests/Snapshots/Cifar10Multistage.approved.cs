@@ -27,7 +27,7 @@ public sealed partial class Cifar10Multistage : global::DiffusionDsl.Runtime.Net
     public const global::DiffusionDsl.Runtime.Diffusion.PredictionTarget Prediction = global::DiffusionDsl.Runtime.Diffusion.PredictionTarget.Edm;
     public const int ImageChannels = 3;
     public const int ImageSize = 32;
-    /// <summary>Hash of the .msd source; checkpoints carry it.</summary>
+    /// <summary>The hash of what the weights mean (image, diffusion, stages, network shapes), not of the .msd's text; checkpoints carry it.</summary>
     public const string SourceHash = "d72a87b579341367b3bddbbcc13e0f39";
 
     public static global::DiffusionDsl.Runtime.Schedules.INoiseSchedule CreateSchedule() =>

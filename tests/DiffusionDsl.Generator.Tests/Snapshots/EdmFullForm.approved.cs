@@ -25,7 +25,7 @@ public sealed partial class EdmFullForm : global::DiffusionDsl.Runtime.Networks.
     public const global::DiffusionDsl.Runtime.Diffusion.PredictionTarget Prediction = global::DiffusionDsl.Runtime.Diffusion.PredictionTarget.Edm;
     public const int ImageChannels = 3;
     public const int ImageSize = 16;
-    /// <summary>Hash of the .msd source; checkpoints carry it.</summary>
+    /// <summary>The hash of what the weights mean (image, diffusion, stages, network shapes), not of the .msd's text; checkpoints carry it.</summary>
     public const string SourceHash = "5f29fd343944a9bb08f30f080f7f80d3";
 
     public static global::DiffusionDsl.Runtime.Schedules.INoiseSchedule CreateSchedule() =>

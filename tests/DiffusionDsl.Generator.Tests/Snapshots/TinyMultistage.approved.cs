@@ -27,7 +27,7 @@ public sealed partial class TinyMultistage : global::DiffusionDsl.Runtime.Networ
     public const global::DiffusionDsl.Runtime.Diffusion.PredictionTarget Prediction = global::DiffusionDsl.Runtime.Diffusion.PredictionTarget.Eps;
     public const int ImageChannels = 1;
     public const int ImageSize = 8;
-    /// <summary>Hash of the .msd source; checkpoints carry it.</summary>
+    /// <summary>The hash of what the weights mean (image, diffusion, stages, network shapes), not of the .msd's text; checkpoints carry it.</summary>
     public const string SourceHash = "71ef2639be484fc1937ecc556b7eaa49";
 
     public static global::DiffusionDsl.Runtime.Schedules.INoiseSchedule CreateSchedule() =>

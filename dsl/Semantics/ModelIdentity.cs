@@ -1,0 +1,53 @@
+using System.Collections.Generic;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Language.Semantics;
+
+/// <summary>
+/// The C# name and namespace of a model's generated types, read from the text alone: a file that does not parse or
+/// check still has them, and the generator uses them to keep the user's C# free of follow-on errors while the .msd
+/// has errors of its own.
+/// </summary>
+public sealed record ModelIdentity(string Name, string? Namespace)
+{
+    /// <summary>
+    /// The first `model Name` and the first `namespace A.B` after it, or null when either is missing where written or is not
+    /// a name the binder would accept. Without a namespace statement, <paramref name="defaultNamespace"/> (the project's
+    /// root namespace) is used, as the binder does.
+    /// </summary>
+    public static ModelIdentity? Scan(string text, string? defaultNamespace)
+    {
+        var words = Words(text);
+        int model = words.IndexOf("model");
+        if (model < 0 || model + 1 >= words.Count) return null;
+        string name = words[model + 1];
+        if (CSharpNames.Problem(name) is not null || GeneratedMembers.IsReservedModelName(name)) return null;
+
+        string? ns = defaultNamespace is { } d && CSharpNames.IsNamespace(d) ? d : null;
+        int statement = words.IndexOf("namespace", model + 2);
+        if (statement >= 0)
+        {
+            if (statement + 1 >= words.Count || CSharpNames.NamespaceProblem(words[statement + 1]) is not null) return null;
+            ns = words[statement + 1];
+        }
+        return ns is null && GeneratedMembers.IsRootNamespace(name) ? null : new ModelIdentity(name, ns);
+    }
+
+    /// <summary>The text's words (letters, digits, '_' and '.') and other characters, one entry each, comments skipped.</summary>
+    private static List<string> Words(string text)
+    {
+        var words = new List<string>();
+        for (int i = 0; i < text.Length;)
+        {
+            if (Comments.StartsAt(text, i)) { i = Comments.End(text, i); continue; }
+            if (char.IsWhiteSpace(text[i])) { i++; continue; }
+            int start = i;
+            while (i < text.Length && IsWordCharacter(text[i])) i++;
+            if (i == start) i++;
+            words.Add(text.Substring(start, i - start));
+        }
+        return words;
+    }
+
+    private static bool IsWordCharacter(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' or '.';
+}

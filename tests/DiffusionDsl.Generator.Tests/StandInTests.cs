@@ -1,0 +1,129 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace DiffusionDsl.Generator.Tests;
+
+/// <summary>
+/// An .msd with errors: its own diagnostics and nothing else. The stand-ins spare the C# that uses the model the
+/// follow-on errors (CS0246, CS0118) that drowned the .msd's real ones.
+/// </summary>
+public class StandInTests
+{
+    /// <summary>The template's Program.cs in brief: it uses every member a model has whatever its stages, from a namespace named as the model.</summary>
+    private const string UserProgram = """
+        using DiffusionDsl.Runtime.Training;
+        namespace Tiny;
+        internal static class Program
+        {
+            public static void Main(IBatchSource data)
+            {
+                var options = TinyTrainer.Defaults with { Steps = 3 };
+                var info = Tiny.Info;
+                System.Console.WriteLine($"{Tiny.Cost} {Tiny.Table} {Tiny.Prediction} {Tiny.ImageChannels} {Tiny.ImageSize} {Tiny.SourceHash} {info.Name}");
+                using var schedule = Tiny.CreateSchedule() as System.IDisposable;
+                using var model = new Tiny();
+                using var trainer = new TinyTrainer(model, options);
+                var result = trainer.Train(data, System.Threading.CancellationToken.None);
+                using (trainer.Trainer.Ema.Apply())
+                {
+                    var sampler = new TinySampler(model, TinySampler.Defaults with { Steps = 4 });
+                    using var images = sampler.Sample(count: 2, seed: 1);
+                    System.Console.WriteLine($"{result.Step} {sampler.EvaluationsPerStage.Count} {sampler.Sampler} {trainer.Model}");
+                }
+            }
+        }
+        """;
+
+    private static string Tiny(string replace = "", string with = "") =>
+        GeneratorHarness.ReadModel("TinyMultistage.msd")
+            .Replace("model TinyMultistage {", "model Tiny {")
+            .Replace("namespace DiffusionDsl.Generator.Tests.Models", "namespace Tiny")
+            .Replace(replace.Length > 0 ? replace : "\uFFFF", with);
+
+    [Theory]
+    [InlineData("dropout 0.1 ", "dropout 1.5 ", "MSD0040")]         // a value out of range
+    [InlineData("dropout 0.1 ", "dropout 0.1 }", "MSD0001")]        // a syntax error, as while typing
+    [InlineData("near_noise [0.631, 1]", "near_noise [0.7, 1]", "MSD0022")] // stages with a gap
+    [InlineData("decoder near_noise", "decoder nearnoise", "MSD0025")]     // a decoder for no stage
+    public void AModelWithErrorsGivesItsMsdErrorsAndNoCSharpOnes(string replace, string with, string id)
+    {
+        var text = Tiny(replace, with);
+        Assert.Contains(with, text);
+        var (output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.NewCompilation(UserProgram), ("/project/Tiny.msd", text));
+        Assert.Contains(diagnostics, d => d.Id == id && d.Severity == DiagnosticSeverity.Error);
+        var csharp = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(csharp.Count == 0, string.Join("\n", csharp));
+    }
+
+    [Fact]
+    public void WithoutStandInsTheSameProgramHasFollowOnErrors()
+    {
+        // What the stand-ins spare: the program alone, as the build saw it when the generator emitted nothing.
+        var ids = GeneratorHarness.NewCompilation(UserProgram).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).ToHashSet();
+        Assert.Contains("CS0118", ids); // 'Tiny' is a namespace but is used like a type
+        Assert.Contains("CS0246", ids); // TinyTrainer, TinySampler not found
+    }
+
+    [Fact]
+    public void AModelWithAnUnusableNameGetsNoStandIns()
+    {
+        var (output, diagnostics) = GeneratorHarness.Run(("/project/Tiny.msd", Tiny("model Tiny {", "model class {")));
+        Assert.Contains(diagnostics, d => d.Id == "MSD0010");
+        Assert.Empty(output.SyntaxTrees);
+    }
+
+    [Theory]
+    [InlineData("", "Tiny")]
+    [InlineData("Trainer", "TinyTrainer")]
+    [InlineData("Sampler", "TinySampler")]
+    public void StandInsHaveTheGeneratedTypesMembersExceptTheStagesOwn(string suffix, string type)
+    {
+        var real = PublicMembers(Tiny(), "Tiny." + type);
+        var standIn = PublicMembers(Tiny("dropout 0.1 ", "dropout 1.5 "), "Tiny." + type);
+        // The encoder and decoders are typed per model; a model with errors has no such types.
+        var shared = real.Where(m => !m.Contains("Encoder") && !m.Contains("Decoder")).ToList();
+        Assert.True(shared.Count >= (suffix.Length == 0 ? 9 : 5), string.Join("\n", shared));
+        Assert.Equal(shared, standIn);
+    }
+
+    [Fact]
+    public void TheStandInsNameAndNamespaceAreTheModelsOwn()
+    {
+        var files = System.IO.Directory.GetFiles(System.IO.Path.Combine(System.AppContext.BaseDirectory, "Models"), "*.msd");
+        Assert.True(files.Length >= 5);
+        foreach (var file in files)
+        {
+            var text = System.IO.File.ReadAllText(file);
+            var model = DiffusionDsl.Language.MsdCompiler.Compile(text, "Root.Ns").Model;
+            Assert.NotNull(model);
+            Assert.Equal(new DiffusionDsl.Language.Semantics.ModelIdentity(model!.Name, model.Namespace), DiffusionDsl.Language.Semantics.ModelIdentity.Scan(text, "Root.Ns"));
+        }
+    }
+
+    [Fact]
+    public void ErrorsCannotBeLoweredByEditorConfigSoNoStandInEverRuns()
+    {
+        foreach (var descriptor in MsdDescriptors.All)
+            Assert.Equal(descriptor.DefaultSeverity == DiagnosticSeverity.Error, descriptor.CustomTags.Contains(WellKnownDiagnosticTags.NotConfigurable));
+    }
+
+    /// <summary>The public members <paramref name="typeName"/> declares, as "Name: Type" (a constant and a property read alike).</summary>
+    private static List<string> PublicMembers(string msd, string typeName)
+    {
+        var (output, _) = GeneratorHarness.Run(("/project/Tiny.msd", msd));
+        var type = output.GetTypeByMetadataName(typeName)!;
+        Assert.NotNull(type);
+        return type.GetMembers()
+            .Where(m => m.DeclaredAccessibility == Accessibility.Public && !m.IsImplicitlyDeclared && m is not IMethodSymbol { AssociatedSymbol: not null })
+            .Select(m => m switch
+            {
+                IFieldSymbol f => $"{(f.IsStatic ? "static " : "")}{f.Name}: {f.Type}",
+                IPropertySymbol p => $"{(p.IsStatic ? "static " : "")}{p.Name}: {p.Type}",
+                IMethodSymbol method => method.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) + ": " + method.ReturnType,
+                _ => m.ToString()!,
+            })
+            .OrderBy(s => s, System.StringComparer.Ordinal)
+            .ToList();
+    }
+}
