@@ -1,14 +1,15 @@
 using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Semantics;
+using DiffusionDsl.Language.Syntax;
 
 namespace DiffusionDsl.Cli.Lsp;
 
 /// <summary>
 /// Completion from the text before the cursor, which need not parse while it is being typed: at the start of a
 /// statement the keywords of the enclosing section; after `diffusion` the schedules (then `predicts` and its targets);
-/// after `solver` the solvers; after `decoder` the stage names (from the last text that parsed); after other option
-/// keywords their words; nothing inside a comment.
+/// after `solver` the solvers; after `decoder` the stages that have no decoder yet; after other option keywords their
+/// words, in their own section and statement only; nothing inside a comment or brackets, nor after the model.
 /// </summary>
 internal static class CompletionProvider
 {
@@ -21,17 +22,21 @@ internal static class CompletionProvider
 
     private static IEnumerable<CompletionItem> Items(MsdDocumentState document, TypingContext context)
     {
-        if (context.InComment) return Enumerable.Empty<CompletionItem>();
+        // Inside (...) and [...] are values: schedule parameters, numbers, resolutions.
+        if (context.InComment || context.InBrackets) return Enumerable.Empty<CompletionItem>();
         if (context.StatementWords.Count == 0)
-            return context.Section == KeywordDocs.Stages
-                ? Enumerable.Empty<CompletionItem>()
-                : KeywordDocs.KeywordsOf(context.Section).Select(k => Item(k.Keyword, CompletionItemKind.Keyword, k.Doc));
+        {
+            // A file holds one model: once it is written, the top level takes nothing more.
+            if (context.Section == KeywordDocs.Stages || (context.Section == KeywordDocs.Top && HasModelBefore(document, context.Offset)))
+                return Enumerable.Empty<CompletionItem>();
+            return KeywordDocs.KeywordsOf(context.Section).Select(k => Item(k.Keyword, CompletionItemKind.Keyword, k.Doc));
+        }
 
         string keyword = context.StatementWords[0];
         string previous = context.StatementWords[^1];
         if (keyword == "diffusion" && context.Section == KeywordDocs.Model)
         {
-            if (previous == "predicts") return Words(KeywordDocs.Options["predicts"]);
+            if (previous == "predicts") return Words(KeywordDocs.Options["predicts"].Words);
             return context.StatementWords.Count == 1
                 ? KeywordDocs.Schedules.Select(s => Item(s.Name, CompletionItemKind.EnumMember, s.Doc))
                 : Words(new[] { "predicts" });
@@ -39,14 +44,28 @@ internal static class CompletionProvider
         if (keyword == "solver" && context.Section == KeywordDocs.Sample && context.StatementWords.Count == 1)
             return SolverNames.All.Select(s => Item(s, CompletionItemKind.EnumMember, KeywordDocs.Solver(s)));
         if (keyword == "decoder" && context.Section == KeywordDocs.Model && context.StatementWords.Count == 1)
-            return StageNames(document).Select(s => Item(s, CompletionItemKind.Variable, "a stage of this model"));
-        if (KeywordDocs.Options.TryGetValue(previous, out var words) && (previous != "clip" || context.Section == KeywordDocs.Sample))
-            return Words(words);
+            return StagesWithoutDecoder(document, context.Offset).Select(s => Item(s, CompletionItemKind.Variable, "a stage of this model without a decoder yet"));
+        if (KeywordDocs.Options.TryGetValue(previous, out var option) && option.Section == context.Section && option.Statement == keyword)
+            return Words(option.Words);
         return Enumerable.Empty<CompletionItem>();
     }
 
-    private static IEnumerable<string> StageNames(MsdDocumentState document) =>
-        document.LastSyntax is { } syntax ? SyntaxLocator.StageLines(syntax).Select(s => s.Keyword).Distinct() : Enumerable.Empty<string>();
+    /// <summary>The stages (from this text's tree, or the last one that parsed) that no `decoder` but the one being typed names.</summary>
+    private static IEnumerable<string> StagesWithoutDecoder(MsdDocumentState document, int offset)
+    {
+        if ((document.Tree ?? document.LastSyntax) is not { } tree) return Enumerable.Empty<string>();
+        var decoded = Models(tree).SelectMany(m => m.Body!)
+            .Where(s => s.Keyword == KeywordDocs.Decoder && s.Values.Count > 0 && s.Values[0] is NameValue && !SyntaxLocator.Contains(s.Span, offset))
+            .Select(s => ((NameValue)s.Values[0]).Name)
+            .ToHashSet();
+        return SyntaxLocator.StageLines(tree).Select(s => s.Keyword).Distinct().Where(name => !decoded.Contains(name));
+    }
+
+    private static bool HasModelBefore(MsdDocumentState document, int offset) =>
+        document.Tree is { } tree && Models(tree).Any(m => m.Span.End <= offset);
+
+    private static IEnumerable<MsdStatement> Models(MsdDocument tree) =>
+        tree.Statements.Where(s => s.Keyword == KeywordDocs.Model && s.Body is not null);
 
     private static IEnumerable<CompletionItem> Words(IEnumerable<string> words) =>
         words.Select(w => Item(w, CompletionItemKind.Value, null));

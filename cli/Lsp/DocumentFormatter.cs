@@ -9,7 +9,8 @@ namespace DiffusionDsl.Cli.Lsp;
 /// Document formatting: each line indented by its nesting (open '{', '[' and '(' before it, comments skipped; a line
 /// starting with closers is indented at the level it closes to), trailing spaces removed. Everything inside a line
 /// stays as written (the aligned stage tables and settings such as `width 16  mult [1, 2, 2]`), so formatting never
-/// changes what the file means. Returns one edit replacing the whole text, or none when it is already formatted.
+/// changes what the file means. Returns one edit replacing the whole text, or none when it is already formatted or
+/// nests deeper than the compiler accepts (<see cref="MsdLimits.MaxNesting"/>).
 /// </summary>
 internal static class DocumentFormatter
 {
@@ -42,6 +43,8 @@ internal static class DocumentFormatter
                 output.Append(content);
             }
             depth = Math.Max(0, depth + Balance(content));
+            // Deeper than the compiler accepts, the file is refused anyway; indenting it would grow as depth x lines.
+            if (depth > MsdLimits.MaxNesting) return text;
             output.Append(text, lineEnd, breakLength);
             if (breakLength == 0) break;
             i = lineEnd + breakLength;

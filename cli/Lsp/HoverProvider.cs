@@ -25,7 +25,9 @@ internal static class HoverProvider
         }
         if (hit.Value is not NameValue name) return null;
         var nameRange = document.Lines.RangeOf(name.Span.Start, name.Span.Length);
-        string? text = statement.Keyword switch
+        string keyword = SettingOf(hit, name);
+        if (keyword == name.Name && KeywordDocs.Keyword(hit.Section, keyword) is { } inlineDoc) return Markdown(inlineDoc, nameRange);
+        string? text = keyword switch
         {
             KeywordDocs.Decoder when hit.DecoderStage is { } stage => Stage(document, stage.Name),
             "diffusion" => KeywordDocs.Schedule(name.Name),
@@ -33,6 +35,22 @@ internal static class HoverProvider
             _ => null,
         };
         return text is null ? null : Markdown(text, nameRange);
+    }
+
+    /// <summary>
+    /// The setting a value belongs to. Settings may share a line (`width 16  mult [1, 2, 2]  blocks 1`): as the compiler
+    /// reads it, a value that is one of the section's keywords starts a new setting, except a decoder's stage name.
+    /// </summary>
+    private static string SettingOf(SyntaxHit hit, NameValue name)
+    {
+        string setting = hit.Statement.Keyword;
+        foreach (var value in hit.Statement.Values)
+        {
+            bool stageName = hit.DecoderStage is not null && value.Span == name.Span;
+            if (value is NameValue word && !stageName && KeywordDocs.Keyword(hit.Section, word.Name) is not null) setting = word.Name;
+            if (value.Span.End >= name.Span.End) break;
+        }
+        return setting;
     }
 
     private static Hover Markdown(string text, Range range) => new(new MarkupContent("markdown", text), range);
@@ -70,7 +88,7 @@ internal static class HoverProvider
     private static string Interval(double start, double end, bool closed) =>
         $"[{Number(start)}, {Number(end)}{(closed ? "]" : ")")}";
 
-    private static string Number(double x) => x.ToString("G5", CultureInfo.InvariantCulture);
+    private static string Number(double x) => DiffusionDsl.Language.Diagnostics.Display.Number(x);
 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -100,18 +100,21 @@ internal static class KeywordDocs
         ("dpm_solver3", "DPM-Solver, third order"), ("dpm_solver_pp2m", "DPM-Solver++ 2M"), ("heun", "EDM's Heun sampler"), ("euler", "Euler steps"),
     };
 
-    /// <summary>The words each statement takes after its keyword, for completion.</summary>
-    public static readonly Dictionary<string, string[]> Options = new()
+    /// <summary>
+    /// The words completion offers after a word (the key), and where: in which section, in the statement of which keyword.
+    /// Elsewhere the same word is something else (a stage named `in`, `middle` in the stages), and gets nothing.
+    /// </summary>
+    public static readonly Dictionary<string, (string Section, string Statement, string[] Words)> Options = new()
     {
-        ["predicts"] = new[] { "eps", "x0", "v", "edm" },
-        ["stage_sampling"] = new[] { "uniform", "proportional", "mixed" },
-        ["embedding"] = new[] { "positional", "fourier" },
-        ["middle"] = new[] { "encoder", "decoder" },
-        ["clip"] = new[] { "true", "false" },
-        ["stages"] = new[] { "in" },
-        ["in"] = new[] { "t", "sigma" },
-        ["encoder"] = new[] { "ddpmpp" },
-        ["groups"] = new[] { "max" },
+        ["predicts"] = (Model, "diffusion", new[] { "eps", "x0", "v", "edm" }),
+        ["stage_sampling"] = (Train, "stage_sampling", new[] { "uniform", "proportional", "mixed" }),
+        ["embedding"] = (Encoder, "embedding", new[] { "positional", "fourier" }),
+        ["middle"] = (Encoder, "middle", new[] { "encoder", "decoder" }),
+        ["clip"] = (Sample, "clip", new[] { "true", "false" }),
+        ["stages"] = (Model, "stages", new[] { "in" }),
+        ["in"] = (Model, "stages", new[] { "t", "sigma" }),
+        ["encoder"] = (Model, "encoder", new[] { "ddpmpp" }),
+        ["groups"] = (Encoder, "groups", new[] { "max" }),
     };
 
     /// <summary>The keywords of a section, with their doc lines (a `level` inside the encoder or a decoder is <see cref="Level"/>).</summary>

@@ -16,7 +16,7 @@ internal static class LspHost
         var formatter = new JsonMessageFormatter();
         formatter.JsonSerializer.ContractResolver = new CamelCasePropertyNamesContractResolver();
         formatter.JsonSerializer.NullValueHandling = NullValueHandling.Ignore;
-        var handler = new HeaderDelimitedMessageHandler(output, input, formatter);
+        var handler = new TolerantMessageHandler(output, input, formatter);
         using var rpc = new JsonRpc(handler);
         // One request at a time, in arrival order (StreamJsonRpc otherwise invokes on the thread pool, where a hover could
         // run before the change that preceded it): a hover after a change sees the changed text. A handler counts as done

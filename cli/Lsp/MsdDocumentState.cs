@@ -22,7 +22,10 @@ internal sealed class MsdDocumentState
         if (Compilation.Model is { } model && Compilation.Cost is { } cost) (Model, Cost, ModelIsCurrent) = (model, cost, true);
         else (Model, Cost, ModelIsCurrent) = (previous?.Model, previous?.Cost, false);
         LastSyntax = Syntax ?? previous?.LastSyntax;
+        _tree = Syntax is not null ? new(Syntax) : new(() => SyntaxRecovery.Parse(text));
     }
+
+    private readonly System.Lazy<MsdDocument?> _tree;
 
     public static MsdDocumentState Open(string uri, int? version, string text) => new(uri, version, text, null);
 
@@ -42,6 +45,12 @@ internal sealed class MsdDocumentState
 
     /// <summary>This text's tree, or the last one that parsed.</summary>
     public MsdDocument? LastSyntax { get; }
+
+    /// <summary>
+    /// This text's tree, or while it has a syntax error the tree of the text with its broken lines blanked
+    /// (<see cref="SyntaxRecovery"/>): spans that are this text's, for hovers, definitions and completion.
+    /// </summary>
+    public MsdDocument? Tree => _tree.Value;
 
     /// <summary>This text's model, or while it has errors the last one that compiled (null if none ever did).</summary>
     public ModelSpec? Model { get; }

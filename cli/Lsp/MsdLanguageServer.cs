@@ -22,11 +22,20 @@ internal sealed class MsdLanguageServer
     /// <summary>Set by `shutdown`: `exit` then ends the process with 0 (1 without it, as LSP says).</summary>
     public bool ShutdownRequested { get; private set; }
 
+    /// <summary>Set by `initialize`: before it, LSP has requests refused (-32002) and notifications dropped.</summary>
+    private bool _initialized;
+
     /// <summary>Completed by `exit`.</summary>
     public TaskCompletionSource Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     [JsonRpcMethod("initialize", UseSingleObjectParameterDeserialization = true)]
-    public object Initialize(JToken parameters) => new
+    public object Initialize(JToken parameters)
+    {
+        _initialized = true;
+        return Capabilities;
+    }
+
+    private static readonly object Capabilities = new
     {
         capabilities = new
         {
@@ -55,8 +64,9 @@ internal sealed class MsdLanguageServer
     [JsonRpcMethod("textDocument/didOpen", UseSingleObjectParameterDeserialization = true)]
     public Task DidOpen(JToken parameters)
     {
+        if (!_initialized) return Task.CompletedTask;
         var item = TextDocument(parameters);
-        var document = MsdDocumentState.Open(Uri(item), item.Value<int?>("version"), item.Value<string>("text") ?? "");
+        var document = MsdDocumentState.Open(Uri(item), Integer(item, "version", required: false), item["text"]?.Type == JTokenType.String ? item.Value<string>("text")! : "");
         _documents[document.Uri] = document;
         return _publish(DiagnosticsConverter.For(document));
     }
@@ -64,14 +74,23 @@ internal sealed class MsdLanguageServer
     [JsonRpcMethod("textDocument/didChange", UseSingleObjectParameterDeserialization = true)]
     public Task DidChange(JToken parameters)
     {
+        if (!_initialized) return Task.CompletedTask;
         var identifier = TextDocument(parameters);
         string uri = Uri(identifier);
-        // Full sync: the last change holds the whole text.
         if (parameters["contentChanges"] is not JArray { Count: > 0 } changes) return Task.CompletedTask;
-        string text = changes[changes.Count - 1]!.Value<string>("text") ?? "";
-        var document = _documents.TryGetValue(uri, out var previous)
-            ? previous.Change(identifier.Value<int?>("version"), text)
-            : MsdDocumentState.Open(uri, identifier.Value<int?>("version"), text);
+        _documents.TryGetValue(uri, out var previous);
+        string text = previous?.Text ?? "";
+        // The server asks for whole texts (full sync), but a change with a range is applied as one, not taken for the text.
+        foreach (var change in changes)
+        {
+            string replacement = change["text"]?.Type == JTokenType.String ? change.Value<string>("text")! : "";
+            if (change["range"] is not JObject range) { text = replacement; continue; }
+            var lines = new TextLines(text);
+            int start = lines.OffsetOf(PositionOf(range, "start")), end = Math.Max(start, lines.OffsetOf(PositionOf(range, "end")));
+            text = text[..start] + replacement + text[end..];
+        }
+        int? version = Integer(identifier, "version", required: false);
+        var document = previous is not null ? previous.Change(version, text) : MsdDocumentState.Open(uri, version, text);
         _documents[uri] = document;
         return _publish(DiagnosticsConverter.For(document));
     }
@@ -79,6 +98,7 @@ internal sealed class MsdLanguageServer
     [JsonRpcMethod("textDocument/didClose", UseSingleObjectParameterDeserialization = true)]
     public Task DidClose(JToken parameters)
     {
+        if (!_initialized) return Task.CompletedTask;
         string uri = Uri(TextDocument(parameters));
         _documents.TryRemove(uri, out _);
         return _publish(new PublishDiagnosticsParams(uri, null, Array.Empty<Diagnostic>()));
@@ -100,22 +120,41 @@ internal sealed class MsdLanguageServer
     public IReadOnlyList<TextEdit> Formatting(JToken parameters)
     {
         if (Document(parameters) is not { } document) return Array.Empty<TextEdit>();
-        var options = parameters["options"];
-        return DocumentFormatter.Format(document, options?.Value<int?>("tabSize") ?? 2, options?.Value<bool?>("insertSpaces") ?? true);
+        var options = parameters["options"] as JObject;
+        int tabSize = options is null ? 2 : Integer(options, "tabSize", required: false) ?? 2;
+        bool insertSpaces = options?["insertSpaces"] is not { Type: JTokenType.Boolean } spaces || spaces.Value<bool>();
+        return DocumentFormatter.Format(document, Math.Clamp(tabSize, 1, 16), insertSpaces);
     }
 
-    private MsdDocumentState? Document(JToken parameters) =>
-        _documents.TryGetValue(Uri(TextDocument(parameters)), out var document) ? document : null;
+    /// <summary>The request's document; refuses requests before `initialize` (-32002) and after `shutdown` (-32600), as LSP says.</summary>
+    private MsdDocumentState? Document(JToken parameters)
+    {
+        if (!_initialized) throw new LocalRpcException("The server is not initialized: send initialize first") { ErrorCode = -32002 };
+        if (ShutdownRequested) throw new LocalRpcException("The server is shutting down: only exit is answered") { ErrorCode = -32600 };
+        return _documents.TryGetValue(Uri(TextDocument(parameters)), out var document) ? document : null;
+    }
 
     private static JToken TextDocument(JToken parameters) =>
-        parameters["textDocument"] ?? throw new LocalRpcException("textDocument is missing") { ErrorCode = -32602 };
+        parameters["textDocument"] as JObject ?? throw InvalidParams("textDocument is missing or not an object");
 
     private static string Uri(JToken identifier) =>
-        identifier.Value<string>("uri") ?? throw new LocalRpcException("textDocument.uri is missing") { ErrorCode = -32602 };
+        identifier["uri"] is { Type: JTokenType.String } uri ? uri.Value<string>()! : throw InvalidParams("textDocument.uri is missing or not a string");
 
-    private static Position PositionOf(JToken parameters)
+    private static Position PositionOf(JToken parameters, string name = "position")
     {
-        var position = parameters["position"] ?? throw new LocalRpcException("position is missing") { ErrorCode = -32602 };
-        return new Position(position.Value<int>("line"), position.Value<int>("character"));
+        if (parameters[name] is not JObject position) throw InvalidParams($"{name} is missing or not an object");
+        return new Position(Integer(position, "line", required: true)!.Value, Integer(position, "character", required: true)!.Value);
     }
+
+    /// <summary>An integer member of <paramref name="parent"/> (LSP's uinteger and integer fit in an int); invalid params otherwise.</summary>
+    private static int? Integer(JToken parent, string name, bool required)
+    {
+        var token = parent[name];
+        if (token is null || token.Type == JTokenType.Null)
+            return required ? throw InvalidParams($"{name} is missing") : null;
+        if (token is JValue { Value: long value } && value is >= int.MinValue and <= int.MaxValue) return (int)value;
+        throw InvalidParams($"{name} must be a whole number of at most {int.MaxValue}, not {token.ToString(Newtonsoft.Json.Formatting.None)}");
+    }
+
+    private static LocalRpcException InvalidParams(string message) => new(message) { ErrorCode = -32602 };
 }

@@ -21,9 +21,9 @@ internal static class SyntaxLocator
 {
     public static SyntaxHit? Find(MsdDocument document, int offset) => Find(document.Statements, offset, new List<MsdStatement>());
 
-    /// <summary>What sits at an editor position of a document, when its text parses.</summary>
+    /// <summary>What sits at an editor position of a document (on a line that parses, when the text has syntax errors).</summary>
     public static SyntaxHit? Find(MsdDocumentState document, Position position) =>
-        document.Syntax is { } syntax ? Find(syntax, document.Lines.OffsetOf(position)) : null;
+        document.Tree is { } tree ? Find(tree, document.Lines.OffsetOf(position)) : null;
 
     private static SyntaxHit? Find(IReadOnlyList<MsdStatement> statements, int offset, List<MsdStatement> parents)
     {

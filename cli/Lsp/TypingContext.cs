@@ -7,9 +7,9 @@ namespace DiffusionDsl.Cli.Lsp;
 /// Where the cursor is, read from the text before it by the grammar's own token rules (comments `//` and `#`,
 /// statements ending at a line break, ';', '{' or '}'), without parsing: the section (the keyword of the innermost open
 /// '{' statement, "" at the top), the complete words of the statement being typed (the word under the cursor excluded),
-/// and whether the cursor is inside a comment.
+/// and whether the cursor is inside a comment or inside (...) or [...].
 /// </summary>
-internal sealed record TypingContext(string Section, IReadOnlyList<string> StatementWords, bool InComment = false)
+internal sealed record TypingContext(string Section, IReadOnlyList<string> StatementWords, int Offset, bool InComment = false, bool InBrackets = false)
 {
     public static TypingContext Before(string text, int offset)
     {
@@ -23,7 +23,7 @@ internal sealed record TypingContext(string Section, IReadOnlyList<string> State
             if (Comments.StartsAt(text, i, offset))
             {
                 i = Comments.End(text, i, offset);
-                if (i == offset) return new TypingContext(sections.Count > 0 ? sections.Peek() : "", words, InComment: true);
+                if (i == offset) return new TypingContext(sections.Count > 0 ? sections.Peek() : "", words, offset, InComment: true);
                 continue;
             }
             if (IsNamePart(c))
@@ -54,7 +54,7 @@ internal sealed record TypingContext(string Section, IReadOnlyList<string> State
             }
             i++;
         }
-        return new TypingContext(sections.Count > 0 ? sections.Peek() : "", words);
+        return new TypingContext(sections.Count > 0 ? sections.Peek() : "", words, offset, InBrackets: bracketDepth > 0);
     }
 
     private static bool IsNamePart(char c) => char.IsLetterOrDigit(c) || c == '_';

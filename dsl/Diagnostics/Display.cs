@@ -12,6 +12,12 @@ public static class Display
 {
     public const int MaxExcerpt = 40;
 
+    /// <summary>A number in a message or hover: six significant digits, which the stage checks accept back for an edge of the range.</summary>
+    public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <summary>A number as written, to the last digit: for a value a message asks to be typed exactly.</summary>
+    public static string ExactNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
     /// <summary>'text' as an excerpt, for names and values inside a message.</summary>
     public static string Quote(object? value) => "'" + Excerpt(value?.ToString() ?? "") + "'";
 

@@ -43,6 +43,9 @@ internal sealed class StageBinder
         }
         double lower = inSigma ? schedule.Sigma(0) : 0, upper = inSigma ? schedule.Sigma(1) : 1;
         string unit = inSigma ? "sigma" : "t";
+        // An edge in sigma (sigma_min, sigma_max) is also met by the number messages and hovers show for it (Display.Number):
+        // vp(0.1, 20)'s sigma_max is 152.16697..., and "must end at 152.167" must compile. The stages snap onto the edges.
+        bool AtEdge(double value, double edge) => Same(value, edge) || (inSigma && Display.Number(value) == Display.Number(edge));
         var stages = new List<StageSpec>();
         var spans = new List<SourceSpan>();
         var names = new Dictionary<string, MsdStatement>();
@@ -60,7 +63,7 @@ internal sealed class StageBinder
 
             foreach (var (value, span) in new[] { (start, startSpan), (end, endSpan) })
             {
-                if ((value < lower && !Same(value, lower)) || (value > upper && !Same(value, upper)))
+                if ((value < lower && !AtEdge(value, lower)) || (value > upper && !AtEdge(value, upper)))
                 {
                     Diagnostics.Error(DiagnosticIds.BoundaryOutOfRange, span,
                         $"Stage boundary {ValueReader.Format(value)} is outside [{ValueReader.Format(lower)}, {ValueReader.Format(upper)}] ({unit})");
@@ -77,10 +80,10 @@ internal sealed class StageBinder
             {
                 string what = start > previousEnd ? "leaves a gap after" : "overlaps";
                 Diagnostics.Error(DiagnosticIds.StagesNotContiguous, startSpan,
-                    $"Stage {Display.Quote(line.Keyword)} starts at {ValueReader.Format(start)} but {Display.Quote(previous.Keyword)} ends at {ValueReader.Format(previousEnd)}: it {what} {Display.Quote(previous.Keyword)}. Start it at {ValueReader.Format(previousEnd)}");
+                    $"Stage {Display.Quote(line.Keyword)} starts at {ValueReader.Format(start)} but {Display.Quote(previous.Keyword)} ends at {ValueReader.Format(previousEnd)}: it {what} {Display.Quote(previous.Keyword)}. Start it at {Display.ExactNumber(previousEnd)}");
                 ok = false;
             }
-            if (previous is null && !Same(start, lower))
+            if (previous is null && !AtEdge(start, lower))
             {
                 Diagnostics.Error(DiagnosticIds.StagesDoNotCover, startSpan,
                     $"The first stage must start at {ValueReader.Format(lower)} ({unit}) so the stages cover the whole diffusion time");
@@ -96,7 +99,7 @@ internal sealed class StageBinder
             spans.Add(line.Values[0].Span);
         }
 
-        if (previous is not null && !double.IsNaN(previousEnd) && !Same(previousEnd, upper))
+        if (previous is not null && !double.IsNaN(previousEnd) && !AtEdge(previousEnd, upper))
         {
             var span = previous.Values.Count > 0 && previous.Values[0] is BracketValue { Items.Count: 2 } b ? b.Items[1].Span : previous.Span;
             Diagnostics.Error(DiagnosticIds.StagesDoNotCover, span,

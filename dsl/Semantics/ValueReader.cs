@@ -135,5 +135,5 @@ internal sealed class ValueReader
         return null;
     }
 
-    public static string Format(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Format(double value) => Display.Number(value);
 }

@@ -130,6 +130,22 @@ public class CheckerFindingsTests
         Assert.Empty(Compile(MarkedSource.Parse(text.Replace("1e40", "1")).Text));
     }
 
+    /// <summary>A message's numbers can be typed back: "must end at 152.167" (vp(0.1, 20)'s sigma_max is 152.16697...) compiles.</summary>
+    [Fact]
+    public void TheNumbersMessagesSuggestForStageBoundariesCompile()
+    {
+        string InSigma(string stages) => Valid.Replace("  stages {", "  stages in sigma {").Replace("    a [0, 0.5)\n    b [0.5, 1]\n", stages);
+        var ending = Assert.Single(Compile(InSigma("    a [0, 10)\n    b [10, 152]\n")));
+        Assert.Contains("must end at 152.167 (sigma)", ending.Message);
+        Assert.Empty(Compile(InSigma("    a [0, 10)\n    b [10, 152.167]\n")));
+        Assert.NotEmpty(Compile(InSigma("    a [0, 10)\n    b [10, 152.168]\n")));   // past the shown digits: not the edge
+        Assert.NotEmpty(Compile(Valid.Replace("b [0.5, 1]", "b [0.5, 0.9999995]")));    // in t the edges are exact
+
+        var gap = Assert.Single(Compile(InSigma("    a [0, 10.123456789)\n    b [10.12345, 152.167]\n")));
+        Assert.Contains("Start it at 10.123456789", gap.Message);
+        Assert.Empty(Compile(InSigma("    a [0, 10.123456789)\n    b [10.123456789, 152.167]\n")));
+    }
+
     [Fact]
     public void BoundariesWithinTheToleranceMeetExactly()
     {

@@ -6,12 +6,15 @@ const assert = require('assert');
 const Module = require('module');
 const path = require('path');
 
-const recorded = { clients: [], errors: [], stopped: 0 };
+const recorded = { clients: [], errors: [], stopped: 0, configurationListeners: [] };
 let settings = {};
 let failStart = null;
 const stubs = {
   vscode: {
-    workspace: { getConfiguration: (section) => ({ get: (key, fallback) => (`${section}.${key}` in settings ? settings[`${section}.${key}`] : fallback) }) },
+    workspace: {
+      getConfiguration: (section) => ({ get: (key, fallback) => (`${section}.${key}` in settings ? settings[`${section}.${key}`] : fallback) }),
+      onDidChangeConfiguration: (listener) => { recorded.configurationListeners.push(listener); return { dispose() {} }; },
+    },
     window: { showErrorMessage: (message) => recorded.errors.push(message) },
   },
   'vscode-languageclient/node': {
@@ -43,20 +46,29 @@ const manifest = require(path.join(__dirname, '..', 'package.json'));
   assert.deepStrictEqual(client.serverOptions.args, ['lsp']);
   assert.strictEqual(client.serverOptions.transport, 0);
   assert.deepStrictEqual(client.clientOptions.documentSelector.map(s => s.language), ['msd', 'msd']);
-  assert.ok(context.subscriptions.includes(client));
+  assert.strictEqual(extension.client(), client);
   // The defaults the extension reads are the ones package.json declares.
   const properties = manifest.contributes.configuration.properties;
   assert.strictEqual(properties['msd.server.command'].default, 'msd');
   assert.deepStrictEqual(properties['msd.server.args'].default, ['lsp']);
-  await extension.deactivate();
+  // Changing msd.server.* restarts the server with the new setting; other settings leave it alone.
+  settings = { 'msd.server.command': '/opt/msd/msd' };
+  await recorded.configurationListeners[0]({ affectsConfiguration: (section) => section === 'msd.server' });
   assert.strictEqual(recorded.stopped, 1);
+  assert.strictEqual(recorded.clients.length, 2);
+  assert.strictEqual(recorded.clients[1].serverOptions.command, '/opt/msd/msd');
+  await recorded.configurationListeners[0]({ affectsConfiguration: () => false });
+  assert.strictEqual(recorded.clients.length, 2);
+  await extension.deactivate();
+  assert.strictEqual(recorded.stopped, 2);
+  recorded.clients.length = 0;
 
   // A local tool: dotnet msd lsp; a server that cannot start is reported, naming the command.
   settings = { 'msd.server.command': 'dotnet', 'msd.server.args': ['msd', 'lsp'] };
   failStart = new Error('spawn dotnet ENOENT');
   await extension.activate({ subscriptions: [] });
-  assert.strictEqual(recorded.clients[1].serverOptions.command, 'dotnet');
-  assert.deepStrictEqual(recorded.clients[1].serverOptions.args, ['msd', 'lsp']);
+  assert.strictEqual(recorded.clients[0].serverOptions.command, 'dotnet');
+  assert.deepStrictEqual(recorded.clients[0].serverOptions.args, ['msd', 'lsp']);
   assert.strictEqual(recorded.errors.length, 1);
   assert.match(recorded.errors[0], /could not start 'dotnet msd lsp' \(spawn dotnet ENOENT\)/);
   console.log('extension client: ok');

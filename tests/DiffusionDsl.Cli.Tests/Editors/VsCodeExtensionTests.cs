@@ -26,6 +26,16 @@ public class VsCodeExtensionTests
         Assert.True(File.Exists(Path.Combine(Folder, manifest["main"]!.GetValue<string>())));
     }
 
+    /// <summary>A stage's interval is half-open, `[0, 0.45)`: an editor that closed `[` with `]`, or matched them, would fight every stage line.</summary>
+    [Fact]
+    public void SquareBracketsAreNeitherAutoClosedNorMatched()
+    {
+        var configuration = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "language-configuration.json")))!;
+        Assert.DoesNotContain(configuration["autoClosingPairs"]!.AsArray(), pair => pair!["open"]!.GetValue<string>() == "[");
+        Assert.DoesNotContain(configuration["brackets"]!.AsArray(), pair => pair![0]!.GetValue<string>() == "[");
+        Assert.Contains(configuration["brackets"]!.AsArray(), pair => pair![0]!.GetValue<string>() == "{");
+    }
+
     [Fact]
     public void TheClientStartsTheCommandMsdHas()
     {

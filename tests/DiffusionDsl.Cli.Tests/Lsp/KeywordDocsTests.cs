@@ -81,7 +81,7 @@ public class KeywordDocsTests
     {
         Assert.Empty(Errors(Fill()));
         Assert.Equal(Places.Keys.OrderBy(k => k, StringComparer.Ordinal), KeywordDocs.Options.Keys.OrderBy(k => k, StringComparer.Ordinal));
-        foreach (var (keyword, words) in KeywordDocs.Options)
+        foreach (var (keyword, (_, _, words)) in KeywordDocs.Options)
         {
             foreach (var word in words)
                 Assert.True(Errors(Places[keyword](word)) is { Length: 0 } errors, $"{keyword} {word}: {string.Join("; ", Errors(Places[keyword](word)))}");

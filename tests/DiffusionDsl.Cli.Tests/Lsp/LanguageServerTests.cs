@@ -106,7 +106,7 @@ public class LanguageServerTests
         var onStage = (await client.AtAsync("textDocument/hover", Uri, line, character + 2))["contents"]!.Value<string>("value")!;
         Assert.Contains("**stage middle**", onStage);
         Assert.Contains("t in [0.442, 0.631)", onStage);
-        string sigma = $"sigma in [{model.Schedule.Sigma(0.442).ToString("G5", CultureInfo.InvariantCulture)}, {model.Schedule.Sigma(0.631).ToString("G5", CultureInfo.InvariantCulture)})";
+        string sigma = $"sigma in [{model.Schedule.Sigma(0.442).ToString("G6", CultureInfo.InvariantCulture)}, {model.Schedule.Sigma(0.631).ToString("G6", CultureInfo.InvariantCulture)})";
         Assert.Contains(sigma, onStage);
         Assert.Contains($"{cost.DecoderParameters.ToString("N0", CultureInfo.InvariantCulture)} parameters", onStage);
         Assert.Contains($"active in this stage: {cost.ActiveParameters.ToString("N0", CultureInfo.InvariantCulture)} parameters", onStage);
@@ -179,7 +179,7 @@ public class LanguageServerTests
         Assert.Equal(SolverNames.All.ToArray(), await Complete(text.Replace("solver dpm_solver3", "solver $"), "$"));
         Assert.Equal(new[] { "vp", "ddpm", "cosine", "edm" }, await Complete(text.Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion $"), "$"));
         Assert.Equal(new[] { "eps", "x0", "v", "edm" }, await Complete(text.Replace("predicts eps", "predicts $"), "$"));
-        Assert.Equal(new[] { "near_data", "middle", "near_noise" }, await Complete(text.Replace("decoder near_noise { width 4 }", "decoder $"), "$"));
+        Assert.Equal(new[] { "near_noise" }, await Complete(text.Replace("decoder near_noise { width 4 }", "decoder $"), "$")); // the stage without a decoder
         Assert.Equal(new[] { "uniform", "proportional", "mixed" }, await Complete(text.Replace("stage_sampling mixed", "stage_sampling m$"), "$"));
         // After a value of a keyword without options there is nothing to offer.
         Assert.Empty(await Complete(text.Replace("width 8\n", "width 8$\n"), "$"));

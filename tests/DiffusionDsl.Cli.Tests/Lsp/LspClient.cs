@@ -55,6 +55,8 @@ internal sealed class LspClient : IAsyncDisposable
     public Task ChangeAsync(string uri, string text) =>
         _rpc.NotifyWithParameterObjectAsync("textDocument/didChange", new { textDocument = new { uri, version = ++_version }, contentChanges = new[] { new { text } } });
 
+    public Task NotifyAsync(string method, object parameters) => _rpc.NotifyWithParameterObjectAsync(method, parameters);
+
     public int Version => _version;
 
     public Task<JToken> AtAsync(string method, string uri, int line, int character) =>

@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffusionDsl.Language;
+using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Syntax;
+
+namespace DiffusionDsl.Cli.Lsp;
+
+/// <summary>
+/// A syntax tree for a text that does not parse, which is most of the time while one types: hovers, definitions and
+/// completion then still work on every line but the broken ones. Lines with a bracket left open are blanked with spaces
+/// and missing closing braces added at the end; then the line of each syntax error in turn is blanked and the text
+/// parsed again. Every offset of the text keeps its place, so the tree's spans are the text's.
+/// </summary>
+internal static class SyntaxRecovery
+{
+    /// <summary>Lines blanked at most before giving up: a text this broken is being rewritten, not typed.</summary>
+    private const int MaxBlankedLines = 8;
+
+    public static MsdDocument? Parse(string text)
+    {
+        if (text.Length > MsdLimits.MaxLength) return null;
+        string repaired = RepairBrackets(text);
+        for (int attempt = 0; attempt <= MaxBlankedLines; attempt++)
+        {
+            var diagnostics = new DiagnosticBag(new LineMap(repaired));
+            if (MsdCompiler.Parse(repaired, diagnostics) is { } document) return document;
+            if (diagnostics.Items.FirstOrDefault(d => d.IsError) is not { } error) return null;
+            var (start, end) = LineAround(repaired, Math.Min(error.Span.Start, repaired.Length));
+            if (repaired.AsSpan(start, end - start).IsWhiteSpace()) return null; // nothing left to blank: no progress
+            repaired = Blank(repaired, start, end);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Blanks each line with a '[' or '(' left open where a '}' or the end comes (a list or call being typed), and adds the
+    /// '}' still missing at the end: the brackets then nest, so the grammar's errors are about single lines.
+    /// </summary>
+    private static string RepairBrackets(string text)
+    {
+        var open = new Stack<(char Bracket, int At)>();
+        var broken = new List<int>();
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (Comments.StartsAt(text, i)) { i = Comments.End(text, i) - 1; continue; }
+            switch (text[i])
+            {
+                case '{' or '[' or '(': open.Push((text[i], i)); break;
+                case '}':
+                    while (open.Count > 0 && open.Peek().Bracket != '{') broken.Add(open.Pop().At);
+                    if (open.Count > 0) open.Pop();
+                    break;
+                case ']' or ')': // either closes either: a stage's interval is [start, end)
+                    if (open.Count > 0 && open.Peek().Bracket != '{') open.Pop();
+                    break;
+            }
+        }
+        int braces = 0;
+        foreach (var (bracket, at) in open)
+            if (bracket == '{') braces++;
+            else broken.Add(at);
+        foreach (int at in broken)
+        {
+            var (start, end) = LineAround(text, at);
+            text = Blank(text, start, end);
+        }
+        return braces == 0 ? text : text + "\n" + new string('}', Math.Min(braces, MsdLimits.MaxNesting));
+    }
+
+    /// <summary>The bounds of the line holding <paramref name="at"/>, without its line break.</summary>
+    private static (int Start, int End) LineAround(string text, int at)
+    {
+        int start = at, end = at;
+        while (start > 0 && !LineBreaks.IsLineBreak(text[start - 1])) start--;
+        while (end < text.Length && !LineBreaks.IsLineBreak(text[end])) end++;
+        return (start, end);
+    }
+
+    private static string Blank(string text, int start, int end) => text[..start] + new string(' ', end - start) + text[end..];
+}

@@ -1,0 +1,142 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json.Linq;
+
+namespace DiffusionDsl.Cli.Tests.Lsp;
+
+/// <summary>
+/// `msd lsp` fed what a broken or hostile client sends, byte for byte: it answers as JSON-RPC and LSP say and goes on
+/// serving, since its end would take every open editor's diagnostics with it.
+/// </summary>
+public class ProtocolRobustnessTests
+{
+    [Fact]
+    public async Task AMessageThatIsNotJsonRpcIsAnsweredWithAnErrorAndTheServerGoesOn()
+    {
+        await using var server = RawServer.Start();
+        await server.SendAsync(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { capabilities = new { } } });
+        Assert.NotNull((await server.ReadAsync())["result"]);
+
+        foreach (var (body, code) in new[] { ("{bad json}", -32700), ("[1,2]", -32600), ("{}", -32600), ("{\"jsonrpc\":\"2.0\"", -32700), ("{" + new string('x', 300_000) + "}", -32700) })
+        {
+            await server.SendRawAsync(body);
+            var error = await server.ReadAsync();
+            Assert.Equal(JTokenType.Null, error["id"]!.Type);
+            Assert.Equal(code, error["error"]!.Value<int>("code"));
+        }
+
+        // Still serving: a document opens and a request is answered.
+        await server.SendAsync(new { jsonrpc = "2.0", method = "textDocument/didOpen", @params = new { textDocument = new { uri = "file:///a.msd", version = 1, text = File.ReadAllText(Models.Tiny) } } });
+        Assert.Equal("textDocument/publishDiagnostics", (await server.ReadAsync()).Value<string>("method"));
+        await server.SendAsync(new { jsonrpc = "2.0", id = 2, method = "textDocument/hover", @params = new { textDocument = new { uri = "file:///a.msd" }, position = new { line = 1, character = 2 } } });
+        Assert.Equal(2, (await server.ReadAsync()).Value<int>("id"));
+        Assert.Equal(0, await server.ShutdownAsync(id: 3));
+    }
+
+    [Fact]
+    public async Task RequestsBeforeInitializeAndAfterShutdownAreRefusedAsLspSays()
+    {
+        await using var server = RawServer.Start();
+        var hover = new { textDocument = new { uri = "file:///a.msd" }, position = new { line = 0, character = 0 } };
+        await server.SendAsync(new { jsonrpc = "2.0", id = 1, method = "textDocument/hover", @params = hover });
+        Assert.Equal(-32002, (await server.ReadAsync())["error"]!.Value<int>("code"));
+
+        await server.SendAsync(new { jsonrpc = "2.0", id = 2, method = "initialize", @params = new { capabilities = new { } } });
+        Assert.NotNull((await server.ReadAsync())["result"]);
+        await server.SendAsync(new { jsonrpc = "2.0", id = 3, method = "shutdown" });
+        await server.ReadAsync();
+        await server.SendAsync(new { jsonrpc = "2.0", id = 4, method = "textDocument/hover", @params = hover });
+        Assert.Equal(-32600, (await server.ReadAsync())["error"]!.Value<int>("code"));
+    }
+
+    [Fact]
+    public async Task ParametersOfTheWrongTypeAreInvalidParamsWithoutAStackTrace()
+    {
+        await using var server = RawServer.Start();
+        await server.SendAsync(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { capabilities = new { } } });
+        await server.ReadAsync();
+        await server.SendAsync(new { jsonrpc = "2.0", method = "textDocument/didOpen", @params = new { textDocument = new { uri = "file:///a.msd", version = 1, text = "model A {}" } } });
+        await server.ReadAsync();
+
+        object[] positions = { new { line = "a", character = 0 }, new { line = 0, character = 1L << 40 }, new { line = 0 } };
+        int id = 2;
+        foreach (var position in positions)
+        {
+            await server.SendAsync(new { jsonrpc = "2.0", id = id++, method = "textDocument/hover", @params = new { textDocument = new { uri = "file:///a.msd" }, position } });
+            var error = (await server.ReadAsync())["error"]!;
+            Assert.Equal(-32602, error.Value<int>("code"));
+            Assert.DoesNotContain("StackTrace", error.ToString());
+            Assert.DoesNotContain("   at ", error.ToString());
+        }
+        await server.SendAsync(new { jsonrpc = "2.0", id = id++, method = "textDocument/formatting", @params = new { textDocument = new { uri = "file:///a.msd" }, options = new { tabSize = "x", insertSpaces = true } } });
+        Assert.Equal(-32602, (await server.ReadAsync())["error"]!.Value<int>("code"));
+    }
+
+    /// <summary>`msd lsp` over its standard streams, with LSP's framing written and read by hand.</summary>
+    private sealed class RawServer : IAsyncDisposable
+    {
+        private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+        private readonly Process _process;
+        private readonly Stream _input, _output;
+
+        private RawServer(Process process)
+        {
+            _process = process;
+            _input = process.StandardInput.BaseStream;
+            _output = process.StandardOutput.BaseStream;
+        }
+
+        public static RawServer Start() => new(Process.Start(new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "msd.dll")}\" lsp")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        })!);
+
+        public Task SendAsync(object message) => SendRawAsync(JObject.FromObject(message).ToString(Newtonsoft.Json.Formatting.None));
+
+        public async Task SendRawAsync(string body)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            var header = Encoding.ASCII.GetBytes($"Content-Length: {bytes.Length}\r\n\r\n");
+            await _input.WriteAsync(header);
+            await _input.WriteAsync(bytes);
+            await _input.FlushAsync();
+        }
+
+        public async Task<JObject> ReadAsync()
+        {
+            using var cancel = new CancellationTokenSource(Timeout);
+            var header = new StringBuilder();
+            var one = new byte[1];
+            while (!header.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+            {
+                if (await _output.ReadAsync(one, cancel.Token) == 0) throw new EndOfStreamException($"the server ended (exit code {(_process.HasExited ? _process.ExitCode : -1)})");
+                header.Append((char)one[0]);
+            }
+            int length = int.Parse(header.ToString().Split("\r\n")[0].Split(':')[1].Trim());
+            var body = new byte[length];
+            await _output.ReadExactlyAsync(body, cancel.Token);
+            return JObject.Parse(Encoding.UTF8.GetString(body));
+        }
+
+        public async Task<int> ShutdownAsync(int id)
+        {
+            await SendAsync(new { jsonrpc = "2.0", id, method = "shutdown" });
+            await ReadAsync();
+            await SendAsync(new { jsonrpc = "2.0", method = "exit" });
+            using var cancel = new CancellationTokenSource(Timeout);
+            await _process.WaitForExitAsync(cancel.Token);
+            return _process.ExitCode;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
