@@ -39,15 +39,19 @@ internal static class HoverProvider
 
     /// <summary>
     /// The setting a value belongs to. Settings may share a line (`width 16  mult [1, 2, 2]  blocks 1`): as the compiler
-    /// reads it, a value that is one of the section's keywords starts a new setting, except a decoder's stage name.
+    /// reads it, a value that is one of the section's keywords starts a new setting, except a decoder's stage name and a
+    /// word right after a keyword that needs a value (Section.SplitInlineSettings).
     /// </summary>
     private static string SettingOf(SyntaxHit hit, NameValue name)
     {
         string setting = hit.Statement.Keyword;
+        int values = 0;
         foreach (var value in hit.Statement.Values)
         {
             bool stageName = hit.DecoderStage is not null && value.Span == name.Span;
-            if (value is NameValue word && !stageName && KeywordDocs.Keyword(hit.Section, word.Name) is not null) setting = word.Name;
+            bool valueExpected = values == 0 && !(hit.Section == KeywordDocs.Level && setting == "attention");
+            if (value is NameValue word && !stageName && !valueExpected && KeywordDocs.Keyword(hit.Section, word.Name) is not null) (setting, values) = (word.Name, 0);
+            else values++;
             if (value.Span.End >= name.Span.End) break;
         }
         return setting;

@@ -18,7 +18,7 @@ internal sealed class LevelReader
     {
         _read.NoMoreThan(statement, 1);
         var resolution = _read.Integer(_read.At(statement, 0, "the level's resolution, e.g. level 16 { ... }"), "a level's resolution");
-        var section = new Section(statement.Body, $"{owner} level", _read.Diagnostics, Keywords);
+        var section = new Section(statement.Body, $"{owner} level", _read.Diagnostics, Keywords, flags: new[] { "attention" });
         if (statement.Body is null)
             _read.Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "A level needs a body: level 16 { width 256  blocks 4 }");
         var width = _read.PositiveInteger(section.Get("width"), "width");

@@ -130,6 +130,30 @@ public class CheckerFindingsTests
         Assert.Empty(Compile(MarkedSource.Parse(text.Replace("1e40", "1")).Text));
     }
 
+    /// <summary>A keyword written where a value goes is that value, and wrong once: not a setting without a value, then a repeated one.</summary>
+    [Theory]
+    [InlineData("solver dpm_solver3", "solver ⟦steps⟧", DiagnosticIds.UnknownOption)]
+    [InlineData("stage_sampling mixed", "stage_sampling ⟦lr⟧", DiagnosticIds.UnknownOption)]
+    [InlineData("blocks 1", "blocks ⟦width⟧", DiagnosticIds.WrongValue)]
+    public void AKeywordWrittenAsAValueIsOneError(string valid, string marked, string id)
+    {
+        var text = Valid.Replace("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  train { batch 8; stage_sampling mixed }\n  sample { solver dpm_solver3; steps 12 }\n");
+        Assert.Empty(Compile(text));
+        Assert.Contains(valid, text);
+        TinyModel.SingleDiagnostic(text.Replace(valid, marked), id);
+    }
+
+    /// <summary>A keyword that stands alone (a level's `attention`) still lets the next setting share its line.</summary>
+    [Fact]
+    public void AFlagIsFollowedByTheNextSettingOnItsLine()
+    {
+        var levels = Valid.Replace("    mult [1, 2]\n    blocks 1\n", "    level 8 { width 8  blocks 1 }\n    level 4 { attention  width 16  blocks 1 }\n");
+        var model = MsdCompiler.CompileUnguarded(levels);
+        Assert.Empty(model.Diagnostics);
+        Assert.True(model.Model!.Encoder.Levels[1].Attention);
+        Assert.Equal(16, model.Model.Encoder.Levels[1].Width);
+    }
+
     /// <summary>A message's numbers can be typed back: "must end at 152.167" (vp(0.1, 20)'s sigma_max is 152.16697...) compiles.</summary>
     [Fact]
     public void TheNumbersMessagesSuggestForStageBoundariesCompile()
