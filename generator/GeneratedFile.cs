@@ -11,7 +11,10 @@ namespace DiffusionDsl.Generator;
 /// The cached output for one .msd file: its diagnostics and its C#: the model when the file has no errors, otherwise
 /// stand-ins that spare the user's C# follow-on errors (null when not even the model's name can be read).
 /// </summary>
-public sealed record GeneratedFile(string Path, string HintName, string? Source, EquatableArray<MsdDiagnostic> Diagnostics)
+/// <param name="Declares">The model whose types <paramref name="Source"/> declares (null when there is no source).</param>
+/// <param name="IsStandIn">Whether <paramref name="Source"/> holds stand-ins rather than the model.</param>
+public sealed record GeneratedFile(string Path, string HintName, string? Source, EquatableArray<MsdDiagnostic> Diagnostics,
+    ModelIdentity? Declares = null, bool IsStandIn = false)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
@@ -40,24 +43,24 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
             return new GeneratedFile(source.Path, hint, null, bag.Items.ToEquatableArray());
         }
         var compilation = MsdCompiler.Compile(source.Text, rootNamespace);
-        string fileName = System.IO.Path.GetFileName(source.Path);
         if (compilation.Model is null || compilation.Cost is null)
-            return new GeneratedFile(source.Path, hint, StandIns(source.Text, rootNamespace, fileName), compilation.Diagnostics);
+            return StandIns(source, hint, rootNamespace, compilation.Diagnostics);
         try
         {
-            return new GeneratedFile(source.Path, hint, ModelEmitter.Emit(compilation.Model, compilation.Cost, fileName, ModelHash.Of(compilation.Model)),
-                compilation.Diagnostics);
+            return new GeneratedFile(source.Path, hint, ModelEmitter.Emit(compilation.Model, compilation.Cost, System.IO.Path.GetFileName(source.Path), ModelHash.Of(compilation.Model)),
+                compilation.Diagnostics, new ModelIdentity(compilation.Model.Name, compilation.Model.Namespace));
         }
         catch (Exception e)
         {
-            return new GeneratedFile(source.Path, hint, StandIns(source.Text, rootNamespace, fileName),
-                compilation.Diagnostics.Concat(new[] { InternalError(source.Text, "emitting C#", e) }).ToEquatableArray());
+            return StandIns(source, hint, rootNamespace, compilation.Diagnostics.Concat(new[] { InternalError(source.Text, "emitting C#", e) }).ToEquatableArray());
         }
     }
 
-    /// <summary>Stand-ins for a model with errors (<see cref="StandInEmitter"/>), or null when its name or namespace cannot be read.</summary>
-    private static string? StandIns(string text, string? rootNamespace, string fileName) =>
-        ModelIdentity.Scan(text, rootNamespace) is { } identity ? StandInEmitter.Emit(identity, fileName) : null;
+    /// <summary>A file with errors: stand-ins for its model (<see cref="StandInEmitter"/>), or no source when its name or namespace cannot be read.</summary>
+    private static GeneratedFile StandIns(MsdSource source, string hint, string? rootNamespace, EquatableArray<MsdDiagnostic> diagnostics) =>
+        ModelIdentity.Scan(source.Text!, rootNamespace) is { } identity
+            ? new GeneratedFile(source.Path, hint, StandInEmitter.Emit(identity, System.IO.Path.GetFileName(source.Path)), diagnostics, identity, IsStandIn: true)
+            : new GeneratedFile(source.Path, hint, null, diagnostics);
 
     private static MsdDiagnostic InternalError(string text, string doing, Exception e)
     {

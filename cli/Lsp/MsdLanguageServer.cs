@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
 using StreamJsonRpc;
@@ -77,11 +78,11 @@ internal sealed class MsdLanguageServer
         if (!_initialized) return Task.CompletedTask;
         var identifier = TextDocument(parameters);
         string uri = Uri(identifier);
-        if (parameters["contentChanges"] is not JArray { Count: > 0 } changes) return Task.CompletedTask;
+        if (Member(parameters, "contentChanges") is not JArray { Count: > 0 } changes) return Task.CompletedTask;
         _documents.TryGetValue(uri, out var previous);
         string text = previous?.Text ?? "";
         // The server asks for whole texts (full sync), but a change with a range is applied as one, not taken for the text.
-        foreach (var change in changes)
+        foreach (var change in changes.OfType<JObject>())
         {
             string replacement = change["text"]?.Type == JTokenType.String ? change.Value<string>("text")! : "";
             if (change["range"] is not JObject range) { text = replacement; continue; }
@@ -120,7 +121,7 @@ internal sealed class MsdLanguageServer
     public IReadOnlyList<TextEdit> Formatting(JToken parameters)
     {
         if (Document(parameters) is not { } document) return Array.Empty<TextEdit>();
-        var options = parameters["options"] as JObject;
+        var options = Member(parameters, "options") as JObject;
         int tabSize = options is null ? 2 : Integer(options, "tabSize", required: false) ?? 2;
         bool insertSpaces = options?["insertSpaces"] is not { Type: JTokenType.Boolean } spaces || spaces.Value<bool>();
         return DocumentFormatter.Format(document, Math.Clamp(tabSize, 1, 16), insertSpaces);
@@ -135,14 +136,14 @@ internal sealed class MsdLanguageServer
     }
 
     private static JToken TextDocument(JToken parameters) =>
-        parameters["textDocument"] as JObject ?? throw InvalidParams("textDocument is missing or not an object");
+        Member(parameters, "textDocument") as JObject ?? throw InvalidParams("textDocument is missing or not an object");
 
     private static string Uri(JToken identifier) =>
         identifier["uri"] is { Type: JTokenType.String } uri ? uri.Value<string>()! : throw InvalidParams("textDocument.uri is missing or not a string");
 
     private static Position PositionOf(JToken parameters, string name = "position")
     {
-        if (parameters[name] is not JObject position) throw InvalidParams($"{name} is missing or not an object");
+        if (Member(parameters, name) is not JObject position) throw InvalidParams($"{name} is missing or not an object");
         return new Position(Integer(position, "line", required: true)!.Value, Integer(position, "character", required: true)!.Value);
     }
 
@@ -155,6 +156,9 @@ internal sealed class MsdLanguageServer
         if (token is JValue { Value: long value } && value is >= int.MinValue and <= int.MaxValue) return (int)value;
         throw InvalidParams($"{name} must be a whole number of at most {int.MaxValue}, not {token.ToString(Newtonsoft.Json.Formatting.None)}");
     }
+
+    /// <summary>A member of the params object; null when params is not an object (an array, a number), which Newtonsoft's indexer would throw on.</summary>
+    private static JToken? Member(JToken parameters, string name) => parameters is JObject o ? o[name] : null;
 
     private static LocalRpcException InvalidParams(string message) => new(message) { ErrorCode = -32602 };
 }

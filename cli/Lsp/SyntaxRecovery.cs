@@ -21,7 +21,7 @@ internal static class SyntaxRecovery
     public static MsdDocument? Parse(string text)
     {
         if (text.Length > MsdLimits.MaxLength) return null;
-        string repaired = RepairBrackets(text);
+        if (RepairBrackets(text) is not { } repaired) return null;
         for (int attempt = 0; attempt <= MaxBlankedLines; attempt++)
         {
             var diagnostics = new DiagnosticBag(new LineMap(repaired));
@@ -36,9 +36,10 @@ internal static class SyntaxRecovery
 
     /// <summary>
     /// Blanks each line with a '[' or '(' left open where a '}' or the end comes (a list or call being typed), and adds the
-    /// '}' still missing at the end: the brackets then nest, so the grammar's errors are about single lines.
+    /// '}' still missing at the end: the brackets then nest, so the grammar's errors are about single lines. Null when more
+    /// than <see cref="MaxBlankedLines"/> lines are broken. One pass over the text, then one copy.
     /// </summary>
-    private static string RepairBrackets(string text)
+    private static string? RepairBrackets(string text)
     {
         var open = new Stack<(char Bracket, int At)>();
         var broken = new List<int>();
@@ -61,12 +62,20 @@ internal static class SyntaxRecovery
         foreach (var (bracket, at) in open)
             if (bracket == '{') braces++;
             else broken.Add(at);
-        foreach (int at in broken)
+
+        // The starts of the broken lines, in one walk over the text with the brackets in order.
+        broken.Sort();
+        var lines = new SortedSet<int>();
+        for (int i = 0, next = 0, lineStart = 0; i < text.Length && next < broken.Count; i++)
         {
-            var (start, end) = LineAround(text, at);
-            text = Blank(text, start, end);
+            for (; next < broken.Count && broken[next] == i; next++)
+                if (lines.Add(lineStart) && lines.Count > MaxBlankedLines) return null;
+            if (LineBreaks.IsLineBreak(text[i])) lineStart = i + 1;
         }
-        return braces == 0 ? text : text + "\n" + new string('}', Math.Min(braces, MsdLimits.MaxNesting));
+        var repaired = text.ToCharArray();
+        foreach (int start in lines)
+            for (int i = start; i < repaired.Length && !LineBreaks.IsLineBreak(repaired[i]); i++) repaired[i] = ' ';
+        return new string(repaired) + (braces == 0 ? "" : "\n" + new string('}', Math.Min(braces, MsdLimits.MaxNesting)));
     }
 
     /// <summary>The bounds of the line holding <paramref name="at"/>, without its line break.</summary>

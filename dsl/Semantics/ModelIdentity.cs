@@ -49,5 +49,6 @@ public sealed record ModelIdentity(string Name, string? Namespace)
         return words;
     }
 
-    private static bool IsWordCharacter(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' or '.';
+    /// <summary>The grammar's name characters (any letter or digit, '_'), and '.' for namespaces: a name the compiler refuses is read whole, and refused here too.</summary>
+    private static bool IsWordCharacter(char c) => char.IsLetterOrDigit(c) || c is '_' or '.';
 }

@@ -23,13 +23,18 @@ function start() {
   });
 }
 
+// Restarts run one after another: two quick setting changes must not leave two servers.
+let restarting = Promise.resolve();
+
 function activate(context) {
-  context.subscriptions.push({ dispose: () => (client ? client.stop() : undefined) });
-  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(async (event) => {
-    if (!event.affectsConfiguration('msd.server')) return;
-    // A client that never started has nothing to stop, and says so by throwing.
-    if (client) await client.stop().catch(() => undefined);
-    await start();
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
+    if (!event.affectsConfiguration('msd.server')) return restarting;
+    restarting = restarting.then(async () => {
+      // A client that never started has nothing to stop, and says so by throwing.
+      if (client) await client.stop().catch(() => undefined);
+      await start();
+    });
+    return restarting;
   }));
   return start();
 }

@@ -18,7 +18,8 @@ public class StandInTests
         {
             public static void Main(IBatchSource data)
             {
-                var options = TinyTrainer.Defaults with { Steps = 3 };
+                const int size = Tiny.ImageSize; // constants stay constants
+                var options = TinyTrainer.Defaults with { Steps = 3 + size - Tiny.ImageChannels };
                 var info = Tiny.Info;
                 System.Console.WriteLine($"{Tiny.Cost} {Tiny.Table} {Tiny.Prediction} {Tiny.ImageChannels} {Tiny.ImageSize} {Tiny.SourceHash} {info.Name}");
                 using var schedule = Tiny.CreateSchedule() as System.IDisposable;
@@ -65,6 +66,37 @@ public class StandInTests
         Assert.Contains("CS0246", ids); // TinyTrainer, TinySampler not found
     }
 
+    /// <summary>A broken copy of a working .msd (the same model), and a second broken copy: the working model's types stand, once.</summary>
+    [Fact]
+    public void NoStandInsWhereAnotherFileDeclaresTheModel()
+    {
+        var broken = Tiny("dropout 0.1 ", "dropout 1.5 ");
+        var (output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.NewCompilation(UserProgram),
+            ("/project/Tiny.msd", Tiny()), ("/project/Copy.msd", broken), ("/project/Copy2.msd", broken));
+        Assert.Equal(2, diagnostics.Count(d => d.Id == "MSD0040"));
+        Assert.DoesNotContain(output.SyntaxTrees, t => t.ToString().Contains("Stands in for"));
+        var csharp = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(csharp.Count == 0, string.Join("\n", csharp));
+
+        var (brokenOnly, _) = GeneratorHarness.Run(GeneratorHarness.NewCompilation(UserProgram), ("/project/Copy.msd", broken), ("/project/Copy2.msd", broken));
+        Assert.Single(brokenOnly.SyntaxTrees, t => t.ToString().Contains("Stands in for"));
+        Assert.Empty(brokenOnly.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    /// <summary>Stand-ins ask no more of the project than the model does: C# 10, documentation comments checked.</summary>
+    [Fact]
+    public void StandInsCompileWhereTheModelDoes()
+    {
+        var parse = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp10, DocumentationMode.Diagnose);
+        foreach (var text in new[] { Tiny(), Tiny("dropout 0.1 ", "dropout 1.5 ") })
+        {
+            var file = GeneratedFile.From(new MsdSource("/project/R&D <1>.msd", text), null);
+            var compilation = GeneratorHarness.NewCompilation().AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(file.Source!, parse));
+            var problems = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+        }
+    }
+
     [Fact]
     public void AModelWithAnUnusableNameGetsNoStandIns()
     {
@@ -108,7 +140,7 @@ public class StandInTests
             Assert.Equal(descriptor.DefaultSeverity == DiagnosticSeverity.Error, descriptor.CustomTags.Contains(WellKnownDiagnosticTags.NotConfigurable));
     }
 
-    /// <summary>The public members <paramref name="typeName"/> declares, as "Name: Type" (a constant and a property read alike).</summary>
+    /// <summary>The public members <paramref name="typeName"/> declares, as "Name: Type", constants marked.</summary>
     private static List<string> PublicMembers(string msd, string typeName)
     {
         var (output, _) = GeneratorHarness.Run(("/project/Tiny.msd", msd));
@@ -118,7 +150,7 @@ public class StandInTests
             .Where(m => m.DeclaredAccessibility == Accessibility.Public && !m.IsImplicitlyDeclared && m is not IMethodSymbol { AssociatedSymbol: not null })
             .Select(m => m switch
             {
-                IFieldSymbol f => $"{(f.IsStatic ? "static " : "")}{f.Name}: {f.Type}",
+                IFieldSymbol f => $"{(f.IsConst ? "const " : f.IsStatic ? "static " : "")}{f.Name}: {f.Type}",
                 IPropertySymbol p => $"{(p.IsStatic ? "static " : "")}{p.Name}: {p.Type}",
                 IMethodSymbol method => method.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) + ": " + method.ReturnType,
                 _ => m.ToString()!,

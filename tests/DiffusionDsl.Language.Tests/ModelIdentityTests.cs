@@ -23,6 +23,7 @@ public class ModelIdentityTests
     [InlineData("model class { }")]                        // a C# keyword
     [InlineData("model Table { }")]                        // a member of the generated model
     [InlineData("model 3d { }")]
+    [InlineData("model Modèle { }")]                       // read whole, as the grammar reads names, and refused whole
     [InlineData("model Net { namespace }")]                // a namespace statement without a usable name
     [InlineData("model Net { namespace A..B }")]
     [InlineData("model Net { namespace int.B }")]

@@ -6,7 +6,7 @@ const assert = require('assert');
 const Module = require('module');
 const path = require('path');
 
-const recorded = { clients: [], errors: [], stopped: 0, configurationListeners: [] };
+const recorded = { clients: [], errors: [], stopped: 0, stoppedClients: [], configurationListeners: [] };
 let settings = {};
 let failStart = null;
 const stubs = {
@@ -25,7 +25,7 @@ const stubs = {
         recorded.clients.push(this);
       }
       start() { return failStart ? Promise.reject(failStart) : Promise.resolve(); }
-      stop() { recorded.stopped++; return Promise.resolve(); }
+      stop() { recorded.stopped++; recorded.stoppedClients.push(this); return Promise.resolve(); }
       dispose() {}
     },
   },
@@ -59,8 +59,15 @@ const manifest = require(path.join(__dirname, '..', 'package.json'));
   assert.strictEqual(recorded.clients[1].serverOptions.command, '/opt/msd/msd');
   await recorded.configurationListeners[0]({ affectsConfiguration: () => false });
   assert.strictEqual(recorded.clients.length, 2);
+  // Two changes at once: two restarts in turn, each stopping the client the one before started.
+  const both = [1, 2].map(() => recorded.configurationListeners[0]({ affectsConfiguration: (section) => section === 'msd.server' }));
+  await Promise.all(both);
+  assert.strictEqual(recorded.clients.length, 4);
+  // Each stop hits the client the restart before started (identity, not shape: the clients look alike), so none is left running.
+  assert.ok(recorded.stoppedClients[1] === recorded.clients[1] && recorded.stoppedClients[2] === recorded.clients[2], 'a restart stopped a stopped client');
+  assert.strictEqual(extension.client(), recorded.clients[3]);
   await extension.deactivate();
-  assert.strictEqual(recorded.stopped, 2);
+  assert.strictEqual(recorded.stopped, 4);
   recorded.clients.length = 0;
 
   // A local tool: dotnet msd lsp; a server that cannot start is reported, naming the command.

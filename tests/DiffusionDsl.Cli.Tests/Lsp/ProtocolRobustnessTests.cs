@@ -74,6 +74,11 @@ public class ProtocolRobustnessTests
         }
         await server.SendAsync(new { jsonrpc = "2.0", id = id++, method = "textDocument/formatting", @params = new { textDocument = new { uri = "file:///a.msd" }, options = new { tabSize = "x", insertSpaces = true } } });
         Assert.Equal(-32602, (await server.ReadAsync())["error"]!.Value<int>("code"));
+        // Params that are no object at all.
+        await server.SendAsync(new { jsonrpc = "2.0", id = id++, method = "textDocument/hover", @params = new[] { 1 } });
+        var notAnObject = (await server.ReadAsync())["error"]!;
+        Assert.Equal(-32602, notAnObject.Value<int>("code"));
+        Assert.DoesNotContain("StackTrace", notAnObject.ToString());
     }
 
     /// <summary>`msd lsp` over its standard streams, with LSP's framing written and read by hand.</summary>

@@ -47,6 +47,16 @@ public class WhileTypingTests
         Assert.Equal(Find(text, "near_noise [").Line, location["range"]!["start"]!.Value<int>("line"));
     }
 
+    /// <summary>Text broken on thousands of lines is being rewritten, not typed: recovery gives up at once, and the server answers.</summary>
+    [Fact]
+    public async Task AHopelesslyBrokenTextGetsNoHoverAndTheServerAnswers()
+    {
+        string text = "model M {\n" + string.Concat(Enumerable.Repeat("  x (\n", 40_000)) + "  image " + new string('[', 20_000) + "\n";
+        await using var client = await OpenAsync(text);
+        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/hover", Uri, 1, 3)).Type);
+        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/definition", Uri, 40_001, 3)).Type);
+    }
+
     [Fact]
     public async Task SettingsSharingALineEachHaveTheirHover()
     {
@@ -67,6 +77,13 @@ public class WhileTypingTests
         Assert.Contains("residual blocks per level", await Hover("blocks", "width 8"));
         Assert.Contains("Heun", await Hover("heun", "sample {"));       // a value of the second setting on its line
         Assert.Contains("images per `msd sample`", await Hover("count", "sample {"));
+
+        // A keyword right after one that needs a value is that value, as the compiler reads it: `solver steps` is no `steps`.
+        text = text.Replace("solver heun", "solver steps");
+        await client.ChangeAsync(Uri, text);
+        await client.NextDiagnosticsAsync();
+        var (sl, sc) = Find(text, "steps", after: "solver steps");
+        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/hover", Uri, sl, sc + 1)).Type);
     }
 
     [Fact]
