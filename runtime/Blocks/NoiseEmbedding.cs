@@ -6,7 +6,8 @@ namespace DiffusionDsl.Runtime.Blocks;
 
 /// <summary>
 /// EDM's PositionalEmbedding (endpoint=True, max_positions 10000) and FourierEmbedding (scale 16).
-/// Returns [sin, cos] halves, the order SongUNet uses after its flip.
+/// Returns [sin, cos] halves, the order SongUNet uses after its flip, computed in float32 whatever the labels' dtype
+/// (the routing keeps t in float64); the encoder hands them on in its own dtype.
 /// </summary>
 public sealed class NoiseEmbedding : nn.Module<Tensor, Tensor>
 {
@@ -34,7 +35,7 @@ public sealed class NoiseEmbedding : nn.Module<Tensor, Tensor>
         }
         else
         {
-            angles = noiseLabels.to_type(ScalarType.Float32).ger(freqs!.to(noiseLabels.device) * (2 * Math.PI));
+            angles = noiseLabels.to_type(ScalarType.Float32).ger(freqs!.to(ScalarType.Float32, noiseLabels.device) * (2 * Math.PI));
         }
         return cat(new[] { angles.sin(), angles.cos() }, 1);
     }

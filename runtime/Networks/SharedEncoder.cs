@@ -18,7 +18,7 @@ public class SharedEncoder : nn.Module
     private readonly Linear? map_augment;
     private readonly Linear map_layer0;
     private readonly Linear map_layer1;
-    private readonly ModuleDict<nn.Module> enc = nn.ModuleDict<nn.Module>();
+    private readonly NamedModules enc = new();
     private readonly Conv2d _stem;
     private readonly UNetBlock[] _blocks;
     private readonly UNetBlock[] _middle;
@@ -37,13 +37,13 @@ public class SharedEncoder : nn.Module
         map_layer1 = Initialisation.XavierUniform(nn.Linear(emb, emb));
 
         _stem = Initialisation.XavierUniform(nn.Conv2d(layout.InChannels, layout.StemWidth, 3, padding: 1));
-        enc.Add((ReferenceLayerNames.Stem(layout.Levels[0].Resolution), _stem));
+        enc.Add(ReferenceLayerNames.Stem(layout.Levels[0].Resolution), _stem);
         var blocks = new List<UNetBlock>();
         var middle = new List<UNetBlock>();
         foreach (var plan in NetworkPlan.Encoder(layout))
         {
             var block = new UNetBlock(plan, emb, layout.BlockOptions);
-            enc.Add((ReferenceLayerNames.Of(plan), block));
+            enc.Add(ReferenceLayerNames.Of(plan), block);
             (plan.Kind == BlockKind.Middle ? middle : blocks).Add(block);
         }
         _blocks = blocks.ToArray();
@@ -69,7 +69,7 @@ public class SharedEncoder : nn.Module
     /// </summary>
     public EncoderState Encode(Tensor x, Tensor noiseLabels, Tensor? augmentLabels = null)
     {
-        var embedding = map_noise.forward(noiseLabels);
+        var embedding = map_noise.forward(noiseLabels).to(map_layer0.weight!.dtype); // a no-op for a float32 network
         if (augmentLabels is not null)
         {
             CheckAugmentLabels(augmentLabels, x.shape[0]);

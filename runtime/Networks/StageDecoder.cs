@@ -16,7 +16,7 @@ namespace DiffusionDsl.Runtime.Networks;
 /// </summary>
 public class StageDecoder : nn.Module
 {
-    private readonly ModuleDict<nn.Module> dec = nn.ModuleDict<nn.Module>();
+    private readonly NamedModules dec = new();
     private readonly UNetBlock[] _blocks;
     private readonly GroupNorm _outputNorm;
     private readonly Conv2d _outputConv;
@@ -37,7 +37,7 @@ public class StageDecoder : nn.Module
             if (plan.Kind == BlockKind.Residual && plan.Skip == 0)
                 throw new ArgumentException($"The decoder has more blocks than the encoder has skips ({encoder.SkipWidths.Count}); each level takes the encoder level's blocks + 1.", nameof(layout));
             var block = new UNetBlock(plan, emb, encoder.BlockOptions);
-            dec.Add((ReferenceLayerNames.Of(plan), block));
+            dec.Add(ReferenceLayerNames.Of(plan), block);
             blocks.Add(block);
         }
         _blocks = blocks.ToArray();
@@ -45,8 +45,8 @@ public class StageDecoder : nn.Module
         int channels = NetworkPlan.DecoderOutputWidth(encoder, layout.Levels);
         _outputNorm = InitialisedGroupNorm.Create(channels, encoder.GroupNorm);
         _outputConv = Initialisation.XavierUniform(nn.Conv2d(channels, layout.OutChannels, 3, padding: 1), Initialisation.NearZero);
-        dec.Add((ReferenceLayerNames.OutputNorm(resolution), _outputNorm));
-        dec.Add((ReferenceLayerNames.OutputConv(resolution), _outputConv));
+        dec.Add(ReferenceLayerNames.OutputNorm(resolution), _outputNorm);
+        dec.Add(ReferenceLayerNames.OutputConv(resolution), _outputConv);
         RegisterComponents();
     }
 

@@ -1,0 +1,47 @@
+using System.Linq;
+using DiffusionDsl.Runtime.Tests.Support;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Tests.Networks;
+
+/// <summary>
+/// A model moves and converts whole, as the trainer's model.to(device) needs on a GPU: TorchSharp 0.107's ModuleDict
+/// threw half way through Module.to and left the model on two dtypes (NamedModules replaces it). The meta device stands
+/// in for CUDA here: moving to it takes the same path.
+/// </summary>
+public sealed class ModelConversionTests
+{
+    [Fact]
+    public void ADtypeConversionReachesEveryTensorAndKeepsTheOutput()
+    {
+        random.manual_seed(5);
+        using var model = new SmallUNet();
+        model.eval();
+        using var scope = NewDisposeScope();
+        var x = randn(2, 1, 8, 8);
+        var t = tensor(new[] { 0.2f, 0.8f });
+        var before = model.forward(x, t);
+
+        model.to(ScalarType.Float64);
+        Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float64, p.dtype));
+        Assert.All(model.SharedEncoder.parameters(), p => Assert.Equal(ScalarType.Float64, p.dtype));
+        var wide = model.forward(x.to(ScalarType.Float64), t.to(ScalarType.Float64));
+        Assert.Equal(ScalarType.Float64, wide.dtype);
+        Assert.True(before.to(ScalarType.Float64).allclose(wide, rtol: 1e-4, atol: 1e-5));
+
+        model.to(ScalarType.Float32);
+        Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+        Assert.True(before.allclose(model.forward(x, t), rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void ADeviceMoveReachesEveryTensor()
+    {
+        using var model = new SmallUNet();
+        model.to(new Device(DeviceType.META));
+        Assert.All(model.parameters(), p => Assert.Equal(DeviceType.META, p.device_type));
+        Assert.All(model.buffers(), b => Assert.Equal(DeviceType.META, b.device_type));
+        Assert.Equal(model.parameters().Count(), model.state_dict().Count(kv => kv.Value.device_type == DeviceType.META) - model.buffers().Count());
+    }
+}
