@@ -107,7 +107,8 @@ public static class TrainCommand
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
 
         var result = session.Run(data, cancellation);
-        var checkpoint = result.Cancelled ? trainer.SaveCheckpoint() : result.LastCheckpoint;
+        // A cancelled run has saved the step it stopped at, as a finished one has (MultistageTrainer.Train).
+        var checkpoint = result.LastCheckpoint;
         console.Line(result.Cancelled
             ? $"stopped at step {result.Step}; checkpoint {checkpoint} (continue with --resume latest)"
             : $"trained to step {result.Step}, last loss {result.LastLoss.ToString("0.0000", CultureInfo.InvariantCulture)}");

@@ -40,6 +40,11 @@ public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMulti
     public nn.Module Module => this;
     public IReadOnlyList<StageDecoder> Decoders => _decoders;
 
+    /// <summary>The images the network takes, channels x height x width (the .msd's image line).</summary>
+    public (int Channels, int Height, int Width) ImageShape => _encoder is { } e
+        ? (e.Layout.InChannels, e.Layout.Levels[0].Resolution, e.Layout.Levels[0].Resolution)
+        : throw new InvalidOperationException($"{GetName()} is not wired yet: its constructor calls Wire.");
+
     /// <summary>Called once by the generated constructor, decoders in stage order.</summary>
     protected void Wire(SharedEncoder encoder, params StageDecoder[] decoders)
     {

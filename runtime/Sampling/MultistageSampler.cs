@@ -23,6 +23,11 @@ public sealed class MultistageSampler
 
     public MultistageSampler(IMultistageModel model, INoiseSchedule schedule, PredictionTarget target, SampleOptions options)
     {
+        // The .msd's sample section is held to these by the compiler; options set from C# are checked here.
+        if (options.Steps < 1) throw new ArgumentException($"Steps must be at least 1 (the .msd's sample steps), not {options.Steps}.", nameof(options));
+        if (options.Count < 1) throw new ArgumentException($"Count must be at least 1 (the .msd's sample count), not {options.Count}.", nameof(options));
+        if (options.BatchSize < 1) throw new ArgumentException($"BatchSize (images per model call) must be at least 1, not {options.BatchSize}.", nameof(options));
+        if (!(options.Eta >= 0 && options.Eta <= 1)) throw new ArgumentException($"Eta must be in [0, 1] (the .msd's sample eta), not {options.Eta}.", nameof(options));
         Options = options;
         _denoiser = new Denoiser(model, schedule, target);
         Solver = SolverFactory.Create(options.Solver, schedule, options.Eta);
@@ -38,7 +43,7 @@ public sealed class MultistageSampler
     /// <summary>Images of shape [count, channels, height, width], in the data's range (usually [-1, 1]; clamped only with ClipDenoised).</summary>
     public Tensor Sample(int count, int channels, int height, int width, long seed)
     {
-        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count));
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Sample at least 1 image.");
         var module = _denoiser.Model.Module;
         bool wasTraining = module.training;
         var device = module.parameters().FirstOrDefault()?.device ?? TorchSetup.DefaultDevice();

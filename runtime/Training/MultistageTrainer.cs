@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using DiffusionDsl.Runtime.Checkpoints;
 using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Networks;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Staging;
 using DiffusionDsl.Runtime.Training.Augmentation;
@@ -69,9 +70,7 @@ public sealed class MultistageTrainer : IDisposable
 
     public MultistageTrainer(IMultistageModel model, INoiseSchedule schedule, PredictionTarget target, TrainOptions options)
     {
-        if (options.BatchSize < 1) throw new ArgumentException("BatchSize must be at least 1.", nameof(options));
-        if (options.GradAccumulation < 1 || options.BatchSize % options.GradAccumulation != 0)
-            throw new ArgumentException($"GradAccumulation ({options.GradAccumulation}) must divide BatchSize ({options.BatchSize}).", nameof(options));
+        TrainOptionsCheck.Validate(options);
         if (options.StageLossWeights is { } w && w.Length != model.Stages.Count)
             throw new ArgumentException($"StageLossWeights has {w.Length} entries but the model has {model.Stages.Count} stages.", nameof(options));
         _augment = AugmentationFor(model, options);
@@ -106,6 +105,9 @@ public sealed class MultistageTrainer : IDisposable
     /// </summary>
     public TrainResult Train(IBatchSource data, CancellationToken cancellation = default)
     {
+        if (Model is MultistageUNet network && network.ImageShape is var (c, h, w) && (data.Channels, data.Height, data.Width) != (c, h, w))
+            throw new ArgumentException($"The data's images are {data.Channels}x{data.Height}x{data.Width}, but {network.GetName()} takes " +
+                                        $"{c}x{h}x{w} (the image line of its .msd).", nameof(data));
         var resumeFrom = Run.ResumePoint(Options.ResumeFrom);
         if (resumeFrom is not null && Step == 0)
         {
@@ -127,7 +129,10 @@ public sealed class MultistageTrainer : IDisposable
         {
             if (cancellation.IsCancellationRequested)
             {
+                // A cancelled run keeps its work, as a finished one does: a checkpoint of the step it stopped at, which
+                // "latest" resumes from.
                 Flush(pending);
+                if (!AtCheckpoint()) SaveCheckpoint();
                 return new TrainResult(Step, LastLoss(), LastCheckpoint, Cancelled: true);
             }
             using (var packed = Advance(data, out var stageCounts)) last = pending.Add(packed, stageCounts);
@@ -139,9 +144,12 @@ public sealed class MultistageTrainer : IDisposable
             if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) { Flush(pending); SaveCheckpoint(); }
         }
         Flush(pending);
-        if (LastCheckpoint is null || !LastCheckpoint.EndsWith(Path.GetFileName(Checkpoints.FileFor(Step)))) SaveCheckpoint();
+        if (!AtCheckpoint()) SaveCheckpoint();
         return new TrainResult(Step, LastLoss(), LastCheckpoint, Cancelled: false);
     }
+
+    /// <summary>Whether the last checkpoint written is this step's.</summary>
+    private bool AtCheckpoint() => LastCheckpoint is not null && LastCheckpoint.EndsWith(Path.GetFileName(Checkpoints.FileFor(Step)));
 
     private static EdmAugmentPipe? AugmentationFor(IMultistageModel model, TrainOptions options)
     {

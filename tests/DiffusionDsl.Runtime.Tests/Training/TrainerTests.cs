@@ -67,6 +67,8 @@ public sealed class TrainerTests : IDisposable
             var partial = trainer.Train(TinyData.Source(), kill.Token);
             Assert.True(partial.Cancelled);
             Assert.Equal(7, partial.Step);
+            // Stopped between checkpoints (every 4), it saved its own step: resuming redoes nothing.
+            Assert.EndsWith("step-00000007.ckpt", partial.LastCheckpoint);
         }
         // A kill during a write leaves only a temporary file, which resuming ignores.
         File.WriteAllText(Path.Combine(options.OutputDirectory, "checkpoints", "step-00000008.ckpt.tmp"), "half-written");

@@ -1,0 +1,84 @@
+using System;
+using System.IO;
+using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Sampling;
+using DiffusionDsl.Runtime.Schedules;
+using DiffusionDsl.Runtime.Tests.Support;
+using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Tests.Shared;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Tests.Training;
+
+/// <summary>
+/// Options set from C# (`Defaults with { ... }`) are held to the ranges the compiler holds the .msd to, and data of
+/// another shape is refused before the first step: each error names the option (or the shapes), not a symptom later.
+/// </summary>
+public sealed class OptionChecksTests : IDisposable
+{
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
+
+    private TrainOptions Valid => new() { BatchSize = 4, Steps = 2, CheckpointEvery = 0, OutputDirectory = Path.Combine(_scratch.Path, "run") };
+
+    [Theory]
+    [InlineData("EmaDecay", "ema")]
+    [InlineData("WarmupSteps", "warmup")]
+    [InlineData("KeepCheckpoints", "keep")]
+    [InlineData("Steps", "steps")]
+    [InlineData("LearningRate", "lr")]
+    [InlineData("WeightDecay", "weight_decay")]
+    [InlineData("GradClip", "clip")]
+    [InlineData("LogEvery", "log_every")]
+    [InlineData("EvalCount", "eval_count")]
+    [InlineData("CheckpointEvery", "checkpoint_every")]
+    public void AnOptionOutsideTheMsdsRangeIsRefusedByName(string option, string setting)
+    {
+        var options = option switch
+        {
+            "EmaDecay" => Valid with { EmaDecay = 1.5 },
+            "WarmupSteps" => Valid with { WarmupSteps = -1 },
+            "KeepCheckpoints" => Valid with { KeepCheckpoints = 0 },
+            "Steps" => Valid with { Steps = -5 },
+            "LearningRate" => Valid with { LearningRate = double.NaN },
+            "WeightDecay" => Valid with { WeightDecay = -0.1 },
+            "GradClip" => Valid with { GradClip = 0 },
+            "LogEvery" => Valid with { LogEvery = 0 },
+            "EvalCount" => Valid with { EvalCount = 1 },
+            _ => Valid with { CheckpointEvery = -1 },
+        };
+        using var model = new SmallUNet();
+        var error = Assert.Throws<ArgumentException>(() => new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, options));
+        Assert.StartsWith(option + " must be", error.Message);
+        Assert.Contains($"the .msd's train {setting}", error.Message);
+        Assert.False(Directory.Exists(options.OutputDirectory));
+    }
+
+    [Fact]
+    public void DataOfAnotherShapeIsRefusedNamingBothShapes()
+    {
+        using var model = new SmallUNet();
+        using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Valid);
+        var error = Assert.Throws<ArgumentException>(() => trainer.Train(new TensorBatchSource(zeros(8, 1, 28, 28))));
+        Assert.Contains("The data's images are 1x28x28, but SmallUNet takes 1x8x8", error.Message);
+        Assert.Equal(0, trainer.Step);
+        Assert.Equal(2, trainer.Train(TinyData.Source()).Step); // the right shape trains
+    }
+
+    [Fact]
+    public void SamplerOptionsOutsideTheirRangeAreRefusedByName()
+    {
+        using var model = new SmallUNet();
+        foreach (var (options, name) in new[]
+                 {
+                     (new SampleOptions { Steps = 0 }, "Steps"), (new SampleOptions { Count = 0 }, "Count"),
+                     (new SampleOptions { BatchSize = 0 }, "BatchSize"), (new SampleOptions { Eta = 2 }, "Eta"),
+                 })
+        {
+            var error = Assert.Throws<ArgumentException>(() => new MultistageSampler(model, model.Schedule, PredictionTarget.Eps, options));
+            Assert.StartsWith(name, error.Message);
+        }
+        var sampler = new MultistageSampler(model, model.Schedule, PredictionTarget.Eps, new SampleOptions { Steps = 2 });
+        Assert.Contains("at least 1 image", Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Sample(0, 1, 8, 8)).Message);
+    }
+}
