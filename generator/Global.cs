@@ -29,6 +29,7 @@ internal static class Global
     public const string CosineSchedule = Runtime + "Schedules.CosineSchedule";
     public const string EdmSchedule = Runtime + "Schedules.EdmSchedule";
     public const string MsdModelInfo = Runtime + "Hosting.MsdModelInfo";
+    public const string CheckpointWeights = Runtime + "Checkpoints.CheckpointWeights";
     public const string ModelWithErrors = Runtime + "Hosting.ModelWithErrors";
     public const string TrainOptions = Runtime + "Training.TrainOptions";
     public const string StageSampling = Runtime + "Training.StageSampling";

@@ -66,6 +66,9 @@ internal static class ModelEmitter
          .Line($"public static {Global.MsdModelInfo} Info {{ get; }} = new(nameof({name}), SourceFile: {CodeWriter.String(fileName)}, ImageChannels, ImageSize, Prediction, SourceHash,")
          .Line($"    Table, Cost, {name}Trainer.Defaults, {name}Sampler.Defaults, () => new {name}());")
          .Line()
+         .Line("/// <summary>Loads a checkpoint's weights, with <paramref name=\"ema\"/> their moving average (which samples better); returns its step.</summary>")
+         .Line($"public long LoadCheckpoint(string path, bool ema = true) => {Global.CheckpointWeights}.Load(path, this, SourceHash, ema);")
+         .Line()
          .Line($"public {name}Encoder Encoder {{ get; }}");
         foreach (var decoder in model.Decoders) w.Line($"public {decoder.TypeName} {decoder.PropertyName} {{ get; }}");
         w.Line()

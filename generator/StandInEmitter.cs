@@ -37,6 +37,7 @@ internal static class StandInEmitter
          .Line("public const string SourceHash = \"\";")
          .Line($"public static {Global.INoiseSchedule} CreateSchedule() => {fail};")
          .Line($"public static {Global.MsdModelInfo} Info => {fail};")
+         .Line($"public long LoadCheckpoint(string path, bool ema = true) => {fail};")
          .Line()
          .Line($"public {name}() : base(nameof({name}), CreateSchedule(), Table, Cost) {{ }}")
          .Close()

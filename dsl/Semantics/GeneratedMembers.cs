@@ -10,7 +10,7 @@ public static class GeneratedMembers
     private static readonly HashSet<string> Reserved = new()
     {
         // Generated members
-        "Encoder", "Table", "Cost", "Prediction", "ImageChannels", "ImageSize", "SourceHash", "CreateSchedule", "Info",
+        "Encoder", "Table", "Cost", "Prediction", "ImageChannels", "ImageSize", "SourceHash", "CreateSchedule", "Info", "LoadCheckpoint",
         // MultistageUNet
         "Stages", "Schedule", "Predict", "Module", "Decoders", "Wire", "NoiseLabels", "AugmentDim", "ImageShape",
         // TorchSharp's nn.Module

@@ -23,7 +23,11 @@ public static class CheckpointCompatibility
         var extra = data.Model.FirstOrDefault(p => !names.Contains(p.Key));
         if (extra.Key is not null)
             throw new CheckpointException(path, $"another architecture: the checkpoint's tensor '{extra.Key}' is not in the model.");
-        if (data.ModelHash != modelHash)
-            throw new CheckpointException(path, $"written for model hash '{data.ModelHash}', but this model's hash is '{modelHash}'.");
+        if (data.ModelHash != modelHash) throw AnotherModel(path, data.ModelHash, modelHash);
     }
+
+    /// <summary>Weights that fit the tensors but were trained as another model (ModelHash: image, diffusion, stages, shapes).</summary>
+    public static CheckpointException AnotherModel(string path, string stored, string expected) =>
+        new(path, $"written for another model: its image, diffusion, stages or network shapes differ from this one's " +
+                  $"(model hash '{stored}' in the file, '{expected}' here); load it into the model it was trained as.");
 }

@@ -60,7 +60,7 @@ public static class SafetensorsWeights
     {
         using var file = SafetensorsFile.Open(path);
         if (modelHash is not null && file.Metadata.TryGetValue(ModelHashKey, out var stored) && stored != modelHash)
-            throw new CheckpointException(path, $"written for model hash '{stored}', but this model's hash is '{modelHash}'.");
+            throw CheckpointCompatibility.AnotherModel(path, stored, modelHash);
         bool native = layout == WeightLayout.Native
                       || layout is null && file.Tensors.Any(t => t.Name.StartsWith(ReferenceNames.EncoderPrefix, StringComparison.Ordinal));
         var names = native ? null : new ReferenceNames(StageNames(module, stageNames), PrefixOf(file));

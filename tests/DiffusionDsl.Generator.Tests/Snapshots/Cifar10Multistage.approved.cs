@@ -38,6 +38,9 @@ public sealed partial class Cifar10Multistage : global::DiffusionDsl.Runtime.Net
     public static global::DiffusionDsl.Runtime.Hosting.MsdModelInfo Info { get; } = new(nameof(Cifar10Multistage), SourceFile: "Cifar10Multistage.msd", ImageChannels, ImageSize, Prediction, SourceHash,
         Table, Cost, Cifar10MultistageTrainer.Defaults, Cifar10MultistageSampler.Defaults, () => new Cifar10Multistage());
 
+    /// <summary>Loads a checkpoint's weights, with <paramref name="ema"/> their moving average (which samples better); returns its step.</summary>
+    public long LoadCheckpoint(string path, bool ema = true) => global::DiffusionDsl.Runtime.Checkpoints.CheckpointWeights.Load(path, this, SourceHash, ema);
+
     public Cifar10MultistageEncoder Encoder { get; }
     public Cifar10MultistageNearDataDecoder NearData { get; }
     public Cifar10MultistageMiddleDecoder Middle { get; }

@@ -36,6 +36,9 @@ public sealed partial class EdmFullForm : global::DiffusionDsl.Runtime.Networks.
     public static global::DiffusionDsl.Runtime.Hosting.MsdModelInfo Info { get; } = new(nameof(EdmFullForm), SourceFile: "EdmFullForm.msd", ImageChannels, ImageSize, Prediction, SourceHash,
         Table, Cost, EdmFullFormTrainer.Defaults, EdmFullFormSampler.Defaults, () => new EdmFullForm());
 
+    /// <summary>Loads a checkpoint's weights, with <paramref name="ema"/> their moving average (which samples better); returns its step.</summary>
+    public long LoadCheckpoint(string path, bool ema = true) => global::DiffusionDsl.Runtime.Checkpoints.CheckpointWeights.Load(path, this, SourceHash, ema);
+
     public EdmFullFormEncoder Encoder { get; }
     public EdmFullFormLowDecoder Low { get; }
     public EdmFullFormHighDecoder High { get; }

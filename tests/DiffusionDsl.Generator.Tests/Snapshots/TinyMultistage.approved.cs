@@ -38,6 +38,9 @@ public sealed partial class TinyMultistage : global::DiffusionDsl.Runtime.Networ
     public static global::DiffusionDsl.Runtime.Hosting.MsdModelInfo Info { get; } = new(nameof(TinyMultistage), SourceFile: "TinyMultistage.msd", ImageChannels, ImageSize, Prediction, SourceHash,
         Table, Cost, TinyMultistageTrainer.Defaults, TinyMultistageSampler.Defaults, () => new TinyMultistage());
 
+    /// <summary>Loads a checkpoint's weights, with <paramref name="ema"/> their moving average (which samples better); returns its step.</summary>
+    public long LoadCheckpoint(string path, bool ema = true) => global::DiffusionDsl.Runtime.Checkpoints.CheckpointWeights.Load(path, this, SourceHash, ema);
+
     public TinyMultistageEncoder Encoder { get; }
     public TinyMultistageNearDataDecoder NearData { get; }
     public TinyMultistageMiddleDecoder Middle { get; }

@@ -18,6 +18,7 @@ public sealed partial class TinyMultistage : global::DiffusionDsl.Runtime.Networ
     public const string SourceHash = "";
     public static global::DiffusionDsl.Runtime.Schedules.INoiseSchedule CreateSchedule() => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
     public static global::DiffusionDsl.Runtime.Hosting.MsdModelInfo Info => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
+    public long LoadCheckpoint(string path, bool ema = true) => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
 
     public TinyMultistage() : base(nameof(TinyMultistage), CreateSchedule(), Table, Cost) { }
 }

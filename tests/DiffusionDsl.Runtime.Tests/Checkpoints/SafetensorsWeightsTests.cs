@@ -171,6 +171,7 @@ public sealed class SafetensorsWeightsTests : IDisposable
         Assert.True(Output(trained).Equals(Output(fresh)));
 
         var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Load(path, fresh, "other"));
-        Assert.Contains("written for model hash 'h', but this model's hash is 'other'", error.Message);
+        Assert.Contains("written for another model", error.Message);
+        Assert.Contains("(model hash 'h' in the file, 'other' here)", error.Message);
     }
 }
