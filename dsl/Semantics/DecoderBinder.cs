@@ -148,7 +148,8 @@ internal sealed class DecoderBinder
 
         if (width is null)
         {
-            Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The decoder needs 'width N' (compact form) or 'level R { ... }' blocks");
+            if (section.Missing("width") && section.Missing("level"))
+                Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The decoder needs 'width N' (compact form) or 'level R { ... }' blocks");
             return null;
         }
         var decoderWidth = _read.PositiveInteger(width, "width");

@@ -36,7 +36,7 @@ internal sealed class EncoderBinder
             Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder needs a body: encoder ddpmpp { width 128  mult [2, 2, 2]  blocks 4 }");
 
         var widthStatement = section.Get("width");
-        if (widthStatement is null && statement.Body is not null)
+        if (section.Missing("width") && statement.Body is not null)
             Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder is missing 'width' (its stem width, e.g. width 128)");
         var width = _read.PositiveInteger(widthStatement, "width");
         // Checked here, before anything is derived from it (the noise embedding's default width has no value past it).
@@ -115,7 +115,8 @@ internal sealed class EncoderBinder
         {
             if (mult is null)
             {
-                Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder needs its levels: mult [2, 2, 2] or level R { ... } blocks");
+                if (section.Missing("mult") && section.Missing("level"))
+                    Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder needs its levels: mult [2, 2, 2] or level R { ... } blocks");
                 return null;
             }
             _read.NoMoreThan(mult, 1);

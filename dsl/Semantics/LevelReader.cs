@@ -22,7 +22,7 @@ internal sealed class LevelReader
         if (statement.Body is null)
             _read.Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "A level needs a body: level 16 { width 256  blocks 4 }");
         var width = _read.PositiveInteger(section.Get("width"), "width");
-        if (section.Get("width") is null && statement.Body is not null)
+        if (section.Missing("width") && statement.Body is not null)
             _read.Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The level is missing 'width'");
         var blocks = section.Get("blocks") is { } b ? _read.PositiveInteger(b, "blocks") : defaultBlocks;
         var attention = section.Get("attention");

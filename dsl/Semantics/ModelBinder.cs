@@ -83,7 +83,7 @@ internal sealed class ModelBinder
     private MsdStatement? Required(Section section, string keyword, MsdStatement model, string example)
     {
         var statement = section.Get(keyword);
-        if (statement is null)
+        if (section.Missing(keyword))
             Diagnostics.Error(DiagnosticIds.MissingSetting, model.KeywordSpan, $"The model is missing {Display.Quote(keyword)}, e.g. {example}");
         return statement;
     }

@@ -12,6 +12,7 @@ namespace DiffusionDsl.Language.Semantics;
 internal sealed class Section
 {
     private readonly List<MsdStatement> _statements = new();
+    private readonly HashSet<string> _misspelt = new();
 
     /// <param name="namedFirst">
     /// Keywords whose first value is a name of the user's (`decoder sample { ... }`: the stage called sample), which
@@ -27,6 +28,7 @@ internal sealed class Section
         {
             if (!keywords.Contains(statement.Keyword))
             {
+                if (Suggestions.Closest(statement.Keyword, keywords) is { } meant) _misspelt.Add(meant);
                 diagnostics.Error(DiagnosticIds.UnknownKeyword, statement.KeywordSpan,
                     $"Unknown keyword {Display.Quote(statement.Keyword)} in {context}; {Suggestions.Hint(statement.Keyword, keywords)}");
                 continue;
@@ -72,6 +74,12 @@ internal sealed class Section
     }
 
     public MsdStatement? Get(string keyword) => _statements.FirstOrDefault(s => s.Keyword == keyword);
+
+    /// <summary>
+    /// Whether <paramref name="keyword"/> is missing and no unknown keyword of this section was taken for it: `widht 8`
+    /// is one error (did you mean 'width'?), not that and a missing width.
+    /// </summary>
+    public bool Missing(string keyword) => Get(keyword) is null && !_misspelt.Contains(keyword);
 
     public IEnumerable<MsdStatement> All(string keyword) => _statements.Where(s => s.Keyword == keyword);
 }

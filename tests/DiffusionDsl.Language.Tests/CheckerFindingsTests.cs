@@ -143,6 +143,19 @@ public class CheckerFindingsTests
         TinyModel.SingleDiagnostic(text.Replace(valid, marked), id);
     }
 
+    /// <summary>A misspelt required setting is one error, "did you mean", not that and the setting missing.</summary>
+    [Theory]
+    [InlineData("    width 8\n", "    ⟦widht⟧ 8\n")]
+    [InlineData("    mult [1, 2]\n", "    ⟦mlt⟧ [1, 2]\n")]
+    [InlineData("  image 1x8x8\n", "  ⟦imag⟧ 1x8x8\n")]
+    [InlineData("  decoder b { width 4 }", "  decoder b { ⟦wdth⟧ 4 }")]
+    public void AMisspeltRequiredSettingIsOneError(string valid, string marked)
+    {
+        Assert.Contains(valid, Valid);
+        var diagnostic = TinyModel.SingleDiagnostic(Valid.Replace(valid, marked), DiagnosticIds.UnknownKeyword);
+        Assert.Contains("did you mean", diagnostic.Message);
+    }
+
     /// <summary>A keyword that stands alone (a level's `attention`) still lets the next setting share its line.</summary>
     [Fact]
     public void AFlagIsFollowedByTheNextSettingOnItsLine()
