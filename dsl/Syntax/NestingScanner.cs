@@ -41,7 +41,7 @@ internal static class NestingScanner
                     if (open.Count == 0)
                     {
                         diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(i, 1),
-                            $"Syntax error: unexpected '{c}'; no {(brace ? "'{'" : "'[' or '('")} is open");
+                            $"Syntax error: unexpected '{c}'; no {(brace ? "'{'" : "'[' or '('")} is open" + (brace ? LostBraceHint(text, i, lines) : ""));
                         return false;
                     }
                     int opener = open.Peek();
@@ -60,6 +60,46 @@ internal static class NestingScanner
         diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(text.Length, 0),
             $"Syntax error: unexpected end of file; expected {Closer(text[unclosed])} to close the '{text[unclosed]}' at {Where(lines, unclosed)}");
         return false;
+    }
+
+    /// <summary>The keywords whose statement has a body.</summary>
+    private static readonly HashSet<string> BodyKeywords = new() { "model", "stages", "encoder", "decoder", "level", "train", "sample" };
+
+    /// <summary>
+    /// A '}' with nothing open most often closes a body whose '{' was lost (`encoder ddpmpp` and then its settings), far
+    /// above it. The hint names the last line before it that starts a body without a '{' (on it or the next line).
+    /// </summary>
+    private static string LostBraceHint(string text, int closer, LineMap lines)
+    {
+        string? suspect = null;
+        int suspectAt = 0;
+        for (int start = 0; start < closer;)
+        {
+            int end = start;
+            while (end < text.Length && !LineBreaks.IsLineBreak(text[end])) end++;
+            string line = Code(text, start, end).Trim();
+            string first = line.Split(' ', '\t')[0];
+            int next = end + LineBreaks.LengthAt(text, end);
+            if (BodyKeywords.Contains(first) && line.IndexOf('{') < 0 && !NextCodeStartsWithBrace(text, next))
+                (suspect, suspectAt) = (line, start);
+            if (end >= text.Length || next == end) break;
+            start = next;
+        }
+        return suspect is null ? "" : $" (did {Display.Quote(suspect)} on line {lines.PositionOf(suspectAt).Line + 1} lose its '{{'?)";
+    }
+
+    /// <summary>The text of a line up to its comment.</summary>
+    private static string Code(string text, int start, int end)
+    {
+        for (int i = start; i < end; i++)
+            if (Comments.StartsAt(text, i, end)) return text.Substring(start, i - start);
+        return text.Substring(start, end - start);
+    }
+
+    private static bool NextCodeStartsWithBrace(string text, int i)
+    {
+        while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+        return i < text.Length && text[i] == '{';
     }
 
     private static string Where(LineMap lines, int offset)

@@ -143,6 +143,18 @@ public class CheckerFindingsTests
         TinyModel.SingleDiagnostic(text.Replace(valid, marked), id);
     }
 
+    /// <summary>A lost '{' shows only where its '}' is left over, far below: the message names the line that lost it.</summary>
+    [Fact]
+    public void ALeftOverBraceNamesTheLineThatLostItsOpeningBrace()
+    {
+        var lost = Assert.Single(Compile(Valid.Replace("  encoder ddpmpp {\n", "  encoder ddpmpp   # the stem\n")));
+        Assert.Equal(DiagnosticIds.SyntaxError, lost.Id);
+        Assert.EndsWith("no '{' is open (did 'encoder ddpmpp' on line 8 lose its '{'?)", lost.Message);
+        // A brace on the next line is a brace: a '}' too many there gets no such guess.
+        var extra = Assert.Single(Compile(Valid.Replace("  encoder ddpmpp {\n", "  encoder ddpmpp\n  {\n") + "}\n"));
+        Assert.EndsWith("no '{' is open", extra.Message);
+    }
+
     /// <summary>A misspelt required setting is one error, "did you mean", not that and the setting missing.</summary>
     [Theory]
     [InlineData("    width 8\n", "    ⟦widht⟧ 8\n")]
