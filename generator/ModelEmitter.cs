@@ -69,8 +69,11 @@ internal static class ModelEmitter
          .Line("/// <summary>Loads a checkpoint's weights, with <paramref name=\"ema\"/> their moving average (which samples better); returns its step.</summary>")
          .Line($"public long LoadCheckpoint(string path, bool ema = true) => {Global.CheckpointWeights}.Load(path, this, SourceHash, ema);")
          .Line()
+         .Line("/// <summary>The encoder every stage shares.</summary>")
          .Line($"public {name}Encoder Encoder {{ get; }}");
-        foreach (var decoder in model.Decoders) w.Line($"public {decoder.TypeName} {decoder.PropertyName} {{ get; }}");
+        foreach (var decoder in model.Decoders)
+            w.Line($"/// <summary>The decoder of stage {SafeComment(decoder.Stage)}.</summary>")
+             .Line($"public {decoder.TypeName} {decoder.PropertyName} {{ get; }}");
         w.Line()
          .Open($"public {name}() : base(nameof({name}), CreateSchedule(), Table, Cost)")
          .Line($"Encoder = new {name}Encoder();");

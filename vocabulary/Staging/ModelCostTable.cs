@@ -19,6 +19,8 @@ public sealed record ModelCostTable(long SharedParameters, IReadOnlyList<StageCo
 
     public override int GetHashCode() => SharedParameters.GetHashCode() * 31 + Stages.Count;
 
-    public override string ToString() =>
-        $"shared {SharedParameters:N0}; " + string.Join("; ", Stages.Select(s => $"{s.Stage}: decoder {s.DecoderParameters:N0}, active {s.ActiveParameters:N0}, {s.GFlops:F2} GFLOPs"));
+    /// <summary>Parameters and GFLOPs per stage; GFLOPs to three significant digits, as a small model's 0.00436 would be 0.00 to two decimals.</summary>
+    public override string ToString() => System.FormattableString.Invariant(
+        $"shared {SharedParameters:N0}; ") + string.Join("; ", Stages.Select(s => System.FormattableString.Invariant(
+        $"{s.Stage}: decoder {s.DecoderParameters:N0}, active {s.ActiveParameters:N0}, {s.GFlops:G3} GFLOPs")));
 }

@@ -41,9 +41,13 @@ public sealed partial class Cifar10Multistage : global::DiffusionDsl.Runtime.Net
     /// <summary>Loads a checkpoint's weights, with <paramref name="ema"/> their moving average (which samples better); returns its step.</summary>
     public long LoadCheckpoint(string path, bool ema = true) => global::DiffusionDsl.Runtime.Checkpoints.CheckpointWeights.Load(path, this, SourceHash, ema);
 
+    /// <summary>The encoder every stage shares.</summary>
     public Cifar10MultistageEncoder Encoder { get; }
+    /// <summary>The decoder of stage near_data.</summary>
     public Cifar10MultistageNearDataDecoder NearData { get; }
+    /// <summary>The decoder of stage middle.</summary>
     public Cifar10MultistageMiddleDecoder Middle { get; }
+    /// <summary>The decoder of stage near_noise.</summary>
     public Cifar10MultistageNearNoiseDecoder NearNoise { get; }
 
     public Cifar10Multistage() : base(nameof(Cifar10Multistage), CreateSchedule(), Table, Cost)
@@ -139,6 +143,7 @@ public sealed class Cifar10MultistageTrainer : global::System.IDisposable
     };
 
     public Cifar10Multistage Model { get; }
+    /// <summary>The runtime trainer: its step, EMA weights (Ema.Apply()), checkpoints and StepCompleted event.</summary>
     public global::DiffusionDsl.Runtime.Training.MultistageTrainer Trainer { get; }
 
     public Cifar10MultistageTrainer(Cifar10Multistage model, global::DiffusionDsl.Runtime.Training.TrainOptions? options = null)
@@ -170,6 +175,7 @@ public sealed class Cifar10MultistageSampler
         Solver = global::DiffusionDsl.Runtime.Sampling.SolverKind.EdmHeun, Steps = 18, Eta = 0, Count = 64, Seed = 0,
     };
 
+    /// <summary>The runtime sampler, with the solver and options it runs.</summary>
     public global::DiffusionDsl.Runtime.Sampling.MultistageSampler Sampler { get; }
 
     public Cifar10MultistageSampler(Cifar10Multistage model, global::DiffusionDsl.Runtime.Sampling.SampleOptions? options = null) =>

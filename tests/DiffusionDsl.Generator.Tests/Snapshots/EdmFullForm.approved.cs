@@ -39,8 +39,11 @@ public sealed partial class EdmFullForm : global::DiffusionDsl.Runtime.Networks.
     /// <summary>Loads a checkpoint's weights, with <paramref name="ema"/> their moving average (which samples better); returns its step.</summary>
     public long LoadCheckpoint(string path, bool ema = true) => global::DiffusionDsl.Runtime.Checkpoints.CheckpointWeights.Load(path, this, SourceHash, ema);
 
+    /// <summary>The encoder every stage shares.</summary>
     public EdmFullFormEncoder Encoder { get; }
+    /// <summary>The decoder of stage low.</summary>
     public EdmFullFormLowDecoder Low { get; }
+    /// <summary>The decoder of stage high.</summary>
     public EdmFullFormHighDecoder High { get; }
 
     public EdmFullForm() : base(nameof(EdmFullForm), CreateSchedule(), Table, Cost)
@@ -115,6 +118,7 @@ public sealed class EdmFullFormTrainer : global::System.IDisposable
     };
 
     public EdmFullForm Model { get; }
+    /// <summary>The runtime trainer: its step, EMA weights (Ema.Apply()), checkpoints and StepCompleted event.</summary>
     public global::DiffusionDsl.Runtime.Training.MultistageTrainer Trainer { get; }
 
     public EdmFullFormTrainer(EdmFullForm model, global::DiffusionDsl.Runtime.Training.TrainOptions? options = null)
@@ -146,6 +150,7 @@ public sealed class EdmFullFormSampler
         Solver = global::DiffusionDsl.Runtime.Sampling.SolverKind.EdmHeun, Steps = 18, Eta = 0, Count = 64, Seed = 0,
     };
 
+    /// <summary>The runtime sampler, with the solver and options it runs.</summary>
     public global::DiffusionDsl.Runtime.Sampling.MultistageSampler Sampler { get; }
 
     public EdmFullFormSampler(EdmFullForm model, global::DiffusionDsl.Runtime.Sampling.SampleOptions? options = null) =>

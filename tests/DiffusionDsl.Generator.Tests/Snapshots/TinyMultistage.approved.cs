@@ -41,9 +41,13 @@ public sealed partial class TinyMultistage : global::DiffusionDsl.Runtime.Networ
     /// <summary>Loads a checkpoint's weights, with <paramref name="ema"/> their moving average (which samples better); returns its step.</summary>
     public long LoadCheckpoint(string path, bool ema = true) => global::DiffusionDsl.Runtime.Checkpoints.CheckpointWeights.Load(path, this, SourceHash, ema);
 
+    /// <summary>The encoder every stage shares.</summary>
     public TinyMultistageEncoder Encoder { get; }
+    /// <summary>The decoder of stage near_data.</summary>
     public TinyMultistageNearDataDecoder NearData { get; }
+    /// <summary>The decoder of stage middle.</summary>
     public TinyMultistageMiddleDecoder Middle { get; }
+    /// <summary>The decoder of stage near_noise.</summary>
     public TinyMultistageNearNoiseDecoder NearNoise { get; }
 
     public TinyMultistage() : base(nameof(TinyMultistage), CreateSchedule(), Table, Cost)
@@ -134,6 +138,7 @@ public sealed class TinyMultistageTrainer : global::System.IDisposable
     };
 
     public TinyMultistage Model { get; }
+    /// <summary>The runtime trainer: its step, EMA weights (Ema.Apply()), checkpoints and StepCompleted event.</summary>
     public global::DiffusionDsl.Runtime.Training.MultistageTrainer Trainer { get; }
 
     public TinyMultistageTrainer(TinyMultistage model, global::DiffusionDsl.Runtime.Training.TrainOptions? options = null)
@@ -165,6 +170,7 @@ public sealed class TinyMultistageSampler
         Solver = global::DiffusionDsl.Runtime.Sampling.SolverKind.DpmSolver3, Steps = 12, Eta = 0, Count = 4, Seed = 0,
     };
 
+    /// <summary>The runtime sampler, with the solver and options it runs.</summary>
     public global::DiffusionDsl.Runtime.Sampling.MultistageSampler Sampler { get; }
 
     public TinyMultistageSampler(TinyMultistage model, global::DiffusionDsl.Runtime.Sampling.SampleOptions? options = null) =>
