@@ -50,7 +50,7 @@ internal static class StandInEmitter
          .Line($"public {name} Model => {fail};")
          .Line($"public {Global.MultistageTrainer} Trainer => {fail};")
          .Line($"public {name}Trainer({name} model, {Global.TrainOptions}? options = null) => {fail};")
-         .Line($"public {Global.TrainResult} Train({Global.IBatchSource} data, {Global.CancellationToken} cancellation = default) => {fail};")
+         .Line($"public {Global.TrainResult} Train({Global.IBatchSource} data, {Global.CancellationToken} cancellation = default, bool progressBar = true) => {fail};")
          .Line("public void Dispose() { }")
          .Close()
          .Line();

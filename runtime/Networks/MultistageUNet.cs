@@ -82,6 +82,9 @@ public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMulti
     public Tensor forward(Tensor x, Tensor t, Tensor? augmentLabels, StageSplit? split)
     {
         var encoder = _encoder ?? throw new InvalidOperationException("The model was not wired.");
+        // Shapes are known on the host: checking them reads nothing back from the device.
+        if (t.dim() != 1 || t.shape[0] != x.shape[0])
+            throw new ArgumentException($"t must hold one time per image, shape [{x.shape[0]}], not [{string.Join(", ", t.shape)}].", nameof(t));
         var state = encoder.Encode(x, NoiseLabels(t), augmentLabels);
         Tensor Decode(int stage, Tensor? indices) => _decoders[stage].Decode(indices is null ? state : state.Select(indices));
         return split is null

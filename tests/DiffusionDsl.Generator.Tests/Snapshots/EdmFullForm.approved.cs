@@ -129,12 +129,13 @@ public sealed class EdmFullFormTrainer : global::System.IDisposable
 
     /// <summary>
     /// Trains to the configured step count with a progress bar, metrics, sample grids (with the .msd's
-    /// sample settings) and a loss curve under the output directory.
+    /// sample settings) and a loss curve under the output directory. A cancelled run stops at the next step and
+    /// saves it; <paramref name="progressBar"/> false trains without the console's progress bar.
     /// </summary>
     public global::DiffusionDsl.Runtime.Training.TrainResult Train(
-        global::DiffusionDsl.Runtime.Training.IBatchSource data, global::System.Threading.CancellationToken cancellation = default)
+        global::DiffusionDsl.Runtime.Training.IBatchSource data, global::System.Threading.CancellationToken cancellation = default, bool progressBar = true)
     {
-        var report = new global::DiffusionDsl.Runtime.Reporting.ReportOptions { PreviewSampling = global::DiffusionDsl.Generator.Tests.Models.EdmFullFormSampler.Defaults };
+        var report = new global::DiffusionDsl.Runtime.Reporting.ReportOptions { PreviewSampling = global::DiffusionDsl.Generator.Tests.Models.EdmFullFormSampler.Defaults, ProgressBar = progressBar };
         return new global::DiffusionDsl.Runtime.Reporting.TrainingSession(Trainer, Model.Schedule, global::DiffusionDsl.Generator.Tests.Models.EdmFullForm.Prediction, report).Run(data, cancellation);
     }
 

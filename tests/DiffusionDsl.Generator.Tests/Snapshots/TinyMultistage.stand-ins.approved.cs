@@ -31,7 +31,7 @@ public sealed class TinyMultistageTrainer : global::System.IDisposable
     public TinyMultistage Model => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
     public global::DiffusionDsl.Runtime.Training.MultistageTrainer Trainer => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
     public TinyMultistageTrainer(TinyMultistage model, global::DiffusionDsl.Runtime.Training.TrainOptions? options = null) => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
-    public global::DiffusionDsl.Runtime.Training.TrainResult Train(global::DiffusionDsl.Runtime.Training.IBatchSource data, global::System.Threading.CancellationToken cancellation = default) => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
+    public global::DiffusionDsl.Runtime.Training.TrainResult Train(global::DiffusionDsl.Runtime.Training.IBatchSource data, global::System.Threading.CancellationToken cancellation = default, bool progressBar = true) => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
     public void Dispose() { }
 }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using DiffusionDsl.Runtime.Tests.Support;
 using TorchSharp;
@@ -33,6 +34,17 @@ public sealed class ModelConversionTests
         model.to(ScalarType.Float32);
         Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
         Assert.True(before.allclose(model.forward(x, t), rtol: 1e-5, atol: 1e-6));
+    }
+
+    /// <summary>A time tensor of the wrong shape is named as such, not left to surface as a failed outer product.</summary>
+    [Fact]
+    public void ATimeTensorOfTheWrongShapeIsRefusedByName()
+    {
+        using var model = new SmallUNet();
+        using var scope = NewDisposeScope();
+        var x = randn(2, 1, 8, 8);
+        foreach (var t in new[] { full(new long[] { 2, 1 }, 0.5), full(new long[] { 3 }, 0.5) })
+            Assert.Contains("t must hold one time per image, shape [2]", Assert.Throws<ArgumentException>(() => model.forward(x, t)).Message);
     }
 
     [Fact]
