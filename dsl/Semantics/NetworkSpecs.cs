@@ -44,7 +44,8 @@ public sealed record TrainSpec(
     int Accumulate = TrainDefaults.Accumulate, int Steps = TrainDefaults.Steps, StageSampling StageSampling = TrainDefaults.Sampling,
     EquatableArray<double> StageWeights = default, long Seed = TrainDefaults.Seed, int CheckpointEvery = TrainDefaults.CheckpointEvery,
     int KeepCheckpoints = TrainDefaults.KeepCheckpoints, int SampleEvery = TrainDefaults.SampleEvery, int LogEvery = TrainDefaults.LogEvery,
-    double Augment = TrainDefaults.Augment, int EvalEvery = TrainDefaults.EvalEvery, int EvalCount = TrainDefaults.EvalCount);
+    double Augment = TrainDefaults.Augment, int EvalEvery = TrainDefaults.EvalEvery, int EvalCount = TrainDefaults.EvalCount,
+    double? EmaHalfLifeKimg = null, double EmaRampUp = TrainDefaults.EmaRampUp);
 
 public sealed record SampleSpec(
     SolverKind Solver = SampleDefaults.Solver, int Steps = SampleDefaults.Steps, double Eta = SampleDefaults.Eta, int Count = SampleDefaults.Count,

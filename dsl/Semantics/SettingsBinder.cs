@@ -11,7 +11,7 @@ internal sealed class SettingsBinder
 {
     private static readonly string[] TrainKeywords =
     {
-        "batch", "lr", "weight_decay", "warmup", "clip", "ema", "ema_warmup", "accumulate", "steps", "stage_sampling",
+        "batch", "lr", "weight_decay", "warmup", "clip", "ema", "ema_warmup", "ema_halflife_kimg", "ema_rampup", "accumulate", "steps", "stage_sampling",
         "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count",
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip" };
@@ -40,9 +40,11 @@ internal sealed class SettingsBinder
             LearningRate = _read.InRange(s.Get("lr"), "lr", 0, false, 10, true) ?? spec.LearningRate,
             WeightDecay = _read.InRange(s.Get("weight_decay"), "weight_decay", 0, true, 10, true) ?? spec.WeightDecay,
             Warmup = _read.PositiveInteger(s.Get("warmup"), "warmup", min: 0) ?? spec.Warmup,
-            GradClip = _read.InRange(s.Get("clip"), "clip", 0, false, 1e9, true) ?? spec.GradClip,
+            GradClip = _read.InRange(s.Get("clip"), "clip (0: no clipping)", 0, true, 1e9, true) ?? spec.GradClip,
             Ema = _read.InRange(s.Get("ema"), "ema", 0, false, 1, false) ?? spec.Ema,
             EmaWarmup = _read.PositiveInteger(s.Get("ema_warmup"), "ema_warmup", min: 0) ?? spec.EmaWarmup,
+            EmaHalfLifeKimg = _read.InRange(s.Get("ema_halflife_kimg"), "ema_halflife_kimg", 0, false, 1e9, true),
+            EmaRampUp = _read.InRange(s.Get("ema_rampup"), "ema_rampup", 0, true, 1, true) ?? spec.EmaRampUp,
             Accumulate = _read.PositiveInteger(s.Get("accumulate"), "accumulate") ?? spec.Accumulate,
             Steps = _read.PositiveInteger(s.Get("steps"), "steps") ?? spec.Steps,
             Seed = _read.PositiveInteger(s.Get("seed"), "seed", min: 0) ?? spec.Seed,
@@ -56,6 +58,7 @@ internal sealed class SettingsBinder
             EvalCount = _read.PositiveInteger(s.Get("eval_count"), "eval_count (images sampled per evaluation)", min: 2) ?? spec.EvalCount,
         };
         AugmentSpan = s.Get("augment")?.Values.FirstOrDefault()?.Span;
+        CheckEmaSettings(s);
         if (s.Get("stage_sampling") is { } policy)
         {
             _read.NoMoreThan(policy, 1);
@@ -74,6 +77,22 @@ internal sealed class SettingsBinder
                 spec = spec with { StageWeights = list.ToEquatableArray() };
         }
         return _read.Diagnostics.ErrorCount == errors ? spec : null;
+    }
+
+    /// <summary>
+    /// A fixed decay (`ema`, with score_sde's `ema_warmup`) and EDM's half-life (`ema_halflife_kimg`, with its
+    /// `ema_rampup`) are two ways to set one average: one of them.
+    /// </summary>
+    private void CheckEmaSettings(Section s)
+    {
+        var halfLife = s.Get("ema_halflife_kimg");
+        foreach (var fixedDecay in new[] { s.Get("ema"), s.Get("ema_warmup") })
+            if (halfLife is not null && fixedDecay is not null)
+                _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, fixedDecay.KeywordSpan,
+                    $"{Display.Quote(fixedDecay.Keyword)} sets a fixed EMA decay and 'ema_halflife_kimg' EDM's half-life: keep one");
+        if (halfLife is null && s.Get("ema_rampup") is { } rampUp)
+            _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, rampUp.KeywordSpan,
+                "'ema_rampup' ramps up EDM's EMA half-life: set 'ema_halflife_kimg' too (EDM: 500)");
     }
 
     public SampleSpec? BindSample(MsdStatement? statement)

@@ -86,7 +86,8 @@ public sealed class MultistageTrainer : IDisposable
         _optimizer = optim.AdamW(_parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
         _generator = new Generator((ulong)options.Seed);
         _stageWeights = options.StageLossWeights is null ? null : tensor(options.StageLossWeights, dtype: ScalarType.Float32, device: _device);
-        Ema = new ParameterEma(model.Module, options.EmaDecay, options.EmaWarmupSteps);
+        Ema = new ParameterEma(model.Module, options.EmaDecay, options.EmaWarmupSteps,
+                               options.EmaHalfLifeKimg is double kimg ? new EmaHalfLife(kimg * 1000, options.EmaRampUp, options.BatchSize) : null);
         Run = new RunFolder(options.OutputDirectory);
         if (model.Cost is { } table && table.Stages.Count != model.Stages.Count)
             throw new ArgumentException($"The model's cost table has {table.Stages.Count} stages but the model has {model.Stages.Count}.", nameof(model));

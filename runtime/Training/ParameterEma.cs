@@ -23,16 +23,24 @@ public sealed class ParameterEma : IDisposable
 
     public double Decay { get; }
     public int WarmupSteps { get; }
+    /// <summary>EDM's half-life schedule, which replaces <see cref="Decay"/> and the warm-up when set.</summary>
+    public EmaHalfLife? HalfLife { get; }
 
-    public ParameterEma(nn.Module module, double decay, int warmupSteps)
+    public ParameterEma(nn.Module module, double decay, int warmupSteps, EmaHalfLife? halfLife = null)
     {
-        _module = module; Decay = decay; WarmupSteps = warmupSteps;
+        _module = module; Decay = decay; WarmupSteps = warmupSteps; HalfLife = halfLife;
         using var noGrad = no_grad();
         _entries = module.named_parameters().Select(p => (p.name, p.parameter, p.parameter.detach().clone().DetachFromDisposeScope())).ToList();
         _missedDecay = Enumerable.Repeat(1.0, _entries.Count).ToArray();
     }
 
-    public double DecayAt(long step) => step < WarmupSteps ? Math.Min(Decay, (1.0 + step) / (10.0 + step)) : Decay;
+    /// <summary>
+    /// The decay of the update after <paramref name="step"/> steps: score_sde's models/ema.py counts that update first
+    /// (num_updates = step + 1), then takes min(decay, (1 + num_updates) / (10 + num_updates)).
+    /// </summary>
+    public double DecayAt(long step) =>
+        HalfLife is { } h ? h.DecayAt(step)
+        : step < WarmupSteps ? Math.Min(Decay, (2.0 + step) / (11.0 + step)) : Decay;
 
     /// <summary>
     /// Moves every shadow towards its parameter. With onlyWithGradient, a parameter that got no gradient this step

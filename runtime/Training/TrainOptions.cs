@@ -10,6 +10,13 @@ public sealed record TrainOptions
     public double GradClip { get; init; } = TrainDefaults.GradClip;
     public double EmaDecay { get; init; } = TrainDefaults.Ema;
     public int EmaWarmupSteps { get; init; } = TrainDefaults.EmaWarmup;
+    /// <summary>
+    /// EDM's EMA (training_loop.py): the average's half-life in thousands of training images (EDM: 500), instead of a fixed
+    /// <see cref="EmaDecay"/>; each step's decay is then 0.5^(batch / half-life). Null: the fixed decay.
+    /// </summary>
+    public double? EmaHalfLifeKimg { get; init; }
+    /// <summary>With <see cref="EmaHalfLifeKimg"/>, EDM's ramp-up: the half-life is at most this share of the images seen so far (0: none).</summary>
+    public double EmaRampUp { get; init; } = TrainDefaults.EmaRampUp;
     public int GradAccumulation { get; init; } = TrainDefaults.Accumulate;
     public int Steps { get; init; } = TrainDefaults.Steps;
     public StageSampling StageSampling { get; init; } = TrainDefaults.Sampling;

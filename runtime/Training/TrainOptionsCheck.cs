@@ -16,9 +16,11 @@ internal static class TrainOptionsCheck
         InRange(o.LearningRate, 0, false, 10, true, nameof(o.LearningRate), "lr");
         InRange(o.WeightDecay, 0, true, 10, true, nameof(o.WeightDecay), "weight_decay");
         AtLeast(o.WarmupSteps, 0, nameof(o.WarmupSteps), "warmup");
-        InRange(o.GradClip, 0, false, 1e9, true, nameof(o.GradClip), "clip");
+        InRange(o.GradClip, 0, true, 1e9, true, nameof(o.GradClip), "clip");
         InRange(o.EmaDecay, 0, false, 1, false, nameof(o.EmaDecay), "ema");
         AtLeast(o.EmaWarmupSteps, 0, nameof(o.EmaWarmupSteps), "ema_warmup");
+        if (o.EmaHalfLifeKimg is double halfLife) InRange(halfLife, 0, false, 1e9, true, nameof(o.EmaHalfLifeKimg), "ema_halflife_kimg");
+        InRange(o.EmaRampUp, 0, true, 1, true, nameof(o.EmaRampUp), "ema_rampup");
         AtLeast(o.GradAccumulation, 1, nameof(o.GradAccumulation), "accumulate");
         if (o.BatchSize % o.GradAccumulation != 0)
             throw new ArgumentException($"GradAccumulation ({o.GradAccumulation}) must divide BatchSize ({o.BatchSize}).", "options");

@@ -143,6 +143,23 @@ public class CheckerFindingsTests
         TinyModel.SingleDiagnostic(text.Replace(valid, marked), id);
     }
 
+    /// <summary>EDM's EMA half-life and a fixed decay are two ways to set one average; clip 0 is EDM's no clipping.</summary>
+    [Fact]
+    public void EdmsEmaHalfLifeReplacesTheFixedDecayAndClipZeroClipsNothing()
+    {
+        var train = TinyModel.With(train: "ema_halflife_kimg 500; clip 0; warmup 100");
+        var model = MsdCompiler.CompileUnguarded(train);
+        Assert.Empty(model.Diagnostics);
+        Assert.Equal(500, model.Model!.Train.EmaHalfLifeKimg);
+        Assert.Equal(0.05, model.Model.Train.EmaRampUp);
+        Assert.Equal(0, model.Model.Train.GradClip);
+
+        TinyModel.SingleDiagnostic(TinyModel.With(train: "ema_halflife_kimg 500; ⟦ema⟧ 0.999"), DiagnosticIds.IncompatibleSettings);
+        TinyModel.SingleDiagnostic(TinyModel.With(train: "ema_halflife_kimg 500; ⟦ema_warmup⟧ 10"), DiagnosticIds.IncompatibleSettings);
+        TinyModel.SingleDiagnostic(TinyModel.With(train: "⟦ema_rampup⟧ 0.1"), DiagnosticIds.IncompatibleSettings);
+        TinyModel.SingleDiagnostic(TinyModel.With(train: "ema_halflife_kimg ⟦0⟧"), DiagnosticIds.ValueOutOfRange);
+    }
+
     /// <summary>A lost '{' shows only where its '}' is left over, far below: the message names the line that lost it.</summary>
     [Fact]
     public void ALeftOverBraceNamesTheLineThatLostItsOpeningBrace()

@@ -21,6 +21,8 @@ public static class TrainDefaults
     public const double GradClip = 1.0;
     public const double Ema = 0.9999;
     public const int EmaWarmup = 0;
+    /// <summary>EDM's ema_rampup_ratio: with a half-life, the half-life is at most this share of the images seen so far.</summary>
+    public const double EmaRampUp = 0.05;
     public const int Accumulate = 1;
     public const int Steps = 1000;
     public const StageSampling Sampling = StageSampling.UniformStage;

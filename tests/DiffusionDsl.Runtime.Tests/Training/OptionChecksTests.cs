@@ -32,6 +32,8 @@ public sealed class OptionChecksTests : IDisposable
     [InlineData("LogEvery", "log_every")]
     [InlineData("EvalCount", "eval_count")]
     [InlineData("CheckpointEvery", "checkpoint_every")]
+    [InlineData("EmaHalfLifeKimg", "ema_halflife_kimg")]
+    [InlineData("EmaRampUp", "ema_rampup")]
     public void AnOptionOutsideTheMsdsRangeIsRefusedByName(string option, string setting)
     {
         var options = option switch
@@ -42,9 +44,11 @@ public sealed class OptionChecksTests : IDisposable
             "Steps" => Valid with { Steps = -5 },
             "LearningRate" => Valid with { LearningRate = double.NaN },
             "WeightDecay" => Valid with { WeightDecay = -0.1 },
-            "GradClip" => Valid with { GradClip = 0 },
+            "GradClip" => Valid with { GradClip = -1 },
             "LogEvery" => Valid with { LogEvery = 0 },
             "EvalCount" => Valid with { EvalCount = 1 },
+            "EmaHalfLifeKimg" => Valid with { EmaHalfLifeKimg = 0 },
+            "EmaRampUp" => Valid with { EmaRampUp = 1.5 },
             _ => Valid with { CheckpointEvery = -1 },
         };
         using var model = new SmallUNet();

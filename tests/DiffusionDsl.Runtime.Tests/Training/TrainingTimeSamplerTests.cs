@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Tests.Support;
@@ -50,12 +51,39 @@ public class TrainingTimeSamplerTests
         Assert.Equal(3, TinyMultistageModel.ThreeStages().StageOf(torch.tensor(t)).unique().Item1.shape[0]);
     }
 
+    /// <summary>score_sde's models/ema.py: the update after k steps is its (k+1)-th, decayed by min(decay, (1 + n) / (10 + n)), n = k + 1.</summary>
     [Fact]
-    public void EmaDecayWarmsUp()
+    public void EmaDecayWarmsUpAsScoreSdeCountsUpdates()
     {
         using var ema = new ParameterEma(torch.nn.Linear(2, 2), decay: 0.9999, warmupSteps: 1000);
-        Assert.Equal(0.1, ema.DecayAt(0), 12);
-        Assert.Equal(0.5, ema.DecayAt(8), 12);
+        Assert.Equal(2.0 / 11.0, ema.DecayAt(0), 12);
+        Assert.Equal(0.5, ema.DecayAt(7), 12);
         Assert.Equal(0.9999, ema.DecayAt(1000), 12);
+    }
+
+    /// <summary>
+    /// EDM's training_loop.py with its defaults (half-life 500 kimg, ramp-up 0.05, batch 512): the decay of the update
+    /// after k steps is 0.5 ** (512 / max(min(500_000, k * 512 * 0.05), 1e-8)), evaluated here in Python's own terms.
+    /// </summary>
+    [Fact]
+    public void EmaHalfLifeDecaysAsEdmsTrainingLoop()
+    {
+        using var ema = new ParameterEma(torch.nn.Linear(2, 2), decay: 0.9999, warmupSteps: 0, new EmaHalfLife(500_000, 0.05, 512));
+        Assert.Equal(0.0, ema.DecayAt(0), 12);                                // cur_nimg 0: no average yet
+        Assert.Equal(Math.Pow(0.5, 512 / (10 * 512 * 0.05)), ema.DecayAt(10), 12);
+        Assert.Equal(Math.Pow(0.5, 512 / 500_000.0), ema.DecayAt(1_000_000), 12); // past the ramp: 0.99929...
+        Assert.Equal(0.999290, ema.DecayAt(1_000_000), 6);
+        using var plain = new ParameterEma(torch.nn.Linear(2, 2), decay: 0.9999, warmupSteps: 0, new EmaHalfLife(500_000, 0, 512));
+        Assert.Equal(Math.Pow(0.5, 512 / 500_000.0), plain.DecayAt(0), 12);       // no ramp-up: the half-life from the start
+    }
+
+    /// <summary>score_sde's optimize_fn and EDM's lr ramp both take the step count before the step: the first step's rate is 0.</summary>
+    [Fact]
+    public void TheLearningRateWarmsUpFromZeroAsTheReferencesDo()
+    {
+        Assert.Equal(0.0, WarmupLearningRate.At(0, 1e-3, 100));
+        Assert.Equal(0.5e-3, WarmupLearningRate.At(50, 1e-3, 100), 15);
+        Assert.Equal(1e-3, WarmupLearningRate.At(100, 1e-3, 100));
+        Assert.Equal(1e-3, WarmupLearningRate.At(0, 1e-3, 0));
     }
 }

@@ -49,6 +49,9 @@ def parse_args(argv=None):
     p.add_argument("--grad-clip", type=float, default=d["grad_clip"], help="0 turns clipping off")
     p.add_argument("--ema", type=float, default=d["ema"])
     p.add_argument("--ema-warmup", type=int, default=d["ema_warmup"])
+    p.add_argument("--ema-halflife-kimg", type=float, default=d.get("ema_halflife_kimg"),
+                   help="EDM's EMA half-life in thousands of images, instead of --ema")
+    p.add_argument("--ema-rampup", type=float, default=d.get("ema_rampup", 0.05), help="EDM's ema_rampup_ratio (0: none)")
     p.add_argument("--stage-sampling", choices=["uniform", "proportional", "mixed"], default=d["stage_sampling"])
     p.add_argument("--seed", type=int, default=d["seed"])
     p.add_argument("--checkpoint-every", type=int, default=d["checkpoint_every"], help="0 writes only the last")
@@ -67,6 +70,18 @@ def parse_args(argv=None):
         p.error(f"--augment {args.augment} needs a model that takes EDM's 9 augmentation labels (encoder `augment 9` in the .msd); "
                 f"this one takes {spec.ENCODER.augment_dim}")
     return args
+
+
+def ema_decay(args, step):
+    """The EMA decay of the update after `step` steps, as the C# trainer's ParameterEma: EDM's half-life in images
+    (training_loop.py, ramped up over the first images) when --ema-halflife-kimg is set, else --ema with score_sde's
+    warm-up, which counts this update first (models/ema.py)."""
+    if args.ema_halflife_kimg is not None:
+        half_life = args.ema_halflife_kimg * 1000
+        if args.ema_rampup > 0:
+            half_life = min(half_life, step * args.batch * args.ema_rampup)
+        return 0.5 ** (args.batch / max(half_life, 1e-8))
+    return min(args.ema, (2.0 + step) / (11.0 + step)) if step < args.ema_warmup else args.ema
 
 
 # ---- data: the formats the C# loaders read, as uint8 [N, C, H, W] ----
@@ -487,7 +502,7 @@ def main(argv=None):
     running, counted, clock = torch.zeros((), device=device), 0, time.time()
     while step < args.steps and not stop:
         model.train()
-        lr = args.lr * min(1.0, (step + 1.0) / args.warmup) if args.warmup > 0 else args.lr
+        lr = args.lr * min(1.0, step / args.warmup) if args.warmup > 0 else args.lr  # score_sde and EDM: 0 at the first step
         for group in optimizer.param_groups:
             group["lr"] = lr
         generator = torch.Generator().manual_seed(args.seed * 1_000_003 + step)
@@ -518,7 +533,7 @@ def main(argv=None):
         if args.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(parameters, args.grad_clip)
         optimizer.step()
-        decay = min(args.ema, (1.0 + step) / (10.0 + step)) if step < args.ema_warmup else args.ema
+        decay = ema_decay(args, step)
         with torch.no_grad():
             for name, p in model.named_parameters():
                 ema[name].lerp_(p.detach().float(), 1.0 - decay)
