@@ -149,7 +149,9 @@ Dictionary<string, object?> Run(string name, IMultistageModel model, DiffusionDs
     if (Directory.Exists(runFolder)) Directory.Delete(runFolder, recursive: true);
     var options = defaults with
     {
-        Steps = warmup + steps + 1, CheckpointEvery = 0, SampleEvery = 0, EvalEvery = 0, OutputDirectory = runFolder, Device = device.ToString(),
+        // Timing only: no checkpoints (the CIFAR-10 model's would be 2 GB in $OUT), not even at the stop.
+        Steps = warmup + steps + 1, CheckpointEvery = 0, CheckpointAtEnd = false, SampleEvery = 0, EvalEvery = 0, OutputDirectory = runFolder,
+        Device = device.ToString(),
     };
     using var trainer = new MultistageTrainer(model, schedule, target, options);
     var precisionUsed = trainer.UsesBf16Autocast ? "bf16 autocast" : "float32";

@@ -107,10 +107,12 @@ public static class TrainCommand
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
 
         var result = session.Run(data, cancellation);
-        // A cancelled run has saved the step it stopped at, as a finished one has (MultistageTrainer.Train).
+        // A cancelled run has saved the step it stopped at, as a finished one has (MultistageTrainer.Train), unless it
+        // stopped before the first.
         var checkpoint = result.LastCheckpoint;
         console.Line(result.Cancelled
-            ? $"stopped at step {result.Step}; checkpoint {checkpoint} (continue with --resume latest)"
+            ? checkpoint is null ? $"stopped at step {result.Step}, before any step of this run: nothing to save"
+                                 : $"stopped at step {result.Step}; checkpoint {checkpoint} (continue with --resume latest)"
             : $"trained to step {result.Step}, last loss {result.LastLoss.ToString("0.0000", CultureInfo.InvariantCulture)}");
         if (!result.Cancelled)
         {

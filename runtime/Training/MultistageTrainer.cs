@@ -131,9 +131,9 @@ public sealed class MultistageTrainer : IDisposable
             if (cancellation.IsCancellationRequested)
             {
                 // A cancelled run keeps its work, as a finished one does: a checkpoint of the step it stopped at, which
-                // "latest" resumes from.
+                // "latest" resumes from (none before the first step: a fresh run may then use the folder).
                 Flush(pending);
-                if (!AtCheckpoint()) SaveCheckpoint();
+                if (Options.CheckpointAtEnd && Step > 0 && !AtCheckpoint()) SaveCheckpoint();
                 return new TrainResult(Step, LastLoss(), LastCheckpoint, Cancelled: true);
             }
             using (var packed = Advance(data, out var stageCounts)) last = pending.Add(packed, stageCounts);
@@ -145,12 +145,13 @@ public sealed class MultistageTrainer : IDisposable
             if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) { Flush(pending); SaveCheckpoint(); }
         }
         Flush(pending);
-        if (!AtCheckpoint()) SaveCheckpoint();
+        if (Options.CheckpointAtEnd && !AtCheckpoint()) SaveCheckpoint();
         return new TrainResult(Step, LastLoss(), LastCheckpoint, Cancelled: false);
     }
 
     /// <summary>Whether the last checkpoint written is this step's.</summary>
-    private bool AtCheckpoint() => LastCheckpoint is not null && LastCheckpoint.EndsWith(Path.GetFileName(Checkpoints.FileFor(Step)));
+    private bool AtCheckpoint() =>
+        LastCheckpoint is not null && Path.GetFullPath(LastCheckpoint) == Path.GetFullPath(Checkpoints.FileFor(Step));
 
     private static EdmAugmentPipe? AugmentationFor(IMultistageModel model, TrainOptions options)
     {
@@ -248,11 +249,13 @@ public sealed class MultistageTrainer : IDisposable
         }
         var all = cat(perSample, 0).to(ScalarType.Float64);
         var mean = all.mean();
-        var norm = Options.GradClip > 0 ? ClipGradients(Options.GradClip) : zeros(1, dtype: ScalarType.Float64, device: _device).squeeze();
+        // Without clipping (clip 0, EDM's) the norm is still taken: a non-finite gradient must stop training, not reach
+        // the weights and their average.
+        var norm = Options.GradClip > 0 ? ClipGradients(Options.GradClip) : GradientNorm();
         RecordDivergence(mean, norm);
         Ema.SettleTraining();
         _optimizer.step();
-        Ema.Update(Step, onlyWithGradient: true);
+        Ema.Update(Step, onlyWithGradient: true, imagesBefore: ImagesSeen);
 
         stageCounts = new long[stages];
         for (int i = 0; i < counts.Length; i++) stageCounts[i % stages] += counts[i];
@@ -270,14 +273,23 @@ public sealed class MultistageTrainer : IDisposable
     private Tensor ClipGradients(double maxNorm)
     {
         using var noGrad = no_grad();
-        var grads = _parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
-        if (grads.Count == 0) return zeros(1, dtype: ScalarType.Float32, device: _device).squeeze();
-        var norms = grads.Select(g => g.norm()).ToList();
-        var total = norms.Count == 1 ? norms[0] : stack(norms).norm();
+        var grads = Gradients();
+        var total = GradientNorm();
         var denominator = total + 1e-6;
         var coefficient = full_like(denominator, maxNorm).div_(denominator).clamp_max(1.0);
         foreach (var g in grads) g.mul_(coefficient);
         return total;
+    }
+
+    private List<Tensor> Gradients() => _parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
+
+    /// <summary>The total L2 norm of the gradients (0 when none), on the device: nothing is read back.</summary>
+    private Tensor GradientNorm()
+    {
+        using var noGrad = no_grad();
+        var norms = Gradients().Select(g => g.norm()).ToList();
+        if (norms.Count == 0) return zeros(1, dtype: ScalarType.Float32, device: _device).squeeze();
+        return norms.Count == 1 ? norms[0] : stack(norms).norm();
     }
 
     /// <summary>Remembers, on the device, the first step whose loss or gradient norm is not finite, and that value.</summary>

@@ -38,17 +38,21 @@ public sealed class ParameterEma : IDisposable
     /// The decay of the update after <paramref name="step"/> steps: score_sde's models/ema.py counts that update first
     /// (num_updates = step + 1), then takes min(decay, (1 + num_updates) / (10 + num_updates)).
     /// </summary>
-    public double DecayAt(long step) =>
-        HalfLife is { } h ? h.DecayAt(step)
+    /// <param name="imagesBefore">
+    /// The training images seen before this update, which EDM's half-life counts (its cur_nimg); by default step x batch,
+    /// which a run whose batch changed on resuming does not match.
+    /// </param>
+    public double DecayAt(long step, long? imagesBefore = null) =>
+        HalfLife is { } h ? h.DecayAt(imagesBefore ?? step * h.BatchSize)
         : step < WarmupSteps ? Math.Min(Decay, (2.0 + step) / (11.0 + step)) : Decay;
 
     /// <summary>
     /// Moves every shadow towards its parameter. With onlyWithGradient, a parameter that got no gradient this step
     /// (a stage decoder without samples) keeps its shadow as it is and records the decay it missed instead.
     /// </summary>
-    public void Update(long step, bool onlyWithGradient = false)
+    public void Update(long step, bool onlyWithGradient = false, long? imagesBefore = null)
     {
-        double decay = DecayAt(step);
+        double decay = DecayAt(step, imagesBefore);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         for (int i = 0; i < _entries.Count; i++)

@@ -29,6 +29,11 @@ public sealed record TrainOptions
     public double AugmentProbability { get; init; } = TrainDefaults.Augment;
     public long Seed { get; init; } = TrainDefaults.Seed;
     public int CheckpointEvery { get; init; } = TrainDefaults.CheckpointEvery;
+    /// <summary>
+    /// Whether a run that stops, at <see cref="Steps"/> or cancelled after a step, saves that step (the default, so no work
+    /// is lost); a caller that only times steps, such as the GPU harness, turns it off.
+    /// </summary>
+    public bool CheckpointAtEnd { get; init; } = true;
     public int KeepCheckpoints { get; init; } = TrainDefaults.KeepCheckpoints;
     public int SampleEvery { get; init; } = TrainDefaults.SampleEvery;
     public int LogEvery { get; init; } = TrainDefaults.LogEvery;

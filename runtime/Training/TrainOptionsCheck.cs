@@ -29,10 +29,10 @@ internal static class TrainOptionsCheck
         AtLeast(o.CheckpointEvery, 0, nameof(o.CheckpointEvery), "checkpoint_every", zero: "no checkpoints but the last");
         AtLeast(o.KeepCheckpoints, 1, nameof(o.KeepCheckpoints), "keep");
         AtLeast(o.SampleEvery, 0, nameof(o.SampleEvery), "sample_every", zero: "no preview grids");
-        AtLeast(o.LogEvery, 1, nameof(o.LogEvery), "log_every");
+        AtLeast(o.LogEvery, 0, nameof(o.LogEvery), "log_every", zero: "every step");
         InRange(o.AugmentProbability, 0, true, 1, true, nameof(o.AugmentProbability), "augment");
         AtLeast(o.EvalEvery, 0, nameof(o.EvalEvery), "eval_every", zero: "no evaluations");
-        AtLeast(o.EvalCount, 2, nameof(o.EvalCount), "eval_count");
+        if (o.EvalEvery > 0) AtLeast(o.EvalCount, 2, nameof(o.EvalCount), "eval_count");
         if (o.StageLossWeights is { } weights)
             foreach (var w in weights)
                 if (!(w >= 0) || double.IsInfinity(w)) // 0, which the .msd refuses, silences a stage: a C# caller may want that

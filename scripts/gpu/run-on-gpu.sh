@@ -34,6 +34,14 @@ mkdir -p "$OUT" "$WORK"
 OUT=$(cd "$OUT" && pwd)
 log() { echo "[run-on-gpu $(date -u +%T)] $*" | tee -a "$OUT/run.log"; }
 fail() { log "FAILED: $*"; exit 1; }
+# On any exit: stop the GPU usage log, and drop checkpoints, which no run should write here (the harness turns them
+# off) and which, at 2 GB for the CIFAR-10 model, would keep everything else in $OUT from coming back.
+usage=
+cleanup() {
+  [ -z "$usage" ] || kill "$usage" 2>/dev/null
+  find "$OUT" -name '*.ckpt' -delete 2>/dev/null
+}
+trap cleanup EXIT
 
 started=$SECONDS
 DEADLINE_S=${DEADLINE_S:-540}
@@ -66,7 +74,6 @@ log "$(tail -n 1 "$OUT/env.txt")"
 if command -v nvidia-smi >/dev/null; then
   nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 5 > "$OUT/gpu-usage.csv" 2>&1 &
   usage=$!
-  trap 'kill $usage 2>/dev/null' EXIT
 fi
 
 # The paper's network in PyTorch first: it needs neither the shim nor .NET. Its training batch is the harness's CIFAR-10 one.
@@ -128,4 +135,4 @@ timeout -k 10 "$budget" "$WORK/harness/DiffusionDsl.GpuHarness" --out "$OUT" --d
 status=${PIPESTATUS[0]}
 [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "the harness ran out of its $budget s (timings.json holds the runs that finished)"
 [ "$status" -eq 0 ] || fail "the harness exited with $status (harness.log; timings.json holds every run, with its error)"
-log "done in $(( SECONDS - started )) s"
+log "done in $(( SECONDS - started )) s; $OUT holds $(du -sh "$OUT" | cut -f1)"

@@ -59,9 +59,9 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         }, console.Console, stop.Token);
 
         Assert.Equal(130, exit);
-        var checkpoint = Path.Combine(folder.Path, "checkpoints", "step-00000000.ckpt");
-        Assert.Contains($"stopped at step 0; checkpoint {checkpoint} (continue with --resume latest)", console.Text);
-        Assert.True(File.Exists(checkpoint));
+        // Nothing trained, nothing saved: the folder stays free for a fresh run.
+        Assert.Contains("stopped at step 0, before any step of this run: nothing to save", console.Text);
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "checkpoints")) && Directory.EnumerateFiles(Path.Combine(folder.Path, "checkpoints")).Any());
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using DiffusionDsl.Language;
 using DiffusionDsl.Language.Semantics;
 using Newtonsoft.Json.Linq;
 using DiffusionDsl.Tests.Shared;
+using static DiffusionDsl.Cli.Tests.Lsp.TestDocument;
 
 namespace DiffusionDsl.Cli.Tests.Lsp;
 
@@ -16,26 +17,13 @@ namespace DiffusionDsl.Cli.Tests.Lsp;
 /// </summary>
 public class LanguageServerTests
 {
-    private const string Uri = "file:///work/TinyMultistage.msd";
-    private static string Tiny => File.ReadAllText(Models.Tiny);
-
-    // Zero-based line and character of the first occurrence of `text` in `source` (after `after`, when given).
-    private static (int Line, int Character) Find(string source, string text, string? after = null)
-    {
-        int offset = source.IndexOf(text, after is null ? 0 : source.IndexOf(after, StringComparison.Ordinal), StringComparison.Ordinal);
-        Assert.True(offset >= 0, $"'{text}' is not in the text");
-        var before = source[..offset];
-        int line = before.Count(c => c == '\n');
-        return (line, offset - (before.LastIndexOf('\n') + 1));
-    }
-
     [Fact]
     public async Task DiagnosticsFollowEachChangeWithTheBuildsCodesAndSpans()
     {
         await using var client = await LspClient.StartAsync();
-        await client.OpenAsync(Uri, Tiny);
+        await client.OpenAsync(DocumentUri, Tiny);
         var opened = await client.NextDiagnosticsAsync();
-        Assert.Equal(Uri, opened.Value<string>("uri"));
+        Assert.Equal(DocumentUri, opened.Value<string>("uri"));
         Assert.Empty(opened["diagnostics"]!);
 
         // As typed: a misspelt schedule, then a decoder for a stage that does not exist, then a syntax error.
@@ -46,7 +34,7 @@ public class LanguageServerTests
                      Tiny.Replace("width 8\n", "width 8 ]\n"),
                  })
         {
-            await client.ChangeAsync(Uri, text);
+            await client.ChangeAsync(DocumentUri, text);
             var published = await client.NextDiagnosticsAsync();
             Assert.Equal(client.Version, published.Value<int>("version"));
             var expected = MsdCompiler.Compile(text).Diagnostics;
@@ -67,7 +55,7 @@ public class LanguageServerTests
         var codes = MsdCompiler.Compile(Tiny.Replace("diffusion vp(", "diffusion vq(")).Diagnostics.Select(d => d.Id);
         Assert.Contains("MSD0006", codes);
 
-        await client.ChangeAsync(Uri, Tiny);
+        await client.ChangeAsync(DocumentUri, Tiny);
         Assert.Empty((await client.NextDiagnosticsAsync())["diagnostics"]!);
         Assert.Equal(0, await client.ShutdownAsync());
     }
@@ -84,7 +72,7 @@ public class LanguageServerTests
         var project = scratch.Path;
         File.WriteAllText(Path.Combine(project, "MyModels.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><RootNamespace>MyModels</RootNamespace></PropertyGroup></Project>");
         Directory.CreateDirectory(Path.Combine(project, "Models"));
-        var inProject = new Uri(Path.Combine(project, "Models", "System.msd")).AbsoluteUri;
+        var inProject = new System.Uri(Path.Combine(project, "Models", "System.msd")).AbsoluteUri;
         await using var client = await LspClient.StartAsync();
         await client.OpenAsync(inProject, text);
         Assert.Empty((await client.NextDiagnosticsAsync())["diagnostics"]!);
@@ -99,11 +87,11 @@ public class LanguageServerTests
         var model = compilation.Model!;
         var cost = compilation.Cost!.Stages.Single(s => s.Stage == "middle");
         await using var client = await LspClient.StartAsync();
-        await client.OpenAsync(Uri, Tiny);
+        await client.OpenAsync(DocumentUri, Tiny);
         await client.NextDiagnosticsAsync();
 
         var (line, character) = Find(Tiny, "middle     [");
-        var onStage = (await client.AtAsync("textDocument/hover", Uri, line, character + 2))["contents"]!.Value<string>("value")!;
+        var onStage = (await client.AtAsync("textDocument/hover", DocumentUri, line, character + 2))["contents"]!.Value<string>("value")!;
         Assert.Contains("**stage middle**", onStage);
         Assert.Contains("t in [0.442, 0.631)", onStage);
         string sigma = $"sigma in [{model.Schedule.Sigma(0.442).ToString("G6", CultureInfo.InvariantCulture)}, {model.Schedule.Sigma(0.631).ToString("G6", CultureInfo.InvariantCulture)})";
@@ -114,16 +102,16 @@ public class LanguageServerTests
 
         // The same card on the decoder's stage name; the last stage's interval is closed.
         var (dl, dc) = Find(Tiny, "middle", after: "decoder middle");
-        Assert.Equal(onStage, (await client.AtAsync("textDocument/hover", Uri, dl, dc + 1))["contents"]!.Value<string>("value"));
+        Assert.Equal(onStage, (await client.AtAsync("textDocument/hover", DocumentUri, dl, dc + 1))["contents"]!.Value<string>("value"));
         var (nl, nc) = Find(Tiny, "near_noise", after: "decoder near_noise");
-        Assert.Contains("t in [0.631, 1]", (await client.AtAsync("textDocument/hover", Uri, nl, nc))["contents"]!.Value<string>("value"));
+        Assert.Contains("t in [0.631, 1]", (await client.AtAsync("textDocument/hover", DocumentUri, nl, nc))["contents"]!.Value<string>("value"));
 
         // While the text has errors the card comes from the last version that compiled, and says so.
-        await client.ChangeAsync(Uri, Tiny.Replace("width 8\n", "width 8 ]\n"));
+        await client.ChangeAsync(DocumentUri, Tiny.Replace("width 8\n", "width 8 ]\n"));
         await client.NextDiagnosticsAsync();
-        await client.ChangeAsync(Uri, Tiny.Replace("blocks 1", "blocks 0"));
+        await client.ChangeAsync(DocumentUri, Tiny.Replace("blocks 1", "blocks 0"));
         await client.NextDiagnosticsAsync();
-        var stale = (await client.AtAsync("textDocument/hover", Uri, line, character))["contents"]!.Value<string>("value")!;
+        var stale = (await client.AtAsync("textDocument/hover", DocumentUri, line, character))["contents"]!.Value<string>("value")!;
         Assert.Contains(cost.GFlops.ToString("0.0000", CultureInfo.InvariantCulture), stale);
         Assert.Contains("last version that compiled", stale);
     }
@@ -132,13 +120,13 @@ public class LanguageServerTests
     public async Task HoverOnAKeywordShowsItsDocLineForItsSection()
     {
         await using var client = await LspClient.StartAsync();
-        await client.OpenAsync(Uri, Tiny);
+        await client.OpenAsync(DocumentUri, Tiny);
         await client.NextDiagnosticsAsync();
 
         async Task<string> Hover(string text, string? after = null)
         {
             var (line, character) = Find(Tiny, text, after);
-            var hover = await client.AtAsync("textDocument/hover", Uri, line, character);
+            var hover = await client.AtAsync("textDocument/hover", DocumentUri, line, character);
             Assert.Equal(JTokenType.Object, hover.Type);
             return hover["contents"]!.Value<string>("value")!;
         }
@@ -151,7 +139,7 @@ public class LanguageServerTests
         Assert.Contains("continuous VP SDE", await Hover("vp("));
         // A number is no keyword: no hover.
         var (line, character) = Find(Tiny, "0.442)");
-        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/hover", Uri, line, character + 1)).Type);
+        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/hover", DocumentUri, line, character + 1)).Type);
     }
 
     [Fact]
@@ -159,15 +147,15 @@ public class LanguageServerTests
     {
         await using var client = await LspClient.StartAsync();
         string text = Tiny;
-        await client.OpenAsync(Uri, text);
+        await client.OpenAsync(DocumentUri, text);
         await client.NextDiagnosticsAsync();
 
         async Task<string[]> Complete(string edited, string marker)
         {
-            await client.ChangeAsync(Uri, edited.Replace(marker, ""));
+            await client.ChangeAsync(DocumentUri, edited.Replace(marker, ""));
             await client.NextDiagnosticsAsync();
             var (line, character) = Find(edited, marker);
-            var list = await client.AtAsync("textDocument/completion", Uri, line, character);
+            var list = await client.AtAsync("textDocument/completion", DocumentUri, line, character);
             return list["items"]!.Select(i => i.Value<string>("label")!).ToArray();
         }
 
@@ -191,20 +179,20 @@ public class LanguageServerTests
     public async Task DefinitionGoesFromADecoderToItsStage()
     {
         await using var client = await LspClient.StartAsync();
-        await client.OpenAsync(Uri, Tiny);
+        await client.OpenAsync(DocumentUri, Tiny);
         await client.NextDiagnosticsAsync();
 
         var (line, character) = Find(Tiny, "near_noise", after: "decoder near_noise");
-        var location = await client.AtAsync("textDocument/definition", Uri, line, character + 3);
+        var location = await client.AtAsync("textDocument/definition", DocumentUri, line, character + 3);
         var (stageLine, stageCharacter) = Find(Tiny, "near_noise [");
-        Assert.Equal(Uri, location.Value<string>("uri"));
+        Assert.Equal(DocumentUri, location.Value<string>("uri"));
         Assert.Equal(stageLine, location["range"]!["start"]!.Value<int>("line"));
         Assert.Equal(stageCharacter, location["range"]!["start"]!.Value<int>("character"));
         Assert.Equal(stageCharacter + "near_noise".Length, location["range"]!["end"]!.Value<int>("character"));
 
         // Not on a decoder's stage name: no definition.
         var (wl, wc) = Find(Tiny, "width 4");
-        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/definition", Uri, wl, wc)).Type);
+        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/definition", DocumentUri, wl, wc)).Type);
     }
 
     [Fact]
@@ -235,9 +223,9 @@ public class LanguageServerTests
                                  "  decoder near_noise { width 8 }\n" +
                                  "}\n";
         await using var client = await LspClient.StartAsync();
-        await client.OpenAsync(Uri, messy);
+        await client.OpenAsync(DocumentUri, messy);
         await client.NextDiagnosticsAsync();
-        var edits = (JArray)await client.RequestAsync("textDocument/formatting", new { textDocument = new { uri = Uri }, options = new { tabSize = 2, insertSpaces = true } });
+        var edits = (JArray)await client.RequestAsync("textDocument/formatting", new { textDocument = new { uri = DocumentUri }, options = new { tabSize = 2, insertSpaces = true } });
         var edit = Assert.Single(edits);
         Assert.Equal(formatted, edit.Value<string>("newText"));
         Assert.Equal(0, edit["range"]!["start"]!.Value<int>("line"));
@@ -248,9 +236,9 @@ public class LanguageServerTests
         // The committed examples are formatted already: no edits.
         foreach (var example in ExampleFiles())
         {
-            await client.ChangeAsync(Uri, File.ReadAllText(example));
+            await client.ChangeAsync(DocumentUri, File.ReadAllText(example));
             await client.NextDiagnosticsAsync();
-            var none = await client.RequestAsync("textDocument/formatting", new { textDocument = new { uri = Uri }, options = new { tabSize = 2, insertSpaces = true } });
+            var none = await client.RequestAsync("textDocument/formatting", new { textDocument = new { uri = DocumentUri }, options = new { tabSize = 2, insertSpaces = true } });
             Assert.True(!none.Any(), $"{example}: {none}");
         }
     }

@@ -3,27 +3,17 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
+using static DiffusionDsl.Cli.Tests.Lsp.TestDocument;
 
 namespace DiffusionDsl.Cli.Tests.Lsp;
 
 /// <summary>The editor features on text being typed: broken lines, half-written statements, settings sharing a line.</summary>
 public class WhileTypingTests
 {
-    private const string Uri = "file:///work/TinyMultistage.msd";
-    private static string Tiny => File.ReadAllText(Models.Tiny);
-
-    private static (int Line, int Character) Find(string source, string text, string? after = null)
-    {
-        int offset = source.IndexOf(text, after is null ? 0 : source.IndexOf(after, StringComparison.Ordinal), StringComparison.Ordinal);
-        Assert.True(offset >= 0, $"'{text}' is not in the text");
-        var before = source[..offset];
-        return (before.Count(c => c == '\n'), offset - (before.LastIndexOf('\n') + 1));
-    }
-
     private static async Task<LspClient> OpenAsync(string text)
     {
         var client = await LspClient.StartAsync();
-        await client.OpenAsync(Uri, text);
+        await client.OpenAsync(DocumentUri, text);
         await client.NextDiagnosticsAsync();
         return client;
     }
@@ -37,13 +27,13 @@ public class WhileTypingTests
         await using var client = await OpenAsync(text);
 
         var (line, character) = Find(text, "middle     [");
-        var card = await client.AtAsync("textDocument/hover", Uri, line, character + 1);
+        var card = await client.AtAsync("textDocument/hover", DocumentUri, line, character + 1);
         Assert.Contains("**stage middle**", card["contents"]!.Value<string>("value"));
         var (kl, kc) = Find(text, "dropout 0.1");
-        Assert.Contains("residual blocks", (await client.AtAsync("textDocument/hover", Uri, kl, kc))["contents"]!.Value<string>("value"));
+        Assert.Contains("residual blocks", (await client.AtAsync("textDocument/hover", DocumentUri, kl, kc))["contents"]!.Value<string>("value"));
 
         var (dl, dc) = Find(text, "near_noise", after: "decoder near_noise");
-        var location = await client.AtAsync("textDocument/definition", Uri, dl, dc + 2);
+        var location = await client.AtAsync("textDocument/definition", DocumentUri, dl, dc + 2);
         Assert.Equal(Find(text, "near_noise [").Line, location["range"]!["start"]!.Value<int>("line"));
     }
 
@@ -53,8 +43,8 @@ public class WhileTypingTests
     {
         string text = "model M {\n" + string.Concat(Enumerable.Repeat("  x (\n", 40_000)) + "  image " + new string('[', 20_000) + "\n";
         await using var client = await OpenAsync(text);
-        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/hover", Uri, 1, 3)).Type);
-        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/definition", Uri, 40_001, 3)).Type);
+        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/hover", DocumentUri, 1, 3)).Type);
+        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/definition", DocumentUri, 40_001, 3)).Type);
     }
 
     [Fact]
@@ -68,7 +58,7 @@ public class WhileTypingTests
         async Task<string> Hover(string word, string after)
         {
             var (line, character) = Find(text, word, after);
-            var hover = await client.AtAsync("textDocument/hover", Uri, line, character + 1);
+            var hover = await client.AtAsync("textDocument/hover", DocumentUri, line, character + 1);
             Assert.Equal(JTokenType.Object, hover.Type);
             return hover["contents"]!.Value<string>("value")!;
         }
@@ -80,10 +70,10 @@ public class WhileTypingTests
 
         // A keyword right after one that needs a value is that value, as the compiler reads it: `solver steps` is no `steps`.
         text = text.Replace("solver heun", "solver steps");
-        await client.ChangeAsync(Uri, text);
+        await client.ChangeAsync(DocumentUri, text);
         await client.NextDiagnosticsAsync();
         var (sl, sc) = Find(text, "steps", after: "solver steps");
-        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/hover", Uri, sl, sc + 1)).Type);
+        Assert.Equal(JTokenType.Null, (await client.AtAsync("textDocument/hover", DocumentUri, sl, sc + 1)).Type);
     }
 
     [Fact]
@@ -93,10 +83,10 @@ public class WhileTypingTests
 
         async Task<string[]> Complete(string edited, string marker = "$")
         {
-            await client.ChangeAsync(Uri, edited.Replace(marker, ""));
+            await client.ChangeAsync(DocumentUri, edited.Replace(marker, ""));
             await client.NextDiagnosticsAsync();
             var (line, character) = Find(edited, marker);
-            var list = await client.AtAsync("textDocument/completion", Uri, line, character);
+            var list = await client.AtAsync("textDocument/completion", DocumentUri, line, character);
             return list["items"]!.Select(i => i.Value<string>("label")!).ToArray();
         }
 
@@ -122,7 +112,7 @@ public class WhileTypingTests
         var (line, character) = Find(Tiny, "dropout 0.1");
         await client.NotifyAsync("textDocument/didChange", new
         {
-            textDocument = new { uri = Uri, version = 100 },
+            textDocument = new { uri = DocumentUri, version = 100 },
             contentChanges = new object[]
             {
                 new { range = new { start = new { line, character = character + 8 }, end = new { line, character = character + 11 } }, text = "1.5" },
@@ -140,7 +130,7 @@ public class WhileTypingTests
     {
         string deep = "model X {\n" + string.Concat(Enumerable.Repeat("a {\n", 5000));
         await using var client = await OpenAsync(deep);
-        var edits = await client.RequestAsync("textDocument/formatting", new { textDocument = new { uri = Uri }, options = new { tabSize = 16, insertSpaces = true } });
+        var edits = await client.RequestAsync("textDocument/formatting", new { textDocument = new { uri = DocumentUri }, options = new { tabSize = 16, insertSpaces = true } });
         Assert.Empty(edits);
     }
 }

@@ -45,8 +45,8 @@ public sealed class OptionChecksTests : IDisposable
             "LearningRate" => Valid with { LearningRate = double.NaN },
             "WeightDecay" => Valid with { WeightDecay = -0.1 },
             "GradClip" => Valid with { GradClip = -1 },
-            "LogEvery" => Valid with { LogEvery = 0 },
-            "EvalCount" => Valid with { EvalCount = 1 },
+            "LogEvery" => Valid with { LogEvery = -1 },
+            "EvalCount" => Valid with { EvalEvery = 10, EvalCount = 1 }, // checked only when evaluations run
             "EmaHalfLifeKimg" => Valid with { EmaHalfLifeKimg = 0 },
             "EmaRampUp" => Valid with { EmaRampUp = 1.5 },
             _ => Valid with { CheckpointEvery = -1 },
@@ -84,5 +84,43 @@ public sealed class OptionChecksTests : IDisposable
         }
         var sampler = new MultistageSampler(model, model.Schedule, PredictionTarget.Eps, new SampleOptions { Steps = 2 });
         Assert.Contains("at least 1 image", Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Sample(0, 1, 8, 8)).Message);
+    }
+}
+
+/// <summary>
+/// clip 0 (EDM's: no clipping) must still catch a non-finite gradient: the gradient of sqrt(w) at w = 0 is infinite while
+/// the loss is finite, so only the gradient norm shows it.
+/// </summary>
+public sealed class UnclippedDivergenceTests : IDisposable
+{
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
+
+    private sealed class InfiniteGradientNetwork : TorchSharp.torch.nn.Module
+    {
+        public readonly TorchSharp.Modules.Parameter w = new(zeros(1));
+        public InfiniteGradientNetwork() : base("infinite") => RegisterComponents();
+    }
+
+    private sealed class InfiniteGradientModel : DiffusionDsl.Runtime.Staging.IMultistageModel
+    {
+        private readonly InfiniteGradientNetwork _network = new();
+        public DiffusionDsl.Runtime.Staging.StageTable Stages { get; } = TinyMultistageModel.ThreeStages();
+        public TorchSharp.torch.nn.Module Module => _network;
+        public Tensor Predict(Tensor x, Tensor t) => x * 0 + _network.w.sqrt();
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public void ANonFiniteGradientStopsTrainingWithOrWithoutClipping(double clip)
+    {
+        var model = new InfiniteGradientModel();
+        var options = new TrainOptions { BatchSize = 4, Steps = 3, GradClip = clip, CheckpointEvery = 0, OutputDirectory = Path.Combine(_scratch.Path, $"clip{clip}") };
+        using var trainer = new MultistageTrainer(model, new VpSchedule(), PredictionTarget.Eps, options);
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Train(TinyData.Source()));
+        Assert.Contains("step 1", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(options.OutputDirectory, "checkpoints")) &&
+                     Directory.EnumerateFiles(Path.Combine(options.OutputDirectory, "checkpoints")).GetEnumerator().MoveNext());
     }
 }

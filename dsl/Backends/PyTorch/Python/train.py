@@ -50,7 +50,7 @@ def parse_args(argv=None):
     p.add_argument("--ema", type=float, default=d["ema"])
     p.add_argument("--ema-warmup", type=int, default=d["ema_warmup"])
     p.add_argument("--ema-halflife-kimg", type=float, default=d.get("ema_halflife_kimg"),
-                   help="EDM's EMA half-life in thousands of images, instead of --ema")
+                   help="EDM's EMA half-life in thousands of images, instead of --ema (0: --ema)")
     p.add_argument("--ema-rampup", type=float, default=d.get("ema_rampup", 0.05), help="EDM's ema_rampup_ratio (0: none)")
     p.add_argument("--stage-sampling", choices=["uniform", "proportional", "mixed"], default=d["stage_sampling"])
     p.add_argument("--seed", type=int, default=d["seed"])
@@ -64,6 +64,10 @@ def parse_args(argv=None):
     p.add_argument("--bf16", choices=["auto", "on", "off"], default="auto", help="bf16 autocast; auto: on CUDA only")
     p.add_argument("--timeout", type=float, default=30.0, help="minutes a collective may wait for the other ranks before failing")
     args = p.parse_args(argv)
+    if args.ema_halflife_kimg is not None and args.ema_halflife_kimg <= 0:
+        args.ema_halflife_kimg = None  # 0: the fixed --ema instead
+    if not 0 <= args.ema_rampup <= 1:
+        p.error(f"--ema-rampup {args.ema_rampup}: the ramp-up ratio must be in [0, 1]")
     if not 0 <= args.augment <= 1:
         p.error(f"--augment {args.augment}: the augmentation probability must be in [0, 1]")
     if args.augment > 0 and spec.ENCODER.augment_dim != 9:
@@ -500,6 +504,14 @@ def main(argv=None):
         signal.signal(signal.SIGINT, request_stop)
 
     running, counted, clock = torch.zeros((), device=device), 0, time.time()
+    # Whether a gradient norm was not finite since the last check: kept on the device, read with the loss.
+    nonfinite_gradient = torch.zeros((), dtype=torch.bool, device=device)
+
+    def check_finite(loss_value=None):
+        if loss_value is not None and not math.isfinite(loss_value):
+            raise SystemExit(f"step {step}: the loss is {loss_value}; training diverged")
+        if bool(nonfinite_gradient):
+            raise SystemExit(f"by step {step}: a gradient is not finite; training diverged")
     while step < args.steps and not stop:
         model.train()
         lr = args.lr * min(1.0, step / args.warmup) if args.warmup > 0 else args.lr  # score_sde and EDM: 0 at the first step
@@ -530,8 +542,10 @@ def main(argv=None):
                 (losses.float().sum() / local).backward()  # DDP averages over ranks: the global batch's mean
             running += losses.detach().float().sum()
             counted += losses.shape[0]
-        if args.grad_clip > 0:
-            torch.nn.utils.clip_grad_norm_(parameters, args.grad_clip)
+        # Without clipping (--grad-clip 0, EDM's) the norm is still taken, as the C# trainer does, so that a non-finite
+        # gradient stops training; an infinite max_norm scales by 1.
+        norm = torch.nn.utils.clip_grad_norm_(parameters, args.grad_clip if args.grad_clip > 0 else float("inf"))
+        nonfinite_gradient |= ~torch.isfinite(norm)
         optimizer.step()
         decay = ema_decay(args, step)
         with torch.no_grad():
@@ -544,8 +558,7 @@ def main(argv=None):
             if world > 1:
                 dist.all_reduce(total)
             loss = total.item() / (counted * world)
-            if not math.isfinite(loss):
-                raise SystemExit(f"step {step}: the loss is {loss}; training diverged")
+            check_finite(loss)
             if rank == 0:
                 rate = counted * world / max(time.time() - clock, 1e-9)
                 print(f"step {step}/{args.steps}  loss {loss:.5f}  lr {lr:.3g}  {rate:.1f} images/s", flush=True)
@@ -555,6 +568,7 @@ def main(argv=None):
             counted, clock = 0, time.time()
 
         if (args.checkpoint_every > 0 and step % args.checkpoint_every == 0) or step == args.steps or stop:
+            check_finite()  # no checkpoint of weights a non-finite gradient reached
             if world > 1:
                 disagreement = rank_disagreement(model, device)
                 if rank == 0:
