@@ -40,6 +40,7 @@ public sealed record TrainStepInfo
     public long Step { get; init; }
     public long TotalSteps { get; init; }
     public double Loss => _losses.Value.Loss;
+    /// <summary>Each stage's mean loss in this step; NaN for a stage that had no samples in it (metrics.csv leaves that cell empty).</summary>
     public IReadOnlyList<double> StageLosses => _losses.Value.StageLosses;
     public double LearningRate { get; init; }
     public TimeSpan Elapsed { get; init; }

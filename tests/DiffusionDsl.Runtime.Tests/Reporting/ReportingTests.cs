@@ -44,6 +44,16 @@ public sealed class ReportingTests : IDisposable
         }, File.ReadAllLines(path));
     }
 
+    /// <summary>Training GFLOPs are a sum of per-image costs: their float noise is not written (0.1 + 0.2 is 0.30000000000000004).</summary>
+    [Fact]
+    public void TrainGflopsAreWrittenWithoutFloatNoise()
+    {
+        var path = Path.Combine(_scratch.Path, "metrics.csv");
+        using (var writer = new MetricsWriter(path))
+            writer.Write(new TrainStepInfo(1, 100, 0.5, new[] { 0.5 }, 1e-3, TimeSpan.FromSeconds(1), ImagesSeen: 8, TrainGFlops: 0.1 + 0.2));
+        Assert.Equal("1,0.5,0.001,1,8,0.3,0.5", File.ReadAllLines(path)[1]);
+    }
+
     /// <summary>
     /// A run that goes on from a checkpoint drops the rows a dead run wrote past it; a fresh run (from step 0) starts the
     /// file anew instead of appending to a dead run's rows.
