@@ -42,9 +42,9 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
             bag.Error(DiagnosticIds.SyntaxError, new SourceSpan(0, 0), $"Could not read '{source.Path}'");
             return new GeneratedFile(source.Path, hint, null, bag.Items.ToEquatableArray());
         }
-        var compilation = MsdCompiler.Compile(source.Text, rootNamespace);
+        var compilation = MsdCompiler.Compile(source.Text, rootNamespace, out var syntax);
         if (compilation.Model is null || compilation.Cost is null)
-            return StandIns(source, hint, rootNamespace, compilation.Diagnostics);
+            return StandIns(source, hint, rootNamespace, syntax, compilation.Diagnostics);
         try
         {
             return new GeneratedFile(source.Path, hint, ModelEmitter.Emit(compilation.Model, compilation.Cost, System.IO.Path.GetFileName(source.Path), ModelHash.Of(compilation.Model)),
@@ -52,13 +52,14 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
         }
         catch (Exception e)
         {
-            return StandIns(source, hint, rootNamespace, compilation.Diagnostics.Concat(new[] { InternalError(source.Text, "emitting C#", e) }).ToEquatableArray());
+            return StandIns(source, hint, rootNamespace, syntax, compilation.Diagnostics.Concat(new[] { InternalError(source.Text, "emitting C#", e) }).ToEquatableArray());
         }
     }
 
     /// <summary>A file with errors: stand-ins for its model (<see cref="StandInEmitter"/>), or no source when its name or namespace cannot be read.</summary>
-    private static GeneratedFile StandIns(MsdSource source, string hint, string? rootNamespace, EquatableArray<MsdDiagnostic> diagnostics) =>
-        ModelIdentity.Scan(source.Text!, rootNamespace) is { } identity
+    private static GeneratedFile StandIns(MsdSource source, string hint, string? rootNamespace, MsdDocument? syntax,
+                                          EquatableArray<MsdDiagnostic> diagnostics) =>
+        ModelIdentity.Scan(source.Text!, rootNamespace)?.WithStagesOf(syntax) is { } identity
             ? new GeneratedFile(source.Path, hint, StandInEmitter.Emit(identity, System.IO.Path.GetFileName(source.Path)), diagnostics, identity, IsStandIn: true)
             : new GeneratedFile(source.Path, hint, null, diagnostics);
 

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using DiffusionDsl.Language;
-using DiffusionDsl.Language.Semantics;
 
 namespace DiffusionDsl.Generator;
 
@@ -36,9 +35,9 @@ public sealed class MsdGenerator : IIncrementalGenerator
             var hints = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             // Stand-ins only where no other file declares the model: a broken copy of a working .msd (or two broken ones)
             // would otherwise clash with it in C# (CS0101, CS0102).
-            var declared = new HashSet<ModelIdentity>();
+            var declared = new HashSet<(string Name, string? Namespace)>();
             foreach (var file in files)
-                if (file is { Source: not null, IsStandIn: false, Declares: { } identity }) declared.Add(identity);
+                if (file is { Source: not null, IsStandIn: false, Declares: { } identity }) declared.Add((identity.Name, identity.Namespace));
             foreach (var file in files)
             {
                 // The same .msd listed twice as AdditionalFiles is one model: add it once.
@@ -46,7 +45,7 @@ public sealed class MsdGenerator : IIncrementalGenerator
                 try
                 {
                     foreach (var diagnostic in file.Diagnostics) production.ReportDiagnostic(RoslynDiagnostics.From(diagnostic, file.Path));
-                    if (file.IsStandIn && !declared.Add(file.Declares!)) continue;
+                    if (file.IsStandIn && !declared.Add((file.Declares!.Name, file.Declares.Namespace))) continue;
                     if (file.Source is not null)
                         production.AddSource(Unique(file.HintName, hints), SourceText.From(file.Source, System.Text.Encoding.UTF8));
                 }

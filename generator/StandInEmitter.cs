@@ -3,8 +3,8 @@ using DiffusionDsl.Language.Semantics;
 namespace DiffusionDsl.Generator;
 
 /// <summary>
-/// Emits stand-ins for a model whose .msd has errors: the model, trainer and sampler types with the members every
-/// generated model has, whatever its stages, each throwing. Without them every use of the model in the user's C#
+/// Emits stand-ins for a model whose .msd has errors: the model, encoder, trainer and sampler types with the members
+/// every generated model has, and, when the stages parse, each stage's decoder type and property; each member throws. Without them every use of the model in the user's C#
 /// adds an error of its own (CS0246, or CS0118 when the namespace has the model's name) under the .msd's real ones;
 /// the Regex generator emits a fallback for an invalid pattern for the same reason. The .msd's errors still fail
 /// the build (they are not configurable), so no stand-in runs.
@@ -38,10 +38,27 @@ internal static class StandInEmitter
          .Line($"public static {Global.INoiseSchedule} CreateSchedule() => {fail};")
          .Line($"public static {Global.MsdModelInfo} Info => {fail};")
          .Line($"public long LoadCheckpoint(string path, bool ema = true) => {fail};")
-         .Line()
+         .Line($"public {name}Encoder Encoder => {fail};");
+        foreach (var stage in model.StageProperties) w.Line($"public {name}{stage}Decoder {stage} => {fail};");
+        w.Line()
          .Line($"public {name}() : base(nameof({name}), CreateSchedule(), Table, Cost) {{ }}")
          .Close()
          .Line();
+
+        // The encoder's and, when the stages parse, the decoders' types, as the model names them.
+        w.Line(Global.GeneratedCode)
+         .Open($"public sealed class {name}Encoder : {Global.SharedEncoder}")
+         .Line($"public static {Global.EncoderLayout} Architecture => {fail};")
+         .Line($"public {name}Encoder() : base(Architecture, nameof({name}Encoder)) {{ }}")
+         .Close()
+         .Line();
+        foreach (var stage in model.StageProperties)
+            w.Line(Global.GeneratedCode)
+             .Open($"public sealed class {name}{stage}Decoder : {Global.StageDecoder}")
+             .Line($"public static {Global.DecoderLayout} Architecture => {fail};")
+             .Line($"public {name}{stage}Decoder() : base({name}Encoder.Architecture, Architecture, nameof({name}{stage}Decoder)) {{ }}")
+             .Close()
+             .Line();
 
         w.Line($"/// <summary>Stands in for {name}'s trainer while its .msd file has errors.</summary>")
          .Line(Global.GeneratedCode)

@@ -24,6 +24,13 @@ internal static class LspHost
         rpc.SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false);
         var server = new MsdLanguageServer(diagnostics => rpc.NotifyWithParameterObjectAsync("textDocument/publishDiagnostics", diagnostics));
         rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { AllowNonPublicInvocation = true });
+        // A header the framing cannot read (no Content-Length, say) still ends the connection: say why on stderr, which
+        // editors show in their output panel, instead of exiting without a word.
+        rpc.Disconnected += (_, e) =>
+        {
+            if (e.Reason is not (DisconnectedReason.RemotePartyTerminated or DisconnectedReason.LocallyDisposed))
+                System.Console.Error.WriteLine($"msd lsp: the connection ended ({e.Reason}): {e.Exception?.Message ?? e.Description}");
+        };
         rpc.StartListening();
         await Task.WhenAny(rpc.Completion, server.Exited.Task);
         return server.ShutdownRequested && server.Exited.Task.IsCompleted ? 0 : 1;

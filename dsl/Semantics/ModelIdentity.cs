@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using DiffusionDsl.Language.Syntax;
 
 namespace DiffusionDsl.Language.Semantics;
@@ -10,6 +11,21 @@ namespace DiffusionDsl.Language.Semantics;
 /// </summary>
 public sealed record ModelIdentity(string Name, string? Namespace)
 {
+    /// <summary>The stages' C# property names (near_data: NearData), when the stages parse and every name is usable; else none.</summary>
+    public EquatableArray<string> StageProperties { get; init; }
+
+    /// <summary>This identity with the stage names of <paramref name="document"/>'s `stages` block, when all of them are usable C# names.</summary>
+    public ModelIdentity WithStagesOf(MsdDocument? document)
+    {
+        var model = document?.Statements.FirstOrDefault(s => s.Keyword == "model" && s.Body is not null);
+        var stages = model?.Body!.FirstOrDefault(s => s.Keyword == "stages" && s.Body is not null);
+        if (stages is null || stages.Body!.Count == 0 || stages.Body.Count > MsdLimits.MaxStages) return this;
+        var properties = stages.Body.Select(s => CSharpNames.ToPascalCase(s.Keyword)).ToList();
+        bool usable = properties.All(p => CSharpNames.Problem(p) is null && !GeneratedMembers.IsReserved(p, Name))
+                      && properties.Distinct().Count() == properties.Count;
+        return usable ? this with { StageProperties = properties.ToEquatableArray() } : this;
+    }
+
     /// <summary>
     /// The first `model Name` and the first `namespace A.B` after it, or null when either is missing where written or is not
     /// a name the binder would accept. Without a namespace statement, <paramref name="defaultNamespace"/> (the project's

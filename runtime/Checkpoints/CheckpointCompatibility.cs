@@ -9,6 +9,8 @@ public static class CheckpointCompatibility
 {
     public static void Check(string path, CheckpointData data, IReadOnlyList<KeyValuePair<string, Tensor>> modelState, string modelHash)
     {
+        // Another model's checkpoint is named as such first: its first differing tensor says less than that.
+        if (data.ModelHash != modelHash) throw AnotherModel(path, data.ModelHash, modelHash);
         var stored = data.Model.ToDictionary(p => p.Key, p => p.Value);
         foreach (var (name, tensor) in modelState)
         {
@@ -23,7 +25,6 @@ public static class CheckpointCompatibility
         var extra = data.Model.FirstOrDefault(p => !names.Contains(p.Key));
         if (extra.Key is not null)
             throw new CheckpointException(path, $"another architecture: the checkpoint's tensor '{extra.Key}' is not in the model.");
-        if (data.ModelHash != modelHash) throw AnotherModel(path, data.ModelHash, modelHash);
     }
 
     /// <summary>Weights that fit the tensors but were trained as another model (ModelHash: image, diffusion, stages, shapes).</summary>

@@ -28,6 +28,7 @@ public sealed class MultistageSampler
         if (options.Count < 1) throw new ArgumentException($"Count must be at least 1 (the .msd's sample count), not {options.Count}.", nameof(options));
         if (options.BatchSize < 1) throw new ArgumentException($"BatchSize (images per model call) must be at least 1, not {options.BatchSize}.", nameof(options));
         if (!(options.Eta >= 0 && options.Eta <= 1)) throw new ArgumentException($"Eta must be in [0, 1] (the .msd's sample eta), not {options.Eta}.", nameof(options));
+        Float32Parameters.Require(model.Module, "Sampling");
         Options = options;
         _denoiser = new Denoiser(model, schedule, target);
         Solver = SolverFactory.Create(options.Solver, schedule, options.Eta);

@@ -71,6 +71,7 @@ public sealed class MultistageTrainer : IDisposable
     public MultistageTrainer(IMultistageModel model, INoiseSchedule schedule, PredictionTarget target, TrainOptions options)
     {
         TrainOptionsCheck.Validate(options);
+        Float32Parameters.Require(model.Module, "Training");
         if (options.StageLossWeights is { } w && w.Length != model.Stages.Count)
             throw new ArgumentException($"StageLossWeights has {w.Length} entries but the model has {model.Stages.Count} stages.", nameof(options));
         _augment = AugmentationFor(model, options);

@@ -119,7 +119,7 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
         }, console.Console);
 
         Assert.Equal(1, exit);
-        Assert.Contains($"error: Checkpoint '{_run.Checkpoint(6)}': another architecture", console.Text);
+        Assert.Contains($"error: Checkpoint '{_run.Checkpoint(6)}': written for another model", console.Text);
         Assert.False(File.Exists(folder.File("unused.png")));
     }
 

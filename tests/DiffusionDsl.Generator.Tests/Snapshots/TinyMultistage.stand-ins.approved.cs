@@ -19,8 +19,16 @@ public sealed partial class TinyMultistage : global::DiffusionDsl.Runtime.Networ
     public static global::DiffusionDsl.Runtime.Schedules.INoiseSchedule CreateSchedule() => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
     public static global::DiffusionDsl.Runtime.Hosting.MsdModelInfo Info => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
     public long LoadCheckpoint(string path, bool ema = true) => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
+    public TinyMultistageEncoder Encoder => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
 
     public TinyMultistage() : base(nameof(TinyMultistage), CreateSchedule(), Table, Cost) { }
+}
+
+[global::System.CodeDom.Compiler.GeneratedCode("DiffusionDsl", "1.0.0")]
+public sealed class TinyMultistageEncoder : global::DiffusionDsl.Runtime.Networks.SharedEncoder
+{
+    public static global::DiffusionDsl.Runtime.Networks.EncoderLayout Architecture => throw global::DiffusionDsl.Runtime.Hosting.ModelWithErrors.Exception("TinyMultistage.msd");
+    public TinyMultistageEncoder() : base(Architecture, nameof(TinyMultistageEncoder)) { }
 }
 
 /// <summary>Stands in for TinyMultistage's trainer while its .msd file has errors.</summary>

@@ -47,6 +47,20 @@ public sealed class ModelConversionTests
             Assert.Contains("t must hold one time per image, shape [2]", Assert.Throws<ArgumentException>(() => model.forward(x, t)).Message);
     }
 
+    /// <summary>The trainer and sampler work in float32: a float64 model is refused by name, not left to fail in a convolution.</summary>
+    [Fact]
+    public void TrainingAndSamplingRefuseAModelConvertedAwayFromFloat32()
+    {
+        using var model = new SmallUNet();
+        model.to(ScalarType.Float64);
+        var train = Assert.Throws<ArgumentException>(() => new DiffusionDsl.Runtime.Training.MultistageTrainer(model, model.Schedule,
+            DiffusionDsl.Runtime.Diffusion.PredictionTarget.Eps, new DiffusionDsl.Runtime.Training.TrainOptions { OutputDirectory = System.IO.Path.GetTempPath() }));
+        Assert.Contains("Training takes a model with float32 parameters; this one's are Float64", train.Message);
+        var sample = Assert.Throws<ArgumentException>(() => new DiffusionDsl.Runtime.Sampling.MultistageSampler(model, model.Schedule,
+            DiffusionDsl.Runtime.Diffusion.PredictionTarget.Eps, new DiffusionDsl.Runtime.Sampling.SampleOptions()));
+        Assert.Contains("Sampling takes a model with float32 parameters", sample.Message);
+    }
+
     [Fact]
     public void ADeviceMoveReachesEveryTensor()
     {
