@@ -57,8 +57,9 @@ internal sealed class StageBinder
         foreach (var line in statement.Body)
         {
             if (!CheckName(line, names, properties, modelName)) ok = false;
-            var interval = ReadInterval(line);
-            if (interval is null) { ok = false; continue; }
+            var interval = ReadInterval(line, previous is null ? lower : previousEnd, previous?.Keyword);
+            // A stage without a readable interval has no end either: the next stage is not blamed for a gap after it.
+            if (interval is null) { ok = false; previous = line; previousEnd = double.NaN; continue; }
             var (start, end, startSpan, endSpan) = interval.Value;
 
             foreach (var (value, span) in new[] { (start, startSpan), (end, endSpan) })
@@ -173,14 +174,18 @@ internal sealed class StageBinder
         return true;
     }
 
-    private (double Start, double End, SourceSpan StartSpan, SourceSpan EndSpan)? ReadInterval(MsdStatement line)
+    /// <param name="expectedStart">Where this stage should start (NaN when unknown), for the message's example.</param>
+    private (double Start, double End, SourceSpan StartSpan, SourceSpan EndSpan)? ReadInterval(MsdStatement line, double expectedStart, string? previousStage)
     {
         _read.NoMoreThan(line, 1);
-        var value = _read.At(line, 0, "an interval such as [0, 0.442)");
+        string example = double.IsNaN(expectedStart)
+            ? "an interval [start, end)"
+            : $"an interval [{Display.ExactNumber(expectedStart)}, end)" + (previousStage is null ? " (the first stage starts the range)" : $" (it starts where {Display.Quote(previousStage)} ends)");
+        var value = _read.At(line, 0, example);
         if (value is null) return null;
         if (value is not BracketValue { Items.Count: 2 } interval)
         {
-            Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"Stage {Display.Quote(line.Keyword)} needs an interval such as [0, 0.442), not {Display.Quote(value)}");
+            Diagnostics.Error(DiagnosticIds.WrongValue, value.Span, $"Stage {Display.Quote(line.Keyword)} needs {example}, not {Display.Quote(value)}");
             return null;
         }
         var start = _read.Number(interval.Items[0], "a stage boundary");

@@ -172,6 +172,17 @@ public class CheckerFindingsTests
         Assert.EndsWith("no '{' is open", extra.Message);
     }
 
+    /// <summary>A stage line still being typed is one error whose example starts where the stage must; its neighbour is not blamed.</summary>
+    [Fact]
+    public void AStageWithoutItsIntervalIsOneErrorWithTheStartItNeeds()
+    {
+        var typing = Assert.Single(Compile(Valid.Replace("    b [0.5, 1]\n", "    b\n")));
+        Assert.Equal("'b' needs an interval [0.5, end) (it starts where 'a' ends)", typing.Message);
+        var three = Valid.Replace("    b [0.5, 1]\n", "    b 0.7\n    c [0.7, 1]\n").Replace("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  decoder c { width 4 }\n");
+        var wrong = Assert.Single(Compile(three));
+        Assert.Equal("Stage 'b' needs an interval [0.5, end) (it starts where 'a' ends), not '0.7'", wrong.Message);
+    }
+
     /// <summary>A misspelt required setting is one error, "did you mean", not that and the setting missing.</summary>
     [Theory]
     [InlineData("    width 8\n", "    ⟦widht⟧ 8\n")]
