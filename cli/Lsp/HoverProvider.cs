@@ -78,7 +78,8 @@ internal static class HoverProvider
         text.Append($"- decoder: {string.Join(" / ", decoder.Levels.Select(l => l.Width.ToString(CultureInfo.InvariantCulture)))} channels (lowest resolution first), {Count(stageCost.DecoderParameters)} parameters\n");
         text.Append($"- active in this stage: {Count(stageCost.ActiveParameters)} parameters (shared encoder {Count(cost.SharedParameters)})\n");
         text.Append($"- forward: {stageCost.GFlops.ToString("0.0000", CultureInfo.InvariantCulture)} GFLOPs per image");
-        if (!document.ModelIsCurrent) text.Append("\n\n(from the last version that compiled: this text has errors)");
+        if (document.Figures == ModelFigures.LastCompiled) text.Append("\n\n(from the last version that compiled: this text has errors)");
+        if (document.Figures == ModelFigures.WithoutBrokenLines) text.Append("\n\n(from this text without its broken lines: it has errors)");
         return text.ToString();
     }
 

@@ -19,10 +19,17 @@ internal sealed class MsdDocumentState
         RootNamespace = previous is null ? ProjectNamespace.Of(uri) : previous.RootNamespace;
         Compilation = MsdCompiler.Compile(text, RootNamespace, out var syntax);
         Syntax = syntax;
-        if (Compilation.Model is { } model && Compilation.Cost is { } cost) (Model, Cost, ModelIsCurrent) = (model, cost, true);
-        else (Model, Cost, ModelIsCurrent) = (previous?.Model, previous?.Cost, false);
+        // Repairing costs a few parses: done here only when the figures need it, else when a hover first asks for the tree.
+        bool compiledBefore = previous is { Figures: ModelFigures.Current or ModelFigures.LastCompiled };
+        bool figuresNeedRepair = Syntax is null && Compilation.Model is null && !compiledBefore;
+        var repair = figuresNeedRepair ? SyntaxRecovery.Repair(text) : null;
+        if (Compilation.Model is { } model && Compilation.Cost is { } cost) (Model, Cost, Figures) = (model, cost, ModelFigures.Current);
+        else if (compiledBefore) (Model, Cost, Figures) = (previous!.Model, previous.Cost, ModelFigures.LastCompiled);
+        else if (repair is { } r && MsdCompiler.Compile(r.Text, RootNamespace) is { Model: { } repaired, Cost: { } repairedCost })
+            // Opened with a syntax error and never compiled: the text without its broken lines may still give the figures.
+            (Model, Cost, Figures) = (repaired, repairedCost, ModelFigures.WithoutBrokenLines);
         LastSyntax = Syntax ?? previous?.LastSyntax;
-        _tree = Syntax is not null ? new(Syntax) : new(() => SyntaxRecovery.Parse(text));
+        _tree = Syntax is not null ? new(Syntax) : figuresNeedRepair ? new(repair?.Document) : new(() => SyntaxRecovery.Parse(text));
     }
 
     private readonly System.Lazy<MsdDocument?> _tree;
@@ -57,5 +64,19 @@ internal sealed class MsdDocumentState
     public ModelCostTable? Cost { get; }
 
     /// <summary>Whether <see cref="Model"/> is this text's own.</summary>
-    public bool ModelIsCurrent { get; }
+    public bool ModelIsCurrent => Figures == ModelFigures.Current;
+
+    /// <summary>Where <see cref="Model"/> comes from.</summary>
+    public ModelFigures Figures { get; }
+}
+
+internal enum ModelFigures
+{
+    None,
+    /// <summary>This text's model.</summary>
+    Current,
+    /// <summary>The last version that compiled, while this text has errors.</summary>
+    LastCompiled,
+    /// <summary>This text with its broken lines left out: a file opened with a syntax error that never compiled.</summary>
+    WithoutBrokenLines,
 }

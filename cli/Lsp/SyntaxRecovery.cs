@@ -18,14 +18,17 @@ internal static class SyntaxRecovery
     /// <summary>Lines blanked at most before giving up: a text this broken is being rewritten, not typed.</summary>
     private const int MaxBlankedLines = 8;
 
-    public static MsdDocument? Parse(string text)
+    public static MsdDocument? Parse(string text) => Repair(text)?.Document;
+
+    /// <summary>The text with its broken lines blanked (and missing '}' added), and its tree; null when it cannot be had.</summary>
+    public static (string Text, MsdDocument Document)? Repair(string text)
     {
         if (text.Length > MsdLimits.MaxLength) return null;
         if (RepairBrackets(text) is not { } repaired) return null;
         for (int attempt = 0; attempt <= MaxBlankedLines; attempt++)
         {
             var diagnostics = new DiagnosticBag(new LineMap(repaired));
-            if (MsdCompiler.Parse(repaired, diagnostics) is { } document) return document;
+            if (MsdCompiler.Parse(repaired, diagnostics) is { } document) return (repaired, document);
             if (diagnostics.Items.FirstOrDefault(d => d.IsError) is not { } error) return null;
             var (start, end) = LineAround(repaired, Math.Min(error.Span.Start, repaired.Length));
             if (repaired.AsSpan(start, end - start).IsWhiteSpace()) return null; // nothing left to blank: no progress

@@ -37,6 +37,20 @@ public class WhileTypingTests
         Assert.Equal(Find(text, "near_noise [").Line, location["range"]!["start"]!.Value<int>("line"));
     }
 
+    /// <summary>A file opened with a syntax error that never compiled still gets a stage's figures, from its text without the broken line.</summary>
+    [Fact]
+    public async Task AFileOpenedBrokenGetsFiguresFromItsTextWithoutTheBrokenLine()
+    {
+        string text = Tiny.Replace("train { batch 8; lr 1e-3; steps 20; stage_sampling mixed }", "train { batch 8; lr 1e-3; steps 20 ) }");
+        Assert.Null(DiffusionDsl.Language.MsdCompiler.Compile(text).Model);
+        await using var client = await OpenAsync(text);
+        var (line, character) = Find(text, "middle     [");
+        var card = (await client.AtAsync("textDocument/hover", DocumentUri, line, character + 1))["contents"]!.Value<string>("value")!;
+        var cost = DiffusionDsl.Language.MsdCompiler.Compile(Tiny).Cost!.Stages.Single(s => s.Stage == "middle");
+        Assert.Contains($"{cost.GFlops.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)} GFLOPs per image", card);
+        Assert.Contains("(from this text without its broken lines: it has errors)", card);
+    }
+
     /// <summary>Text broken on thousands of lines is being rewritten, not typed: recovery gives up at once, and the server answers.</summary>
     [Fact]
     public async Task AHopelesslyBrokenTextGetsNoHoverAndTheServerAnswers()
