@@ -54,18 +54,15 @@ internal static class CompletionProvider
     private static IEnumerable<string> StagesWithoutDecoder(MsdDocumentState document, int offset)
     {
         if ((document.Tree ?? document.LastSyntax) is not { } tree) return Enumerable.Empty<string>();
-        var decoded = Models(tree).SelectMany(m => m.Body!)
+        var decoded = tree.Models.SelectMany(m => m.Body!)
             .Where(s => s.Keyword == KeywordDocs.Decoder && s.Values.Count > 0 && s.Values[0] is NameValue && !SyntaxLocator.Contains(s.Span, offset))
             .Select(s => ((NameValue)s.Values[0]).Name)
             .ToHashSet();
-        return SyntaxLocator.StageLines(tree).Select(s => s.Keyword).Distinct().Where(name => !decoded.Contains(name));
+        return tree.StageLines.Select(s => s.Keyword).Distinct().Where(name => !decoded.Contains(name));
     }
 
     private static bool HasModelBefore(MsdDocumentState document, int offset) =>
-        document.Tree is { } tree && Models(tree).Any(m => m.Span.End <= offset);
-
-    private static IEnumerable<MsdStatement> Models(MsdDocument tree) =>
-        tree.Statements.Where(s => s.Keyword == KeywordDocs.Model && s.Body is not null);
+        document.Tree is { } tree && tree.Models.Any(m => m.Span.End <= offset);
 
     private static IEnumerable<CompletionItem> Words(IEnumerable<string> words) =>
         words.Select(w => Item(w, CompletionItemKind.Value, null));

@@ -9,7 +9,7 @@ internal static class DefinitionProvider
     public static Location? At(MsdDocumentState document, Position position)
     {
         if (SyntaxLocator.Find(document, position)?.DecoderStage is not { } name) return null;
-        var stage = SyntaxLocator.StageLines(document.Tree!).FirstOrDefault(s => s.Keyword == name.Name);
+        var stage = document.Tree!.StageLines.FirstOrDefault(s => s.Keyword == name.Name);
         return stage is null ? null : new Location(document.Uri, document.Lines.RangeOf(stage.KeywordSpan.Start, stage.KeywordSpan.Length));
     }
 }

@@ -25,8 +25,8 @@ internal static class HoverProvider
         }
         if (hit.Value is not NameValue name) return null;
         var nameRange = document.Lines.RangeOf(name.Span.Start, name.Span.Length);
-        string keyword = SettingOf(hit, name);
-        if (keyword == name.Name && KeywordDocs.Keyword(hit.Section, keyword) is { } inlineDoc) return Markdown(inlineDoc, nameRange);
+        var (keyword, isKeyword) = SettingOf(hit, name);
+        if (isKeyword && KeywordDocs.Keyword(hit.Section, keyword) is { } inlineDoc) return Markdown(inlineDoc, nameRange);
         string? text = keyword switch
         {
             KeywordDocs.Decoder when hit.DecoderStage is { } stage => Stage(document, stage.Name),
@@ -38,23 +38,16 @@ internal static class HoverProvider
     }
 
     /// <summary>
-    /// The setting a value belongs to. Settings may share a line (`width 16  mult [1, 2, 2]  blocks 1`): as the compiler
-    /// reads it, a value that is one of the section's keywords starts a new setting, except a decoder's stage name and a
-    /// word right after a keyword that needs a value (Section.SplitInlineSettings).
+    /// The setting a value belongs to, read as the compiler reads a line whose settings share it (<see cref="InlineSettings"/>),
+    /// and whether the value is that setting's keyword.
     /// </summary>
-    private static string SettingOf(SyntaxHit hit, NameValue name)
+    private static (string Keyword, bool IsKeyword) SettingOf(SyntaxHit hit, NameValue name)
     {
-        string setting = hit.Statement.Keyword;
-        int values = 0;
-        foreach (var value in hit.Statement.Values)
-        {
-            bool stageName = hit.DecoderStage is not null && value.Span == name.Span;
-            bool valueExpected = values == 0 && !(hit.Section == KeywordDocs.Level && setting == "attention");
-            if (value is NameValue word && !stageName && !valueExpected && KeywordDocs.Keyword(hit.Section, word.Name) is not null) (setting, values) = (word.Name, 0);
-            else values++;
-            if (value.Span.End >= name.Span.End) break;
-        }
-        return setting;
+        var keywords = KeywordDocs.KeywordsOf(hit.Section).Select(k => k.Keyword).ToList();
+        var flags = hit.Section == KeywordDocs.Level ? new[] { "attention" } : null;
+        var setting = InlineSettings.Split(hit.Statement, keywords, flags)
+            .First(s => s.KeywordSpan == name.Span || s.Values.Any(v => v.Span.Start <= name.Span.Start && name.Span.End <= v.Span.End));
+        return (setting.Keyword, setting.KeywordSpan == name.Span);
     }
 
     private static Hover Markdown(string text, Range range) => new(new MarkupContent("markdown", text), range);

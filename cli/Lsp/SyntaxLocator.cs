@@ -57,10 +57,4 @@ internal static class SyntaxLocator
 
     // Inclusive of the end, so a cursor just after a word is on it.
     public static bool Contains(SourceSpan span, int offset) => offset >= span.Start && offset <= span.End;
-
-    /// <summary>The statements of the `stages` body: one per stage, the keyword being the stage's name.</summary>
-    public static IEnumerable<MsdStatement> StageLines(MsdDocument document) =>
-        document.Statements.Where(s => s.Keyword == "model" && s.Body is not null)
-            .SelectMany(m => m.Body!).Where(s => s.Keyword == "stages" && s.Body is not null)
-            .SelectMany(s => s.Body!);
 }

@@ -19,7 +19,7 @@ internal sealed class ModelBinder
 
     public ModelSpec? Bind(MsdDocument document, string? defaultNamespace)
     {
-        var top = new Section(document.Statements, "the file", Diagnostics, new[] { "model" }, namedFirst: new[] { "model" });
+        var top = new Section(document.Statements, "the file", Diagnostics, new[] { "model" });
         var model = top.Get("model");
         if (model is null)
         {
@@ -47,7 +47,7 @@ internal sealed class ModelBinder
             return null;
         }
 
-        var section = new Section(model.Body, name is null ? "the model" : $"model {Display.Quote(name)}", Diagnostics, ModelKeywords, repeatable: new[] { "decoder" }, namedFirst: new[] { "decoder" });
+        var section = new Section(model.Body, name is null ? "the model" : $"model {Display.Quote(name)}", Diagnostics, ModelKeywords, repeatable: new[] { "decoder" });
         var ns = BindNamespace(section.Get("namespace")) ?? (defaultNamespace is { } d && CSharpNames.IsNamespace(d) ? d : null);
         if (name is not null && ns is null && GeneratedMembers.IsRootNamespace(name))
         {

@@ -17,10 +17,9 @@ public sealed record ModelIdentity(string Name, string? Namespace)
     /// <summary>This identity with the stage names of <paramref name="document"/>'s `stages` block, when all of them are usable C# names.</summary>
     public ModelIdentity WithStagesOf(MsdDocument? document)
     {
-        var model = document?.Statements.FirstOrDefault(s => s.Keyword == "model" && s.Body is not null);
-        var stages = model?.Body!.FirstOrDefault(s => s.Keyword == "stages" && s.Body is not null);
-        if (stages is null || stages.Body!.Count == 0 || stages.Body.Count > MsdLimits.MaxStages) return this;
-        var properties = stages.Body.Select(s => CSharpNames.ToPascalCase(s.Keyword)).ToList();
+        var stages = document?.StageLines.ToList();
+        if (stages is null || stages.Count == 0 || stages.Count > MsdLimits.MaxStages) return this;
+        var properties = stages.Select(s => CSharpNames.ToPascalCase(s.Keyword)).ToList();
         bool usable = properties.All(p => CSharpNames.Problem(p) is null && !GeneratedMembers.IsReserved(p, Name))
                       && properties.Distinct().Count() == properties.Count;
         return usable ? this with { StageProperties = properties.ToEquatableArray() } : this;

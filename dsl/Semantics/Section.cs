@@ -14,17 +14,12 @@ internal sealed class Section
     private readonly List<MsdStatement> _statements = new();
     private readonly HashSet<string> _misspelt = new();
 
-    /// <param name="namedFirst">
-    /// Keywords whose first value is a name of the user's (`decoder sample { ... }`: the stage called sample), which
-    /// never starts a new setting, even when it is spelled like a keyword.
-    /// </param>
-    /// <param name="flags">Keywords that stand alone, without a value (a level's `attention`).</param>
+    /// <param name="flags">Keywords that stand alone, without a value (a level's `attention`): see <see cref="InlineSettings"/>.</param>
     public Section(IReadOnlyList<MsdStatement>? body, string context, DiagnosticBag diagnostics,
-        IReadOnlyCollection<string> keywords, IReadOnlyCollection<string>? repeatable = null, IReadOnlyCollection<string>? namedFirst = null,
-        IReadOnlyCollection<string>? flags = null)
+        IReadOnlyCollection<string> keywords, IReadOnlyCollection<string>? repeatable = null, IReadOnlyCollection<string>? flags = null)
     {
         var seen = new HashSet<string>();
-        foreach (var statement in (body ?? new List<MsdStatement>()).SelectMany(s => SplitInlineSettings(s, keywords, namedFirst, flags)))
+        foreach (var statement in (body ?? new List<MsdStatement>()).SelectMany(s => InlineSettings.Split(s, keywords, flags)))
         {
             if (!keywords.Contains(statement.Keyword))
             {
@@ -41,36 +36,6 @@ internal sealed class Section
             }
             _statements.Add(statement);
         }
-    }
-
-    /// <summary>
-    /// Several settings may share a line: `width 128  mult [2, 2, 2]  blocks 4`. A value that is
-    /// one of this section's keywords starts a new setting, unless it comes right after a keyword that needs a value:
-    /// `solver steps` is a solver named steps (one error: no such solver), not a `solver` without a value followed by a
-    /// second `steps` (three). One pass over the values.
-    /// </summary>
-    private static IEnumerable<MsdStatement> SplitInlineSettings(MsdStatement statement, IReadOnlyCollection<string> keywords,
-        IReadOnlyCollection<string>? namedFirst, IReadOnlyCollection<string>? flags)
-    {
-        string keyword = statement.Keyword;
-        var keywordSpan = statement.KeywordSpan;
-        var values = new List<MsdValue>();
-        foreach (var value in statement.Values)
-        {
-            bool protectedName = values.Count == 0 && namedFirst is not null && namedFirst.Contains(keyword);
-            bool valueExpected = values.Count == 0 && (flags is null || !flags.Contains(keyword));
-            if (value is not NameValue name || !keywords.Contains(name.Name) || protectedName || valueExpected)
-            {
-                values.Add(value);
-                continue;
-            }
-            var span = values.Count > 0 ? keywordSpan.Cover(values[values.Count - 1].Span) : keywordSpan;
-            yield return new MsdStatement(keyword, keywordSpan, values, null, span);
-            keyword = name.Name;
-            keywordSpan = name.Span;
-            values = new List<MsdValue>();
-        }
-        yield return new MsdStatement(keyword, keywordSpan, values, statement.Body, SourceSpan.FromBounds(keywordSpan.Start, statement.Span.End));
     }
 
     public MsdStatement? Get(string keyword) => _statements.FirstOrDefault(s => s.Keyword == keyword);

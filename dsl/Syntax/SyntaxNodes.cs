@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 
 namespace DiffusionDsl.Language.Syntax;
@@ -24,7 +25,15 @@ public sealed record MsdStatement(string Keyword, SourceSpan KeywordSpan, IReadO
     }
 }
 
-public sealed record MsdDocument(IReadOnlyList<MsdStatement> Statements);
+public sealed record MsdDocument(IReadOnlyList<MsdStatement> Statements)
+{
+    /// <summary>The `model Name { ... }` statements that have a body (a file that compiles has one).</summary>
+    public IEnumerable<MsdStatement> Models => Statements.Where(s => s.Keyword == "model" && s.Body is not null);
+
+    /// <summary>The lines of the models' `stages { ... }` bodies: one per stage, the keyword being the stage's name.</summary>
+    public IEnumerable<MsdStatement> StageLines =>
+        Models.SelectMany(m => m.Body!).Where(s => s.Keyword == "stages" && s.Body is not null).SelectMany(s => s.Body!);
+}
 
 /// <summary>
 /// A value as written. <see cref="ToString"/> is for messages: it stops after <see cref="MaxText"/> characters

@@ -156,8 +156,7 @@ public sealed class MultistageTrainer : IDisposable
 
     private static EdmAugmentPipe? AugmentationFor(IMultistageModel model, TrainOptions options)
     {
-        double p = options.AugmentProbability;
-        if (!(p >= 0 && p <= 1)) throw new ArgumentException($"AugmentProbability must be in [0, 1], not {p}.", nameof(options));
+        double p = options.AugmentProbability; // in [0, 1]: TrainOptionsCheck
         if (p == 0) return null;
         if (model.AugmentDim != AugmentLabels.Count)
             throw new ArgumentException($"AugmentProbability {p} needs a model that takes EDM's {AugmentLabels.Count} augmentation labels " +
@@ -252,7 +251,8 @@ public sealed class MultistageTrainer : IDisposable
         var mean = all.mean();
         // Without clipping (clip 0, EDM's) the norm is still taken: a non-finite gradient must stop training, not reach
         // the weights and their average.
-        var norm = Options.GradClip > 0 ? ClipGradients(Options.GradClip) : GradientNorm();
+        var grads = _parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
+        var norm = Options.GradClip > 0 ? ClipGradients(grads, Options.GradClip) : GradientNorm(grads);
         RecordDivergence(mean, norm);
         Ema.SettleTraining();
         _optimizer.step();
@@ -271,24 +271,21 @@ public sealed class MultistageTrainer : IDisposable
     /// torch::nn::utils::clip_grad_norm_ (the 2-norm over every gradient, each scaled by min(1, max / (norm + 1e-6))) with
     /// the same operations, but without its final read of the norm: returns the norm as a device scalar.
     /// </summary>
-    private Tensor ClipGradients(double maxNorm)
+    private Tensor ClipGradients(List<Tensor> grads, double maxNorm)
     {
         using var noGrad = no_grad();
-        var grads = Gradients();
-        var total = GradientNorm();
+        var total = GradientNorm(grads);
         var denominator = total + 1e-6;
         var coefficient = full_like(denominator, maxNorm).div_(denominator).clamp_max(1.0);
         foreach (var g in grads) g.mul_(coefficient);
         return total;
     }
 
-    private List<Tensor> Gradients() => _parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
-
     /// <summary>The total L2 norm of the gradients (0 when none), on the device: nothing is read back.</summary>
-    private Tensor GradientNorm()
+    private Tensor GradientNorm(List<Tensor> grads)
     {
         using var noGrad = no_grad();
-        var norms = Gradients().Select(g => g.norm()).ToList();
+        var norms = grads.Select(g => g.norm()).ToList();
         if (norms.Count == 0) return zeros(1, dtype: ScalarType.Float32, device: _device).squeeze();
         return norms.Count == 1 ? norms[0] : stack(norms).norm();
     }
