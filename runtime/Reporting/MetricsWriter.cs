@@ -47,7 +47,7 @@ public sealed class MetricsWriter : IDisposable
         }
         var values = new[]
             {
-                info.Step.ToString(CultureInfo.InvariantCulture), Number(info.Loss), Number(info.LearningRate), Number(info.Elapsed.TotalSeconds),
+                info.Step.ToString(CultureInfo.InvariantCulture), Number(info.Loss), Number(info.LearningRate), Number(ElapsedSeconds(info)),
                 info.ImagesSeen.ToString(CultureInfo.InvariantCulture), TrainGFlops(info) is double gflops ? Number(gflops) : "",
             }
             .Concat(info.StageLosses.Select(l => double.IsNaN(l) ? "" : Number(l)));
@@ -61,13 +61,16 @@ public sealed class MetricsWriter : IDisposable
             step = info.Step,
             loss = info.Loss,
             learning_rate = info.LearningRate,
-            elapsed_s = info.Elapsed.TotalSeconds,
+            elapsed_s = ElapsedSeconds(info),
             images_seen = info.ImagesSeen,
             train_gflops = TrainGFlops(info),
             stage_losses = info.StageLosses.Select(l => double.IsNaN(l) ? (double?)null : l).ToArray(),
         };
         _writer.WriteLine(JsonSerializer.Serialize(row));
     }
+
+    // A resumed run's rows go on from the time its checkpoint kept, as its steps and images seen do.
+    private static double ElapsedSeconds(TrainStepInfo info) => (info.RunElapsed ?? info.Elapsed).TotalSeconds;
 
     private void KeepRowsThrough(string path, long step)
     {

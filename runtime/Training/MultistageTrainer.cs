@@ -33,6 +33,9 @@ public sealed class MultistageTrainer : IDisposable
     private IBatchSource? _data;
     private byte[]? _dataStateToRestore;
     private readonly long[] _stageSamples;
+    // Training time before this process took the run over (from its checkpoint), and this process's clock.
+    private TimeSpan _trainingTimeBefore;
+    private readonly Stopwatch _clock = new();
     // The first diverged step (1-based; -1 while none) and its non-finite loss or gradient norm, float64 on the device.
     private Tensor _divergence;
     private long _divergenceReadAt = -1;
@@ -58,6 +61,9 @@ public sealed class MultistageTrainer : IDisposable
 
     /// <summary>Training images seen so far: the sum of <see cref="StageSamples"/>, Step x BatchSize.</summary>
     public long ImagesSeen => _stageSamples.Sum();
+
+    /// <summary>Wall-clock time spent in <see cref="Train"/> over the whole run: checkpoints keep it, so a resumed run goes on counting.</summary>
+    public TimeSpan TrainingTime => _trainingTimeBefore + _clock.Elapsed;
 
     /// <summary>Training GFLOPs so far (<see cref="TrainingCompute.GFlops"/>), or null when the model has no cost table.</summary>
     public double? TrainGFlops => Model.Cost is { } cost ? TrainingCompute.GFlops(cost, _stageSamples) : null;
@@ -123,6 +129,13 @@ public sealed class MultistageTrainer : IDisposable
                                                 "set ResumeFrom = \"latest\" to continue it, or use another OutputDirectory.");
 
         var clock = Stopwatch.StartNew();
+        _clock.Start();
+        try { return TrainSteps(data, clock, cancellation); }
+        finally { _clock.Stop(); }
+    }
+
+    private TrainResult TrainSteps(IBatchSource data, Stopwatch clock, CancellationToken cancellation)
+    {
         StepLosses? last = null;
         double LastLoss() => last?.Read().Loss ?? double.NaN;
         int logEvery = Math.Max(1, Options.LogEvery);
@@ -142,7 +155,7 @@ public sealed class MultistageTrainer : IDisposable
             // At a logged step the losses are read before the subscribers see them, so their reads there cost nothing.
             if (Step % logEvery == 0 || pending.Full) Flush(pending);
             StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, () => losses.Read(), CurrentLearningRate(Step - 1), clock.Elapsed,
-                                                    ImagesSeen, StageSamples, TrainGFlops));
+                                                    ImagesSeen, StageSamples, TrainGFlops) { RunElapsed = TrainingTime });
             if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) { Flush(pending); SaveCheckpoint(); }
         }
         Flush(pending);
@@ -399,17 +412,18 @@ public sealed class MultistageTrainer : IDisposable
     public string SaveCheckpoint()
     {
         var path = Checkpoints.FileFor(Step);
-        TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples);
+        TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, TrainingTime);
         LastCheckpoint = path;
         Checkpoints.KeepLast(Options.KeepCheckpoints);
         CheckpointWritten?.Invoke(path);
         return path;
     }
 
-    /// <summary>Restores weights, EMA, optimizer, step and RNGs; throws <see cref="CheckpointException"/> naming the first problem.</summary>
+    /// <summary>Restores weights, EMA, optimizer, step, RNGs and the training time so far; throws <see cref="CheckpointException"/> naming the first problem.</summary>
     public void LoadCheckpoint(string path)
     {
-        (Step, _dataStateToRestore) = TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples);
+        (Step, _dataStateToRestore, _trainingTimeBefore) = TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples);
+        _clock.Reset();
         LastCheckpoint = path;
     }
 

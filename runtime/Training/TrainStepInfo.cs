@@ -43,7 +43,10 @@ public sealed record TrainStepInfo
     /// <summary>Each stage's mean loss in this step; NaN for a stage that had no samples in it (metrics.csv leaves that cell empty).</summary>
     public IReadOnlyList<double> StageLosses => _losses.Value.StageLosses;
     public double LearningRate { get; init; }
+    /// <summary>Time since this <see cref="MultistageTrainer.Train"/> call began (the rate of this process's steps).</summary>
     public TimeSpan Elapsed { get; init; }
+    /// <summary>Training time over the whole run, resumed parts included (<see cref="MultistageTrainer.TrainingTime"/>); null when not known.</summary>
+    public TimeSpan? RunElapsed { get; init; }
     public long ImagesSeen { get; init; }
     public IReadOnlyList<long>? StageSamples { get; init; }
     public double? TrainGFlops { get; init; }

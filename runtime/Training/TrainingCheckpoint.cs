@@ -8,31 +8,33 @@ namespace DiffusionDsl.Runtime.Training;
 
 /// <summary>
 /// A training checkpoint's contents beyond the file format: the weights, the EMA, the optimizer, the step, the random
-/// generators, the data source's position and the per-stage sample counts, written from and restored into the
+/// generators, the data source's position, the per-stage sample counts and the training time so far, written from and restored into the
 /// trainer's objects. <see cref="MultistageTrainer"/> decides when; this decides what.
 /// </summary>
 internal static class TrainingCheckpoint
 {
     private const string DataState = "data";
     private const string StageSamplesState = "stage_samples";
+    private const string TrainingTimeState = "training_seconds";
 
     /// <summary>Writes the checkpoint atomically (settling the EMA first, so the saved average is the applied one).</summary>
     public static void Write(string path, string modelHash, long step, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
-                             torch.Generator generator, IBatchSource? data, long[] stageSamples)
+                             torch.Generator generator, IBatchSource? data, long[] stageSamples, TimeSpan trainingTime)
     {
         var states = TrainingRandomState.Capture(generator);
         if (data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
         states.Add(new(StageSamplesState, stageSamples.SelectMany(BitConverter.GetBytes).ToArray()));
+        states.Add(new(TrainingTimeState, BitConverter.GetBytes(trainingTime.TotalSeconds)));
         ema.Settle();
         var checkpoint = new CheckpointData(modelHash, step, module.state_dict().ToList(), ema.State, states);
         CheckpointFile.Write(path, checkpoint, writer => optimizer.save_state_dict(writer));
     }
 
     /// <summary>
-    /// Restores weights, EMA, optimizer, RNGs and <paramref name="stageSamples"/>; returns the step and the data position
-    /// to hand the next data source (null when none was saved). Throws <see cref="CheckpointException"/> naming the first problem.
+    /// Restores weights, EMA, optimizer, RNGs and <paramref name="stageSamples"/>; returns the step, the data position
+    /// to hand the next data source (null when none was saved) and the training time so far. Throws <see cref="CheckpointException"/> naming the first problem.
     /// </summary>
-    public static (long Step, byte[]? DataState) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
+    public static (long Step, byte[]? DataState, TimeSpan TrainingTime) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
                                                       torch.Generator generator, long[] stageSamples)
     {
         using var checkpoint = CheckpointFile.Open(path);
@@ -45,13 +47,19 @@ internal static class TrainingCheckpoint
             TrainingRandomState.Restore(path, data.RandomStates, generator);
             var dataState = data.RandomStates.FirstOrDefault(s => s.Key == DataState).Value;
             RestoreStageSamples(data.RandomStates.FirstOrDefault(s => s.Key == StageSamplesState).Value, stageSamples);
-            return (data.Step, dataState);
+            return (data.Step, dataState, TrainingTimeOf(data.RandomStates.FirstOrDefault(s => s.Key == TrainingTimeState).Value));
         }
         catch (Exception e) when (e is not CheckpointException)
         {
             throw new CheckpointException(path, $"cannot be restored: {e.Message}", e);
         }
     }
+
+    // Checkpoints written before the training time was kept have none: their run's clock restarts at zero, as it used to.
+    private static TimeSpan TrainingTimeOf(byte[]? saved) =>
+        saved is { Length: 8 } && BitConverter.ToDouble(saved, 0) is var seconds && double.IsFinite(seconds) && seconds >= 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.Zero;
 
     private static void RestoreStageSamples(byte[]? saved, long[] stageSamples)
     {

@@ -143,6 +143,20 @@ public class CheckerFindingsTests
         TinyModel.SingleDiagnostic(text.Replace(valid, marked), id);
     }
 
+    /// <summary>
+    /// A keyword followed by a value of its own starts its setting even where a value was expected: `solver steps 12`
+    /// is a solver that lost its name and a valid `steps 12` (one error), not an unknown solver `steps` and a stray 12.
+    /// </summary>
+    [Theory]
+    [InlineData("sample { solver dpm_solver3; steps 12 }", "sample { ⟦solver⟧ steps 12 }")]
+    [InlineData("train { batch 8; stage_sampling mixed }", "train { ⟦batch⟧ stage_sampling mixed }")]
+    public void ASettingThatLostItsValueBeforeTheNextOnItsLineIsOneError(string valid, string marked)
+    {
+        var text = Valid.Replace("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  train { batch 8; stage_sampling mixed }\n  sample { solver dpm_solver3; steps 12 }\n");
+        Assert.Contains(valid, text);
+        TinyModel.SingleDiagnostic(text.Replace(valid, marked), DiagnosticIds.WrongValue);
+    }
+
     /// <summary>EDM's EMA half-life and a fixed decay are two ways to set one average; clip 0 is EDM's no clipping.</summary>
     [Fact]
     public void EdmsEmaHalfLifeReplacesTheFixedDecayAndClipZeroClipsNothing()

@@ -84,6 +84,32 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void AResumedRunGoesOnCountingItsTrainingTime()
+    {
+        var options = Options("timed", 8);
+        TimeSpan first;
+        using (var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options))
+        {
+            using var stop = new CancellationTokenSource();
+            trainer.StepCompleted += info => { if (info.Step == 3) { Thread.Sleep(200); stop.Cancel(); } };
+            trainer.Train(TinyData.Source(), stop.Token);
+            first = trainer.TrainingTime;
+        }
+        Assert.True(first >= TimeSpan.FromMilliseconds(200), $"{first}");
+
+        using var resumed = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options with { ResumeFrom = "latest" });
+        TrainStepInfo? firstResumedStep = null;
+        resumed.StepCompleted += info => firstResumedStep ??= info;
+        resumed.Train(TinyData.Source());
+        Assert.Equal(4, firstResumedStep!.Step);
+        // The run's time is the first process's, as its checkpoint kept it (the sleep included, the write after it not),
+        // plus this process's own clock.
+        var kept = firstResumedStep.RunElapsed!.Value - firstResumedStep.Elapsed;
+        Assert.InRange(kept, TimeSpan.FromMilliseconds(200), first);
+        Assert.True(resumed.TrainingTime > firstResumedStep.RunElapsed);
+    }
+
+    [Fact]
     public void AFreshRunRefusesAFolderWithAnEarlierRunsCheckpoints()
     {
         using (var first = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("twice", 8)))
