@@ -11,7 +11,7 @@ internal sealed class SettingsBinder
 {
     private static readonly string[] TrainKeywords =
     {
-        "batch", "lr", "weight_decay", "warmup", "clip", "ema", "ema_warmup", "ema_halflife_kimg", "ema_rampup", "accumulate", "steps", "stage_sampling",
+        "batch", "lr", "weight_decay", "warmup", "warmup_kimg", "clip", "ema", "ema_warmup", "ema_halflife_kimg", "ema_rampup", "accumulate", "steps", "stage_sampling",
         "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count",
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip" };
@@ -40,6 +40,7 @@ internal sealed class SettingsBinder
             LearningRate = _read.InRange(s.Get("lr"), "lr", 0, false, 10, true) ?? spec.LearningRate,
             WeightDecay = _read.InRange(s.Get("weight_decay"), "weight_decay", 0, true, 10, true) ?? spec.WeightDecay,
             Warmup = _read.PositiveInteger(s.Get("warmup"), "warmup", min: 0) ?? spec.Warmup,
+            WarmupKimg = _read.InRange(s.Get("warmup_kimg"), "warmup_kimg (0: no warm-up)", 0, true, 1e9, true),
             GradClip = _read.InRange(s.Get("clip"), "clip (0: no clipping)", 0, true, 1e9, true) ?? spec.GradClip,
             Ema = _read.InRange(s.Get("ema"), "ema", 0, false, 1, false) ?? spec.Ema,
             EmaWarmup = _read.PositiveInteger(s.Get("ema_warmup"), "ema_warmup", min: 0) ?? spec.EmaWarmup,
@@ -59,6 +60,9 @@ internal sealed class SettingsBinder
         };
         AugmentSpan = s.Get("augment")?.Values.FirstOrDefault()?.Span;
         CheckEmaSettings(s);
+        if (s.Get("warmup") is { } steps && s.Get("warmup_kimg") is not null)
+            _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, steps.KeywordSpan,
+                "'warmup' counts steps and 'warmup_kimg' thousands of training images (EDM's lr_rampup_kimg): keep one");
         if (s.Get("stage_sampling") is { } policy)
         {
             _read.NoMoreThan(policy, 1);

@@ -187,7 +187,7 @@ public sealed class MultistageTrainer : IDisposable
         return requested is null && current is { type: not DeviceType.CPU } ? current : TorchSetup.DefaultDevice(requested);
     }
 
-    private double CurrentLearningRate(long step) => WarmupLearningRate.At(step, Options.LearningRate, Options.WarmupSteps);
+    private double CurrentLearningRate(long step) => WarmupLearningRate.At(step, Options.LearningRate, WarmupLearningRate.Steps(Options));
 
     /// <summary>
     /// One optimizer step over BatchSize samples split into GradAccumulation micro-batches; returns the loss per stage.

@@ -7,6 +7,11 @@ public sealed record TrainOptions
     public double LearningRate { get; init; } = TrainDefaults.LearningRate;
     public double WeightDecay { get; init; } = TrainDefaults.WeightDecay;
     public int WarmupSteps { get; init; } = TrainDefaults.Warmup;
+    /// <summary>
+    /// EDM's learning-rate ramp (training_loop.py's lr_rampup_kimg; its CIFAR-10 runs: 10,000): the warm-up counted in
+    /// thousands of training images, so it lasts as long whatever the batch, instead of <see cref="WarmupSteps"/>. Null: steps.
+    /// </summary>
+    public double? WarmupKimg { get; init; }
     public double GradClip { get; init; } = TrainDefaults.GradClip;
     public double EmaDecay { get; init; } = TrainDefaults.Ema;
     public int EmaWarmupSteps { get; init; } = TrainDefaults.EmaWarmup;

@@ -16,6 +16,7 @@ internal static class TrainOptionsCheck
         InRange(o.LearningRate, 0, false, 10, true, nameof(o.LearningRate), "lr");
         InRange(o.WeightDecay, 0, true, 10, true, nameof(o.WeightDecay), "weight_decay");
         AtLeast(o.WarmupSteps, 0, nameof(o.WarmupSteps), "warmup");
+        if (o.WarmupKimg is double warmupKimg) InRange(warmupKimg, 0, true, 1e9, true, nameof(o.WarmupKimg), "warmup_kimg");
         InRange(o.GradClip, 0, true, 1e9, true, nameof(o.GradClip), "clip");
         InRange(o.EmaDecay, 0, false, 1, false, nameof(o.EmaDecay), "ema");
         AtLeast(o.EmaWarmupSteps, 0, nameof(o.EmaWarmupSteps), "ema_warmup");

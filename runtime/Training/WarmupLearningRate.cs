@@ -9,6 +9,14 @@ namespace DiffusionDsl.Runtime.Training;
 /// </summary>
 public static class WarmupLearningRate
 {
-    public static double At(long step, double baseRate, int warmupSteps) =>
-        warmupSteps <= 0 ? baseRate : baseRate * Math.Min(1.0, (double)step / warmupSteps);
+    public static double At(long step, double baseRate, double warmupSteps) =>
+        warmupSteps <= 0 ? baseRate : baseRate * Math.Min(1.0, step / warmupSteps);
+
+    /// <summary>
+    /// The warm-up in steps that <paramref name="options"/> asks for: <see cref="TrainOptions.WarmupSteps"/>, or EDM's ramp
+    /// over <see cref="TrainOptions.WarmupKimg"/> thousand images, which at a fixed batch is min(cur_nimg / (kimg x 1000), 1)
+    /// = min(step x batch / (kimg x 1000), 1): a warm-up of kimg x 1000 / batch steps, not rounded.
+    /// </summary>
+    public static double Steps(TrainOptions options) =>
+        options.WarmupKimg is double kimg ? kimg * 1000.0 / options.BatchSize : options.WarmupSteps;
 }

@@ -174,6 +174,20 @@ public class CheckerFindingsTests
         TinyModel.SingleDiagnostic(TinyModel.With(train: "ema_halflife_kimg ⟦0⟧"), DiagnosticIds.ValueOutOfRange);
     }
 
+    /// <summary>EDM's learning-rate ramp counts images (warmup_kimg), the plain warm-up steps: one of them.</summary>
+    [Fact]
+    public void TheWarmupCountsStepsOrThousandsOfImages()
+    {
+        var model = MsdCompiler.CompileUnguarded(TinyModel.With(train: "warmup_kimg 10000"));
+        Assert.Empty(model.Diagnostics);
+        Assert.Equal(10000, model.Model!.Train.WarmupKimg);
+        Assert.Null(MsdCompiler.CompileUnguarded(TinyModel.With(train: "warmup 50")).Model!.Train.WarmupKimg);
+        Assert.Equal(0, MsdCompiler.CompileUnguarded(TinyModel.With(train: "warmup_kimg 0")).Model!.Train.WarmupKimg);
+
+        TinyModel.SingleDiagnostic(TinyModel.With(train: "⟦warmup⟧ 50; warmup_kimg 10"), DiagnosticIds.IncompatibleSettings);
+        TinyModel.SingleDiagnostic(TinyModel.With(train: "warmup_kimg ⟦-1⟧"), DiagnosticIds.ValueOutOfRange);
+    }
+
     /// <summary>A lost '{' shows only where its '}' is left over, far below: the message names the line that lost it.</summary>
     [Fact]
     public void ALeftOverBraceNamesTheLineThatLostItsOpeningBrace()

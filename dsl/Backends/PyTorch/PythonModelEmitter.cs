@@ -119,7 +119,7 @@ internal static class PythonModelEmitter
         w.Append("# The .msd's train section: train.py's defaults (batch is the global batch, split over the ranks).\n")
          .Append("TRAIN_DEFAULTS = dict(\n")
          .Append("    batch=").Append(t.Batch).Append(", accumulate=").Append(t.Accumulate).Append(", lr=").Append(Float(t.LearningRate)).Append(", weight_decay=").Append(Float(t.WeightDecay))
-         .Append(", warmup=").Append(t.Warmup).Append(", grad_clip=").Append(Float(t.GradClip)).Append(",\n")
+         .Append(", warmup=").Append(t.Warmup).Append(", warmup_kimg=").Append(t.WarmupKimg is double warmupKimg ? Float(warmupKimg) : "None").Append(", grad_clip=").Append(Float(t.GradClip)).Append(",\n")
          .Append("    ema=").Append(Float(t.Ema)).Append(", ema_warmup=").Append(t.EmaWarmup)
          .Append(", ema_halflife_kimg=").Append(t.EmaHalfLifeKimg is double kimg ? Float(kimg) : "None").Append(", ema_rampup=").Append(Float(t.EmaRampUp))
          .Append(", steps=").Append(t.Steps)

@@ -102,6 +102,15 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.Contains("--batch must be at least 1, not 0", output);
     }
 
+    /// <summary>--warmup-kimg is EDM's ramp over images, as WarmupKimg in C#: 32 images at batch 8 ramp over 4 steps, from 0.</summary>
+    [Fact]
+    public void WarmupKimgRampsTheRateOverTheImagesSeen()
+    {
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("ramp", 3, "--lr", "0.001", "--warmup", "1000", "--warmup-kimg", "0.032")).ToArray(), Minutes);
+        var rates = File.ReadAllLines(Path.Combine(_folder, "ramp", "metrics.csv")).Skip(1).Select(l => l.Split(',')[2]);
+        Assert.Equal(new[] { "0", "0.00025", "0.0005" }, rates);
+    }
+
     /// <summary>A folder holding an IDX train-images file (as Debian's dataset-fashion-mnist installs it) reads as msd train reads it.</summary>
     [Fact]
     public void AnIdxFolderIsReadAsTheCSharpLoaderReadsIt()

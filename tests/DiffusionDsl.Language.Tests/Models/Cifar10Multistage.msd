@@ -26,12 +26,13 @@ model Cifar10Multistage {
   decoder near_noise { width 16 }
 
   # The reference's EDM training (edm/train.py and training_loop.py defaults): Adam at 1e-3 ramped up over the first
-  # 10 Mimg (19531 steps of 512), no gradient clipping, an EMA with a half-life of 0.5 Mimg ramped up over the first
-  # images (ema_rampup 0.05, the default), and EDM's augmentation at 0.12.
+  # 10 Mimg (lr_rampup_kimg: counted in images, so it lasts as long at another batch), no gradient clipping, an EMA
+  # with a half-life of 0.5 Mimg ramped up over the first images (ema_rampup 0.05, the default), and EDM's
+  # augmentation at 0.12.
   train {
     batch 512
     lr 1e-3
-    warmup 19531
+    warmup_kimg 10000
     clip 0
     ema_halflife_kimg 500
     stage_sampling proportional

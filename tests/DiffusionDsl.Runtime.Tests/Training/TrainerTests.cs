@@ -110,6 +110,19 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void WarmupKimgRampsTheOptimizersRateOverTheImagesSeen()
+    {
+        // 64 images at batch 16: the rate of steps 1..5 is lr x 0, 1/4, 2/4, 3/4, 1 (the step's images before it / 64).
+        var options = Options("ramp", 5) with { WarmupSteps = 1_000, WarmupKimg = 0.064, CheckpointEvery = 0 };
+        using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options);
+        var rates = new System.Collections.Generic.List<double>();
+        trainer.StepCompleted += info => rates.Add(info.LearningRate);
+        trainer.Train(TinyData.Source());
+        Assert.Equal(new[] { 0, 0.25, 0.5, 0.75, 1 }.Select(f => f * 2e-3), rates, (a, b) => Math.Abs(a - b) < 1e-15);
+        Assert.Equal(2e-3, trainer.Optimizer.ParamGroups.First().LearningRate, 15);
+    }
+
+    [Fact]
     public void AFreshRunRefusesAFolderWithAnEarlierRunsCheckpoints()
     {
         using (var first = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("twice", 8)))

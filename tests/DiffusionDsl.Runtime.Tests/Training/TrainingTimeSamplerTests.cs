@@ -86,4 +86,24 @@ public class TrainingTimeSamplerTests
         Assert.Equal(1e-3, WarmupLearningRate.At(100, 1e-3, 100));
         Assert.Equal(1e-3, WarmupLearningRate.At(0, 1e-3, 0));
     }
+
+    /// <summary>
+    /// EDM's training_loop.py: lr = base x min(cur_nimg / max(lr_rampup_kimg x 1000, 1e-8), 1), cur_nimg counting the
+    /// images before the step. With warmup_kimg the rate follows the images, so it is the same at any batch.
+    /// </summary>
+    [Theory]
+    [InlineData(512, 0)]
+    [InlineData(512, 1_000)]
+    [InlineData(512, 19_531)]
+    [InlineData(512, 19_532)]
+    [InlineData(128, 40_000)]
+    [InlineData(128, 78_125)]
+    public void WarmupKimgRampsTheRateOverImagesAsEdmDoes(int batch, long step)
+    {
+        const double lr = 1e-3, rampKimg = 10_000;
+        double edm = lr * Math.Min((double)(step * batch) / Math.Max(rampKimg * 1000, 1e-8), 1);
+        var options = new TrainOptions { BatchSize = batch, LearningRate = lr, WarmupSteps = 7, WarmupKimg = rampKimg };
+        Assert.Equal(edm, WarmupLearningRate.At(step, lr, WarmupLearningRate.Steps(options)), 15);
+        Assert.Equal(7, WarmupLearningRate.Steps(options with { WarmupKimg = null }));
+    }
 }

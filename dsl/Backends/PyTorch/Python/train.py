@@ -46,6 +46,8 @@ def parse_args(argv=None):
     p.add_argument("--lr", type=float, default=d["lr"])
     p.add_argument("--weight-decay", type=float, default=d["weight_decay"])
     p.add_argument("--warmup", type=int, default=d["warmup"], help="linear learning-rate warm-up steps")
+    p.add_argument("--warmup-kimg", type=float, default=d.get("warmup_kimg"),
+                   help="EDM's lr_rampup_kimg: the warm-up in thousands of images, instead of --warmup (0: none)")
     p.add_argument("--grad-clip", type=float, default=d["grad_clip"], help="0 turns clipping off")
     p.add_argument("--ema", type=float, default=d["ema"])
     p.add_argument("--ema-warmup", type=int, default=d["ema_warmup"])
@@ -66,6 +68,8 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.ema_halflife_kimg is not None and args.ema_halflife_kimg <= 0:
         args.ema_halflife_kimg = None  # 0: the fixed --ema instead
+    if args.warmup_kimg is not None and args.warmup_kimg < 0:
+        p.error(f"--warmup-kimg {args.warmup_kimg}: the warm-up must be 0 or more thousand images")
     if not 0 <= args.ema_rampup <= 1:
         p.error(f"--ema-rampup {args.ema_rampup}: the ramp-up ratio must be in [0, 1]")
     if not 0 <= args.augment <= 1:
@@ -504,6 +508,8 @@ def main(argv=None):
         signal.signal(signal.SIGINT, request_stop)
 
     running, counted, clock = torch.zeros((), device=device), 0, time.time()
+    # EDM's ramp over images, min(cur_nimg / (kimg x 1000), 1) with cur_nimg = step x batch, is a warm-up of that many steps.
+    warmup_steps = args.warmup_kimg * 1000 / args.batch if args.warmup_kimg is not None else args.warmup
     # Whether a gradient norm was not finite since the last check: kept on the device, read with the loss.
     nonfinite_gradient = torch.zeros((), dtype=torch.bool, device=device)
 
@@ -514,7 +520,7 @@ def main(argv=None):
             raise SystemExit(f"by step {step}: a gradient is not finite; training diverged")
     while step < args.steps and not stop:
         model.train()
-        lr = args.lr * min(1.0, step / args.warmup) if args.warmup > 0 else args.lr  # score_sde and EDM: 0 at the first step
+        lr = args.lr * min(1.0, step / warmup_steps) if warmup_steps > 0 else args.lr  # score_sde and EDM: 0 at the first step
         for group in optimizer.param_groups:
             group["lr"] = lr
         generator = torch.Generator().manual_seed(args.seed * 1_000_003 + step)
