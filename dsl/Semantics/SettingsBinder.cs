@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Training;
 
 namespace DiffusionDsl.Language.Semantics;
@@ -36,27 +37,26 @@ internal sealed class SettingsBinder
         int errors = _read.Diagnostics.ErrorCount;
         spec = spec with
         {
-            Batch = _read.PositiveInteger(s.Get("batch"), "batch") ?? spec.Batch,
-            LearningRate = _read.InRange(s.Get("lr"), "lr", 0, false, 10, true) ?? spec.LearningRate,
-            WeightDecay = _read.InRange(s.Get("weight_decay"), "weight_decay", 0, true, 10, true) ?? spec.WeightDecay,
-            Warmup = _read.PositiveInteger(s.Get("warmup"), "warmup", min: 0) ?? spec.Warmup,
-            WarmupKimg = _read.InRange(s.Get("warmup_kimg"), "warmup_kimg (0: no warm-up)", 0, true, 1e9, true),
-            GradClip = _read.InRange(s.Get("clip"), "clip (0: no clipping)", 0, true, 1e9, true) ?? spec.GradClip,
-            Ema = _read.InRange(s.Get("ema"), "ema", 0, false, 1, false) ?? spec.Ema,
-            EmaWarmup = _read.PositiveInteger(s.Get("ema_warmup"), "ema_warmup", min: 0) ?? spec.EmaWarmup,
-            EmaHalfLifeKimg = _read.InRange(s.Get("ema_halflife_kimg"), "ema_halflife_kimg", 0, false, 1e9, true),
-            EmaRampUp = _read.InRange(s.Get("ema_rampup"), "ema_rampup", 0, true, 1, true) ?? spec.EmaRampUp,
-            Accumulate = _read.PositiveInteger(s.Get("accumulate"), "accumulate") ?? spec.Accumulate,
-            Steps = _read.PositiveInteger(s.Get("steps"), "steps") ?? spec.Steps,
-            Seed = _read.PositiveInteger(s.Get("seed"), "seed", min: 0) ?? spec.Seed,
-            CheckpointEvery = _read.PositiveInteger(s.Get("checkpoint_every"), "checkpoint_every") ?? spec.CheckpointEvery,
-            KeepCheckpoints = _read.PositiveInteger(s.Get("keep"), "keep") ?? spec.KeepCheckpoints,
-            SampleEvery = _read.PositiveInteger(s.Get("sample_every"), "sample_every", min: 0) ?? spec.SampleEvery,
-            LogEvery = _read.PositiveInteger(s.Get("log_every"), "log_every") ?? spec.LogEvery,
-            Augment = _read.InRange(s.Get("augment"), "augment (the augmentation probability)", 0, true, 1, true) ?? spec.Augment,
-            EvalEvery = _read.PositiveInteger(s.Get("eval_every"), "eval_every", min: 0) ?? spec.EvalEvery,
-            // Two images are the fewest with a covariance; Frechet distances from few images are only rough.
-            EvalCount = _read.PositiveInteger(s.Get("eval_count"), "eval_count (images sampled per evaluation)", min: 2) ?? spec.EvalCount,
+            Batch = _read.Count(s.Get("batch"), TrainRanges.Batch) ?? spec.Batch,
+            LearningRate = _read.InRange(s.Get("lr"), TrainRanges.LearningRate) ?? spec.LearningRate,
+            WeightDecay = _read.InRange(s.Get("weight_decay"), TrainRanges.WeightDecay) ?? spec.WeightDecay,
+            Warmup = _read.Count(s.Get("warmup"), TrainRanges.Warmup) ?? spec.Warmup,
+            WarmupKimg = _read.InRange(s.Get("warmup_kimg"), TrainRanges.WarmupKimg),
+            GradClip = _read.InRange(s.Get("clip"), TrainRanges.GradClip) ?? spec.GradClip,
+            Ema = _read.InRange(s.Get("ema"), TrainRanges.Ema) ?? spec.Ema,
+            EmaWarmup = _read.Count(s.Get("ema_warmup"), TrainRanges.EmaWarmup) ?? spec.EmaWarmup,
+            EmaHalfLifeKimg = _read.InRange(s.Get("ema_halflife_kimg"), TrainRanges.EmaHalfLifeKimg),
+            EmaRampUp = _read.InRange(s.Get("ema_rampup"), TrainRanges.EmaRampUp) ?? spec.EmaRampUp,
+            Accumulate = _read.Count(s.Get("accumulate"), TrainRanges.Accumulate) ?? spec.Accumulate,
+            Steps = _read.Count(s.Get("steps"), TrainRanges.Steps) ?? spec.Steps,
+            Seed = _read.Count(s.Get("seed"), TrainRanges.Seed) ?? spec.Seed,
+            CheckpointEvery = _read.Count(s.Get("checkpoint_every"), TrainRanges.CheckpointEvery) ?? spec.CheckpointEvery,
+            KeepCheckpoints = _read.Count(s.Get("keep"), TrainRanges.KeepCheckpoints) ?? spec.KeepCheckpoints,
+            SampleEvery = _read.Count(s.Get("sample_every"), TrainRanges.SampleEvery) ?? spec.SampleEvery,
+            LogEvery = _read.Count(s.Get("log_every"), TrainRanges.LogEvery) ?? spec.LogEvery,
+            Augment = _read.InRange(s.Get("augment"), TrainRanges.Augment) ?? spec.Augment,
+            EvalEvery = _read.Count(s.Get("eval_every"), TrainRanges.EvalEvery) ?? spec.EvalEvery,
+            EvalCount = _read.Count(s.Get("eval_count"), TrainRanges.EvalCount) ?? spec.EvalCount,
         };
         AugmentSpan = s.Get("augment")?.Values.FirstOrDefault()?.Span;
         CheckEmaSettings(s);
@@ -107,10 +107,10 @@ internal sealed class SettingsBinder
         int errors = _read.Diagnostics.ErrorCount;
         spec = spec with
         {
-            Steps = _read.PositiveInteger(s.Get("steps"), "steps") ?? spec.Steps,
-            Eta = _read.InRange(s.Get("eta"), "eta", 0, true, 1, true) ?? spec.Eta,
-            Count = _read.PositiveInteger(s.Get("count"), "count") ?? spec.Count,
-            Seed = _read.PositiveInteger(s.Get("seed"), "seed", min: 0) ?? spec.Seed,
+            Steps = _read.Count(s.Get("steps"), SampleRanges.Steps) ?? spec.Steps,
+            Eta = _read.InRange(s.Get("eta"), SampleRanges.Eta) ?? spec.Eta,
+            Count = _read.Count(s.Get("count"), SampleRanges.Count) ?? spec.Count,
+            Seed = _read.Count(s.Get("seed"), SampleRanges.Seed) ?? spec.Seed,
         };
         if (s.Get("solver") is { } solver)
         {

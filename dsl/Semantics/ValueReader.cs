@@ -3,6 +3,8 @@ using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
 
+using DiffusionDsl.Runtime;
+
 namespace DiffusionDsl.Language.Semantics;
 
 /// <summary>Reads typed values from statements, reporting MSD0005 at the offending value.</summary>
@@ -109,7 +111,7 @@ internal sealed class ValueReader
     }
 
     /// <summary>Reads a value and checks its range; reports MSD0040 with the allowed range.</summary>
-    public double? InRange(MsdStatement? statement, string what, double min, bool minInclusive, double max, bool maxInclusive)
+    public double? InRange(MsdStatement? statement, string what, double min, bool minInclusive, double max, bool maxInclusive, string note = "")
     {
         if (statement is null) return null;
         NoMoreThan(statement, 1);
@@ -118,11 +120,20 @@ internal sealed class ValueReader
         bool ok = (minInclusive ? value >= min : value > min) && (maxInclusive ? value <= max : value < max);
         if (ok) return value;
         string range = (minInclusive ? "[" : "(") + Format(min) + ", " + Format(max) + (maxInclusive ? "]" : ")");
-        _diagnostics.Error(DiagnosticIds.ValueOutOfRange, statement.Values[0].Span, $"{what} must be in {range}, not {Format(value.Value)}");
+        _diagnostics.Error(DiagnosticIds.ValueOutOfRange, statement.Values[0].Span, $"{what} must be in {range}{note}, not {Format(value.Value)}");
         return null;
     }
 
-    public int? PositiveInteger(MsdStatement? statement, string what, int min = 1)
+    /// <summary>Reads a number held to a setting's shared range (<see cref="TrainRanges"/>).</summary>
+    public double? InRange(MsdStatement? statement, SettingRange range) =>
+        InRange(statement, range.Named(), range.Min, range.MinIncluded, range.Max, range.MaxIncluded, ZeroNote(range));
+
+    /// <summary>Reads a whole number held to a setting's shared range (<see cref="TrainRanges"/>).</summary>
+    public int? Count(MsdStatement? statement, SettingRange range) => PositiveInteger(statement, range.Named(), (int)range.Min, ZeroNote(range));
+
+    private static string ZeroNote(SettingRange range) => range.ZeroMeans is null ? "" : $" (0: {range.ZeroMeans})";
+
+    public int? PositiveInteger(MsdStatement? statement, string what, int min = 1, string note = "")
     {
         if (statement is null) return null;
         NoMoreThan(statement, 1);
@@ -131,7 +142,7 @@ internal sealed class ValueReader
         if (value >= min) return value;
         // Below 1 a count is "not positive"; a positive count under a higher minimum is out of range.
         _diagnostics.Error(min >= 1 && value < 1 ? DiagnosticIds.NotPositive : DiagnosticIds.ValueOutOfRange, statement.Values[0].Span,
-            $"{what} must be at least {min}, not {value}");
+            $"{what} must be at least {min}{note}, not {value}");
         return null;
     }
 

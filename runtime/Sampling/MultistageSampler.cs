@@ -24,10 +24,11 @@ public sealed class MultistageSampler
     public MultistageSampler(IMultistageModel model, INoiseSchedule schedule, PredictionTarget target, SampleOptions options)
     {
         // The .msd's sample section is held to these by the compiler; options set from C# are checked here.
-        if (options.Steps < 1) throw new ArgumentException($"Steps must be at least 1 (the .msd's sample steps), not {options.Steps}.", nameof(options));
-        if (options.Count < 1) throw new ArgumentException($"Count must be at least 1 (the .msd's sample count), not {options.Count}.", nameof(options));
+        SettingRangeCheck.Require(options.Steps, SampleRanges.Steps, nameof(options.Steps), "sample");
+        SettingRangeCheck.Require(options.Count, SampleRanges.Count, nameof(options.Count), "sample");
+        SettingRangeCheck.Require(options.Eta, SampleRanges.Eta, nameof(options.Eta), "sample");
+        SettingRangeCheck.Require(options.Seed, SampleRanges.Seed, nameof(options.Seed), "sample");
         if (options.BatchSize < 1) throw new ArgumentException($"BatchSize (images per model call) must be at least 1, not {options.BatchSize}.", nameof(options));
-        if (!(options.Eta >= 0 && options.Eta <= 1)) throw new ArgumentException($"Eta must be in [0, 1] (the .msd's sample eta), not {options.Eta}.", nameof(options));
         Float32Parameters.Require(model.Module, "Sampling");
         Options = options;
         _denoiser = new Denoiser(model, schedule, target);

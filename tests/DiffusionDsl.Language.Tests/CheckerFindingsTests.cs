@@ -4,6 +4,9 @@ using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Semantics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime;
+using DiffusionDsl.Runtime.Sampling;
+using DiffusionDsl.Runtime.Training;
 
 namespace DiffusionDsl.Language.Tests;
 
@@ -186,6 +189,33 @@ public class CheckerFindingsTests
 
         TinyModel.SingleDiagnostic(TinyModel.With(train: "⟦warmup⟧ 50; warmup_kimg 10"), DiagnosticIds.IncompatibleSettings);
         TinyModel.SingleDiagnostic(TinyModel.With(train: "warmup_kimg ⟦-1⟧"), DiagnosticIds.ValueOutOfRange);
+    }
+
+    /// <summary>
+    /// Every train and sample setting's range is TrainRanges' or SampleRanges', which the runtime holds the options set
+    /// from C# to as well: its lowest value compiles and the value below it (or the excluded bound) is one error naming it.
+    /// </summary>
+    [Fact]
+    public void EveryTrainAndSampleSettingIsHeldToItsSharedRange()
+    {
+        var ranges = typeof(TrainRanges).GetFields().Select(f => ("train", (SettingRange)f.GetValue(null)!))
+            .Concat(typeof(SampleRanges).GetFields().Select(f => ("sample", (SettingRange)f.GetValue(null)!))).ToList();
+        Assert.Equal(24, ranges.Count);
+        foreach (var (section, range) in ranges)
+        {
+            double lowest = range.MinIncluded ? range.Min : range.WholeNumber ? range.Min + 1 : range.Min + 0.5 * Math.Min(1, range.Max - range.Min);
+            double below = range.MinIncluded ? range.Min - 1 : range.Min;
+            string companion = range.Setting switch { "eval_count" => "; eval_every 10", "ema_rampup" => "; ema_halflife_kimg 500", _ => "" };
+            string Setting(double value) => $"{range.Setting} {value.ToString(CultureInfo.InvariantCulture)}{companion}";
+            string Text(double value) => section == "train"
+                ? TinyModel.With(train: Setting(value)).Replace("batch 8; batch", "batch")
+                : TinyModel.With().Replace("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  sample { " + Setting(value) + " }\n");
+            var compiled = MsdCompiler.CompileUnguarded(Text(lowest));
+            Assert.True(compiled.Diagnostics.Count == 0, $"{Setting(lowest)}: {string.Join("; ", compiled.Diagnostics.Select(d => d.Message))}");
+            var refused = Assert.Single(MsdCompiler.CompileUnguarded(Text(below)).Diagnostics);
+            Assert.StartsWith(range.Setting, refused.Message);
+            Assert.Contains(range.Describe(), refused.Message);
+        }
     }
 
     /// <summary>A lost '{' shows only where its '}' is left over, far below: the message names the line that lost it.</summary>

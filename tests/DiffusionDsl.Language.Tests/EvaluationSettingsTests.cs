@@ -39,7 +39,7 @@ public class EvaluationSettingsTests
     public void ANegativeEvalEveryIsOutOfRange()
     {
         var diagnostic = Single(With("eval_every ⟦-5⟧"), DiagnosticIds.ValueOutOfRange);
-        Assert.Equal("m.msd(15,31): error MSD0040: eval_every must be at least 0, not -5", diagnostic.Format("m.msd"));
+        Assert.Equal("m.msd(15,31): error MSD0040: eval_every must be at least 0 (0: no evaluations), not -5", diagnostic.Format("m.msd"));
     }
 
     [Fact]

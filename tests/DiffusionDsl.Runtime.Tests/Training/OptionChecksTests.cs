@@ -34,6 +34,7 @@ public sealed class OptionChecksTests : IDisposable
     [InlineData("CheckpointEvery", "checkpoint_every")]
     [InlineData("EmaHalfLifeKimg", "ema_halflife_kimg")]
     [InlineData("EmaRampUp", "ema_rampup")]
+    [InlineData("WarmupKimg", "warmup_kimg")]
     public void AnOptionOutsideTheMsdsRangeIsRefusedByName(string option, string setting)
     {
         var options = option switch
@@ -49,6 +50,7 @@ public sealed class OptionChecksTests : IDisposable
             "EvalCount" => Valid with { EvalEvery = 10, EvalCount = 1 }, // checked only when evaluations run
             "EmaHalfLifeKimg" => Valid with { EmaHalfLifeKimg = 0 },
             "EmaRampUp" => Valid with { EmaRampUp = 1.5 },
+            "WarmupKimg" => Valid with { WarmupKimg = -1 },
             _ => Valid with { CheckpointEvery = -1 },
         };
         using var model = new SmallUNet();
