@@ -16,17 +16,36 @@ internal sealed class BenchNetwork : nn.Module
 {
     public readonly Conv2d encoderIn, encoderOut;
     public readonly Linear embedding;
-    public readonly ModuleList<Sequential> decoders;
+    public readonly ModuleList<BenchDecoder> decoders;
 
     public BenchNetwork(int channels, int width, int[] decoderWidths) : base("bench")
     {
         encoderIn = nn.Conv2d(channels, width, 3, padding: 1);
         encoderOut = nn.Conv2d(width, width, 3, padding: 1);
         embedding = nn.Linear(1, width);
-        decoders = nn.ModuleList(decoderWidths.Select(w => nn.Sequential(
-            nn.Conv2d(width, w, 3, padding: 1), nn.SiLU(), nn.Conv2d(w, w, 3, padding: 1), nn.SiLU(), nn.Conv2d(w, channels, 3, padding: 1))).ToArray());
+        decoders = nn.ModuleList(decoderWidths.Select(w => new BenchDecoder(width, w, channels)).ToArray());
         RegisterComponents();
     }
+}
+
+/// <summary>
+/// One stage's two-conv decoder. A module of its own, not nn.Sequential: TorchSharp 0.107's Sequential, like its
+/// ModuleDict, has two indexers, and Module.to fails on such a module (see runtime/Networks/NamedModules.cs).
+/// </summary>
+internal sealed class BenchDecoder : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv0, conv1, output;
+
+    public BenchDecoder(int inputWidth, int width, int channels) : base("decoder")
+    {
+        conv0 = nn.Conv2d(inputWidth, width, 3, padding: 1);
+        conv1 = nn.Conv2d(width, width, 3, padding: 1);
+        output = nn.Conv2d(width, channels, 3, padding: 1);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor h) =>
+        output.forward(nn.functional.silu(conv1.forward(nn.functional.silu(conv0.forward(h)))));
 }
 
 internal sealed class BenchModel : IMultistageModel
