@@ -9,7 +9,8 @@ public sealed record TrainOptions
     public int WarmupSteps { get; init; } = TrainDefaults.Warmup;
     /// <summary>
     /// EDM's learning-rate ramp (training_loop.py's lr_rampup_kimg; its CIFAR-10 runs: 10,000): the warm-up counted in
-    /// thousands of training images, so it lasts as long whatever the batch, instead of <see cref="WarmupSteps"/>. Null: steps.
+    /// thousands of training images, so it lasts as long whatever the batch, instead of <see cref="WarmupSteps"/> (which
+    /// must then be left at 0). Null: steps.
     /// </summary>
     public double? WarmupKimg { get; init; }
     public double GradClip { get; init; } = TrainDefaults.GradClip;
@@ -17,7 +18,8 @@ public sealed record TrainOptions
     public int EmaWarmupSteps { get; init; } = TrainDefaults.EmaWarmup;
     /// <summary>
     /// EDM's EMA (training_loop.py): the average's half-life in thousands of training images (EDM: 500), instead of a fixed
-    /// <see cref="EmaDecay"/>; each step's decay is then 0.5^(batch / half-life). Null: the fixed decay.
+    /// <see cref="EmaDecay"/>; each step's decay is then 0.5^(batch / half-life). Null: the fixed decay. With it set, an
+    /// EmaDecay or EmaWarmupSteps other than the default is refused (it would not be used).
     /// </summary>
     public double? EmaHalfLifeKimg { get; init; }
     /// <summary>With <see cref="EmaHalfLifeKimg"/>, EDM's ramp-up: the half-life is at most this share of the images seen so far (0: none).</summary>

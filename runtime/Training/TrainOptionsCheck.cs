@@ -34,10 +34,34 @@ internal static class TrainOptionsCheck
         Check(o.AugmentProbability, TrainRanges.Augment, nameof(o.AugmentProbability));
         Check(o.EvalEvery, TrainRanges.EvalEvery, nameof(o.EvalEvery));
         if (o.EvalEvery > 0) Check(o.EvalCount, TrainRanges.EvalCount, nameof(o.EvalCount));
+        RefuseOverruled(o);
         if (o.StageLossWeights is { } weights)
             foreach (var w in weights)
                 if (!(w >= 0) || double.IsInfinity(w)) // 0, which the .msd refuses, silences a stage: a C# caller may want that
                     throw new ArgumentException($"StageLossWeights must all be finite and at least 0 (the .msd's train stage_weights), not {Show(w)}.", "options");
+    }
+
+    /// <summary>
+    /// The .msd refuses two ways of setting one thing (`ema` beside `ema_halflife_kimg`, `warmup` beside `warmup_kimg`).
+    /// From C# the per-image setting wins, so a per-step value set beside it would be ignored without a word: refused
+    /// instead. (Left at its default, it cannot be told apart from unset, and is allowed.)
+    /// </summary>
+    private static void RefuseOverruled(TrainOptions o)
+    {
+        if (o.EmaHalfLifeKimg is not null)
+        {
+            Overruled(o.EmaDecay != TrainDefaults.Ema, $"EmaDecay ({Show(o.EmaDecay)})", "EmaHalfLifeKimg", "ema", "ema_halflife_kimg");
+            Overruled(o.EmaWarmupSteps != TrainDefaults.EmaWarmup, $"EmaWarmupSteps ({o.EmaWarmupSteps})", "EmaHalfLifeKimg", "ema_warmup", "ema_halflife_kimg");
+        }
+        if (o.WarmupKimg is not null)
+            Overruled(o.WarmupSteps != TrainDefaults.Warmup, $"WarmupSteps ({o.WarmupSteps})", "WarmupKimg", "warmup", "warmup_kimg");
+    }
+
+    private static void Overruled(bool set, string option, string winner, string setting, string winnerSetting)
+    {
+        if (set)
+            throw new ArgumentException($"{option} is not used when {winner} is set: set {winner} = null to use it, or leave it at its default " +
+                                        $"(the .msd's train {setting} and {winnerSetting}: one of them).", "options");
     }
 
     private static void Check(double value, SettingRange range, string option) => SettingRangeCheck.Require(value, range, option, "train");

@@ -71,6 +71,27 @@ public sealed class OptionChecksTests : IDisposable
         Assert.Equal(2, trainer.Train(TinyData.Source()).Step); // the right shape trains
     }
 
+    /// <summary>A per-step setting beside the per-image one that overrules it is refused, not silently ignored.</summary>
+    [Theory]
+    [InlineData("EmaDecay", "EmaHalfLifeKimg")]
+    [InlineData("EmaWarmupSteps", "EmaHalfLifeKimg")]
+    [InlineData("WarmupSteps", "WarmupKimg")]
+    public void AnOptionThatTheOtherWayOverrulesIsRefused(string option, string winner)
+    {
+        var options = option switch
+        {
+            "EmaDecay" => Valid with { EmaHalfLifeKimg = 500, EmaDecay = 0.999 },
+            "EmaWarmupSteps" => Valid with { EmaHalfLifeKimg = 500, EmaWarmupSteps = 100 },
+            _ => Valid with { WarmupKimg = 10_000, WarmupSteps = 50 },
+        };
+        using var model = new SmallUNet();
+        var error = Assert.Throws<ArgumentException>(() => new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, options));
+        Assert.StartsWith($"{option} (", error.Message);
+        Assert.Contains($"is not used when {winner} is set", error.Message);
+        // At their defaults they are allowed: the generated defaults of an .msd with the per-image setting hold them.
+        using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Valid with { EmaHalfLifeKimg = 500, WarmupKimg = 10 });
+    }
+
     [Fact]
     public void SamplerOptionsOutsideTheirRangeAreRefusedByName()
     {
