@@ -40,6 +40,15 @@ public abstract class MultistageUNet : nn.Module<Tensor, Tensor, Tensor>, IMulti
     public nn.Module Module => this;
     public IReadOnlyList<StageDecoder> Decoders => _decoders;
 
+    /// <summary>Whether <see cref="IDisposable.Dispose"/> has freed the model's tensors (the trainer and the sampler then refuse it by name).</summary>
+    public bool IsDisposed { get; private set; }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) IsDisposed = true;
+        base.Dispose(disposing);
+    }
+
     /// <summary>The images the network takes, channels x height x width (the .msd's image line).</summary>
     public (int Channels, int Height, int Width) ImageShape => _encoder is { } e
         ? (e.Layout.InChannels, e.Layout.Levels[0].Resolution, e.Layout.Levels[0].Resolution)

@@ -45,6 +45,7 @@ public sealed class MultistageSampler
     /// <summary>Images of shape [count, channels, height, width], in the data's range (usually [-1, 1]; clamped only with ClipDenoised).</summary>
     public Tensor Sample(int count, int channels, int height, int width, long seed)
     {
+        LiveModel.Require(_denoiser.Model);
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Sample at least 1 image.");
         var module = _denoiser.Model.Module;
         bool wasTraining = module.training;

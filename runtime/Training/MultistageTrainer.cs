@@ -39,6 +39,7 @@ public sealed class MultistageTrainer : IDisposable
     // The first diverged step (1-based; -1 while none) and its non-finite loss or gradient norm, float64 on the device.
     private Tensor _divergence;
     private long _divergenceReadAt = -1;
+    private bool _disposed;
 
     public IMultistageModel Model { get; }
     public TrainOptions Options { get; }
@@ -77,6 +78,7 @@ public sealed class MultistageTrainer : IDisposable
     public MultistageTrainer(IMultistageModel model, INoiseSchedule schedule, PredictionTarget target, TrainOptions options)
     {
         TrainOptionsCheck.Validate(options);
+        LiveModel.Require(model);
         Float32Parameters.Require(model.Module, "Training");
         if (options.StageLossWeights is { } w && w.Length != model.Stages.Count)
             throw new ArgumentException($"StageLossWeights has {w.Length} entries but the model has {model.Stages.Count} stages.", nameof(options));
@@ -113,6 +115,7 @@ public sealed class MultistageTrainer : IDisposable
     /// </summary>
     public TrainResult Train(IBatchSource data, CancellationToken cancellation = default)
     {
+        RequireUsable();
         if (Model is MultistageUNet network && network.ImageShape is var (c, h, w) && (data.Channels, data.Height, data.Width) != (c, h, w))
             throw new ArgumentException($"The data's images are {data.Channels}x{data.Height}x{data.Width}, but {network.GetName()} takes " +
                                         $"{c}x{h}x{w} (the image line of its .msd).", nameof(data));
@@ -196,6 +199,7 @@ public sealed class MultistageTrainer : IDisposable
     /// </summary>
     public double[] TrainStep(IBatchSource data, out double loss)
     {
+        RequireUsable();
         double[] values;
         long[] counts;
         using (var packed = Advance(data, out counts)) values = HostReads.ToArray<double>(packed, "MultistageTrainer.Loss");
@@ -411,6 +415,7 @@ public sealed class MultistageTrainer : IDisposable
     /// <summary>Writes a checkpoint for the current step (atomically) and keeps the last <see cref="TrainOptions.KeepCheckpoints"/>.</summary>
     public string SaveCheckpoint()
     {
+        RequireUsable();
         var path = Checkpoints.FileFor(Step);
         TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, TrainingTime);
         LastCheckpoint = path;
@@ -422,13 +427,22 @@ public sealed class MultistageTrainer : IDisposable
     /// <summary>Restores weights, EMA, optimizer, step, RNGs and the training time so far; throws <see cref="CheckpointException"/> naming the first problem.</summary>
     public void LoadCheckpoint(string path)
     {
+        RequireUsable();
         (Step, _dataStateToRestore, _trainingTimeBefore) = TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples);
         _clock.Reset();
         LastCheckpoint = path;
     }
 
+    private void RequireUsable()
+    {
+        if (_disposed) throw new ObjectDisposedException(nameof(MultistageTrainer), "This MultistageTrainer has been disposed: create a new one (ResumeFrom = \"latest\" continues its run).");
+        LiveModel.Require(Model);
+    }
+
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         Ema.Dispose();
         _optimizer.Dispose();
         _stageWeights?.Dispose();
