@@ -43,8 +43,8 @@ internal static class ModelSampling
     /// <summary>Refuses counts and steps below 1, before anything is loaded (the device is checked once TorchSharp can load).</summary>
     public static void Check(int? count, int? steps)
     {
-        if (count is < 1) throw new ArgumentException($"--count must be at least 1, not {count}.");
-        if (steps is < 1) throw new ArgumentException($"--steps must be at least 1, not {steps}.");
+        ArgumentRange.Require(count, SampleRanges.Count, "--count");
+        ArgumentRange.Require(steps, SampleRanges.Steps, "--steps");
     }
 
     /// <summary>The .msd's sample section with the request's overrides.</summary>

@@ -125,10 +125,10 @@ public static class TrainCommand
 
     private static void CheckArguments(TrainSettings settings)
     {
-        if (settings.Steps is < 1) throw new ArgumentException($"--steps must be at least 1, not {settings.Steps}.");
-        if (settings.Batch is < 1) throw new ArgumentException($"--batch must be at least 1, not {settings.Batch}.");
+        ArgumentRange.Require(settings.Steps, TrainRanges.Steps, "--steps");
+        ArgumentRange.Require(settings.Batch, TrainRanges.Batch, "--batch");
         if (settings.Limit is < 1) throw new ArgumentException($"--limit must be at least 1, not {settings.Limit}.");
-        if (settings.LearningRate is <= 0) throw new ArgumentException($"--lr must be positive, not {settings.LearningRate}.");
+        ArgumentRange.Require(settings.LearningRate, TrainRanges.LearningRate, "--lr");
         Precision(settings);
     }
 

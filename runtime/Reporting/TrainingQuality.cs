@@ -46,9 +46,9 @@ internal sealed class TrainingQuality : IDisposable
         string shape = $"{data.Channels}x{data.Height}x{data.Width}";
         string setting = $"eval_every {options.EvalEvery}";
         unavailable = null;
-        if (options.EvalCount < 2)
+        if (!TrainRanges.EvalCount.Contains(options.EvalCount))
         {
-            unavailable = $"{setting}: eval_count must be at least 2 (a covariance needs two images), not {options.EvalCount}.";
+            unavailable = $"{setting}: eval_count must be {TrainRanges.EvalCount.Describe()} (a covariance needs two images), not {options.EvalCount}.";
             return null;
         }
 

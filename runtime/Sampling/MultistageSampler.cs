@@ -27,7 +27,6 @@ public sealed class MultistageSampler
         SettingRangeCheck.Require(options.Steps, SampleRanges.Steps, nameof(options.Steps), "sample");
         SettingRangeCheck.Require(options.Count, SampleRanges.Count, nameof(options.Count), "sample");
         SettingRangeCheck.Require(options.Eta, SampleRanges.Eta, nameof(options.Eta), "sample");
-        SettingRangeCheck.Require(options.Seed, SampleRanges.Seed, nameof(options.Seed), "sample");
         if (options.BatchSize < 1) throw new ArgumentException($"BatchSize (images per model call) must be at least 1, not {options.BatchSize}.", nameof(options));
         Float32Parameters.Require(model.Module, "Sampling");
         Options = options;

@@ -40,6 +40,7 @@ public sealed class MultistageTrainer : IDisposable
     private Tensor _divergence;
     private long _divergenceReadAt = -1;
     private bool _disposed;
+    private double _stepLearningRate;
 
     public IMultistageModel Model { get; }
     public TrainOptions Options { get; }
@@ -157,7 +158,7 @@ public sealed class MultistageTrainer : IDisposable
             var losses = last;
             // At a logged step the losses are read before the subscribers see them, so their reads there cost nothing.
             if (Step % logEvery == 0 || pending.Full) Flush(pending);
-            StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, () => losses.Read(), CurrentLearningRate(Step - 1), clock.Elapsed,
+            StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, () => losses.Read(), _stepLearningRate, clock.Elapsed,
                                                     ImagesSeen, StageSamples, TrainGFlops) { RunElapsed = TrainingTime });
             if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) { Flush(pending); SaveCheckpoint(); }
         }
@@ -190,7 +191,9 @@ public sealed class MultistageTrainer : IDisposable
         return requested is null && current is { type: not DeviceType.CPU } ? current : TorchSetup.DefaultDevice(requested);
     }
 
-    private double CurrentLearningRate(long step) => WarmupLearningRate.At(step, Options.LearningRate, WarmupLearningRate.Steps(Options));
+    // Counted from the steps or, with WarmupKimg, the images seen before the step (ImagesSeen, kept by checkpoints, so a
+    // run resumed at another batch goes on with EDM's cur_nimg).
+    private double NextLearningRate() => WarmupLearningRate.For(Options, Step, ImagesSeen);
 
     /// <summary>
     /// One optimizer step over BatchSize samples split into GradAccumulation micro-batches; returns the loss per stage.
@@ -223,7 +226,8 @@ public sealed class MultistageTrainer : IDisposable
         using var scope = NewDisposeScope();
         Model.Module.train();
         TrainingRandomState.BeginStep(_device, Options.Seed, Step);
-        foreach (var group in _optimizer.ParamGroups) group.LearningRate = CurrentLearningRate(Step);
+        _stepLearningRate = NextLearningRate();
+        foreach (var group in _optimizer.ParamGroups) group.LearningRate = _stepLearningRate;
 
         UseData(data);
         int batch = Options.BatchSize;

@@ -13,10 +13,15 @@ public static class WarmupLearningRate
         warmupSteps <= 0 ? baseRate : baseRate * Math.Min(1.0, step / warmupSteps);
 
     /// <summary>
-    /// The warm-up in steps that <paramref name="options"/> asks for: <see cref="TrainOptions.WarmupSteps"/>, or EDM's ramp
-    /// over <see cref="TrainOptions.WarmupKimg"/> thousand images, which at a fixed batch is min(cur_nimg / (kimg x 1000), 1)
-    /// = min(step x batch / (kimg x 1000), 1): a warm-up of kimg x 1000 / batch steps, not rounded.
+    /// EDM's ramp (training_loop.py): base x min(cur_nimg / (lr_rampup_kimg x 1000), 1), cur_nimg the training images
+    /// seen before the step. A ramp of 0 thousand images is no warm-up.
     /// </summary>
-    public static double Steps(TrainOptions options) =>
-        options.WarmupKimg is double kimg ? kimg * 1000.0 / options.BatchSize : options.WarmupSteps;
+    public static double AtImages(long imagesBefore, double baseRate, double warmupKimg) =>
+        warmupKimg <= 0 ? baseRate : baseRate * Math.Min(1.0, imagesBefore / (warmupKimg * 1000.0));
+
+    /// <summary>The rate of the next step under <paramref name="options"/>: over images with <see cref="TrainOptions.WarmupKimg"/>, else over steps.</summary>
+    public static double For(TrainOptions options, long stepsBefore, long imagesBefore) =>
+        options.WarmupKimg is double kimg
+            ? AtImages(imagesBefore, options.LearningRate, kimg)
+            : At(stepsBefore, options.LearningRate, options.WarmupSteps);
 }

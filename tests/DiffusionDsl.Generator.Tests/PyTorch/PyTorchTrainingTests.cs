@@ -106,9 +106,13 @@ public sealed class PyTorchTrainingTests : IDisposable
     [Fact]
     public void WarmupKimgRampsTheRateOverTheImagesSeen()
     {
-        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("ramp", 3, "--lr", "0.001", "--warmup", "1000", "--warmup-kimg", "0.032")).ToArray(), Minutes);
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("ramp", 3, "--lr", "0.001", "--warmup-kimg", "0.032")).ToArray(), Minutes);
         var rates = File.ReadAllLines(Path.Combine(_folder, "ramp", "metrics.csv")).Skip(1).Select(l => l.Split(',')[2]);
         Assert.Equal(new[] { "0", "0.00025", "0.0005" }, rates);
+        // One warm-up, as the .msd allows: steps or images, not both.
+        var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("both", 1, "--warmup", "10", "--warmup-kimg", "0.032")).ToArray(), Minutes);
+        Assert.NotEqual(0, code);
+        Assert.Contains("--warmup counts steps and --warmup-kimg thousands of images: give one", output);
     }
 
     /// <summary>A folder holding an IDX train-images file (as Debian's dataset-fashion-mnist installs it) reads as msd train reads it.</summary>

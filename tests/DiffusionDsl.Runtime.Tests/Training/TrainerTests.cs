@@ -113,13 +113,27 @@ public sealed class TrainerTests : IDisposable
     public void WarmupKimgRampsTheOptimizersRateOverTheImagesSeen()
     {
         // 64 images at batch 16: the rate of steps 1..5 is lr x 0, 1/4, 2/4, 3/4, 1 (the step's images before it / 64).
-        var options = Options("ramp", 5) with { WarmupSteps = 1_000, WarmupKimg = 0.064, CheckpointEvery = 0 };
+        var options = Options("ramp", 5) with { WarmupSteps = 0, WarmupKimg = 0.064, CheckpointEvery = 0 };
         using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options);
         var rates = new System.Collections.Generic.List<double>();
         trainer.StepCompleted += info => rates.Add(info.LearningRate);
         trainer.Train(TinyData.Source());
         Assert.Equal(new[] { 0, 0.25, 0.5, 0.75, 1 }.Select(f => f * 2e-3), rates, (a, b) => Math.Abs(a - b) < 1e-15);
         Assert.Equal(2e-3, trainer.Optimizer.ParamGroups.First().LearningRate, 15);
+    }
+
+    [Fact]
+    public void WarmupKimgCountsTheImagesSeenAcrossAResumeAtAnotherBatch()
+    {
+        var options = Options("ramp-resumed", 2) with { WarmupSteps = 0, WarmupKimg = 0.064, CheckpointEvery = 0 };
+        using (var first = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options))
+            first.Train(TinyData.Source()); // 2 steps of 16: 32 images
+        using var resumed = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options with { BatchSize = 8, Steps = 4, ResumeFrom = "latest" });
+        var rates = new System.Collections.Generic.List<double>();
+        resumed.StepCompleted += info => rates.Add(info.LearningRate);
+        resumed.Train(TinyData.Source());
+        // EDM's cur_nimg before steps 3 and 4: 32 and 40 images of the 64-image ramp (step x batch would give 16 and 24).
+        Assert.Equal(new[] { 32 / 64.0, 40 / 64.0 }.Select(f => f * 2e-3), rates, (a, b) => Math.Abs(a - b) < 1e-15);
     }
 
     [Fact]

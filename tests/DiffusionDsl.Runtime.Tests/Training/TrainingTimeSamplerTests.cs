@@ -89,21 +89,22 @@ public class TrainingTimeSamplerTests
 
     /// <summary>
     /// EDM's training_loop.py: lr = base x min(cur_nimg / max(lr_rampup_kimg x 1000, 1e-8), 1), cur_nimg counting the
-    /// images before the step. With warmup_kimg the rate follows the images, so it is the same at any batch.
+    /// images before the step. With warmup_kimg the rate follows the images, whatever the batch; without it, the steps.
     /// </summary>
     [Theory]
-    [InlineData(512, 0)]
-    [InlineData(512, 1_000)]
-    [InlineData(512, 19_531)]
-    [InlineData(512, 19_532)]
-    [InlineData(128, 40_000)]
-    [InlineData(128, 78_125)]
-    public void WarmupKimgRampsTheRateOverImagesAsEdmDoes(int batch, long step)
+    [InlineData(0)]
+    [InlineData(512_000)]
+    [InlineData(9_999_872)]
+    [InlineData(10_000_000)]
+    [InlineData(10_000_384)]
+    [InlineData(5_120_128)]
+    public void WarmupKimgRampsTheRateOverImagesAsEdmDoes(long imagesBefore)
     {
         const double lr = 1e-3, rampKimg = 10_000;
-        double edm = lr * Math.Min((double)(step * batch) / Math.Max(rampKimg * 1000, 1e-8), 1);
-        var options = new TrainOptions { BatchSize = batch, LearningRate = lr, WarmupSteps = 7, WarmupKimg = rampKimg };
-        Assert.Equal(edm, WarmupLearningRate.At(step, lr, WarmupLearningRate.Steps(options)), 15);
-        Assert.Equal(7, WarmupLearningRate.Steps(options with { WarmupKimg = null }));
+        double edm = lr * Math.Min(imagesBefore / Math.Max(rampKimg * 1000, 1e-8), 1);
+        var options = new TrainOptions { BatchSize = 512, LearningRate = lr, WarmupKimg = rampKimg };
+        Assert.Equal(edm, WarmupLearningRate.For(options, stepsBefore: 3, imagesBefore), 15);
+        Assert.Equal(WarmupLearningRate.At(3, lr, 7), WarmupLearningRate.For(options with { WarmupKimg = null, WarmupSteps = 7 }, 3, imagesBefore));
+        Assert.Equal(lr, WarmupLearningRate.For(options with { WarmupKimg = 0 }, 0, 0)); // 0: no warm-up
     }
 }

@@ -45,8 +45,8 @@ def parse_args(argv=None):
     p.add_argument("--accumulate", type=int, default=d["accumulate"], help="micro-batches per rank and step (gradient accumulation)")
     p.add_argument("--lr", type=float, default=d["lr"])
     p.add_argument("--weight-decay", type=float, default=d["weight_decay"])
-    p.add_argument("--warmup", type=int, default=d["warmup"], help="linear learning-rate warm-up steps")
-    p.add_argument("--warmup-kimg", type=float, default=d.get("warmup_kimg"),
+    p.add_argument("--warmup", type=int, default=None, help="linear learning-rate warm-up steps (instead of the .msd's warmup_kimg)")
+    p.add_argument("--warmup-kimg", type=float, default=None,
                    help="EDM's lr_rampup_kimg: the warm-up in thousands of images, instead of --warmup (0: none)")
     p.add_argument("--grad-clip", type=float, default=d["grad_clip"], help="0 turns clipping off")
     p.add_argument("--ema", type=float, default=d["ema"])
@@ -68,6 +68,13 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.ema_halflife_kimg is not None and args.ema_halflife_kimg <= 0:
         args.ema_halflife_kimg = None  # 0: the fixed --ema instead
+    # One warm-up, as in the .msd: either option given overrides the .msd's (steps or images), both at once are refused.
+    if args.warmup is not None and args.warmup_kimg is not None:
+        p.error("--warmup counts steps and --warmup-kimg thousands of images: give one")
+    if args.warmup is None and args.warmup_kimg is None:
+        args.warmup, args.warmup_kimg = d["warmup"], d.get("warmup_kimg")
+    elif args.warmup is not None and args.warmup < 0:
+        p.error(f"--warmup {args.warmup}: the warm-up must be 0 or more steps")
     if args.warmup_kimg is not None and args.warmup_kimg < 0:
         p.error(f"--warmup-kimg {args.warmup_kimg}: the warm-up must be 0 or more thousand images")
     if not 0 <= args.ema_rampup <= 1:
@@ -508,7 +515,8 @@ def main(argv=None):
         signal.signal(signal.SIGINT, request_stop)
 
     running, counted, clock = torch.zeros((), device=device), 0, time.time()
-    # EDM's ramp over images, min(cur_nimg / (kimg x 1000), 1) with cur_nimg = step x batch, is a warm-up of that many steps.
+    # EDM's ramp over images, min(cur_nimg / (kimg x 1000), 1) with cur_nimg = step x batch (as this script's EMA counts
+    # images), is a warm-up of that many steps.
     warmup_steps = args.warmup_kimg * 1000 / args.batch if args.warmup_kimg is not None else args.warmup
     # Whether a gradient norm was not finite since the last check: kept on the device, read with the loss.
     nonfinite_gradient = torch.zeros((), dtype=torch.bool, device=device)
