@@ -27,7 +27,7 @@ model FashionQuickStart {
     lr 2e-3
     warmup 50
     ema 0.999
-    ema_warmup 100000   # early EMA decay (1+step)/(10+step): the average follows a short run
+    ema_warmup 100000   # early EMA decay (1+n)/(10+n) after n updates: the average follows a short run
     steps 1300
     # Each batch from one stage, chosen in proportion to the stage's share of t: near_data, where the garments
     # take shape, gets 45% of the steps (uniform gave it a third).

@@ -50,7 +50,7 @@ model MsdModel {
     lr 2e-3
     warmup 50
     ema 0.999
-    ema_warmup 100000   # early EMA decay (1+step)/(10+step): the average follows a short run
+    ema_warmup 100000   # early EMA decay (1+n)/(10+n) after n updates: the average follows a short run
     steps 1300
     stage_sampling proportional   # each batch from one stage, in proportion to the stage's share of t
     checkpoint_every 200
