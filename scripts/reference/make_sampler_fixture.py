@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Writes the sampler-equality fixture: the paper code's own EDM sampler (edm/generate.py's edm_sampler, deterministic
+Heun, S_churn 0) run on the tiny multistage network of make_fixtures.py, from fixed latents.
+
+    /usr/bin/python3 scripts/reference/make_sampler_fixture.py --reference /path/to/Multistage_Diffusion [--out tests/Fixtures/Reference]
+
+The network is rebuilt with make_fixtures.py's seeds and checked against the committed multistage.weights.safetensors,
+so the C# test imports the weights it already has. edm_sampler is read from the reference's generate.py and run as it
+is (its module imports click, tqdm and PIL, which the sampler does not need). Written: the latents, EDM's sigma steps
+(float64 in the sampler; stored as float32 beside num_steps) and the samples (float64 in the sampler, stored as float32).
+"""
+import argparse
+import ast
+import json
+import os
+import struct
+
+import numpy as np
+import torch
+
+from make_fixtures import build
+from reference_code import load_networks, write_safetensors
+
+NUM_STEPS = 8  # EDM's num_steps: 8 sigma points and 0, 15 evaluations; the points fall in all three stages
+BATCH = 4
+
+
+def read_safetensors(path):
+    with open(path, 'rb') as f:
+        (length,) = struct.unpack('<Q', f.read(8))
+        header = json.loads(f.read(length))
+        data = f.read()
+    dtypes = {'F32': '<f4', 'F16': '<f2', 'I64': '<i8'}
+    return {name: np.frombuffer(data[v['data_offsets'][0]:v['data_offsets'][1]], dtype=dtypes[v['dtype']]).reshape(v['shape'])
+            for name, v in header.items() if name != '__metadata__'}
+
+
+def reference_edm_sampler(reference):
+    """edm_sampler from the reference's generate.py, compiled from its own source."""
+    edm = os.path.join(reference, 'edm')
+    path = os.path.join(edm if os.path.isdir(edm) else reference, 'generate.py')
+    with open(path) as f:
+        tree = ast.parse(f.read(), path)
+    function = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == 'edm_sampler')
+    namespace = {'torch': torch, 'np': np}
+    exec(compile(ast.Module(body=[function], type_ignores=[]), path, 'exec'), namespace)
+    return namespace['edm_sampler']
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--reference', required=True)
+    parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 'Fixtures', 'Reference'))
+    args = parser.parse_args()
+    net = build(load_networks(args.reference), multistage=True)
+    committed = read_safetensors(os.path.join(args.out, 'multistage.weights.safetensors'))
+    for name, value in net.model.state_dict().items():
+        if name in committed and not np.array_equal(committed[name], value.numpy()):
+            raise SystemExit(f'{name} differs from the committed multistage.weights.safetensors: rerun make_fixtures.py first')
+
+    edm_sampler = reference_edm_sampler(args.reference)
+    latents = torch.randn([BATCH, 3, 16, 16], generator=torch.Generator().manual_seed(4))
+    with torch.no_grad():
+        samples = edm_sampler(net, latents, num_steps=NUM_STEPS)
+    rho, sigma_min, sigma_max = 7, max(0.002, net.sigma_min), min(80, net.sigma_max)
+    steps = torch.arange(NUM_STEPS, dtype=torch.float64)
+    sigmas = (sigma_max ** (1 / rho) + steps / (NUM_STEPS - 1) * (sigma_min ** (1 / rho) - sigma_max ** (1 / rho))) ** rho
+    meta = {'source': 'LucasYFL/Multistage_Diffusion edm/generate.py edm_sampler on edm/training/networks.py',
+            'torch': torch.__version__, 'num_steps': str(NUM_STEPS), 'S_churn': '0'}
+    write_safetensors(os.path.join(args.out, 'multistage.heun.safetensors'),
+                      {'latents': latents, 'sigmas': sigmas.float(), 'samples': samples.float()}, meta)
+    print(f'samples: {tuple(samples.shape)}, max |x| {samples.abs().max().item():.3f}; sigmas {[round(s, 4) for s in sigmas.tolist()]}')
+
+
+if __name__ == '__main__':
+    main()
