@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Writes the DPM-Solver fixture: the paper code's own multistage DPM-Solver (dpm-solver/score_sde_pytorch/dpm_solver.py,
+as its sampling.py calls it for the VP runs: singlestep, order 3, logSNR steps, t from 1 to 1e-3, one noise-prediction
+function per stage chosen by its compare_step) on exact per-stage models, from fixed noise.
+
+    /usr/bin/python3 scripts/reference/make_dpm_solver_fixture.py --reference /path/to/Multistage_Diffusion [--out tests/Fixtures/Reference]
+
+The stage models are exact for Gaussian data x0 ~ N(0, v I) with a different v per stage, eps(x_t, t) = sigma_t x_t /
+(alpha_t^2 v + sigma_t^2), so a step that uses the wrong stage's model, or a wrong step, changes the samples. Written:
+the noise, the samples after 20 evaluations, the time of every evaluation and the stage each was routed to.
+"""
+import argparse
+import importlib.util
+import os
+
+import torch
+
+from reference_code import write_safetensors
+
+BOUNDARIES = (0.45, 0.85)   # FashionQuickStart's stages, as the reference's compare_step: t <= 0.45, t <= 0.85, the rest
+VARIANCES = (0.05, 0.3, 1.0)
+STEPS, T_END = 20, 1e-3
+
+
+def load_dpm_solver(reference):
+    folder = os.path.join(reference, 'dpm-solver', 'score_sde_pytorch')
+    path = os.path.join(folder if os.path.isdir(folder) else reference, 'dpm_solver.py')
+    spec = importlib.util.spec_from_file_location('reference_dpm_solver', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--reference', required=True)
+    parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 'Fixtures', 'Reference'))
+    args = parser.parse_args()
+    dpm = load_dpm_solver(args.reference)
+    ns = dpm.NoiseScheduleVP('linear', continuous_beta_0=0.1, continuous_beta_1=20.0)
+    calls = []
+
+    def exact(stage, v):
+        def noise_prediction(x, t):
+            calls.append((t.reshape(-1)[0].item(), stage))
+            alpha, sigma = ns.marginal_alpha(t).view(-1, 1, 1, 1), ns.marginal_std(t).view(-1, 1, 1, 1)
+            return sigma * x / (alpha ** 2 * v + sigma ** 2)
+        return noise_prediction
+
+    solver = dpm.DPM_Solver([exact(k, v) for k, v in enumerate(VARIANCES)], ns, algorithm_type='dpmsolver', compare_step=BOUNDARIES)
+    noise = torch.randn([4, 1, 8, 8], generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        samples = solver.sample(noise.clone(), steps=STEPS, t_start=1.0, t_end=T_END, order=3, skip_type='logSNR',
+                                method='singlestep', lower_order_final=False)
+    meta = {'source': 'LucasYFL/Multistage_Diffusion dpm-solver/score_sde_pytorch/dpm_solver.py DPM_Solver.sample',
+            'torch': torch.__version__, 'steps': str(STEPS), 'order': '3', 'skip_type': 'logSNR', 'method': 'singlestep',
+            't_end': str(T_END), 'compare_step': str(BOUNDARIES), 'variances': str(VARIANCES)}
+    write_safetensors(os.path.join(args.out, 'dpm_solver3.safetensors'), {
+        'noise': noise, 'samples': samples,
+        'call_times': torch.tensor([t for t, _ in calls], dtype=torch.float32),
+        'call_stages': torch.tensor([s for _, s in calls], dtype=torch.int64)}, meta, sort_names=False)
+    print(f'{len(calls)} evaluations, per stage {[sum(1 for _, s in calls if s == k) for k in range(3)]}; '
+          f'max |sample| {samples.abs().max().item():.4f}')
+
+
+if __name__ == '__main__':
+    main()
