@@ -129,6 +129,7 @@ public static class TrainCommand
         ArgumentRange.Require(settings.Batch, TrainRanges.Batch, "--batch");
         if (settings.Limit is < 1) throw new ArgumentException($"--limit must be at least 1, not {settings.Limit}.");
         ArgumentRange.Require(settings.LearningRate, TrainRanges.LearningRate, "--lr");
+        ArgumentRange.Require(settings.Seed, TrainRanges.Seed, "--seed");
         Precision(settings);
     }
 

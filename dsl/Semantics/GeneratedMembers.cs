@@ -12,7 +12,7 @@ public static class GeneratedMembers
         // Generated members
         "Encoder", "Table", "Cost", "Prediction", "ImageChannels", "ImageSize", "SourceHash", "CreateSchedule", "Info", "LoadCheckpoint",
         // MultistageUNet
-        "Stages", "Schedule", "Predict", "Module", "Decoders", "Wire", "NoiseLabels", "AugmentDim", "ImageShape",
+        "Stages", "Schedule", "Predict", "Module", "Decoders", "Wire", "NoiseLabels", "AugmentDim", "ImageShape", "IsDisposed",
         // TorchSharp's nn.Module
         "ReplaceBuffer", "ReplaceParameter", "ConditionallyRegisterParameter", "ConditionallyRegisterBuffer", "GetName",
         "Create", "RegisterComponents", "GetDefaultDeviceAndType", "MoveModule", "ClearModules", "BoxedModule",

@@ -1,5 +1,6 @@
 using System.Linq;
 using DiffusionDsl.Runtime.Checkpoints.Safetensors;
+using DiffusionDsl.Runtime.Staging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,6 +18,8 @@ public static class CheckpointWeights
     /// </summary>
     public static long Load(string path, nn.Module model, string modelHash, bool ema = true)
     {
+        // A disposed module lists no tensors: without this, its checkpoint would be "of another architecture".
+        if (model is IMultistageModel multistage) LiveModel.Require(multistage);
         if (path.EndsWith(".safetensors", System.StringComparison.OrdinalIgnoreCase)) return LoadSafetensors(path, model, modelHash);
         using var checkpoint = CheckpointFile.Open(path);
         CopyInto(model, path, checkpoint.Data, modelHash, ema);

@@ -70,17 +70,18 @@ public class ReferenceDpmSolverTests
         // keeps about three digits, so its late times run up to 4e-4 (relative) above this solver's float64 ones.
         double worst = model.Calls.Zip(referenceTimes, (ours, reference) => Math.Abs(ours.T - reference) / reference).Max();
         Assert.True(worst <= 1e-3, $"evaluation times differ by up to {worst:E2} relative");
-        double difference = (samples - expected).abs().max().item<float>() / expected.abs().max().item<float>();
+        // The reference returns x at t_end; this solver divides it by alpha(t_end) = 0.999945, its clean estimate there.
+        double difference = (samples * solver.Grid[^1].Scale - expected).abs().max().item<float>() / expected.abs().max().item<float>();
         _output.WriteLine($"{model.Calls.Count} evaluations (per stage {string.Join(" / ", Enumerable.Range(0, 3).Select(k => referenceStages.Count(s => s == k)))}), " +
                           $"relative difference {difference:E2}; times within {worst:E2}");
-        Assert.True(difference <= 1e-4, $"relative difference {difference:E2}");
+        Assert.True(difference <= 1e-5, $"relative difference {difference:E2}");
 
         // The comparison tells solvers apart: DPM-Solver-2 with the same 20 evaluations lands elsewhere.
         var second = new DpmSolverSinglestep(schedule, order: 2);
         second.SetTimesteps(20);
         var other = second.Run(noise, new Denoiser(new StagewiseGaussian(schedule, stages), schedule, PredictionTarget.Eps), null);
-        double otherDifference = (other - expected).abs().max().item<float>() / expected.abs().max().item<float>();
+        double otherDifference = (other * second.Grid[^1].Scale - expected).abs().max().item<float>() / expected.abs().max().item<float>();
         _output.WriteLine($"DPM-Solver-2, 20 evaluations: relative difference {otherDifference:E2}");
-        Assert.True(otherDifference > 10 * 1e-4, $"DPM-Solver-2: relative difference {otherDifference:E2}");
+        Assert.True(otherDifference > 100 * 1e-5, $"DPM-Solver-2: relative difference {otherDifference:E2}");
     }
 }

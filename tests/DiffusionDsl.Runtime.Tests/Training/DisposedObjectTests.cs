@@ -41,5 +41,7 @@ public sealed class DisposedObjectTests : IDisposable
         Assert.Contains("SmallUNet", error.Message);
         Assert.Contains("SmallUNet", Assert.Throws<ObjectDisposedException>(() => trainer.Train(TinyData.Source())).Message);
         Assert.Contains("SmallUNet", Assert.Throws<ObjectDisposedException>(() => sampler.Sample(1, 1, 8, 8)).Message);
+        // Loading weights into it says so too, not "a checkpoint of another architecture" (a disposed module lists no tensors).
+        Assert.Throws<ObjectDisposedException>(() => DiffusionDsl.Runtime.Checkpoints.CheckpointWeights.Load("any.ckpt", model, "hash"));
     }
 }
