@@ -79,6 +79,7 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
     [InlineData("--steps", "0", "error: --steps must be at least 1, not 0.")]
     [InlineData("--limit", "-2", "error: --limit must be at least 1, not -2.")]
     [InlineData("--lr", "20", "error: --lr must be in (0, 10], not 20.")] // the .msd's lr range (TrainRanges), named as the option
+    [InlineData("--seed", "-1", "error: --seed must be at least 0, not -1.")]
     [InlineData("--device", "tpu", "error: --device tpu: expected cpu, cuda or cuda:N.")]
     [InlineData("--precision", "fp16", "error: --precision: 'fp16' is not a precision: use auto, fp32 or bf16.")]
     public void BadOptionsAreRefusedBeforeAnyWork(string option, string value, string message)
