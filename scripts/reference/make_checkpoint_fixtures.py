@@ -9,12 +9,11 @@ Needs PyTorch (Debian's python3-torch 1.13 works) and numpy; --reference as for 
 ReferenceTinyUNet's (tests/DiffusionDsl.Runtime.Tests/Support): 1x8x8 images, encoder 4 wide at 8x8 and 8 at 4x4 with
 attention at 4x4, one block per level, embedding 16, decoders 8 / 4 / 4.
 """
-import argparse
 import os
 
 import torch
 
-from reference_code import load_networks, write_safetensors
+from reference_code import fixture_arguments, load_networks, write_safetensors
 
 CONFIG = dict(img_resolution=8, in_channels=1, out_channels=1, channel_mult=[1, 2], channel_mult_emb=4,
               num_blocks=1, attn_resolutions=[4], dropout=0.0)
@@ -27,11 +26,8 @@ def write_keys(path, net):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--reference', required=True)
-    parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 'DiffusionDsl.Runtime.Tests',
-                                                      'Checkpoints', 'Fixtures'))
-    args = parser.parse_args()
+    args = fixture_arguments(__doc__, out=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tests',
+                                                       'DiffusionDsl.Runtime.Tests', 'Checkpoints', 'Fixtures'))
     networks = load_networks(args.reference)
     out = args.out
     torch.manual_seed(0)

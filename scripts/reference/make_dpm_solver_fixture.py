@@ -9,13 +9,12 @@ The stage models are exact for Gaussian data x0 ~ N(0, v I) with a different v p
 (alpha_t^2 v + sigma_t^2), so a step that uses the wrong stage's model, or a wrong step, changes the samples. Written:
 the noise, the samples after 20 evaluations, the time of every evaluation and the stage each was routed to.
 """
-import argparse
 import importlib.util
 import os
 
 import torch
 
-from reference_code import write_safetensors
+from reference_code import fixture_arguments, write_safetensors
 
 BOUNDARIES = (0.45, 0.85)   # FashionQuickStart's stages, as the reference's compare_step: t <= 0.45, t <= 0.85, the rest
 VARIANCES = (0.05, 0.3, 1.0)
@@ -32,10 +31,7 @@ def load_dpm_solver(reference):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--reference', required=True)
-    parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 'Fixtures', 'Reference'))
-    args = parser.parse_args()
+    args = fixture_arguments(__doc__)
     dpm = load_dpm_solver(args.reference)
     ns = dpm.NoiseScheduleVP('linear', continuous_beta_0=0.1, continuous_beta_1=20.0)
     calls = []

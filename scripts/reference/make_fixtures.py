@@ -10,14 +10,13 @@ or any folder holding its edm/training/networks.py, edm/torch_utils and edm/dnnl
 tests load them through the safetensors path and need no Python. The matching .msd files are
 tests/DiffusionDsl.Generator.Tests/Models/Reference{Multistage,Unified}.msd.
 """
-import argparse
 import json
 import os
 
 import numpy as np
 import torch
 
-from reference_code import load_networks, write_safetensors
+from reference_code import fixture_arguments, load_networks, write_safetensors
 
 BOUNDARIES = [2.5103, 7.6577]  # the paper's CIFAR-10 EDM boundaries, in sigma
 SIGMA_DATA = 0.5
@@ -120,10 +119,7 @@ def cases(net, multistage):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--reference', required=True)
-    parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 'Fixtures', 'Reference'))
-    args = parser.parse_args()
+    args = fixture_arguments(__doc__)
     networks = load_networks(args.reference)
     os.makedirs(args.out, exist_ok=True)
     for multistage, name in ((True, 'multistage'), (False, 'unified')):

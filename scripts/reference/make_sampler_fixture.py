@@ -9,30 +9,17 @@ so the C# test imports the weights it already has. edm_sampler is read from the 
 is (its module imports click, tqdm and PIL, which the sampler does not need). Written: the latents, EDM's sigma steps
 (float64 in the sampler; stored as float32 beside num_steps) and the samples (float64 in the sampler, stored as float32).
 """
-import argparse
 import ast
-import json
 import os
-import struct
 
 import numpy as np
 import torch
 
 from make_fixtures import build
-from reference_code import load_networks, write_safetensors
+from reference_code import fixture_arguments, load_networks, read_safetensors, write_safetensors
 
 NUM_STEPS = 8  # EDM's num_steps: 8 sigma points and 0, 15 evaluations; the points fall in all three stages
 BATCH = 4
-
-
-def read_safetensors(path):
-    with open(path, 'rb') as f:
-        (length,) = struct.unpack('<Q', f.read(8))
-        header = json.loads(f.read(length))
-        data = f.read()
-    dtypes = {'F32': '<f4', 'F16': '<f2', 'I64': '<i8'}
-    return {name: np.frombuffer(data[v['data_offsets'][0]:v['data_offsets'][1]], dtype=dtypes[v['dtype']]).reshape(v['shape'])
-            for name, v in header.items() if name != '__metadata__'}
 
 
 def reference_edm_sampler(reference):
@@ -48,10 +35,7 @@ def reference_edm_sampler(reference):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--reference', required=True)
-    parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', '..', 'tests', 'Fixtures', 'Reference'))
-    args = parser.parse_args()
+    args = fixture_arguments(__doc__)
     net = build(load_networks(args.reference), multistage=True)
     committed = read_safetensors(os.path.join(args.out, 'multistage.weights.safetensors'))
     for name, value in net.model.state_dict().items():

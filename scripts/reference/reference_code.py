@@ -1,12 +1,26 @@
-"""What the reference-fixture scripts share: importing the paper's networks.py and writing safetensors files."""
+"""What the reference-fixture scripts share: their command line, importing the paper's networks.py, reading and writing
+safetensors files."""
+import argparse
 import json
 import os
 import struct
 import sys
 
+import numpy as np
 import torch
 
 _DTYPES = {torch.float32: ('F32', '<f4'), torch.float16: ('F16', '<f2'), torch.int64: ('I64', '<i8')}
+
+
+REFERENCE_FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tests', 'Fixtures', 'Reference')
+
+
+def fixture_arguments(doc, out=REFERENCE_FIXTURES):
+    """--reference (a checkout of the reference repository) and --out (where the fixtures go), with the script's doc as help."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--reference', required=True)
+    parser.add_argument('--out', default=out)
+    return parser.parse_args()
 
 
 def load_networks(reference):
@@ -36,3 +50,14 @@ def write_safetensors(path, tensors, metadata, sort_names=True):
         f.write(encoded)
         for blob in blobs:
             f.write(blob)
+
+
+def read_safetensors(path):
+    """The tensors of a safetensors file written by write_safetensors, as numpy arrays by name."""
+    with open(path, 'rb') as f:
+        (length,) = struct.unpack('<Q', f.read(8))
+        header = json.loads(f.read(length))
+        data = f.read()
+    dtypes = {'F32': '<f4', 'F16': '<f2', 'I64': '<i8'}
+    return {name: np.frombuffer(data[v['data_offsets'][0]:v['data_offsets'][1]], dtype=dtypes[v['dtype']]).reshape(v['shape'])
+            for name, v in header.items() if name != '__metadata__'}
