@@ -63,9 +63,6 @@ internal sealed class MsdDocumentState
     public ModelSpec? Model { get; }
     public ModelCostTable? Cost { get; }
 
-    /// <summary>Whether <see cref="Model"/> is this text's own.</summary>
-    public bool ModelIsCurrent => Figures == ModelFigures.Current;
-
     /// <summary>Where <see cref="Model"/> comes from.</summary>
     public ModelFigures Figures { get; }
 }

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
-
 using DiffusionDsl.Runtime;
 
 namespace DiffusionDsl.Language.Semantics;
@@ -111,40 +110,36 @@ internal sealed class ValueReader
     }
 
     /// <summary>Reads a value and checks its range; reports MSD0040 with the allowed range.</summary>
-    public double? InRange(MsdStatement? statement, string what, double min, bool minInclusive, double max, bool maxInclusive, string note = "")
+    public double? InRange(MsdStatement? statement, string what, double min, bool minInclusive, double max, bool maxInclusive) =>
+        InRange(statement, SettingRange.Between(what, min, minInclusive, max, maxInclusive));
+
+    /// <summary>Reads a number held to a range (a setting's shared one: <see cref="Runtime.Training.TrainRanges"/>); reports MSD0040 with it.</summary>
+    public double? InRange(MsdStatement? statement, SettingRange range)
     {
         if (statement is null) return null;
         NoMoreThan(statement, 1);
-        var value = Number(At(statement, 0, "a number"), what);
-        if (value is null) return null;
-        bool ok = (minInclusive ? value >= min : value > min) && (maxInclusive ? value <= max : value < max);
-        if (ok) return value;
-        string range = (minInclusive ? "[" : "(") + Format(min) + ", " + Format(max) + (maxInclusive ? "]" : ")");
-        _diagnostics.Error(DiagnosticIds.ValueOutOfRange, statement.Values[0].Span, $"{what} must be in {range}{note}, not {Format(value.Value)}");
+        var value = Number(At(statement, 0, "a number"), range.Named());
+        if (value is null || range.Contains(value.Value)) return value;
+        _diagnostics.Error(DiagnosticIds.ValueOutOfRange, statement.Values[0].Span, $"{range.Named()} must be {range.Describe()}{ZeroNote(range)}, not {Format(value.Value)}");
         return null;
     }
 
-    /// <summary>Reads a number held to a setting's shared range (<see cref="TrainRanges"/>).</summary>
-    public double? InRange(MsdStatement? statement, SettingRange range) =>
-        InRange(statement, range.Named(), range.Min, range.MinIncluded, range.Max, range.MaxIncluded, ZeroNote(range));
+    public int? PositiveInteger(MsdStatement? statement, string what, int min = 1) => Count(statement, SettingRange.Count(what, min));
 
-    /// <summary>Reads a whole number held to a setting's shared range (<see cref="TrainRanges"/>).</summary>
-    public int? Count(MsdStatement? statement, SettingRange range) => PositiveInteger(statement, range.Named(), (int)range.Min, ZeroNote(range));
+    /// <summary>Reads a whole number held to a range (a setting's shared one: <see cref="Runtime.Training.TrainRanges"/>).</summary>
+    public int? Count(MsdStatement? statement, SettingRange range)
+    {
+        if (statement is null) return null;
+        NoMoreThan(statement, 1);
+        var value = Integer(At(statement, 0, "a whole number"), range.Named());
+        if (value is null || range.Contains(value.Value)) return value;
+        // Below 1 a count is "not positive"; a positive count under a higher minimum is out of range.
+        _diagnostics.Error(range.Min >= 1 && value < 1 ? DiagnosticIds.NotPositive : DiagnosticIds.ValueOutOfRange, statement.Values[0].Span,
+            $"{range.Named()} must be {range.Describe()}{ZeroNote(range)}, not {value}");
+        return null;
+    }
 
     private static string ZeroNote(SettingRange range) => range.ZeroMeans is null ? "" : $" (0: {range.ZeroMeans})";
-
-    public int? PositiveInteger(MsdStatement? statement, string what, int min = 1, string note = "")
-    {
-        if (statement is null) return null;
-        NoMoreThan(statement, 1);
-        var value = Integer(At(statement, 0, "a whole number"), what);
-        if (value is null) return null;
-        if (value >= min) return value;
-        // Below 1 a count is "not positive"; a positive count under a higher minimum is out of range.
-        _diagnostics.Error(min >= 1 && value < 1 ? DiagnosticIds.NotPositive : DiagnosticIds.ValueOutOfRange, statement.Values[0].Span,
-            $"{what} must be at least {min}{note}, not {value}");
-        return null;
-    }
 
     public static string Format(double value) => Display.Number(value);
 }

@@ -46,12 +46,6 @@ internal sealed class TrainingQuality : IDisposable
         string shape = $"{data.Channels}x{data.Height}x{data.Width}";
         string setting = $"eval_every {options.EvalEvery}";
         unavailable = null;
-        if (!TrainRanges.EvalCount.Contains(options.EvalCount))
-        {
-            unavailable = $"{setting}: eval_count must be {TrainRanges.EvalCount.Describe()} (a covariance needs two images), not {options.EvalCount}.";
-            return null;
-        }
-
         IFeatureExtractor? extractor = report.QualityFeatures;
         IDisposable? owned = null;
         if (extractor is null)

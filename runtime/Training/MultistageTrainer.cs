@@ -132,13 +132,13 @@ public sealed class MultistageTrainer : IDisposable
             throw new InvalidOperationException($"{Checkpoints.Path} holds checkpoints of an earlier run ({Path.GetFileName(earlier)}): " +
                                                 "set ResumeFrom = \"latest\" to continue it, or use another OutputDirectory.");
 
-        var clock = Stopwatch.StartNew();
         _clock.Start();
-        try { return TrainSteps(data, clock, cancellation); }
+        try { return TrainSteps(data, _clock.Elapsed, cancellation); }
         finally { _clock.Stop(); }
     }
 
-    private TrainResult TrainSteps(IBatchSource data, Stopwatch clock, CancellationToken cancellation)
+    /// <param name="started">Where <see cref="_clock"/> stood when this call began: the steps' Elapsed counts from it.</param>
+    private TrainResult TrainSteps(IBatchSource data, TimeSpan started, CancellationToken cancellation)
     {
         StepLosses? last = null;
         double LastLoss() => last?.Read().Loss ?? double.NaN;
@@ -158,7 +158,7 @@ public sealed class MultistageTrainer : IDisposable
             var losses = last;
             // At a logged step the losses are read before the subscribers see them, so their reads there cost nothing.
             if (Step % logEvery == 0 || pending.Full) Flush(pending);
-            StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, () => losses.Read(), _stepLearningRate, clock.Elapsed,
+            StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, () => losses.Read(), _stepLearningRate, _clock.Elapsed - started,
                                                     ImagesSeen, StageSamples, TrainGFlops) { RunElapsed = TrainingTime });
             if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) { Flush(pending); SaveCheckpoint(); }
         }

@@ -28,7 +28,14 @@ public class ReferenceEquivalenceTests
 
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Reference", name);
 
-    private static MultistageUNet Create(string which) => which == "multistage" ? new ReferenceMultistage() : new ReferenceUnified();
+    /// <summary>The .msd twin of the reference network, in eval mode, with the fixture's weights imported by the reference name map.</summary>
+    private static MultistageUNet WithReferenceWeights(string which)
+    {
+        MultistageUNet model = which == "multistage" ? new ReferenceMultistage() : new ReferenceUnified();
+        model.eval();
+        SafetensorsWeights.Import(model, Fixture($"{which}.weights.safetensors"), WeightLayout.Reference);
+        return model;
+    }
 
     /// <summary>max |ours - reference| / max |reference| over the samples of one stage.</summary>
     private static double RelativeDifference(Tensor ours, Tensor reference) =>
@@ -40,9 +47,7 @@ public class ReferenceEquivalenceTests
     public void RawOutputDenoiserAndLossEqualTheReferencePerStage(string which)
     {
         using var scope = NewDisposeScope();
-        using var model = Create(which);
-        model.eval();
-        SafetensorsWeights.Import(model, Fixture($"{which}.weights.safetensors"), WeightLayout.Reference);
+        using var model = WithReferenceWeights(which);
         using var cases = SafetensorsFile.Open(Fixture($"{which}.cases.safetensors"));
         var (x0, noise, sigma, stage) = (cases.Read("x0"), cases.Read("noise"), cases.Read("sigma"), cases.Read("stage"));
 
@@ -83,9 +88,7 @@ public class ReferenceEquivalenceTests
     public void EdmsHeunSamplerSamplesAsTheReferencesEdmSampler()
     {
         using var scope = NewDisposeScope();
-        using var model = new ReferenceMultistage();
-        model.eval();
-        SafetensorsWeights.Import(model, Fixture("multistage.weights.safetensors"), WeightLayout.Reference);
+        using var model = WithReferenceWeights("multistage");
         using var fixture = SafetensorsFile.Open(Fixture("multistage.heun.safetensors"));
         var (latents, sigmas, expected) = (fixture.Read("latents"), fixture.Read("sigmas"), fixture.Read("samples"));
 
@@ -130,9 +133,7 @@ public class ReferenceEquivalenceTests
     public void ATenthOfAPercentInOneLayerFailsTheComparison()
     {
         using var scope = NewDisposeScope();
-        using var model = new ReferenceMultistage();
-        model.eval();
-        SafetensorsWeights.Import(model, Fixture("multistage.weights.safetensors"), WeightLayout.Reference);
+        using var model = WithReferenceWeights("multistage");
         using var cases = SafetensorsFile.Open(Fixture("multistage.cases.safetensors"));
         // The tolerance is tight enough to see a 0.1% change in one layer of the near-data decoder.
         var state = model.state_dict();
