@@ -13,8 +13,9 @@ namespace DiffusionDsl.Generator;
 /// </summary>
 /// <param name="Declares">The model whose types <paramref name="Source"/> declares (null when there is no source).</param>
 /// <param name="IsStandIn">Whether <paramref name="Source"/> holds stand-ins rather than the model.</param>
+/// <param name="NameSite">An error at the model's name, to be given a message when another file declares the same types.</param>
 public sealed record GeneratedFile(string Path, string HintName, string? Source, EquatableArray<MsdDiagnostic> Diagnostics,
-    ModelIdentity? Declares = null, bool IsStandIn = false)
+    ModelIdentity? Declares = null, bool IsStandIn = false, MsdDiagnostic? NameSite = null)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
@@ -47,8 +48,10 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
             return StandIns(source, hint, rootNamespace, syntax, compilation.Diagnostics);
         try
         {
-            return new GeneratedFile(source.Path, hint, ModelEmitter.Emit(compilation.Model, compilation.Cost, System.IO.Path.GetFileName(source.Path), ModelHash.Of(compilation.Model)),
-                compilation.Diagnostics, new ModelIdentity(compilation.Model.Name, compilation.Model.Namespace));
+            var model = compilation.Model;
+            var identity = new ModelIdentity(model.Name, model.Namespace) { StageProperties = model.Decoders.Select(d => d.PropertyName).ToEquatableArray() };
+            return new GeneratedFile(source.Path, hint, ModelEmitter.Emit(model, compilation.Cost, System.IO.Path.GetFileName(source.Path), ModelHash.Of(model)),
+                compilation.Diagnostics, identity, NameSite: NameSiteOf(source.Text, syntax));
         }
         catch (Exception e)
         {
@@ -60,8 +63,18 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
     private static GeneratedFile StandIns(MsdSource source, string hint, string? rootNamespace, MsdDocument? syntax,
                                           EquatableArray<MsdDiagnostic> diagnostics) =>
         ModelIdentity.Scan(source.Text!, rootNamespace)?.WithStagesOf(syntax) is { } identity
-            ? new GeneratedFile(source.Path, hint, StandInEmitter.Emit(identity, System.IO.Path.GetFileName(source.Path)), diagnostics, identity, IsStandIn: true)
+            ? new GeneratedFile(source.Path, hint, StandInEmitter.Emit(identity, System.IO.Path.GetFileName(source.Path)), diagnostics, identity, IsStandIn: true,
+                                NameSite: NameSiteOf(source.Text!, syntax))
             : new GeneratedFile(source.Path, hint, null, diagnostics);
+
+    /// <summary>An error without a message at the first model's name (the file's start when it has none that parses).</summary>
+    private static MsdDiagnostic NameSiteOf(string text, MsdDocument? syntax)
+    {
+        var model = syntax?.Statements.FirstOrDefault(s => s.Keyword == "model");
+        var bag = new DiagnosticBag(new LineMap(text));
+        bag.Error(DiagnosticIds.NameCollision, model?.Values.FirstOrDefault()?.Span ?? model?.KeywordSpan ?? new SourceSpan(0, 0), "");
+        return bag.Items[0];
+    }
 
     private static MsdDiagnostic InternalError(string text, string doing, Exception e)
     {

@@ -38,6 +38,7 @@ public sealed class MsdGenerator : IIncrementalGenerator
             var declared = new HashSet<(string Name, string? Namespace)>();
             foreach (var file in files)
                 if (file is { Source: not null, IsStandIn: false, Declares: { } identity }) declared.Add((identity.Name, identity.Namespace));
+            var clashes = new TypeClashes();
             foreach (var file in files)
             {
                 // The same .msd listed twice as AdditionalFiles is one model: add it once.
@@ -46,6 +47,12 @@ public sealed class MsdGenerator : IIncrementalGenerator
                 {
                     foreach (var diagnostic in file.Diagnostics) production.ReportDiagnostic(RoslynDiagnostics.From(diagnostic, file.Path));
                     if (file.IsStandIn && !declared.Add((file.Declares!.Name, file.Declares.Namespace))) continue;
+                    // Two working files whose types share names would fail in the generated C# (CS0101): said at the .msd instead.
+                    if (!file.IsStandIn && file.Source is not null && clashes.Find(file) is { } clash)
+                    {
+                        production.ReportDiagnostic(RoslynDiagnostics.From(clash, file.Path));
+                        continue;
+                    }
                     if (file.Source is not null)
                         production.AddSource(Unique(file.HintName, hints), SourceText.From(file.Source, System.Text.Encoding.UTF8));
                 }

@@ -22,6 +22,12 @@ public static class CSharpNames
         "required", "extension",
     };
 
+    /// <summary>
+    /// A type name of lower-case ASCII letters only, which C# warns of as a possible future keyword (CS8981); the generated
+    /// class of a model named so keeps its name, and its file turns that warning off.
+    /// </summary>
+    public static bool IsLowerCaseAscii(string name) => name.Length > 0 && name.All(c => c is >= 'a' and <= 'z');
+
     public static bool IsKeyword(string name) => Keywords.Contains(name);
 
     /// <summary>A plain identifier: a letter or '_' first, then letters, digits or '_'; ASCII only.</summary>

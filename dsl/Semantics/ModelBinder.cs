@@ -68,7 +68,7 @@ internal sealed class ModelBinder
             : decoderBinder.Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan, stagesStatement);
         if (stages is null || encoder is null || image is null || name is null) decoderBinder.CheckKeywords(section.All("decoder"));
         var settings = new SettingsBinder(_read);
-        var train = settings.BindTrain(section.Get("train"), stages?.Count ?? 0);
+        var train = settings.BindTrain(section.Get("train"), stages?.Count ?? 0, schedule?.Kind);
         var sample = settings.BindSample(section.Get("sample"));
         if (train is not null && encoder is not null)
             AugmentationRules.Check(Diagnostics, train.Augment, settings.AugmentSpan, encoder.AugmentDim, encoderBinder.AugmentSpan, model.KeywordSpan);

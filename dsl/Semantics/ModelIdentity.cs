@@ -14,6 +14,13 @@ public sealed record ModelIdentity(string Name, string? Namespace)
     /// <summary>The stages' C# property names (near_data: NearData), when the stages parse and every name is usable; else none.</summary>
     public EquatableArray<string> StageProperties { get; init; }
 
+    /// <summary>
+    /// The types the generated file declares in <see cref="Namespace"/>: the model, its encoder, trainer and sampler, and a
+    /// decoder per stage in <see cref="StageProperties"/>.
+    /// </summary>
+    public IEnumerable<string> TypeNames() =>
+        new[] { Name, Name + "Encoder", Name + "Trainer", Name + "Sampler" }.Concat(StageProperties.Select(p => Name + p + "Decoder"));
+
     /// <summary>This identity with the stage names of <paramref name="document"/>'s `stages` block, when all of them are usable C# names.</summary>
     public ModelIdentity WithStagesOf(MsdDocument? document)
     {

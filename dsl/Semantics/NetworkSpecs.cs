@@ -45,7 +45,8 @@ public sealed record TrainSpec(
     EquatableArray<double> StageWeights = default, long Seed = TrainDefaults.Seed, int CheckpointEvery = TrainDefaults.CheckpointEvery,
     int KeepCheckpoints = TrainDefaults.KeepCheckpoints, int SampleEvery = TrainDefaults.SampleEvery, int LogEvery = TrainDefaults.LogEvery,
     double Augment = TrainDefaults.Augment, int EvalEvery = TrainDefaults.EvalEvery, int EvalCount = TrainDefaults.EvalCount,
-    double? EmaHalfLifeKimg = null, double EmaRampUp = TrainDefaults.EmaRampUp, double? WarmupKimg = null);
+    double? EmaHalfLifeKimg = null, double EmaRampUp = TrainDefaults.EmaRampUp, double? WarmupKimg = null,
+    int StageGroups = TrainDefaults.StageGroups);
 
 public sealed record SampleSpec(
     SolverKind Solver = SampleDefaults.Solver, int Steps = SampleDefaults.Steps, double Eta = SampleDefaults.Eta, int Count = SampleDefaults.Count,

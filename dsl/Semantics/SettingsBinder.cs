@@ -13,7 +13,7 @@ internal sealed class SettingsBinder
     private static readonly string[] TrainKeywords =
     {
         "batch", "lr", "weight_decay", "warmup", "warmup_kimg", "clip", "ema", "ema_warmup", "ema_halflife_kimg", "ema_rampup", "accumulate", "steps", "stage_sampling",
-        "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count",
+        "stage_groups", "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count",
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip" };
 
@@ -29,9 +29,11 @@ internal sealed class SettingsBinder
     /// <summary>Where the train section's `augment p` value is, after <see cref="BindTrain"/>; null when absent.</summary>
     public SourceSpan? AugmentSpan { get; private set; }
 
-    public TrainSpec? BindTrain(MsdStatement? statement, int stageCount)
+    /// <param name="scheduleKind">The model's schedule, which picks the default stage sampling: EDM's loss draws the stage
+    /// from its own lognormal (EDMMultistageLoss, <c>proportional</c>); the DPM-Solver runs pick one uniformly.</param>
+    public TrainSpec? BindTrain(MsdStatement? statement, int stageCount, ScheduleKind? scheduleKind)
     {
-        var spec = new TrainSpec();
+        var spec = new TrainSpec(StageSampling: scheduleKind == ScheduleKind.Edm ? StageSampling.ScheduleProportional : TrainDefaults.Sampling);
         if (statement is null) return spec;
         var s = new Section(statement.Body, "train", _read.Diagnostics, TrainKeywords);
         int errors = _read.Diagnostics.ErrorCount;
@@ -49,6 +51,7 @@ internal sealed class SettingsBinder
             EmaRampUp = _read.InRange(s.Get("ema_rampup"), TrainRanges.EmaRampUp) ?? spec.EmaRampUp,
             Accumulate = _read.Count(s.Get("accumulate"), TrainRanges.Accumulate) ?? spec.Accumulate,
             Steps = _read.Count(s.Get("steps"), TrainRanges.Steps) ?? spec.Steps,
+            StageGroups = _read.Count(s.Get("stage_groups"), TrainRanges.StageGroups) ?? spec.StageGroups,
             Seed = _read.Count(s.Get("seed"), TrainRanges.Seed) ?? spec.Seed,
             CheckpointEvery = _read.Count(s.Get("checkpoint_every"), TrainRanges.CheckpointEvery) ?? spec.CheckpointEvery,
             KeepCheckpoints = _read.Count(s.Get("keep"), TrainRanges.KeepCheckpoints) ?? spec.KeepCheckpoints,
@@ -69,6 +72,7 @@ internal sealed class SettingsBinder
             var name = _read.Option(_read.At(policy, 0, "uniform, proportional or mixed"), "stage sampling policy", StagePolicies.Keys.ToList());
             if (name is not null) spec = spec with { StageSampling = StagePolicies[name] };
         }
+        CheckBatchSplits(s, spec);
         if (s.Get("stage_weights") is { } weights)
         {
             _read.NoMoreThan(weights, 1);
@@ -97,6 +101,18 @@ internal sealed class SettingsBinder
         if (halfLife is null && s.Get("ema_rampup") is { } rampUp)
             _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, rampUp.KeywordSpan,
                 "'ema_rampup' ramps up EDM's EMA half-life: set 'ema_halflife_kimg' too (EDM: 500)");
+    }
+
+    /// <summary>`accumulate` and `stage_groups` each split the batch into equal parts: they must divide it.</summary>
+    private void CheckBatchSplits(Section s, TrainSpec spec)
+    {
+        foreach (var (keyword, parts, what) in new[] { ("accumulate", spec.Accumulate, "micro-batches"), ("stage_groups", spec.StageGroups, "groups that each draw a stage") })
+            if (s.Get(keyword) is { Values.Count: > 0 } split && spec.Batch % parts != 0)
+                _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, split.Values[0].Span,
+                    $"{Display.Quote(keyword)} {parts} must divide the batch, {spec.Batch}{(s.Get("batch") is null ? " (the default)" : "")}: the batch is split into {parts} equal {what}");
+        if (s.Get("stage_groups") is { } groups && spec.StageGroups > 1 && spec.StageSampling == StageSampling.Mixed)
+            _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, groups.KeywordSpan,
+                "'stage_groups' gives each group of the batch one stage, but 'stage_sampling mixed' draws every sample's own: keep one");
     }
 
     public SampleSpec? BindSample(MsdStatement? statement)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
+using DiffusionDsl.Runtime.Schedules;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -118,6 +119,14 @@ internal sealed class StageBinder
                 $"Stage {Display.Quote(stages[i].Name)} covers no diffusion time once converted to t (it starts at t = {stages[i].Start.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} and ends at t = {stages[i].End.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); widen it or merge it into a neighbour");
             ok = false;
         }
+        // The schedule never trains below its smallest time: a stage there would keep its decoder's initial weights.
+        if (ok && schedule.Kind is ScheduleKind.Vp or ScheduleKind.Cosine)
+            foreach (int i in Enumerable.Range(0, stages.Count).Where(i => stages[i].End <= ScheduleDefaults.MinTime))
+            {
+                Diagnostics.Error(DiagnosticIds.BoundaryOutOfRange, spans[i],
+                    $"Stage {Display.Quote(stages[i].Name)} ends at t = {Display.ExactNumber(stages[i].End)}, at or below t = {ValueReader.Format(ScheduleDefaults.MinTime)}, the smallest time the {schedule.Kind.ToString().ToLowerInvariant()} schedule trains at and samples down to: its decoder would never train; end it above {ValueReader.Format(ScheduleDefaults.MinTime)} or merge it into the next stage");
+                ok = false;
+            }
         return ok ? stages : null;
     }
 

@@ -16,7 +16,7 @@ public sealed class CosineSchedule : INoiseSchedule
     private readonly CosineClosedForm _form;
     private readonly double _logCosAtZero;
 
-    public CosineSchedule(double offset = ScheduleDefaults.CosineOffset, double maxTau = ScheduleDefaults.CosineMaxTau, int steps = 1000, double minTime = 1e-3)
+    public CosineSchedule(double offset = ScheduleDefaults.CosineOffset, double maxTau = ScheduleDefaults.CosineMaxTau, int steps = 1000, double minTime = ScheduleDefaults.MinTime)
     {
         if (maxTau <= 0 || maxTau >= 1) throw new ArgumentException("maxTau must lie in (0, 1).", nameof(maxTau));
         Offset = offset; MaxTau = maxTau; Steps = steps; MinTime = minTime;

@@ -10,7 +10,7 @@ public sealed class VpSchedule : INoiseSchedule
     public double MinTime { get; }
     private readonly VpClosedForm _form;
 
-    public VpSchedule(double betaMin = ScheduleDefaults.BetaMin, double betaMax = ScheduleDefaults.BetaMax, double minTime = 1e-3)
+    public VpSchedule(double betaMin = ScheduleDefaults.BetaMin, double betaMax = ScheduleDefaults.BetaMax, double minTime = ScheduleDefaults.MinTime)
     {
         if (betaMin < 0 || betaMax < betaMin) throw new ArgumentException($"Need 0 <= betaMin <= betaMax, got {betaMin}, {betaMax}.");
         BetaMin = betaMin; BetaMax = betaMax; MinTime = minTime;

@@ -12,7 +12,11 @@ public enum MixedPrecision
     /// exported train.py's `--bf16 auto`. GPUs before Ampere have no fast bf16: use <see cref="Float32"/> there.
     /// </summary>
     Auto,
-    /// <summary>Everything in float32.</summary>
+    /// <summary>
+    /// Everything in float32, as the reference code trains (EDM's train.py without --fp16): the trainer also turns off TF32
+    /// in CUDA matrix products and convolutions (<see cref="MixedPrecisionPolicy.UseStrictFloat32"/>), as EDM's training
+    /// loop does, where libtorch's default rounds convolution inputs to TF32 on Ampere and later GPUs.
+    /// </summary>
     Float32,
     /// <summary>bf16 autocast on any device (the CPU's too); an error where libtorch does not offer autocast.</summary>
     BFloat16,
@@ -32,6 +36,16 @@ public static class MixedPrecisionPolicy
             : throw new PlatformNotSupportedException($"MixedPrecision.BFloat16: {Autocast.Describe()}."),
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, null),
     };
+
+    /// <summary>
+    /// EDM's training_loop.py: torch.backends.cudnn.allow_tf32 = False and torch.backends.cuda.matmul.allow_tf32 = False.
+    /// The switches are the process's (libtorch's global context) and only change CUDA kernels.
+    /// </summary>
+    public static void UseStrictFloat32()
+    {
+        torch.backends.cuda.matmul.allow_tf32 = false;
+        torch.backends.cudnn.allow_tf32 = false;
+    }
 
     /// <summary>The names users write (`--precision auto|fp32|bf16`).</summary>
     public static MixedPrecision Parse(string text) => text.Trim().ToLowerInvariant() switch

@@ -88,10 +88,11 @@ public sealed class MultistageTrainer : IDisposable
         Model = model;
         Options = options;
         _denoiser = new Denoiser(model, schedule, target);
-        _times = new TrainingTimeSampler(schedule, model.Stages, options.StageSampling);
+        _times = new TrainingTimeSampler(schedule, model.Stages, options.StageSampling, options.StageGroups);
         _device = TrainingDevice(model.Module, options.Device);
         model.Module.to(_device);
         UsesBf16Autocast = MixedPrecisionPolicy.UsesBf16Autocast(options.Precision, _device);
+        if (options.Precision == MixedPrecision.Float32) MixedPrecisionPolicy.UseStrictFloat32();
         _parameters = model.Module.parameters().ToList();
         _optimizer = optim.AdamW(_parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
         _generator = new Generator((ulong)options.Seed);

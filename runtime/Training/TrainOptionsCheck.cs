@@ -26,6 +26,12 @@ internal static class TrainOptionsCheck
         if (o.BatchSize % o.GradAccumulation != 0)
             throw new ArgumentException($"GradAccumulation ({o.GradAccumulation}) must divide BatchSize ({o.BatchSize}).", "options");
         Check(o.Steps, TrainRanges.Steps, nameof(o.Steps));
+        Check(o.StageGroups, TrainRanges.StageGroups, nameof(o.StageGroups));
+        if (o.BatchSize % o.StageGroups != 0)
+            throw new ArgumentException($"StageGroups ({o.StageGroups}) must divide BatchSize ({o.BatchSize}) (the .msd's train stage_groups).", "options");
+        if (o.StageGroups > 1 && o.StageSampling == StageSampling.Mixed)
+            throw new ArgumentException($"StageGroups ({o.StageGroups}) splits the batch into groups that each draw one stage; under StageSampling.Mixed " +
+                                        "every sample draws its own: set StageGroups = 1 or another policy (the .msd's train stage_groups and stage_sampling).", "options");
         Check(o.Seed, TrainRanges.Seed, nameof(o.Seed));
         Check(o.CheckpointEvery, TrainRanges.CheckpointEvery, nameof(o.CheckpointEvery));
         Check(o.KeepCheckpoints, TrainRanges.KeepCheckpoints, nameof(o.KeepCheckpoints));

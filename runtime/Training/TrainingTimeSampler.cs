@@ -12,21 +12,26 @@ namespace DiffusionDsl.Runtime.Training;
 /// training distribution restricted to the stage (uniform for VP: the paper's DPM-Solver runs; the lognormal for
 /// EDM: its EDM runs), drawn by inverting <see cref="INoiseSchedule.TrainingCdf"/>. Everything is drawn and computed
 /// on the generator's device with tensor arithmetic (<see cref="INoiseSchedule.TrainingQuantiles"/>): nothing is read
-/// back to the host.
+/// back to the host. A one-stage policy draws one stage per group of the batch (<see cref="Groups"/>, the reference's
+/// one draw per GPU), or per batch.
 /// </summary>
 public sealed class TrainingTimeSampler
 {
     private readonly INoiseSchedule _schedule;
     private readonly StageTable _stages;
     private readonly StageSampling _policy;
+    private readonly int _groups;
     private readonly double[] _cdfAtStageStart;
     private readonly double[] _cdfAtStageEnd;
     // Per stage: the lowest and highest time a draw may take ([Start, End), the last stage closed).
     private readonly DeviceTable _stageBounds;
 
-    public TrainingTimeSampler(INoiseSchedule schedule, StageTable stages, StageSampling policy)
+    public TrainingTimeSampler(INoiseSchedule schedule, StageTable stages, StageSampling policy, int groups = 1)
     {
-        _schedule = schedule; _stages = stages; _policy = policy;
+        if (groups < 1) throw new ArgumentOutOfRangeException(nameof(groups), groups, "A batch is drawn as at least one group.");
+        if (groups > 1 && policy == StageSampling.Mixed)
+            throw new ArgumentException("Under StageSampling.Mixed every sample draws its own stage: groups must be 1.", nameof(groups));
+        _schedule = schedule; _stages = stages; _policy = policy; _groups = groups;
         _cdfAtStageStart = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.Start, schedule.MinTime))).ToArray();
         _cdfAtStageEnd = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.End, schedule.MinTime))).ToArray();
         var lowest = stages.Stages.Select(s => s.Start);
@@ -43,24 +48,36 @@ public sealed class TrainingTimeSampler
     /// <summary>The probability that a ScheduleProportional batch lands in each stage.</summary>
     public double[] StageOdds() => _cdfAtStageEnd.Zip(_cdfAtStageStart, (end, start) => end - start).ToArray();
 
-    /// <summary>Times of shape [n] (float64) on <paramref name="device"/> (default the CPU), drawn from the generator there.</summary>
+    /// <summary>The groups a batch is drawn as, each inside one stage (1 under <see cref="StageSampling.Mixed"/>).</summary>
+    public int Groups => _groups;
+
+    /// <summary>
+    /// Times of shape [n] (float64) on <paramref name="device"/> (default the CPU), drawn from the generator there; under
+    /// a one-stage policy, n / <see cref="Groups"/> consecutive times share a stage.
+    /// </summary>
     public Tensor Sample(int n, Generator? generator, Device? device = null)
     {
+        if (n % _groups != 0) throw new ArgumentException($"A batch of {n} cannot be drawn as {_groups} equal groups.", nameof(n));
         using var scope = NewDisposeScope();
-        var uniform = rand(new long[] { n + 1 }, dtype: ScalarType.Float64, device: device, generator: generator);
-        var first = uniform.narrow(0, 0, 1);
-        var rest = uniform.narrow(0, 1, n);
+        // One draw per group picks its stage, then one per sample places it inside: with one group, the draws of a batch.
+        var uniform = rand(new long[] { n + _groups }, dtype: ScalarType.Float64, device: device, generator: generator);
+        var first = uniform.narrow(0, 0, _groups);
+        var rest = uniform.narrow(0, _groups, n);
         var times = _policy switch
         {
             StageSampling.Mixed => _schedule.TrainingQuantiles(rest),
-            StageSampling.UniformStage => WithinStage(rest, first.mul((double)_stages.Count).floor().clamp_max(_stages.Count - 1).to_type(ScalarType.Int64)),
-            StageSampling.ScheduleProportional => WithinStage(rest, _stages.StageOf(_schedule.TrainingQuantiles(first))),
+            StageSampling.UniformStage => WithinStage(rest, PerSample(first.mul((double)_stages.Count).floor().clamp_max(_stages.Count - 1).to_type(ScalarType.Int64), n)),
+            StageSampling.ScheduleProportional => WithinStage(rest, PerSample(_stages.StageOf(_schedule.TrainingQuantiles(first)), n)),
             _ => throw new ArgumentOutOfRangeException(nameof(_policy), _policy, null),
         };
         return times.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The times of the draws u inside the stage [1] (an index on u's device), by the restricted quantile.</summary>
+    /// <summary>Each group's stage [groups] repeated over its n / groups samples: [n].</summary>
+    private Tensor PerSample(Tensor groupStage, int n) =>
+        _groups == 1 ? groupStage : groupStage.unsqueeze(1).expand(_groups, n / _groups).reshape(n);
+
+    /// <summary>The times of the draws u inside the stages (an index per draw, or one for all, on u's device), by the restricted quantile.</summary>
     private Tensor WithinStage(Tensor u, Tensor stage)
     {
         // Rows: the CDF at each stage's start and end, and its lowest and highest time.

@@ -65,4 +65,43 @@ public class GeneratorDriverTests
         Assert.Equal(2, output.SyntaxTrees.Count());
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
+
+    /// <summary>
+    /// Two working files that would declare the same C# type (a copy of a model, or a model named like another's encoder)
+    /// get an error at the second model's name, naming the first file, and the second adds no C#: no CS0101 in generated code.
+    /// </summary>
+    [Theory]
+    [InlineData("TinyMultistage", "TinyMultistage")]
+    [InlineData("TinyMultistageEncoder", "TinyMultistageEncoder")]
+    public void TwoFilesDeclaringOneTypeGetAnErrorAtTheSecondModelsName(string secondName, string clashingType)
+    {
+        var text = GeneratorHarness.ReadModel("TinyMultistage.msd");
+        var second = text.Replace("model TinyMultistage {", $"model {secondName} {{");
+        var (output, diagnostics) = GeneratorHarness.Run(("/p/a/TinyMultistage.msd", text), ("/p/b/Copy.msd", second));
+        var clash = Assert.Single(diagnostics);
+        Assert.Equal("MSD0012", clash.Id);
+        Assert.Equal(DiagnosticSeverity.Error, clash.Severity);
+        var span = clash.Location.GetLineSpan();
+        Assert.Equal("/p/b/Copy.msd", span.Path);
+        int line = second.Split('\n').ToList().FindIndex(l => l.StartsWith("model "));
+        Assert.Equal((line, "model ".Length), (span.StartLinePosition.Line, span.StartLinePosition.Character));
+        Assert.True(clash.GetMessage().Contains($"would declare 'DiffusionDsl.Generator.Tests.Models.{clashingType}', which 'TinyMultistage.msd' (/p/a/TinyMultistage.msd) already declares"), clash.GetMessage());
+        Assert.Single(output.SyntaxTrees);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    /// <summary>A model named in lower-case letters keeps its name; C#'s warning that such names may become keywords (CS8981) stays out of its file.</summary>
+    [Fact]
+    public void ALowerCaseModelNameCompilesWithoutWarnings()
+    {
+        var text = GeneratorHarness.ReadModel("TinyMultistage.msd").Replace("model TinyMultistage {", "model tiny {");
+        var (output, diagnostics) = GeneratorHarness.Run(("/project/tiny.msd", text));
+        Assert.Empty(diagnostics);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        // Its stand-ins too, while the file has errors.
+        (output, diagnostics) = GeneratorHarness.Run(("/project/tiny.msd", text.Replace("dropout 0.1 ", "dropout 1.5 ")));
+        Assert.Single(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
 }

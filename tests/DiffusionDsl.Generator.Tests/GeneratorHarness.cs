@@ -31,7 +31,8 @@ internal static class GeneratorHarness
         CSharpCompilation.Create("Scratch",
             sources.Select(s => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest))),
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            // Every warning wave on, as a .NET 10 project's build has them (CS8981 is wave 7's).
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
 
     public static GeneratorDriver NewDriver(params (string Path, string Text)[] files) => NewDriver(null, files);
 

@@ -192,6 +192,54 @@ public class CheckerFindingsTests
     }
 
     /// <summary>
+    /// `accumulate` and `stage_groups` split the batch into equal parts: a part count that does not divide the batch is
+    /// an error at it (the trainer would refuse it at run time); groups draw one stage each, which `mixed` does per sample.
+    /// </summary>
+    [Fact]
+    public void BatchSplitsMustDivideTheBatch()
+    {
+        var model = MsdCompiler.CompileUnguarded(TinyModel.With(train: "stage_groups 4; accumulate 2"));
+        Assert.Empty(model.Diagnostics);
+        Assert.Equal(4, model.Model!.Train.StageGroups);
+        Assert.Equal(1, MsdCompiler.CompileUnguarded(TinyModel.With(train: "lr 1e-3")).Model!.Train.StageGroups);
+
+        var accumulate = TinyModel.SingleDiagnostic(TinyModel.With(train: "accumulate ⟦3⟧"), DiagnosticIds.IncompatibleSettings);
+        Assert.Equal("'accumulate' 3 must divide the batch, 8: the batch is split into 3 equal micro-batches", accumulate.Message);
+        TinyModel.SingleDiagnostic(TinyModel.With(train: "stage_groups ⟦3⟧"), DiagnosticIds.IncompatibleSettings);
+        var byDefault = TinyModel.SingleDiagnostic(TinyModel.With(train: "stage_groups 5").Replace("batch 8; stage_groups 5", "stage_groups ⟦5⟧"), DiagnosticIds.IncompatibleSettings);
+        Assert.Contains("the batch, 64 (the default)", byDefault.Message);
+        TinyModel.SingleDiagnostic(TinyModel.With(train: "stage_sampling mixed; ⟦stage_groups⟧ 2"), DiagnosticIds.IncompatibleSettings);
+    }
+
+    /// <summary>EDM's loss draws the stage from its own lognormal: an edm model without stage_sampling trains so; VP ones pick uniformly.</summary>
+    [Fact]
+    public void TheDefaultStageSamplingFollowsTheSchedulesReference()
+    {
+        Assert.Equal(StageSampling.UniformStage, MsdCompiler.CompileUnguarded(TinyModel.With(train: "lr 1e-3")).Model!.Train.StageSampling);
+        var edm = TinyModel.With(train: "lr 1e-3").Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm predicts edm");
+        var compiled = MsdCompiler.CompileUnguarded(edm);
+        Assert.Empty(compiled.Diagnostics);
+        Assert.Equal(StageSampling.ScheduleProportional, compiled.Model!.Train.StageSampling);
+        var withoutTrain = TinyModel.With().Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm predicts edm");
+        Assert.Equal(StageSampling.ScheduleProportional, MsdCompiler.CompileUnguarded(withoutTrain).Model!.Train.StageSampling);
+        Assert.Equal(StageSampling.UniformStage, MsdCompiler.CompileUnguarded(edm.Replace("lr 1e-3", "stage_sampling uniform")).Model!.Train.StageSampling);
+    }
+
+    /// <summary>A stage wholly below the smallest time a VP or cosine schedule trains at would never train: an error at it.</summary>
+    [Fact]
+    public void AStageBelowTheSchedulesSmallestTimeIsAnError()
+    {
+        var source = TinyModel.With().Replace("    a [0, 0.5)\n    b [0.5, 1]\n", "    a ⟦[0, 0.0005)⟧\n    b [0.0005, 1]\n");
+        var error = TinyModel.SingleDiagnostic(source, DiagnosticIds.BoundaryOutOfRange);
+        Assert.StartsWith("Stage 'a' ends at t = 0.0005, at or below t = 0.001, the smallest time the vp schedule trains at", error.Message);
+        Assert.Empty(MsdCompiler.CompileUnguarded(TinyModel.With().Replace("a [0, 0.5)\n    b [0.5, 1]", "a [0, 0.002)\n    b [0.002, 1]")).Diagnostics);
+        // EDM and DDPM train from t = 0.
+        var edm = TinyModel.With().Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm predicts edm")
+                               .Replace("a [0, 0.5)\n    b [0.5, 1]", "a [0, 0.0005)\n    b [0.0005, 1]");
+        Assert.Empty(MsdCompiler.CompileUnguarded(edm).Diagnostics);
+    }
+
+    /// <summary>
     /// Every train and sample setting's range is TrainRanges' or SampleRanges', which the runtime holds the options set
     /// from C# to as well: its lowest value compiles and the value below it (or the excluded bound) is one error naming it.
     /// </summary>
@@ -200,7 +248,7 @@ public class CheckerFindingsTests
     {
         var ranges = typeof(TrainRanges).GetFields().Select(f => ("train", (SettingRange)f.GetValue(null)!))
             .Concat(typeof(SampleRanges).GetFields().Select(f => ("sample", (SettingRange)f.GetValue(null)!))).ToList();
-        Assert.Equal(24, ranges.Count);
+        Assert.Equal(25, ranges.Count);
         foreach (var (section, range) in ranges)
         {
             double lowest = range.MinIncluded ? range.Min : range.WholeNumber ? range.Min + 1 : range.Min + 0.5 * Math.Min(1, range.Max - range.Min);

@@ -26,6 +26,7 @@ public static class TrainDefaults
     public const int Accumulate = 1;
     public const int Steps = 1000;
     public const StageSampling Sampling = StageSampling.UniformStage;
+    public const int StageGroups = 1;
     public const double Augment = 0;
     public const long Seed = 0;
     public const int CheckpointEvery = 500;

@@ -15,6 +15,7 @@ public static class TrainRanges
     public static readonly SettingRange EmaRampUp = SettingRange.Between("ema_rampup", 0, true, 1, true, zeroMeans: "no ramp-up");
     public static readonly SettingRange Accumulate = SettingRange.Count("accumulate", 1);
     public static readonly SettingRange Steps = SettingRange.Count("steps", 1);
+    public static readonly SettingRange StageGroups = SettingRange.Count("stage_groups", 1, meaning: "groups of the batch that each draw their own stage");
     public static readonly SettingRange Seed = SettingRange.Count("seed", 0);
     public static readonly SettingRange CheckpointEvery = SettingRange.Count("checkpoint_every", 0, zeroMeans: "no checkpoints but the last");
     public static readonly SettingRange KeepCheckpoints = SettingRange.Count("keep", 1);

@@ -123,7 +123,7 @@ internal static class PythonModelEmitter
          .Append("    ema=").Append(Float(t.Ema)).Append(", ema_warmup=").Append(t.EmaWarmup)
          .Append(", ema_halflife_kimg=").Append(t.EmaHalfLifeKimg is double kimg ? Float(kimg) : "None").Append(", ema_rampup=").Append(Float(t.EmaRampUp))
          .Append(", steps=").Append(t.Steps)
-         .Append(", stage_sampling=").Append(String(StageSamplingName(t.StageSampling))).Append(",\n")
+         .Append(", stage_sampling=").Append(String(StageSamplingName(t.StageSampling))).Append(", stage_groups=").Append(t.StageGroups).Append(",\n")
          .Append("    stage_weights=").Append(t.StageWeights.Count == 0 ? "None" : "[" + string.Join(", ", t.StageWeights.Select(Float)) + "]")
          .Append(", seed=").Append(t.Seed).Append(", checkpoint_every=").Append(t.CheckpointEvery).Append(", keep_checkpoints=").Append(t.KeepCheckpoints)
          .Append(", log_every=").Append(t.LogEvery).Append(", augment=").Append(Float(t.Augment)).Append(",\n)\n");

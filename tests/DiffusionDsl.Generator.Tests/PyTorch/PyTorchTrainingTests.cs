@@ -115,6 +115,42 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.Contains("--warmup counts steps and --warmup-kimg thousands of images: give one", output);
     }
 
+    /// <summary>
+    /// --stage-groups draws the global batch as equal groups, each inside one stage (the reference's one stage per GPU), as
+    /// TrainingTimeSampler does with StageGroups: from the same seed the same stages, sample by sample; with one group the
+    /// draws of a whole-batch stage.
+    /// </summary>
+    [Theory]
+    [InlineData("uniform", 4)]
+    [InlineData("proportional", 4)]
+    [InlineData("uniform", 1)]
+    public void StageGroupsDrawEachGroupsStageAsTheCSharpSamplerDoes(string policy, int groups)
+    {
+        const int n = 16, batches = 50, seed = 7;
+        var lines = PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "stage_draws.py"), _folder, policy,
+                                                groups.ToString(), n.ToString(), seed.ToString(), batches.ToString() }, Minutes)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(batches, lines.Length);
+
+        using var model = new CosineData();
+        var sampler = new TrainingTimeSampler(model.Schedule, model.Stages, policy == "uniform" ? StageSampling.UniformStage : StageSampling.ScheduleProportional, groups);
+        var generator = new TorchSharp.torch.Generator(seed);
+        bool mixedBatch = false;
+        foreach (var line in lines)
+        {
+            var python = line.Split(' ').Select(long.Parse).ToArray();
+            var csharp = model.Stages.StageOf(sampler.Sample(n, generator)).data<long>().ToArray();
+            Assert.Equal(csharp, python);
+            for (int g = 0; g < groups; g++)
+                Assert.Single(python.Skip(g * n / groups).Take(n / groups).Distinct());
+            mixedBatch |= python.Distinct().Count() > 1;
+        }
+        Assert.Equal(groups > 1, mixedBatch);
+        var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("groups", 1, "--stage-groups", "3")).ToArray(), Minutes);
+        Assert.NotEqual(0, code);
+        Assert.Contains("--stage-groups 3: it must be at least 1 and divide --batch 8", output);
+    }
+
     /// <summary>A folder holding an IDX train-images file (as Debian's dataset-fashion-mnist installs it) reads as msd train reads it.</summary>
     [Fact]
     public void AnIdxFolderIsReadAsTheCSharpLoaderReadsIt()

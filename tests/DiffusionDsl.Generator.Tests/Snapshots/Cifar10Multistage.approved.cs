@@ -132,13 +132,14 @@ public sealed class Cifar10MultistageTrainer : global::System.IDisposable
 {
     public static global::DiffusionDsl.Runtime.Training.TrainOptions Defaults { get; } = new()
     {
-        BatchSize = 512, LearningRate = 0.001, WeightDecay = 0,
+        BatchSize = 128, LearningRate = 0.001, WeightDecay = 0,
         WarmupSteps = 0, GradClip = 0, EmaDecay = 0.9999, EmaWarmupSteps = 0,
         GradAccumulation = 1, Steps = 1000, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.ScheduleProportional, Seed = 0,
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
         EvalEvery = 0, EvalCount = 500,
         StageLossWeights = null,
         AugmentProbability = 0.12,
+        StageGroups = 4,
         WarmupKimg = 10000,
         EmaHalfLifeKimg = 500, EmaRampUp = 0.05,
         OutputDirectory = "runs/Cifar10Multistage", ModelHash = global::Examples.Cifar.Cifar10Multistage.SourceHash,

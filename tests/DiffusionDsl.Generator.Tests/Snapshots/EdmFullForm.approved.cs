@@ -110,7 +110,7 @@ public sealed class EdmFullFormTrainer : global::System.IDisposable
     {
         BatchSize = 64, LearningRate = 0.0002, WeightDecay = 0,
         WarmupSteps = 0, GradClip = 1, EmaDecay = 0.9999, EmaWarmupSteps = 0,
-        GradAccumulation = 1, Steps = 1000, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.UniformStage, Seed = 0,
+        GradAccumulation = 1, Steps = 1000, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.ScheduleProportional, Seed = 0,
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
         EvalEvery = 250, EvalCount = 64,
         StageLossWeights = null,

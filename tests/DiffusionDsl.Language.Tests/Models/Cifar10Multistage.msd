@@ -28,9 +28,10 @@ model Cifar10Multistage {
   # The reference's EDM training (edm/train.py and training_loop.py defaults): Adam at 1e-3 ramped up over the first
   # 10 Mimg (lr_rampup_kimg: counted in images, so it lasts as long at another batch), no gradient clipping, an EMA
   # with a half-life of 0.5 Mimg ramped up over the first images (ema_rampup 0.05, the default), and EDM's
-  # augmentation at 0.12.
+  # augmentation at 0.12. The batch is the reference README's run: 128 images on 4 GPUs, each GPU drawing its own stage.
   train {
-    batch 512
+    batch 128
+    stage_groups 4
     lr 1e-3
     warmup_kimg 10000
     clip 0

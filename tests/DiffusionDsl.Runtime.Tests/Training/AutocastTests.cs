@@ -118,6 +118,18 @@ public sealed class AutocastTests : IDisposable
         Assert.Contains("auto, fp32 or bf16", Assert.Throws<FormatException>(() => MixedPrecisionPolicy.Parse("fp16")).Message);
     }
 
+    /// <summary>Float32 is the reference's arithmetic: as EDM's training loop, the trainer turns TF32 off for CUDA's kernels.</summary>
+    [Fact]
+    public void Float32TrainingTurnsOffTf32AsEdmsTrainingLoopDoes()
+    {
+        torch.backends.cudnn.allow_tf32 = true;
+        torch.backends.cuda.matmul.allow_tf32 = true;
+        var (_, _, trainer) = Train(MixedPrecision.Float32);
+        trainer.Dispose();
+        Assert.False(torch.backends.cudnn.allow_tf32);
+        Assert.False(torch.backends.cuda.matmul.allow_tf32);
+    }
+
     [Fact]
     public void Bf16TrainingKeepsFloat32StateAndFollowsFloat32Training()
     {

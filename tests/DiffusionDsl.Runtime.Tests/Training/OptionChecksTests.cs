@@ -35,6 +35,7 @@ public sealed class OptionChecksTests : IDisposable
     [InlineData("EmaHalfLifeKimg", "ema_halflife_kimg")]
     [InlineData("EmaRampUp", "ema_rampup")]
     [InlineData("WarmupKimg", "warmup_kimg")]
+    [InlineData("StageGroups", "stage_groups")]
     public void AnOptionOutsideTheMsdsRangeIsRefusedByName(string option, string setting)
     {
         var options = option switch
@@ -51,6 +52,7 @@ public sealed class OptionChecksTests : IDisposable
             "EmaHalfLifeKimg" => Valid with { EmaHalfLifeKimg = 0 },
             "EmaRampUp" => Valid with { EmaRampUp = 1.5 },
             "WarmupKimg" => Valid with { WarmupKimg = -1 },
+            "StageGroups" => Valid with { StageGroups = 0 },
             _ => Valid with { CheckpointEvery = -1 },
         };
         using var model = new SmallUNet();
@@ -90,6 +92,20 @@ public sealed class OptionChecksTests : IDisposable
         Assert.Contains($"is not used when {winner} is set", error.Message);
         // At their defaults they are allowed: the generated defaults of an .msd with the per-image setting hold them.
         using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Valid with { EmaHalfLifeKimg = 500, WarmupKimg = 10 });
+    }
+
+    /// <summary>StageGroups splits the batch into equal groups, each drawing one stage: it must divide the batch, and means nothing under Mixed.</summary>
+    [Fact]
+    public void StageGroupsThatCannotSplitTheBatchAreRefused()
+    {
+        using var model = new SmallUNet();
+        var error = Assert.Throws<ArgumentException>(() => new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Valid with { StageGroups = 3 }));
+        Assert.StartsWith("StageGroups (3) must divide BatchSize (4)", error.Message);
+        error = Assert.Throws<ArgumentException>(() => new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps,
+                                                                             Valid with { StageGroups = 2, StageSampling = StageSampling.Mixed }));
+        Assert.Contains("under StageSampling.Mixed every sample draws its own", error.Message);
+        using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Valid with { StageGroups = 4 });
+        Assert.Equal(2, trainer.Train(TinyData.Source()).Step);
     }
 
     [Fact]

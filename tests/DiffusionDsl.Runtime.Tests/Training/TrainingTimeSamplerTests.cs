@@ -41,6 +41,39 @@ public class TrainingTimeSamplerTests
         Assert.InRange(counts[2] / 20000.0, 0.0015, 0.0060);
     }
 
+    /// <summary>
+    /// With groups, each group of the batch draws its own stage at the policy's odds, as the reference's GPUs each draw
+    /// theirs (EDMMultistageLoss per rank); with one group, the whole batch shares one.
+    /// </summary>
+    [Fact]
+    public void StageGroupsEachDrawTheirOwnStageAtEdmsOdds()
+    {
+        var edm = new EdmSchedule();
+        var stages = TinyMultistageModel.ThreeStages(edm.TimeOfSigma(2.5103), edm.TimeOfSigma(7.6577));
+        var sampler = new TrainingTimeSampler(edm, stages, StageSampling.ScheduleProportional, groups: 4);
+        Assert.Equal(4, sampler.Groups);
+        var g = new torch.Generator(5);
+        var counts = new int[3];
+        int mixedBatches = 0;
+        const int batches = 5000;
+        for (int b = 0; b < batches; b++)
+        {
+            var stage = stages.StageOf(sampler.Sample(8, g)).data<long>().ToArray();
+            for (int k = 0; k < 4; k++)
+            {
+                Assert.Equal(stage[2 * k], stage[2 * k + 1]);
+                counts[stage[2 * k]]++;
+            }
+            if (stage.Distinct().Count() > 1) mixedBatches++;
+        }
+        Assert.InRange(counts[0] / (4.0 * batches), 0.955, 0.967);
+        Assert.InRange(counts[1] / (4.0 * batches), 0.030, 0.040);
+        // Four draws per batch: a batch mixes stages with probability 1 - (0.961^4 + 0.035^4 + ...), about 15%.
+        Assert.InRange(mixedBatches / (double)batches, 0.12, 0.165);
+        Assert.Throws<ArgumentException>(() => sampler.Sample(6, g));
+        Assert.Throws<ArgumentException>(() => new TrainingTimeSampler(edm, stages, StageSampling.Mixed, groups: 2));
+    }
+
     [Fact]
     public void MixedBatchesSpanStagesAndStayInsideTheScheduleRange()
     {

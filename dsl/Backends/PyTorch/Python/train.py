@@ -55,6 +55,9 @@ def parse_args(argv=None):
                    help="EDM's EMA half-life in thousands of images, instead of --ema (0: --ema)")
     p.add_argument("--ema-rampup", type=float, default=d.get("ema_rampup", 0.05), help="EDM's ema_rampup_ratio (0: none)")
     p.add_argument("--stage-sampling", choices=["uniform", "proportional", "mixed"], default=d["stage_sampling"])
+    p.add_argument("--stage-groups", type=int, default=d.get("stage_groups", 1),
+                   help="under uniform or proportional, the global batch is drawn as this many equal groups, each inside "
+                        "one stage (the reference draws one stage per GPU)")
     p.add_argument("--seed", type=int, default=d["seed"])
     p.add_argument("--checkpoint-every", type=int, default=d["checkpoint_every"], help="0 writes only the last")
     p.add_argument("--keep-checkpoints", type=int, default=d["keep_checkpoints"])
@@ -77,6 +80,10 @@ def parse_args(argv=None):
         p.error(f"--warmup {args.warmup}: the warm-up must be 0 or more steps")
     if args.warmup_kimg is not None and args.warmup_kimg < 0:
         p.error(f"--warmup-kimg {args.warmup_kimg}: the warm-up must be 0 or more thousand images")
+    if args.stage_groups < 1 or args.batch % args.stage_groups != 0:
+        p.error(f"--stage-groups {args.stage_groups}: it must be at least 1 and divide --batch {args.batch}")
+    if args.stage_groups > 1 and args.stage_sampling == "mixed":
+        p.error(f"--stage-groups {args.stage_groups} gives each group one stage, but --stage-sampling mixed draws every sample's own")
     if not 0 <= args.ema_rampup <= 1:
         p.error(f"--ema-rampup {args.ema_rampup}: the ramp-up ratio must be in [0, 1]")
     if not 0 <= args.augment <= 1:
@@ -202,25 +209,32 @@ class Batches:
 # ---- stage-aware time sampling (runtime/Training/TrainingTimeSampler.cs) ----
 
 class TimeSampler:
-    def __init__(self, model, policy):
-        self.model, self.schedule, self.stages, self.policy = model, model.schedule, model.stages, policy
+    def __init__(self, model, policy, groups=1):
+        self.model, self.schedule, self.stages, self.policy, self.groups = model, model.schedule, model.stages, policy, groups
         cdf = lambda t: self.schedule.training_cdf(torch.tensor([max(t, self.schedule.min_time)], dtype=torch.float64)).item()
         self.low = [cdf(s.start) for s in self.stages]
         self.high = [cdf(s.end) for s in self.stages]
 
     def sample(self, n, generator):
-        u = torch.rand(n + 1, dtype=torch.float64, generator=generator)
+        """Under uniform or proportional, each of the groups' n / groups consecutive times lies in one stage."""
+        g = self.groups
+        u = torch.rand(n + g, dtype=torch.float64, generator=generator)
         if self.policy == "mixed":
-            return self.schedule.training_quantile(u[1:])
+            return self.schedule.training_quantile(u[g:])
+        size = n // g
+        return torch.cat([self._within_stage(self._stage(u[i:i + 1]), u[g + i * size:g + (i + 1) * size]) for i in range(g)])
+
+    def _stage(self, u):
         if self.policy == "uniform":
-            k = min(int(u[0].item() * len(self.stages)), len(self.stages) - 1)
-        else:  # proportional: the stage the schedule's own training distribution lands in
-            k = int(self.model.stage_of(self.schedule.training_quantile(u[:1]))[0])
+            return min(int(u[0].item() * len(self.stages)), len(self.stages) - 1)
+        return int(self.model.stage_of(self.schedule.training_quantile(u))[0])  # proportional: where the schedule's own draw lands
+
+    def _within_stage(self, k, u):
         stage, low, high = self.stages[k], self.low[k], self.high[k]
         if high <= low:
             raise ValueError(f"stage '{stage.name}' has no training mass under this schedule")
         top = stage.end if k == len(self.stages) - 1 else math.nextafter(stage.end, -math.inf)
-        return self.schedule.training_quantile(low + u[1:] * (high - low)).clamp(stage.start, top)
+        return self.schedule.training_quantile(low + u * (high - low)).clamp(stage.start, top)
 
 
 class LossOf(torch.nn.Module):
@@ -491,7 +505,7 @@ def main(argv=None):
 
     images = load_images(args.data)
     batches = Batches(images, args.seed)
-    times = TimeSampler(model, args.stage_sampling)
+    times = TimeSampler(model, args.stage_sampling, args.stage_groups)
     if rank == 0:
         os.makedirs(args.out, exist_ok=True)
         print(f"{spec.MODEL_NAME}: {sum(p.numel() for p in parameters):,} parameters, {images.shape[0]:,} images, "
