@@ -205,7 +205,7 @@ public static class EvaluateCommand
         var options = ModelSampling.Resolve(info, request);
         var (images, summary) = ModelSampling.Sample(info, request, options, console);
         console.Line($"{summary}; scored as 8-bit images, as a PNG stores them");
-        using (images) return AsEightBit(images.detach().to(ScalarType.Float32, CPU));
+        using (images) return images.detach().to(ScalarType.Float32, CPU); // SampleQuality scores them as 8-bit images
     }
 
     /// <summary>Images to score from a PNG/JPEG grid, a folder of images, an IDX file or a sample.py .safetensors file, in [-1, 1].</summary>
@@ -245,11 +245,8 @@ public static class EvaluateCommand
         var images = samples.narrow(0, 0, count ?? samples.shape[0]).to(ScalarType.Float32);
         if (images.shape[0] < MinimumImages) throw new DataFormatException(path, $"holds {images.shape[0]} images; scoring needs at least {MinimumImages}.");
         console.Line($"images: {images.shape[0]:N0} images {Shape(images)} from the tensor 'samples' of {path}, scored as 8-bit images");
-        return AsEightBit(images);
+        return images; // SampleQuality scores them as 8-bit images
     }
-
-    /// <summary>Quantised the way SampleGrid writes a PNG, so that sampled images, tensors and written grids score alike.</summary>
-    private static Tensor AsEightBit(Tensor images) => ((images.clamp(-1, 1) + 1) * 127.5).round_().div_(127.5).sub_(1);
 
     /// <summary>The first <paramref name="limit"/> images in [-1, 1]; RGB images whose three channels are equal everywhere become grey.</summary>
     private static Tensor ToTensor(RawImages raw, int? limit, string path, string limitOption)

@@ -19,8 +19,9 @@ public static class SampleQuality
 
     /// <summary>
     /// Against reference features computed earlier (e.g. <see cref="ReferenceSet.FashionMnistTest"/>, cached per process).
-    /// With too few images for a metric's neighbourhoods (no more than k in either set) that metric is NaN and the rest
-    /// are still measured, as in a quick evaluation during training.
+    /// The generated images are scored as 8-bit images (<see cref="EightBitImages"/>), as the reference set is and as a PNG
+    /// of them would score. With too few images for a metric's neighbourhoods (no more than k in either set) that metric is
+    /// NaN and the rest are still measured, as in a quick evaluation during training.
     /// </summary>
     public static QualityReport Evaluate(IFeatureExtractor extractor, ReferenceSet reference, Tensor generatedImages, int batchSize = DefaultBatchSize,
         int precisionRecallK = 3, int densityCoverageK = 5)
@@ -28,6 +29,7 @@ public static class SampleQuality
         if (reference.FeatureSpace != extractor.Name)
             throw new ArgumentException($"The reference features are in '{reference.FeatureSpace}', the extractor's space is '{extractor.Name}'.", nameof(reference));
         using var scope = NewDisposeScope();
+        generatedImages = EightBitImages.Quantise(generatedImages);
         var generated = ExtractFeatures(extractor, generatedImages, batchSize);
         var fd = FrechetDistance.Compute(reference.Statistics, FeatureStatistics.Of(generated));
         long fewest = Math.Min(generated.shape[0], reference.Count);

@@ -36,6 +36,29 @@ public class SampleQualityTests
     }
 
     /// <summary>
+    /// Generated images score as the 8-bit images a PNG of them holds: a sample a little outside [-1, 1] or between two
+    /// levels scores as its clamped, rounded self, not apart from it (raw, the overshoot alone moves the FD).
+    /// </summary>
+    [Fact]
+    public void GeneratedImagesScoreAsTheirEightBitSelves()
+    {
+        using var network = FashionFeatureNetwork.LoadDefault();
+        using var images = EvaluationData.FashionMnistTestImages(FashionFeatureNetworkTests.FixtureFolder);
+        var referenceSet = ReferenceSet.Of(network, images.narrow(0, 0, 200), batchSize: 100);
+        var real = images.narrow(0, 200, 100);
+        // Background 0.04 below -1 and a third of a level of noise everywhere: a sampler's overshoot.
+        var overshooting = (real - 0.04 * (real < -0.99).to_type(real.dtype) + 0.3 / 127.5 * randn(real.shape, generator: new TorchSharp.torch.Generator(3)));
+        var scored = SampleQuality.Evaluate(network, referenceSet, overshooting, batchSize: 100);
+        var written = SampleQuality.Evaluate(network, referenceSet, EightBitImages.Quantise(overshooting), batchSize: 100);
+        Assert.Equal(written.FrechetDistance, scored.FrechetDistance, 9);
+        Assert.Equal(written.Precision, scored.Precision);
+        var raw = FrechetDistance.Compute(referenceSet.Statistics, FeatureStatistics.Of(SampleQuality.ExtractFeatures(network, overshooting)));
+        Assert.True(Math.Abs(raw - scored.FrechetDistance) > 0.01, $"raw {raw}, scored {scored.FrechetDistance}: the overshoot should move a raw score");
+        // Images already on the 256 levels are unchanged.
+        Assert.InRange((EightBitImages.Quantise(real) - real).abs().max().item<float>(), 0f, 1e-6f);
+    }
+
+    /// <summary>
     /// Real test images against other real test images score far better than noise and than one repeated image, and
     /// the classifier's histogram follows the labels.
     /// </summary>
