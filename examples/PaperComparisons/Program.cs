@@ -72,7 +72,7 @@ switch (options.Command)
         return failed == 0 ? 0 : 1;
     }
     case "report":
-        return StudyReport.Write(settings, models, options.Docs, Console.Out);
+        return StudyReport.Write(settings, models, options.Docs, options.Data, Console.Out);
     default:
         Console.Error.WriteLine($"unknown command '{options.Command}': plan, run, score or report");
         return 1;

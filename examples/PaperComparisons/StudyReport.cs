@@ -4,6 +4,8 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using DiffusionDsl.Runtime.Evaluation;
+using TorchSharp;
 
 namespace PaperComparisons;
 
@@ -13,7 +15,7 @@ namespace PaperComparisons;
 /// </summary>
 public static class StudyReport
 {
-    public static int Write(StudySettings settings, IReadOnlyList<StudyModel> models, string docs, TextWriter log)
+    public static int Write(StudySettings settings, IReadOnlyList<StudyModel> models, string docs, string data, TextWriter log)
     {
         var points = models.SelectMany(m => settings.Seeds.SelectMany(s => StudyPoint.ReadAll(Path.Combine(settings.Folder(m, s), "points.csv")))).ToList();
         if (points.Count == 0)
@@ -35,6 +37,7 @@ public static class StudyReport
                         $"evaluations; FD of {settings.CurveCount:N0} samples at {settings.Points} points of training, of {settings.FinalCount:N0} at the end, and " +
                         $"of {settings.LargeCount:N0} at the end for {LargeScored(points, settings)} (the `score` command).");
         text.AppendLine($"- Seeds: {string.Join(", ", settings.Seeds)} (initialisation, data order, noise and the sampling noise); the tables give the mean and each seed.");
+        text.AppendLine($"- {PerfectGenerator(settings, data)}");
         text.AppendLine();
 
         foreach (var (title, question, baseline, tableModels) in Study.Tables)
@@ -159,6 +162,26 @@ public static class StudyReport
     }
 
     /// <summary>The seed-mean (GFLOPs, FD) at each evaluation step measured for every seed.</summary>
+    /// <summary>
+    /// What real images score here, measured now: training images (never in the reference) scored as the samples are, at
+    /// the runs' sample counts. FD's small-N bias and coverage's ceiling (N samples against 10,000 reference balls) are in it.
+    /// </summary>
+    private static string PerfectGenerator(StudySettings settings, string data)
+    {
+        using var network = FashionFeatureNetwork.LoadDefault();
+        var reference = ReferenceSet.FashionMnistTest(network, data);
+        var counts = new[] { settings.CurveCount, settings.FinalCount }.Distinct().ToArray();
+        var reports = counts.Select(n =>
+        {
+            using var scope = torch.NewDisposeScope();
+            return SampleQuality.Evaluate(network, reference, EvaluationData.FashionMnistTrainImages(data, n));
+        }).ToList();
+        string Join(Func<QualityReport, double> metric, string format) => string.Join(" / ", reports.Select(r => metric(r).ToString(format, CultureInfo.InvariantCulture)));
+        return $"A perfect generator, here real training images scored as the samples are, at N = {string.Join(" / ", counts.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))}: " +
+               $"FD {Join(r => r.FrechetDistance, "0.00")}, precision {Join(r => r.Precision, "0.00")}, recall {Join(r => r.Recall, "0.00")}, " +
+               $"coverage {Join(r => r.Coverage, "0.00")} (coverage cannot reach 1 with fewer samples than the 10,000 reference images).";
+    }
+
     public static List<(double GFlops, double Fd)> MeanCurve(List<StudyPoint> points, StudyModel model, StudySettings settings) =>
         points.Where(p => p.Model == model.Key && p.Count == settings.CurveCount)
             .GroupBy(p => p.Step).Where(g => g.Select(p => p.Seed).Distinct().Count() == settings.Seeds.Length).OrderBy(g => g.Key)
