@@ -26,7 +26,8 @@ public sealed class OptimalDenoiser : IDisposable
     {
         if (data.shape[0] == 0) throw new ArgumentException("The dataset holds no images.", nameof(data));
         if (chunkSize <= 0) throw new ArgumentOutOfRangeException(nameof(chunkSize));
-        _data = data.detach().reshape(data.shape[0], -1).to_type(ScalarType.Float32).contiguous().clone();
+        using (NewDisposeScope())
+            _data = data.detach().reshape(data.shape[0], -1).to_type(ScalarType.Float32).contiguous().clone().MoveToOuterDisposeScope();
         ChunkSize = chunkSize;
     }
 
@@ -57,11 +58,10 @@ public sealed class OptimalDenoiser : IDisposable
             var newMax = maximum(runningMax, logits.amax(new long[] { 1 }, keepdim: true));
             var rescale = runningMax.sub(newMax).exp_();
             var weights = logits.sub_(newMax).exp_();
-            var newSum = runningSum.mul(rescale).add_(weights.sum(1, keepdim: true));
-            var newWeighted = weighted.mul(rescale).addmm_(weights, y);
-            runningMax = newMax.MoveToOuterDisposeScope();
-            runningSum = newSum.MoveToOuterDisposeScope();
-            weighted = newWeighted.MoveToOuterDisposeScope();
+            // The running values are updated in place: one copy of each, whatever the number of chunks.
+            runningSum.mul_(rescale).add_(weights.sum(1, keepdim: true));
+            weighted.mul_(rescale).addmm_(weights, y);
+            runningMax.copy_(newMax);
         }
         return weighted.div_(runningSum).MoveToOuterDisposeScope();
     }

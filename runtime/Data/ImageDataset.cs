@@ -28,7 +28,12 @@ public sealed class ImageDataset : IResumableBatchSource, IDisposable
         if (images.dim() != 4) throw new ArgumentException($"Expected images of shape [N, C, H, W], got [{string.Join(", ", images.shape)}].", nameof(images));
         if (images.shape[0] == 0) throw new ArgumentException("The dataset holds no images.", nameof(images));
         _options = options ?? new DatasetOptions();
-        Images = images.dtype == ScalarType.Float32 ? images : images.to_type(ScalarType.Float32);
+        if (images.dtype == ScalarType.Float32) Images = images;
+        else
+        {
+            Images = images.to_type(ScalarType.Float32);
+            images.Dispose(); // owned, and replaced by its float32 copy
+        }
         _ownGenerator = new Generator((ulong)_options.Seed);
     }
 
@@ -43,8 +48,11 @@ public sealed class ImageDataset : IResumableBatchSource, IDisposable
     }
 
     /// <summary>Images given in [0, 1] (e.g. from another pipeline), rescaled to [-1, 1].</summary>
-    public static ImageDataset FromUnitRange(Tensor images, DatasetOptions? options = null) =>
-        new(images.to_type(ScalarType.Float32).mul(2.0).sub_(1.0), options);
+    public static ImageDataset FromUnitRange(Tensor images, DatasetOptions? options = null)
+    {
+        using var asFloat = images.to_type(ScalarType.Float32);
+        return new(asFloat.mul(2.0).sub_(1.0), options);
+    }
 
     public Tensor NextBatch(int batchSize, Generator? generator)
     {

@@ -41,8 +41,11 @@ public sealed class ReferenceSet
     }
 
     /// <summary>The features of <paramref name="images"/> [N, C, H, W] in [-1, 1].</summary>
-    public static ReferenceSet Of(IFeatureExtractor extractor, Tensor images, int batchSize = SampleQuality.DefaultBatchSize) =>
-        new(extractor.Name, SampleQuality.ExtractFeatures(extractor, images, batchSize));
+    public static ReferenceSet Of(IFeatureExtractor extractor, Tensor images, int batchSize = SampleQuality.DefaultBatchSize)
+    {
+        using var scope = NewDisposeScope(); // the set keeps its own copy of the features
+        return new(extractor.Name, SampleQuality.ExtractFeatures(extractor, images, batchSize));
+    }
 
     /// <summary>
     /// The first <paramref name="count"/> (default all 10,000) Fashion-MNIST test images in <paramref name="folder"/>, in

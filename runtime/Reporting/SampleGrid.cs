@@ -17,8 +17,9 @@ public static class SampleGrid
         int rows = (count + cols - 1) / cols;
         int cellW = width * scale, cellH = height * scale;
 
-        using var bytes = ((images.detach().cpu().to(ScalarType.Float32).clamp(-1, 1) + 1) * 127.5).round().to(ScalarType.Byte).contiguous();
-        var pixels = bytes.data<byte>().ToArray();
+        byte[] pixels;
+        using (NewDisposeScope())
+            pixels = ((images.detach().cpu().to(ScalarType.Float32).clamp(-1, 1) + 1) * 127.5).round().to(ScalarType.Byte).contiguous().data<byte>().ToArray();
 
         using var bitmap = new SKBitmap(cols * (cellW + padding) + padding, rows * (cellH + padding) + padding, SKColorType.Rgba8888, SKAlphaType.Opaque);
         bitmap.Erase(SKColors.Black);

@@ -49,7 +49,7 @@ public sealed class MultistageSampler
         var module = _denoiser.Model.Module;
         bool wasTraining = module.training;
         var device = module.parameters().FirstOrDefault()?.device ?? TorchSetup.DefaultDevice();
-        var generator = new Generator((ulong)seed);
+        using var generator = new Generator((ulong)seed);
         var batches = new List<Tensor>();
         module.eval();
         try

@@ -79,6 +79,7 @@ public sealed class ParameterEma : IDisposable
     /// <summary>Applies every owed decay, so each shadow is the average an every-step EMA would hold now.</summary>
     public void Settle()
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         for (int i = 0; i < _entries.Count; i++) Pay(i);
     }
@@ -108,6 +109,7 @@ public sealed class ParameterEma : IDisposable
     public IDisposable Apply()
     {
         Settle();
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var saved = _entries.Select(e => e.Live.detach().clone().DetachFromDisposeScope()).ToList();
         foreach (var (_, live, shadow) in _entries) live.copy_(shadow);
