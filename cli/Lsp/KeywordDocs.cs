@@ -20,7 +20,7 @@ internal static class KeywordDocs
         {
             ("namespace", "`namespace A.B`: the generated C# namespace (default: the project's RootNamespace)."),
             ("image", "`image CxHxW`: the image shape, channels x height x width; square images."),
-            ("diffusion", "`diffusion SCHEDULE [predicts eps|x0|v|edm]`: the noise schedule (vp, ddpm, cosine, edm) and what the network predicts."),
+            ("diffusion", "`diffusion SCHEDULE [predicts eps|x0|v|edm]`: the noise schedule (vp, ddpm, cosine, edm) and what the network predicts (default: edm with edm(...), eps otherwise)."),
             ("stages", "`stages [in t|in sigma] { name [start, end) ... }`: contiguous stages covering [0, 1] in t, or [sigma_min, sigma_max] in sigma."),
             ("encoder", "`encoder ddpmpp { ... }`: the encoder shared by every stage, EDM's SongUNet (DDPM++) blocks."),
             ("decoder", "`decoder STAGE { width N | level R { ... } ... }`: the decoder of one stage; wide near the data, narrow near the noise."),

@@ -127,7 +127,8 @@ internal sealed class ModelBinder
     {
         if (statement is null) return (null, null);
         var schedule = new ScheduleBinder(_read).Bind(_read.At(statement, 0, "a schedule such as vp(beta_min = 0.1, beta_max = 20)"));
-        PredictionTarget? prediction = PredictionTarget.Eps;
+        // Without `predicts`, what the schedule's own papers train: EDM's preconditioned denoiser, else the noise.
+        PredictionTarget? prediction = schedule?.Kind == ScheduleKind.Edm ? PredictionTarget.Edm : PredictionTarget.Eps;
         if (statement.Values.Count > 1)
         {
             if (_read.Option(statement.Values[1], "word after the schedule", new[] { "predicts" }) is null) return (schedule, null);

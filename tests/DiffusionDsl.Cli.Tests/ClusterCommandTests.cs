@@ -146,6 +146,26 @@ public class ClusterCommandTests
         Assert.Equal(VpModel, File.ReadAllText(msd));
     }
 
+    /// <summary>
+    /// A file with errors has no schedule to read: clustering for it without --schedule is refused and the file kept (a VP
+    /// default would write VP times into, say, an EDM model's sigma stages); naming the schedule clusters with it.
+    /// </summary>
+    [Fact]
+    public void AFileWithErrorsNeedsTheScheduleNamed()
+    {
+        using var folder = new ScratchFolder();
+        var data = WriteIdx(folder);
+        var msd = folder.Write("model.msd", ThreeStages);
+        var output = new RecordingConsole();
+
+        Assert.Equal(1, ClusterCommand.Run(new ClusterSettings { Data = data, Stages = 3, Method = "uniform", Msd = msd }, output.Console));
+        Assert.Contains($"error: {msd} has errors (msd check {msd} lists them), so its schedule is unknown", output.Text);
+        Assert.Equal(ThreeStages, File.ReadAllText(msd));
+
+        Assert.Equal(0, ClusterCommand.Run(new ClusterSettings { Data = data, Stages = 3, Method = "uniform", Schedule = "vp", Msd = msd }, output.Console));
+        Assert.NotEqual(ThreeStages, File.ReadAllText(msd));
+    }
+
     /// <summary>Boundaries that would leave a stage empty as written (4 decimals) are refused, and the file kept.</summary>
     [Fact]
     public void BoundariesThatLeaveAStageEmptyAreNotWritten()
@@ -156,7 +176,7 @@ public class ClusterCommandTests
         var msd = folder.Write("model.msd", manyStages);
         var output = new RecordingConsole();
 
-        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 12000, Method = "uniform", Msd = msd }, output.Console);
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 12000, Method = "uniform", Schedule = "vp", Msd = msd }, output.Console);
 
         Assert.Equal(1, exit);
         var text = output.Text.Replace("\n", " ");

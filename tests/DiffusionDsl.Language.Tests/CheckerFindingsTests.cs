@@ -225,6 +225,20 @@ public class CheckerFindingsTests
         Assert.Equal(StageSampling.UniformStage, MsdCompiler.CompileUnguarded(edm.Replace("lr 1e-3", "stage_sampling uniform")).Model!.Train.StageSampling);
     }
 
+    /// <summary>`predicts` is optional: without it edm(...) is EDM's preconditioned denoiser and the other schedules predict the noise.</summary>
+    [Fact]
+    public void WithoutPredictsTheTargetIsTheSchedulesOwn()
+    {
+        var edm = MsdCompiler.CompileUnguarded(TinyModel.With().Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm(sigma_max = 80)"));
+        Assert.Empty(edm.Diagnostics);
+        Assert.Equal(DiffusionDsl.Runtime.Diffusion.PredictionTarget.Edm, edm.Model!.Prediction);
+        var vp = MsdCompiler.CompileUnguarded(TinyModel.With().Replace(" predicts eps", ""));
+        Assert.Empty(vp.Diagnostics);
+        Assert.Equal(DiffusionDsl.Runtime.Diffusion.PredictionTarget.Eps, vp.Model!.Prediction);
+        // Said outright, a target that does not go with the schedule is still an error.
+        TinyModel.SingleDiagnostic(TinyModel.With().Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "⟦diffusion edm predicts eps⟧"), DiagnosticIds.IncompatibleSettings);
+    }
+
     /// <summary>A stage wholly below the smallest time a VP or cosine schedule trains at would never train: an error at it.</summary>
     [Fact]
     public void AStageBelowTheSchedulesSmallestTimeIsAnError()

@@ -89,6 +89,8 @@ public class TemplateTests
         var config = File.ReadAllText(Path.Combine(templates.Project("Fed"), "nuget.config"));
         Assert.Contains($"<add key=\"diffusiondsl\" value=\"{LocalFeed.Folder}\" />", config);
         Assert.DoesNotContain("FEED_PATH", config);
+        // Every other package from the user's own "nuget.org" source (a mirror stays a mirror): no registry address is written.
+        Assert.DoesNotContain("https://", config);
 
         Assert.Equal(0, templates.New("Unfed").ExitCode);
         Assert.False(File.Exists(Path.Combine(templates.Project("Unfed"), "nuget.config")));
