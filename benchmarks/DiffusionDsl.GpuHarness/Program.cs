@@ -135,7 +135,9 @@ Dictionary<string, object?> RunCifar10(string label, MixedPrecision precision, i
     {
         random.manual_seed(1);
         using var model = new Cifar10Multistage();
-        var options = Cifar10MultistageTrainer.Defaults with { BatchSize = batch, Precision = precision };
+        // The paper configuration's 4 stage groups where the batch splits into them; a rehearsal's tiny batch gets fewer.
+        var defaults = Cifar10MultistageTrainer.Defaults;
+        var options = defaults with { BatchSize = batch, Precision = precision, StageGroups = (int)System.Numerics.BigInteger.GreatestCommonDivisor(batch, defaults.StageGroups) };
         return Run(label, model, model.Schedule, Cifar10Multistage.Prediction, options, data, source,
                    Cifar10MultistageSampler.Defaults, Cifar10Multistage.ImageChannels, Cifar10Multistage.ImageSize);
     }
