@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using DiffusionDsl.Language;
@@ -38,7 +39,13 @@ public sealed class MsdGenerator : IIncrementalGenerator
             var declared = new HashSet<(string Name, string? Namespace)>();
             foreach (var file in files)
                 if (file is { Source: not null, IsStandIn: false, Declares: { } identity }) declared.Add((identity.Name, identity.Namespace));
+            // Working files' types, taken in path order, so which of two clashing files gets the error does not depend on
+            // the order the build lists them in.
             var clashes = new TypeClashes();
+            var clashOf = new Dictionary<string, DiffusionDsl.Language.Diagnostics.MsdDiagnostic>(StringComparer.Ordinal);
+            foreach (var file in files.Where(f => f is { Source: not null, IsStandIn: false }).GroupBy(f => f.Path).Select(g => g.First())
+                                      .OrderBy(f => f.Path, StringComparer.Ordinal))
+                if (clashes.Find(file) is { } clash) clashOf[file.Path] = clash;
             foreach (var file in files)
             {
                 // The same .msd listed twice as AdditionalFiles is one model: add it once.
@@ -46,11 +53,12 @@ public sealed class MsdGenerator : IIncrementalGenerator
                 try
                 {
                     foreach (var diagnostic in file.Diagnostics) production.ReportDiagnostic(RoslynDiagnostics.From(diagnostic, file.Path));
-                    if (file.IsStandIn && !declared.Add((file.Declares!.Name, file.Declares.Namespace))) continue;
+                    // A stand-in only spares the user's C# follow-on errors: none where a working file declares its model or a type of it.
+                    if (file.IsStandIn && (!declared.Add((file.Declares!.Name, file.Declares.Namespace)) || clashes.Overlaps(file.Declares))) continue;
                     // Two working files whose types share names would fail in the generated C# (CS0101): said at the .msd instead.
-                    if (!file.IsStandIn && file.Source is not null && clashes.Find(file) is { } clash)
+                    if (clashOf.TryGetValue(file.Path, out var typeClash) && !file.IsStandIn)
                     {
-                        production.ReportDiagnostic(RoslynDiagnostics.From(clash, file.Path));
+                        production.ReportDiagnostic(RoslynDiagnostics.From(typeClash, file.Path));
                         continue;
                     }
                     if (file.Source is not null)

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language;
 using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Semantics;
 
 namespace DiffusionDsl.Generator;
 
@@ -29,6 +30,9 @@ internal sealed class TypeClashes
         foreach (var type in types) _declaredBy[(identity.Namespace, type)] = file.Path;
         return null;
     }
+
+    /// <summary>Whether any of <paramref name="identity"/>'s types is one a working file declares (a stand-in's, say).</summary>
+    public bool Overlaps(ModelIdentity identity) => identity.TypeNames().Any(type => _declaredBy.ContainsKey((identity.Namespace, type)));
 
     private static string Qualified(string? ns, string type) => ns is null ? type : ns + "." + type;
 }

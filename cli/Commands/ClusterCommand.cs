@@ -24,7 +24,7 @@ public static class ClusterCommand
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "IDX file, CIFAR-10 .bin, or a folder of images/batches", Required = true };
-        var schedule = new Option<string?>("--schedule") { Description = "Noise schedule, with its default parameters (default: the --msd file's own schedule, else vp)" };
+        var schedule = new Option<string?>("--schedule") { Description = "Noise schedule, with its default parameters (default: the --msd file's own schedule; required for an --msd file with errors; else vp)" };
         schedule.AcceptOnlyFromAmong(ScheduleNames.All);
         var stages = new Option<int>("--stages") { Description = "Number of stages", DefaultValueFactory = _ => 3 };
         var method = new Option<string>("--method") { Description = "dp (exact partition), algorithm1 (paper, 3 stages), uniform, logsnr", DefaultValueFactory = _ => "dp" };
@@ -108,6 +108,10 @@ public static class ClusterCommand
             if (EmptyStage(result.Boundaries.Select(b => Math.Round(b, 4))) is var (start, end))
                 throw new ArgumentException($"{settings.Msd} not rewritten: a stage [{Number(start)}, {Number(end)}) would be empty; " +
                                             "cluster on a finer --grid, or with fewer --stages.");
+            // The compiler refuses a stage wholly below the schedule's smallest training time (it would never train).
+            if (result.Boundaries.Count > 0 && Math.Round(result.Boundaries[0], 4) is var first && first <= schedule.MinTime)
+                throw new ArgumentException($"{settings.Msd} not rewritten: the first stage would end at t = {Number(first)}, at or below t = {Number(schedule.MinTime)}, " +
+                                            "the smallest time the schedule trains at, so it would never train; cluster with fewer --stages or another --method.");
             Rewrite(msd, result.Boundaries, schedule, console);
         }
         return 0;

@@ -79,6 +79,7 @@ public static class TrainCommand
         var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
         var info = ModelArguments.Load(assembly, settings.Model, console);
         var options = Options(info, settings);
+        CheckBatchSplits(settings, options, info);
         // The trainer refuses these too, but only after the data has loaded and the run folder exists.
         var runFolder = new RunFolder(options.OutputDirectory);
         if (runFolder.EarlierRun(options.ResumeFrom) is { } earlier)
@@ -101,7 +102,8 @@ public static class TrainCommand
         using var model = info.Create();
         using var trainer = new MultistageTrainer(model, model.Schedule, info.Prediction, options);
         console.Line($"device: {TorchSetup.DefaultDevice(options.Device)} ({(trainer.UsesBf16Autocast ? "bf16 autocast" : "float32")}); " +
-                     $"steps {options.Steps}, batch {options.BatchSize}, lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}; " +
+                     $"steps {options.Steps}, batch {options.BatchSize}{(options.StageGroups > 1 ? $" in {options.StageGroups} stage groups" : "")}, " +
+                     $"stages drawn {StageSamplingName(options.StageSampling)}, lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}; " +
                      $"output {Path.GetFullPath(options.OutputDirectory)}");
         var session = new TrainingSession(trainer, model.Schedule, info.Prediction,
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
@@ -122,6 +124,21 @@ public static class TrainCommand
         }
         return result.Cancelled ? 130 : 0;
     }
+
+    /// <summary>A --batch the .msd's accumulate or stage_groups cannot split evenly, named as the option, before the data loads.</summary>
+    private static void CheckBatchSplits(TrainSettings settings, TrainOptions options, MsdModelInfo info)
+    {
+        if (settings.Batch is not int batch) return;
+        foreach (var (parts, setting) in new[] { (options.GradAccumulation, "accumulate"), (options.StageGroups, "stage_groups") })
+            if (batch % parts != 0)
+                throw new ArgumentException($"--batch {batch} does not split into the {parts} equal parts of {info.SourceFile}'s train {setting} {parts}: " +
+                                            $"give a multiple of {parts}.");
+    }
+
+    private static string StageSamplingName(StageSampling policy) => policy switch
+    {
+        StageSampling.UniformStage => "uniform", StageSampling.ScheduleProportional => "proportional", _ => "mixed",
+    };
 
     private static void CheckArguments(TrainSettings settings)
     {

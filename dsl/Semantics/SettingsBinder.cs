@@ -37,9 +37,10 @@ internal sealed class SettingsBinder
         if (statement is null) return spec;
         var s = new Section(statement.Body, "train", _read.Diagnostics, TrainKeywords);
         int errors = _read.Diagnostics.ErrorCount;
+        var batch = _read.Count(s.Get("batch"), TrainRanges.Batch);
         spec = spec with
         {
-            Batch = _read.Count(s.Get("batch"), TrainRanges.Batch) ?? spec.Batch,
+            Batch = batch ?? spec.Batch,
             LearningRate = _read.InRange(s.Get("lr"), TrainRanges.LearningRate) ?? spec.LearningRate,
             WeightDecay = _read.InRange(s.Get("weight_decay"), TrainRanges.WeightDecay) ?? spec.WeightDecay,
             Warmup = _read.Count(s.Get("warmup"), TrainRanges.Warmup) ?? spec.Warmup,
@@ -72,7 +73,8 @@ internal sealed class SettingsBinder
             var name = _read.Option(_read.At(policy, 0, "uniform, proportional or mixed"), "stage sampling policy", StagePolicies.Keys.ToList());
             if (name is not null) spec = spec with { StageSampling = StagePolicies[name] };
         }
-        CheckBatchSplits(s, spec);
+        // A batch that is itself an error has no size to split: the splits are checked against a batch that was read.
+        if (s.Get("batch") is null || batch is not null) CheckBatchSplits(s, spec);
         if (s.Get("stage_weights") is { } weights)
         {
             _read.NoMoreThan(weights, 1);

@@ -10,5 +10,5 @@ namespace DiffusionDsl.Runtime.Evaluation;
 public static class EightBitImages
 {
     /// <summary>A new tensor: <paramref name="images"/> in [-1, 1] clamped and rounded to the nearest of 256 levels, as SampleGrid writes them.</summary>
-    public static Tensor Quantise(Tensor images) => ((images.clamp(-1, 1) + 1) * 127.5).round_().div_(127.5).sub_(1);
+    public static Tensor Quantise(Tensor images) => images.clamp(-1, 1).add_(1).mul_(127.5).round_().div_(127.5).sub_(1);
 }

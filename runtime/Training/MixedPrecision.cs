@@ -14,7 +14,7 @@ public enum MixedPrecision
     Auto,
     /// <summary>
     /// Everything in float32, as the reference code trains (EDM's train.py without --fp16): the trainer also turns off TF32
-    /// in CUDA matrix products and convolutions (<see cref="MixedPrecisionPolicy.UseStrictFloat32"/>), as EDM's training
+    /// in CUDA matrix products and convolutions (<see cref="MixedPrecisionPolicy.StrictFloat32"/>), as EDM's training
     /// loop does, where libtorch's default rounds convolution inputs to TF32 on Ampere and later GPUs.
     /// </summary>
     Float32,
@@ -38,13 +38,28 @@ public static class MixedPrecisionPolicy
     };
 
     /// <summary>
-    /// EDM's training_loop.py: torch.backends.cudnn.allow_tf32 = False and torch.backends.cuda.matmul.allow_tf32 = False.
-    /// The switches are the process's (libtorch's global context) and only change CUDA kernels.
+    /// EDM's training_loop.py: torch.backends.cudnn.allow_tf32 = False and torch.backends.cuda.matmul.allow_tf32 = False,
+    /// until the returned handle is disposed, which puts back the values it found. The switches are the process's
+    /// (libtorch's global context) and only change CUDA kernels; the trainer holds them off for a Float32 step only, so
+    /// neither a later trainer nor the caller's own code inherits them.
     /// </summary>
-    public static void UseStrictFloat32()
+    public static IDisposable StrictFloat32() => new Tf32Switches(cublas: false, cudnn: false);
+
+    private sealed class Tf32Switches : IDisposable
     {
-        torch.backends.cuda.matmul.allow_tf32 = false;
-        torch.backends.cudnn.allow_tf32 = false;
+        private readonly bool _cublas = torch.backends.cuda.matmul.allow_tf32, _cudnn = torch.backends.cudnn.allow_tf32;
+
+        public Tf32Switches(bool cublas, bool cudnn)
+        {
+            torch.backends.cuda.matmul.allow_tf32 = cublas;
+            torch.backends.cudnn.allow_tf32 = cudnn;
+        }
+
+        public void Dispose()
+        {
+            torch.backends.cuda.matmul.allow_tf32 = _cublas;
+            torch.backends.cudnn.allow_tf32 = _cudnn;
+        }
     }
 
     /// <summary>The names users write (`--precision auto|fp32|bf16`).</summary>

@@ -92,7 +92,6 @@ public sealed class MultistageTrainer : IDisposable
         _device = TrainingDevice(model.Module, options.Device);
         model.Module.to(_device);
         UsesBf16Autocast = MixedPrecisionPolicy.UsesBf16Autocast(options.Precision, _device);
-        if (options.Precision == MixedPrecision.Float32) MixedPrecisionPolicy.UseStrictFloat32();
         _parameters = model.Module.parameters().ToList();
         _optimizer = optim.AdamW(_parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
         _generator = new Generator((ulong)options.Seed);
@@ -225,6 +224,7 @@ public sealed class MultistageTrainer : IDisposable
     private Tensor Advance(IBatchSource data, out long[] stageCounts)
     {
         using var scope = NewDisposeScope();
+        using var strict = Options.Precision == MixedPrecision.Float32 ? MixedPrecisionPolicy.StrictFloat32() : null;
         Model.Module.train();
         TrainingRandomState.BeginStep(_device, Options.Seed, Step);
         _stepLearningRate = NextLearningRate();

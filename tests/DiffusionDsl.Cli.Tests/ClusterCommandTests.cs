@@ -166,6 +166,23 @@ public class ClusterCommandTests
         Assert.NotEqual(ThreeStages, File.ReadAllText(msd));
     }
 
+    /// <summary>A first stage ending at or below VP's smallest training time (t = 0.001) would not compile: not written.</summary>
+    [Fact]
+    public void AFirstStageBelowTheSchedulesSmallestTimeIsNotWritten()
+    {
+        using var folder = new ScratchFolder();
+        // 1,001 uniform stages: the first ends at 1/1001, 0.0010 as written.
+        var manyStages = "stages {\n" + string.Concat(Enumerable.Range(0, 1001).Select(i => $"  s{i} [0, 1)\n")) + "}\n";
+        var msd = folder.Write("model.msd", manyStages);
+        var output = new RecordingConsole();
+
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 1001, Method = "uniform", Schedule = "vp", Msd = msd }, output.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("not rewritten: the first stage would end at t = 0.0010, at or below t = 0.0010, the smallest time the schedule trains at", output.Text.Replace("\n", " "));
+        Assert.Equal(manyStages, File.ReadAllText(msd));
+    }
+
     /// <summary>Boundaries that would leave a stage empty as written (4 decimals) are refused, and the file kept.</summary>
     [Fact]
     public void BoundariesThatLeaveAStageEmptyAreNotWritten()

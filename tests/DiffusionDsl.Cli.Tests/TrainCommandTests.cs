@@ -41,7 +41,7 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
 
         Assert.True(exit == 0, console.Text);
         Assert.Contains("data: 10 images", console.Text);
-        Assert.Contains("device: cpu (bf16 autocast); steps 2, batch 2, lr 0.01", console.Text);
+        Assert.Contains("device: cpu (bf16 autocast); steps 2, batch 2, stages drawn uniform, lr 0.01", console.Text);
         Assert.Equal(new[] { "step-00000002.ckpt" }, Directory.GetFiles(Path.Combine(folder.Path, "checkpoints")).Select(Path.GetFileName));
     }
 
@@ -113,6 +113,16 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--data", _run.Data }, console.Console);
         Assert.Equal(1, exit);
         Assert.Contains("has 2 models (TinyColor, TinyGray): choose one with --model.", console.Text);
+    }
+
+    /// <summary>A --batch that the .msd's stage_groups cannot split is refused as --batch, before any data is read.</summary>
+    [Fact]
+    public void ABatchTheStageGroupsCannotSplitIsRefusedAsTheOption()
+    {
+        var console = new RecordingConsole();
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyColor", "--data", "/nonexistent/data", "--batch", "3" }, console.Console);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --batch 3 does not split into the 2 equal parts of TinyColor.msd's train stage_groups 2: give a multiple of 2.", console.Text);
     }
 
     [Fact]

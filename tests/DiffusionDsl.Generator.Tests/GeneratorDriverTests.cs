@@ -90,6 +90,25 @@ public class GeneratorDriverTests
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
+    /// <summary>
+    /// Which of two clashing files gets the error does not depend on the order the build lists them (path order decides),
+    /// and a broken file's stand-ins are left out where a working file declares one of their types.
+    /// </summary>
+    [Fact]
+    public void TypeClashesDoNotDependOnFileOrderAndStandInsGiveWay()
+    {
+        var text = GeneratorHarness.ReadModel("TinyMultistage.msd");
+        var (_, diagnostics) = GeneratorHarness.Run(("/p/b/Copy.msd", text), ("/p/a/TinyMultistage.msd", text));
+        Assert.Equal("/p/b/Copy.msd", Assert.Single(diagnostics).Location.GetLineSpan().Path);
+
+        var broken = text.Replace("dropout 0.1 ", "dropout 1.5 ");
+        var encoderNamed = text.Replace("model TinyMultistage {", "model TinyMultistageEncoder {");
+        var (output, brokenDiagnostics) = GeneratorHarness.Run(("/p/a/Broken.msd", broken), ("/p/b/Encoder.msd", encoderNamed));
+        Assert.Equal("MSD0040", Assert.Single(brokenDiagnostics).Id);
+        Assert.Single(output.SyntaxTrees); // the working model's; the stand-in TinyMultistageEncoder would be CS0101
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
     /// <summary>A model named in lower-case letters keeps its name; C#'s warning that such names may become keywords (CS8981) stays out of its file.</summary>
     [Fact]
     public void ALowerCaseModelNameCompilesWithoutWarnings()

@@ -209,6 +209,8 @@ public class CheckerFindingsTests
         var byDefault = TinyModel.SingleDiagnostic(TinyModel.With(train: "stage_groups 5").Replace("batch 8; stage_groups 5", "stage_groups ⟦5⟧"), DiagnosticIds.IncompatibleSettings);
         Assert.Contains("the batch, 64 (the default)", byDefault.Message);
         TinyModel.SingleDiagnostic(TinyModel.With(train: "stage_sampling mixed; ⟦stage_groups⟧ 2"), DiagnosticIds.IncompatibleSettings);
+        // A batch that is an error itself is the one error: no split is checked against a size never written.
+        TinyModel.SingleDiagnostic(TinyModel.With(train: "accumulate 3").Replace("batch 8;", "batch ⟦0⟧;"), DiagnosticIds.NotPositive);
     }
 
     /// <summary>EDM's loss draws the stage from its own lognormal: an edm model without stage_sampling trains so; VP ones pick uniformly.</summary>

@@ -3,15 +3,18 @@ namespace DiffusionDsl.Runtime.Training;
 /// <summary>How a batch chooses the stages of its samples.</summary>
 public enum StageSampling
 {
-    /// <summary>One stage per batch, chosen uniformly; t uniform inside it (the paper's DPM-Solver runs).</summary>
+    /// <summary>One stage per batch (per stage group, with StageGroups), chosen uniformly; t uniform inside it (the paper's DPM-Solver runs).</summary>
     UniformStage,
-    /// <summary>One stage per batch, in proportion to the schedule's own training distribution (the EDM runs).</summary>
+    /// <summary>One stage per batch (per stage group, with StageGroups), in proportion to the schedule's own training distribution (the EDM runs).</summary>
     ScheduleProportional,
     /// <summary>Every sample draws its own t; batches mix stages.</summary>
     Mixed,
 }
 
-/// <summary>The training defaults: the .msd's train section without a setting, and TrainOptions.</summary>
+/// <summary>
+/// The training defaults: the .msd's train section without a setting, and TrainOptions. One exception: an edm(...) model
+/// without `stage_sampling` draws its stages proportionally (EDM's loss), where <see cref="Sampling"/> is uniform.
+/// </summary>
 public static class TrainDefaults
 {
     public const int Batch = 64;

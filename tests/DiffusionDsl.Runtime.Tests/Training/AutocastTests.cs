@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using DiffusionDsl.Runtime.Diffusion;
@@ -118,16 +119,35 @@ public sealed class AutocastTests : IDisposable
         Assert.Contains("auto, fp32 or bf16", Assert.Throws<FormatException>(() => MixedPrecisionPolicy.Parse("fp16")).Message);
     }
 
-    /// <summary>Float32 is the reference's arithmetic: as EDM's training loop, the trainer turns TF32 off for CUDA's kernels.</summary>
+    /// <summary>
+    /// Float32 is the reference's arithmetic: as EDM's training loop, TF32 is off for CUDA's kernels, while a step runs
+    /// (the switches are the process's); the values found are put back, so no later trainer or caller inherits them.
+    /// </summary>
     [Fact]
-    public void Float32TrainingTurnsOffTf32AsEdmsTrainingLoopDoes()
+    public void Float32StepsTurnOffTf32AsEdmsTrainingLoopDoesAndPutTheSwitchesBack()
     {
         torch.backends.cudnn.allow_tf32 = true;
         torch.backends.cuda.matmul.allow_tf32 = true;
-        var (_, _, trainer) = Train(MixedPrecision.Float32);
-        trainer.Dispose();
-        Assert.False(torch.backends.cudnn.allow_tf32);
-        Assert.False(torch.backends.cuda.matmul.allow_tf32);
+        using (MixedPrecisionPolicy.StrictFloat32())
+        {
+            Assert.False(torch.backends.cudnn.allow_tf32);
+            Assert.False(torch.backends.cuda.matmul.allow_tf32);
+        }
+        Assert.True(torch.backends.cudnn.allow_tf32 && torch.backends.cuda.matmul.allow_tf32);
+
+        // The trainer draws each step's times from its schedule: a schedule that notes the switches then sees them mid-step.
+        var schedule = new SwitchWatchingSchedule();
+        torch.random.manual_seed(5);
+        using var model = new SmallUNet();
+        using var trainer = new MultistageTrainer(model, schedule, PredictionTarget.Eps, new TrainOptions
+        {
+            BatchSize = 4, Steps = 2, CheckpointEvery = 0, CheckpointAtEnd = false, Precision = MixedPrecision.Float32, Device = "cpu",
+            OutputDirectory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tf32-" + Guid.NewGuid().ToString("N")),
+        });
+        trainer.Train(TinyData.Source());
+        Assert.Equal(new[] { false, false }, schedule.Tf32Seen);
+        Assert.True(torch.backends.cudnn.allow_tf32 && torch.backends.cuda.matmul.allow_tf32);
+        torch.backends.cuda.matmul.allow_tf32 = false; // libtorch's default
     }
 
     [Fact]
@@ -167,5 +187,22 @@ public sealed class AutocastTests : IDisposable
         var losses = Enumerable.Range(0, 4).Select(_ => { trainer.TrainStep(data, out double loss); return loss; }).ToArray();
         var weights = model.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
         return (losses, weights, trainer);
+    }
+
+    /// <summary>VP, noting whether either TF32 switch is on each time training times are drawn.</summary>
+    private sealed class SwitchWatchingSchedule : INoiseSchedule
+    {
+        private readonly VpSchedule _vp = new();
+        public List<bool> Tf32Seen { get; } = new();
+        public double Scale(double t) => _vp.Scale(t);
+        public double Sigma(double t) => _vp.Sigma(t);
+        public double TimeOfSigma(double sigma) => _vp.TimeOfSigma(sigma);
+        public double NoiseLabel(double t) => _vp.NoiseLabel(t);
+        public double MinTime => _vp.MinTime;
+        public Tensor TrainingQuantiles(Tensor p)
+        {
+            Tf32Seen.Add(torch.backends.cudnn.allow_tf32 || torch.backends.cuda.matmul.allow_tf32);
+            return ((INoiseSchedule)_vp).TrainingQuantiles(p);
+        }
     }
 }

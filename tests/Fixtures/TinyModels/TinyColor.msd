@@ -10,6 +10,6 @@ model TinyColor {
   encoder ddpmpp { width 8; mult [1, 2]; blocks 1 }
   decoder low  { width 8 }
   decoder high { width 4 }
-  train { batch 4; steps 4 }
+  train { batch 4; steps 4; stage_groups 2 }
   sample { solver heun; steps 3; count 2 }
 }

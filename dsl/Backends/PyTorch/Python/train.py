@@ -470,6 +470,9 @@ def main(argv=None):
         raise SystemExit(f"--accumulate {args.accumulate} does not split a rank's {local} samples evenly")
     micro = local // args.accumulate
     bf16 = args.bf16 == "on" or (args.bf16 == "auto" and device.type == "cuda")
+    if not bf16:  # float32 is the reference's arithmetic: EDM's training loop turns TF32 off, as the C# trainer does
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
 
     torch.manual_seed(args.seed)
     model = spec.create_model().to(device)
