@@ -50,7 +50,7 @@ public class ExampleTests
             .Select(m => (Model: m.Groups[1].Value, PerStep: double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture),
                           Steps: long.Parse(m.Groups[3].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture)))
             .ToList();
-        Assert.True(rows.Select(r => r.Model).SequenceEqual(new[] { "multistage", "unified", "separate", "equal", "reversed", "uniform", "logsnr" }), output);
+        Assert.True(rows.Select(r => r.Model).SequenceEqual(new[] { "multistage", "unified", "separate", "equal", "reversed", "uniform", "logsnr", "groups" }), output);
         foreach (var row in rows) Assert.InRange(row.PerStep * row.Steps, 15000 * 0.99, 15000 * 1.01);
         // A cheaper step buys more steps: the reversed decoders (narrow where most samples land) get the most.
         Assert.Equal("reversed", rows.MaxBy(r => r.Steps).Model);
