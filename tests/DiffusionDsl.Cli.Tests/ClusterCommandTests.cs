@@ -166,17 +166,23 @@ public class ClusterCommandTests
         Assert.NotEqual(ThreeStages, File.ReadAllText(msd));
     }
 
+    /// <summary>Uniform VP boundaries for a stages block of <paramref name="count"/> stages, written to model.msd with --msd.</summary>
+    private static (int Exit, RecordingConsole Output, string Msd, string Text) ClusterUniformly(ScratchFolder folder, int count)
+    {
+        var text = "stages {\n" + string.Concat(Enumerable.Range(0, count).Select(i => $"  s{i} [0, 1)\n")) + "}\n";
+        var msd = folder.Write("model.msd", text);
+        var output = new RecordingConsole();
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = count, Method = "uniform", Schedule = "vp", Msd = msd }, output.Console);
+        return (exit, output, msd, text);
+    }
+
     /// <summary>A first stage ending at or below VP's smallest training time (t = 0.001) would not compile: not written.</summary>
     [Fact]
     public void AFirstStageBelowTheSchedulesSmallestTimeIsNotWritten()
     {
         using var folder = new ScratchFolder();
         // 1,001 uniform stages: the first ends at 1/1001, 0.0010 as written.
-        var manyStages = "stages {\n" + string.Concat(Enumerable.Range(0, 1001).Select(i => $"  s{i} [0, 1)\n")) + "}\n";
-        var msd = folder.Write("model.msd", manyStages);
-        var output = new RecordingConsole();
-
-        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 1001, Method = "uniform", Schedule = "vp", Msd = msd }, output.Console);
+        var (exit, output, msd, manyStages) = ClusterUniformly(folder, 1001);
 
         Assert.Equal(1, exit);
         Assert.Contains("not rewritten: the first stage would end at t = 0.0010, at or below t = 0.0010, the smallest time the schedule trains at", output.Text.Replace("\n", " "));
@@ -189,11 +195,7 @@ public class ClusterCommandTests
     {
         using var folder = new ScratchFolder();
         // 12,000 uniform stages: boundaries 1/12000 apart, more than four decimals can tell apart.
-        var manyStages = "stages {\n" + string.Concat(Enumerable.Range(0, 12000).Select(i => $"  s{i} [0, 1)\n")) + "}\n";
-        var msd = folder.Write("model.msd", manyStages);
-        var output = new RecordingConsole();
-
-        int exit = ClusterCommand.Run(new ClusterSettings { Data = WriteIdx(folder), Stages = 12000, Method = "uniform", Schedule = "vp", Msd = msd }, output.Console);
+        var (exit, output, msd, manyStages) = ClusterUniformly(folder, 12000);
 
         Assert.Equal(1, exit);
         var text = output.Text.Replace("\n", " ");
