@@ -34,11 +34,8 @@ public sealed class MsdGenerator : IIncrementalGenerator
         {
             var paths = new HashSet<string>(StringComparer.Ordinal);
             var hints = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            // Stand-ins only where no other file declares the model: a broken copy of a working .msd (or two broken ones)
-            // would otherwise clash with it in C# (CS0101, CS0102).
-            var declared = new HashSet<(string Name, string? Namespace)>();
-            foreach (var file in files)
-                if (file is { Source: not null, IsStandIn: false, Declares: { } identity }) declared.Add((identity.Name, identity.Namespace));
+            // Stand-ins only for a model no other broken file already stands in for (two broken copies would clash, CS0101).
+            var standIns = new HashSet<(string Name, string? Namespace)>();
             // Working files' types, taken in path order, so which of two clashing files gets the error does not depend on
             // the order the build lists them in.
             var clashes = new TypeClashes();
@@ -54,9 +51,9 @@ public sealed class MsdGenerator : IIncrementalGenerator
                 {
                     foreach (var diagnostic in file.Diagnostics) production.ReportDiagnostic(RoslynDiagnostics.From(diagnostic, file.Path));
                     // A stand-in only spares the user's C# follow-on errors: none where a working file declares its model or a type of it.
-                    if (file.IsStandIn && (!declared.Add((file.Declares!.Name, file.Declares.Namespace)) || clashes.Overlaps(file.Declares))) continue;
+                    if (file.IsStandIn && (clashes.Overlaps(file.Declares!) || !standIns.Add((file.Declares!.Name, file.Declares.Namespace)))) continue;
                     // Two working files whose types share names would fail in the generated C# (CS0101): said at the .msd instead.
-                    if (clashOf.TryGetValue(file.Path, out var typeClash) && !file.IsStandIn)
+                    if (clashOf.TryGetValue(file.Path, out var typeClash))
                     {
                         production.ReportDiagnostic(RoslynDiagnostics.From(typeClash, file.Path));
                         continue;

@@ -103,7 +103,7 @@ public static class TrainCommand
         using var trainer = new MultistageTrainer(model, model.Schedule, info.Prediction, options);
         console.Line($"device: {TorchSetup.DefaultDevice(options.Device)} ({(trainer.UsesBf16Autocast ? "bf16 autocast" : "float32")}); " +
                      $"steps {options.Steps}, batch {options.BatchSize}{(options.StageGroups > 1 ? $" in {options.StageGroups} stage groups" : "")}, " +
-                     $"stages drawn {StageSamplingName(options.StageSampling)}, lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}; " +
+                     $"stages drawn {StageSamplingNames.Of(options.StageSampling)}, lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}; " +
                      $"output {Path.GetFullPath(options.OutputDirectory)}");
         var session = new TrainingSession(trainer, model.Schedule, info.Prediction,
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
@@ -134,11 +134,6 @@ public static class TrainCommand
                 throw new ArgumentException($"--batch {batch} does not split into the {parts} equal parts of {info.SourceFile}'s train {setting} {parts}: " +
                                             $"give a multiple of {parts}.");
     }
-
-    private static string StageSamplingName(StageSampling policy) => policy switch
-    {
-        StageSampling.UniformStage => "uniform", StageSampling.ScheduleProportional => "proportional", _ => "mixed",
-    };
 
     private static void CheckArguments(TrainSettings settings)
     {

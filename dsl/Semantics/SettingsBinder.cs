@@ -17,10 +17,6 @@ internal sealed class SettingsBinder
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip" };
 
-    internal static readonly Dictionary<string, StageSampling> StagePolicies = new()
-    {
-        ["uniform"] = StageSampling.UniformStage, ["proportional"] = StageSampling.ScheduleProportional, ["mixed"] = StageSampling.Mixed,
-    };
 
     private readonly ValueReader _read;
 
@@ -70,8 +66,8 @@ internal sealed class SettingsBinder
         if (s.Get("stage_sampling") is { } policy)
         {
             _read.NoMoreThan(policy, 1);
-            var name = _read.Option(_read.At(policy, 0, "uniform, proportional or mixed"), "stage sampling policy", StagePolicies.Keys.ToList());
-            if (name is not null) spec = spec with { StageSampling = StagePolicies[name] };
+            var name = _read.Option(_read.At(policy, 0, "uniform, proportional or mixed"), "stage sampling policy", StageSamplingNames.ByName.Keys.ToList());
+            if (name is not null) spec = spec with { StageSampling = StageSamplingNames.ByName[name] };
         }
         // A batch that is itself an error has no size to split: the splits are checked against a batch that was read.
         if (s.Get("batch") is null || batch is not null) CheckBatchSplits(s, spec);

@@ -10,5 +10,8 @@ namespace DiffusionDsl.Runtime.Evaluation;
 public static class EightBitImages
 {
     /// <summary>A new tensor: <paramref name="images"/> in [-1, 1] clamped and rounded to the nearest of 256 levels, as SampleGrid writes them.</summary>
-    public static Tensor Quantise(Tensor images) => images.clamp(-1, 1).add_(1).mul_(127.5).round_().div_(127.5).sub_(1);
+    public static Tensor Quantise(Tensor images) => Levels(images).div_(127.5).sub_(1);
+
+    /// <summary>A new tensor: the level 0 to 255 (as floats) each value of <paramref name="images"/> in [-1, 1] is stored as.</summary>
+    public static Tensor Levels(Tensor images) => images.clamp(-1, 1).add_(1).mul_(127.5).round_();
 }

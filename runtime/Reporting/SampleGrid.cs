@@ -19,7 +19,7 @@ public static class SampleGrid
 
         byte[] pixels;
         using (NewDisposeScope())
-            pixels = ((images.detach().cpu().to(ScalarType.Float32).clamp(-1, 1) + 1) * 127.5).round().to(ScalarType.Byte).contiguous().data<byte>().ToArray();
+            pixels = Evaluation.EightBitImages.Levels(images.detach().cpu().to(ScalarType.Float32)).to(ScalarType.Byte).contiguous().data<byte>().ToArray();
 
         using var bitmap = new SKBitmap(cols * (cellW + padding) + padding, rows * (cellH + padding) + padding, SKColorType.Rgba8888, SKAlphaType.Opaque);
         bitmap.Erase(SKColors.Black);

@@ -43,16 +43,16 @@ public static class MixedPrecisionPolicy
     /// (libtorch's global context) and only change CUDA kernels; the trainer holds them off for a Float32 step only, so
     /// neither a later trainer nor the caller's own code inherits them.
     /// </summary>
-    public static IDisposable StrictFloat32() => new Tf32Switches(cublas: false, cudnn: false);
+    public static IDisposable StrictFloat32() => new Tf32Off();
 
-    private sealed class Tf32Switches : IDisposable
+    private sealed class Tf32Off : IDisposable
     {
         private readonly bool _cublas = torch.backends.cuda.matmul.allow_tf32, _cudnn = torch.backends.cudnn.allow_tf32;
 
-        public Tf32Switches(bool cublas, bool cudnn)
+        public Tf32Off()
         {
-            torch.backends.cuda.matmul.allow_tf32 = cublas;
-            torch.backends.cudnn.allow_tf32 = cudnn;
+            torch.backends.cuda.matmul.allow_tf32 = false;
+            torch.backends.cudnn.allow_tf32 = false;
         }
 
         public void Dispose()

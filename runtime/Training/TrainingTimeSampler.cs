@@ -20,7 +20,6 @@ public sealed class TrainingTimeSampler
     private readonly INoiseSchedule _schedule;
     private readonly StageTable _stages;
     private readonly StageSampling _policy;
-    private readonly int _groups;
     private readonly double[] _cdfAtStageStart;
     private readonly double[] _cdfAtStageEnd;
     // Per stage: the lowest and highest time a draw may take ([Start, End), the last stage closed).
@@ -31,7 +30,7 @@ public sealed class TrainingTimeSampler
         if (groups < 1) throw new ArgumentOutOfRangeException(nameof(groups), groups, "A batch is drawn as at least one group.");
         if (groups > 1 && policy == StageSampling.Mixed)
             throw new ArgumentException("Under StageSampling.Mixed every sample draws its own stage: groups must be 1.", nameof(groups));
-        _schedule = schedule; _stages = stages; _policy = policy; _groups = groups;
+        _schedule = schedule; _stages = stages; _policy = policy; Groups = groups;
         _cdfAtStageStart = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.Start, schedule.MinTime))).ToArray();
         _cdfAtStageEnd = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.End, schedule.MinTime))).ToArray();
         var lowest = stages.Stages.Select(s => s.Start);
@@ -49,7 +48,7 @@ public sealed class TrainingTimeSampler
     public double[] StageOdds() => _cdfAtStageEnd.Zip(_cdfAtStageStart, (end, start) => end - start).ToArray();
 
     /// <summary>The groups a batch is drawn as, each inside one stage (1 under <see cref="StageSampling.Mixed"/>).</summary>
-    public int Groups => _groups;
+    public int Groups { get; }
 
     /// <summary>
     /// Times of shape [n] (float64) on <paramref name="device"/> (default the CPU), drawn from the generator there; under
@@ -57,12 +56,12 @@ public sealed class TrainingTimeSampler
     /// </summary>
     public Tensor Sample(int n, Generator? generator, Device? device = null)
     {
-        if (n % _groups != 0) throw new ArgumentException($"A batch of {n} cannot be drawn as {_groups} equal groups.", nameof(n));
+        if (n % Groups != 0) throw new ArgumentException($"A batch of {n} cannot be drawn as {Groups} equal groups.", nameof(n));
         using var scope = NewDisposeScope();
         // One draw per group picks its stage, then one per sample places it inside: with one group, the draws of a batch.
-        var uniform = rand(new long[] { n + _groups }, dtype: ScalarType.Float64, device: device, generator: generator);
-        var first = uniform.narrow(0, 0, _groups);
-        var rest = uniform.narrow(0, _groups, n);
+        var uniform = rand(new long[] { n + Groups }, dtype: ScalarType.Float64, device: device, generator: generator);
+        var first = uniform.narrow(0, 0, Groups);
+        var rest = uniform.narrow(0, Groups, n);
         var times = _policy switch
         {
             StageSampling.Mixed => _schedule.TrainingQuantiles(rest),
@@ -75,7 +74,7 @@ public sealed class TrainingTimeSampler
 
     /// <summary>Each group's stage [groups] repeated over its n / groups samples: [n].</summary>
     private Tensor PerSample(Tensor groupStage, int n) =>
-        _groups == 1 ? groupStage : groupStage.unsqueeze(1).expand(_groups, n / _groups).reshape(n);
+        Groups == 1 ? groupStage : groupStage.unsqueeze(1).expand(Groups, n / Groups).reshape(n);
 
     /// <summary>The times of the draws u inside the stages (an index per draw, or one for all, on u's device), by the restricted quantile.</summary>
     private Tensor WithinStage(Tensor u, Tensor stage)

@@ -11,6 +11,18 @@ public enum StageSampling
     Mixed,
 }
 
+/// <summary>The .msd's names of the stage-sampling policies (`stage_sampling uniform|proportional|mixed`).</summary>
+public static class StageSamplingNames
+{
+    public static readonly System.Collections.Generic.IReadOnlyDictionary<string, StageSampling> ByName = new System.Collections.Generic.Dictionary<string, StageSampling>
+    {
+        ["uniform"] = StageSampling.UniformStage, ["proportional"] = StageSampling.ScheduleProportional, ["mixed"] = StageSampling.Mixed,
+    };
+
+    /// <summary>The name the .msd writes <paramref name="policy"/> with.</summary>
+    public static string Of(StageSampling policy) => System.Linq.Enumerable.First(ByName, pair => pair.Value == policy).Key;
+}
+
 /// <summary>
 /// The training defaults: the .msd's train section without a setting, and TrainOptions. One exception: an edm(...) model
 /// without `stage_sampling` draws its stages proportionally (EDM's loss), where <see cref="Sampling"/> is uniform.

@@ -123,7 +123,7 @@ internal static class PythonModelEmitter
          .Append("    ema=").Append(Float(t.Ema)).Append(", ema_warmup=").Append(t.EmaWarmup)
          .Append(", ema_halflife_kimg=").Append(t.EmaHalfLifeKimg is double kimg ? Float(kimg) : "None").Append(", ema_rampup=").Append(Float(t.EmaRampUp))
          .Append(", steps=").Append(t.Steps)
-         .Append(", stage_sampling=").Append(String(StageSamplingName(t.StageSampling))).Append(", stage_groups=").Append(t.StageGroups).Append(",\n")
+         .Append(", stage_sampling=").Append(String(StageSamplingNames.Of(t.StageSampling))).Append(", stage_groups=").Append(t.StageGroups).Append(",\n")
          .Append("    stage_weights=").Append(t.StageWeights.Count == 0 ? "None" : "[" + string.Join(", ", t.StageWeights.Select(Float)) + "]")
          .Append(", seed=").Append(t.Seed).Append(", checkpoint_every=").Append(t.CheckpointEvery).Append(", keep_checkpoints=").Append(t.KeepCheckpoints)
          .Append(", log_every=").Append(t.LogEvery).Append(", augment=").Append(Float(t.Augment)).Append(",\n)\n");
@@ -132,8 +132,6 @@ internal static class PythonModelEmitter
          .Append("SAMPLE_DEFAULTS = dict(solver=").Append(String(SolverNames.NameOf(s.Solver))).Append(", steps=").Append(s.Steps)
          .Append(", eta=").Append(Float(s.Eta)).Append(", count=").Append(s.Count).Append(", seed=").Append(s.Seed).Append(", clip=").Append(Bool(s.Clip)).Append(")\n");
     }
-
-    private static string StageSamplingName(StageSampling sampling) => SettingsBinder.StagePolicies.First(pair => pair.Value == sampling).Key;
 
     /// <summary>The .msd's word for it: eps, x0, v or edm.</summary>
     private static string Prediction(PredictionTarget target) => target.ToString().ToLowerInvariant();
