@@ -422,7 +422,7 @@ public sealed class MultistageTrainer : IDisposable
     {
         RequireUsable();
         var path = Checkpoints.FileFor(Step);
-        TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, TrainingTime);
+        TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, Options.StageSampling, TrainingTime);
         LastCheckpoint = path;
         Checkpoints.KeepLast(Options.KeepCheckpoints);
         CheckpointWritten?.Invoke(path);
@@ -433,7 +433,7 @@ public sealed class MultistageTrainer : IDisposable
     public void LoadCheckpoint(string path)
     {
         RequireUsable();
-        (Step, _dataStateToRestore, _trainingTimeBefore) = TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples);
+        (Step, _dataStateToRestore, _trainingTimeBefore) = TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples, Options.StageSampling);
         _clock.Reset();
         LastCheckpoint = path;
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Text;
 using DiffusionDsl.Runtime.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -8,7 +9,7 @@ namespace DiffusionDsl.Runtime.Training;
 
 /// <summary>
 /// A training checkpoint's contents beyond the file format: the weights, the EMA, the optimizer, the step, the random
-/// generators, the data source's position, the per-stage sample counts and the training time so far, written from and restored into the
+/// generators, the data source's position, the per-stage sample counts, the stage-sampling policy and the training time so far, written from and restored into the
 /// trainer's objects. <see cref="MultistageTrainer"/> decides when; this decides what.
 /// </summary>
 internal static class TrainingCheckpoint
@@ -16,15 +17,17 @@ internal static class TrainingCheckpoint
     private const string DataState = "data";
     private const string StageSamplesState = "stage_samples";
     private const string TrainingTimeState = "training_seconds";
+    private const string StageSamplingState = "stage_sampling";
 
     /// <summary>Writes the checkpoint atomically (settling the EMA first, so the saved average is the applied one).</summary>
     public static void Write(string path, string modelHash, long step, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
-                             torch.Generator generator, IBatchSource? data, long[] stageSamples, TimeSpan trainingTime)
+                             torch.Generator generator, IBatchSource? data, long[] stageSamples, StageSampling stageSampling, TimeSpan trainingTime)
     {
         var states = TrainingRandomState.Capture(generator);
         if (data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
         states.Add(new(StageSamplesState, stageSamples.SelectMany(BitConverter.GetBytes).ToArray()));
         states.Add(new(TrainingTimeState, BitConverter.GetBytes(trainingTime.TotalSeconds)));
+        states.Add(new(StageSamplingState, Encoding.UTF8.GetBytes(StageSamplingNames.Of(stageSampling))));
         ema.Settle();
         var checkpoint = new CheckpointData(modelHash, step, module.state_dict().ToList(), ema.State, states);
         CheckpointFile.Write(path, checkpoint, writer => optimizer.save_state_dict(writer));
@@ -32,13 +35,15 @@ internal static class TrainingCheckpoint
 
     /// <summary>
     /// Restores weights, EMA, optimizer, RNGs and <paramref name="stageSamples"/>; returns the step, the data position
-    /// to hand the next data source (null when none was saved) and the training time so far. Throws <see cref="CheckpointException"/> naming the first problem.
+    /// to hand the next data source (null when none was saved) and the training time so far. Throws <see cref="CheckpointException"/> naming the first problem,
+    /// before restoring anything when the run was trained under another stage-sampling policy than <paramref name="stageSampling"/>.
     /// </summary>
     public static (long Step, byte[]? DataState, TimeSpan TrainingTime) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
-                                                      torch.Generator generator, long[] stageSamples)
+                                                      torch.Generator generator, long[] stageSamples, StageSampling stageSampling)
     {
         using var checkpoint = CheckpointFile.Open(path);
         var data = checkpoint.Data;
+        RequireStageSampling(path, data.RandomStates.FirstOrDefault(s => s.Key == StageSamplingState).Value, stageSampling);
         try
         {
             CheckpointWeights.CopyInto(module, path, data, modelHash, ema: false);
@@ -53,6 +58,23 @@ internal static class TrainingCheckpoint
         {
             throw new CheckpointException(path, $"cannot be restored: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// A resumed run goes on drawing its stages as it drew them: which stages its decoders trained on is the run's, as the
+    /// step is. A default that changed between the two (an edm model without `stage_sampling` drew uniformly before it drew
+    /// proportionally) would otherwise switch the policy without a word. Checkpoints from before the policy was kept pass.
+    /// </summary>
+    private static void RequireStageSampling(string path, byte[]? saved, StageSampling current)
+    {
+        if (saved is null) return;
+        var trained = Encoding.UTF8.GetString(saved);
+        var asked = StageSamplingNames.Of(current);
+        if (trained != asked)
+            throw new CheckpointException(path,
+                $"its run was trained with `stage_sampling {trained}`, and this run asks for `stage_sampling {asked}`: write " +
+                $"`stage_sampling {trained}` in the .msd's train section (TrainOptions.StageSampling) to continue it as it was " +
+                "trained, or train in another folder to start a new run.");
     }
 
     // Checkpoints written before the training time was kept have none: their run's clock restarts at zero, as it used to.

@@ -97,6 +97,10 @@ public sealed class PyTorchTrainingTests : IDisposable
         var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("whole", 2, "--resume", "latest")).ToArray(), Minutes);
         Assert.NotEqual(0, code);
         Assert.Contains("step-0000002 is already at step 2, and --steps is 2: ask for more than 2 steps to continue it", output);
+        // Resuming under another stage-sampling policy is refused, as in C#: the run's decoders trained on its own draws.
+        (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("whole", 4, "--resume", "latest", "--stage-sampling", "uniform")).ToArray(), Minutes);
+        Assert.NotEqual(0, code);
+        Assert.Contains("step-0000002: its run was trained with --stage-sampling mixed, and this run asks for --stage-sampling uniform", output);
         (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("zero", 1, "--batch", "0")).ToArray(), Minutes);
         Assert.NotEqual(0, code);
         Assert.Contains("--batch must be at least 1, not 0", output);

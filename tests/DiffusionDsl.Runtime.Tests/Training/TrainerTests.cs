@@ -193,6 +193,28 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void AResumeUnderAnotherStageSamplingPolicyIsRefusedBeforeAnythingIsRestored()
+    {
+        var options = Options("policy", 4);
+        using (var first = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options))
+            first.Train(TinyData.Source());
+
+        var model = Model(seed: 7);
+        var before = model.Module.parameters().Select(p => p.detach().clone()).ToList();
+        using var resumed = new MultistageTrainer(model, Vp, PredictionTarget.Eps,
+                                                  options with { Steps = 8, ResumeFrom = "latest", StageSampling = StageSampling.UniformStage });
+        var error = Assert.Throws<CheckpointException>(() => resumed.Train(TinyData.Source()));
+        Assert.Contains("step-00000004.ckpt", error.Message);
+        Assert.Contains("trained with `stage_sampling mixed`, and this run asks for `stage_sampling uniform`", error.Message);
+        Assert.Equal(0, resumed.Step);
+        Assert.All(model.Module.parameters().Zip(before), pair => Assert.True(pair.First.allclose(pair.Second, rtol: 0, atol: 0)));
+
+        // The policy it was trained with continues it.
+        using var continued = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options with { Steps = 8, ResumeFrom = "latest" });
+        Assert.Equal(8, continued.Train(TinyData.Source()).Step);
+    }
+
+    [Fact]
     public void CheckpointOfAnotherArchitectureNamesTheFirstMismatch()
     {
         var path = TrainedCheckpoint("architecture");

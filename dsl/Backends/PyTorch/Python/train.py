@@ -500,6 +500,12 @@ def main(argv=None):
         with open(os.path.join(folder, "state.json")) as f:
             state = json.load(f)
         step, stage_samples = state["step"], state["stage_samples"]
+        trained = state.get("args", {}).get("stage_sampling", args.stage_sampling)
+        if trained != args.stage_sampling:
+            # Which stages the decoders trained on is the run's, as its step is: a resumed run goes on drawing them so.
+            raise SystemExit(f"{os.path.basename(folder)}: its run was trained with --stage-sampling {trained}, and this run "
+                             f"asks for --stage-sampling {args.stage_sampling}: pass --stage-sampling {trained} to continue it "
+                             "as it was trained, or another --out to start a new run")
         if step >= args.steps:
             raise SystemExit(f"{os.path.basename(folder)} is already at step {step}, and --steps is {args.steps}: "
                              f"ask for more than {step} steps to continue it")
