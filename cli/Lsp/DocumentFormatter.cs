@@ -31,8 +31,10 @@ internal static class DocumentFormatter
         while (i <= text.Length)
         {
             int lineEnd = i;
-            while (lineEnd < text.Length && text[lineEnd] is not ('\r' or '\n')) lineEnd++;
-            int breakLength = lineEnd >= text.Length ? 0 : text[lineEnd] == '\r' && lineEnd + 1 < text.Length && text[lineEnd + 1] == '\n' ? 2 : 1;
+            // The compiler's line breaks (U+2028 and its kin too): a comment ends at one, and so does the line whose
+            // brackets set the next line's indent.
+            while (lineEnd < text.Length && !LineBreaks.IsLineBreak(text[lineEnd])) lineEnd++;
+            int breakLength = LineBreaks.LengthAt(text, lineEnd);
             string content = text.Substring(i, lineEnd - i).Trim(' ', '\t');
 
             int closers = 0;

@@ -16,6 +16,10 @@ internal static class LspHost
         var formatter = new JsonMessageFormatter();
         formatter.JsonSerializer.ContractResolver = new CamelCasePropertyNamesContractResolver();
         formatter.JsonSerializer.NullValueHandling = NullValueHandling.Ignore;
+        // Json.NET's own default, which the formatter's reader takes from here: deeper bodies are refused as a parse error
+        // (TolerantMessageHandler answers it) instead of being built, and cloned, recursively until the stack overflows,
+        // which no handler can catch. LSP's messages nest a few levels.
+        formatter.JsonSerializer.MaxDepth = 64;
         var handler = new TolerantMessageHandler(output, input, formatter);
         using var rpc = new JsonRpc(handler);
         // One request at a time, in arrival order (StreamJsonRpc otherwise invokes on the thread pool, where a hover could

@@ -79,8 +79,10 @@ internal sealed class MsdLanguageServer
         var identifier = TextDocument(parameters);
         string uri = Uri(identifier);
         if (Member(parameters, "contentChanges") is not JArray { Count: > 0 } changes) return Task.CompletedTask;
-        _documents.TryGetValue(uri, out var previous);
-        string text = previous?.Text ?? "";
+        // Only open documents are the client's to change: an edit of a closed one (or one never opened) would bring it back
+        // from an empty text, with diagnostics no close would clear.
+        if (!_documents.TryGetValue(uri, out var previous)) return Task.CompletedTask;
+        string text = previous.Text;
         // The server asks for whole texts (full sync), but a change with a range is applied as one, not taken for the text.
         foreach (var change in changes.OfType<JObject>())
         {
@@ -91,7 +93,7 @@ internal sealed class MsdLanguageServer
             text = text[..start] + replacement + text[end..];
         }
         int? version = Integer(identifier, "version", required: false);
-        var document = previous is not null ? previous.Change(version, text) : MsdDocumentState.Open(uri, version, text);
+        var document = previous.Change(version, text);
         _documents[uri] = document;
         return _publish(DiagnosticsConverter.For(document));
     }
@@ -154,6 +156,8 @@ internal sealed class MsdLanguageServer
         if (token is null || token.Type == JTokenType.Null)
             return required ? throw InvalidParams($"{name} is missing") : null;
         if (token is JValue { Value: long value } && value is >= int.MinValue and <= int.MaxValue) return (int)value;
+        // JSON has one number type: 1.0 is the integer 1 to a client written in JavaScript.
+        if (token is JValue { Value: double real } && real == Math.Floor(real) && real is >= int.MinValue and <= int.MaxValue) return (int)real;
         throw InvalidParams($"{name} must be a whole number of at most {int.MaxValue}, not {token.ToString(Newtonsoft.Json.Formatting.None)}");
     }
 

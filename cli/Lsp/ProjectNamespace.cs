@@ -27,7 +27,8 @@ internal static class ProjectNamespace
                 return string.IsNullOrEmpty(declared) ? Path.GetFileNameWithoutExtension(projects[0].Name) : declared;
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Xml.XmlException or System.Security.SecurityException)
+        // ArgumentException: a path the file system refuses (a NUL character, from %00 in the URI), which is no project's.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or System.Xml.XmlException or System.Security.SecurityException)
         {
         }
         return null;

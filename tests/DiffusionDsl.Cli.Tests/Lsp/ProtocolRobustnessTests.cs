@@ -81,6 +81,54 @@ public class ProtocolRobustnessTests
         Assert.DoesNotContain("StackTrace", notAnObject.ToString());
     }
 
+    [Fact]
+    public async Task ABodyNestedDeeperThanAnyLspMessageIsAParseErrorNotAStackOverflow()
+    {
+        await using var server = RawServer.Start();
+        await server.SendAsync(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { capabilities = new { } } });
+        await server.ReadAsync();
+        // 20,000 levels overflowed the stack while Json.NET built (and cloned) the tree: the process died with SIGABRT.
+        const int depth = 20_000;
+        await server.SendRawAsync("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"textDocument/hover\",\"params\":{\"x\":" +
+                                  new string('[', depth) + new string(']', depth) + "}}");
+        var error = await server.ReadAsync();
+        Assert.Equal(-32700, error["error"]!.Value<int>("code"));
+        Assert.Equal(0, await server.ShutdownAsync(id: 3));
+    }
+
+    [Fact]
+    public async Task OnlyOpenDocumentsChangeAndOddButValidOpensAreKept()
+    {
+        await using var server = RawServer.Start();
+        await server.SendAsync(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { capabilities = new { } } });
+        await server.ReadAsync();
+        string text = File.ReadAllText(Models.Tiny);
+
+        // A version written 1.0 (JSON has one number type) and a URI whose path the file system refuses (%00) still open.
+        await server.SendRawAsync("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"file:///tmp/a%00b.msd\"," +
+                                  "\"version\":1.0,\"text\":" + Newtonsoft.Json.JsonConvert.ToString(text) + "}}}");
+        var opened = await server.ReadAsync();
+        Assert.Equal("textDocument/publishDiagnostics", opened.Value<string>("method"));
+        Assert.Equal(1, opened["params"]!.Value<int>("version"));
+
+        // Closed, then changed: the change is not the client's to make, and nothing is published for it.
+        await server.SendAsync(new { jsonrpc = "2.0", method = "textDocument/didClose", @params = new { textDocument = new { uri = "file:///tmp/a%00b.msd" } } });
+        Assert.Empty((await server.ReadAsync())["params"]!["diagnostics"]!);
+        await server.SendAsync(new
+        {
+            jsonrpc = "2.0", method = "textDocument/didChange", @params = new
+            {
+                textDocument = new { uri = "file:///tmp/a%00b.msd", version = 5 },
+                contentChanges = new[] { new { range = new { start = new { line = 0, character = 0 }, end = new { line = 0, character = 0 } }, text = "x" } },
+            },
+        });
+        await server.SendAsync(new { jsonrpc = "2.0", id = 2, method = "textDocument/hover", @params = new { textDocument = new { uri = "file:///tmp/a%00b.msd" }, position = new { line = 0, character = 0 } } });
+        var next = await server.ReadAsync();
+        Assert.Equal(2, next.Value<int>("id"));
+        Assert.False(next.ContainsKey("result") && next["result"]!.Type != JTokenType.Null, next.ToString());
+        Assert.Equal(0, await server.ShutdownAsync(id: 3));
+    }
+
     /// <summary>`msd lsp` over its standard streams, with LSP's framing written and read by hand.</summary>
     private sealed class RawServer : IAsyncDisposable
     {
