@@ -22,6 +22,7 @@ internal static class LspHost
         formatter.JsonSerializer.MaxDepth = 64;
         var handler = new TolerantMessageHandler(output, input, formatter);
         using var rpc = new JsonRpc(handler);
+        handler.HandlersFinished = () => rpc.DispatchCompletion;
         // One request at a time, in arrival order (StreamJsonRpc otherwise invokes on the thread pool, where a hover could
         // run before the change that preceded it): a hover after a change sees the changed text. A handler counts as done
         // at its first await; MsdLanguageServer's handlers change their state before any.
@@ -37,6 +38,9 @@ internal static class LspHost
         };
         rpc.StartListening();
         await Task.WhenAny(rpc.Completion, server.Exited.Task);
+        // `exit` right behind `shutdown` (a client that does not wait for its answer) must not end the process before
+        // the answer is written.
+        if (server.Exited.Task.IsCompleted) await handler.AnsweredAsync();
         return server.ShutdownRequested && server.Exited.Task.IsCompleted ? 0 : 1;
     }
 }

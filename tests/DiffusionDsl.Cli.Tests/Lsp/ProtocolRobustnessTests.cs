@@ -129,6 +129,30 @@ public class ProtocolRobustnessTests
         Assert.Equal(0, await server.ShutdownAsync(id: 3));
     }
 
+    [Fact]
+    public async Task AWholeSessionWrittenAtOnceAndClosedIsAnsweredInFull()
+    {
+        // As `msd lsp < session` runs one: every message is in before the first answer, and the input ends behind `exit`.
+        // StreamJsonRpc ended the connection at the end of the input, and the answers still to write went with it.
+        await using var server = RawServer.Start();
+        await server.SendAsync(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { capabilities = new { } } });
+        await server.SendAsync(new { jsonrpc = "2.0", method = "initialized", @params = new { } });
+        await server.SendAsync(new { jsonrpc = "2.0", method = "textDocument/didOpen", @params = new { textDocument = new { uri = "file:///a.msd", version = 1, text = File.ReadAllText(Models.Tiny) } } });
+        await server.SendAsync(new { jsonrpc = "2.0", id = 2, method = "textDocument/hover", @params = new { textDocument = new { uri = "file:///a.msd" }, position = new { line = 1, character = 2 } } });
+        await server.SendAsync(new { jsonrpc = "2.0", id = 3, method = "shutdown" });
+        await server.SendAsync(new { jsonrpc = "2.0", method = "exit" });
+        server.CloseInput();
+
+        var answered = new System.Collections.Generic.List<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            var message = await server.ReadAsync();
+            answered.Add(message.Value<string>("method") ?? $"answer {message.Value<int>("id")}");
+        }
+        Assert.Equal(new[] { "answer 1", "textDocument/publishDiagnostics", "answer 2", "answer 3" }, answered);
+        Assert.Equal(0, await server.ExitCodeAsync());
+    }
+
     /// <summary>`msd lsp` over its standard streams, with LSP's framing written and read by hand.</summary>
     private sealed class RawServer : IAsyncDisposable
     {
@@ -180,6 +204,13 @@ public class ProtocolRobustnessTests
             await SendAsync(new { jsonrpc = "2.0", id, method = "shutdown" });
             await ReadAsync();
             await SendAsync(new { jsonrpc = "2.0", method = "exit" });
+            return await ExitCodeAsync();
+        }
+
+        public void CloseInput() => _input.Close();
+
+        public async Task<int> ExitCodeAsync()
+        {
             using var cancel = new CancellationTokenSource(Timeout);
             await _process.WaitForExitAsync(cancel.Token);
             return _process.ExitCode;
