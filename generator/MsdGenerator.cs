@@ -34,15 +34,15 @@ public sealed class MsdGenerator : IIncrementalGenerator
         {
             var paths = new HashSet<string>(StringComparer.Ordinal);
             var hints = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            // Stand-ins only for a model no other broken file already stands in for (two broken copies would clash, CS0101).
-            var standIns = new HashSet<(string Name, string? Namespace)>();
-            // Working files' types, taken in path order, so which of two clashing files gets the error does not depend on
-            // the order the build lists them in.
+            // Working files' types and namespaces, taken in path order, so which of two clashing files gets the error does
+            // not depend on the order the build lists them in; then the stand-ins', each only where it clashes with
+            // nothing taken (a stand-in only spares the user's C# follow-on errors, and two that clash would add some).
             var clashes = new TypeClashes();
             var clashOf = new Dictionary<string, DiffusionDsl.Language.Diagnostics.MsdDiagnostic>(StringComparer.Ordinal);
-            foreach (var file in files.Where(f => f is { Source: not null, IsStandIn: false }).GroupBy(f => f.Path).Select(g => g.First())
-                                      .OrderBy(f => f.Path, StringComparer.Ordinal))
+            var unique = files.Where(f => f.Source is not null).GroupBy(f => f.Path).Select(g => g.First()).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+            foreach (var file in unique.Where(f => !f.IsStandIn))
                 if (clashes.Find(file) is { } clash) clashOf[file.Path] = clash;
+            var standIns = new HashSet<string>(unique.Where(f => f.IsStandIn && clashes.TryTake(f.Declares!, f.Path)).Select(f => f.Path), StringComparer.Ordinal);
             foreach (var file in files)
             {
                 // The same .msd listed twice as AdditionalFiles is one model: add it once.
@@ -50,8 +50,7 @@ public sealed class MsdGenerator : IIncrementalGenerator
                 try
                 {
                     foreach (var diagnostic in file.Diagnostics) production.ReportDiagnostic(RoslynDiagnostics.From(diagnostic, file.Path));
-                    // A stand-in only spares the user's C# follow-on errors: none where a working file declares its model or a type of it.
-                    if (file.IsStandIn && (clashes.Overlaps(file.Declares!) || !standIns.Add((file.Declares!.Name, file.Declares.Namespace)))) continue;
+                    if (file.IsStandIn && !standIns.Contains(file.Path)) continue;
                     // Two working files whose types share names would fail in the generated C# (CS0101): said at the .msd instead.
                     if (clashOf.TryGetValue(file.Path, out var typeClash))
                     {

@@ -7,32 +7,65 @@ using DiffusionDsl.Language.Semantics;
 namespace DiffusionDsl.Generator;
 
 /// <summary>
-/// The generated types of the project's working .msd files, file by file: a file that would declare a type an earlier
-/// file already declares (the same model twice, or `model MEncoder` beside `model M`) gets an error at its model's name
-/// and no C#, instead of CS0101 inside generated code.
+/// The generated types and namespaces of the project's .msd files, file by file. A working file that would declare a type
+/// an earlier file already declares (the same model twice, or `model MEncoder` beside `model M`), a type where an earlier
+/// file has a namespace (`model X` beside `namespace X`), or a namespace through an earlier file's type gets an error at
+/// its model's name and no C#, instead of CS0101 or CS0426 inside generated code. Stand-ins are taken after the working
+/// files and only where they clash with nothing taken before them.
 /// </summary>
 internal sealed class TypeClashes
 {
-    private readonly Dictionary<(string? Namespace, string Type), string> _declaredBy = new();
+    private readonly Dictionary<string, string> _typeDeclaredBy = new(System.StringComparer.Ordinal);
+    // Every namespace a file declares its types in, and each one it is reached through (A.B.C: A.B.C, A.B and A).
+    private readonly Dictionary<string, string> _namespaceUsedBy = new(System.StringComparer.Ordinal);
 
-    /// <summary>The error for <paramref name="file"/> when one of its types is taken; otherwise null, and its types are taken.</summary>
+    /// <summary>The error for <paramref name="file"/> when one of its names is taken; otherwise null, and its names are taken.</summary>
     public MsdDiagnostic? Find(GeneratedFile file)
     {
         if (file.Declares is not { } identity || file.NameSite is not { } site) return null;
-        var types = identity.TypeNames().ToList();
-        foreach (var type in types)
-            if (_declaredBy.TryGetValue((identity.Namespace, type), out var other))
-                return site with
-                {
-                    Message = $"Model {Display.Quote(identity.Name)} would declare '{Qualified(identity.Namespace, type)}', which '{System.IO.Path.GetFileName(other)}' " +
-                              $"({other}) already declares: rename one of the models or give it another namespace",
-                };
-        foreach (var type in types) _declaredBy[(identity.Namespace, type)] = file.Path;
+        if (Clash(identity) is { } problem)
+            return site with { Message = $"Model {Display.Quote(identity.Name)} {problem}: rename one of the models or give it another namespace" };
+        Take(identity, file.Path);
         return null;
     }
 
-    /// <summary>Whether any of <paramref name="identity"/>'s types is one a working file declares (a stand-in's, say).</summary>
-    public bool Overlaps(ModelIdentity identity) => identity.TypeNames().Any(type => _declaredBy.ContainsKey((identity.Namespace, type)));
+    /// <summary>Takes <paramref name="identity"/>'s names for a stand-in when nothing taken before clashes with them; false when something does.</summary>
+    public bool TryTake(ModelIdentity identity, string path)
+    {
+        if (Clash(identity) is not null) return false;
+        Take(identity, path);
+        return true;
+    }
 
-    private static string Qualified(string? ns, string type) => ns is null ? type : ns + "." + type;
+    private string? Clash(ModelIdentity identity)
+    {
+        foreach (var type in FullTypeNames(identity))
+        {
+            if (_typeDeclaredBy.TryGetValue(type, out var other)) return $"would declare '{type}', which {FileName(other)} already declares";
+            if (_namespaceUsedBy.TryGetValue(type, out other)) return $"would declare a type '{type}', where {FileName(other)} has the namespace '{type}'";
+        }
+        foreach (var ns in NamespaceAndItsContainers(identity.Namespace))
+            if (_typeDeclaredBy.TryGetValue(ns, out var other))
+                return $"is in the namespace '{identity.Namespace}', and {FileName(other)} declares a type '{ns}' there, which would hide it";
+        return null;
+    }
+
+    private void Take(ModelIdentity identity, string path)
+    {
+        foreach (var type in FullTypeNames(identity)) _typeDeclaredBy[type] = path;
+        foreach (var ns in NamespaceAndItsContainers(identity.Namespace))
+            if (!_namespaceUsedBy.ContainsKey(ns)) _namespaceUsedBy[ns] = path;
+    }
+
+    private static IEnumerable<string> FullTypeNames(ModelIdentity identity) =>
+        identity.TypeNames().Select(type => identity.Namespace is null ? type : identity.Namespace + "." + type);
+
+    private static IEnumerable<string> NamespaceAndItsContainers(string? ns)
+    {
+        if (ns is null) yield break;
+        for (int dot = ns.Length; dot > 0; dot = ns.LastIndexOf('.', dot - 1))
+            yield return ns.Substring(0, dot);
+    }
+
+    private static string FileName(string path) => $"'{System.IO.Path.GetFileName(path)}' ({path})";
 }

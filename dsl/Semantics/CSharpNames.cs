@@ -38,7 +38,13 @@ public static class CSharpNames
         && !IsKeyword(name)
         && !name.StartsWith("__");
 
-    public static bool IsNamespace(string name) => name.Split('.').All(IsIdentifier);
+    /// <summary>
+    /// The longest namespace: with the longest model and stage names (200 each) a generated type's full name stays under
+    /// the 1,023 characters metadata allows (CS7013), and Roslyn binds it without recursing thousands of parts deep.
+    /// </summary>
+    public const int MaxNamespaceLength = 512;
+
+    public static bool IsNamespace(string name) => name.Length <= MaxNamespaceLength && name.Split('.').All(IsIdentifier);
 
     /// <summary>Why <paramref name="name"/> is not a usable identifier ("is a C# keyword", ...), or null when it is one.</summary>
     public static string? Problem(string name)
@@ -53,6 +59,7 @@ public static class CSharpNames
     /// <summary>Why <paramref name="name"/> is not a usable namespace, naming the part at fault, or null when it is one.</summary>
     public static string? NamespaceProblem(string name)
     {
+        if (name.Length > MaxNamespaceLength) return $"is longer than {MaxNamespaceLength} characters";
         foreach (var part in name.Split('.'))
             if (Problem(part) is { } problem) return part == name ? problem : $"has a part {Diagnostics.Display.Quote(part)} that {problem}";
         return null;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace DiffusionDsl.Language.Semantics;
 
@@ -16,6 +17,9 @@ public static class GeneratedMembers
         // TorchSharp's nn.Module
         "ReplaceBuffer", "ReplaceParameter", "ConditionallyRegisterParameter", "ConditionallyRegisterBuffer", "GetName",
         "Create", "RegisterComponents", "GetDefaultDeviceAndType", "MoveModule", "ClearModules", "BoxedModule",
+        // Types nested in TorchSharp's module classes, which the generated class inherits: inside it, the model's own
+        // name would bind to them (CS7036), and a stage property would hide them (CS0108)
+        "HookRemover", "HType",
         // Types named inside the generated class body, which a property of the same name would hide
         "StageTable", "StageInfo", "ModelCostTable", "StageCost", "PredictionTarget", "INoiseSchedule",
         "VpSchedule", "DdpmLinearSchedule", "CosineSchedule", "EdmSchedule", "MultistageUNet", "MsdModelInfo",
@@ -25,8 +29,57 @@ public static class GeneratedMembers
         "Equals", "GetHashCode", "ToString", "GetType", "Dispose", "MemberwiseClone", "Finalize", "ReferenceEquals",
     };
 
-    /// <summary>The namespaces the generated code starts its global:: references with.</summary>
-    public static bool IsRootNamespace(string name) => name is "System" or "TorchSharp" or "DiffusionDsl";
+    /// <summary>
+    /// Every type the generated code names from outside its file, as it writes them after global:: (the generator's
+    /// Global class; GeneratedNamesTests keeps the two the same).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ReferencedTypes = new[]
+    {
+        "DiffusionDsl.Runtime.Networks.MultistageUNet", "DiffusionDsl.Runtime.Networks.SharedEncoder", "DiffusionDsl.Runtime.Networks.StageDecoder",
+        "DiffusionDsl.Runtime.Networks.EncoderLayout", "DiffusionDsl.Runtime.Networks.DecoderLayout", "DiffusionDsl.Runtime.Networks.Level",
+        "DiffusionDsl.Runtime.Blocks.NoiseEmbeddingKind", "DiffusionDsl.Runtime.Staging.StageTable", "DiffusionDsl.Runtime.Staging.StageInfo",
+        "DiffusionDsl.Runtime.Staging.ModelCostTable", "DiffusionDsl.Runtime.Staging.StageCost", "DiffusionDsl.Runtime.Diffusion.PredictionTarget",
+        "DiffusionDsl.Runtime.Schedules.INoiseSchedule", "DiffusionDsl.Runtime.Schedules.VpSchedule", "DiffusionDsl.Runtime.Schedules.DdpmLinearSchedule",
+        "DiffusionDsl.Runtime.Schedules.CosineSchedule", "DiffusionDsl.Runtime.Schedules.EdmSchedule", "DiffusionDsl.Runtime.Hosting.MsdModelInfo",
+        "DiffusionDsl.Runtime.Checkpoints.CheckpointWeights", "DiffusionDsl.Runtime.Hosting.ModelWithErrors", "DiffusionDsl.Runtime.Training.TrainOptions",
+        "DiffusionDsl.Runtime.Training.StageSampling", "DiffusionDsl.Runtime.Training.MultistageTrainer", "DiffusionDsl.Runtime.Training.TrainResult",
+        "DiffusionDsl.Runtime.Training.IBatchSource", "DiffusionDsl.Runtime.Reporting.TrainingSession", "DiffusionDsl.Runtime.Reporting.ReportOptions",
+        "DiffusionDsl.Runtime.Sampling.SampleOptions", "DiffusionDsl.Runtime.Sampling.SolverKind", "DiffusionDsl.Runtime.Sampling.MultistageSampler",
+        "TorchSharp.torch.Tensor", "System.IDisposable", "System.Threading.CancellationToken", "System.Collections.Generic.IReadOnlyList",
+        "System.CodeDom.Compiler.GeneratedCode",
+    };
+
+    // The referenced types and every name they are reached through (DiffusionDsl, DiffusionDsl.Runtime, TorchSharp.torch, ...).
+    private static readonly HashSet<string> ReferencedNames = new(ReferencedTypes.SelectMany(NameAndItsContainers), StringComparer.Ordinal);
+
+    private static IEnumerable<string> NameAndItsContainers(string name)
+    {
+        for (int dot = name.Length; dot > 0; dot = name.LastIndexOf('.', dot - 1))
+            yield return name.Substring(0, dot);
+    }
+
+    /// <summary>
+    /// Whether a generated type of this full name would take the place of a name the generated code uses: a type it
+    /// references (a model SharedEncoder in DiffusionDsl.Runtime.Networks derives from itself, CS0146/CS0509), or a
+    /// namespace or class it names one through (a model Runtime in DiffusionDsl hides the namespace DiffusionDsl.Runtime,
+    /// even from global::, CS0426; a model System in the global namespace hides System).
+    /// </summary>
+    public static bool TakesAReferencedName(string fullTypeName) => ReferencedNames.Contains(fullTypeName);
+
+    /// <summary>
+    /// The first of <paramref name="model"/>'s generated types that <see cref="TakesAReferencedName">takes a name the
+    /// generated code uses</see>, with the referenced type reached through it; null when none does.
+    /// </summary>
+    public static (string Declared, string Referenced)? ReferencedNameTakenBy(ModelIdentity model)
+    {
+        foreach (var type in model.TypeNames())
+        {
+            string full = model.Namespace is null ? type : model.Namespace + "." + type;
+            if (TakesAReferencedName(full))
+                return (full, ReferencedTypes.First(r => r == full || r.StartsWith(full + ".", StringComparison.Ordinal)));
+        }
+        return null;
+    }
 
     /// <summary>A model named like one of its own members or a type its code names would not compile (CS0542).</summary>
     public static bool IsReservedModelName(string name) => Reserved.Contains(name);

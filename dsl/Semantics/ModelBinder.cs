@@ -49,11 +49,14 @@ internal sealed class ModelBinder
 
         var section = new Section(model.Body, name is null ? "the model" : $"model {Display.Quote(name)}", Diagnostics, ModelKeywords, repeatable: new[] { "decoder" });
         var ns = BindNamespace(section.Get("namespace")) ?? (defaultNamespace is { } d && CSharpNames.IsNamespace(d) ? d : null);
-        if (name is not null && ns is null && GeneratedMembers.IsRootNamespace(name))
+        if (name is not null && GeneratedMembers.ReferencedNameTakenBy(new ModelIdentity(name, ns)) is var (declared, referenced))
         {
-            // A type System in the global namespace hides the namespace System, even from global::System.
+            // A type System in the global namespace hides the namespace System, even from global::System; a model Runtime
+            // in DiffusionDsl hides DiffusionDsl.Runtime the same way.
+            string where = ns is null ? "in the global namespace" : $"in the namespace {ns}";
             Diagnostics.Error(DiagnosticIds.NameCollision, model.Values[0].Span,
-                $"A model named {Display.Quote(name)} in the global namespace hides the namespace {name} that the generated code uses; give it a namespace (namespace My.Models) or rename it");
+                $"A model named {Display.Quote(name)} {where} would declare '{declared}', and the generated code needs that name for " +
+                $"'{referenced}'; give it {(ns is null ? "a namespace (namespace My.Models)" : "another namespace")} or rename it");
             name = null;
         }
         var image = BindImage(Required(section, "image", model, "image 3x32x32"));

@@ -52,7 +52,8 @@ public sealed record ModelIdentity(string Name, string? Namespace)
             if (statement + 1 >= words.Count || CSharpNames.NamespaceProblem(words[statement + 1]) is not null) return null;
             ns = words[statement + 1];
         }
-        return ns is null && GeneratedMembers.IsRootNamespace(name) ? null : new ModelIdentity(name, ns);
+        var identity = new ModelIdentity(name, ns);
+        return GeneratedMembers.ReferencedNameTakenBy(identity) is null ? identity : null;
     }
 
     /// <summary>The text's words (letters, digits, '_' and '.') and other characters, one entry each, comments skipped.</summary>

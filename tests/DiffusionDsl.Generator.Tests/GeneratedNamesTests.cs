@@ -1,6 +1,7 @@
 using System.Linq;
 using DiffusionDsl.Language;
 using DiffusionDsl.Language.Diagnostics;
+using DiffusionDsl.Language.Semantics;
 using Microsoft.CodeAnalysis;
 
 namespace DiffusionDsl.Generator.Tests;
@@ -66,6 +67,57 @@ public class GeneratedNamesTests
     [InlineData("DiffusionDsl")]
     [InlineData("Tiny.TinyMultistage")]
     public void ANamespaceNamedLikeOneTheGeneratedCodeUsesCompiles(string ns) => AssertCompiles(Model("TinyMultistage", ns));
+
+    /// <summary>
+    /// A generated type whose full name is one the generated code reaches a type through (found by a fuzzer: CS0146,
+    /// CS0426, CS0509 in generated code), or one it references, is refused at the model's name.
+    /// </summary>
+    [Theory]
+    [InlineData("Runtime", "DiffusionDsl", "DiffusionDsl.Runtime")]
+    [InlineData("CodeDom", "System", "System.CodeDom")]
+    [InlineData("Generic", "System.Collections", "System.Collections.Generic")]
+    [InlineData("SharedEncoder", "DiffusionDsl.Runtime.Networks", "DiffusionDsl.Runtime.Networks.SharedEncoder")]
+    [InlineData("torch", "TorchSharp", "TorchSharp.torch")]
+    [InlineData("Networks", "DiffusionDsl.Runtime", "DiffusionDsl.Runtime.Networks")]
+    [InlineData("Multistage", "DiffusionDsl.Runtime.Training", "DiffusionDsl.Runtime.Training.MultistageTrainer")]
+    public void AModelTakingANameTheGeneratedCodeUsesIsRejected(string name, string ns, string declared)
+    {
+        var diagnostics = MsdCompiler.CompileUnguarded(Model(name, ns)).Diagnostics;
+        var error = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticIds.NameCollision, error.Id);
+        Assert.Contains($"would declare '{declared}', and the generated code needs that name", error.Message);
+        // Without a model the file holds no types, so no stand-ins either: they would break the same way.
+        var (output, _) = GeneratorHarness.Run(("/project/Named.msd", Model(name, ns)));
+        Assert.Empty(output.SyntaxTrees);
+    }
+
+    [Fact]
+    public void AModelInARuntimeNamespaceUnderANewNameCompiles() => AssertCompiles(Model("Mine", "DiffusionDsl.Runtime.Networks"));
+
+    /// <summary>Namespaces stop at 512 characters: a generated type's full name then stays within metadata's 1,023 (CS7013).</summary>
+    [Fact]
+    public void NamespacesAreLimitedSoEveryGeneratedNameFitsMetadata()
+    {
+        string longest = new string('A', 200) + "." + new string('B', 200) + "." + new string('C', 110);
+        Assert.Equal(512, longest.Length);
+        AssertCompiles(Model(new string('M', 200), longest));
+
+        var error = Assert.Single(MsdCompiler.CompileUnguarded(Model("TinyMultistage", longest + "D")).Diagnostics);
+        Assert.Equal(DiagnosticIds.InvalidName, error.Id);
+        Assert.Contains("is longer than 512 characters", error.Message);
+    }
+
+    /// <summary>The binder's list of the types generated code references is the generator's (Global), name for name.</summary>
+    [Fact]
+    public void TheReferencedTypesAreTheOnesTheGeneratedCodeNames()
+    {
+        var global = typeof(MsdGenerator).Assembly.GetType("DiffusionDsl.Generator.Global", throwOnError: true)!;
+        var written = global.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(f => (string)f.GetValue(null)!)
+            .Select(value => System.Text.RegularExpressions.Regex.Match(value, @"global::([A-Za-z_.]+)").Groups[1].Value)
+            .OrderBy(n => n, System.StringComparer.Ordinal);
+        Assert.Equal(written, GeneratedMembers.ReferencedTypes.OrderBy(n => n, System.StringComparer.Ordinal));
+    }
 
     [Theory]
     [InlineData("required")]

@@ -109,6 +109,44 @@ public class GeneratorDriverTests
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
+    /// <summary>
+    /// A type of one file where another has a namespace (`model X` beside `namespace X`), in either order, is CS0101 or
+    /// CS0426 in generated code: said at the second file's model name instead, found by a fuzzer.
+    /// </summary>
+    [Theory]
+    [InlineData("model TinyMultistage {", "model X {", "  namespace DiffusionDsl.Generator.Tests.Models\n", "  namespace X\n", "would declare a type 'X', where 'A.msd' (/p/a/A.msd) has the namespace 'X'")]
+    [InlineData("model TinyMultistage {", "model A {", "  namespace DiffusionDsl.Generator.Tests.Models\n", "  namespace N.A.Deeper\n", "would declare a type 'N.A', where 'A.msd' (/p/a/A.msd) has the namespace 'N.A'")]
+    public void ATypeWhereAnotherFileHasANamespaceIsAnErrorAtTheSecondModel(string model, string secondModel, string ns, string firstNamespace, string message)
+    {
+        var text = GeneratorHarness.ReadModel("TinyMultistage.msd");
+        var first = text.Replace(ns, firstNamespace);
+        var second = text.Replace(model, secondModel).Replace(ns, firstNamespace.StartsWith("  namespace N.") ? "  namespace N\n" : "");
+        var (output, diagnostics) = GeneratorHarness.Run(("/p/a/A.msd", first), ("/p/b/X.msd", second));
+        var clash = Assert.Single(diagnostics);
+        Assert.Equal("MSD0012", clash.Id);
+        Assert.Equal("/p/b/X.msd", clash.Location.GetLineSpan().Path);
+        Assert.True(clash.GetMessage().Contains(message), clash.GetMessage());
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+
+        // The other way round: the namespace comes second and goes through the first file's type.
+        (output, diagnostics) = GeneratorHarness.Run(("/p/a/X.msd", second), ("/p/b/A.msd", first));
+        clash = Assert.Single(diagnostics);
+        Assert.Equal("/p/b/A.msd", clash.Location.GetLineSpan().Path);
+        Assert.Contains("and 'X.msd' (/p/a/X.msd) declares a type", clash.GetMessage());
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    /// <summary>Two broken files whose stand-ins would declare one type: the first (in path order) stands in, the second does not.</summary>
+    [Fact]
+    public void StandInsGiveWayToEachOther()
+    {
+        var (output, diagnostics) = GeneratorHarness.Run(("/p/b/ASampler.msd", "model ASampler {\n  bogus 1\n}\n"), ("/p/a/A.msd", "model A {\n  bogus 1\n}\n"));
+        Assert.All(diagnostics, d => Assert.StartsWith("MSD", d.Id));
+        Assert.Single(output.SyntaxTrees);
+        Assert.Contains("class ASampler", output.SyntaxTrees.Single().ToString());
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !d.Id.StartsWith("MSD")));
+    }
+
     /// <summary>A model named in lower-case letters keeps its name; C#'s warning that such names may become keywords (CS8981) stays out of its file.</summary>
     [Fact]
     public void ALowerCaseModelNameCompilesWithoutWarnings()
