@@ -22,7 +22,14 @@ public static class PythonNames
 
     private static readonly Lazy<HashSet<string>> ModuleNamesTaken = new(() => new HashSet<string>(
         Keywords.Concat(PyTorchExport.Scripts.Select(s => s.Substring(0, s.Length - ".py".Length)))
-                .Concat(PyTorchExport.Scripts.Append(PyTorchExport.Runtime).SelectMany(s => ImportedModules(PythonResources.Read(s))))));
+                .Concat(PyTorchExport.Scripts.Append(PyTorchExport.Runtime).SelectMany(s => ImportedModules(PythonResources.Read(s))))
+                .Concat(ShadowedModules(PythonResources.Read(ShadowedModulesFile)))));
+
+    /// <summary>Python's standard library and the packages PyTorch loads: imported on the way, not only by the scripts.</summary>
+    internal const string ShadowedModulesFile = "shadowed-modules.txt";
+
+    internal static IEnumerable<string> ShadowedModules(string list) =>
+        list.Split('\n').Select(line => line.Split('#')[0].Trim()).Where(name => name.Length > 0);
 
     /// <summary>
     /// The model's class: its .msd name, unless that is a keyword or a name the module binds (a class, function,
@@ -32,7 +39,9 @@ public static class PythonNames
 
     /// <summary>
     /// The module file's name without ".py": the model name in snake_case ("Cifar10Multistage" → "cifar10_multistage"),
-    /// with "_model" added when it would be a keyword, the exported train.py or sample.py, or a module they import.
+    /// with "_model" added when it would be a keyword, the exported train.py or sample.py, a module they import, or one
+    /// of Python's standard library or PyTorch's packages (the script's folder comes first on sys.path, so a gettext.py
+    /// there breaks `import argparse`, which imports gettext).
     /// </summary>
     public static string Module(string modelName)
     {

@@ -147,11 +147,28 @@ public class PyTorchEquivalenceTests
     [InlineData("Time", "Time", "time_model")]                  // train.py imports time
     [InlineData("Sample", "Sample", "sample_model")]            // the exported sample.py
     [InlineData("Numpy", "Numpy", "numpy_model")]               // imported inside a function
+    [InlineData("Gettext", "Gettext", "gettext_model")]         // argparse imports it: the standard library is taken
+    [InlineData("Sympy", "Sympy", "sympy_model")]               // torch imports it
     public void NamesTheModuleBindsOrImportsAreNotTaken(string model, string className, string module)
     {
         Assert.Equal(className, PythonNames.Class(model));
         Assert.Equal(module, PythonNames.Module(model));
     }
+
+    /// <summary>Every module of the standard library of the Python here is taken (the list is Python 3.11's).</summary>
+    [Fact]
+    public void EveryStandardLibraryModuleOfThisPythonIsTaken()
+    {
+        var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { "-c", "import sys; print('\\n'.join(sorted(sys.stdlib_module_names)))" }, TimeSpan.FromMinutes(1));
+        Assert.Equal(0, code);
+        var names = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(names.Length > 200, output);
+        // A model named so that its module would be the library's (Gettext: gettext) gets another module name.
+        var free = names.Where(name => !name.StartsWith('_') && PythonNames.Module(ToPascal(name)) == name).ToList();
+        Assert.True(free.Count == 0, "not taken: " + string.Join(", ", free));
+    }
+
+    private static string ToPascal(string snake) => string.Concat(snake.Split('_').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 
     [Fact]
     public void NamesThatPythonOrTheModuleUseStillExport()
