@@ -43,9 +43,16 @@ internal sealed class TolerantMessageHandler : HeaderDelimitedMessageHandler
             try
             {
                 var message = await base.ReadCoreAsync(cancellationToken).ConfigureAwait(false);
-                if (message is JsonRpcRequest { IsResponseExpected: true }) Interlocked.Increment(ref _requestsRead);
+                if (message is JsonRpcRequest { IsResponseExpected: true } request && IsAnswerable(request.RequestId)) Interlocked.Increment(ref _requestsRead);
                 if (message is null) await AnsweredAsync(cancellationToken).ConfigureAwait(false);
                 return message;
+            }
+            // The input ends inside a message, or at a header nothing can be framed after: the connection ends there too,
+            // after the answers to what came before.
+            catch (Exception e) when (e is EndOfStreamException or BadRpcHeaderException && !cancellationToken.IsCancellationRequested)
+            {
+                await AnsweredAsync(cancellationToken).ConfigureAwait(false);
+                throw;
             }
             // A body that is JSON but no message (an array, an object without "method", "result" or "error") fails with
             // whatever Newtonsoft's JToken accessors throw; reading and framing fail with the types left out here.
@@ -66,7 +73,8 @@ internal sealed class TolerantMessageHandler : HeaderDelimitedMessageHandler
     protected override void Write(JsonRpcMessage content, CancellationToken cancellationToken)
     {
         base.Write(content, cancellationToken);
-        if (content is JsonRpcResult or JsonRpcError { RequestId.IsNull: false, RequestId.IsEmpty: false }) Interlocked.Increment(ref _answersWritten);
+        if (content is JsonRpcResult result && IsAnswerable(result.RequestId) || content is JsonRpcError error && IsAnswerable(error.RequestId))
+            Interlocked.Increment(ref _answersWritten);
     }
 
     protected override async ValueTask FlushAsync(CancellationToken cancellationToken)
@@ -76,6 +84,12 @@ internal sealed class TolerantMessageHandler : HeaderDelimitedMessageHandler
         Interlocked.Exchange(ref _answersFlushed, Interlocked.Read(ref _answersWritten));
         Interlocked.Exchange(ref _answerFlushed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
+
+    /// <summary>
+    /// Requests and answers are counted by id: a request with a null id (not JSON-RPC's, but StreamJsonRpc answers it)
+    /// has an answer no different from the null-id errors this handler writes for bad bodies, so neither counts.
+    /// </summary>
+    private static bool IsAnswerable(RequestId id) => !id.IsNull && !id.IsEmpty;
 
     /// <summary>
     /// Completes when every request read so far is answered and every handler has finished (at most

@@ -46,8 +46,11 @@ public static class GeneratedMembers
         "DiffusionDsl.Runtime.Training.IBatchSource", "DiffusionDsl.Runtime.Reporting.TrainingSession", "DiffusionDsl.Runtime.Reporting.ReportOptions",
         "DiffusionDsl.Runtime.Sampling.SampleOptions", "DiffusionDsl.Runtime.Sampling.SolverKind", "DiffusionDsl.Runtime.Sampling.MultistageSampler",
         "TorchSharp.torch.Tensor", "System.IDisposable", "System.Threading.CancellationToken", "System.Collections.Generic.IReadOnlyList",
-        "System.CodeDom.Compiler.GeneratedCode",
+        "System.CodeDom.Compiler.GeneratedCodeAttribute",
     };
+
+    /// <summary>The classes (not namespaces) among the names the referenced types are reached through.</summary>
+    private static readonly string[] ClassesReachedThrough = { "TorchSharp.torch" };
 
     // The referenced types and every name they are reached through (DiffusionDsl, DiffusionDsl.Runtime, TorchSharp.torch, ...).
     private static readonly HashSet<string> ReferencedNames = new(ReferencedTypes.SelectMany(NameAndItsContainers), StringComparer.Ordinal);
@@ -65,6 +68,21 @@ public static class GeneratedMembers
     /// even from global::, CS0426; a model System in the global namespace hides System).
     /// </summary>
     public static bool TakesAReferencedName(string fullTypeName) => ReferencedNames.Contains(fullTypeName);
+
+    /// <summary>
+    /// The referenced type (or class a referenced type is reached through) that a namespace of this name would hide, when
+    /// it or a namespace it is in has that type's full name: in C#, a namespace of the compilation wins over a type of a
+    /// referenced assembly (CS0435), so `namespace TorchSharp.torch` leaves global::TorchSharp.torch.Tensor unbound.
+    /// </summary>
+    public static string? TypeHiddenByNamespace(string ns)
+    {
+        for (int dot = ns.Length; dot > 0; dot = ns.LastIndexOf('.', dot - 1))
+        {
+            string container = ns.Substring(0, dot);
+            if (ReferencedTypes.Contains(container) || ClassesReachedThrough.Contains(container)) return container;
+        }
+        return null;
+    }
 
     /// <summary>
     /// The first of <paramref name="model"/>'s generated types that <see cref="TakesAReferencedName">takes a name the

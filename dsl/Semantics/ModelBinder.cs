@@ -97,9 +97,18 @@ internal sealed class ModelBinder
         _read.NoMoreThan(statement, 1);
         var value = _read.Name(_read.At(statement, 0, "a namespace such as Examples.Cifar"), "the namespace");
         if (value is null) return null;
-        if (CSharpNames.NamespaceProblem(value) is not { } problem) return value;
-        Diagnostics.Error(DiagnosticIds.InvalidName, statement.Values[0].Span, $"The namespace {Display.Quote(value)} {problem}");
-        return null;
+        if (CSharpNames.NamespaceProblem(value) is { } problem)
+        {
+            Diagnostics.Error(DiagnosticIds.InvalidName, statement.Values[0].Span, $"The namespace {Display.Quote(value)} {problem}");
+            return null;
+        }
+        if (GeneratedMembers.TypeHiddenByNamespace(value) is { } hidden)
+        {
+            Diagnostics.Error(DiagnosticIds.NameCollision, statement.Values[0].Span,
+                $"The namespace {Display.Quote(value)} would hide the type '{hidden}', which the generated code uses; choose another namespace");
+            return null;
+        }
+        return value;
     }
 
     private ImageShape? BindImage(MsdStatement? statement)

@@ -49,7 +49,8 @@ public sealed record ModelIdentity(string Name, string? Namespace)
         int statement = words.IndexOf("namespace", model + 2);
         if (statement >= 0)
         {
-            if (statement + 1 >= words.Count || CSharpNames.NamespaceProblem(words[statement + 1]) is not null) return null;
+            if (statement + 1 >= words.Count || CSharpNames.NamespaceProblem(words[statement + 1]) is not null
+                || GeneratedMembers.TypeHiddenByNamespace(words[statement + 1]) is not null) return null;
             ns = words[statement + 1];
         }
         var identity = new ModelIdentity(name, ns);

@@ -43,6 +43,8 @@ internal static class TrainingCheckpoint
     {
         using var checkpoint = CheckpointFile.Open(path);
         var data = checkpoint.Data;
+        // Another model's checkpoint is that first; then a run of this model trained under another policy.
+        CheckpointCompatibility.Check(path, data, module.state_dict().ToList(), modelHash);
         RequireStageSampling(path, data.RandomStates.FirstOrDefault(s => s.Key == StageSamplingState).Value, stageSampling);
         try
         {
@@ -62,8 +64,8 @@ internal static class TrainingCheckpoint
 
     /// <summary>
     /// A resumed run goes on drawing its stages as it drew them: which stages its decoders trained on is the run's, as the
-    /// step is. A default that changed between the two (an edm model without `stage_sampling` drew uniformly before it drew
-    /// proportionally) would otherwise switch the policy without a word. Checkpoints from before the policy was kept pass.
+    /// step is. A default that changes between the two (as an edm model's did, from uniform to proportional) would
+    /// otherwise switch the policy without a word. Checkpoints from before the policy was kept carry no record and pass.
     /// </summary>
     private static void RequireStageSampling(string path, byte[]? saved, StageSampling current)
     {

@@ -91,6 +91,26 @@ public class GeneratedNamesTests
         Assert.Empty(output.SyntaxTrees);
     }
 
+    /// <summary>A namespace through a referenced type: the compilation's namespace would win over it (CS0435, then CS0234).</summary>
+    [Theory]
+    [InlineData("TorchSharp.torch", "TorchSharp.torch")]
+    [InlineData("System.IDisposable", "System.IDisposable")]
+    [InlineData("DiffusionDsl.Runtime.Networks.SharedEncoder.Mine", "DiffusionDsl.Runtime.Networks.SharedEncoder")]
+    public void ANamespaceThroughATypeTheGeneratedCodeUsesIsRejected(string ns, string hidden)
+    {
+        var error = Assert.Single(MsdCompiler.CompileUnguarded(Model("TinyMultistage", ns)).Diagnostics);
+        Assert.Equal(DiagnosticIds.NameCollision, error.Id);
+        Assert.Contains($"would hide the type '{hidden}'", error.Message);
+    }
+
+    /// <summary>A model GeneratedCode beside the attribute compiles (attribute lookup takes GeneratedCodeAttribute); a model GeneratedCodeAttribute does not.</summary>
+    [Fact]
+    public void TheAttributeTakesItsFullName()
+    {
+        AssertCompiles(Model("GeneratedCode", "System.CodeDom.Compiler"));
+        Assert.Equal(DiagnosticIds.NameCollision, Assert.Single(MsdCompiler.CompileUnguarded(Model("GeneratedCodeAttribute", "System.CodeDom.Compiler")).Diagnostics).Id);
+    }
+
     [Fact]
     public void AModelInARuntimeNamespaceUnderANewNameCompiles() => AssertCompiles(Model("Mine", "DiffusionDsl.Runtime.Networks"));
 
@@ -115,6 +135,8 @@ public class GeneratedNamesTests
         var written = global.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Select(f => (string)f.GetValue(null)!)
             .Select(value => System.Text.RegularExpressions.Regex.Match(value, @"global::([A-Za-z_.]+)").Groups[1].Value)
+            // An attribute is written without its suffix; the type that binds has it.
+            .Select(name => name.EndsWith(".GeneratedCode") ? name + "Attribute" : name)
             .OrderBy(n => n, System.StringComparer.Ordinal);
         Assert.Equal(written, GeneratedMembers.ReferencedTypes.OrderBy(n => n, System.StringComparer.Ordinal));
     }

@@ -209,6 +209,11 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(0, resumed.Step);
         Assert.All(model.Module.parameters().Zip(before), pair => Assert.True(pair.First.allclose(pair.Second, rtol: 0, atol: 0)));
 
+        // Another model's checkpoint is that first, whatever its policy.
+        using var otherModel = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps,
+                                                     options with { Steps = 8, ResumeFrom = "latest", StageSampling = StageSampling.UniformStage, ModelHash = "other-msd" });
+        Assert.Contains("model hash", Assert.Throws<CheckpointException>(() => otherModel.Train(TinyData.Source())).Message);
+
         // The policy it was trained with continues it.
         using var continued = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options with { Steps = 8, ResumeFrom = "latest" });
         Assert.Equal(8, continued.Train(TinyData.Source()).Step);

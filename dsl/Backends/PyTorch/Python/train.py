@@ -492,20 +492,21 @@ def main(argv=None):
     stage_samples = [0] * len(model.stages)
     folder = resume_folder(args.out, args.resume) if args.resume else None
     if folder:
+        with open(os.path.join(folder, "state.json")) as f:
+            state = json.load(f)
+        trained = state.get("args", {}).get("stage_sampling", args.stage_sampling)
+        # Another model's checkpoint is refused by load_weights, for that.
+        if trained != args.stage_sampling and state.get("model_hash") == spec.SOURCE_HASH:
+            # Which stages the decoders trained on is the run's, as its step is: a resumed run goes on drawing them so.
+            raise SystemExit(f"{os.path.basename(folder)}: its run was trained with --stage-sampling {trained}, and this run "
+                             f"asks for --stage-sampling {args.stage_sampling}: pass --stage-sampling {trained} to continue it "
+                             "as it was trained, or another --out to start a new run")
         model.load_weights(os.path.join(folder, "model.safetensors"), spec.SOURCE_HASH)
         saved_ema, _ = spec.read_safetensors(os.path.join(folder, "ema.safetensors"))
         for name in ema:
             ema[name].copy_(saved_ema[name])
         optimizer.load_state_dict(torch.load(os.path.join(folder, "optimizer.pt"), map_location=device))
-        with open(os.path.join(folder, "state.json")) as f:
-            state = json.load(f)
         step, stage_samples = state["step"], state["stage_samples"]
-        trained = state.get("args", {}).get("stage_sampling", args.stage_sampling)
-        if trained != args.stage_sampling:
-            # Which stages the decoders trained on is the run's, as its step is: a resumed run goes on drawing them so.
-            raise SystemExit(f"{os.path.basename(folder)}: its run was trained with --stage-sampling {trained}, and this run "
-                             f"asks for --stage-sampling {args.stage_sampling}: pass --stage-sampling {trained} to continue it "
-                             "as it was trained, or another --out to start a new run")
         if step >= args.steps:
             raise SystemExit(f"{os.path.basename(folder)} is already at step {step}, and --steps is {args.steps}: "
                              f"ask for more than {step} steps to continue it")
