@@ -23,7 +23,8 @@ public static class CheckCommand
             console.Line($"{path}: error: {problem}");
             return 1;
         }
-        var compilation = MsdFile.Load(path).Compilation;
+        if (MsdFile.Read(path, console) is not { } file) return 1;
+        var compilation = file.Compilation;
         foreach (var diagnostic in compilation.Diagnostics) console.Line(diagnostic.Format(path));
         int errors = 0, warnings = 0;
         foreach (var d in compilation.Diagnostics)

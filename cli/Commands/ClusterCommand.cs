@@ -21,6 +21,8 @@ namespace DiffusionDsl.Cli.Commands;
 /// </summary>
 public static class ClusterCommand
 {
+    private const int MaxGrid = 1000;
+
     public static Command Create(IAnsiConsole console)
     {
         var data = new Option<string>("--data") { Description = "IDX file, CIFAR-10 .bin, or a folder of images/batches", Required = true };
@@ -152,6 +154,8 @@ public static class ClusterCommand
     {
         if (s.Stages < 1) throw new ArgumentException($"--stages must be at least 1, not {s.Stages}.");
         if (s.Grid < 2) throw new ArgumentException($"--grid must be at least 2, not {s.Grid}.");
+        // The similarity matrix is grid x grid per sample pair; the paper's grid is 21.
+        if (s.Grid > MaxGrid) throw new ArgumentException($"--grid must be at most {MaxGrid}, not {s.Grid} (the paper's is 21).");
         if (s.Method is "dp" or "algorithm1" && s.Stages > 1 && s.Grid < s.Stages + 1)
             throw new ArgumentException($"--grid {s.Grid} is too coarse for {s.Stages} stages: each stage needs a grid time, and the last one two.");
         if (s.Samples < 1) throw new ArgumentException($"--samples must be at least 1, not {s.Samples}.");

@@ -73,7 +73,7 @@ public static class EvaluateCommand
     private static int RunUnguarded(EvaluateSettings settings, IAnsiConsole console)
     {
         CheckArguments(settings);
-        OutputPath.Check(settings.Json, "--json");
+        OutputPath.Check(settings.Json, "--json", null, ("--checkpoint", settings.Checkpoint), ("--images", settings.Images), ("--data", settings.Data));
         if (settings.Source is not null) settings = settings with { Source = ModelArguments.Prepare(settings.Source, console, settings.Device) };
         else
         {

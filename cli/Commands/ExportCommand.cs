@@ -49,7 +49,7 @@ public static class ExportCommand
             console.Line($"{path}: error: {problem}");
             return 1;
         }
-        var file = MsdFile.Load(path);
+        if (MsdFile.Read(path, console) is not { } file) return 1;
         var compilation = file.Compilation;
         foreach (var diagnostic in compilation.Diagnostics) console.Line(diagnostic.Format(path));
         if (compilation.Model is null)
@@ -68,6 +68,7 @@ public static class ExportCommand
     public static int RunWeights(string source, string? name, string checkpoint, string output, bool ema, IAnsiConsole console) =>
         CommandErrors.Guard(console, () =>
         {
+            OutputPath.Check(output, "--output", null, ("--checkpoint", checkpoint));
             var assembly = ModelArguments.Prepare(source, console);
             var info = ModelArguments.Load(assembly, name, console);
             using var model = info.Create();

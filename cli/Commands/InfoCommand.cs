@@ -23,7 +23,8 @@ public static class InfoCommand
     public static int Run(string path, IAnsiConsole console)
     {
         if (!File.Exists(path)) return CheckCommand.Run(path, console);
-        var compilation = MsdFile.Load(path).Compilation;
+        if (MsdFile.Read(path, console) is not { } file) return 1;
+        var compilation = file.Compilation;
         if (compilation.Model is null || compilation.Cost is null) return CheckCommand.Run(path, console);
 
         var model = compilation.Model;

@@ -7,12 +7,25 @@ namespace DiffusionDsl.Cli.Commands;
 internal static class OutputPath
 {
     /// <param name="extension">The one extension the file's format has (".png"), or null for any.</param>
-    public static void Check(string? path, string option, string? extension = null)
+    /// <param name="inputs">The files the command reads (option and path): writing over one of them would destroy it.</param>
+    public static void Check(string? path, string option, string? extension = null, params (string Option, string? Path)[] inputs)
     {
         if (path is null) return;
+        if (path.Length == 0) throw new ArgumentException($"{option} is empty; give the file to write.");
         if (Directory.Exists(path))
             throw new ArgumentException($"{option} {path} is a folder; give a file in it, such as {Path.Combine(path, "out" + (extension ?? ""))}.");
         if (extension is not null && !path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"{option} {path}: the file is written as {extension.TrimStart('.').ToUpperInvariant()}; name it {extension}.");
+        foreach (var (input, inputPath) in inputs)
+            if (inputPath is not null && SameFile(path, inputPath))
+                throw new ArgumentException($"{option} {path} is the {input} file this command reads; writing it would destroy it. Give another {option}.");
+        for (var folder = Path.GetDirectoryName(Path.GetFullPath(path)); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(folder)) throw new ArgumentException($"{option} {path}: {folder} is a file, so nothing can be written under it.");
+            if (Directory.Exists(folder)) break;
+        }
     }
+
+    private static bool SameFile(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 }

@@ -41,12 +41,15 @@ public static class SampleCommand
     private static int RunUnguarded(SampleSettings settings, IAnsiConsole console)
     {
         ModelSampling.Check(settings.Count, settings.Steps);
-        OutputPath.Check(settings.Output, "--output", ".png");
+        OutputPath.Check(settings.Output, "--output", ".png", ("--checkpoint", settings.Checkpoint));
         if (settings.Scale < 1) throw new ArgumentException($"--scale must be at least 1, not {settings.Scale}.");
         var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
         var info = ModelArguments.Load(assembly, settings.Model, console);
         var request = new SamplingRequest(settings.Checkpoint, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device);
         var options = ModelSampling.Resolve(info, request);
+        // Refused before sampling, not by the PNG encoder after it.
+        if (SampleGrid.SizeProblem(options.Count, info.ImageSize, info.ImageSize, scale: settings.Scale) is { } tooLarge)
+            throw new ArgumentException($"--scale {settings.Scale} with {options.Count} images: {tooLarge}; lower --scale.");
 
         var (images, summary) = ModelSampling.Sample(info, request, options, console);
         using (images)

@@ -22,9 +22,7 @@ public static class CheckpointFile
     /// <summary>Writes <paramref name="data"/>, then whatever <paramref name="optimizerState"/> writes, atomically.</summary>
     public static void Write(string path, CheckpointData data, Action<BinaryWriter>? optimizerState = null)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, FileBufferBytes))
+        AtomicFile.Write(path, file =>
         {
             // The length and hash are known only at the end: write placeholders, stream the payload, then come back.
             file.Write(Magic);
@@ -38,9 +36,7 @@ public static class CheckpointFile
             file.Seek(Magic.Length, SeekOrigin.Begin);
             file.Write(BitConverter.GetBytes(hashing.Length));
             file.Write(hashing.Hash());
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
+        }, FileBufferBytes);
     }
 
     /// <summary>Checks the file's integrity and reads everything but the optimizer state; see <see cref="CheckpointReader"/>.</summary>

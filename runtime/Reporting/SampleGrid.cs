@@ -8,11 +8,32 @@ namespace DiffusionDsl.Runtime.Reporting;
 /// <summary>Writes images [N, C, H, W] with values in [-1, 1] (C = 1 or 3) as one PNG grid.</summary>
 public static class SampleGrid
 {
+    /// <summary>The largest grid written, in pixels: 16384 x 16384 RGBA is 1 GiB in memory before encoding.</summary>
+    public const long MaxPixels = 1L << 28;
+
+    /// <summary>The grid's width and height in pixels.</summary>
+    public static (long Width, long Height) Size(int count, int height, int width, int? columns = null, int padding = 2, int scale = 1)
+    {
+        int cols = Math.Max(1, columns ?? (int)Math.Ceiling(Math.Sqrt(count)));
+        long rows = (count + cols - 1L) / cols;
+        return (cols * ((long)width * scale + padding) + padding, rows * ((long)height * scale + padding) + padding);
+    }
+
+    /// <summary>Why a grid of these images cannot be written (too many pixels), or null.</summary>
+    public static string? SizeProblem(int count, int height, int width, int? columns = null, int padding = 2, int scale = 1)
+    {
+        var (w, h) = Size(count, height, width, columns, padding, scale);
+        return w * h > MaxPixels || w > int.MaxValue || h > int.MaxValue
+            ? $"the grid would be {w:N0} x {h:N0} pixels, more than the {MaxPixels:N0} a grid may have"
+            : null;
+    }
+
     public static void SavePng(Tensor images, string path, int? columns = null, int padding = 2, int scale = 1)
     {
         if (images.dim() != 4 || images.shape[1] is not (1 or 3))
             throw new ArgumentException($"Expected images [N, 1 or 3, H, W], got [{string.Join(", ", images.shape)}].", nameof(images));
         int count = (int)images.shape[0], channels = (int)images.shape[1], height = (int)images.shape[2], width = (int)images.shape[3];
+        if (SizeProblem(count, height, width, columns, padding, scale) is { } tooLarge) throw new ArgumentException($"{path}: {tooLarge}.", nameof(scale));
         int cols = columns ?? (int)Math.Ceiling(Math.Sqrt(count));
         int rows = (count + cols - 1) / cols;
         int cellW = width * scale, cellH = height * scale;

@@ -121,6 +121,13 @@ public sealed class MultistageTrainer : IDisposable
             throw new ArgumentException($"The data's images are {data.Channels}x{data.Height}x{data.Width}, but {network.GetName()} takes " +
                                         $"{c}x{h}x{w} (the image line of its .msd).", nameof(data));
         var resumeFrom = Run.ResumePoint(Options.ResumeFrom);
+        if (Step == 0 && Run.EarlierRun(resumeFrom) is { } earlier)
+            throw new InvalidOperationException($"{Checkpoints.Path} holds checkpoints of an earlier run ({Path.GetFileName(earlier)}): " +
+                                                (resumeFrom is null ? "set ResumeFrom = \"latest\" to continue it, or use another OutputDirectory."
+                                                                    : $"resume {Path.GetFileName(resumeFrom)} in another OutputDirectory, or set ResumeFrom = \"latest\" to continue the run there."));
+        if (Step == 0 && Run.LaterCheckpoint(resumeFrom) is { } later)
+            throw new InvalidOperationException($"{Path.GetFileName(resumeFrom)} is not the newest checkpoint of its run ({Path.GetFileName(later)} is): " +
+                                                "delete the later ones to go back to it, or set ResumeFrom = \"latest\".");
         if (resumeFrom is not null && Step == 0)
         {
             LoadCheckpoint(resumeFrom);
@@ -128,9 +135,6 @@ public sealed class MultistageTrainer : IDisposable
                 throw new ArgumentException($"{Path.GetFileName(resumeFrom)} is already at step {Step}, and Steps is {Options.Steps}: " +
                                             $"ask for more than {Step} steps to continue it.");
         }
-        if (Step == 0 && Run.EarlierRun(resumeFrom) is { } earlier)
-            throw new InvalidOperationException($"{Checkpoints.Path} holds checkpoints of an earlier run ({Path.GetFileName(earlier)}): " +
-                                                "set ResumeFrom = \"latest\" to continue it, or use another OutputDirectory.");
 
         _clock.Start();
         try { return TrainSteps(data, _clock.Elapsed, cancellation); }

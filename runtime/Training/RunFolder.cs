@@ -1,11 +1,13 @@
+using System.Linq;
 using DiffusionDsl.Runtime.Checkpoints;
 
 namespace DiffusionDsl.Runtime.Training;
 
 /// <summary>
 /// A training run's output folder and its policy: checkpoints go to <c>checkpoints/</c>, <c>ResumeFrom = "latest"</c>
-/// continues from the newest of them, and a fresh run refuses a folder that holds an earlier run's checkpoints
-/// (pruning keeps the highest step numbers, so a fresh run among an earlier run's files would lose its own).
+/// continues from the newest of them, and a fresh run, or one resumed from elsewhere, refuses a folder that holds an
+/// earlier run's checkpoints (pruning keeps the highest step numbers, so a run among an earlier run's files would lose
+/// its own); so does one going back to an earlier checkpoint of its own while later ones are there.
 /// The trainer and <c>msd train</c> both ask it.
 /// </summary>
 public sealed class RunFolder
@@ -22,6 +24,27 @@ public sealed class RunFolder
     /// <summary>The checkpoint to continue from: <paramref name="resumeFrom"/> itself, the newest checkpoint for "latest" (null when there is none), or null for a fresh run.</summary>
     public string? ResumePoint(string? resumeFrom) => resumeFrom == "latest" ? Checkpoints.Latest() : resumeFrom;
 
-    /// <summary>The newest checkpoint of an earlier run that a run starting here would mix with: non-null only for a fresh run (<paramref name="resumeFrom"/> null) in a folder with checkpoints.</summary>
-    public string? EarlierRun(string? resumeFrom) => resumeFrom is null ? Checkpoints.Latest() : null;
+    /// <summary>
+    /// The newest checkpoint of an earlier run that a run starting here would mix with: for a fresh run
+    /// (<paramref name="resumeFrom"/> null), and for one resumed from a checkpoint of another folder, in a folder with
+    /// checkpoints. Null for "latest" and for a checkpoint of this folder (see <see cref="LaterCheckpoint"/>).
+    /// </summary>
+    public string? EarlierRun(string? resumeFrom) =>
+        resumeFrom == "latest" || (resumeFrom is not null && IsOwn(resumeFrom)) ? null : Checkpoints.Latest();
+
+    /// <summary>
+    /// For a run resumed from one of this folder's own checkpoints, the newest checkpoint after it: going back to an
+    /// earlier step among the abandoned steps' checkpoints would mix the two (pruning keeps the highest steps, so the
+    /// resumed run's own checkpoints would be the ones deleted). Null when <paramref name="resumeFrom"/> is the newest.
+    /// </summary>
+    public string? LaterCheckpoint(string? resumeFrom)
+    {
+        if (resumeFrom is null or "latest" || !IsOwn(resumeFrom)) return null;
+        var latest = Checkpoints.Latest();
+        return latest is not null && string.CompareOrdinal(System.IO.Path.GetFileName(latest), System.IO.Path.GetFileName(resumeFrom)) > 0 ? latest : null;
+    }
+
+    private bool IsOwn(string checkpoint) =>
+        System.IO.Path.GetFullPath(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(checkpoint))!) == System.IO.Path.GetFullPath(Checkpoints.Path)
+        && Checkpoints.All().Any(own => System.IO.Path.GetFullPath(own) == System.IO.Path.GetFullPath(checkpoint));
 }

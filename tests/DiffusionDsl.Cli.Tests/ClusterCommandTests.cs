@@ -211,6 +211,7 @@ public class ClusterCommandTests
     [InlineData("--limit", "-5", "--limit must be at least 1, not -5.")]
     [InlineData("--grid", "1", "--grid must be at least 2, not 1.")]
     [InlineData("--grid", "3", "--grid 3 is too coarse for 3 stages")]
+    [InlineData("--grid", "100000", "--grid must be at most 1000, not 100000")] // ran out of memory with a stack trace
     [InlineData("--alpha", "2", "--alpha must be in (0, 1], not 2.")]
     [InlineData("--eta", "0", "--eta must be positive, not 0.")]
     public void BadNumbersAreRefusedBeforeAnyWork(string option, string value, string message)

@@ -220,6 +220,29 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.DoesNotContain("checkpoint:", text);
     }
 
+    /// <summary>Images with a NaN (a diverged model's samples) are named as such; libtorch's eigendecomposition failed on them with native frames.</summary>
+    [Fact]
+    public void NonFiniteImagesAreRefusedAndTheInputIsNotOverwritten()
+    {
+        var images = torch.rand(8, 1, 28, 28) * 2 - 1;
+        images[3, 0, 5, 5] = torch.tensor(float.NaN);
+        var tensorFile = _folder.File("nan.safetensors");
+        DiffusionDsl.Runtime.Checkpoints.Safetensors.SafetensorsWriter.Write(tensorFile, new[] { new KeyValuePair<string, Tensor>("samples", images) });
+        var reference = _folder.File("nan-reference-idx3-ubyte");
+        File.WriteAllBytes(reference, IdxFile.Images(12, 28, 28, i => (byte)(i * 7919 % 253)));
+        var (exit, text) = Msd([.. new[] { "evaluate", "--images", tensorFile, "--data", reference }, .. Fashion]);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: 1 of the images' values are not finite (NaN or infinite)", text);
+        Assert.DoesNotContain("   at ", text);
+
+        // --json over the file it scores is refused before any work.
+        var before = File.ReadAllBytes(tensorFile);
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", tensorFile, "--data", reference, "--json", tensorFile }, .. Fashion]);
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: --json {tensorFile} is the --images file this command reads", text);
+        Assert.Equal(before, File.ReadAllBytes(tensorFile));
+    }
+
     [Fact]
     public void AMissingCheckpointIsNamed()
     {

@@ -81,6 +81,17 @@ public class ExportCommandTests : IClassFixture<TrainedTinyGray>
         using var folder = new ScratchFolder();
         var output = ExportTinyGray(folder);
         var weights = folder.File("init.safetensors");
+        // Writing over the checkpoint it reads is refused, the checkpoint untouched (it used to become the safetensors file).
+        using (var copyFolder = new ScratchFolder())
+        {
+            var copy = copyFolder.File("c.ckpt");
+            File.Copy(_run.Checkpoint(6), copy);
+            var before = File.ReadAllBytes(copy);
+            var (refused, message) = Msd("export", "weights", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", copy, "-o", copy);
+            Assert.Equal(1, refused);
+            Assert.Contains($"error: --output {copy} is the --checkpoint file this command reads", message);
+            Assert.Equal(before, File.ReadAllBytes(copy));
+        }
         var (exit, text) = Msd("export", "weights", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", _run.Checkpoint(6), "-o", weights);
         Assert.True(exit == 0, text);
         Assert.Contains($"wrote {weights}: EMA weights of TinyGray at step 6", text);

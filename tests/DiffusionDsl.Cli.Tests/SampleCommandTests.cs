@@ -50,6 +50,16 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Equal(1, exit);
         Assert.Contains("the file is written as PNG; name it .png.", text);
         Assert.False(File.Exists(folder.File("grid.jpg")));
+
+        // A grid too large to allocate (the PNG encoder threw after sampling), a path under a file, and the checkpoint itself.
+        (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.File("big.png"), "--count", "2", "--scale", "100000");
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --scale 100000 with 2 images: the grid would be", text);
+        Assert.DoesNotContain("sampled", text);
+        File.WriteAllText(folder.File("text.txt"), "");
+        (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", Path.Combine(folder.File("text.txt"), "x.png"), "--count", "2");
+        Assert.Equal(1, exit);
+        Assert.Contains($"{folder.File("text.txt")} is a file, so nothing can be written under it.", text);
     }
 
     /// <summary>A train.py checkpoint folder given as the checkpoint says which file in it to give.</summary>

@@ -73,6 +73,23 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Equal(1, exit);
         Assert.Contains($"error: {_run.RunFolder} holds an earlier run (its checkpoint step-00000006.ckpt): continue it with --resume latest", console.Text);
         Assert.True(File.Exists(_run.Checkpoint(3)) && File.Exists(_run.Checkpoint(6)));
+
+        // Resumed from elsewhere, or going back to its own step 3 while step 6 is there: refused too, nothing touched.
+        using var elsewhere = new ScratchFolder();
+        var copy = elsewhere.File("copy.ckpt");
+        File.Copy(_run.Checkpoint(3), copy);
+        foreach (var (resume, message) in new[]
+                 {
+                     (copy, $"error: {_run.RunFolder} holds an earlier run (its checkpoint step-00000006.ckpt): resume copy.ckpt with another --output"),
+                     (_run.Checkpoint(3), "error: step-00000003.ckpt is not the newest checkpoint of its run (step-00000006.ckpt is)"),
+                 })
+        {
+            console = new RecordingConsole();
+            exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", _run.RunFolder, "--resume", resume, "--steps", "9" }, console.Console);
+            Assert.Equal(1, exit);
+            Assert.Contains(message, console.Text);
+            Assert.True(File.Exists(_run.Checkpoint(3)) && File.Exists(_run.Checkpoint(6)));
+        }
     }
 
     [Theory]

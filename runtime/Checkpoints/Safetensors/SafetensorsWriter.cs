@@ -29,15 +29,11 @@ public static class SafetensorsWriter
         }
         var header = SafetensorsHeader.Serialise(entries, metadata);
 
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        AtomicFile.Write(path, file =>
         {
             file.Write(BitConverter.GetBytes((long)header.Length));
             file.Write(header);
             foreach (var (_, tensor) in tensors) TensorStreaming.Write(tensor, file);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 }

@@ -111,6 +111,19 @@ public sealed class CheckpointStreamingTests : IDisposable
         Assert.Contains("not read to its end (6 bytes left)", error.Message);
     }
 
+    /// <summary>A write that fails (a full disk, here a throwing optimizer state) leaves neither its temporary file nor a checkpoint, and keeps the one before.</summary>
+    [Fact]
+    public void AFailedWriteLeavesNoTemporaryFileBehind()
+    {
+        var path = Path.Combine(_scratch.Path, "failing.ckpt");
+        CheckpointFile.Write(path, new CheckpointData("h", 1, Assorted(3), Assorted(4), Array.Empty<KeyValuePair<string, byte[]>>()));
+        var before = File.ReadAllBytes(path);
+        Assert.Throws<IOException>(() => CheckpointFile.Write(path, new CheckpointData("h", 2, Assorted(3), Assorted(4), Array.Empty<KeyValuePair<string, byte[]>>()),
+                                                              _ => throw new IOException("No space left on device")));
+        Assert.False(File.Exists(path + ".tmp"));
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
     [Fact]
     public void ACheckpointWithoutOptimizerStateSaysSo()
     {

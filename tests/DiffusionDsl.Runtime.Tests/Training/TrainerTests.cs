@@ -149,6 +149,38 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(new[] { "step-00000004.ckpt", "step-00000008.ckpt" }, second.Checkpoints.All().Select(Path.GetFileName));
     }
 
+    /// <summary>
+    /// A checkpoint resumed into a folder with another run's checkpoints, or an earlier checkpoint of a run whose later
+    /// ones are still there, is refused before anything changes: pruning keeps the highest steps, so the new run's own
+    /// checkpoints were the ones it deleted. Into an empty folder a checkpoint starts a fork of its run.
+    /// </summary>
+    [Fact]
+    public void AResumeThatWouldMixWithAnotherRunsCheckpointsIsRefused()
+    {
+        using (var other = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("other", 12)))
+            other.Train(TinyData.Source()); // keeps steps 8 and 12
+        string forkPoint;
+        using (var first = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("first", 4)))
+            forkPoint = first.Train(TinyData.Source()).LastCheckpoint!;
+
+        var into = Options("other", 16) with { ResumeFrom = forkPoint };
+        using (var mixing = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, into))
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => mixing.Train(TinyData.Source()));
+            Assert.Contains("holds checkpoints of an earlier run (step-00000012.ckpt): resume step-00000004.ckpt in another OutputDirectory", error.Message);
+            Assert.Equal(0, mixing.Step);
+        }
+        var otherRun = new RunFolder(into.OutputDirectory).Checkpoints;
+        Assert.Equal(new[] { "step-00000008.ckpt", "step-00000012.ckpt" }, otherRun.All().Select(Path.GetFileName));
+
+        using (var rewinding = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("other", 16) with { ResumeFrom = otherRun.FileFor(8) }))
+            Assert.Contains("step-00000008.ckpt is not the newest checkpoint of its run (step-00000012.ckpt is)",
+                            Assert.Throws<InvalidOperationException>(() => rewinding.Train(TinyData.Source())).Message);
+
+        using var fork = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("fork", 8) with { ResumeFrom = forkPoint });
+        Assert.Equal(8, fork.Train(TinyData.Source()).Step);
+    }
+
     [Fact]
     public void KeepsOnlyTheLastCheckpoints()
     {
