@@ -49,7 +49,7 @@ public static class SampleCommand
         var options = ModelSampling.Resolve(info, request);
         // Refused before sampling, not by the PNG encoder after it.
         if (SampleGrid.SizeProblem(options.Count, info.ImageSize, info.ImageSize, scale: settings.Scale) is { } tooLarge)
-            throw new ArgumentException($"--scale {settings.Scale} with {options.Count} images: {tooLarge}; lower --scale.");
+            throw new ArgumentException($"--scale {settings.Scale} with {options.Count} images: {tooLarge}; lower --scale or --count.");
 
         var (images, summary) = ModelSampling.Sample(info, request, options, console);
         using (images)

@@ -13,9 +13,11 @@ internal static class AtomicFile
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + ".tmp";
+        // Opening it is outside the clean-up: a temporary file this call could not open is another writer's.
+        var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferBytes);
         try
         {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferBytes))
+            using (file)
             {
                 write(file);
                 file.Flush(flushToDisk: true);

@@ -44,7 +44,25 @@ public sealed class RunFolder
         return latest is not null && string.CompareOrdinal(System.IO.Path.GetFileName(latest), System.IO.Path.GetFileName(resumeFrom)) > 0 ? latest : null;
     }
 
-    private bool IsOwn(string checkpoint) =>
-        System.IO.Path.GetFullPath(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(checkpoint))!) == System.IO.Path.GetFullPath(Checkpoints.Path)
-        && Checkpoints.All().Any(own => System.IO.Path.GetFullPath(own) == System.IO.Path.GetFullPath(checkpoint));
+    /// <summary>
+    /// Whether <paramref name="checkpoint"/> is one of this folder's checkpoints: the same file name and the same header
+    /// (the payload's length and SHA-256), so a path through a symlink, in other letter case or to a copy counts too.
+    /// </summary>
+    private bool IsOwn(string checkpoint)
+    {
+        var name = System.IO.Path.GetFileName(checkpoint);
+        var own = Checkpoints.All().FirstOrDefault(c => string.Equals(System.IO.Path.GetFileName(c), name, System.StringComparison.OrdinalIgnoreCase));
+        return own is not null && HeaderOf(own) is { } mine && HeaderOf(checkpoint) is { } theirs && mine.SequenceEqual(theirs);
+    }
+
+    private static byte[]? HeaderOf(string path)
+    {
+        try
+        {
+            using var file = System.IO.File.OpenRead(path);
+            var header = new byte[CheckpointFile.HeaderLength];
+            return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length ? header : null;
+        }
+        catch (System.Exception e) when (e is System.IO.IOException or System.UnauthorizedAccessException) { return null; }
+    }
 }

@@ -235,7 +235,9 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.Contains("error: 1 of the images' values are not finite (NaN or infinite)", text);
         Assert.DoesNotContain("   at ", text);
 
-        // --json over the file it scores is refused before any work.
+        // --json over the file it scores (images it could score) is refused before any work; the report overwrote it.
+        images[3, 0, 5, 5] = torch.tensor(0.0f);
+        DiffusionDsl.Runtime.Checkpoints.Safetensors.SafetensorsWriter.Write(tensorFile, new[] { new KeyValuePair<string, Tensor>("samples", images) });
         var before = File.ReadAllBytes(tensorFile);
         (exit, text) = Msd([.. new[] { "evaluate", "--images", tensorFile, "--data", reference, "--json", tensorFile }, .. Fashion]);
         Assert.Equal(1, exit);

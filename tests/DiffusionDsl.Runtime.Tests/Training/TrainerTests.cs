@@ -177,8 +177,18 @@ public sealed class TrainerTests : IDisposable
             Assert.Contains("step-00000008.ckpt is not the newest checkpoint of its run (step-00000012.ckpt is)",
                             Assert.Throws<InvalidOperationException>(() => rewinding.Train(TinyData.Source())).Message);
 
-        using var fork = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("fork", 8) with { ResumeFrom = forkPoint });
-        Assert.Equal(8, fork.Train(TinyData.Source()).Step);
+        // A pruned (missing) checkpoint is named as missing, not as another run's.
+        using (var pruned = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("other", 16) with { ResumeFrom = otherRun.FileFor(4) }))
+            Assert.Contains("file not found", Assert.Throws<CheckpointException>(() => pruned.Train(TinyData.Source())).Message);
+
+        using (var fork = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("fork", 8) with { ResumeFrom = forkPoint }))
+            Assert.Equal(8, fork.Train(TinyData.Source()).Step);
+
+        // The run's own newest checkpoint, reached through a symlink to its folder, continues it.
+        var link = Path.Combine(_scratch.Path, "link-to-other");
+        Directory.CreateSymbolicLink(link, into.OutputDirectory);
+        using var throughLink = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("other", 16) with { ResumeFrom = Path.Combine(link, "checkpoints", "step-00000012.ckpt") });
+        Assert.Equal(16, throughLink.Train(TinyData.Source()).Step);
     }
 
     [Fact]
