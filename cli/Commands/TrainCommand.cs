@@ -146,6 +146,8 @@ public static class TrainCommand
         if (settings.Limit is < 1) throw new ArgumentException($"--limit must be at least 1, not {settings.Limit}.");
         ArgumentRange.Require(settings.LearningRate, TrainRanges.LearningRate, "--lr");
         ArgumentRange.Require(settings.Seed, TrainRanges.Seed, "--seed");
+        if (settings.Output is "") throw new ArgumentException("--output is empty; give the run's folder.");
+        if (settings.Resume is "") throw new ArgumentException("--resume is empty; give a checkpoint file, or latest.");
         Precision(settings);
     }
 

@@ -99,6 +99,7 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
     [InlineData("--seed", "-1", "error: --seed must be at least 0, not -1.")]
     [InlineData("--device", "tpu", "error: --device tpu: expected cpu, cuda or cuda:N.")]
     [InlineData("--precision", "fp16", "error: --precision: 'fp16' is not a precision: use auto, fp32 or bf16.")]
+    [InlineData("--resume", "", "error: --resume is empty; give a checkpoint file, or latest.")]
     public void BadOptionsAreRefusedBeforeAnyWork(string option, string value, string message)
     {
         using var folder = new ScratchFolder();
