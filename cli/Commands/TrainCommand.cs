@@ -84,13 +84,13 @@ public static class TrainCommand
         var runFolder = new RunFolder(options.OutputDirectory);
         if (options.ResumeFrom is { } resume and not "latest" && !File.Exists(resume))
             throw new ArgumentException($"Checkpoint '{resume}': {CheckpointPaths.Missing(resume)}");
-        if (runFolder.EarlierRun(options.ResumeFrom) is { } earlier)
-            throw new ArgumentException($"{options.OutputDirectory} holds an earlier run (its checkpoint {Path.GetFileName(earlier)}): " +
-                                        (options.ResumeFrom is null ? "continue it with --resume latest, or give another --output."
-                                                                    : $"resume {Path.GetFileName(options.ResumeFrom)} with another --output, or continue that run with --resume latest."));
-        if (runFolder.LaterCheckpoint(options.ResumeFrom) is { } later)
-            throw new ArgumentException($"{Path.GetFileName(options.ResumeFrom)} is not the newest checkpoint of its run ({Path.GetFileName(later)} is): " +
-                                        "delete the later ones to go back to it, or use --resume latest.");
+        if (runFolder.Conflict(options.ResumeFrom) is { } conflict)
+            throw new ArgumentException(conflict.SameRun
+                ? $"{Path.GetFileName(options.ResumeFrom)} is not the newest checkpoint of its run ({Path.GetFileName(conflict.Checkpoint)} is): " +
+                  "delete the later ones to go back to it, or use --resume latest."
+                : $"{options.OutputDirectory} holds an earlier run (its checkpoint {Path.GetFileName(conflict.Checkpoint)}): " +
+                  (options.ResumeFrom is null ? "continue it with --resume latest, or give another --output."
+                                              : $"resume {Path.GetFileName(options.ResumeFrom)} with another --output, or continue that run with --resume latest."));
         if (options.ResumeFrom == "latest" && runFolder.ResumePoint("latest") is null)
             console.Line($"no checkpoint in {options.OutputDirectory} yet: --resume latest starts at step 0.");
         using var data = DatasetLoader.Load(settings.Data, new DatasetOptions

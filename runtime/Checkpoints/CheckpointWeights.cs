@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Runtime.Staging;
@@ -27,10 +28,20 @@ public static class CheckpointWeights
     }
 
     /// <summary>Checks <paramref name="data"/> against the model, then copies its weights (or their EMA) in.</summary>
-    internal static void CopyInto(nn.Module model, string path, CheckpointData data, string modelHash, bool ema)
+    internal static void CopyInto(nn.Module model, string path, CheckpointData data, string modelHash, bool ema) =>
+        Copy(Checked(model, path, data, modelHash), path, data, ema);
+
+    /// <summary>Checks <paramref name="data"/> against the model (<see cref="CheckpointCompatibility"/>); returns the model's state for <see cref="Copy"/>.</summary>
+    internal static IReadOnlyList<KeyValuePair<string, Tensor>> Checked(nn.Module model, string path, CheckpointData data, string modelHash)
     {
         var modelState = model.state_dict().ToList();
         CheckpointCompatibility.Check(path, data, modelState, modelHash);
+        return modelState;
+    }
+
+    /// <summary>Copies a checked checkpoint's weights (or their EMA) into <paramref name="modelState"/>.</summary>
+    internal static void Copy(IReadOnlyList<KeyValuePair<string, Tensor>> modelState, string path, CheckpointData data, bool ema)
+    {
         var weights = data.Model.ToDictionary(p => p.Key, p => p.Value);
         if (ema)
         {

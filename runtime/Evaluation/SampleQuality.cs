@@ -30,9 +30,7 @@ public static class SampleQuality
             throw new ArgumentException($"The reference features are in '{reference.FeatureSpace}', the extractor's space is '{extractor.Name}'.", nameof(reference));
         using var scope = NewDisposeScope();
         // NaN passes the 8-bit clamp and fails the eigendecomposition deep in libtorch; said here instead.
-        if (NonFiniteValues(generatedImages) is var bad and > 0)
-            throw new ArgumentException($"{bad:N0} of the images' values are not finite (NaN or infinite), as a diverged model's samples are: " +
-                                        "they cannot be scored.", nameof(generatedImages));
+        if (NonFiniteValues(generatedImages) is var bad and > 0) throw new NonFiniteImagesException(bad, nameof(generatedImages));
         generatedImages = EightBitImages.Quantise(generatedImages);
         var generated = ExtractFeatures(extractor, generatedImages, batchSize);
         var fd = FrechetDistance.Compute(reference.Statistics, FeatureStatistics.Of(generated));
@@ -60,7 +58,7 @@ public static class SampleQuality
     }
 
     /// <summary>How many of <paramref name="images"/>' values are NaN or infinite.</summary>
-    public static long NonFiniteValues(Tensor images)
+    private static long NonFiniteValues(Tensor images)
     {
         using var scope = NewDisposeScope();
         return images.isfinite().logical_not().sum().item<long>();

@@ -14,10 +14,13 @@ public static class SampleGrid
     /// <summary>The grid's width and height in pixels.</summary>
     public static (long Width, long Height) Size(int count, int height, int width, int? columns = null, int padding = 2, int scale = 1)
     {
-        int cols = Math.Max(1, columns ?? (int)Math.Ceiling(Math.Sqrt(count)));
+        int cols = Columns(count, columns);
         long rows = (count + cols - 1L) / cols;
         return (cols * ((long)width * scale + padding) + padding, rows * ((long)height * scale + padding) + padding);
     }
+
+    /// <summary>Images per row: the given number, or a square's.</summary>
+    private static int Columns(int count, int? columns) => Math.Max(1, columns ?? (int)Math.Ceiling(Math.Sqrt(count)));
 
     /// <summary>Why a grid of these images cannot be written (too many pixels), or null.</summary>
     public static string? SizeProblem(int count, int height, int width, int? columns = null, int padding = 2, int scale = 1)
@@ -34,15 +37,15 @@ public static class SampleGrid
             throw new ArgumentException($"Expected images [N, 1 or 3, H, W], got [{string.Join(", ", images.shape)}].", nameof(images));
         int count = (int)images.shape[0], channels = (int)images.shape[1], height = (int)images.shape[2], width = (int)images.shape[3];
         if (SizeProblem(count, height, width, columns, padding, scale) is { } tooLarge) throw new ArgumentException($"{path}: {tooLarge}.", nameof(scale));
-        int cols = columns ?? (int)Math.Ceiling(Math.Sqrt(count));
-        int rows = (count + cols - 1) / cols;
+        int cols = Columns(count, columns);
+        var (gridWidth, gridHeight) = Size(count, height, width, columns, padding, scale);
         int cellW = width * scale, cellH = height * scale;
 
         byte[] pixels;
         using (NewDisposeScope())
             pixels = Evaluation.EightBitImages.Levels(images.detach().cpu().to(ScalarType.Float32)).to(ScalarType.Byte).contiguous().data<byte>().ToArray();
 
-        using var bitmap = new SKBitmap(cols * (cellW + padding) + padding, rows * (cellH + padding) + padding, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var bitmap = new SKBitmap((int)gridWidth, (int)gridHeight, SKColorType.Rgba8888, SKAlphaType.Opaque);
         bitmap.Erase(SKColors.Black);
         for (int n = 0; n < count; n++)
         {

@@ -134,10 +134,16 @@ internal sealed class TrainingQuality : IDisposable
         Tensor images;
         using (_trainer.Ema.Apply())
             images = _sampler.Sample(_trainer.Options.EvalCount, _channels, _height, _width, _sampler.Options.Seed);
-        // Samples that blow up are a point of the curve (not measured), not the end of the run.
-        var report = SampleQuality.NonFiniteValues(images) > 0
-            ? new QualityReport((int)images.shape[0], _reference.Count, _extractor.Name, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, null)
-            : SampleQuality.Evaluate(_extractor, _reference, images);
+        QualityReport report;
+        try
+        {
+            report = SampleQuality.Evaluate(_extractor, _reference, images);
+        }
+        catch (NonFiniteImagesException)
+        {
+            // Samples that blow up are a point of the curve (not measured), not the end of the run.
+            report = new QualityReport((int)images.shape[0], _reference.Count, _extractor.Name, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, null);
+        }
         return new QualityPoint(step, imagesSeen, trainGFlops, report, clock.Elapsed);
     }
 

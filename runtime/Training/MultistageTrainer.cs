@@ -122,14 +122,13 @@ public sealed class MultistageTrainer : IDisposable
                                         $"{c}x{h}x{w} (the image line of its .msd).", nameof(data));
         var resumeFrom = Run.ResumePoint(Options.ResumeFrom);
         // A checkpoint that is not there is for LoadCheckpoint to name; these checks are about the folder it would go on in.
-        bool folderChecks = Step == 0 && (resumeFrom is null || File.Exists(resumeFrom));
-        if (folderChecks && Run.EarlierRun(resumeFrom) is { } earlier)
-            throw new InvalidOperationException($"{Checkpoints.Path} holds checkpoints of an earlier run ({Path.GetFileName(earlier)}): " +
-                                                (resumeFrom is null ? "set ResumeFrom = \"latest\" to continue it, or use another OutputDirectory."
-                                                                    : $"resume {Path.GetFileName(resumeFrom)} in another OutputDirectory, or set ResumeFrom = \"latest\" to continue the run there."));
-        if (folderChecks && Run.LaterCheckpoint(resumeFrom) is { } later)
-            throw new InvalidOperationException($"{Path.GetFileName(resumeFrom)} is not the newest checkpoint of its run ({Path.GetFileName(later)} is): " +
-                                                "delete the later ones to go back to it, or set ResumeFrom = \"latest\".");
+        if (Step == 0 && (resumeFrom is null || File.Exists(resumeFrom)) && Run.Conflict(resumeFrom) is { } conflict)
+            throw new InvalidOperationException(conflict.SameRun
+                ? $"{Path.GetFileName(resumeFrom)} is not the newest checkpoint of its run ({Path.GetFileName(conflict.Checkpoint)} is): " +
+                  "delete the later ones to go back to it, or set ResumeFrom = \"latest\"."
+                : $"{Checkpoints.Path} holds checkpoints of an earlier run ({Path.GetFileName(conflict.Checkpoint)}): " +
+                  (resumeFrom is null ? "set ResumeFrom = \"latest\" to continue it, or use another OutputDirectory."
+                                      : $"resume {Path.GetFileName(resumeFrom)} in another OutputDirectory, or set ResumeFrom = \"latest\" to continue the run there."));
         if (resumeFrom is not null && Step == 0)
         {
             LoadCheckpoint(resumeFrom);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Runtime.Checkpoints;
 
@@ -25,34 +26,29 @@ public sealed class RunFolder
     public string? ResumePoint(string? resumeFrom) => resumeFrom == "latest" ? Checkpoints.Latest() : resumeFrom;
 
     /// <summary>
-    /// The newest checkpoint of an earlier run that a run starting here would mix with: for a fresh run
-    /// (<paramref name="resumeFrom"/> null), and for one resumed from a checkpoint of another folder, in a folder with
-    /// checkpoints. Null for "latest" and for a checkpoint of this folder (see <see cref="LaterCheckpoint"/>).
+    /// The checkpoint a run starting here from <paramref name="resumeFrom"/> would mix with, or null: the newest one of
+    /// an earlier run, for a fresh run (null) or one resumed from another folder's checkpoint; or the newest one of the
+    /// same run, for one going back to an earlier checkpoint of this folder. Null for "latest" and an empty folder.
     /// </summary>
-    public string? EarlierRun(string? resumeFrom) =>
-        resumeFrom == "latest" || (resumeFrom is not null && IsOwn(resumeFrom)) ? null : Checkpoints.Latest();
-
-    /// <summary>
-    /// For a run resumed from one of this folder's own checkpoints, the newest checkpoint after it: going back to an
-    /// earlier step among the abandoned steps' checkpoints would mix the two (pruning keeps the highest steps, so the
-    /// resumed run's own checkpoints would be the ones deleted). Null when <paramref name="resumeFrom"/> is the newest.
-    /// </summary>
-    public string? LaterCheckpoint(string? resumeFrom)
+    public RunFolderConflict? Conflict(string? resumeFrom)
     {
-        if (resumeFrom is null or "latest" || !IsOwn(resumeFrom)) return null;
-        var latest = Checkpoints.Latest();
-        return latest is not null && string.CompareOrdinal(System.IO.Path.GetFileName(latest), System.IO.Path.GetFileName(resumeFrom)) > 0 ? latest : null;
+        if (resumeFrom == "latest") return null;
+        var all = Checkpoints.All();
+        if (all.Count == 0) return null;
+        string latest = all[^1];
+        if (resumeFrom is null || OwnCheckpoint(resumeFrom, all) is not { } own) return new(latest, SameRun: false);
+        return own == latest ? null : new(latest, SameRun: true);
     }
 
     /// <summary>
-    /// Whether <paramref name="checkpoint"/> is one of this folder's checkpoints: the same file name and the same header
-    /// (the payload's length and SHA-256), so a path through a symlink, in other letter case or to a copy counts too.
+    /// Which of this folder's checkpoints <paramref name="checkpoint"/> is: the same file name and the same header (the
+    /// payload's length and SHA-256), so a path through a symlink, in other letter case or to a copy counts too.
     /// </summary>
-    private bool IsOwn(string checkpoint)
+    private static string? OwnCheckpoint(string checkpoint, IReadOnlyList<string> all)
     {
         var name = System.IO.Path.GetFileName(checkpoint);
-        var own = Checkpoints.All().FirstOrDefault(c => string.Equals(System.IO.Path.GetFileName(c), name, System.StringComparison.OrdinalIgnoreCase));
-        return own is not null && HeaderOf(own) is { } mine && HeaderOf(checkpoint) is { } theirs && mine.SequenceEqual(theirs);
+        var own = all.FirstOrDefault(c => string.Equals(System.IO.Path.GetFileName(c), name, System.StringComparison.OrdinalIgnoreCase));
+        return own is not null && HeaderOf(own) is { } mine && HeaderOf(checkpoint) is { } theirs && mine.SequenceEqual(theirs) ? own : null;
     }
 
     private static byte[]? HeaderOf(string path)
@@ -66,3 +62,6 @@ public sealed class RunFolder
         catch (System.Exception e) when (e is System.IO.IOException or System.UnauthorizedAccessException) { return null; }
     }
 }
+
+/// <summary>A checkpoint a run would mix with: an earlier run's, or (<paramref name="SameRun"/>) a later one of its own run.</summary>
+public sealed record RunFolderConflict(string Checkpoint, bool SameRun);

@@ -44,11 +44,11 @@ internal static class TrainingCheckpoint
         using var checkpoint = CheckpointFile.Open(path);
         var data = checkpoint.Data;
         // Another model's checkpoint is that first; then a run of this model trained under another policy.
-        CheckpointCompatibility.Check(path, data, module.state_dict().ToList(), modelHash);
+        var modelState = CheckpointWeights.Checked(module, path, data, modelHash);
         RequireStageSampling(path, data.RandomStates.FirstOrDefault(s => s.Key == StageSamplingState).Value, stageSampling);
         try
         {
-            CheckpointWeights.CopyInto(module, path, data, modelHash, ema: false);
+            CheckpointWeights.Copy(modelState, path, data, ema: false);
             ema.Load(data.Ema);
             checkpoint.ReadOptimizerState(reader => optimizer.load_state_dict(reader));
             TrainingRandomState.Restore(path, data.RandomStates, generator);
