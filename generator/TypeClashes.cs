@@ -39,12 +39,12 @@ internal sealed class TypeClashes
 
     private string? Clash(ModelIdentity identity)
     {
-        foreach (var type in FullTypeNames(identity))
+        foreach (var type in identity.FullTypeNames())
         {
             if (_typeDeclaredBy.TryGetValue(type, out var other)) return $"would declare '{type}', which {FileName(other)} already declares";
             if (_namespaceUsedBy.TryGetValue(type, out other)) return $"would declare a type '{type}', where {FileName(other)} has the namespace '{type}'";
         }
-        foreach (var ns in NamespaceAndItsContainers(identity.Namespace))
+        foreach (var ns in ContainersOf(identity.Namespace))
             if (_typeDeclaredBy.TryGetValue(ns, out var other))
                 return $"is in the namespace '{identity.Namespace}', and {FileName(other)} declares a type '{ns}' there, which would hide it";
         return null;
@@ -52,20 +52,12 @@ internal sealed class TypeClashes
 
     private void Take(ModelIdentity identity, string path)
     {
-        foreach (var type in FullTypeNames(identity)) _typeDeclaredBy[type] = path;
-        foreach (var ns in NamespaceAndItsContainers(identity.Namespace))
+        foreach (var type in identity.FullTypeNames()) _typeDeclaredBy[type] = path;
+        foreach (var ns in ContainersOf(identity.Namespace))
             if (!_namespaceUsedBy.ContainsKey(ns)) _namespaceUsedBy[ns] = path;
     }
 
-    private static IEnumerable<string> FullTypeNames(ModelIdentity identity) =>
-        identity.TypeNames().Select(type => identity.Namespace is null ? type : identity.Namespace + "." + type);
-
-    private static IEnumerable<string> NamespaceAndItsContainers(string? ns)
-    {
-        if (ns is null) yield break;
-        for (int dot = ns.Length; dot > 0; dot = ns.LastIndexOf('.', dot - 1))
-            yield return ns.Substring(0, dot);
-    }
+    private static IEnumerable<string> ContainersOf(string? ns) => ns is null ? Enumerable.Empty<string>() : CSharpNames.NameAndItsContainers(ns);
 
     private static string FileName(string path) => $"'{System.IO.Path.GetFileName(path)}' ({path})";
 }

@@ -65,6 +65,13 @@ public static class CSharpNames
         return null;
     }
 
+    /// <summary>A dotted name and the names it is reached through, longest first: A.B.C, A.B, A.</summary>
+    public static IEnumerable<string> NameAndItsContainers(string dottedName)
+    {
+        for (int dot = dottedName.Length; dot > 0; dot = dottedName.LastIndexOf('.', dot - 1))
+            yield return dottedName.Substring(0, dot);
+    }
+
     /// <summary>near_data -> NearData; the result may still be invalid (e.g. "_1" -> "1").</summary>
     public static string ToPascalCase(string name)
     {

@@ -53,13 +53,7 @@ public static class GeneratedMembers
     private static readonly string[] ClassesReachedThrough = { "TorchSharp.torch" };
 
     // The referenced types and every name they are reached through (DiffusionDsl, DiffusionDsl.Runtime, TorchSharp.torch, ...).
-    private static readonly HashSet<string> ReferencedNames = new(ReferencedTypes.SelectMany(NameAndItsContainers), StringComparer.Ordinal);
-
-    private static IEnumerable<string> NameAndItsContainers(string name)
-    {
-        for (int dot = name.Length; dot > 0; dot = name.LastIndexOf('.', dot - 1))
-            yield return name.Substring(0, dot);
-    }
+    private static readonly HashSet<string> ReferencedNames = new(ReferencedTypes.SelectMany(CSharpNames.NameAndItsContainers), StringComparer.Ordinal);
 
     /// <summary>
     /// Whether a generated type of this full name would take the place of a name the generated code uses: a type it
@@ -74,15 +68,8 @@ public static class GeneratedMembers
     /// it or a namespace it is in has that type's full name: in C#, a namespace of the compilation wins over a type of a
     /// referenced assembly (CS0435), so `namespace TorchSharp.torch` leaves global::TorchSharp.torch.Tensor unbound.
     /// </summary>
-    public static string? TypeHiddenByNamespace(string ns)
-    {
-        for (int dot = ns.Length; dot > 0; dot = ns.LastIndexOf('.', dot - 1))
-        {
-            string container = ns.Substring(0, dot);
-            if (ReferencedTypes.Contains(container) || ClassesReachedThrough.Contains(container)) return container;
-        }
-        return null;
-    }
+    public static string? TypeHiddenByNamespace(string ns) =>
+        CSharpNames.NameAndItsContainers(ns).FirstOrDefault(name => ReferencedTypes.Contains(name) || ClassesReachedThrough.Contains(name));
 
     /// <summary>
     /// The first of <paramref name="model"/>'s generated types that <see cref="TakesAReferencedName">takes a name the
@@ -90,12 +77,9 @@ public static class GeneratedMembers
     /// </summary>
     public static (string Declared, string Referenced)? ReferencedNameTakenBy(ModelIdentity model)
     {
-        foreach (var type in model.TypeNames())
-        {
-            string full = model.Namespace is null ? type : model.Namespace + "." + type;
+        foreach (var full in model.FullTypeNames())
             if (TakesAReferencedName(full))
                 return (full, ReferencedTypes.First(r => r == full || r.StartsWith(full + ".", StringComparison.Ordinal)));
-        }
         return null;
     }
 

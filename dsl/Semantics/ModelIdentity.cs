@@ -21,6 +21,9 @@ public sealed record ModelIdentity(string Name, string? Namespace)
     public IEnumerable<string> TypeNames() =>
         new[] { Name, Name + "Encoder", Name + "Trainer", Name + "Sampler" }.Concat(StageProperties.Select(p => Name + p + "Decoder"));
 
+    /// <summary>The <see cref="TypeNames"/> with the namespace, as C# knows them.</summary>
+    public IEnumerable<string> FullTypeNames() => TypeNames().Select(type => Namespace is null ? type : Namespace + "." + type);
+
     /// <summary>This identity with the stage names of <paramref name="document"/>'s `stages` block, when all of them are usable C# names.</summary>
     public ModelIdentity WithStagesOf(MsdDocument? document)
     {
