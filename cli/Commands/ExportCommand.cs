@@ -24,8 +24,9 @@ public static class ExportCommand
     {
         var file = new Argument<string>("file") { Description = "The .msd file" };
         var output = new Option<string>("--output", "-o") { Description = "The folder to write <model>.py, train.py, sample.py and README.md into", Required = true };
-        var command = new Command("pytorch", "Write the model as a PyTorch module, a torchrun (DDP) trainer and a sampler") { file, output };
-        command.SetAction(parsed => RunPyTorch(parsed.GetValue(file)!, parsed.GetValue(output)!, console));
+        var force = new Option<bool>("--force") { Description = "Replace files of those names in the folder that no export wrote" };
+        var command = new Command("pytorch", "Write the model as a PyTorch module, a torchrun (DDP) trainer and a sampler") { file, output, force };
+        command.SetAction(parsed => RunPyTorch(parsed.GetValue(file)!, parsed.GetValue(output)!, console, parsed.GetValue(force)));
         return command;
     }
 
@@ -42,7 +43,7 @@ public static class ExportCommand
         return command;
     }
 
-    public static int RunPyTorch(string path, string output, IAnsiConsole console)
+    public static int RunPyTorch(string path, string output, IAnsiConsole console, bool overwrite = false)
     {
         if (MsdPath.Problem(path) is { } problem)
         {
@@ -59,7 +60,7 @@ public static class ExportCommand
         }
         return CommandErrors.Guard(console, () =>
         {
-            foreach (var written in PyTorchExport.Write(compilation.Model, Path.GetFileName(path), file.Hash!, output))
+            foreach (var written in PyTorchExport.Write(compilation.Model, Path.GetFileName(path), file.Hash!, output, overwrite))
                 console.Line($"wrote {written}");
             return 0;
         });

@@ -46,6 +46,41 @@ public class ExportCommandTests : IClassFixture<TrainedTinyGray>
     }
 
     [Fact]
+    public void ExportingAgainReplacesTheExportButNotAUsersFileOfTheSameName()
+    {
+        using var folder = new ScratchFolder();
+        var output = ExportTinyGray(folder);
+        ExportTinyGray(folder);
+
+        var readme = Path.Combine(output, "README.md");
+        File.WriteAllText(readme, "my notes\n");
+        File.Delete(Path.Combine(output, "train.py"));
+        var (exit, text) = Msd("export", "pytorch", TinyModelsAssembly.Source("TinyGray"), "-o", output);
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: {readme} was not written by msd export pytorch; nothing was exported", text);
+        Assert.Equal("my notes\n", File.ReadAllText(readme));
+        Assert.False(File.Exists(Path.Combine(output, "train.py")));
+
+        var (forced, forcedText) = Msd("export", "pytorch", TinyModelsAssembly.Source("TinyGray"), "-o", output, "--force");
+        Assert.True(forced == 0, forcedText);
+        Assert.Contains("msd export pytorch", File.ReadAllText(readme));
+        Assert.True(File.Exists(Path.Combine(output, "train.py")));
+    }
+
+    [Fact]
+    public void TheBuildsExportReportsAUsersFileInsteadOfReplacingIt()
+    {
+        using var folder = new ScratchFolder();
+        var output = folder.File("py");
+        Directory.CreateDirectory(output);
+        var train = Path.Combine(output, "train.py");
+        File.WriteAllText(train, "print('mine')\n");
+        var errors = DiffusionDsl.Language.Backends.PyTorch.PyTorchExport.WriteFolder(TinyModelsAssembly.Source("TinyGray"), output);
+        Assert.Equal(new[] { $"{train} was not written by msd export pytorch; move it, or export elsewhere (MsdPyTorchOutput)" }, errors);
+        Assert.Equal(new[] { train }, Directory.GetFiles(output));
+    }
+
+    [Fact]
     public void AModelWithErrorsIsNotExported()
     {
         using var folder = new ScratchFolder();

@@ -35,12 +35,20 @@ public static class PyTorchExport
             .ToArray();
     }
 
-    /// <summary>Writes <see cref="Files"/> into <paramref name="folder"/> (created if needed); returns the paths written.</summary>
-    public static IReadOnlyList<string> Write(ModelSpec model, string sourceFile, string sourceHash, string folder)
+    /// <summary>
+    /// Writes <see cref="Files"/> into <paramref name="folder"/> (created if needed); returns the paths written. An earlier
+    /// export's files are replaced; a file of the same name that no export wrote is not, and nothing is written (see
+    /// <see cref="ExportedFiles.Foreign"/>) unless <paramref name="overwrite"/>.
+    /// </summary>
+    /// <exception cref="IOException">The folder holds a file of the export's that no export wrote.</exception>
+    public static IReadOnlyList<string> Write(ModelSpec model, string sourceFile, string sourceHash, string folder, bool overwrite = false)
     {
+        var files = Files(model, sourceFile, sourceHash);
+        if (!overwrite && ExportedFiles.Foreign(folder, files.Select(f => f.Name)) is { } foreign)
+            throw new IOException($"{foreign} was not written by msd export pytorch; nothing was exported (move it, or pass --force to replace it)");
         Directory.CreateDirectory(folder);
         var written = new List<string>();
-        foreach (var file in Files(model, sourceFile, sourceHash))
+        foreach (var file in files)
         {
             var path = Path.Combine(folder, file.Name);
             File.WriteAllText(path, file.Text);
@@ -52,7 +60,7 @@ public static class PyTorchExport
     /// <summary>
     /// Compiles an .msd file and writes its export into <paramref name="folder"/>: what the MSBuild opt-in
     /// (MsdExportPyTorch) calls, by reflection, after a build. Returns the compiler's errors, formatted as the build
-    /// reports them; nothing is written when there are any.
+    /// reports them, or the file of the user's that the export would replace; nothing is written when there are any.
     /// </summary>
     public static string[] WriteFolder(string msdPath, string folder)
     {
@@ -60,6 +68,9 @@ public static class PyTorchExport
         var compilation = MsdCompiler.Compile(text);
         if (compilation.Model is null)
             return compilation.Diagnostics.Where(d => d.IsError).Select(d => d.Format(msdPath)).ToArray();
+        var files = Files(compilation.Model, Path.GetFileName(msdPath), ModelHash.Of(compilation.Model));
+        if (ExportedFiles.Foreign(folder, files.Select(f => f.Name)) is { } foreign)
+            return new[] { $"{foreign} was not written by msd export pytorch; move it, or export elsewhere (MsdPyTorchOutput)" };
         Write(compilation.Model, Path.GetFileName(msdPath), ModelHash.Of(compilation.Model), folder);
         return new string[0];
     }
