@@ -4,24 +4,102 @@ using System.IO.Compression;
 
 namespace DiffusionDsl.Runtime.Data;
 
-/// <summary>Reads a whole file, transparently un-gzipping it when it starts with the gzip magic.</summary>
+/// <summary>
+/// A data file's content as a stream, transparently un-gzipped when it starts with the gzip magic. Readers take what
+/// their format's header promises from it, so a file with no end (`--data /dev/zero`) or a gzip bomb fails on its
+/// header or at the size limit instead of filling memory.
+/// </summary>
 internal static class FileBytes
 {
-    public static byte[] Read(string path)
+    /// <summary>The most one data file may hold, un-gzipped: the longest .NET byte array.</summary>
+    public static long MaxBytes => Array.MaxLength;
+
+    public static Stream Open(string path)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, "file not found.");
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b) return bytes;
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            gzip.CopyTo(output);
-            return output.ToArray();
+            var magic = new byte[2];
+            int got = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            Stream content = new ReplayedPrefixStream(magic.AsSpan(0, got).ToArray(), file);
+            return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(content, CompressionMode.Decompress) : content;
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="buffer"/> from <paramref name="stream"/>; returns how many bytes it got before the content
+    /// ended. A corrupt gzip stream is reported against <paramref name="path"/>.
+    /// </summary>
+    public static int Fill(Stream stream, Span<byte> buffer, string path)
+    {
+        try
+        {
+            return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             throw new DataFormatException(path, $"corrupt or truncated gzip data ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Whether anything is left in <paramref name="stream"/>.</summary>
+    public static bool HasMore(Stream stream, string path) => Fill(stream, stackalloc byte[1], path) == 1;
+
+    /// <summary>Reads the whole content, refusing more than <see cref="MaxBytes"/>.</summary>
+    public static byte[] Read(string path)
+    {
+        using var stream = Open(path);
+        using var content = new MemoryStream();
+        var chunk = new byte[1 << 20];
+        while (Fill(stream, chunk, path) is var got and > 0)
+        {
+            if (content.Length + got > MaxBytes)
+                throw new DataFormatException(path, $"holds more than {MaxBytes:N0} bytes, the most one data file may hold; split it into several files.");
+            content.Write(chunk, 0, got);
+        }
+        return content.ToArray();
+    }
+
+    /// <summary>The bytes read to look for the gzip magic, then the rest of the file: the file need not be seekable (a pipe).</summary>
+    private sealed class ReplayedPrefixStream : Stream
+    {
+        private readonly byte[] _prefix;
+        private readonly Stream _rest;
+        private int _replayed;
+
+        public ReplayedPrefixStream(byte[] prefix, Stream rest) => (_prefix, _rest) = (prefix, rest);
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_replayed == _prefix.Length) return _rest.Read(buffer);
+            int n = Math.Min(buffer.Length, _prefix.Length - _replayed);
+            _prefix.AsSpan(_replayed, n).CopyTo(buffer);
+            _replayed += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _rest.Dispose();
+            base.Dispose(disposing);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 
 namespace DiffusionDsl.Runtime.Data;
 
@@ -13,43 +14,43 @@ public static class IdxReader
     /// <summary>An image file (3 dimensions: N, H, W) as single-channel images.</summary>
     public static RawImages ReadImages(string path)
     {
-        var (dims, offset, bytes) = ReadHeader(path, expectedDimensions: 3);
-        int count = dims[0], height = dims[1], width = dims[2];
-        var pixels = new byte[(long)count * height * width];
-        Buffer.BlockCopy(bytes, offset, pixels, 0, pixels.Length);
-        return new RawImages(pixels, count, 1, height, width);
+        var (dims, pixels) = Read(path, expectedDimensions: 3);
+        return new RawImages(pixels, dims[0], 1, dims[1], dims[2]);
     }
 
     /// <summary>A label file (1 dimension).</summary>
-    public static byte[] ReadLabels(string path)
-    {
-        var (dims, offset, bytes) = ReadHeader(path, expectedDimensions: 1);
-        return bytes.AsSpan(offset, dims[0]).ToArray();
-    }
+    public static byte[] ReadLabels(string path) => Read(path, expectedDimensions: 1).Data;
 
-    private static (int[] Dims, int Offset, byte[] Bytes) ReadHeader(string path, int expectedDimensions)
+    /// <summary>The header first, then exactly the bytes it promises: the data is read once, into its own array.</summary>
+    private static (int[] Dims, byte[] Data) Read(string path, int expectedDimensions)
     {
-        var bytes = FileBytes.Read(path);
-        if (bytes.Length < 4) throw new DataFormatException(path, $"too short for an IDX header ({bytes.Length} bytes).");
-        if (bytes[0] != 0 || bytes[1] != 0 || bytes[2] != UnsignedByteType || bytes[3] != expectedDimensions)
+        using var stream = FileBytes.Open(path);
+        var header = new byte[4 + 4 * expectedDimensions];
+        int got = FileBytes.Fill(stream, header.AsSpan(0, 4), path);
+        if (got < 4) throw new DataFormatException(path, $"too short for an IDX header ({got} bytes).");
+        if (header[0] != 0 || header[1] != 0 || header[2] != UnsignedByteType || header[3] != expectedDimensions)
             throw new DataFormatException(path,
-                $"wrong magic number 0x{bytes[0]:x2}{bytes[1]:x2}{bytes[2]:x2}{bytes[3]:x2}; an IDX file of unsigned bytes with {expectedDimensions} dimension(s) starts with 0x000008{expectedDimensions:x2}.");
-        int offset = 4 + 4 * expectedDimensions;
-        if (bytes.Length < offset) throw new DataFormatException(path, "truncated IDX header.");
+                $"wrong magic number 0x{header[0]:x2}{header[1]:x2}{header[2]:x2}{header[3]:x2}; an IDX file of unsigned bytes with {expectedDimensions} dimension(s) starts with 0x000008{expectedDimensions:x2}.");
+        if (FileBytes.Fill(stream, header.AsSpan(4), path) < header.Length - 4) throw new DataFormatException(path, "truncated IDX header.");
+
         var dims = new int[expectedDimensions];
         long expected = 1;
         for (int d = 0; d < expectedDimensions; d++)
         {
             int at = 4 + 4 * d;
-            dims[d] = (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+            dims[d] = (header[at] << 24) | (header[at + 1] << 16) | (header[at + 2] << 8) | header[at + 3];
             if (dims[d] <= 0) throw new DataFormatException(path, $"dimension {d} has size {dims[d]}.");
             expected *= dims[d];
+            if (expected > FileBytes.MaxBytes)
+                throw new DataFormatException(path, $"the header promises more than {FileBytes.MaxBytes:N0} bytes of data, the most one data file may hold.");
         }
-        long actual = bytes.Length - offset;
+
+        var data = new byte[expected];
+        int actual = FileBytes.Fill(stream, data, path);
         if (actual < expected)
             throw new DataFormatException(path, $"truncated: the header promises {expected} bytes of data, the file holds {actual}.");
-        if (actual > expected)
-            throw new DataFormatException(path, $"{actual - expected} unexpected bytes after the {expected} bytes of data.");
-        return (dims, offset, bytes);
+        if (FileBytes.HasMore(stream, path))
+            throw new DataFormatException(path, $"unexpected bytes after the {expected} bytes of data.");
+        return (dims, data);
     }
 }

@@ -70,4 +70,37 @@ public class IdxReaderTests
         var error = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
         Assert.Contains(path, error.Message);
     }
+
+    [Fact]
+    public void AFileWithNoEndFailsOnItsHeader()
+    {
+        // /dev/zero was read whole before its header was looked at, until memory ran out.
+        var error = Assert.Throws<DataFormatException>(() => DatasetLoader.ReadRaw("/dev/zero"));
+        Assert.Equal("/dev/zero: wrong magic number 0x00000000; an IDX file of unsigned bytes with 3 dimension(s) starts with 0x00000803.", error.Message);
+    }
+
+    [Fact]
+    public void AHeaderPromisingMoreThanOneFileMayHoldIsRefusedBeforeReading()
+    {
+        using var folder = new ScratchFolder();
+        var path = folder.File("huge-idx3-ubyte");
+        File.WriteAllBytes(path, new byte[] { 0, 0, 8, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 2, 3 });
+
+        var error = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        Assert.Contains("the header promises more than", error.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BytesAfterTheDataAreRefused(bool gzip)
+    {
+        using var folder = new ScratchFolder();
+        var path = folder.File("long-idx3-ubyte");
+        var bytes = TestFiles.Idx(2, 2, 2, _ => 5);
+        File.WriteAllBytes(path, gzip ? TestFiles.Gzip([.. bytes, 9]) : [.. bytes, 9]);
+
+        var error = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        Assert.Equal($"{path}: unexpected bytes after the 8 bytes of data.", error.Message);
+    }
 }
