@@ -7,6 +7,7 @@ using System.IO;
 using System.Linq;
 using DiffusionDsl.Cli.Hosting;
 using DiffusionDsl.Runtime;
+using DiffusionDsl.Runtime.Checkpoints;
 using DiffusionDsl.Runtime.Data;
 using DiffusionDsl.Runtime.Evaluation;
 using DiffusionDsl.Runtime.Reporting;
@@ -155,14 +156,14 @@ public static class EvaluateCommand
     {
         if (settings.Features == InceptionFeatures)
         {
-            var inception = InceptionV3Features.Load(settings.InceptionWeights!, device);
+            var inception = WeightsOption("--inception-weights", settings.InceptionWeights!, () => InceptionV3Features.Load(settings.InceptionWeights!, device));
             console.Line($"features: {inception.Name} ({inception.Dimension}-d, images resized to 299x299) from {settings.InceptionWeights}");
             return inception;
         }
         FashionFeatureNetwork network;
         if (settings.FashionWeights is string path)
         {
-            network = FashionFeatureNetwork.Load(path);
+            network = WeightsOption("--fashion-weights", path, () => FashionFeatureNetwork.Load(path));
         }
         else
         {
@@ -175,6 +176,13 @@ public static class EvaluateCommand
         network.to(device);
         console.Line($"features: {network.Name} ({network.Dimension}-d, classes {network.Classes}) from {settings.FashionWeights ?? "the runtime's built-in weights"}");
         return network;
+    }
+
+    /// <summary>A feature network's weights file is not a checkpoint: its problems are reported against the option that named it.</summary>
+    private static T WeightsOption<T>(string option, string path, Func<T> load)
+    {
+        try { return load(); }
+        catch (CheckpointException e) { throw new ArgumentException($"{option} {path}: {e.Problem}", e); }
     }
 
     private static (Tensor Images, string Path) LoadReference(EvaluateSettings settings, IAnsiConsole console)

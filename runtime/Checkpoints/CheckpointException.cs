@@ -7,6 +7,9 @@ public sealed class CheckpointException : Exception
 {
     public string Path { get; }
 
+    /// <summary>The message without the file: for a caller that names the file by the option it came from.</summary>
+    public string Problem { get; }
+
     public CheckpointException(string path, string problem, Exception? inner = null)
-        : base($"Checkpoint '{path}': {problem}", inner) => Path = path;
+        : base($"Checkpoint '{path}': {problem}", inner) => (Path, Problem) = (path, problem);
 }

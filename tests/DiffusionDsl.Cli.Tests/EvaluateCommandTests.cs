@@ -185,6 +185,23 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
     }
 
     [Fact]
+    public void AFeatureWeightsFileThatCannotBeReadIsNamedByItsOption()
+    {
+        var images = _folder.File("named-idx3-ubyte");
+        File.WriteAllBytes(images, IdxFile.Images(6, 28, 28, i => (byte)(i % 9)));
+        var notWeights = _folder.Write("notes.safetensors", "not weights");
+
+        var (exit, text) = Msd("evaluate", "--images", images, "--data", images, "--fashion-weights", notWeights);
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: --fashion-weights {notWeights}: not a safetensors file", text);
+        Assert.DoesNotContain("Checkpoint", text);
+
+        (exit, text) = Msd("evaluate", "--images", images, "--data", images, "--features", "inception", "--inception-weights", _folder.File("absent.safetensors"));
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: --inception-weights {_folder.File("absent.safetensors")}:", text);
+    }
+
+    [Fact]
     public void InceptionFeaturesScoreWithTheWeightsFileGiven()
     {
         var weights = _folder.File("inception-random.safetensors");
