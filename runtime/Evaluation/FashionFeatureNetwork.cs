@@ -140,7 +140,7 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
     /// <summary>A network with weights from a safetensors file written by <see cref="FeatureNetworkTraining"/>, in eval mode.</summary>
     public static FashionFeatureNetwork Load(string safetensorsPath)
     {
-        var network = new FashionFeatureNetwork();
+        var network = GlobalRandomStatePreserved.Build(() => new FashionFeatureNetwork());
         try
         {
             network.WeightsMetadata = SafetensorsWeights.Import(network, safetensorsPath, WeightLayout.Native);

@@ -50,7 +50,7 @@ public sealed class InceptionV3Features : IFeatureExtractor, IDisposable
     /// <summary>The FID Inception-v3 with the weights of a safetensors file holding pytorch-fid's state_dict names.</summary>
     public static InceptionV3Features Load(string path, Device? device = null)
     {
-        var network = new FidInceptionV3();
+        var network = GlobalRandomStatePreserved.Build(() => new FidInceptionV3());
         try
         {
             LoadWeights(network, path);

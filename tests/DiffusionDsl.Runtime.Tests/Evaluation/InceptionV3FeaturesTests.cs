@@ -121,7 +121,15 @@ public sealed class InceptionV3FeaturesTests : IDisposable
         state.Add(new("fc.bias", randn(1008)));
         SafetensorsWriter.Write(weights, state);
 
+        // Loading draws nothing from the global generator (training's CPU dropout draws from it).
+        random.manual_seed(12);
         using var loaded = InceptionV3Features.Load(weights);
+        using (var drawn = rand(4))
+        {
+            random.manual_seed(12);
+            using var expected = rand(4);
+            Assert.True(drawn.eq(expected).all().item<bool>());
+        }
         foreach (var (name, t) in loaded.Network.state_dict().Where(p => !FidInceptionV3.IsIgnoredName(p.Key)))
             Assert.True(Same(t, source.state_dict()[name]), name);
 
