@@ -23,6 +23,10 @@ namespace DiffusionDsl.Runtime.Training;
 public sealed class MultistageTrainer : IDisposable
 {
     private readonly Denoiser _denoiser;
+    private readonly LossReduction _lossReduction;
+    // The factor on the per-pixel mean loss the optimizer's moments were accumulated under: the last step's, or the
+    // resumed checkpoint's; null before either.
+    private double? _gradientScale;
     private readonly TrainingTimeSampler _times;
     private readonly AdamW _optimizer;
     private readonly Generator _generator;
@@ -88,6 +92,7 @@ public sealed class MultistageTrainer : IDisposable
         Model = model;
         Options = options;
         _denoiser = new Denoiser(model, schedule, target);
+        _lossReduction = options.LossReduction ?? LossReductions.For(target);
         _times = new TrainingTimeSampler(schedule, model.Stages, options.StageSampling, options.StageGroups);
         _device = TrainingDevice(model.Module, options.Device);
         model.Module.to(_device);
@@ -248,6 +253,8 @@ public sealed class MultistageTrainer : IDisposable
         var eps = randn(x0.shape, dtype: x0.dtype, device: _device, generator: onDevice);
         var stage = Model.Stages.StageOf(t);
 
+        double gradientScale = _lossReduction.Scale(x0.numel() / batch);
+        RescaleMomentsTo(gradientScale);
         int micro = batch / Options.GradAccumulation;
         int stages = Model.Stages.Count;
         // The one host read of the step: every micro-batch's sample count per stage. Routing cannot go on without it (the
@@ -271,7 +278,7 @@ public sealed class MultistageTrainer : IDisposable
                 losses = DiffusionLoss.PerSample(_denoiser, x0.narrow(0, start, micro), t.narrow(0, start, micro), eps.narrow(0, start, micro),
                                                  augmentLabels?.narrow(0, start, micro), split).to(ScalarType.Float32);
             var weighted = _stageWeights is null ? losses : losses * _stageWeights.index_select(0, microStage);
-            (weighted.sum() / batch).backward();
+            (weighted.sum() * (gradientScale / batch)).backward();
             perSample.Add(weighted.detach());
         }
         var all = cat(perSample, 0).to(ScalarType.Float64);
@@ -279,6 +286,9 @@ public sealed class MultistageTrainer : IDisposable
         // Without clipping (clip 0, EDM's) the norm is still taken: a non-finite gradient must stop training, not reach
         // the weights and their average.
         var grads = _parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
+        // EDM's training loop (training_loop.py) replaces non-finite gradient entries before every step and trains on.
+        if (_denoiser.Target == PredictionTarget.Edm)
+            foreach (var grad in grads) grad.nan_to_num_(nan: 0, posinf: 1e5, neginf: -1e5);
         var norm = Options.GradClip > 0 ? ClipGradients(grads, Options.GradClip) : GradientNorm(grads);
         RecordDivergence(mean, norm);
         Ema.SettleTraining();
@@ -292,6 +302,27 @@ public sealed class MultistageTrainer : IDisposable
         // The mean loss, the gradient norm and each stage's loss sum, in one tensor the caller reads if and when it wants.
         var sums = zeros(stages, dtype: ScalarType.Float64, device: _device).index_add(0, stage, all, 1.0);
         return cat(new[] { mean.view(1), norm.to(ScalarType.Float64).view(1), sums }, 0).detach().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Brings AdamW's moments to the gradient scale of this step when the run's checkpoint was written under another (a
+    /// checkpoint from before EDM models summed their loss over the pixels): the first moment scales with the gradient,
+    /// the second with its square, so the run goes on as if it had always been trained at this scale.
+    /// </summary>
+    private void RescaleMomentsTo(double gradientScale)
+    {
+        if (_gradientScale is double before && before != gradientScale)
+        {
+            double ratio = gradientScale / before;
+            using var noGrad = no_grad();
+            foreach (var state in _optimizer.state_dict().State.OfType<AdamW.State>())
+            {
+                state.exp_avg.mul_(ratio);
+                state.exp_avg_sq.mul_(ratio * ratio);
+                state.max_exp_avg_sq?.mul_(ratio * ratio);
+            }
+        }
+        _gradientScale = gradientScale;
     }
 
     /// <summary>
@@ -427,7 +458,8 @@ public sealed class MultistageTrainer : IDisposable
     {
         RequireUsable();
         var path = Checkpoints.FileFor(Step);
-        TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, Options.StageSampling, TrainingTime);
+        TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, Options.StageSampling, TrainingTime,
+                                 _gradientScale ?? 1.0);
         LastCheckpoint = path;
         Checkpoints.KeepLast(Options.KeepCheckpoints);
         CheckpointWritten?.Invoke(path);
@@ -438,7 +470,8 @@ public sealed class MultistageTrainer : IDisposable
     public void LoadCheckpoint(string path)
     {
         RequireUsable();
-        (Step, _dataStateToRestore, _trainingTimeBefore) = TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples, Options.StageSampling);
+        (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale) =
+            TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples, Options.StageSampling);
         _clock.Reset();
         LastCheckpoint = path;
     }

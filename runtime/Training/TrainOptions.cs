@@ -71,6 +71,13 @@ public sealed record TrainOptions
     /// in float32 elsewhere; parameters, gradients, optimizer state and EMA are float32 in every case.
     /// </summary>
     public MixedPrecision Precision { get; init; } = MixedPrecision.Auto;
+    /// <summary>
+    /// How each sample's squared error over its pixels enters the gradient; null (the default) follows the model's
+    /// preconditioning: <see cref="Training.LossReduction.Sum"/> for `predicts edm` (EDM's training loop), else
+    /// <see cref="Training.LossReduction.Mean"/> (score_sde's reduce_mean, as the paper's multistage VP config). The logged
+    /// loss is the per-pixel mean either way.
+    /// </summary>
+    public LossReduction? LossReduction { get; init; }
     /// <summary>The .msd's hash, stored in every checkpoint; resuming with another hash is refused.</summary>
     public string ModelHash { get; init; } = "";
 }

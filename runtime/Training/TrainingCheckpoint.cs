@@ -9,7 +9,7 @@ namespace DiffusionDsl.Runtime.Training;
 
 /// <summary>
 /// A training checkpoint's contents beyond the file format: the weights, the EMA, the optimizer, the step, the random
-/// generators, the data source's position, the per-stage sample counts, the stage-sampling policy and the training time so far, written from and restored into the
+/// generators, the data source's position, the per-stage sample counts, the stage-sampling policy, the gradient scale and the training time so far, written from and restored into the
 /// trainer's objects. <see cref="MultistageTrainer"/> decides when; this decides what.
 /// </summary>
 internal static class TrainingCheckpoint
@@ -18,16 +18,19 @@ internal static class TrainingCheckpoint
     private const string StageSamplesState = "stage_samples";
     private const string TrainingTimeState = "training_seconds";
     private const string StageSamplingState = "stage_sampling";
+    private const string GradientScaleState = "gradient_scale";
 
     /// <summary>Writes the checkpoint atomically (settling the EMA first, so the saved average is the applied one).</summary>
     public static void Write(string path, string modelHash, long step, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
-                             torch.Generator generator, IBatchSource? data, long[] stageSamples, StageSampling stageSampling, TimeSpan trainingTime)
+                             torch.Generator generator, IBatchSource? data, long[] stageSamples, StageSampling stageSampling, TimeSpan trainingTime,
+                             double gradientScale)
     {
         var states = TrainingRandomState.Capture(generator);
         if (data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
         states.Add(new(StageSamplesState, stageSamples.SelectMany(BitConverter.GetBytes).ToArray()));
         states.Add(new(TrainingTimeState, BitConverter.GetBytes(trainingTime.TotalSeconds)));
         states.Add(new(StageSamplingState, Encoding.UTF8.GetBytes(StageSamplingNames.Of(stageSampling))));
+        states.Add(new(GradientScaleState, BitConverter.GetBytes(gradientScale)));
         ema.Settle();
         var checkpoint = new CheckpointData(modelHash, step, module.state_dict().ToList(), ema.State, states);
         CheckpointFile.Write(path, checkpoint, writer => optimizer.save_state_dict(writer));
@@ -35,10 +38,11 @@ internal static class TrainingCheckpoint
 
     /// <summary>
     /// Restores weights, EMA, optimizer, RNGs and <paramref name="stageSamples"/>; returns the step, the data position
-    /// to hand the next data source (null when none was saved) and the training time so far. Throws <see cref="CheckpointException"/> naming the first problem,
+    /// to hand the next data source (null when none was saved), the training time so far and the gradient scale the
+    /// optimizer's moments were accumulated under (1, the per-pixel mean, for checkpoints from before it was kept). Throws <see cref="CheckpointException"/> naming the first problem,
     /// before restoring anything when the run was trained under another stage-sampling policy than <paramref name="stageSampling"/>.
     /// </summary>
-    public static (long Step, byte[]? DataState, TimeSpan TrainingTime) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
+    public static (long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
                                                       torch.Generator generator, long[] stageSamples, StageSampling stageSampling)
     {
         using var checkpoint = CheckpointFile.Open(path);
@@ -54,7 +58,8 @@ internal static class TrainingCheckpoint
             TrainingRandomState.Restore(path, data.RandomStates, generator);
             var dataState = data.RandomStates.FirstOrDefault(s => s.Key == DataState).Value;
             RestoreStageSamples(data.RandomStates.FirstOrDefault(s => s.Key == StageSamplesState).Value, stageSamples);
-            return (data.Step, dataState, TrainingTimeOf(data.RandomStates.FirstOrDefault(s => s.Key == TrainingTimeState).Value));
+            return (data.Step, dataState, TrainingTimeOf(data.RandomStates.FirstOrDefault(s => s.Key == TrainingTimeState).Value),
+                    GradientScaleOf(data.RandomStates.FirstOrDefault(s => s.Key == GradientScaleState).Value));
         }
         catch (Exception e) when (e is not CheckpointException)
         {
@@ -84,6 +89,9 @@ internal static class TrainingCheckpoint
         saved is { Length: 8 } && BitConverter.ToDouble(saved, 0) is var seconds && double.IsFinite(seconds) && seconds >= 0
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.Zero;
+
+    private static double GradientScaleOf(byte[]? saved) =>
+        saved is { Length: 8 } && BitConverter.ToDouble(saved, 0) is var scale && double.IsFinite(scale) && scale > 0 ? scale : 1.0;
 
     private static void RestoreStageSamples(byte[]? saved, long[] stageSamples)
     {

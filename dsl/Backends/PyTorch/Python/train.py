@@ -67,6 +67,9 @@ def parse_args(argv=None):
     p.add_argument("--init", default=None, help="start from this model's weights in a .safetensors file (e.g. `msd export weights`)")
     p.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     p.add_argument("--bf16", choices=["auto", "on", "off"], default="auto", help="bf16 autocast; auto: on CUDA only")
+    p.add_argument("--loss-reduction", choices=["mean", "sum"], default=None,
+                   help="each sample's squared error over its pixels enters the gradient as their mean (score_sde's reduce_mean) "
+                        "or sum (EDM's training loop); default: sum for `predicts edm`, else mean. The logged loss is the mean")
     p.add_argument("--timeout", type=float, default=30.0, help="minutes a collective may wait for the other ranks before failing")
     args = p.parse_args(argv)
     if args.ema_halflife_kimg is not None and args.ema_halflife_kimg <= 0:
@@ -490,6 +493,7 @@ def main(argv=None):
 
     step = 0
     stage_samples = [0] * len(model.stages)
+    moments_scale = None
     folder = resume_folder(args.out, args.resume) if args.resume else None
     if folder:
         with open(os.path.join(folder, "state.json")) as f:
@@ -506,6 +510,7 @@ def main(argv=None):
         for name in ema:
             ema[name].copy_(saved_ema[name])
         optimizer.load_state_dict(torch.load(os.path.join(folder, "optimizer.pt"), map_location=device))
+        moments_scale = state.get("gradient_scale", 1.0)  # checkpoints from before it was kept averaged over the pixels
         step, stage_samples = state["step"], state["stage_samples"]
         if step >= args.steps:
             raise SystemExit(f"{os.path.basename(folder)} is already at step {step}, and --steps is {args.steps}: "
@@ -515,6 +520,15 @@ def main(argv=None):
 
     images = load_images(args.data)
     batches = Batches(images, args.seed)
+    reduction = args.loss_reduction or ("sum" if model.prediction == "edm" else "mean")
+    gradient_scale = float(images[0].numel()) if reduction == "sum" else 1.0
+    if moments_scale is not None and moments_scale != gradient_scale:
+        # The run's moments were accumulated at another gradient scale: the first scales with it, the second with its
+        # square, so the run goes on as if it had always been trained at this one (as the C# trainer does).
+        ratio = gradient_scale / moments_scale
+        for moments in optimizer.state.values():
+            moments["exp_avg"].mul_(ratio)
+            moments["exp_avg_sq"].mul_(ratio * ratio)
     times = TimeSampler(model, args.stage_sampling, args.stage_groups)
     if rank == 0:
         os.makedirs(args.out, exist_ok=True)
@@ -577,11 +591,15 @@ def main(argv=None):
             with (contextlib.nullcontext() if synchronise else loss_of.no_sync()):
                 with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
                     losses = loss_of(x0[chunk], t[chunk], eps[chunk], None if labels is None else labels[chunk])
-                (losses.float().sum() / local).backward()  # DDP averages over ranks: the global batch's mean
+                (losses.float().sum() * (gradient_scale / local)).backward()  # DDP averages over ranks: the global batch's mean
             running += losses.detach().float().sum()
             counted += losses.shape[0]
         # Without clipping (--grad-clip 0, EDM's) the norm is still taken, as the C# trainer does, so that a non-finite
         # gradient stops training; an infinite max_norm scales by 1.
+        if model.prediction == "edm":  # EDM's training loop replaces non-finite gradient entries and trains on
+            for p in parameters:
+                if p.grad is not None:
+                    torch.nan_to_num(p.grad, nan=0, posinf=1e5, neginf=-1e5, out=p.grad)
         norm = torch.nn.utils.clip_grad_norm_(parameters, args.grad_clip if args.grad_clip > 0 else float("inf"))
         nonfinite_gradient |= ~torch.isfinite(norm)
         optimizer.step()
@@ -613,7 +631,8 @@ def main(argv=None):
                     print(f"step {step}: the {world} ranks' weights differ by at most {disagreement:.3g}", flush=True)
             if rank == 0:
                 state = {"model": spec.MODEL_NAME, "model_hash": spec.SOURCE_HASH, "step": step, "images_seen": sum(stage_samples),
-                         "stage_samples": stage_samples, "world_size": world, "args": vars(args)}
+                         "stage_samples": stage_samples, "world_size": world, "gradient_scale": gradient_scale,
+                         "args": vars(args)}
                 written = save_checkpoint(args.out, step, model, ema, optimizer, state, args.keep_checkpoints)
                 print(f"checkpoint {written}", flush=True)
             if world > 1:
