@@ -106,6 +106,41 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.Contains("--batch must be at least 1, not 0", output);
     }
 
+    /// <summary>
+    /// --loss-reduction sum backpropagates each image's error summed over its 64 pixels: a run of the mean resumed under
+    /// the sum has its Adam moments rescaled, so after the first resumed step (same weights, same draws) they are 64 and
+    /// 64^2 times those of the same run resumed under the mean, as the C# trainer's are (LossReductionTests).
+    /// </summary>
+    [Fact]
+    public void ResumingUnderTheSumRescalesAdamsMomentsAsInCSharp()
+    {
+        // Without clipping (CosineData clips at 1), which would hide the gradient's scale; EDM does not clip.
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("reduced", 2, "--loss-reduction", "mean", "--grad-clip", "0")).ToArray(), Minutes);
+        foreach (var reduction in new[] { "mean", "sum" })
+        {
+            var copy = Path.Combine(_folder, $"resumed-{reduction}");
+            foreach (var file in Directory.GetFiles(Path.Combine(_folder, "reduced"), "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(copy, Path.GetRelativePath(Path.Combine(_folder, "reduced"), file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments($"resumed-{reduction}", 3, "--resume", "latest", "--loss-reduction", reduction, "--grad-clip", "0")).ToArray(), Minutes);
+        }
+        const string compare = """
+            import json, sys, torch
+            mean, total = (torch.load(f"{sys.argv[1]}/{r}/checkpoints/step-0000003/optimizer.pt")["state"] for r in ("resumed-mean", "resumed-sum"))
+            # atol: a moment entry where the old average and the new gradient nearly cancel keeps only rounding
+            ok = all(torch.allclose(mean[k][name] * factor, total[k][name], rtol=1e-4, atol=1e-5 * total[k][name].abs().max().item())
+                     for k in mean for name, factor in (("exp_avg", 64.0), ("exp_avg_sq", 4096.0)))
+            worst = {name: max(((mean[k][name] * factor - total[k][name]).abs().max() / total[k][name].abs().max().clamp_min(1e-30)).item() for k in mean) for name, factor in (("exp_avg", 64.0), ("exp_avg_sq", 4096.0))}
+            scales = [json.load(open(f"{sys.argv[1]}/{r}/checkpoints/step-0000003/state.json"))["gradient_scale"] for r in ("resumed-mean", "resumed-sum")]
+            print(ok, len(mean), scales, worst)
+            """;
+        var printed = PythonWithTorch.Run(new[] { "-c", compare, _folder }, Minutes).Trim();
+        Assert.Matches(@"^True [1-9][0-9]* \[1\.0, 64\.0\]", printed);
+    }
+
     /// <summary>--warmup-kimg is EDM's ramp over images, as WarmupKimg in C#: 32 images at batch 8 ramp over 4 steps, from 0.</summary>
     [Fact]
     public void WarmupKimgRampsTheRateOverTheImagesSeen()
