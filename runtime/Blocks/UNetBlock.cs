@@ -86,9 +86,18 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
         long n = x.shape[0], c = x.shape[1];
         var parts = qkv!.forward(norm2!.forward(x)).reshape(n * _heads, c / _heads, 3, -1).unbind(2);
         Tensor q = parts[0], k = parts[1], v = parts[2];
-        var weights = einsum("ncq,nck->nqk", q, k / Math.Sqrt(k.shape[1])).softmax(2);
-        var attended = einsum("nqk,nck->ncq", weights, v);
+        var attended = einsum("nqk,nck->ncq", AttentionWeights(q, k).to(v.dtype), v);
         return proj!.forward(attended.reshape(x.shape)).add_(x);
+    }
+
+    /// <summary>
+    /// softmax(q^T k / sqrt(c)) in float32 whatever the surrounding precision, as EDM's AttentionOp computes it (also
+    /// under its fp16 mode): under bf16 autocast the logits of a wide attention would otherwise keep 8 bits of mantissa.
+    /// </summary>
+    internal static Tensor AttentionWeights(Tensor q, Tensor k)
+    {
+        using var float32 = Training.Autocast.Suspend(q.device);
+        return einsum("ncq,nck->nqk", q.to(ScalarType.Float32), (k / Math.Sqrt(k.shape[1])).to(ScalarType.Float32)).softmax(2);
     }
 
     private Tensor ResampleOf(Tensor x) => _resample switch

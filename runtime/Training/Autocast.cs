@@ -68,6 +68,31 @@ public sealed class Autocast : IDisposable
         e.SetDtype(_device, _previousDtype);
     }
 
+    /// <summary>
+    /// Turns autocast off for <paramref name="device"/>'s type on this thread until disposed, as torch.autocast(enabled=False)
+    /// does inside an autocast region; null (nothing to undo) when it is not on.
+    /// </summary>
+    public static IDisposable? Suspend(Device device) => IsEnabled(device) ? new Suspension((sbyte)device.type) : null;
+
+    private sealed class Suspension : IDisposable
+    {
+        private readonly sbyte _device;
+        private bool _disposed;
+
+        public Suspension(sbyte device)
+        {
+            _device = device;
+            EntryPoints.Value!.SetEnabled(device, 0);
+        }
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            EntryPoints.Value!.SetEnabled(_device, 1);
+        }
+    }
+
     /// <summary>Whether autocast is on for <paramref name="device"/>'s type on this thread.</summary>
     public static bool IsEnabled(Device device) =>
         device.type is DeviceType.CPU or DeviceType.CUDA && EntryPoints.Value is { } e && e.IsEnabled((sbyte)device.type) != 0;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using DiffusionDsl.Runtime.Blocks;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Tests.Support;
@@ -53,6 +54,28 @@ public sealed class AutocastTests : IDisposable
         Assert.False(Autocast.IsEnabled(Cpu));
         using var after = nn.functional.linear(x, w);
         Assert.Equal(ScalarType.Float32, after.dtype);
+    }
+
+    [Fact]
+    public void AttentionWeightsAreFloat32UnderAutocastAsEdmsAttentionOpComputesThem()
+    {
+        random.manual_seed(4);
+        // As the qkv convolution leaves them under autocast: bf16.
+        using var q = (randn(2, 16, 64) * 3).to(ScalarType.BFloat16);
+        using var k = (randn(2, 16, 64) * 3).to(ScalarType.BFloat16);
+        using var exact = UNetBlock.AttentionWeights(q, k);
+        using (Autocast.Enter(Cpu))
+        {
+            using var weights = UNetBlock.AttentionWeights(q, k);
+            Assert.True(Autocast.IsEnabled(Cpu)); // suspended for the weights only
+            Assert.Equal(ScalarType.Float32, weights.dtype);
+            Assert.True(weights.allclose(exact, rtol: 1e-5, atol: 1e-7));
+
+            // What the block computed before: the logits' product in bf16, visibly off.
+            using var bf16 = einsum("ncq,nck->nqk", q, k / 4.0).softmax(2);
+            Assert.Equal(ScalarType.BFloat16, bf16.dtype);
+            Assert.True((bf16.to(ScalarType.Float32) - exact).abs().max().item<float>() > 1e-3);
+        }
     }
 
     [Fact]

@@ -163,7 +163,9 @@ class UNetBlock(nn.Module):
         """softmax(q^T k / sqrt(c)) over all positions, per head, then proj, added to x."""
         n, c = x.shape[0], x.shape[1]
         q, k, v = self.qkv(self.norm2(x)).reshape(n * self.heads, c // self.heads, 3, -1).unbind(2)
-        weights = torch.einsum("ncq,nck->nqk", q, k / math.sqrt(k.shape[1])).softmax(dim=2)
+        # In float32 whatever the surrounding precision, as EDM's AttentionOp computes the weights (and the C# block).
+        with torch.autocast(device_type=q.device.type, enabled=False):
+            weights = torch.einsum("ncq,nck->nqk", q.float(), (k / math.sqrt(k.shape[1])).float()).softmax(dim=2).to(v.dtype)
         attended = torch.einsum("nqk,nck->ncq", weights, v)
         return self.proj(attended.reshape(x.shape)) + x
 
