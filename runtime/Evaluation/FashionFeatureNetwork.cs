@@ -47,7 +47,12 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
         RegisterComponents();
     }
 
-    public string Name => NetworkName;
+    /// <summary>
+    /// <see cref="NetworkName"/> with the built-in weights (or none loaded); with other weights that name and the first 12
+    /// hex digits of their file's SHA-256, so reports and cached reference features of two weight files never pass for
+    /// one feature space.
+    /// </summary>
+    public string Name { get; private set; } = NetworkName;
     public int Dimension => 128;
     public int ImageChannels => 1;
     public int ImageSize => 28;
@@ -144,6 +149,8 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
         try
         {
             network.WeightsMetadata = SafetensorsWeights.Import(network, safetensorsPath, WeightLayout.Native);
+            var fingerprint = WeightsFingerprint.Of(safetensorsPath);
+            network.Name = fingerprint == BuiltInFingerprint.Value ? NetworkName : $"{NetworkName}@{fingerprint}";
             network.eval();
             return network;
         }
@@ -153,6 +160,12 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
             throw;
         }
     }
+
+    private static readonly Lazy<string> BuiltInFingerprint = new(() =>
+    {
+        using var stream = typeof(FashionFeatureNetwork).Assembly.GetManifestResourceStream(DefaultWeightsResource);
+        return stream is null ? "" : WeightsFingerprint.Of(stream);
+    });
 
     /// <summary>The network with the weights shipped inside the runtime (trained by tools/FeatureNetwork), in eval mode.</summary>
     public static FashionFeatureNetwork LoadDefault()

@@ -59,7 +59,7 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.Contains($"reference: 24 images 1x8x8 from {_run.Data}", text);
         Assert.Contains($"checkpoint: {_run.Checkpoint(6)} (step 6, EMA weights)", text);
         Assert.Contains("sampled 8 images with", text);
-        Assert.Contains("note: fashion-cnn-128 was trained on 1x28x28 Fashion-MNIST; these 1x8x8 images are resized to 28x28 (bilinear)", text);
+        Assert.Matches(@"note: fashion-cnn-128@[0-9a-f]{12} was trained on 1x28x28 Fashion-MNIST; these 1x8x8 images are resized to 28x28 \(bilinear\)", text);
         Assert.Contains("FD (N = 8)", text);
         Assert.Contains($"-> {json}", text);
 
@@ -67,7 +67,9 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         var root = document.RootElement;
         Assert.Equal(8, root.GetProperty("count").GetInt32());
         Assert.Equal(24, root.GetProperty("referenceCount").GetInt32());
-        Assert.Equal("fashion-cnn-128", root.GetProperty("featureSpace").GetString());
+        // Not the built-in weights: the space is named with the weights file's fingerprint.
+        var fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_fashionWeights)))[..12].ToLowerInvariant();
+        Assert.Equal($"fashion-cnn-128@{fingerprint}", root.GetProperty("featureSpace").GetString());
         foreach (var name in new[] { "frechetDistance", "precision", "recall", "density", "coverage", "classEntropy" })
             Assert.True(double.IsFinite(root.GetProperty(name).GetDouble()) && root.GetProperty(name).GetDouble() >= 0, name);
         foreach (var name in new[] { "precision", "recall", "coverage" })

@@ -96,6 +96,10 @@ public class FashionFeatureNetworkTests(ITestOutputHelper output)
             using var a = network.Logits(images);
             using var b = loaded.Logits(images);
             Assert.True(a.eq(b).all().item<bool>());
+            // The same weights from another file (written anew) are one feature space only if the files are one: the name
+            // carries the file's fingerprint, so the cached references of two weight files are never mixed.
+            Assert.Equal(FashionFeatureNetwork.NetworkName, network.Name);
+            Assert.Matches($"^{FashionFeatureNetwork.NetworkName}@[0-9a-f]{{12}}$", loaded.Name);
 
             // A fresh (untrained) network gives other logits: the comparison can fail.
             using var fresh = new FashionFeatureNetwork();
