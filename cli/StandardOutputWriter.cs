@@ -18,7 +18,11 @@ internal sealed class StandardOutputWriter : TextWriter
     public override Encoding Encoding => _inner.Encoding;
 
     [System.Diagnostics.CodeAnalysis.AllowNull]
-    public override string NewLine { get => _inner.NewLine; set => _inner.NewLine = value; }
+    public override string NewLine
+    {
+        get => _inner.NewLine;
+        set { base.NewLine = value; _inner.NewLine = value; }
+    }
 
     public override void Write(char value) => Guard(() => _inner.Write(value));
     public override void Write(char[] buffer, int index, int count) => Guard(() => _inner.Write(buffer, index, count));

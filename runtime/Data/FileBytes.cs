@@ -14,7 +14,10 @@ internal static class FileBytes
     /// <summary>The most one data file may hold, un-gzipped: the longest .NET byte array.</summary>
     public static long MaxBytes => Array.MaxLength;
 
-    public static Stream Open(string path)
+    public static Stream Open(string path) => Open(path, out _);
+
+    /// <param name="length">The content's length when the file says it (a plain regular file), else null (gzip, a pipe).</param>
+    public static Stream Open(string path, out long? length)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, "file not found.");
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
@@ -23,7 +26,9 @@ internal static class FileBytes
             var magic = new byte[2];
             int got = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
             Stream content = new ReplayedPrefixStream(magic.AsSpan(0, got).ToArray(), file);
-            return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(content, CompressionMode.Decompress) : content;
+            bool gzip = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+            length = !gzip && file.CanSeek && file.Length > 0 ? file.Length : null; // a device may say 0
+            return gzip ? new GZipStream(content, CompressionMode.Decompress) : content;
         }
         catch
         {

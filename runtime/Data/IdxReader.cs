@@ -24,7 +24,7 @@ public static class IdxReader
     /// <summary>The header first, then exactly the bytes it promises: the data is read once, into its own array.</summary>
     private static (int[] Dims, byte[] Data) Read(string path, int expectedDimensions)
     {
-        using var stream = FileBytes.Open(path);
+        using var stream = FileBytes.Open(path, out long? length);
         var header = new byte[4 + 4 * expectedDimensions];
         int got = FileBytes.Fill(stream, header.AsSpan(0, 4), path);
         if (got < 4) throw new DataFormatException(path, $"too short for an IDX header ({got} bytes).");
@@ -45,12 +45,25 @@ public static class IdxReader
                 throw new DataFormatException(path, $"the header promises more than {FileBytes.MaxBytes:N0} bytes of data, the most one data file may hold.");
         }
 
-        var data = new byte[expected];
-        int actual = FileBytes.Fill(stream, data, path);
+        // A corrupt header must not allocate what it promises before the file shows it holds that much.
+        if (length is long fileLength && fileLength - header.Length < expected)
+            throw new DataFormatException(path, $"truncated: the header promises {expected} bytes of data, the file holds {fileLength - header.Length}.");
+        var data = length is null ? ReadUpTo(stream, expected, path) : new byte[expected];
+        long actual = length is null ? data.LongLength : FileBytes.Fill(stream, data, path);
         if (actual < expected)
             throw new DataFormatException(path, $"truncated: the header promises {expected} bytes of data, the file holds {actual}.");
         if (FileBytes.HasMore(stream, path))
             throw new DataFormatException(path, $"unexpected bytes after the {expected} bytes of data.");
         return (dims, data);
+    }
+
+    /// <summary>At most <paramref name="limit"/> bytes of a stream of unknown length (gzip, a pipe), in chunks, so memory follows what is there.</summary>
+    private static byte[] ReadUpTo(Stream stream, long limit, string path)
+    {
+        using var content = new MemoryStream();
+        var chunk = new byte[1 << 20];
+        while (content.Length < limit && FileBytes.Fill(stream, chunk.AsSpan(0, (int)Math.Min(chunk.Length, limit - content.Length)), path) is var got and > 0)
+            content.Write(chunk, 0, got);
+        return content.ToArray();
     }
 }

@@ -77,6 +77,7 @@ public sealed class Autocast : IDisposable
     private sealed class Suspension : IDisposable
     {
         private readonly sbyte _device;
+        private readonly int _thread = Environment.CurrentManagedThreadId;
         private bool _disposed;
 
         public Suspension(sbyte device)
@@ -88,6 +89,8 @@ public sealed class Autocast : IDisposable
         public void Dispose()
         {
             if (_disposed) return;
+            if (Environment.CurrentManagedThreadId != _thread)
+                throw new InvalidOperationException("An autocast suspension must end on the thread that began it.");
             _disposed = true;
             EntryPoints.Value!.SetEnabled(_device, 1);
         }

@@ -289,7 +289,9 @@ public sealed class MultistageTrainer : IDisposable
         // EDM's training loop (training_loop.py) replaces non-finite gradient entries before every step and trains on.
         if (_denoiser.Target == PredictionTarget.Edm)
             foreach (var grad in grads) grad.nan_to_num_(nan: 0, posinf: 1e5, neginf: -1e5);
-        var norm = Options.GradClip > 0 ? ClipGradients(grads, Options.GradClip) : GradientNorm(grads);
+        // `clip` bounds the gradient of the per-pixel mean loss whatever the reduction, so a summed loss clips where the mean
+        // would and a rescaled resume stays exact.
+        var norm = Options.GradClip > 0 ? ClipGradients(grads, Options.GradClip * gradientScale) : GradientNorm(grads);
         RecordDivergence(mean, norm);
         Ema.SettleTraining();
         _optimizer.step();

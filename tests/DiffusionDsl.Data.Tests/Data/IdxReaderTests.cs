@@ -93,6 +93,24 @@ public class IdxReaderTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void AShortFilePromisingAGigabyteIsTruncatedWithoutAllocatingIt(bool gzip)
+    {
+        // 1000 x 1000 x 1000 bytes promised, 3 there: the plain file's length says so before any allocation, and the
+        // gzip stream is read in chunks of what is there.
+        using var folder = new ScratchFolder();
+        var path = folder.File("promising-idx3-ubyte");
+        byte[] bytes = { 0, 0, 8, 3, 0, 0, 3, 0xe8, 0, 0, 3, 0xe8, 0, 0, 3, 0xe8, 1, 2, 3 };
+        File.WriteAllBytes(path, gzip ? TestFiles.Gzip(bytes) : bytes);
+
+        long before = System.GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        Assert.Equal($"{path}: truncated: the header promises 1000000000 bytes of data, the file holds 3.", error.Message);
+        Assert.True(System.GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void BytesAfterTheDataAreRefused(bool gzip)
     {
         using var folder = new ScratchFolder();

@@ -20,7 +20,6 @@ public sealed class LossReductionTests : IDisposable
     private readonly ScratchFolder _scratch = new();
     public void Dispose() => _scratch.Dispose();
 
-    // Without clipping, which would hide the gradient's scale (EDM does not clip).
     private TrainOptions Options(string run, LossReduction? reduction, int steps = 4) => new()
     {
         BatchSize = 4, LearningRate = 1e-3, WarmupSteps = 0, GradClip = 0, Steps = steps, CheckpointEvery = 2, KeepCheckpoints = 5, CheckpointAtEnd = false, Seed = 3,
@@ -34,14 +33,18 @@ public sealed class LossReductionTests : IDisposable
         Assert.All(new[] { PredictionTarget.Eps, PredictionTarget.X0, PredictionTarget.V }, target => Assert.Equal(LossReduction.Mean, LossReductions.For(target)));
     }
 
-    [Fact]
-    public void TheSumsGradientIsThePixelCountTimesTheMeans()
+    /// <summary>Also when clipped: `clip` bounds the per-pixel mean's gradient (1e-4 clips every step here), whatever the reduction.</summary>
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1e-4)]
+    public void TheSumsGradientIsThePixelCountTimesTheMeans(double clip)
     {
         Tensor[] Gradients(LossReduction reduction, out double loss)
         {
             random.manual_seed(1);
             using var model = new SmallUNet(SmallUNet.Encoder());
-            using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Options(reduction.ToString(), reduction));
+            using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps,
+                                                      Options($"{reduction}-{clip}", reduction) with { GradClip = clip });
             trainer.TrainStep(TinyData.Source(), out loss);
             return trainer.Parameters.Where(p => p.grad is not null).Select(p => p.grad!.detach().clone()).ToArray();
         }
@@ -50,6 +53,11 @@ public sealed class LossReductionTests : IDisposable
         int pixels = 1 * 8 * 8;
 
         Assert.Equal(meanLoss, sumLoss, 12); // what is logged is the per-pixel mean either way
+        if (clip > 0)
+        {
+            double norm = Math.Sqrt(mean.Sum(g => g.square().sum().item<float>()));
+            Assert.InRange(norm, 0.99 * clip, 1.0001 * clip); // it clipped
+        }
         Assert.Equal(mean.Length, sum.Length);
         for (int i = 0; i < mean.Length; i++) Assert.True((mean[i] * pixels).allclose(sum[i], rtol: 1e-5, atol: 1e-9), $"gradient {i}: {(mean[i] * pixels - sum[i]).abs().max().item<float>()} of {sum[i].abs().max().item<float>()}");
     }

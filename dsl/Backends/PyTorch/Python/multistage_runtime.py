@@ -4,6 +4,7 @@
 # TorchSharp modules, so one safetensors file loads on both sides. Works with PyTorch 1.13 through 2.x.
 # ---------------------------------------------------------------------------------------------------------------------
 import bisect
+import contextlib
 import json
 import math
 import os
@@ -164,7 +165,8 @@ class UNetBlock(nn.Module):
         n, c = x.shape[0], x.shape[1]
         q, k, v = self.qkv(self.norm2(x)).reshape(n * self.heads, c // self.heads, 3, -1).unbind(2)
         # In float32 whatever the surrounding precision, as EDM's AttentionOp computes the weights (and the C# block).
-        with torch.autocast(device_type=q.device.type, enabled=False):
+        # (torch.autocast refuses device types it does not know, even to turn itself off: only cpu and cuda have it.)
+        with torch.autocast(device_type=q.device.type, enabled=False) if q.device.type in ("cpu", "cuda") else contextlib.nullcontext():
             weights = torch.einsum("ncq,nck->nqk", q.float(), (k / math.sqrt(k.shape[1])).float()).softmax(dim=2).to(v.dtype)
         attended = torch.einsum("nqk,nck->ncq", weights, v)
         return self.proj(attended.reshape(x.shape)) + x

@@ -600,7 +600,8 @@ def main(argv=None):
             for p in parameters:
                 if p.grad is not None:
                     torch.nan_to_num(p.grad, nan=0, posinf=1e5, neginf=-1e5, out=p.grad)
-        norm = torch.nn.utils.clip_grad_norm_(parameters, args.grad_clip if args.grad_clip > 0 else float("inf"))
+        # --grad-clip bounds the per-pixel mean loss's gradient whatever the reduction, as in C#.
+        norm = torch.nn.utils.clip_grad_norm_(parameters, args.grad_clip * gradient_scale if args.grad_clip > 0 else float("inf"))
         nonfinite_gradient |= ~torch.isfinite(norm)
         optimizer.step()
         decay = ema_decay(args, step)
