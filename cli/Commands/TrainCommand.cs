@@ -38,20 +38,26 @@ public static class TrainCommand
         {
             Description = "auto, fp32 or bf16: the forward pass under bf16 autocast, weights and EMA in float32 (default auto: bf16 on CUDA)",
         };
+        var reduction = new Option<string?>("--loss-reduction")
+        {
+            Description = "mean or sum: each image's squared error enters the gradient as its mean over the pixels (score_sde's reduce_mean) " +
+                          "or their sum (EDM's training loop); default: sum for predicts edm, else mean. The logged loss is the mean",
+        };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N images" };
         var flip = new Option<bool>("--flip") { Description = "Random horizontal flips" };
         var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar (for logs)" };
 
         var command = new Command("train", "Train a model built from an .msd file")
         {
-            source, model, data, steps, batch, lr, seed, output, resume, device, precision, limit, flip, noProgress,
+            source, model, data, steps, batch, lr, seed, output, resume, device, precision, reduction, limit, flip, noProgress,
         };
         command.SetAction(parsed => Run(new TrainSettings
         {
             Source = parsed.GetValue(source)!, Model = parsed.GetValue(model), Data = parsed.GetValue(data)!,
             Steps = parsed.GetValue(steps), Batch = parsed.GetValue(batch), LearningRate = parsed.GetValue(lr),
             Seed = parsed.GetValue(seed), Output = parsed.GetValue(output), Resume = parsed.GetValue(resume),
-            Device = parsed.GetValue(device), Precision = parsed.GetValue(precision), Limit = parsed.GetValue(limit), Flip = parsed.GetValue(flip),
+            Device = parsed.GetValue(device), Precision = parsed.GetValue(precision), LossReduction = parsed.GetValue(reduction),
+            Limit = parsed.GetValue(limit), Flip = parsed.GetValue(flip),
             Progress = !parsed.GetValue(noProgress) && !Console.IsOutputRedirected,
         }, console));
         return command;
@@ -107,7 +113,8 @@ public static class TrainCommand
         using var trainer = new MultistageTrainer(model, model.Schedule, info.Prediction, options);
         console.Line($"device: {TorchSetup.DefaultDevice(options.Device)} ({(trainer.UsesBf16Autocast ? "bf16 autocast" : "float32")}); " +
                      $"steps {options.Steps}, batch {options.BatchSize}{(options.StageGroups > 1 ? $" in {options.StageGroups} stage groups" : "")}, " +
-                     $"stages drawn {StageSamplingNames.Of(options.StageSampling)}, lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}; " +
+                     $"stages drawn {StageSamplingNames.Of(options.StageSampling)}, lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
+                     $"loss {(trainer.LossReduction == LossReduction.Sum ? "summed" : "averaged")} over pixels; " +
                      $"output {Path.GetFullPath(options.OutputDirectory)}");
         var session = new TrainingSession(trainer, model.Schedule, info.Prediction,
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
@@ -149,7 +156,17 @@ public static class TrainCommand
         if (settings.Output is "") throw new ArgumentException("--output is empty; give the run's folder.");
         if (settings.Resume is "") throw new ArgumentException("--resume is empty; give a checkpoint file, or latest.");
         Precision(settings);
+        Reduction(settings);
     }
+
+    /// <summary>--loss-reduction, or null when not given (the model's preconditioning decides).</summary>
+    private static LossReduction? Reduction(TrainSettings settings) => settings.LossReduction switch
+    {
+        null => null,
+        "mean" => LossReduction.Mean,
+        "sum" => LossReduction.Sum,
+        var other => throw new ArgumentException($"--loss-reduction must be mean or sum, not '{other}'."),
+    };
 
     /// <summary>--precision, or null when not given.</summary>
     private static MixedPrecision? Precision(TrainSettings settings)
@@ -171,6 +188,7 @@ public static class TrainCommand
             ResumeFrom = settings.Resume,
             Device = settings.Device,
             Precision = Precision(settings) ?? defaults.Precision,
+            LossReduction = Reduction(settings) ?? defaults.LossReduction,
             ModelHash = info.SourceHash,
         };
     }

@@ -15,6 +15,8 @@ public sealed record TrainSettings
     public string? Device { get; init; }
     /// <summary>auto, fp32 or bf16 (<see cref="DiffusionDsl.Runtime.Training.MixedPrecision"/>).</summary>
     public string? Precision { get; init; }
+    /// <summary>mean or sum (<see cref="DiffusionDsl.Runtime.Training.LossReduction"/>).</summary>
+    public string? LossReduction { get; init; }
     public int? Limit { get; init; }
     public bool Flip { get; init; }
     public bool Progress { get; init; } = true;

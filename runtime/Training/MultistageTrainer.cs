@@ -57,6 +57,9 @@ public sealed class MultistageTrainer : IDisposable
     /// <summary>Whether the forward pass and the loss run under bf16 <see cref="Autocast"/> (<see cref="TrainOptions.Precision"/>).</summary>
     public bool UsesBf16Autocast { get; }
 
+    /// <summary>How each sample's squared error over its pixels enters the gradient (<see cref="TrainOptions.LossReduction"/>, or the preconditioning's).</summary>
+    public LossReduction LossReduction => _lossReduction;
+
     /// <summary>The optimizer and the parameters it steps, in its order; for tests that inspect its state.</summary>
     internal AdamW Optimizer => _optimizer;
     internal IReadOnlyList<Parameter> Parameters => _parameters;

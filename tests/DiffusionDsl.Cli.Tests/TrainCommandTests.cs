@@ -36,12 +36,12 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         int exit = TrainCommand.Run(new TrainSettings
         {
             Source = TinyModelsAssembly.Path, Model = "TinyGray", Data = _run.Data, Steps = 2, Batch = 2, LearningRate = 0.01,
-            Output = folder.Path, Limit = 10, Precision = "bf16", Progress = false,
+            Output = folder.Path, Limit = 10, Precision = "bf16", LossReduction = "sum", Progress = false,
         }, console.Console);
 
         Assert.True(exit == 0, console.Text);
         Assert.Contains("data: 10 images", console.Text);
-        Assert.Contains("device: cpu (bf16 autocast); steps 2, batch 2, stages drawn uniform, lr 0.01", console.Text);
+        Assert.Contains("device: cpu (bf16 autocast); steps 2, batch 2, stages drawn uniform, lr 0.01, loss summed over pixels;", console.Text);
         Assert.Equal(new[] { "step-00000002.ckpt" }, Directory.GetFiles(Path.Combine(folder.Path, "checkpoints")).Select(Path.GetFileName));
     }
 
@@ -100,6 +100,7 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
     [InlineData("--device", "tpu", "error: --device tpu: expected cpu, cuda or cuda:N.")]
     [InlineData("--precision", "fp16", "error: --precision: 'fp16' is not a precision: use auto, fp32 or bf16.")]
     [InlineData("--resume", "", "error: --resume is empty; give a checkpoint file, or latest.")]
+    [InlineData("--loss-reduction", "median", "error: --loss-reduction must be mean or sum, not 'median'.")]
     public void BadOptionsAreRefusedBeforeAnyWork(string option, string value, string message)
     {
         using var folder = new ScratchFolder();
