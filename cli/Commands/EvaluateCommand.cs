@@ -225,7 +225,7 @@ public static class EvaluateCommand
             var grid = SampleGridReader.Read(path, tile, count);
             var images = ToTensor(grid.Images, null, path, "--count");
             console.Line($"images: {images.shape[0]:N0} tiles {Shape(images)} from the grid {path} " +
-                         $"({grid.Columns}x{grid.Rows} cells, scale {grid.Scale}, padding {grid.Padding}{(count is null ? "; trailing all-black cells taken as empty" : "")})");
+                         $"({grid.Columns}x{grid.Rows} cells, scale {grid.Scale}, padding {grid.Padding}{(count is null && !grid.CountRecorded ? "; trailing all-black cells taken as empty" : "")})");
             return images;
         }
         if (tile is not null) throw new ArgumentException($"--tile goes with a PNG grid; {path} is not a .png/.jpg file.");

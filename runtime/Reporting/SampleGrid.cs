@@ -31,6 +31,9 @@ public static class SampleGrid
             : null;
     }
 
+    /// <summary>The PNG text keyword under which a grid records its image count (<see cref="SampleGridReader"/> reads it).</summary>
+    public const string CountKeyword = "diffusiondsl.count";
+
     public static void SavePng(Tensor images, string path, int? columns = null, int padding = 2, int scale = 1)
     {
         if (images.dim() != 4 || images.shape[1] is not (1 or 3))
@@ -63,7 +66,6 @@ public static class SampleGrid
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var image = SKImage.FromBitmap(bitmap);
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        png.SaveTo(file);
+        File.WriteAllBytes(path, PngText.With(png.ToArray(), CountKeyword, count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 }

@@ -9,6 +9,9 @@ namespace DiffusionDsl.Runtime.Reporting;
 /// <param name="Scale">Pixels per image pixel (msd sample's --scale).</param>
 public sealed record GridImages(RawImages Images, int Columns, int Rows, int Scale, int Padding)
 {
+    /// <summary>Whether the grid recorded its image count; otherwise trailing all-black cells were taken as empty.</summary>
+    public bool CountRecorded { get; init; }
+
     public int Cells => Columns * Rows;
     public int TileSize => Images.Height;
 }
@@ -16,7 +19,8 @@ public sealed record GridImages(RawImages Images, int Columns, int Rows, int Sca
 /// <summary>
 /// Reads back a grid that <see cref="SampleGrid.SavePng"/> wrote: square tiles of side T x scale separated and
 /// surrounded by <c>padding</c> black pixels (2 by default), ceil(sqrt(n)) columns, filled row by row, the unused cells
-/// of the last row black. Each tile is reduced back to T x T pixels (one pixel per scale x scale block, which
+/// of the last row black, and n recorded in a PNG text chunk (a grid without it counts up to its last cell that is not
+/// all black). Each tile is reduced back to T x T pixels (one pixel per scale x scale block, which
 /// SampleGrid fills with one value). A grid whose every pixel is grey (R = G = B), as SampleGrid writes one-channel
 /// images, gives one-channel images; otherwise RGB.
 /// </summary>
@@ -25,7 +29,8 @@ public static class SampleGridReader
     public const int DefaultPadding = 2;
 
     /// <param name="tile">The image side T in image pixels; null infers it (and the scale) from the black padding lines.</param>
-    /// <param name="count">How many images the grid holds; null counts the cells up to the last one that is not all black.</param>
+    /// <param name="count">How many images to read (the first ones); null reads as many as the grid records, or, when it
+    /// records none, up to the last cell that is not all black.</param>
     public static GridImages Read(string path, int? tile = null, int? count = null, int padding = DefaultPadding)
     {
         if (tile is < 1) throw new ArgumentException($"The tile size must be at least 1, not {tile}.", nameof(tile));
@@ -40,7 +45,9 @@ public static class SampleGridReader
         int channels = grey ? 1 : 3;
 
         int cells = cols * rows;
-        int n = count ?? LastNonBlackCell(rgb, width, padding, layout) + 1;
+        int? recorded = RecordedCount(path);
+        if (recorded is int held && count > held) throw new DataFormatException(path, $"holds {held} images (as it records), fewer than the {count} asked for.");
+        int n = count ?? recorded ?? LastNonBlackCell(rgb, width, padding, layout) + 1;
         if (n > cells) throw new DataFormatException(path, $"holds {cells} grid cells ({cols}x{rows} of {cell}x{cell} pixels), fewer than the {n} images asked for.");
         if (n < 1) throw new DataFormatException(path, "every grid cell is black: the grid holds no images.");
 
@@ -54,8 +61,13 @@ public static class SampleGridReader
             for (int x = 0; x < side; x++)
                 pixels[(long)i * imageSize + (c * side + y) * side + x] = rgb[3 * ((top + y * scale) * width + left + x * scale) + c];
         }
-        return new GridImages(new RawImages(pixels, n, channels, side, side), cols, rows, scale, padding);
+        return new GridImages(new RawImages(pixels, n, channels, side, side), cols, rows, scale, padding) { CountRecorded = recorded is not null };
     }
+
+    /// <summary>The count <see cref="SampleGrid.SavePng"/> records in the file, or null (another tool's grid, or an older one).</summary>
+    private static int? RecordedCount(string path) =>
+        int.TryParse(PngText.Find(path, SampleGrid.CountKeyword), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1
+            ? n : null;
 
     private sealed record Layout(int Cell, int Scale, int Columns, int Rows);
 

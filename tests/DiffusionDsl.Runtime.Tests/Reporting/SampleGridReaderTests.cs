@@ -47,18 +47,56 @@ public sealed class SampleGridReaderTests : IDisposable
     }
 
     [Fact]
-    public void ACountKeepsATrailingBlackImageThatInferenceDrops()
+    public void TheRecordedCountKeepsATrailingBlackImageThatInferenceWouldDrop()
     {
         var (images, bytes) = Images(5, 1, 6, 9);
         images[4].fill_(-1); // all black, like an empty cell
         var path = File("black.png");
         SampleGrid.SavePng(images, path);
 
-        Assert.Equal(4, SampleGridReader.Read(path).Images.Count);
-        var counted = SampleGridReader.Read(path, count: 5).Images;
-        Assert.Equal(5, counted.Count);
-        Assert.Equal(bytes.Take(4 * 36), counted.Pixels.Take(4 * 36));
-        Assert.All(counted.Pixels.Skip(4 * 36), b => Assert.Equal(0, b));
+        var grid = SampleGridReader.Read(path);
+        Assert.True(grid.CountRecorded);
+        Assert.Equal(5, grid.Images.Count);
+        Assert.Equal(bytes.Take(4 * 36), grid.Images.Pixels.Take(4 * 36));
+        Assert.All(grid.Images.Pixels.Skip(4 * 36), b => Assert.Equal(0, b));
+        Assert.Equal(3, SampleGridReader.Read(path, count: 3).Images.Count); // the first three
+        var error = Assert.Throws<DataFormatException>(() => SampleGridReader.Read(path, count: 6));
+        Assert.Contains("holds 5 images (as it records), fewer than the 6 asked for", error.Message);
+
+        // The same pixels written by another tool (SkiaSharp alone) record nothing: the black cell is taken as empty
+        // unless a count says otherwise.
+        var foreign = File("foreign.png");
+        using (var bitmap = SkiaSharp.SKBitmap.Decode(path))
+        using (var image = SkiaSharp.SKImage.FromBitmap(bitmap))
+        using (var png = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100))
+            System.IO.File.WriteAllBytes(foreign, png.ToArray());
+        var inferred = SampleGridReader.Read(foreign);
+        Assert.False(inferred.CountRecorded);
+        Assert.Equal(4, inferred.Images.Count);
+        Assert.Equal(5, SampleGridReader.Read(foreign, count: 5).Images.Count);
+    }
+
+    [Fact]
+    public void TheCountChunkIsAValidPngTextChunk()
+    {
+        var path = File("chunk.png");
+        SampleGrid.SavePng(Images(3, 1, 4, 2).Images, path);
+        Assert.Equal("3", PngText.Find(path, SampleGrid.CountKeyword));
+        Assert.Null(PngText.Find(path, "other"));
+        // Every chunk's CRC-32 (over type and data) is what PngText computes: those libpng wrote (IHDR, IDAT, IEND) show
+        // the function is PNG's, and the tEXt chunk carries its own.
+        var bytes = System.IO.File.ReadAllBytes(path);
+        var types = new System.Collections.Generic.List<string>();
+        for (int at = 8; at < bytes.Length;)
+        {
+            int length = (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+            types.Add(System.Text.Encoding.ASCII.GetString(bytes, at + 4, 4));
+            uint stored = (uint)((bytes[at + 8 + length] << 24) | (bytes[at + 9 + length] << 16) | (bytes[at + 10 + length] << 8) | bytes[at + 11 + length]);
+            Assert.Equal(stored, PngText.Crc32(bytes.AsSpan(at + 4, 4 + length)));
+            at += 12 + length;
+        }
+        Assert.Equal(new[] { "IHDR", "tEXt" }, types.Take(2));
+        Assert.Equal("IEND", types[^1]);
     }
 
     [Fact]
@@ -74,7 +112,7 @@ public sealed class SampleGridReaderTests : IDisposable
         error = Assert.Throws<DataFormatException>(() => SampleGridReader.Read(grid, tile: 7));
         Assert.Contains("no grid of 7x7 tiles", error.Message);
         error = Assert.Throws<DataFormatException>(() => SampleGridReader.Read(grid, count: 5));
-        Assert.Contains("holds 4 grid cells (2x2 of 8x8 pixels), fewer than the 5 images asked for", error.Message);
+        Assert.Contains("holds 4 images (as it records), fewer than the 5 asked for", error.Message);
         Assert.Throws<DataFormatException>(() => SampleGridReader.Read(File("absent.png")));
     }
 }
