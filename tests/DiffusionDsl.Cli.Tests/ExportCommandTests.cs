@@ -143,8 +143,8 @@ public class ExportCommandTests : IClassFixture<TrainedTinyGray>
         var samples = folder.File("samples.png");
         PythonWithTorch.Run(new[] { Path.Combine(output, "sample.py"), "--checkpoint", weights, "--out", samples, "--count", "4", "--steps", "3", "--device", "cpu" },
                             Minutes);
-        // The grid is laid out as msd sample's, so msd evaluate --images reads it back: 4 tiles of 8x8.
-        var read = DiffusionDsl.Runtime.Reporting.SampleGridReader.Read(samples, count: 4);
-        Assert.Equal((4, 8, 2, 2), (read.Images.Count, read.TileSize, read.Columns, read.Rows));
+        // The grid is laid out as msd sample's, with its count recorded, so msd evaluate --images reads it back: 4 tiles of 8x8.
+        var read = DiffusionDsl.Runtime.Reporting.SampleGridReader.Read(samples);
+        Assert.Equal((4, 8, 2, 2, true), (read.Images.Count, read.TileSize, read.Columns, read.Rows, read.CountRecorded));
     }
 }

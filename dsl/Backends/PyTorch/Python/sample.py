@@ -58,7 +58,7 @@ def main(argv=None):
 
 def save_grid(samples, path):
     try:
-        from PIL import Image
+        from PIL import Image, PngImagePlugin
     except ImportError:
         raise SystemExit("writing a .png needs Pillow (pip install pillow, or apt install python3-pil); or write .safetensors")
     # The C# SampleGrid's layout (2 black pixels around and between tiles), so `msd evaluate --images` reads it back.
@@ -73,7 +73,10 @@ def save_grid(samples, path):
         top, left = pad + r * (h + pad), pad + col * (w + pad)
         grid[:, top:top + h, left:left + w] = pixels[i]
     array = grid.permute(1, 2, 0).contiguous().numpy()
-    Image.fromarray(array[:, :, 0] if c == 1 else array).save(path)
+    # The image count, as SampleGrid records it: a black sample is not taken for an empty cell.
+    info = PngImagePlugin.PngInfo()
+    info.add_text("diffusiondsl.count", str(n))
+    Image.fromarray(array[:, :, 0] if c == 1 else array).save(path, pnginfo=info)
 
 
 if __name__ == "__main__":
