@@ -60,14 +60,19 @@ internal static class FileBytes
     public static byte[] Read(string path)
     {
         using var stream = Open(path);
+        var bytes = ReadAtMost(stream, MaxBytes, path);
+        if (HasMore(stream, path))
+            throw new DataFormatException(path, $"holds more than {MaxBytes:N0} bytes, the most one data file may hold; split it into several files.");
+        return bytes;
+    }
+
+    /// <summary>At most <paramref name="limit"/> bytes of the stream, read in chunks, so memory follows what is there rather than what a header promises.</summary>
+    public static byte[] ReadAtMost(Stream stream, long limit, string path)
+    {
         using var content = new MemoryStream();
         var chunk = new byte[1 << 20];
-        while (Fill(stream, chunk, path) is var got and > 0)
-        {
-            if (content.Length + got > MaxBytes)
-                throw new DataFormatException(path, $"holds more than {MaxBytes:N0} bytes, the most one data file may hold; split it into several files.");
+        while (content.Length < limit && Fill(stream, chunk.AsSpan(0, (int)Math.Min(chunk.Length, limit - content.Length)), path) is var got and > 0)
             content.Write(chunk, 0, got);
-        }
         return content.ToArray();
     }
 

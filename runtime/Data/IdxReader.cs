@@ -48,22 +48,12 @@ public static class IdxReader
         // A corrupt header must not allocate what it promises before the file shows it holds that much.
         if (length is long fileLength && fileLength - header.Length < expected)
             throw new DataFormatException(path, $"truncated: the header promises {expected} bytes of data, the file holds {fileLength - header.Length}.");
-        var data = length is null ? ReadUpTo(stream, expected, path) : new byte[expected];
+        var data = length is null ? FileBytes.ReadAtMost(stream, expected, path) : new byte[expected];
         long actual = length is null ? data.LongLength : FileBytes.Fill(stream, data, path);
         if (actual < expected)
             throw new DataFormatException(path, $"truncated: the header promises {expected} bytes of data, the file holds {actual}.");
         if (FileBytes.HasMore(stream, path))
             throw new DataFormatException(path, $"unexpected bytes after the {expected} bytes of data.");
         return (dims, data);
-    }
-
-    /// <summary>At most <paramref name="limit"/> bytes of a stream of unknown length (gzip, a pipe), in chunks, so memory follows what is there.</summary>
-    private static byte[] ReadUpTo(Stream stream, long limit, string path)
-    {
-        using var content = new MemoryStream();
-        var chunk = new byte[1 << 20];
-        while (content.Length < limit && FileBytes.Fill(stream, chunk.AsSpan(0, (int)Math.Min(chunk.Length, limit - content.Length)), path) is var got and > 0)
-            content.Write(chunk, 0, got);
-        return content.ToArray();
     }
 }
