@@ -59,7 +59,7 @@ internal static class KeywordDocs
             ("weight_decay", "`weight_decay x`: AdamW's weight decay."),
             ("warmup", "`warmup N`: steps of linear learning-rate warm-up (from 0 at the first step, as score_sde and EDM)."),
             ("warmup_kimg", "`warmup_kimg K`: the learning-rate warm-up over K thousand training images instead of steps, EDM's lr_rampup_kimg (EDM: 10000), the same at any batch."),
-            ("clip", "`clip x`: the gradient norm clip; 0 clips nothing (EDM's)."),
+            ("clip", "`clip x`: the gradient norm clip of the per-pixel mean loss; 0 clips nothing. Default: 0 under `edm(...)` (EDM's), 1 otherwise (score_sde's)."),
             ("ema", "`ema x`: the EMA decay of the weights, in (0, 1)."),
             ("ema_warmup", "`ema_warmup N`: score_sde's early EMA decay (1 + n) / (10 + n) after n updates, while it is smaller."),
             ("ema_halflife_kimg", "`ema_halflife_kimg H`: EDM's EMA, a half-life of H thousand images (EDM: 500) instead of a fixed `ema`."),

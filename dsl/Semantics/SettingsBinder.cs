@@ -25,11 +25,15 @@ internal sealed class SettingsBinder
     /// <summary>Where the train section's `augment p` value is, after <see cref="BindTrain"/>; null when absent.</summary>
     public SourceSpan? AugmentSpan { get; private set; }
 
-    /// <param name="scheduleKind">The model's schedule, which picks the default stage sampling: EDM's loss draws the stage
-    /// from its own lognormal (EDMMultistageLoss, <c>proportional</c>); the DPM-Solver runs pick one uniformly.</param>
+    /// <param name="scheduleKind">The model's schedule, which picks the default stage sampling and clip: EDM's loss draws the
+    /// stage from its own lognormal (EDMMultistageLoss, <c>proportional</c>) and its loop clips nothing; the DPM-Solver
+    /// runs pick one uniformly and clip at 1.</param>
     public TrainSpec? BindTrain(MsdStatement? statement, int stageCount, ScheduleKind? scheduleKind)
     {
-        var spec = new TrainSpec(StageSampling: scheduleKind == ScheduleKind.Edm ? StageSampling.ScheduleProportional : TrainDefaults.Sampling);
+        // EDM's recipe under its schedule: the stage drawn from its lognormal, and no gradient clipping (training_loop.py
+        // has none); score_sde's otherwise (uniform stages, clip 1).
+        bool edm = scheduleKind == ScheduleKind.Edm;
+        var spec = new TrainSpec(StageSampling: edm ? StageSampling.ScheduleProportional : TrainDefaults.Sampling, GradClip: edm ? 0 : TrainDefaults.GradClip);
         if (statement is null) return spec;
         var s = new Section(statement.Body, "train", _read.Diagnostics, TrainKeywords);
         int errors = _read.Diagnostics.ErrorCount;

@@ -227,6 +227,17 @@ public class CheckerFindingsTests
         Assert.Equal(StageSampling.UniformStage, MsdCompiler.CompileUnguarded(edm.Replace("lr 1e-3", "stage_sampling uniform")).Model!.Train.StageSampling);
     }
 
+    /// <summary>EDM's training loop clips nothing: an edm model without `clip` trains so; the others clip at 1, as score_sde.</summary>
+    [Fact]
+    public void TheDefaultClipFollowsTheSchedulesReference()
+    {
+        var vp = TinyModel.With(train: "lr 1e-3");
+        var edm = vp.Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm predicts edm");
+        Assert.Equal(1.0, MsdCompiler.CompileUnguarded(vp).Model!.Train.GradClip);
+        Assert.Equal(0.0, MsdCompiler.CompileUnguarded(edm).Model!.Train.GradClip);
+        Assert.Equal(0.5, MsdCompiler.CompileUnguarded(edm.Replace("lr 1e-3", "clip 0.5")).Model!.Train.GradClip);
+    }
+
     /// <summary>`predicts` is optional: without it edm(...) is EDM's preconditioned denoiser and the other schedules predict the noise.</summary>
     [Fact]
     public void WithoutPredictsTheTargetIsTheSchedulesOwn()

@@ -109,7 +109,7 @@ public sealed class EdmFullFormTrainer : global::System.IDisposable
     public static global::DiffusionDsl.Runtime.Training.TrainOptions Defaults { get; } = new()
     {
         BatchSize = 64, LearningRate = 0.0002, WeightDecay = 0,
-        WarmupSteps = 0, GradClip = 1, EmaDecay = 0.9999, EmaWarmupSteps = 0,
+        WarmupSteps = 0, GradClip = 0, EmaDecay = 0.9999, EmaWarmupSteps = 0,
         GradAccumulation = 1, Steps = 1000, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.ScheduleProportional, Seed = 0,
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
         EvalEvery = 250, EvalCount = 64,
