@@ -74,6 +74,13 @@ public sealed class SampleGridReaderTests : IDisposable
         Assert.False(inferred.CountRecorded);
         Assert.Equal(4, inferred.Images.Count);
         Assert.Equal(5, SampleGridReader.Read(foreign, count: 5).Images.Count);
+
+        // A record that cannot be true (more images than cells) is said to be wrong, not trusted.
+        var wrong = File("wrong.png");
+        System.IO.File.WriteAllBytes(wrong, PngText.With(System.IO.File.ReadAllBytes(foreign), SampleGrid.CountKeyword, "50"));
+        error = Assert.Throws<DataFormatException>(() => SampleGridReader.Read(wrong));
+        Assert.Contains("records 50 images but has 6 grid cells (3x2 of 6x6 pixels)", error.Message);
+        Assert.Equal(5, SampleGridReader.Read(wrong, count: 5).Images.Count);
     }
 
     [Fact]
