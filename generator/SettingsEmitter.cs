@@ -1,5 +1,6 @@
 using System.Linq;
 using DiffusionDsl.Language.Semantics;
+using DiffusionDsl.Runtime.Training;
 
 namespace DiffusionDsl.Generator;
 
@@ -17,7 +18,7 @@ internal static class SettingsEmitter
          .Open($"public sealed class {name}Trainer : {Global.IDisposable}")
          .Open($"public static {Global.TrainOptions} Defaults {{ get; }} = new()")
          .Line($"BatchSize = {t.Batch}, LearningRate = {CodeWriter.Number(t.LearningRate)}, WeightDecay = {CodeWriter.Number(t.WeightDecay)},")
-         .Line($"WarmupSteps = {t.Warmup}, GradClip = {CodeWriter.Number(t.GradClip)}, EmaDecay = {CodeWriter.Number(t.Ema)}, EmaWarmupSteps = {t.EmaWarmup},")
+         .Line($"WarmupSteps = {t.Warmup}, GradClip = {CodeWriter.Number(t.GradClip)}, EmaDecay = {CodeWriter.Number(t.Ema)}, EmaWarmupSteps = {(t.EmaWarmup == TrainDefaults.EmaWarmupAlways ? "int.MaxValue" : CodeWriter.Number(t.EmaWarmup))},")
          .Line($"GradAccumulation = {t.Accumulate}, Steps = {t.Steps}, StageSampling = {Global.StageSampling}.{t.StageSampling}, Seed = {t.Seed},")
          .Line($"CheckpointEvery = {t.CheckpointEvery}, KeepCheckpoints = {t.KeepCheckpoints}, SampleEvery = {t.SampleEvery}, LogEvery = {t.LogEvery},")
          .Line($"EvalEvery = {t.EvalEvery}, EvalCount = {t.EvalCount},")

@@ -33,9 +33,18 @@ internal sealed class SettingsBinder
         // EDM's recipe under its schedule: the stage drawn from its lognormal, and no gradient clipping (training_loop.py
         // has none); score_sde's otherwise (uniform stages, clip 1).
         bool edm = scheduleKind == ScheduleKind.Edm;
-        var spec = new TrainSpec(StageSampling: edm ? StageSampling.ScheduleProportional : TrainDefaults.Sampling, GradClip: edm ? 0 : TrainDefaults.GradClip);
+        var spec = new TrainSpec(StageSampling: edm ? StageSampling.ScheduleProportional : TrainDefaults.Sampling, GradClip: edm ? 0 : TrainDefaults.GradClip,
+                                 EmaWarmup: edm ? TrainDefaults.EmaWarmup : TrainDefaults.EmaWarmupAlways,
+                                 EmaHalfLifeKimg: edm ? TrainDefaults.EdmEmaHalfLifeKimg : null);
         if (statement is null) return spec;
         var s = new Section(statement.Body, "train", _read.Diagnostics, TrainKeywords);
+        // The EMA: EDM's half-life when written, or by default under edm(...) unless a fixed decay is written; otherwise a
+        // fixed decay, with score_sde's warm-up at every update unless `ema_warmup` says otherwise (as score_sde's EMA).
+        bool fixedDecayWritten = s.Get("ema") is not null || s.Get("ema_warmup") is not null;
+        var halfLife = _read.InRange(s.Get("ema_halflife_kimg"), TrainRanges.EmaHalfLifeKimg)
+                       ?? (fixedDecayWritten || s.Get("ema_halflife_kimg") is not null ? null : spec.EmaHalfLifeKimg);
+        var emaWarmup = _read.Count(s.Get("ema_warmup"), TrainRanges.EmaWarmup)
+                        ?? (halfLife is not null ? TrainDefaults.EmaWarmup : TrainDefaults.EmaWarmupAlways);
         int errors = _read.Diagnostics.ErrorCount;
         var batch = _read.Count(s.Get("batch"), TrainRanges.Batch);
         spec = spec with
@@ -47,8 +56,8 @@ internal sealed class SettingsBinder
             WarmupKimg = _read.InRange(s.Get("warmup_kimg"), TrainRanges.WarmupKimg),
             GradClip = _read.InRange(s.Get("clip"), TrainRanges.GradClip) ?? spec.GradClip,
             Ema = _read.InRange(s.Get("ema"), TrainRanges.Ema) ?? spec.Ema,
-            EmaWarmup = _read.Count(s.Get("ema_warmup"), TrainRanges.EmaWarmup) ?? spec.EmaWarmup,
-            EmaHalfLifeKimg = _read.InRange(s.Get("ema_halflife_kimg"), TrainRanges.EmaHalfLifeKimg),
+            EmaWarmup = emaWarmup,
+            EmaHalfLifeKimg = halfLife,
             EmaRampUp = _read.InRange(s.Get("ema_rampup"), TrainRanges.EmaRampUp) ?? spec.EmaRampUp,
             Accumulate = _read.Count(s.Get("accumulate"), TrainRanges.Accumulate) ?? spec.Accumulate,
             Steps = _read.Count(s.Get("steps"), TrainRanges.Steps) ?? spec.Steps,
@@ -63,7 +72,7 @@ internal sealed class SettingsBinder
             EvalCount = _read.Count(s.Get("eval_count"), TrainRanges.EvalCount) ?? spec.EvalCount,
         };
         AugmentSpan = s.Get("augment")?.Values.FirstOrDefault()?.Span;
-        CheckEmaSettings(s);
+        CheckEmaSettings(s, halfLife is not null);
         if (s.Get("warmup") is { } steps && s.Get("warmup_kimg") is not null)
             _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, steps.KeywordSpan,
                 "'warmup' counts steps and 'warmup_kimg' thousands of training images (EDM's lr_rampup_kimg): keep one");
@@ -91,16 +100,17 @@ internal sealed class SettingsBinder
 
     /// <summary>
     /// A fixed decay (`ema`, with score_sde's `ema_warmup`) and EDM's half-life (`ema_halflife_kimg`, with its
-    /// `ema_rampup`) are two ways to set one average: one of them.
+    /// `ema_rampup`) are two ways to set one average: one of them. `ema_rampup` needs the half-life, written or the edm
+    /// default.
     /// </summary>
-    private void CheckEmaSettings(Section s)
+    private void CheckEmaSettings(Section s, bool halfLifeApplies)
     {
         var halfLife = s.Get("ema_halflife_kimg");
         foreach (var fixedDecay in new[] { s.Get("ema"), s.Get("ema_warmup") })
             if (halfLife is not null && fixedDecay is not null)
                 _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, fixedDecay.KeywordSpan,
                     $"{Display.Quote(fixedDecay.Keyword)} sets a fixed EMA decay and 'ema_halflife_kimg' EDM's half-life: keep one");
-        if (halfLife is null && s.Get("ema_rampup") is { } rampUp)
+        if (!halfLifeApplies && halfLife is null && s.Get("ema_rampup") is { } rampUp)
             _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, rampUp.KeywordSpan,
                 "'ema_rampup' ramps up EDM's EMA half-life: set 'ema_halflife_kimg' too (EDM: 500)");
     }

@@ -238,6 +238,34 @@ public class CheckerFindingsTests
         Assert.Equal(0.5, MsdCompiler.CompileUnguarded(edm.Replace("lr 1e-3", "clip 0.5")).Model!.Train.GradClip);
     }
 
+    /// <summary>
+    /// The EMA the reference code keeps by default: EDM's half-life of 500 thousand images (with its ramp-up) under
+    /// edm(...), and otherwise a fixed decay with score_sde's warm-up at every update, so that the average of a short run
+    /// is not mostly the initial weights (0.9999^2000 = 0.82 of them after 2,000 steps without it). Written settings win.
+    /// </summary>
+    [Fact]
+    public void TheDefaultEmaFollowsTheSchedulesReference()
+    {
+        var vp = TinyModel.With(train: "lr 1e-3");
+        var edm = vp.Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm predicts edm");
+        TrainSpec Train(string text)
+        {
+            var compiled = MsdCompiler.CompileUnguarded(text);
+            Assert.Empty(compiled.Diagnostics);
+            return compiled.Model!.Train;
+        }
+
+        Assert.Equal((TrainDefaults.EmaWarmupAlways, (double?)null), (Train(vp).EmaWarmup, Train(vp).EmaHalfLifeKimg));
+        Assert.Equal((0, (double?)500), (Train(edm).EmaWarmup, Train(edm).EmaHalfLifeKimg));
+        Assert.Equal((0, (double?)500, 0.1), (Train(edm.Replace("lr 1e-3", "ema_rampup 0.1")).EmaWarmup, Train(edm.Replace("lr 1e-3", "ema_rampup 0.1")).EmaHalfLifeKimg, Train(edm.Replace("lr 1e-3", "ema_rampup 0.1")).EmaRampUp));
+        // A fixed decay written under edm(...) is that decay, with the warm-up; an ema_warmup written is kept.
+        Assert.Equal((TrainDefaults.EmaWarmupAlways, (double?)null, 0.999), (Train(edm.Replace("lr 1e-3", "ema 0.999")).EmaWarmup, Train(edm.Replace("lr 1e-3", "ema 0.999")).EmaHalfLifeKimg, Train(edm.Replace("lr 1e-3", "ema 0.999")).Ema));
+        Assert.Equal((200, (double?)null), (Train(vp.Replace("lr 1e-3", "ema_warmup 200")).EmaWarmup, Train(vp.Replace("lr 1e-3", "ema_warmup 200")).EmaHalfLifeKimg));
+        Assert.Equal((0, (double?)100), (Train(vp.Replace("lr 1e-3", "ema_halflife_kimg 100")).EmaWarmup, Train(vp.Replace("lr 1e-3", "ema_halflife_kimg 100")).EmaHalfLifeKimg));
+        // Outside edm(...), a ramp-up still needs a half-life to ramp.
+        TinyModel.SingleDiagnostic(TinyModel.With(train: "⟦ema_rampup⟧ 0.1"), DiagnosticIds.IncompatibleSettings);
+    }
+
     /// <summary>`predicts` is optional: without it edm(...) is EDM's preconditioned denoiser and the other schedules predict the noise.</summary>
     [Fact]
     public void WithoutPredictsTheTargetIsTheSchedulesOwn()

@@ -24,8 +24,10 @@ public static class StageSamplingNames
 }
 
 /// <summary>
-/// The training defaults: the .msd's train section without a setting, and TrainOptions. One exception: an edm(...) model
-/// without `stage_sampling` draws its stages proportionally (EDM's loss), where <see cref="Sampling"/> is uniform.
+/// The training defaults: the .msd's train section without a setting, and TrainOptions. The .msd's differ in three ways,
+/// to train as the reference code does: an edm(...) model draws its stages proportionally (EDM's loss), clips nothing
+/// and averages its weights with EDM's half-life (<see cref="EdmEmaHalfLifeKimg"/>); a fixed decay has score_sde's
+/// warm-up at every update (<see cref="EmaWarmupAlways"/>), so the average follows a short run.
 /// </summary>
 public static class TrainDefaults
 {
@@ -36,6 +38,13 @@ public static class TrainDefaults
     public const double GradClip = 1.0;
     public const double Ema = 0.9999;
     public const int EmaWarmup = 0;
+    /// <summary>
+    /// An `ema_warmup` that never ends: score_sde's min(decay, (1 + n) / (10 + n)) at every update (its EMA's
+    /// use_num_updates), the .msd's default for a fixed decay.
+    /// </summary>
+    public const int EmaWarmupAlways = int.MaxValue;
+    /// <summary>EDM's EMA half-life in thousands of images (training_loop.py's ema_halflife_kimg), an edm(...) model's default.</summary>
+    public const double EdmEmaHalfLifeKimg = 500;
     /// <summary>EDM's ema_rampup_ratio: with a half-life, the half-life is at most this share of the images seen so far.</summary>
     public const double EmaRampUp = 0.05;
     public const int Accumulate = 1;

@@ -114,6 +114,7 @@ public sealed class EdmFullFormTrainer : global::System.IDisposable
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
         EvalEvery = 250, EvalCount = 64,
         StageLossWeights = null,
+        EmaHalfLifeKimg = 500, EmaRampUp = 0.05,
         OutputDirectory = "runs/EdmFullForm", ModelHash = global::DiffusionDsl.Generator.Tests.Models.EdmFullForm.SourceHash,
     };
 

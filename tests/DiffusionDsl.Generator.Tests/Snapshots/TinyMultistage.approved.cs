@@ -129,7 +129,7 @@ public sealed class TinyMultistageTrainer : global::System.IDisposable
     public static global::DiffusionDsl.Runtime.Training.TrainOptions Defaults { get; } = new()
     {
         BatchSize = 8, LearningRate = 0.001, WeightDecay = 0,
-        WarmupSteps = 0, GradClip = 1, EmaDecay = 0.9999, EmaWarmupSteps = 0,
+        WarmupSteps = 0, GradClip = 1, EmaDecay = 0.9999, EmaWarmupSteps = int.MaxValue,
         GradAccumulation = 1, Steps = 20, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.Mixed, Seed = 0,
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
         EvalEvery = 0, EvalCount = 500,
