@@ -26,6 +26,18 @@ public sealed record QualityReport(int Count, int ReferenceCount, string Feature
     /// <summary>The k of density/coverage (Naeem et al. use 5).</summary>
     public int DensityCoverageK { get; init; } = 5;
 
+    /// <summary>
+    /// The kernel distance (<see cref="Evaluation.KernelDistance"/>, KID in Inception's space): unbiased, so it compares
+    /// across counts, unlike FD. NaN when not measured (training evaluations skip it; reports from before it existed).
+    /// </summary>
+    public double KernelDistance { get; init; } = double.NaN;
+
+    /// <summary>Its standard deviation over the subsets.</summary>
+    public double KernelDistanceStd { get; init; } = double.NaN;
+
+    /// <summary>The size of each subset it averaged over (min(1,000, both counts)); 0 when not measured.</summary>
+    public int KernelDistanceSubsetSize { get; init; }
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
@@ -52,6 +64,9 @@ public sealed record QualityReport(int Count, int ReferenceCount, string Feature
             ($"density (k = {DensityCoverageK})", Fixed(Density, 4)),
             ($"coverage (k = {DensityCoverageK})", Fixed(Coverage, 4)),
         };
+        if (!double.IsNaN(KernelDistance))
+            rows.Add(($"kernel distance (subsets of {KernelDistanceSubsetSize.ToString("N0", CultureInfo.InvariantCulture)})",
+                      $"{Fixed(KernelDistance, 5)} ± {Fixed(KernelDistanceStd, 5)}"));
         if (ClassEntropy is double entropy)
             rows.Add(("class entropy (nats)", Fixed(entropy, 4) + (ClassHistogram is { Count: > 0 } h ? $" of {Fixed(Math.Log(h.Count), 4)} max" : "")));
         if (ClassHistogram is not null)

@@ -23,8 +23,9 @@ public static class SampleQuality
     /// of them would score. With too few images for a metric's neighbourhoods (no more than k in either set) that metric is
     /// NaN and the rest are still measured, as in a quick evaluation during training.
     /// </summary>
+    /// <param name="kernelSubsets">Subsets the kernel distance averages over (0 skips it, as training evaluations do).</param>
     public static QualityReport Evaluate(IFeatureExtractor extractor, ReferenceSet reference, Tensor generatedImages, int batchSize = DefaultBatchSize,
-        int precisionRecallK = 3, int densityCoverageK = 5)
+        int precisionRecallK = 3, int densityCoverageK = 5, int kernelSubsets = Evaluation.KernelDistance.DefaultSubsets)
     {
         if (reference.FeatureSpace != extractor.Name)
             throw new ArgumentException($"The reference features are in '{reference.FeatureSpace}', the extractor's space is '{extractor.Name}'.", nameof(reference));
@@ -49,11 +50,15 @@ public static class SampleQuality
             entropy = Entropy(histogram);
             names = classifier.ClassNames;
         }
+        var (kid, kidStd, kidSubset) = kernelSubsets > 0 ? Evaluation.KernelDistance.Compute(reference.Features, generated, kernelSubsets) : (double.NaN, double.NaN, 0);
         return new QualityReport((int)generated.shape[0], reference.Count, extractor.Name, fd, precision, recall, density, coverage, histogram, entropy)
         {
             ClassNames = names,
             PrecisionRecallK = precisionRecallK,
             DensityCoverageK = densityCoverageK,
+            KernelDistance = kid,
+            KernelDistanceStd = kidStd,
+            KernelDistanceSubsetSize = kernelSubsets > 0 ? kidSubset : 0,
         };
     }
 

@@ -137,7 +137,7 @@ internal sealed class TrainingQuality : IDisposable
         QualityReport report;
         try
         {
-            report = SampleQuality.Evaluate(_extractor, _reference, images);
+            report = SampleQuality.Evaluate(_extractor, _reference, images, kernelSubsets: 0); // quality.csv has no column for it
         }
         catch (NonFiniteImagesException)
         {

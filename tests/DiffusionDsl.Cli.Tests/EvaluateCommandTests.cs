@@ -74,6 +74,10 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
             Assert.True(double.IsFinite(root.GetProperty(name).GetDouble()) && root.GetProperty(name).GetDouble() >= 0, name);
         foreach (var name in new[] { "precision", "recall", "coverage" })
             Assert.InRange(root.GetProperty(name).GetDouble(), 0, 1);
+        // The kernel distance, unbiased (so it may be a hair below 0), over subsets of all 8.
+        Assert.True(double.IsFinite(root.GetProperty("kernelDistance").GetDouble()));
+        Assert.Equal(8, root.GetProperty("kernelDistanceSubsetSize").GetInt32());
+        Assert.Contains("kernel distance (subsets of 8)", text);
         var histogram = root.GetProperty("classHistogram").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         Assert.Equal(10, histogram.Length);
         Assert.Equal(1.0, histogram.Sum(), 9);

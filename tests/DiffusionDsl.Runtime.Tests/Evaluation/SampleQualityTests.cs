@@ -97,6 +97,10 @@ public class SampleQualityTests
         Assert.True(bad.Density < 0.5 * real.Density, $"noise density {bad.Density} vs real {real.Density}");
         Assert.True(bad.Coverage < 0.1, $"noise coverage {bad.Coverage}");
         Assert.True(bad.ClassEntropy < 0.5, $"noise class entropy {bad.ClassEntropy}");
+        // The kernel distance: near 0 for real images (unbiased), far above it for noise.
+        Assert.Equal(250, real.KernelDistanceSubsetSize);
+        // Measured: 0.79 for 250 real test images against 250 others (one subset of all of them, so no spread), 191 for noise.
+        Assert.True(Math.Abs(real.KernelDistance) < 0.02 * bad.KernelDistance, $"real KID {real.KernelDistance} vs noise {bad.KernelDistance}");
 
         // Mode collapse: one image 250 times. Coverage and recall collapse, the histogram is one class (entropy 0).
         using var collapsed = generated.narrow(0, 0, 1).expand(250, 1, 28, 28).contiguous();
@@ -168,5 +172,13 @@ public class SampleQualityTests
         var unlabelled = report with { ClassHistogram = null, ClassEntropy = null, Precision = double.NaN };
         Assert.DoesNotContain("entropy", unlabelled.ToTable());
         Assert.Contains("NaN", unlabelled.ToJson());
+
+        // The kernel distance prints when measured, round-trips, and a report written before it existed reads as unmeasured.
+        Assert.DoesNotContain("kernel distance", table);
+        var withKid = report with { KernelDistance = 0.0123456, KernelDistanceStd = 0.0004, KernelDistanceSubsetSize = 1000 };
+        Assert.Contains(withKid.ToTable().Split('\n'), l => l.StartsWith("kernel distance (subsets of 1,000)") && l.EndsWith("0.01235 ± 0.00040"));
+        Assert.Equal((0.0123456, 1000), (QualityReport.FromJson(withKid.ToJson()).KernelDistance, QualityReport.FromJson(withKid.ToJson()).KernelDistanceSubsetSize));
+        Assert.Contains("\"kernelDistance\": \"NaN\",", json);
+        Assert.True(double.IsNaN(QualityReport.FromJson(json.Replace("\"kernelDistance\": \"NaN\",", "")).KernelDistance));
     }
 }
