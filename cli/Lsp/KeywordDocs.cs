@@ -60,7 +60,7 @@ internal static class KeywordDocs
             ("warmup", "`warmup N`: steps of linear learning-rate warm-up (from 0 at the first step, as score_sde and EDM)."),
             ("warmup_kimg", "`warmup_kimg K`: the learning-rate warm-up over K thousand training images instead of steps, EDM's lr_rampup_kimg (EDM: 10000), the same at any batch."),
             ("clip", "`clip x`: the gradient norm clip of the per-pixel mean loss; 0 clips nothing. Default: 0 under `edm(...)` (EDM's), 1 otherwise (score_sde's)."),
-            ("ema", "`ema x`: the EMA decay of the weights, in (0, 1) (default 0.9999; under `edm(...)` EDM's half-life instead, unless `ema` is written)."),
+            ("ema", "`ema x`: the EMA decay of the weights, in (0, 1) (default 0.9999; under `edm(...)` EDM's half-life instead, unless `ema` or `ema_warmup` is written)."),
             ("ema_warmup", "`ema_warmup N`: score_sde's early EMA decay (1 + n) / (10 + n) after n updates, while it is smaller, for the first N steps (default: every step, as score_sde; 0: none)."),
             ("ema_halflife_kimg", "`ema_halflife_kimg H`: EDM's EMA, a half-life of H thousand images instead of a fixed `ema` (default under `edm(...)`: 500, EDM's)."),
             ("ema_rampup", "`ema_rampup r`: with `ema_halflife_kimg`, the half-life is at most r x the images seen so far (EDM: 0.05, the default; 0: none)."),

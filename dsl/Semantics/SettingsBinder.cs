@@ -38,6 +38,7 @@ internal sealed class SettingsBinder
                                  EmaHalfLifeKimg: edm ? TrainDefaults.EdmEmaHalfLifeKimg : null);
         if (statement is null) return spec;
         var s = new Section(statement.Body, "train", _read.Diagnostics, TrainKeywords);
+        int errors = _read.Diagnostics.ErrorCount;
         // The EMA: EDM's half-life when written, or by default under edm(...) unless a fixed decay is written; otherwise a
         // fixed decay, with score_sde's warm-up at every update unless `ema_warmup` says otherwise (as score_sde's EMA).
         bool fixedDecayWritten = s.Get("ema") is not null || s.Get("ema_warmup") is not null;
@@ -45,7 +46,6 @@ internal sealed class SettingsBinder
                        ?? (fixedDecayWritten || s.Get("ema_halflife_kimg") is not null ? null : spec.EmaHalfLifeKimg);
         var emaWarmup = _read.Count(s.Get("ema_warmup"), TrainRanges.EmaWarmup)
                         ?? (halfLife is not null ? TrainDefaults.EmaWarmup : TrainDefaults.EmaWarmupAlways);
-        int errors = _read.Diagnostics.ErrorCount;
         var batch = _read.Count(s.Get("batch"), TrainRanges.Batch);
         spec = spec with
         {
@@ -112,7 +112,9 @@ internal sealed class SettingsBinder
                     $"{Display.Quote(fixedDecay.Keyword)} sets a fixed EMA decay and 'ema_halflife_kimg' EDM's half-life: keep one");
         if (!halfLifeApplies && halfLife is null && s.Get("ema_rampup") is { } rampUp)
             _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, rampUp.KeywordSpan,
-                "'ema_rampup' ramps up EDM's EMA half-life: set 'ema_halflife_kimg' too (EDM: 500)");
+                s.Get("ema") is null && s.Get("ema_warmup") is null
+                    ? "'ema_rampup' ramps up EDM's EMA half-life: set 'ema_halflife_kimg' too (EDM: 500)"
+                    : "'ema_rampup' ramps up EDM's EMA half-life, which a fixed 'ema' or 'ema_warmup' replaces: keep one");
     }
 
     /// <summary>`accumulate` and `stage_groups` each split the batch into equal parts: they must divide it.</summary>

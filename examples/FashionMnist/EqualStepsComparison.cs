@@ -36,8 +36,6 @@ internal static class EqualStepsComparison
             var options = info.TrainDefaults with
             {
                 Steps = steps, CheckpointEvery = steps, SampleEvery = 0, OutputDirectory = Path.Combine(output, info.Name),
-                // A run this short needs an average that follows it: decay (1 + k) / (10 + k) throughout.
-                EmaWarmupSteps = Math.Max(info.TrainDefaults.EmaWarmupSteps, steps),
             };
             // Each comparison starts fresh: drop the checkpoints an earlier comparison left in this folder.
             var checkpoints = Path.Combine(options.OutputDirectory, "checkpoints");

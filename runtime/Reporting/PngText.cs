@@ -16,6 +16,14 @@ public static class PngText
     /// <summary><paramref name="png"/> with a tEXt chunk after its header chunk (IHDR, always first).</summary>
     public static byte[] With(byte[] png, string keyword, string text)
     {
+        using var output = new MemoryStream();
+        Write(output, png, keyword, text);
+        return output.ToArray();
+    }
+
+    /// <summary>Writes <paramref name="png"/> to <paramref name="output"/> with a tEXt chunk after its header chunk, without copying the image.</summary>
+    public static void Write(Stream output, ReadOnlySpan<byte> png, string keyword, string text)
+    {
         if (!IsPng(png)) throw new ArgumentException("Not a PNG.", nameof(png));
         int afterHeader = Signature.Length + 12 + ReadLength(png, Signature.Length);
         var data = Encoding.Latin1.GetBytes(keyword + "\0" + text);
@@ -24,11 +32,9 @@ public static class PngText
         Encoding.ASCII.GetBytes("tEXt", 0, 4, chunk, 4);
         data.CopyTo(chunk, 8);
         WriteLength(chunk, 8 + data.Length, (int)Crc32(chunk.AsSpan(4, 4 + data.Length)));
-        var result = new byte[png.Length + chunk.Length];
-        png.AsSpan(0, afterHeader).CopyTo(result);
-        chunk.CopyTo(result, afterHeader);
-        png.AsSpan(afterHeader).CopyTo(result.AsSpan(afterHeader + chunk.Length));
-        return result;
+        output.Write(png[..afterHeader]);
+        output.Write(chunk);
+        output.Write(png[afterHeader..]);
     }
 
     /// <summary>The text of the file's first tEXt chunk with <paramref name="keyword"/> before its image data, or null (none, or not a PNG).</summary>
@@ -58,7 +64,7 @@ public static class PngText
 
     private static bool IsPng(ReadOnlySpan<byte> bytes) => bytes.Length >= Signature.Length && bytes[..Signature.Length].SequenceEqual(Signature);
 
-    private static int ReadLength(byte[] bytes, int at) => (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+    private static int ReadLength(ReadOnlySpan<byte> bytes, int at) => (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
 
     private static void WriteLength(byte[] bytes, int at, int value)
     {

@@ -66,6 +66,7 @@ public static class SampleGrid
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var image = SKImage.FromBitmap(bitmap);
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        File.WriteAllBytes(path, PngText.With(png.ToArray(), CountKeyword, count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var file = File.Create(path);
+        PngText.Write(file, png.AsSpan(), CountKeyword, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -46,9 +46,9 @@ public static class SampleGridReader
 
         int cells = cols * rows;
         int? recorded = RecordedCount(path);
-        if (recorded is int held && count > held) throw new DataFormatException(path, $"holds {held} images (as it records), fewer than the {count} asked for.");
         if (count is null && recorded > cells)
             throw new DataFormatException(path, $"records {recorded} images but has {cells} grid cells ({cols}x{rows} of {cell}x{cell} pixels): give the count of images to read (msd evaluate --count).");
+        if (recorded is int held && held <= cells && count > held) throw new DataFormatException(path, $"holds {held} images (as it records), fewer than the {count} asked for.");
         int n = count ?? recorded ?? LastNonBlackCell(rgb, width, padding, layout) + 1;
         if (n > cells) throw new DataFormatException(path, $"holds {cells} grid cells ({cols}x{rows} of {cell}x{cell} pixels), fewer than the {n} images asked for.");
         if (n < 1) throw new DataFormatException(path, "every grid cell is black: the grid holds no images.");

@@ -57,7 +57,10 @@ internal static class TrainOptionsCheck
         if (o.EmaHalfLifeKimg is not null)
         {
             Overruled(o.EmaDecay != TrainDefaults.Ema, $"EmaDecay ({Show(o.EmaDecay)})", "EmaHalfLifeKimg", "ema", "ema_halflife_kimg");
-            Overruled(o.EmaWarmupSteps != TrainDefaults.EmaWarmup, $"EmaWarmupSteps ({o.EmaWarmupSteps})", "EmaHalfLifeKimg", "ema_warmup", "ema_halflife_kimg");
+            // Either default: TrainOptions' own (0) or the .msd's for a fixed decay (every update), which a generated model's
+            // defaults carry when C# switches them to the half-life.
+            Overruled(o.EmaWarmupSteps is not (TrainDefaults.EmaWarmup or TrainDefaults.EmaWarmupAlways), $"EmaWarmupSteps ({o.EmaWarmupSteps})",
+                      "EmaHalfLifeKimg", "ema_warmup", "ema_halflife_kimg");
         }
         if (o.WarmupKimg is not null)
             Overruled(o.WarmupSteps != TrainDefaults.Warmup, $"WarmupSteps ({o.WarmupSteps})", "WarmupKimg", "warmup", "warmup_kimg");

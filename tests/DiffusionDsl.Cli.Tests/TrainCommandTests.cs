@@ -41,7 +41,7 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
 
         Assert.True(exit == 0, console.Text);
         Assert.Contains("data: 10 images", console.Text);
-        Assert.Contains("device: cpu (bf16 autocast); steps 2, batch 2, stages drawn uniform, lr 0.01, loss summed over pixels;", console.Text);
+        Assert.Contains("device: cpu (bf16 autocast); steps 2, batch 2, stages drawn uniform, lr 0.01, loss summed over pixels, clip 1, EMA 0.9 (warm-up every step);", console.Text);
         Assert.Equal(new[] { "step-00000002.ckpt" }, Directory.GetFiles(Path.Combine(folder.Path, "checkpoints")).Select(Path.GetFileName));
     }
 

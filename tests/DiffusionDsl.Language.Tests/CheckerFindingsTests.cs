@@ -264,6 +264,10 @@ public class CheckerFindingsTests
         Assert.Equal((0, (double?)100), (Train(vp.Replace("lr 1e-3", "ema_halflife_kimg 100")).EmaWarmup, Train(vp.Replace("lr 1e-3", "ema_halflife_kimg 100")).EmaHalfLifeKimg));
         // Outside edm(...), a ramp-up still needs a half-life to ramp.
         TinyModel.SingleDiagnostic(TinyModel.With(train: "⟦ema_rampup⟧ 0.1"), DiagnosticIds.IncompatibleSettings);
+        // Beside a fixed decay, which replaces the half-life, it says so rather than asking for the half-life.
+        var fixedWithRampUp = TinyModel.SingleDiagnostic(TinyModel.With(train: "ema 0.999; ⟦ema_rampup⟧ 0.1")
+            .Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm predicts edm"), DiagnosticIds.IncompatibleSettings);
+        Assert.Equal("'ema_rampup' ramps up EDM's EMA half-life, which a fixed 'ema' or 'ema_warmup' replaces: keep one", fixedWithRampUp.Message);
     }
 
     /// <summary>`predicts` is optional: without it edm(...) is EDM's preconditioned denoiser and the other schedules predict the noise.</summary>

@@ -24,7 +24,7 @@ public static class StageSamplingNames
 }
 
 /// <summary>
-/// The training defaults: the .msd's train section without a setting, and TrainOptions. The .msd's differ in three ways,
+/// The training defaults: the .msd's train section without a setting, and TrainOptions. The .msd's differ in four ways,
 /// to train as the reference code does: an edm(...) model draws its stages proportionally (EDM's loss), clips nothing
 /// and averages its weights with EDM's half-life (<see cref="EdmEmaHalfLifeKimg"/>); a fixed decay has score_sde's
 /// warm-up at every update (<see cref="EmaWarmupAlways"/>), so the average follows a short run.

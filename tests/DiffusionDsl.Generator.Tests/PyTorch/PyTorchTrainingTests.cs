@@ -141,6 +141,31 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.Matches(@"^True [1-9][0-9]* \[1\.0, 64\.0\]", printed);
     }
 
+    /// <summary>
+    /// train.py's EMA options follow the .msd's rule: an edm model averages with EDM's half-life unless a fixed decay is
+    /// given, which then has score_sde's warm-up at every update (as `ema x` written in the .msd); both kinds at once are
+    /// refused.
+    /// </summary>
+    [Fact]
+    public void TrainPysEmaOptionsFollowTheMsdsRule()
+    {
+        var edm = Path.Combine(_folder, "edm");
+        PyTorchEquivalenceTests.Export("EdmFullForm", edm);
+        string Parsed(params string[] options) => PythonWithTorch.Run(new[] { "-c",
+            "import sys, train; a = train.parse_args(['--data', 'x'] + sys.argv[1:]); print(a.ema, a.ema_warmup, a.ema_halflife_kimg)" }
+            .Concat(options).ToArray(), Minutes, workingDirectory: edm).Trim();
+
+        Assert.Equal("0.9999 2147483647 500.0", Parsed());                       // EDM's half-life (the warm-up is unused)
+        Assert.Equal("0.999 2147483647 None", Parsed("--ema", "0.999"));         // a fixed decay, warmed up every update
+        Assert.Equal("0.9999 2147483647 None", Parsed("--ema-halflife-kimg", "0"));
+        Assert.Equal("0.9999 100 None", Parsed("--ema-warmup", "100"));
+        Assert.Equal("0.9999 2147483647 None", PythonWithTorch.Run(new[] { "-c",
+            "import train; a = train.parse_args(['--data', 'x']); print(a.ema, a.ema_warmup, a.ema_halflife_kimg)" }, Minutes, workingDirectory: _folder).Trim()); // CosineData: a fixed decay
+        var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { Path.Combine(edm, "train.py"), "--data", _data, "--ema", "0.99", "--ema-halflife-kimg", "100" }, Minutes);
+        Assert.NotEqual(0, code);
+        Assert.Contains("--ema and --ema-warmup set a fixed EMA decay and --ema-halflife-kimg EDM's half-life: give one", output);
+    }
+
     /// <summary>--warmup-kimg is EDM's ramp over images, as WarmupKimg in C#: 32 images at batch 8 ramp over 4 steps, from 0.</summary>
     [Fact]
     public void WarmupKimgRampsTheRateOverTheImagesSeen()

@@ -92,6 +92,10 @@ public sealed class OptionChecksTests : IDisposable
         Assert.Contains($"is not used when {winner} is set", error.Message);
         // At their defaults they are allowed: the generated defaults of an .msd with the per-image setting hold them.
         using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Valid with { EmaHalfLifeKimg = 500, WarmupKimg = 10 });
+        // So is the .msd's default warm-up of a fixed decay (every update), which a generated model's defaults switched
+        // to the half-life from C# still carry.
+        using var switched = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps,
+                                                   Valid with { EmaWarmupSteps = TrainDefaults.EmaWarmupAlways, EmaHalfLifeKimg = 500 });
     }
 
     /// <summary>StageGroups splits the batch into equal groups, each drawing one stage: it must divide the batch, and means nothing under Mixed.</summary>

@@ -49,10 +49,11 @@ def parse_args(argv=None):
     p.add_argument("--warmup-kimg", type=float, default=None,
                    help="EDM's lr_rampup_kimg: the warm-up in thousands of images, instead of --warmup (0: none)")
     p.add_argument("--grad-clip", type=float, default=d["grad_clip"], help="0 turns clipping off")
-    p.add_argument("--ema", type=float, default=d["ema"])
-    p.add_argument("--ema-warmup", type=int, default=d["ema_warmup"])
-    p.add_argument("--ema-halflife-kimg", type=float, default=d.get("ema_halflife_kimg"),
-                   help="EDM's EMA half-life in thousands of images, instead of --ema (0: --ema)")
+    p.add_argument("--ema", type=float, default=None, help="a fixed EMA decay (default: the .msd's)")
+    p.add_argument("--ema-warmup", type=int, default=None,
+                   help="steps of score_sde's warm-up min(decay, (1+n)/(10+n)) for a fixed decay (default: the .msd's; every step for a decay given here)")
+    p.add_argument("--ema-halflife-kimg", type=float, default=None,
+                   help="EDM's EMA half-life in thousands of images, instead of --ema (default: the .msd's; 0: a fixed decay)")
     p.add_argument("--ema-rampup", type=float, default=d.get("ema_rampup", 0.05), help="EDM's ema_rampup_ratio (0: none)")
     p.add_argument("--stage-sampling", choices=["uniform", "proportional", "mixed"], default=d["stage_sampling"])
     p.add_argument("--stage-groups", type=int, default=d.get("stage_groups", 1),
@@ -72,8 +73,7 @@ def parse_args(argv=None):
                         "or sum (EDM's training loop); default: sum for `predicts edm`, else mean. The logged loss is the mean")
     p.add_argument("--timeout", type=float, default=30.0, help="minutes a collective may wait for the other ranks before failing")
     args = p.parse_args(argv)
-    if args.ema_halflife_kimg is not None and args.ema_halflife_kimg <= 0:
-        args.ema_halflife_kimg = None  # 0: the fixed --ema instead
+    resolve_ema(p, args, d)
     # One warm-up, as in the .msd: either option given overrides the .msd's (steps or images), both at once are refused.
     if args.warmup is not None and args.warmup_kimg is not None:
         p.error("--warmup counts steps and --warmup-kimg thousands of images: give one")
@@ -95,6 +95,27 @@ def parse_args(argv=None):
         p.error(f"--augment {args.augment} needs a model that takes EDM's 9 augmentation labels (encoder `augment 9` in the .msd); "
                 f"this one takes {spec.ENCODER.augment_dim}")
     return args
+
+
+# A fixed decay's score_sde warm-up at every update, the .msd's default for it (TrainDefaults.EmaWarmupAlways).
+EMA_WARMUP_ALWAYS = 2147483647
+
+
+def resolve_ema(p, args, d):
+    """One EMA, by the .msd's rule: EDM's half-life (--ema-halflife-kimg) or a fixed --ema with score_sde's warm-up
+    (--ema-warmup; every update unless given), not both; what is not given comes from the .msd's train section."""
+    fixed_given = args.ema is not None or args.ema_warmup is not None
+    if args.ema_halflife_kimg is not None and args.ema_halflife_kimg > 0 and fixed_given:
+        p.error("--ema and --ema-warmup set a fixed EMA decay and --ema-halflife-kimg EDM's half-life: give one")
+    if args.ema_halflife_kimg is None and not fixed_given:
+        args.ema_halflife_kimg = d.get("ema_halflife_kimg")
+    if args.ema_halflife_kimg is not None and args.ema_halflife_kimg <= 0:
+        args.ema_halflife_kimg = None  # 0: a fixed decay instead
+    if args.ema is None:
+        args.ema = d["ema"]
+    if args.ema_warmup is None:
+        # The .msd's own warm-up when its EMA is the fixed decay; switched to one here, the .msd's default for it.
+        args.ema_warmup = d["ema_warmup"] if d.get("ema_halflife_kimg") is None else EMA_WARMUP_ALWAYS
 
 
 def ema_decay(args, step):
