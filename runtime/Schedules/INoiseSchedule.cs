@@ -54,16 +54,19 @@ public interface INoiseSchedule
     /// <summary>The inverse of <see cref="LogSnr"/>.</summary>
     double TimeOfLogSnr(double logSnr) => TimeOfSigma(System.Math.Exp(-0.5 * logSnr));
 
+    /// <summary>The smallest t training draws: <see cref="MinTime"/> unless the schedule's reference trains below where it samples.</summary>
+    double TrainingMinTime => MinTime;
+
     /// <summary>
-    /// The cumulative distribution of the training times over [MinTime, 1]: uniform unless the
+    /// The cumulative distribution of the training times over [TrainingMinTime, 1]: uniform unless the
     /// schedule has its own (EDM's lognormal). Stage odds for the schedule-proportional policy are
     /// differences of this function.
     /// </summary>
-    double TrainingCdf(double t) => System.Math.Clamp((t - MinTime) / (1.0 - MinTime), 0.0, 1.0);
+    double TrainingCdf(double t) => System.Math.Clamp((t - TrainingMinTime) / (1.0 - TrainingMinTime), 0.0, 1.0);
 
     /// <summary>The inverse of <see cref="TrainingCdf"/>.</summary>
-    double TrainingQuantile(double p) => MinTime + System.Math.Clamp(p, 0.0, 1.0) * (1.0 - MinTime);
+    double TrainingQuantile(double p) => TrainingMinTime + System.Math.Clamp(p, 0.0, 1.0) * (1.0 - TrainingMinTime);
 
     /// <summary><see cref="TrainingQuantile(double)"/> for every element of p (float64), on p's device, with the same arithmetic.</summary>
-    TorchSharp.torch.Tensor TrainingQuantiles(TorchSharp.torch.Tensor p) => p.clamp(0.0, 1.0).mul(1.0 - MinTime).add(MinTime);
+    TorchSharp.torch.Tensor TrainingQuantiles(TorchSharp.torch.Tensor p) => p.clamp(0.0, 1.0).mul(1.0 - TrainingMinTime).add(TrainingMinTime);
 }

@@ -23,6 +23,12 @@ public sealed class VpSchedule : INoiseSchedule
 
     public double TimeOfSigma(double sigma) => _form.TimeOfSigma(sigma);
 
+    /// <summary>
+    /// score_sde's training loss draws t from [1e-5, 1] (losses.py's eps; the multistage runs map each stage's interval
+    /// into it), below the 1e-3 (or, for DPM-Solver's 20-step runs, 1e-4) where sampling ends.
+    /// </summary>
+    public double TrainingMinTime => Math.Min(MinTime, ScheduleDefaults.VpTrainingMinTime);
+
     /// <summary>score_sde's continuous DDPM++ models embed 999 t.</summary>
     public double NoiseLabel(double t) => 999.0 * t;
     public TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t) => t.to_type(TorchSharp.torch.ScalarType.Float32) * 999.0;

@@ -31,8 +31,8 @@ public sealed class TrainingTimeSampler
         if (groups > 1 && policy == StageSampling.Mixed)
             throw new ArgumentException("Under StageSampling.Mixed every sample draws its own stage: groups must be 1.", nameof(groups));
         _schedule = schedule; _stages = stages; _policy = policy; Groups = groups;
-        _cdfAtStageStart = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.Start, schedule.MinTime))).ToArray();
-        _cdfAtStageEnd = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.End, schedule.MinTime))).ToArray();
+        _cdfAtStageStart = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.Start, schedule.TrainingMinTime))).ToArray();
+        _cdfAtStageEnd = stages.Stages.Select(s => schedule.TrainingCdf(Math.Max(s.End, schedule.TrainingMinTime))).ToArray();
         var lowest = stages.Stages.Select(s => s.Start);
         var highest = stages.Stages.Select((s, k) => k == stages.Count - 1 ? s.End : Math.BitDecrement(s.End));
         _stageBounds = new DeviceTable(_cdfAtStageStart.Concat(_cdfAtStageEnd).Concat(lowest).Concat(highest).ToArray());
@@ -44,8 +44,13 @@ public sealed class TrainingTimeSampler
                     throw new InvalidOperationException($"Stage '{stages.Stages[k].Name}' has no training mass under this schedule.");
     }
 
-    /// <summary>The probability that a ScheduleProportional batch lands in each stage.</summary>
-    public double[] StageOdds() => _cdfAtStageEnd.Zip(_cdfAtStageStart, (end, start) => end - start).ToArray();
+    /// <summary>
+    /// The expected share of a batch's samples in each stage under this sampler's policy: the schedule's own mass per stage
+    /// (ScheduleProportional, Mixed), or an equal share (UniformStage). What a step costs on average follows from it.
+    /// </summary>
+    public double[] StageOdds() => _policy == StageSampling.UniformStage
+        ? Enumerable.Repeat(1.0 / _cdfAtStageEnd.Length, _cdfAtStageEnd.Length).ToArray()
+        : _cdfAtStageEnd.Zip(_cdfAtStageStart, (end, start) => end - start).ToArray();
 
     /// <summary>The groups a batch is drawn as, each inside one stage (1 under <see cref="StageSampling.Mixed"/>).</summary>
     public int Groups { get; }

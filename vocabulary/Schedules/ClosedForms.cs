@@ -14,8 +14,10 @@ public static class ScheduleDefaults
     public const double CosineOffset = 0.008;
     /// <summary>t in [0, 1] maps to tau = 0.9946 t, where DPM-Solver stops the cosine schedule.</summary>
     public const double CosineMaxTau = 0.9946;
-    /// <summary>The smallest time the continuous VP and cosine schedules train at and sample down to (score_sde's eps).</summary>
+    /// <summary>The smallest time the continuous VP and cosine schedules sample down to (score_sde's sampling eps).</summary>
     public const double MinTime = 1e-3;
+    /// <summary>The smallest time the continuous VP schedule trains at (score_sde's losses.py eps).</summary>
+    public const double VpTrainingMinTime = 1e-5;
     public const double SigmaMin = 0.002, SigmaMax = 80.0, Rho = 7.0, PMean = -1.2, PStd = 1.2, SigmaData = 0.5;
 }
 

@@ -74,14 +74,53 @@ public class TrainingTimeSamplerTests
         Assert.Throws<ArgumentException>(() => new TrainingTimeSampler(edm, stages, StageSampling.Mixed, groups: 2));
     }
 
+    /// <summary>
+    /// The stage odds a step's expected cost is planned from follow the policy (a reviewer found the comparisons' planner
+    /// would have charged a uniform-stage run the proportional odds).
+    /// </summary>
+    [Fact]
+    public void StageOddsFollowThePolicy()
+    {
+        var vp = new VpSchedule();
+        var stages = TinyMultistageModel.ThreeStages();
+        Assert.All(new TrainingTimeSampler(vp, stages, StageSampling.UniformStage).StageOdds(), p => Assert.Equal(1.0 / 3, p, 12));
+        var proportional = new TrainingTimeSampler(vp, stages, StageSampling.ScheduleProportional).StageOdds();
+        var mixed = new TrainingTimeSampler(vp, stages, StageSampling.Mixed).StageOdds();
+        Assert.Equal(proportional, mixed);
+        Assert.Equal(1.0, proportional.Sum(), 12);
+        // VP's training times are uniform on [1e-5, 1]: each stage's share is its length in t.
+        for (int k = 0; k < 3; k++)
+            Assert.Equal((stages.Stages[k].End - Math.Max(stages.Stages[k].Start, 1e-5)) / (1 - 1e-5), proportional[k], 12);
+    }
+
     [Fact]
     public void MixedBatchesSpanStagesAndStayInsideTheScheduleRange()
     {
         var vp = new VpSchedule();
         var sampler = new TrainingTimeSampler(vp, TinyMultistageModel.ThreeStages(), StageSampling.Mixed);
         var t = sampler.Sample(512, new torch.Generator(3)).data<double>().ToArray();
-        Assert.All(t, v => Assert.InRange(v, vp.MinTime, 1.0));
+        Assert.All(t, v => Assert.InRange(v, vp.TrainingMinTime, 1.0));
         Assert.Equal(3, TinyMultistageModel.ThreeStages().StageOf(torch.tensor(t)).unique().Item1.shape[0]);
+    }
+
+    /// <summary>
+    /// score_sde's loss draws t from [1e-5, 1] (losses.py's eps), below the 1e-3 where its sampling ends: so does VP
+    /// training here, in every policy, while the solvers still end at MinTime.
+    /// </summary>
+    [Theory]
+    [InlineData(StageSampling.UniformStage)]
+    [InlineData(StageSampling.Mixed)]
+    public void VpTrainingDrawsTimesDownToScoreSdesEps(StageSampling policy)
+    {
+        var vp = new VpSchedule();
+        Assert.Equal((1e-5, 1e-3), (vp.TrainingMinTime, vp.MinTime));
+        var sampler = new TrainingTimeSampler(vp, TinyMultistageModel.ThreeStages(), policy);
+        var generator = new torch.Generator(5);
+        var t = Enumerable.Range(0, 600).SelectMany(_ => sampler.Sample(100, generator).data<double>().ToArray()).ToArray();
+        Assert.All(t, v => Assert.InRange(v, 1e-5, 1.0));
+        // About 0.1% of 60,000 draws fall below 1e-3 (0.2% of those in the first stage, [0, 0.44)), which 1e-3 gave none.
+        int below = t.Count(v => v < 1e-3);
+        Assert.InRange(below, 10, 300);
     }
 
     /// <summary>score_sde's models/ema.py: the update after k steps is its (k+1)-th, decayed by min(decay, (1 + n) / (10 + n)), n = k + 1.</summary>

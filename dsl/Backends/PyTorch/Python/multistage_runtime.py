@@ -246,12 +246,19 @@ class Schedule:
         scale, sigma = self.scale_and_sigma(torch.tensor([t], dtype=torch.float64))
         return scale.item(), sigma.item()
 
+    @property
+    def training_min_time(self) -> float:
+        """The smallest t training draws: min_time unless the schedule's reference trains below where it samples."""
+        return self.min_time
+
     def training_cdf(self, t: torch.Tensor) -> torch.Tensor:
-        """The training times' distribution over [min_time, 1]: uniform, unless the schedule has its own."""
-        return ((t - self.min_time) / (1.0 - self.min_time)).clamp(0.0, 1.0)
+        """The training times' distribution over [training_min_time, 1]: uniform, unless the schedule has its own."""
+        low = self.training_min_time
+        return ((t - low) / (1.0 - low)).clamp(0.0, 1.0)
 
     def training_quantile(self, p: torch.Tensor) -> torch.Tensor:
-        return self.min_time + p.clamp(0.0, 1.0) * (1.0 - self.min_time)
+        low = self.training_min_time
+        return low + p.clamp(0.0, 1.0) * (1.0 - low)
 
 
 class VpSchedule(Schedule):
@@ -259,6 +266,10 @@ class VpSchedule(Schedule):
 
     def __init__(self, beta_min: float, beta_max: float, min_time: float = 1e-3):
         self.beta_min, self.beta_max, self.min_time = beta_min, beta_max, min_time
+
+    @property
+    def training_min_time(self) -> float:
+        return min(self.min_time, 1e-5)  # score_sde's losses.py eps, below the 1e-3 where sampling ends (as the C# VpSchedule)
 
     def log_scale(self, t):
         return -0.25 * t * t * (self.beta_max - self.beta_min) - 0.5 * t * self.beta_min

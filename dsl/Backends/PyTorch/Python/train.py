@@ -235,7 +235,7 @@ class Batches:
 class TimeSampler:
     def __init__(self, model, policy, groups=1):
         self.model, self.schedule, self.stages, self.policy, self.groups = model, model.schedule, model.stages, policy, groups
-        cdf = lambda t: self.schedule.training_cdf(torch.tensor([max(t, self.schedule.min_time)], dtype=torch.float64)).item()
+        cdf = lambda t: self.schedule.training_cdf(torch.tensor([max(t, self.schedule.training_min_time)], dtype=torch.float64)).item()
         self.low = [cdf(s.start) for s in self.stages]
         self.high = [cdf(s.end) for s in self.stages]
 
