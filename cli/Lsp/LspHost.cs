@@ -20,7 +20,7 @@ internal static class LspHost
         // (TolerantMessageHandler answers it) instead of being built, and cloned, recursively until the stack overflows,
         // which no handler can catch. LSP's messages nest a few levels.
         formatter.JsonSerializer.MaxDepth = 64;
-        var handler = new TolerantMessageHandler(output, input, formatter);
+        var handler = new TolerantMessageHandler(output, new HeaderNameCaseStream(input), formatter);
         using var rpc = new JsonRpc(handler);
         handler.HandlersFinished = () => rpc.DispatchCompletion;
         // One request at a time, in arrival order (StreamJsonRpc otherwise invokes on the thread pool, where a hover could

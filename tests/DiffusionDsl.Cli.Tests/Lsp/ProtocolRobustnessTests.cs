@@ -154,6 +154,25 @@ public class ProtocolRobustnessTests
         Assert.Equal(0, await server.ExitCodeAsync());
     }
 
+    /// <summary>
+    /// Header names are case-insensitive, as in HTTP, whose header part LSP takes: a client writing "content-length" (and
+    /// "content-type") is served, where StreamJsonRpc's framing ended the connection. A body holding header-like text is
+    /// left alone.
+    /// </summary>
+    [Fact]
+    public async Task HeaderNamesInAnyCaseAreRead()
+    {
+        await using var server = RawServer.Start();
+        await server.SendRawAsync(JObject.FromObject(new { jsonrpc = "2.0", id = 1, method = "initialize", @params = new { capabilities = new { } } }).ToString(Newtonsoft.Json.Formatting.None),
+                                  headerName: "content-length", extraHeaders: "CONTENT-TYPE: application/vscode-jsonrpc; charset=utf-8\r\n");
+        Assert.NotNull((await server.ReadAsync())["result"]);
+        await server.SendRawAsync(JObject.FromObject(new { jsonrpc = "2.0", id = 2, method = "textDocument/hover",
+                                                           @params = new { textDocument = new { uri = "file:///content-length:.msd" }, position = new { line = 0, character = 0 } } })
+                                      .ToString(Newtonsoft.Json.Formatting.None), headerName: "Content-length");
+        Assert.Equal(2, (await server.ReadAsync()).Value<int>("id"));
+        Assert.Equal(0, await server.ShutdownAsync(3));
+    }
+
     /// <summary>`msd lsp` over its standard streams, with LSP's framing written and read by hand.</summary>
     private sealed class RawServer : IAsyncDisposable
     {
@@ -175,10 +194,10 @@ public class ProtocolRobustnessTests
 
         public Task SendAsync(object message) => SendRawAsync(JObject.FromObject(message).ToString(Newtonsoft.Json.Formatting.None));
 
-        public async Task SendRawAsync(string body)
+        public async Task SendRawAsync(string body, string headerName = "Content-Length", string extraHeaders = "")
         {
             var bytes = Encoding.UTF8.GetBytes(body);
-            var header = Encoding.ASCII.GetBytes($"Content-Length: {bytes.Length}\r\n\r\n");
+            var header = Encoding.ASCII.GetBytes($"{extraHeaders}{headerName}: {bytes.Length}\r\n\r\n");
             await _input.WriteAsync(header);
             await _input.WriteAsync(bytes);
             await _input.FlushAsync();
