@@ -93,7 +93,7 @@ public static class EvaluateCommand
             CheckShapes(generated, referenceImages, referencePath, extractor, console);
 
             var clock = Stopwatch.StartNew();
-            var reference = ReferenceSet.Of(extractor, referenceImages);
+            using var reference = ReferenceSet.Of(extractor, referenceImages);
             var report = SampleQuality.Evaluate(extractor, reference, generated);
             console.Line(report.ToTable().TrimEnd());
             console.Line($"scored in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");

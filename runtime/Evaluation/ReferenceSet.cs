@@ -9,9 +9,12 @@ namespace DiffusionDsl.Runtime.Evaluation;
 /// The features of a reference image set (usually Fashion-MNIST's held-out test images) in one feature space,
 /// computed once, with their statistics. <see cref="FashionMnistTest"/> caches them per process.
 /// </summary>
-public sealed class ReferenceSet
+public sealed class ReferenceSet : IDisposable
 {
     private static readonly ConcurrentDictionary<(string Extractor, string Folder, int? Count), Lazy<ReferenceSet>> Cache = new();
+
+    // A cached set belongs to the process-wide cache: its holders share it, and Dispose leaves it alone.
+    private bool _shared;
 
     /// <summary>Float64 features [N, D] on the CPU (kept alive by this object; do not dispose).</summary>
     public Tensor Features { get; }
@@ -59,7 +62,18 @@ public sealed class ReferenceSet
         {
             using var scope = NewDisposeScope();
             var images = EvaluationData.FashionMnistTestImages(folder, count);
-            return Of(extractor, images, batchSize);
+            var set = Of(extractor, images, batchSize);
+            set._shared = true;
+            return set;
         })).Value;
+    }
+
+    /// <summary>Frees the features and their k-NN radii, unless the set is the process-wide cache's (<see cref="FashionMnistTest"/>).</summary>
+    public void Dispose()
+    {
+        if (_shared) return;
+        Features.Dispose();
+        foreach (var radii in _knnRadii.Values)
+            if (radii.IsValueCreated) radii.Value.Dispose();
     }
 }

@@ -14,8 +14,11 @@ public static class SampleQuality
 {
     public const int DefaultBatchSize = 250;
 
-    public static QualityReport Evaluate(IFeatureExtractor extractor, Tensor referenceImages, Tensor generatedImages, int batchSize = DefaultBatchSize) =>
-        Evaluate(extractor, ReferenceSet.Of(extractor, referenceImages, batchSize), generatedImages, batchSize);
+    public static QualityReport Evaluate(IFeatureExtractor extractor, Tensor referenceImages, Tensor generatedImages, int batchSize = DefaultBatchSize)
+    {
+        using var reference = ReferenceSet.Of(extractor, referenceImages, batchSize);
+        return Evaluate(extractor, reference, generatedImages, batchSize);
+    }
 
     /// <summary>
     /// Against reference features computed earlier (e.g. <see cref="ReferenceSet.FashionMnistTest"/>, cached per process).

@@ -24,12 +24,15 @@ internal sealed class TrainingQuality : IDisposable
     private readonly IFeatureExtractor _extractor;
     private readonly IDisposable? _ownedExtractor;
     private readonly ReferenceSet _reference;
+    // The reference this session drew from the training data; one the caller gave (ReportOptions.QualityReference) is theirs.
+    private readonly ReferenceSet? _ownedReference;
     private readonly int _channels, _height, _width;
 
     private TrainingQuality(MultistageTrainer trainer, MultistageSampler sampler, IFeatureExtractor extractor, IDisposable? owned, ReferenceSet reference,
-        IBatchSource data)
+        bool ownsReference, IBatchSource data)
     {
         _trainer = trainer; _sampler = sampler; _extractor = extractor; _ownedExtractor = owned; _reference = reference;
+        _ownedReference = ownsReference ? reference : null;
         (_channels, _height, _width) = (data.Channels, data.Height, data.Width);
     }
 
@@ -77,13 +80,15 @@ internal sealed class TrainingQuality : IDisposable
                 owned?.Dispose();
                 return null;
             }
+            bool ownsReference = report.QualityReference is null;
             if (reference.FeatureSpace != extractor.Name)
             {
                 owned?.Dispose();
+                if (ownsReference) reference.Dispose();
                 unavailable = $"{setting}: the reference features are in '{reference.FeatureSpace}' but the feature network is '{extractor.Name}'.";
                 return null;
             }
-            return new TrainingQuality(trainer, sampler, extractor, owned, reference, data);
+            return new TrainingQuality(trainer, sampler, extractor, owned, reference, ownsReference, data);
         }
         catch (ArgumentException e)
         {
@@ -147,5 +152,9 @@ internal sealed class TrainingQuality : IDisposable
         return new QualityPoint(step, imagesSeen, trainGFlops, report, clock.Elapsed);
     }
 
-    public void Dispose() => _ownedExtractor?.Dispose();
+    public void Dispose()
+    {
+        _ownedExtractor?.Dispose();
+        _ownedReference?.Dispose();
+    }
 }

@@ -128,6 +128,12 @@ public class SampleQualityTests
         Assert.Equal(ManifoldMetrics.PrecisionRecall(real, fake, 3), ManifoldMetrics.PrecisionRecall(real, reference.KnnRadii(3), fake, 3));
         Assert.Equal(ManifoldMetrics.DensityCoverage(real, fake, 5), ManifoldMetrics.DensityCoverage(real, reference.KnnRadii(5), fake, 5));
         Assert.Throws<ArgumentException>(() => ManifoldMetrics.PrecisionRecall(real, reference.KnnRadii(3).narrow(0, 0, 10), fake, 3));
+
+        // A set of one's own frees its native memory when disposed; the process-wide cache's is left alone (below).
+        var radii = reference.KnnRadii(3);
+        reference.Dispose();
+        Assert.True(reference.Features.IsInvalid);
+        Assert.True(radii.IsInvalid);
     }
 
     [Fact]
@@ -140,6 +146,8 @@ public class SampleQualityTests
         Assert.Same(first, second);
         Assert.NotSame(first, other);
         Assert.Equal(100, first.Count);
+        first.Dispose(); // a holder disposing the shared set does not take it from the others
+        Assert.False(second.Features.IsInvalid);
         Assert.Equal(new long[] { 100, 128 }, first.Features.shape);
     }
 
