@@ -286,8 +286,8 @@ public sealed class MultistageTrainer : IDisposable
         }
         var all = cat(perSample, 0).to(ScalarType.Float64);
         var mean = all.mean();
-        // Without clipping (clip 0, EDM's) the norm is still taken: a non-finite gradient must stop training, not reach
-        // the weights and their average.
+        // Without clipping (clip 0, EDM's) the norm is still taken: a non-finite gradient that is not replaced (below, for
+        // EDM's models) must stop training, not reach the weights and their average.
         var grads = _parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
         // EDM's training loop (training_loop.py) replaces non-finite gradient entries before every step and trains on.
         if (_denoiser.Target == PredictionTarget.Edm)
