@@ -24,6 +24,7 @@ public sealed class Denoiser
         Target = target;
         SigmaData = sigmaData ?? (schedule as EdmSchedule)?.SigmaData ?? 0.5;
         EvaluationsPerStage = new int[model.Stages.Count];
+        _parameterType = new Lazy<ScalarType?>(() => System.Linq.Enumerable.FirstOrDefault(System.Linq.Enumerable.Select(model.Module.parameters(), p => (ScalarType?)p.dtype)));
     }
 
     public int TotalEvaluations { get { int sum = 0; foreach (var n in EvaluationsPerStage) sum += n; return sum; } }
@@ -55,11 +56,20 @@ public sealed class Denoiser
     private DenoisedPair Denoise(Tensor xHat, Tensor t, NoiseLevels levels, StageSplit? split)
     {
         using var input = TargetParameterisation.ModelInput(Target, xHat, levels.Scale, levels.Sigma, SigmaData);
-        using var raw = PredictKeepingOnlyTheOutput(input, t, split);
+        // A solver integrating in float64 (EDM's Heun) hands the network its input in the network's own precision and takes
+        // the output back in its own, as EDM's sampler does around EDMPrecond.
+        using var networkInput = ParameterType is ScalarType p && input.dtype != p ? input.to(p) : input.alias();
+        using var predicted = PredictKeepingOnlyTheOutput(networkInput, t, split);
+        using var raw = predicted.dtype != xHat.dtype ? predicted.to(xHat.dtype) : predicted.alias();
         var data = TargetParameterisation.DataEstimate(Target, raw, xHat, levels.Sigma, SigmaData);
         var noise = (xHat - data) / levels.Sigma;
         return new DenoisedPair(data, noise);
     }
+
+    /// <summary>The network's parameter precision; null for a model without parameters (an analytic denoiser), which takes any.</summary>
+    private ScalarType? ParameterType => _parameterType.Value;
+
+    private readonly Lazy<ScalarType?> _parameterType;
 
     /// <summary>
     /// Without autograd (sampling, evaluation) a forward pass's intermediate activations are disposed as soon as it

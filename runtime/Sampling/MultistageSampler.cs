@@ -62,7 +62,8 @@ public sealed class MultistageSampler
                 Solver.SetTimesteps(Options.Steps);
                 using var scope = NewDisposeScope();
                 var noise = Solver.InitialNoise(new long[] { n, channels, height, width }, generator, device);
-                batches.Add(Solver.Run(noise, _denoiser, generator).MoveToOuterDisposeScope());
+                // Images in float32 whatever the precision the solver integrated in.
+                batches.Add(Solver.Run(noise, _denoiser, generator).to(ScalarType.Float32).MoveToOuterDisposeScope());
             }
             EvaluationsPerStage = _denoiser.EvaluationsPerStage.ToArray();
             return batches.Count == 1 ? batches[0] : cat(batches, 0);

@@ -47,11 +47,22 @@ public abstract class DiffusionSolver
 
     public abstract Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator);
 
-    /// <summary>x_T ~ N(0, (s_T sigma_T)^2 I), drawn on the CPU so a seed gives the same images on every device.</summary>
+    /// <summary>
+    /// The precision the solver integrates in (the network still runs in its own): float32, unless the reference sampler
+    /// keeps its state in float64 (EDM's Heun).
+    /// </summary>
+    public virtual ScalarType StateType => ScalarType.Float32;
+
+    /// <summary>
+    /// x_T ~ N(0, (s_T sigma_T)^2 I), the standard normal drawn on the CPU in <paramref name="dtype"/> so a seed gives the
+    /// same images on every device, then scaled in <see cref="StateType"/> (or float64 when drawn so).
+    /// </summary>
     public Tensor InitialNoise(long[] shape, Generator? generator, Device device, ScalarType dtype = ScalarType.Float32)
     {
         using var noise = randn(shape, dtype: dtype, generator: generator);
-        return (noise * Grid[0].NoiseStd).to(device);
+        var state = dtype == ScalarType.Float64 ? dtype : StateType;
+        using var widened = noise.to(state);
+        return (widened * Grid[0].NoiseStd).to(device);
     }
 
     /// <summary>Runs every step from Grid[0] and returns the clean estimate x / s at the last grid point.</summary>

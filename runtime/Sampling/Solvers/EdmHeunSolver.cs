@@ -14,6 +14,9 @@ public sealed class EdmHeunSolver : DiffusionSolver
 {
     public EdmHeunSolver(INoiseSchedule schedule) : base(schedule) { }
 
+    /// <summary>EDM's sampler (generate.py's edm_sampler) integrates in float64: latents.to(torch.float64), denoised.to(torch.float64).</summary>
+    public override ScalarType StateType => ScalarType.Float64;
+
     public override void SetTimesteps(int steps) => SetGridEndingClean(TimeGrids.KarrasSigma(Schedule, steps, EndTime));
 
     public override int EvaluationsFor(int steps) => 2 * steps - 1;

@@ -484,8 +484,10 @@ class MultistageUNet(nn.Module):
     def denoise(self, x_hat: torch.Tensor, t: torch.Tensor, stage_of_batch: Optional[int] = None) -> Tuple[torch.Tensor, torch.Tensor]:
         """The estimates (x0, eps) for unscaled inputs x_hat = x0 + sigma eps at per-sample times t."""
         scale, sigma = self.noise_levels(t, x_hat)
-        raw = self(model_input(self.prediction, x_hat, scale, sigma, self.sigma_data), t, stage_of_batch=stage_of_batch)
-        data = data_estimate(self.prediction, raw, x_hat, sigma, self.sigma_data)
+        # A solver integrating in float64 (EDM's Heun) gives the network its own precision and takes the output back in its.
+        network_type = next(self.parameters()).dtype
+        raw = self(model_input(self.prediction, x_hat, scale, sigma, self.sigma_data).to(network_type), t, stage_of_batch=stage_of_batch)
+        data = data_estimate(self.prediction, raw.to(x_hat.dtype), x_hat, sigma, self.sigma_data)
         return data, (x_hat - data) / sigma
 
     def loss(self, x0: torch.Tensor, t: torch.Tensor, eps: torch.Tensor, augment_labels: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -598,7 +600,7 @@ def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, generat
     """EdmHeunSolver.cs, EDM Algorithm 1 (deterministic Heun): an Euler step, then a trapezoidal correction except on the
     last step to sigma = 0. `steps` sigma points, so 2 steps - 1 evaluations (18 give EDM's 35)."""
     grid = karras_grid(model.schedule, steps, end_time)
-    x = _initial(noise, grid)
+    x = _initial(noise.to(torch.float64), grid)  # in float64, as EDM's generate.py integrates (and EdmHeunSolver.cs)
     for point, following in zip(grid, grid[1:]):
         (_, scale, sigma), (_, next_scale, next_sigma) = point, following
         x_hat = x / scale
@@ -609,7 +611,7 @@ def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, generat
         else:
             d_next = _estimate(model, euler, following, clip, scaled=False)[1]
             x = (x_hat + (d + d_next) * (0.5 * (next_sigma - sigma))) * next_scale
-    return x / grid[-1][1]
+    return (x / grid[-1][1]).to(noise.dtype)
 
 
 @torch.no_grad()
