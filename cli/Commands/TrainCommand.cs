@@ -114,8 +114,9 @@ public static class TrainCommand
         console.Line($"device: {TorchSetup.DefaultDevice(options.Device)} ({(trainer.UsesBf16Autocast ? "bf16 autocast" : "float32")}); " +
                      $"steps {options.Steps}, batch {options.BatchSize}{(options.StageGroups > 1 ? $" in {options.StageGroups} stage groups" : "")}, " +
                      $"stages drawn {StageSamplingNames.Of(options.StageSampling)}, lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
-                     $"loss {(trainer.LossReduction == LossReduction.Sum ? "summed" : "averaged")} over pixels, {ClipAndEma(options)}; " +
+                     $"loss {(trainer.LossReduction == LossReduction.Sum ? "summed" : "averaged")} over pixels, {TrainingRecipeText.ClipAndEma(options)}; " +
                      $"output {Path.GetFullPath(options.OutputDirectory)}");
+        trainer.Note += line => console.Line($"note: {line}");
         var session = new TrainingSession(trainer, model.Schedule, info.Prediction,
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
 
@@ -157,21 +158,6 @@ public static class TrainCommand
         if (settings.Resume is "") throw new ArgumentException("--resume is empty; give a checkpoint file, or latest.");
         Precision(settings);
         Reduction(settings);
-    }
-
-    /// <summary>The clip and the EMA in a few words: defaults that follow the schedule are worth seeing in a run's log.</summary>
-    private static string ClipAndEma(TrainOptions o)
-    {
-        string clip = o.GradClip > 0 ? $"clip {o.GradClip.ToString(CultureInfo.InvariantCulture)}" : "no clip";
-        string ema = o.EmaHalfLifeKimg is double kimg
-            ? $"EMA half-life {kimg.ToString(CultureInfo.InvariantCulture)} kimg" + (o.EmaRampUp > 0 ? $" (ramp-up {o.EmaRampUp.ToString(CultureInfo.InvariantCulture)})" : "")
-            : $"EMA {o.EmaDecay.ToString(CultureInfo.InvariantCulture)}" + (o.EmaWarmupSteps switch
-            {
-                0 => "",
-                TrainDefaults.EmaWarmupAlways => " (warm-up every step)",
-                var n => $" (warm-up {n} steps)",
-            });
-        return $"{clip}, {ema}";
     }
 
     /// <summary>--loss-reduction, or null when not given (the model's preconditioning decides).</summary>

@@ -83,6 +83,12 @@ public sealed class MultistageTrainer : IDisposable
     /// <summary>Raised after a checkpoint is written, with its path.</summary>
     public event Action<string>? CheckpointWritten;
 
+    /// <summary>
+    /// Something the caller should hear about that changes nothing: a resumed run whose clip or EMA differs from the one its
+    /// checkpoint was trained with (<see cref="TrainingRecipeText"/>).
+    /// </summary>
+    public event Action<string>? Note;
+
     public MultistageTrainer(IMultistageModel model, INoiseSchedule schedule, PredictionTarget target, TrainOptions options)
     {
         TrainOptionsCheck.Validate(options);
@@ -464,7 +470,7 @@ public sealed class MultistageTrainer : IDisposable
         RequireUsable();
         var path = Checkpoints.FileFor(Step);
         TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, Options.StageSampling, TrainingTime,
-                                 _gradientScale ?? 1.0);
+                                 _gradientScale ?? 1.0, TrainingRecipeText.ClipAndEma(Options));
         LastCheckpoint = path;
         Checkpoints.KeepLast(Options.KeepCheckpoints);
         CheckpointWritten?.Invoke(path);
@@ -475,8 +481,12 @@ public sealed class MultistageTrainer : IDisposable
     public void LoadCheckpoint(string path)
     {
         RequireUsable();
-        (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale) =
+        string? trainedWith;
+        (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale, trainedWith) =
             TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples, Options.StageSampling);
+        string trainsWith = TrainingRecipeText.ClipAndEma(Options);
+        if (trainedWith is not null && trainedWith != trainsWith)
+            Note?.Invoke($"{Path.GetFileName(path)} was trained with {trainedWith}; this run goes on with {trainsWith}.");
         _clock.Reset();
         LastCheckpoint = path;
     }

@@ -19,11 +19,12 @@ internal static class TrainingCheckpoint
     private const string TrainingTimeState = "training_seconds";
     private const string StageSamplingState = "stage_sampling";
     private const string GradientScaleState = "gradient_scale";
+    private const string RecipeState = "clip_and_ema";
 
     /// <summary>Writes the checkpoint atomically (settling the EMA first, so the saved average is the applied one).</summary>
     public static void Write(string path, string modelHash, long step, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
                              torch.Generator generator, IBatchSource? data, long[] stageSamples, StageSampling stageSampling, TimeSpan trainingTime,
-                             double gradientScale)
+                             double gradientScale, string clipAndEma)
     {
         var states = TrainingRandomState.Capture(generator);
         if (data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
@@ -31,6 +32,7 @@ internal static class TrainingCheckpoint
         states.Add(new(TrainingTimeState, BitConverter.GetBytes(trainingTime.TotalSeconds)));
         states.Add(new(StageSamplingState, Encoding.UTF8.GetBytes(StageSamplingNames.Of(stageSampling))));
         states.Add(new(GradientScaleState, BitConverter.GetBytes(gradientScale)));
+        states.Add(new(RecipeState, Encoding.UTF8.GetBytes(clipAndEma)));
         ema.Settle();
         var checkpoint = new CheckpointData(modelHash, step, module.state_dict().ToList(), ema.State, states);
         CheckpointFile.Write(path, checkpoint, writer => optimizer.save_state_dict(writer));
@@ -39,10 +41,11 @@ internal static class TrainingCheckpoint
     /// <summary>
     /// Restores weights, EMA, optimizer, RNGs and <paramref name="stageSamples"/>; returns the step, the data position
     /// to hand the next data source (null when none was saved), the training time so far and the gradient scale the
-    /// optimizer's moments were accumulated under (1, the per-pixel mean, for checkpoints from before it was kept). Throws <see cref="CheckpointException"/> naming the first problem,
+    /// optimizer's moments were accumulated under (1, the per-pixel mean, for checkpoints from before it was kept) and the
+    /// clip and EMA the run trained with (<see cref="TrainingRecipeText"/>; null for checkpoints from before they were kept). Throws <see cref="CheckpointException"/> naming the first problem,
     /// before restoring anything when the run was trained under another stage-sampling policy than <paramref name="stageSampling"/>.
     /// </summary>
-    public static (long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
+    public static (long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale, string? ClipAndEma) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
                                                       torch.Generator generator, long[] stageSamples, StageSampling stageSampling)
     {
         using var checkpoint = CheckpointFile.Open(path);
@@ -59,7 +62,8 @@ internal static class TrainingCheckpoint
             var dataState = data.RandomStates.FirstOrDefault(s => s.Key == DataState).Value;
             RestoreStageSamples(data.RandomStates.FirstOrDefault(s => s.Key == StageSamplesState).Value, stageSamples);
             return (data.Step, dataState, TrainingTimeOf(data.RandomStates.FirstOrDefault(s => s.Key == TrainingTimeState).Value),
-                    GradientScaleOf(data.RandomStates.FirstOrDefault(s => s.Key == GradientScaleState).Value));
+                    GradientScaleOf(data.RandomStates.FirstOrDefault(s => s.Key == GradientScaleState).Value),
+                    data.RandomStates.FirstOrDefault(s => s.Key == RecipeState).Value is { } recipe ? Encoding.UTF8.GetString(recipe) : null);
         }
         catch (Exception e) when (e is not CheckpointException)
         {

@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace DiffusionDsl.Runtime.Training;
+
+/// <summary>
+/// The clip and the EMA a run trains with, in a few words: for a run's header line, and recorded in its checkpoints so a
+/// resumed run says when they changed (a default that follows the schedule, say, between versions).
+/// </summary>
+public static class TrainingRecipeText
+{
+    public static string ClipAndEma(TrainOptions o)
+    {
+        string clip = o.GradClip > 0 ? $"clip {Number(o.GradClip)}" : "no clip";
+        string ema = o.EmaHalfLifeKimg is double kimg
+            ? $"EMA half-life {Number(kimg)} kimg" + (o.EmaRampUp > 0 ? $" (ramp-up {Number(o.EmaRampUp)})" : "")
+            : $"EMA {Number(o.EmaDecay)}" + o.EmaWarmupSteps switch
+            {
+                0 => "",
+                TrainDefaults.EmaWarmupAlways => " (warm-up every step)",
+                var n => $" (warm-up {n} steps)",
+            };
+        return $"{clip}, {ema}";
+    }
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Tests.Support;
+using DiffusionDsl.Runtime.Training;
+using DiffusionDsl.Tests.Shared;
+using static TorchSharp.torch;
+
+namespace DiffusionDsl.Runtime.Tests.Training;
+
+/// <summary>
+/// Checkpoints keep the clip and EMA their run trained with, so a resumed run that goes on with others says so: the .msd's
+/// defaults for them follow the schedule, and a default that changes between versions must not pass unnoticed.
+/// </summary>
+public sealed class ResumeNoteTests : IDisposable
+{
+    private readonly ScratchFolder _scratch = new();
+    public void Dispose() => _scratch.Dispose();
+
+    private TrainOptions Options(string run) => new()
+    {
+        BatchSize = 4, Steps = 2, CheckpointEvery = 2, Seed = 1, EmaDecay = 0.999, EmaWarmupSteps = TrainDefaults.EmaWarmupAlways,
+        OutputDirectory = Path.Combine(_scratch.Path, run),
+    };
+
+    private List<string> ResumeNotes(TrainOptions options, string checkpoint)
+    {
+        var notes = new List<string>();
+        random.manual_seed(2);
+        using var model = new SmallUNet(SmallUNet.Encoder());
+        using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, options with { Steps = 3, ResumeFrom = checkpoint });
+        trainer.Note += notes.Add;
+        trainer.Train(TinyData.Source());
+        return notes;
+    }
+
+    [Fact]
+    public void AResumedRunWithAnotherClipOrEmaSaysSo()
+    {
+        random.manual_seed(2);
+        string checkpoint;
+        using (var model = new SmallUNet(SmallUNet.Encoder()))
+        using (var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Options("first")))
+            checkpoint = trainer.Train(TinyData.Source()).LastCheckpoint!;
+
+        Assert.Empty(ResumeNotes(Options("same"), checkpoint));
+        var notes = ResumeNotes(Options("changed") with { GradClip = 0, EmaHalfLifeKimg = 500, EmaDecay = TrainDefaults.Ema, EmaWarmupSteps = 0 }, checkpoint);
+        Assert.Equal(new[]
+        {
+            "step-00000002.ckpt was trained with clip 1, EMA 0.999 (warm-up every step); this run goes on with no clip, EMA half-life 500 kimg (ramp-up 0.05).",
+        }, notes);
+    }
+}
