@@ -116,7 +116,6 @@ public static class TrainCommand
                      $"stages drawn {StageSamplingNames.Of(options.StageSampling)}, lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
                      $"loss {(trainer.LossReduction == LossReduction.Sum ? "summed" : "averaged")} over pixels, {TrainingRecipeText.ClipAndEma(options)}; " +
                      $"output {Path.GetFullPath(options.OutputDirectory)}");
-        trainer.Note += line => console.Line($"note: {line}");
         var session = new TrainingSession(trainer, model.Schedule, info.Prediction,
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
 

@@ -69,6 +69,7 @@ public sealed class TrainingSession
             }
         }
         _trainer.StepCompleted += OnStep;
+        _trainer.Note += WriteNote;
         try
         {
             var result = _report.ProgressBar ? ConsoleProgress.Run(_trainer, () => _trainer.Train(data, cancellation)) : _trainer.Train(data, cancellation);
@@ -79,9 +80,13 @@ public sealed class TrainingSession
         finally
         {
             _trainer.StepCompleted -= OnStep;
+            _trainer.Note -= WriteNote;
             metrics?.Dispose();
         }
     }
+
+    /// <summary>The trainer's notes (a resumed run going on with another clip or EMA), on standard error as this session's own.</summary>
+    private static void WriteNote(string note) => Console.Error.WriteLine($"note: {note}");
 
     /// <summary>The quality evaluator when EvalEvery asks for one and one can be made; otherwise null, saying why once.</summary>
     private TrainingQuality? StartQuality(IBatchSource data)
