@@ -110,10 +110,10 @@ public static class ClusterCommand
             if (EmptyStage(result.Boundaries.Select(b => Math.Round(b, 4))) is var (start, end))
                 throw new ArgumentException($"{settings.Msd} not rewritten: a stage [{Number(start)}, {Number(end)}) would be empty; " +
                                             "cluster on a finer --grid, or with fewer --stages.");
-            // The compiler refuses a stage wholly below the schedule's smallest training time (it would never train).
+            // The compiler refuses a stage wholly below where the schedule's sampling ends (no sample would use it).
             if (result.Boundaries.Count > 0 && Math.Round(result.Boundaries[0], 4) is var first && first <= schedule.MinTime)
                 throw new ArgumentException($"{settings.Msd} not rewritten: the first stage would end at t = {Number(first)}, at or below t = {Number(schedule.MinTime)}, " +
-                                            "the smallest time the schedule trains at, so it would never train; cluster with fewer --stages or another --method.");
+                                            "where the schedule's sampling ends, so no sample would use it; cluster with fewer --stages or another --method.");
             Rewrite(msd, result.Boundaries, schedule, console);
         }
         return 0;

@@ -16,7 +16,7 @@ internal sealed class HeaderNameCaseStream : Stream
 {
     private static readonly string[] Names = { "Content-Length", "Content-Type" };
 
-    /// <summary>A header line longer than this is passed on as it is, for the framing to refuse.</summary>
+    /// <summary>A header line longer than this is passed on as it is, to its end.</summary>
     private const int MaxHeaderLine = 1024;
 
     private readonly Stream _inner;
@@ -27,6 +27,7 @@ internal sealed class HeaderNameCaseStream : Stream
     private int _pendingAt;
     private long _bodyLeft;
     private long? _contentLength;
+    private bool _overlong;
 
     public HeaderNameCaseStream(Stream inner) => _inner = inner;
 
@@ -43,9 +44,10 @@ internal sealed class HeaderNameCaseStream : Stream
             }
             if (_start == _end)
             {
-                _start = 0;
-                _end = await _inner.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
-                if (_end == 0) return Flush(destination); // the end: a partial header line goes on as it is
+                // Set only after the read succeeds: a failed or cancelled read must not hand out the old bytes again.
+                int read = await _inner.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+                (_start, _end) = (0, read);
+                if (read == 0) return Flush(destination); // the end: a partial header line goes on as it is
             }
             if (_bodyLeft > 0)
             {
@@ -55,15 +57,33 @@ internal sealed class HeaderNameCaseStream : Stream
                 _bodyLeft -= n;
                 return n;
             }
+            if (_overlong)
+            {
+                // The rest of a line too long to be a name worth fixing goes on as it is, to its end.
+                int end = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+                int n = Math.Min(destination.Length, (end < 0 ? _end : end + 1) - _start);
+                _buffer.AsMemory(_start, n).CopyTo(destination);
+                _start += n;
+                if (end >= 0 && _start == end + 1) _overlong = false;
+                return n;
+            }
             // In the header part: gather a line, then pass it on with its name's case fixed.
             while (_start < _end)
             {
                 byte b = _buffer[_start++];
                 _line.WriteByte(b);
-                if (b == (byte)'\n' || _line.Length > MaxHeaderLine)
+                if (b == (byte)'\n')
                 {
                     _pending = EndLine();
                     _pendingAt = 0;
+                    break;
+                }
+                if (_line.Length >= MaxHeaderLine)
+                {
+                    _pending = _line.ToArray();
+                    _pendingAt = 0;
+                    _line.SetLength(0);
+                    _overlong = true;
                     break;
                 }
             }
@@ -101,7 +121,11 @@ internal sealed class HeaderNameCaseStream : Stream
             if (string.Equals(name, canonical, StringComparison.OrdinalIgnoreCase))
             {
                 if (canonical == "Content-Length" && long.TryParse(text[(colon + 1)..].Trim(), out long length) && length >= 0) _contentLength = length;
-                return Encoding.ASCII.GetBytes(canonical + text[colon..]);
+                // The name in its case, then the line's own bytes from the colon on (its value untouched, whatever it holds).
+                var fixedLine = new byte[bytes.Length];
+                Encoding.ASCII.GetBytes(canonical, 0, canonical.Length, fixedLine, 0);
+                Array.Copy(bytes, colon, fixedLine, colon, bytes.Length - colon);
+                return fixedLine;
             }
         return bytes;
     }

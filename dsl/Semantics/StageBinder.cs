@@ -119,12 +119,13 @@ internal sealed class StageBinder
                 $"Stage {Display.Quote(stages[i].Name)} covers no diffusion time once converted to t (it starts at t = {stages[i].Start.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} and ends at t = {stages[i].End.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); widen it or merge it into a neighbour");
             ok = false;
         }
-        // The schedule never trains below its smallest time: a stage there would keep its decoder's initial weights.
+        // Sampling ends at the schedule's smallest time: no sample would use a stage below it (VP trains from 1e-5, so its
+        // decoder would see the few times below 1e-3 and nothing else).
         if (ok && schedule.Kind is ScheduleKind.Vp or ScheduleKind.Cosine)
             foreach (int i in Enumerable.Range(0, stages.Count).Where(i => stages[i].End <= ScheduleDefaults.MinTime))
             {
                 Diagnostics.Error(DiagnosticIds.BoundaryOutOfRange, spans[i],
-                    $"Stage {Display.Quote(stages[i].Name)} ends at t = {Display.ExactNumber(stages[i].End)}, at or below t = {ValueReader.Format(ScheduleDefaults.MinTime)}, the smallest time the {schedule.Kind.ToString().ToLowerInvariant()} schedule trains at and samples down to: its decoder would never train; end it above {ValueReader.Format(ScheduleDefaults.MinTime)} or merge it into the next stage");
+                    $"Stage {Display.Quote(stages[i].Name)} ends at t = {Display.ExactNumber(stages[i].End)}, at or below t = {ValueReader.Format(ScheduleDefaults.MinTime)}, where the {schedule.Kind.ToString().ToLowerInvariant()} schedule's sampling ends: no sample would use its decoder; end it above {ValueReader.Format(ScheduleDefaults.MinTime)} or merge it into the next stage");
                 ok = false;
             }
         return ok ? stages : null;

@@ -40,7 +40,15 @@ public sealed class ReferenceSet : IDisposable
         FeatureSpace = featureSpace;
         using (NewDisposeScope())
             Features = features.detach().to(ScalarType.Float64, CPU).clone().DetachFromDisposeScope(); // its own copy
-        Statistics = FeatureStatistics.Of(Features);
+        try
+        {
+            Statistics = FeatureStatistics.Of(Features);
+        }
+        catch
+        {
+            Features.Dispose(); // refused (fewer than 2 rows): the copy is nobody's
+            throw;
+        }
     }
 
     /// <summary>The features of <paramref name="images"/> [N, C, H, W] in [-1, 1].</summary>

@@ -185,7 +185,7 @@ public class ClusterCommandTests
         var (exit, output, msd, manyStages) = ClusterUniformly(folder, 1001);
 
         Assert.Equal(1, exit);
-        Assert.Contains("not rewritten: the first stage would end at t = 0.0010, at or below t = 0.0010, the smallest time the schedule trains at", output.Text.Replace("\n", " "));
+        Assert.Contains("not rewritten: the first stage would end at t = 0.0010, at or below t = 0.0010, where the schedule's sampling ends", output.Text.Replace("\n", " "));
         Assert.Equal(manyStages, File.ReadAllText(msd));
     }
 

@@ -284,13 +284,13 @@ public class CheckerFindingsTests
         TinyModel.SingleDiagnostic(TinyModel.With().Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "⟦diffusion edm predicts eps⟧"), DiagnosticIds.IncompatibleSettings);
     }
 
-    /// <summary>A stage wholly below the smallest time a VP or cosine schedule trains at would never train: an error at it.</summary>
+    /// <summary>A stage wholly below where a VP or cosine schedule's sampling ends would never be used: an error at it.</summary>
     [Fact]
     public void AStageBelowTheSchedulesSmallestTimeIsAnError()
     {
         var source = TinyModel.With().Replace("    a [0, 0.5)\n    b [0.5, 1]\n", "    a ⟦[0, 0.0005)⟧\n    b [0.0005, 1]\n");
         var error = TinyModel.SingleDiagnostic(source, DiagnosticIds.BoundaryOutOfRange);
-        Assert.StartsWith("Stage 'a' ends at t = 0.0005, at or below t = 0.001, the smallest time the vp schedule trains at", error.Message);
+        Assert.StartsWith("Stage 'a' ends at t = 0.0005, at or below t = 0.001, where the vp schedule's sampling ends: no sample would use its decoder", error.Message);
         Assert.Empty(MsdCompiler.CompileUnguarded(TinyModel.With().Replace("a [0, 0.5)\n    b [0.5, 1]", "a [0, 0.002)\n    b [0.002, 1]")).Diagnostics);
         // EDM and DDPM train from t = 0.
         var edm = TinyModel.With().Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm predicts edm")

@@ -170,7 +170,17 @@ public class ProtocolRobustnessTests
                                                            @params = new { textDocument = new { uri = "file:///content-length:.msd" }, position = new { line = 0, character = 0 } } })
                                       .ToString(Newtonsoft.Json.Formatting.None), headerName: "Content-length");
         Assert.Equal(2, (await server.ReadAsync()).Value<int>("id"));
-        Assert.Equal(0, await server.ShutdownAsync(3));
+        // A header line longer than the stream gathers (1,024 bytes, and 1,023 and 1,025), after the length, passes on
+        // whole: its end is not taken for the blank line that ends the headers.
+        foreach (var (id, padding) in new[] { (3, 1024), (4, 1023), (5, 1025) })
+        {
+            await server.SendRawAsync(JObject.FromObject(new { jsonrpc = "2.0", id, method = "textDocument/hover",
+                                                               @params = new { textDocument = new { uri = "file:///a.msd" }, position = new { line = 0, character = 0 } } })
+                                          .ToString(Newtonsoft.Json.Formatting.None),
+                                      headerName: "content-length", laterHeaders: "X-Padding: " + new string('a', padding - "X-Padding: ".Length) + "\r\n");
+            Assert.Equal(id, (await server.ReadAsync()).Value<int>("id"));
+        }
+        Assert.Equal(0, await server.ShutdownAsync(6));
     }
 
     /// <summary>`msd lsp` over its standard streams, with LSP's framing written and read by hand.</summary>
@@ -194,10 +204,10 @@ public class ProtocolRobustnessTests
 
         public Task SendAsync(object message) => SendRawAsync(JObject.FromObject(message).ToString(Newtonsoft.Json.Formatting.None));
 
-        public async Task SendRawAsync(string body, string headerName = "Content-Length", string extraHeaders = "")
+        public async Task SendRawAsync(string body, string headerName = "Content-Length", string extraHeaders = "", string laterHeaders = "")
         {
             var bytes = Encoding.UTF8.GetBytes(body);
-            var header = Encoding.ASCII.GetBytes($"{extraHeaders}{headerName}: {bytes.Length}\r\n\r\n");
+            var header = Encoding.ASCII.GetBytes($"{extraHeaders}{headerName}: {bytes.Length}\r\n{laterHeaders}\r\n");
             await _input.WriteAsync(header);
             await _input.WriteAsync(bytes);
             await _input.FlushAsync();
