@@ -33,9 +33,9 @@ internal sealed class SettingsBinder
         // EDM's recipe under its schedule: the stage drawn from its lognormal, and no gradient clipping (training_loop.py
         // has none); score_sde's otherwise (uniform stages, clip 1).
         bool edm = scheduleKind == ScheduleKind.Edm;
+        double? defaultHalfLife = edm ? TrainDefaults.EdmEmaHalfLifeKimg : null;
         var spec = new TrainSpec(StageSampling: edm ? StageSampling.ScheduleProportional : TrainDefaults.Sampling, GradClip: edm ? 0 : TrainDefaults.GradClip,
-                                 EmaWarmup: edm ? TrainDefaults.EmaWarmup : TrainDefaults.EmaWarmupAlways,
-                                 EmaHalfLifeKimg: edm ? TrainDefaults.EdmEmaHalfLifeKimg : null);
+                                 EmaWarmup: DefaultEmaWarmup(defaultHalfLife), EmaHalfLifeKimg: defaultHalfLife);
         if (statement is null) return spec;
         var s = new Section(statement.Body, "train", _read.Diagnostics, TrainKeywords);
         int errors = _read.Diagnostics.ErrorCount;
@@ -44,8 +44,7 @@ internal sealed class SettingsBinder
         bool fixedDecayWritten = s.Get("ema") is not null || s.Get("ema_warmup") is not null;
         var halfLife = _read.InRange(s.Get("ema_halflife_kimg"), TrainRanges.EmaHalfLifeKimg)
                        ?? (fixedDecayWritten || s.Get("ema_halflife_kimg") is not null ? null : spec.EmaHalfLifeKimg);
-        var emaWarmup = _read.Count(s.Get("ema_warmup"), TrainRanges.EmaWarmup)
-                        ?? (halfLife is not null ? TrainDefaults.EmaWarmup : TrainDefaults.EmaWarmupAlways);
+        var emaWarmup = _read.Count(s.Get("ema_warmup"), TrainRanges.EmaWarmup) ?? DefaultEmaWarmup(halfLife);
         var batch = _read.Count(s.Get("batch"), TrainRanges.Batch);
         spec = spec with
         {
@@ -97,6 +96,9 @@ internal sealed class SettingsBinder
         }
         return _read.Diagnostics.ErrorCount == errors ? spec : null;
     }
+
+    /// <summary>A fixed decay warms up at every update (score_sde's EMA); EDM's half-life has no such warm-up.</summary>
+    private static int DefaultEmaWarmup(double? halfLife) => halfLife is null ? TrainDefaults.EmaWarmupAlways : TrainDefaults.EmaWarmup;
 
     /// <summary>
     /// A fixed decay (`ema`, with score_sde's `ema_warmup`) and EDM's half-life (`ema_halflife_kimg`, with its

@@ -143,14 +143,17 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
     }
 
     /// <summary>A network with weights from a safetensors file written by <see cref="FeatureNetworkTraining"/>, in eval mode.</summary>
-    public static FashionFeatureNetwork Load(string safetensorsPath)
+    public static FashionFeatureNetwork Load(string safetensorsPath) => Load(safetensorsPath, name: null);
+
+    /// <param name="name">The feature space's name; null names it by the file (<see cref="Name"/>).</param>
+    private static FashionFeatureNetwork Load(string safetensorsPath, string? name)
     {
         var network = GlobalRandomStatePreserved.Build(() => new FashionFeatureNetwork());
         try
         {
             network.WeightsMetadata = SafetensorsWeights.Import(network, safetensorsPath, WeightLayout.Native);
-            var fingerprint = WeightsFingerprint.Of(safetensorsPath);
-            network.Name = fingerprint == BuiltInFingerprint.Value ? NetworkName : $"{NetworkName}@{fingerprint}";
+            network.Name = name ?? (WeightsFingerprint.Of(safetensorsPath) is var fingerprint && fingerprint == BuiltInFingerprint.Value
+                ? NetworkName : $"{NetworkName}@{fingerprint}");
             network.eval();
             return network;
         }
@@ -176,7 +179,7 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
         try
         {
             using (var file = File.Create(path)) stream.CopyTo(file);
-            return Load(path);
+            return Load(path, NetworkName); // the built-in weights: no need to hash them to know it
         }
         finally
         {

@@ -61,7 +61,7 @@ public static class SampleQuality
             DensityCoverageK = densityCoverageK,
             KernelDistance = kid,
             KernelDistanceStd = kidStd,
-            KernelDistanceSubsetSize = kernelSubsets > 0 ? kidSubset : 0,
+            KernelDistanceSubsetSize = kidSubset,
         };
     }
 

@@ -23,13 +23,13 @@ public static class SampleGrid
     private static int Columns(int count, int? columns) => Math.Max(1, columns ?? (int)Math.Ceiling(Math.Sqrt(count)));
 
     /// <summary>Why a grid of these images cannot be written (too many pixels), or null.</summary>
-    public static string? SizeProblem(int count, int height, int width, int? columns = null, int padding = 2, int scale = 1)
-    {
-        var (w, h) = Size(count, height, width, columns, padding, scale);
-        return w * h > MaxPixels || w > int.MaxValue || h > int.MaxValue
-            ? $"the grid would be {w:N0} x {h:N0} pixels, more than the {MaxPixels:N0} a grid may have"
+    public static string? SizeProblem(int count, int height, int width, int? columns = null, int padding = 2, int scale = 1) =>
+        ProblemOf(Size(count, height, width, columns, padding, scale));
+
+    private static string? ProblemOf((long Width, long Height) size) =>
+        size.Width * size.Height > MaxPixels || size.Width > int.MaxValue || size.Height > int.MaxValue
+            ? $"the grid would be {size.Width:N0} x {size.Height:N0} pixels, more than the {MaxPixels:N0} a grid may have"
             : null;
-    }
 
     /// <summary>The PNG text keyword under which a grid records its image count (<see cref="SampleGridReader"/> reads it).</summary>
     public const string CountKeyword = "diffusiondsl.count";
@@ -39,9 +39,9 @@ public static class SampleGrid
         if (images.dim() != 4 || images.shape[1] is not (1 or 3))
             throw new ArgumentException($"Expected images [N, 1 or 3, H, W], got [{string.Join(", ", images.shape)}].", nameof(images));
         int count = (int)images.shape[0], channels = (int)images.shape[1], height = (int)images.shape[2], width = (int)images.shape[3];
-        if (SizeProblem(count, height, width, columns, padding, scale) is { } tooLarge) throw new ArgumentException($"{path}: {tooLarge}.", nameof(scale));
-        int cols = Columns(count, columns);
         var (gridWidth, gridHeight) = Size(count, height, width, columns, padding, scale);
+        if (ProblemOf((gridWidth, gridHeight)) is { } tooLarge) throw new ArgumentException($"{path}: {tooLarge}.", nameof(scale));
+        int cols = Columns(count, columns);
         int cellW = width * scale, cellH = height * scale;
 
         byte[] pixels;

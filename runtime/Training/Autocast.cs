@@ -32,7 +32,8 @@ public sealed class Autocast : IDisposable
     /// <summary>Where the entry points were looked for, and what was found: for logs and error messages.</summary>
     public static string Describe() => EntryPoints.Value is { } e ? $"libtorch autocast entry points in {e.Library}" : EntryPointsMissing;
 
-    private Autocast(DeviceType device, ScalarType dtype)
+    /// <param name="dtype">The lower precision; null keeps the one set (a suspension).</param>
+    private Autocast(DeviceType device, ScalarType? dtype, bool enabled)
     {
         // libtorch's autocast knows a few device types and stops with a C++ exception at any other, which must not
         // cross into .NET: only the CPU and CUDA are let through.
@@ -43,8 +44,8 @@ public sealed class Autocast : IDisposable
         _thread = Environment.CurrentManagedThreadId;
         _wasEnabled = e.IsEnabled(_device) != 0;
         _previousDtype = e.GetDtype(_device);
-        e.SetEnabled(_device, 1);
-        e.SetDtype(_device, (sbyte)dtype);
+        e.SetEnabled(_device, (byte)(enabled ? 1 : 0));
+        if (dtype is ScalarType lower) e.SetDtype(_device, (sbyte)lower);
         e.IncrementNesting();
     }
 
@@ -52,7 +53,7 @@ public sealed class Autocast : IDisposable
     /// Turns autocast on for <paramref name="device"/>'s type on this thread until the scope is disposed (on the same
     /// thread). Run the forward pass and the loss inside and <c>backward()</c> after, as with torch.autocast.
     /// </summary>
-    public static Autocast Enter(Device device, ScalarType dtype = ScalarType.BFloat16) => new(device.type, dtype);
+    public static Autocast Enter(Device device, ScalarType dtype = ScalarType.BFloat16) => new(device.type, dtype, enabled: true);
 
     public void Dispose()
     {
@@ -72,29 +73,7 @@ public sealed class Autocast : IDisposable
     /// Turns autocast off for <paramref name="device"/>'s type on this thread until disposed, as torch.autocast(enabled=False)
     /// does inside an autocast region; null (nothing to undo) when it is not on.
     /// </summary>
-    public static IDisposable? Suspend(Device device) => IsEnabled(device) ? new Suspension((sbyte)device.type) : null;
-
-    private sealed class Suspension : IDisposable
-    {
-        private readonly sbyte _device;
-        private readonly int _thread = Environment.CurrentManagedThreadId;
-        private bool _disposed;
-
-        public Suspension(sbyte device)
-        {
-            _device = device;
-            EntryPoints.Value!.SetEnabled(device, 0);
-        }
-
-        public void Dispose()
-        {
-            if (_disposed) return;
-            if (Environment.CurrentManagedThreadId != _thread)
-                throw new InvalidOperationException("An autocast suspension must end on the thread that began it.");
-            _disposed = true;
-            EntryPoints.Value!.SetEnabled(_device, 1);
-        }
-    }
+    public static IDisposable? Suspend(Device device) => IsEnabled(device) ? new Autocast(device.type, null, enabled: false) : null;
 
     /// <summary>Whether autocast is on for <paramref name="device"/>'s type on this thread.</summary>
     public static bool IsEnabled(Device device) =>

@@ -52,18 +52,18 @@ internal static class TrainingCheckpoint
         var data = checkpoint.Data;
         // Another model's checkpoint is that first; then a run of this model trained under another policy.
         var modelState = CheckpointWeights.Checked(module, path, data, modelHash);
-        RequireStageSampling(path, data.RandomStates.FirstOrDefault(s => s.Key == StageSamplingState).Value, stageSampling);
+        RequireStageSampling(path, Saved(data, StageSamplingState), stageSampling);
         try
         {
             CheckpointWeights.Copy(modelState, path, data, ema: false);
             ema.Load(data.Ema);
             checkpoint.ReadOptimizerState(reader => optimizer.load_state_dict(reader));
             TrainingRandomState.Restore(path, data.RandomStates, generator);
-            var dataState = data.RandomStates.FirstOrDefault(s => s.Key == DataState).Value;
-            RestoreStageSamples(data.RandomStates.FirstOrDefault(s => s.Key == StageSamplesState).Value, stageSamples);
-            return (data.Step, dataState, TrainingTimeOf(data.RandomStates.FirstOrDefault(s => s.Key == TrainingTimeState).Value),
-                    GradientScaleOf(data.RandomStates.FirstOrDefault(s => s.Key == GradientScaleState).Value),
-                    data.RandomStates.FirstOrDefault(s => s.Key == RecipeState).Value is { } recipe ? Encoding.UTF8.GetString(recipe) : null);
+            var dataState = Saved(data, DataState);
+            RestoreStageSamples(Saved(data, StageSamplesState), stageSamples);
+            return (data.Step, dataState, TrainingTimeOf(Saved(data, TrainingTimeState)),
+                    GradientScaleOf(Saved(data, GradientScaleState)),
+                    Saved(data, RecipeState) is { } recipe ? Encoding.UTF8.GetString(recipe) : null);
         }
         catch (Exception e) when (e is not CheckpointException)
         {
@@ -93,6 +93,9 @@ internal static class TrainingCheckpoint
         saved is { Length: 8 } && BitConverter.ToDouble(saved, 0) is var seconds && double.IsFinite(seconds) && seconds >= 0
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.Zero;
+
+    /// <summary>The state saved under <paramref name="key"/>, or null (a checkpoint from before it was kept).</summary>
+    private static byte[]? Saved(CheckpointData data, string key) => data.RandomStates.FirstOrDefault(s => s.Key == key).Value;
 
     private static double GradientScaleOf(byte[]? saved) =>
         saved is { Length: 8 } && BitConverter.ToDouble(saved, 0) is var scale && double.IsFinite(scale) && scale > 0 ? scale : 1.0;

@@ -46,6 +46,11 @@ public static class PyTorchExport
         var files = Files(model, sourceFile, sourceHash);
         if (!overwrite && ExportedFiles.Foreign(folder, files.Select(f => f.Name)) is { } foreign)
             throw new IOException($"{foreign} was not written by msd export pytorch; nothing was exported (move it, or pass --force to replace it)");
+        return WriteFiles(files, folder);
+    }
+
+    private static IReadOnlyList<string> WriteFiles(IReadOnlyList<ExportedFile> files, string folder)
+    {
         Directory.CreateDirectory(folder);
         var written = new List<string>();
         foreach (var file in files)
@@ -71,7 +76,7 @@ public static class PyTorchExport
         var files = Files(compilation.Model, Path.GetFileName(msdPath), ModelHash.Of(compilation.Model));
         if (ExportedFiles.Foreign(folder, files.Select(f => f.Name)) is { } foreign)
             return new[] { $"{foreign} was not written by msd export pytorch; move it, or export elsewhere (MsdPyTorchOutput)" };
-        Write(compilation.Model, Path.GetFileName(msdPath), ModelHash.Of(compilation.Model), folder);
+        WriteFiles(files, folder);
         return new string[0];
     }
 }
