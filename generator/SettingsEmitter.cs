@@ -63,7 +63,7 @@ internal static class SettingsEmitter
          .Line(Global.GeneratedCode)
          .Open($"public sealed class {name}Sampler")
          .Open($"public static {Global.SampleOptions} Defaults {{ get; }} = new()")
-         .Line($"Solver = {Global.SolverKind}.{s.Solver}, Steps = {s.Steps}, Eta = {CodeWriter.Number(s.Eta)}, Count = {s.Count}, Seed = {s.Seed},{(s.Clip ? " ClipDenoised = true," : "")}")
+         .Line($"Solver = {Global.SolverKind}.{s.Solver}, Steps = {s.Steps}, Eta = {CodeWriter.Number(s.Eta)}, Count = {s.Count}, Seed = {s.Seed},{(s.Clip ? " ClipDenoised = true," : "")}{(s.EndTime is double end ? $" EndTime = {CodeWriter.Number(end)}," : "")}")
          .Close(";")
          .Line()
          .Line("/// <summary>The runtime sampler, with the solver and options it runs.</summary>")

@@ -63,7 +63,8 @@ public static class EvaluateCommand
             ReferenceCount = parsed.GetValue(referenceCount), Features = parsed.GetValue(features)!, InceptionWeights = parsed.GetValue(inceptionWeights),
             FashionWeights = parsed.GetValue(fashionWeights), Json = parsed.GetValue(json),
             Steps = parsed.GetValue(sampling.Steps), Solver = parsed.GetValue(sampling.Solver), Seed = parsed.GetValue(sampling.Seed),
-            Ema = !parsed.GetValue(sampling.NoEma), Clip = parsed.GetValue(sampling.Clip), Device = parsed.GetValue(sampling.Device),
+            Ema = !parsed.GetValue(sampling.NoEma), Clip = parsed.GetValue(sampling.Clip), EndTime = parsed.GetValue(sampling.EndTime),
+            Device = parsed.GetValue(sampling.Device),
         }, console));
         return command;
     }
@@ -127,7 +128,7 @@ public static class EvaluateCommand
             throw new ArgumentException("give a MODEL to sample from (with --checkpoint and --count), or --images with the images to score.");
         if (s.Source is not null && s.Images is not null)
             throw new ArgumentException("give either a MODEL to sample from or --images, not both.");
-        ModelSampling.Check(s.Count, s.Steps);
+        ModelSampling.Check(s.Count, s.Steps, s.EndTime);
         if (s.Count is < MinimumImages)
             throw new ArgumentException($"--count must be at least {MinimumImages}, not {s.Count}: density and coverage compare each image with its 5 nearest neighbours.");
         if (s.ReferenceCount is < MinimumImages)
@@ -147,6 +148,7 @@ public static class EvaluateCommand
             {
                 ("--model", s.Model is not null), ("--checkpoint", s.Checkpoint is not null), ("--steps", s.Steps is not null),
                 ("--solver", s.Solver is not null), ("--seed", s.Seed is not null), ("--no-ema", !s.Ema), ("--clip", s.Clip is not null),
+                ("--end-time", s.EndTime is not null),
             }.Where(o => o.Given).Select(o => o.Name).ToList();
             if (sampling.Count > 0) throw new ArgumentException($"{string.Join(", ", sampling)} only apply when sampling from a MODEL, not to --images.");
         }
@@ -209,7 +211,7 @@ public static class EvaluateCommand
     private static Tensor SampleModel(EvaluateSettings settings, IAnsiConsole console)
     {
         var info = ModelArguments.Load(settings.Source!, settings.Model, console);
-        var request = new SamplingRequest(settings.Checkpoint!, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device);
+        var request = new SamplingRequest(settings.Checkpoint!, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device, settings.EndTime);
         var options = ModelSampling.Resolve(info, request);
         var (images, summary) = ModelSampling.Sample(info, request, options, console);
         console.Line($"{summary}; scored as 8-bit images, as a PNG stores them");

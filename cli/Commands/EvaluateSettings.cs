@@ -28,5 +28,6 @@ public sealed record EvaluateSettings
     public long? Seed { get; init; }
     public bool Ema { get; init; } = true;
     public bool? Clip { get; init; }
+    public double? EndTime { get; init; }
     public string? Device { get; init; }
 }

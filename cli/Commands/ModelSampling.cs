@@ -13,7 +13,8 @@ using static TorchSharp.torch;
 namespace DiffusionDsl.Cli.Commands;
 
 /// <summary>What `msd sample` and `msd evaluate` draw images with: the checkpoint and the .msd's sample section, overridden.</summary>
-internal sealed record SamplingRequest(string Checkpoint, int? Count, int? Steps, string? Solver, long? Seed, bool Ema, bool? Clip, string? Device);
+internal sealed record SamplingRequest(string Checkpoint, int? Count, int? Steps, string? Solver, long? Seed, bool Ema, bool? Clip, string? Device,
+                                       double? EndTime = null);
 
 /// <summary>The sampling options `msd sample` and `msd evaluate` share, and drawing images from a built model's checkpoint.</summary>
 internal static class ModelSampling
@@ -25,6 +26,7 @@ internal static class ModelSampling
         public Option<long?> Seed { get; } = new("--seed") { Description = "Seed of the initial noise" };
         public Option<bool> NoEma { get; } = new("--no-ema") { Description = "Use the trained weights, not their moving average" };
         public Option<bool?> Clip { get; } = new("--clip") { Description = "Clamp each clean-image estimate to [-1, 1] (true/false; default: the .msd's clip)" };
+        public Option<double?> EndTime { get; } = new("--end-time") { Description = "Where a vp or cosine model's sampling stops (default: the .msd's end_time, else 1e-3)" };
         public Option<string?> Device { get; } = ModelArguments.Device();
 
         public Options() => Solver.AcceptOnlyFromAmong(SolverNames.All.ToArray());
@@ -36,15 +38,17 @@ internal static class ModelSampling
             command.Options.Add(Seed);
             command.Options.Add(NoEma);
             command.Options.Add(Clip);
+            command.Options.Add(EndTime);
             command.Options.Add(Device);
         }
     }
 
     /// <summary>Refuses counts and steps below 1, before anything is loaded (the device is checked once TorchSharp can load).</summary>
-    public static void Check(int? count, int? steps)
+    public static void Check(int? count, int? steps, double? endTime = null)
     {
         ArgumentRange.Require(count, SampleRanges.Count, "--count");
         ArgumentRange.Require(steps, SampleRanges.Steps, "--steps");
+        ArgumentRange.Require(endTime, SampleRanges.EndTime, "--end-time");
     }
 
     /// <summary>The .msd's sample section with the request's overrides.</summary>
@@ -58,6 +62,7 @@ internal static class ModelSampling
             Count = request.Count ?? defaults.Count,
             Seed = request.Seed ?? defaults.Seed,
             ClipDenoised = request.Clip ?? defaults.ClipDenoised,
+            EndTime = request.EndTime ?? defaults.EndTime,
         };
     }
 
@@ -77,11 +82,14 @@ internal static class ModelSampling
         {
             var sampler = new MultistageSampler(model, model.Schedule, info.Prediction, options);
             var images = sampler.Sample(options.Count, info.ImageChannels, info.ImageSize, info.ImageSize, options.Seed);
-            var summary = $"sampled {options.Count} images with {options.Solver}, {options.Steps} steps{(options.ClipDenoised ? ", clipped to [-1, 1]" : "")} " +
+            var summary = $"sampled {options.Count} images with {options.Solver}, {options.Steps} steps{EndNote(options)}{(options.ClipDenoised ? ", clipped to [-1, 1]" : "")} " +
                           $"(evaluations per stage: {string.Join(" / ", sampler.EvaluationsPerStage)})";
             return (images, summary);
         }
     }
+
+    private static string EndNote(SampleOptions options) =>
+        options.EndTime is double end ? $" to t = {end.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : "";
 
     /// <summary>
     /// Which weights a load took: a checkpoint holds both and --no-ema chooses; a .safetensors file holds one set, whichever

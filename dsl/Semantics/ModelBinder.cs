@@ -62,7 +62,8 @@ internal sealed class ModelBinder
         var image = BindImage(Required(section, "image", model, "image 3x32x32"));
         var (schedule, prediction) = BindDiffusion(Required(section, "diffusion", model, "diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps"));
         var stagesStatement = Required(section, "stages", model, "stages { name [0, 1] }");
-        var stages = schedule is null ? null : new StageBinder(_read).Bind(stagesStatement, schedule, name);
+        var stageBinder = new StageBinder(_read);
+        var stages = schedule is null ? null : stageBinder.Bind(stagesStatement, schedule, name);
         var encoderBinder = new EncoderBinder(_read);
         var encoder = encoderBinder.Bind(Required(section, "encoder", model, "encoder ddpmpp { ... }"), image);
         var decoderBinder = new DecoderBinder(_read);
@@ -72,7 +73,8 @@ internal sealed class ModelBinder
         if (stages is null || encoder is null || image is null || name is null) decoderBinder.CheckKeywords(section.All("decoder"));
         var settings = new SettingsBinder(_read);
         var train = settings.BindTrain(section.Get("train"), stages?.Count ?? 0, schedule?.Kind);
-        var sample = settings.BindSample(section.Get("sample"));
+        var sample = settings.BindSample(section.Get("sample"), schedule?.Kind);
+        if (stages is not null && schedule is not null) stageBinder.CheckSamplingEnd(stages, schedule.Kind, settings.EndTime);
         if (train is not null && encoder is not null)
             AugmentationRules.Check(Diagnostics, train.Augment, settings.AugmentSpan, encoder.AugmentDim, encoderBinder.AugmentSpan, model.KeywordSpan);
 

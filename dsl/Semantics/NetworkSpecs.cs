@@ -50,4 +50,4 @@ public sealed record TrainSpec(
 
 public sealed record SampleSpec(
     SolverKind Solver = SampleDefaults.Solver, int Steps = SampleDefaults.Steps, double Eta = SampleDefaults.Eta, int Count = SampleDefaults.Count,
-    long Seed = SampleDefaults.Seed, bool Clip = SampleDefaults.Clip);
+    long Seed = SampleDefaults.Seed, bool Clip = SampleDefaults.Clip, double? EndTime = null);

@@ -3,6 +3,7 @@ using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Syntax;
 using DiffusionDsl.Runtime.Sampling;
+using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Training;
 
 namespace DiffusionDsl.Language.Semantics;
@@ -15,7 +16,7 @@ internal sealed class SettingsBinder
         "batch", "lr", "weight_decay", "warmup", "warmup_kimg", "clip", "ema", "ema_warmup", "ema_halflife_kimg", "ema_rampup", "accumulate", "steps", "stage_sampling",
         "stage_groups", "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count",
     };
-    private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip" };
+    private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip", "end_time" };
 
 
     private readonly ValueReader _read;
@@ -24,6 +25,9 @@ internal sealed class SettingsBinder
 
     /// <summary>Where the train section's `augment p` value is, after <see cref="BindTrain"/>; null when absent.</summary>
     public SourceSpan? AugmentSpan { get; private set; }
+
+    /// <summary>The sample section's `end_time` when it is valid, after <see cref="BindSample"/> (even if another sample setting is not).</summary>
+    public double? EndTime { get; private set; }
 
     /// <param name="scheduleKind">The model's schedule, which picks the default stage sampling and clip: EDM's loss draws the
     /// stage from its own lognormal (EDMMultistageLoss, <c>proportional</c>) and its loop clips nothing; the DPM-Solver
@@ -131,7 +135,8 @@ internal sealed class SettingsBinder
                 "'stage_groups' gives each group of the batch one stage, but 'stage_sampling mixed' draws every sample's own: keep one");
     }
 
-    public SampleSpec? BindSample(MsdStatement? statement)
+    /// <param name="scheduleKind">The model's schedule: `end_time` applies to the continuous vp and cosine ones.</param>
+    public SampleSpec? BindSample(MsdStatement? statement, ScheduleKind? scheduleKind)
     {
         var spec = new SampleSpec();
         if (statement is null) return spec;
@@ -156,6 +161,20 @@ internal sealed class SettingsBinder
             var flag = _read.Option(_read.At(clip, 0, "true or false"), "clip", new[] { "true", "false" });
             if (flag is not null) spec = spec with { Clip = flag == "true" };
         }
+        if (s.Get("end_time") is { } end && _read.InRange(end, SampleRanges.EndTime) is double endTime)
+        {
+            if (scheduleKind is ScheduleKind.Edm or ScheduleKind.Ddpm)
+                _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, end.KeywordSpan,
+                    $"'end_time' sets where a vp or cosine schedule's sampling stops; the {(scheduleKind == ScheduleKind.Edm ? "edm schedule stops at its sigma_min" : "ddpm schedule at its first step")}");
+            else if (scheduleKind is { } kind && endTime < TrainingStart(kind))
+                _read.Diagnostics.Error(DiagnosticIds.ValueOutOfRange, end.Values[0].Span,
+                    $"'end_time' {ValueReader.Format(endTime)} is below t = {ValueReader.Format(TrainingStart(kind))}, where the {kind.ToString().ToLowerInvariant()} schedule's training starts: no decoder learned those times");
+            else
+                spec = spec with { EndTime = EndTime = endTime };
+        }
         return _read.Diagnostics.ErrorCount == errors ? spec : null;
     }
+
+    /// <summary>The smallest t training draws under a continuous schedule (VpSchedule.TrainingMinTime, CosineSchedule.MinTime).</summary>
+    private static double TrainingStart(ScheduleKind kind) => kind == ScheduleKind.Vp ? ScheduleDefaults.VpTrainingMinTime : ScheduleDefaults.MinTime;
 }

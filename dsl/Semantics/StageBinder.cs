@@ -26,6 +26,9 @@ internal sealed class StageBinder
 
     public StageBinder(ValueReader read) => _read = read;
 
+    /// <summary>Each bound stage's line, after <see cref="Bind"/>.</summary>
+    private IReadOnlyList<SourceSpan> _spans = new List<SourceSpan>();
+
     public List<StageSpec>? Bind(MsdStatement? statement, ScheduleSpec schedule, string? modelName)
     {
         if (statement is null) return null;
@@ -119,16 +122,23 @@ internal sealed class StageBinder
                 $"Stage {Display.Quote(stages[i].Name)} covers no diffusion time once converted to t (it starts at t = {stages[i].Start.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} and ends at t = {stages[i].End.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); widen it or merge it into a neighbour");
             ok = false;
         }
-        // Sampling ends at the schedule's smallest time: no sample would use a stage below it (VP trains from 1e-5, so its
-        // decoder would see the few times below 1e-3 and nothing else).
-        if (ok && schedule.Kind is ScheduleKind.Vp or ScheduleKind.Cosine)
-            foreach (int i in Enumerable.Range(0, stages.Count).Where(i => stages[i].End <= ScheduleDefaults.MinTime))
-            {
-                Diagnostics.Error(DiagnosticIds.BoundaryOutOfRange, spans[i],
-                    $"Stage {Display.Quote(stages[i].Name)} ends at t = {Display.ExactNumber(stages[i].End)}, at or below t = {ValueReader.Format(ScheduleDefaults.MinTime)}, where the {schedule.Kind.ToString().ToLowerInvariant()} schedule's sampling ends: no sample would use its decoder; end it above {ValueReader.Format(ScheduleDefaults.MinTime)} or merge it into the next stage");
-                ok = false;
-            }
+        _spans = spans;
         return ok ? stages : null;
+    }
+
+    /// <summary>
+    /// Sampling a vp or cosine model stops at the sample section's end_time (by default the schedule's smallest time,
+    /// 1e-3): a stage that ends there or below would never be sampled (VP trains from 1e-5, so its decoder would see the
+    /// few times below and nothing else). Checked once the sample section is bound.
+    /// </summary>
+    public void CheckSamplingEnd(IReadOnlyList<StageSpec> stages, ScheduleKind kind, double? endTime)
+    {
+        if (kind is not (ScheduleKind.Vp or ScheduleKind.Cosine)) return;
+        double end = endTime ?? ScheduleDefaults.MinTime;
+        string where = endTime is null ? $"where the {kind.ToString().ToLowerInvariant()} schedule's sampling ends" : "where the sample section's end_time stops sampling";
+        foreach (int i in Enumerable.Range(0, stages.Count).Where(i => stages[i].End <= end))
+            Diagnostics.Error(DiagnosticIds.BoundaryOutOfRange, _spans[i],
+                $"Stage {Display.Quote(stages[i].Name)} ends at t = {Display.ExactNumber(stages[i].End)}, at or below t = {ValueReader.Format(end)}, {where}: no sample would use its decoder; end it above {ValueReader.Format(end)} or merge it into the next stage");
     }
 
     /// <summary>Equal within <see cref="Tolerance"/> of the larger magnitude: a relative tolerance, per boundary.</summary>

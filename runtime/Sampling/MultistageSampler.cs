@@ -32,8 +32,23 @@ public sealed class MultistageSampler
         Options = options;
         _denoiser = new Denoiser(model, schedule, target);
         Solver = SolverFactory.Create(options.Solver, schedule, options.Eta);
-        if (options.EndTime is double endTime) Solver.EndTime = endTime;
+        if (options.EndTime is double endTime)
+        {
+            RequireEndTime(schedule, endTime);
+            Solver.EndTime = endTime;
+        }
         if (options.ClipDenoised) Solver.ClipData = 1.0;
+    }
+
+    /// <summary>The end time as the compiler holds the sample section's end_time: for the continuous schedules, no lower than training goes.</summary>
+    private static void RequireEndTime(INoiseSchedule schedule, double endTime)
+    {
+        SettingRangeCheck.Require(endTime, SampleRanges.EndTime, nameof(SampleOptions.EndTime), "sample");
+        if (schedule is not (VpSchedule or CosineSchedule))
+            throw new ArgumentException($"An end time sets where a vp or cosine schedule's sampling stops; the {schedule.GetType().Name} stops at its own smallest noise level.", "options");
+        if (endTime < schedule.TrainingMinTime)
+            throw new ArgumentException($"The end time {endTime.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} is below t = " +
+                                        $"{schedule.TrainingMinTime.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, where training starts: no decoder learned those times.", "options");
     }
 
     /// <summary>Evaluations per stage for ONE batch of the last <see cref="Sample"/> call.</summary>

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Writes the DPM-Solver fixture: the paper code's own multistage DPM-Solver (dpm-solver/score_sde_pytorch/dpm_solver.py,
-as its sampling.py calls it for the VP runs: singlestep, order 3, logSNR steps, t from 1 to 1e-3, one noise-prediction
-function per stage chosen by its compare_step) on exact per-stage models, from fixed noise.
+as its sampling.py calls it for the VP runs: singlestep, order 3, logSNR steps, t from 1 to 1e-3 (its config's
+sampling.eps) and to 1e-4 (the sample.sh behind the paper's 20-step figures), one noise-prediction function per stage
+chosen by its compare_step) on exact per-stage models, from fixed noise.
 
     /usr/bin/python3 scripts/reference/make_dpm_solver_fixture.py --reference /path/to/Multistage_Diffusion [--out tests/Fixtures/Reference]
 
 The stage models are exact for Gaussian data x0 ~ N(0, v I) with a different v per stage, eps(x_t, t) = sigma_t x_t /
 (alpha_t^2 v + sigma_t^2), so a step that uses the wrong stage's model, or a wrong step, changes the samples. Written:
-the noise, the samples after 20 evaluations, the time of every evaluation and the stage each was routed to.
+the noise, the samples after 20 evaluations, the time of every evaluation and the stage each was routed to, and the
+samples of the same run in float64 ('samples_float64': the reference keeps its times in float32, which at t = 1e-4 moves
+its samples by 3.5e-5 relative; the float64 run tells that rounding from a solver's own error).
 """
 import importlib.util
 import os
@@ -18,7 +21,8 @@ from reference_code import fixture_arguments, write_safetensors
 
 BOUNDARIES = (0.45, 0.85)   # FashionQuickStart's stages, as the reference's compare_step: t <= 0.45, t <= 0.85, the rest
 VARIANCES = (0.05, 0.3, 1.0)
-STEPS, T_END = 20, 1e-3
+STEPS = 20
+T_ENDS = {1e-3: 'dpm_solver3.safetensors', 1e-4: 'dpm_solver3.end-1e-4.safetensors'}
 
 
 def load_dpm_solver(reference):
@@ -33,6 +37,11 @@ def load_dpm_solver(reference):
 def main():
     args = fixture_arguments(__doc__)
     dpm = load_dpm_solver(args.reference)
+    for t_end, name in T_ENDS.items():
+        write_fixture(dpm, t_end, os.path.join(args.out, name))
+
+
+def write_fixture(dpm, t_end, path):
     ns = dpm.NoiseScheduleVP('linear', continuous_beta_0=0.1, continuous_beta_1=20.0)
     calls = []
 
@@ -45,18 +54,29 @@ def main():
 
     solver = dpm.DPM_Solver([exact(k, v) for k, v in enumerate(VARIANCES)], ns, algorithm_type='dpmsolver', compare_step=BOUNDARIES)
     noise = torch.randn([4, 1, 8, 8], generator=torch.Generator().manual_seed(5))
-    with torch.no_grad():
-        samples = solver.sample(noise.clone(), steps=STEPS, t_start=1.0, t_end=T_END, order=3, skip_type='logSNR',
-                                method='singlestep', lower_order_final=False)
+
+    def run(x):
+        with torch.no_grad():
+            return solver.sample(x, steps=STEPS, t_start=1.0, t_end=t_end, order=3, skip_type='logSNR', method='singlestep',
+                                 lower_order_final=False)
+    samples = run(noise.clone())
+    routed = list(calls)
+    torch.set_default_dtype(torch.float64)
+    try:
+        samples_float64 = run(noise.clone().double()).float()
+    finally:
+        torch.set_default_dtype(torch.float32)
+    calls[:] = routed
     meta = {'source': 'LucasYFL/Multistage_Diffusion dpm-solver/score_sde_pytorch/dpm_solver.py DPM_Solver.sample',
             'torch': torch.__version__, 'steps': str(STEPS), 'order': '3', 'skip_type': 'logSNR', 'method': 'singlestep',
-            't_end': str(T_END), 'compare_step': str(BOUNDARIES), 'variances': str(VARIANCES)}
-    write_safetensors(os.path.join(args.out, 'dpm_solver3.safetensors'), {
-        'noise': noise, 'samples': samples,
+            't_end': str(t_end), 'compare_step': str(BOUNDARIES), 'variances': str(VARIANCES)}
+    write_safetensors(path, {
+        'noise': noise, 'samples': samples, 'samples_float64': samples_float64,
         'call_times': torch.tensor([t for t, _ in calls], dtype=torch.float32),
         'call_stages': torch.tensor([s for _, s in calls], dtype=torch.int64)}, meta, sort_names=False)
-    print(f'{len(calls)} evaluations, per stage {[sum(1 for _, s in calls if s == k) for k in range(3)]}; '
-          f'max |sample| {samples.abs().max().item():.4f}')
+    print(f'{os.path.basename(path)}: t_end {t_end}, {len(calls)} evaluations, per stage {[sum(1 for _, s in calls if s == k) for k in range(3)]}; '
+          f'max |sample| {samples.abs().max().item():.4f}; float32 vs float64 '
+          f'{((samples - samples_float64).abs().max() / samples_float64.abs().max()).item():.2e} relative')
 
 
 if __name__ == '__main__':

@@ -124,5 +124,7 @@ public class GeneratedModelTests
         Assert.Equal(DiffusionDsl.Runtime.Training.StageSampling.Mixed, TinyMultistageTrainer.Defaults.StageSampling);
         Assert.Equal(DiffusionDsl.Runtime.Sampling.SolverKind.DpmSolver3, TinyMultistageSampler.Defaults.Solver);
         Assert.Equal(DiffusionDsl.Runtime.Sampling.SolverKind.EdmHeun, EdmFullFormSampler.Defaults.Solver);
+        Assert.Null(TinyMultistageSampler.Defaults.EndTime);
+        Assert.Equal(0.002, DiffusionDsl.Generator.Tests.Models.CosineDataSampler.Defaults.EndTime);
     }
 }

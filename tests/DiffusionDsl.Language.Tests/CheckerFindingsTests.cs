@@ -307,7 +307,7 @@ public class CheckerFindingsTests
     {
         var ranges = typeof(TrainRanges).GetFields().Select(f => ("train", (SettingRange)f.GetValue(null)!))
             .Concat(typeof(SampleRanges).GetFields().Select(f => ("sample", (SettingRange)f.GetValue(null)!))).ToList();
-        Assert.Equal(25, ranges.Count);
+        Assert.Equal(26, ranges.Count);
         foreach (var (section, range) in ranges)
         {
             double lowest = range.MinIncluded ? range.Min : range.WholeNumber ? range.Min + 1 : range.Min + 0.5 * Math.Min(1, range.Max - range.Min);

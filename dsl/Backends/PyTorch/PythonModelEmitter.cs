@@ -130,7 +130,8 @@ internal static class PythonModelEmitter
         var s = model.Sample;
         w.Append("# The .msd's sample section.\n")
          .Append("SAMPLE_DEFAULTS = dict(solver=").Append(String(SolverNames.NameOf(s.Solver))).Append(", steps=").Append(s.Steps)
-         .Append(", eta=").Append(Float(s.Eta)).Append(", count=").Append(s.Count).Append(", seed=").Append(s.Seed).Append(", clip=").Append(Bool(s.Clip)).Append(")\n");
+         .Append(", eta=").Append(Float(s.Eta)).Append(", count=").Append(s.Count).Append(", seed=").Append(s.Seed).Append(", clip=").Append(Bool(s.Clip))
+         .Append(", end_time=").Append(s.EndTime is double end ? Float(end) : "None").Append(")\n");
     }
 
     /// <summary>The .msd's word for it: eps, x0, v or edm.</summary>

@@ -1,4 +1,5 @@
-// The cosine schedule predicting x0, with attention and three stages: for the PyTorch export's equivalence.
+// The cosine schedule predicting x0, with attention and three stages: for the PyTorch export's equivalence. Its sampling
+// stops at t = 0.002 (end_time), so the exported sample.py's default end is checked against the C# sampler's.
 model CosineData {
   namespace DiffusionDsl.Generator.Tests.Models
   image 1x8x8
@@ -12,4 +13,5 @@ model CosineData {
   decoder a { width 8 }
   decoder b { width 8 }
   decoder c { width 4 }
+  sample { end_time 0.002 }
 }

@@ -340,6 +340,8 @@ public sealed class PyTorchTrainingTests : IDisposable
         {
             var solver = SolverFactory.Create(SolverNames.KindOf(name), model.Schedule, eta);
             if (clip) solver.ClipData = 1.0;
+            // The .msd's end_time, which sample.py takes as its default --end-time.
+            solver.EndTime = CosineDataSampler.Defaults.EndTime ?? throw new InvalidOperationException("CosineData.msd sets end_time");
             solver.SetTimesteps(steps);
             Tensor ours;
             using (no_grad()) ours = solver.Run(noise * solver.Grid[0].NoiseStd, new Denoiser(model, model.Schedule, CosineData.Prediction), new TorchSharp.torch.Generator(seed));

@@ -28,7 +28,8 @@ def main(argv=None):
                    help="default: the .msd's; heun makes 2 steps - 1 evaluations, the others one a step")
     p.add_argument("--steps", type=int, default=d["steps"], help="the solver's steps, as the C# solver of that name counts them")
     p.add_argument("--eta", type=float, default=d["eta"], help="ddim's stochasticity (0: deterministic; 1: DDPM's posterior)")
-    p.add_argument("--end-time", type=float, default=None, help="the last noisy grid time (default: the schedule's smallest)")
+    p.add_argument("--end-time", type=float, default=d["end_time"],
+                   help="the last noisy grid time (default: the .msd's end_time, else the schedule's smallest)")
     p.add_argument("--clip", choices=["on", "off"], default="on" if d["clip"] else "off",
                    help="clamp every clean-data estimate to [-1, 1] (default: the .msd's sample clip)")
     p.add_argument("--seed", type=int, default=d["seed"])
