@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
@@ -95,6 +96,10 @@ internal sealed class ScheduleBinder
                 Require(spec.BetaStart > 0 && spec.BetaStart < 1, "beta_start", "beta_start must be in (0, 1)");
                 Require(spec.BetaEnd > spec.BetaStart && spec.BetaEnd < 1, "beta_end", "beta_end must be in (beta_start, 1)");
                 Require(spec.Steps >= 2 && spec.Steps <= 100000 && (!values.TryGetValue("steps", out var steps) || steps.Value % 1 == 0), "steps", "steps must be a whole number in [2, 100000]");
+                if (ok && DdpmSigmaMax(spec) is var sigmaMax && !(sigmaMax < MaxSigma))
+                    Require(false, values.ContainsKey("beta_end") ? "beta_end" : values.ContainsKey("steps") ? "steps" : "beta_start",
+                        $"beta_start, beta_end and steps put sigma at t = 1 at {(double.IsPositiveInfinity(sigmaMax) ? "infinity" : Display.Number(sigmaMax))} (sigma^2 = prod 1 / (1 - beta) - 1), " +
+                        $"above {Display.Number(MaxSigma)}, past which the noise levels overflow: lower beta_end or steps");
                 break;
             case ScheduleKind.Cosine:
                 Require(spec.CosineOffset > 0 && spec.CosineOffset < 1, "s", "s must be in (0, 1)");
@@ -103,10 +108,24 @@ internal sealed class ScheduleBinder
                 Require(spec.SigmaMin > 0, "sigma_min", "sigma_min must be positive");
                 Require(spec.SigmaMax > spec.SigmaMin && spec.SigmaMax < 1e6, "sigma_max", "sigma_max must be greater than sigma_min");
                 Require(spec.Rho > 0 && spec.Rho <= 100, "rho", "rho must be in (0, 100]");
-                Require(spec.PStd > 0, "p_std", "p_std must be positive");
-                Require(spec.SigmaData > 0, "sigma_data", "sigma_data must be positive");
+                // Training draws sigma = exp(p_mean + p_std n), n standard normal: bounded so that its tails stay finite.
+                Require(spec.PMean >= -10 && spec.PMean <= 10, "p_mean", "p_mean must be in [-10, 10] (EDM: -1.2)");
+                Require(spec.PStd > 0 && spec.PStd <= 5, "p_std", "p_std must be in (0, 5] (EDM: 1.2)");
+                Require(spec.SigmaData > 0 && spec.SigmaData <= 100, "sigma_data", "sigma_data must be in (0, 100] (EDM: 0.5, for data in [-1, 1])");
                 break;
         }
         return ok;
+    }
+
+    /// <summary>The largest noise level a schedule may reach, as edm's sigma_max is held below it.</summary>
+    private const double MaxSigma = 1e6;
+
+    /// <summary>sigma at t = 1 of the discrete schedule: sqrt(prod 1 / (1 - beta_n) - 1), the betas linear as DdpmLinearSchedule makes them.</summary>
+    private static double DdpmSigmaMax(ScheduleSpec spec)
+    {
+        double sum = 0;
+        for (int n = 0; n < spec.Steps; n++)
+            sum -= Math.Log(1 - (spec.BetaStart + (spec.BetaEnd - spec.BetaStart) * n / (spec.Steps - 1)));
+        return Math.Sqrt(Math.Exp(sum) - 1);
     }
 }
