@@ -59,10 +59,13 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
         }
     }
 
-    /// <summary>A file with errors: stand-ins for its model (<see cref="StandInEmitter"/>), or no source when its name or namespace cannot be read.</summary>
+    /// <summary>
+    /// A file with errors: stand-ins for its model (<see cref="StandInEmitter"/>), or no source when its name or namespace
+    /// cannot be read, or when the file is over the size limit (refused unread, on every edit in the IDE, so not scanned).
+    /// </summary>
     private static GeneratedFile StandIns(MsdSource source, string hint, string? rootNamespace, MsdDocument? syntax,
                                           EquatableArray<MsdDiagnostic> diagnostics) =>
-        ModelIdentity.Scan(source.Text!, rootNamespace)?.WithStagesOf(syntax) is { } identity
+        source.Text!.Length <= MsdLimits.MaxLength && ModelIdentity.Scan(source.Text, rootNamespace)?.WithStagesOf(syntax) is { } identity
             ? new GeneratedFile(source.Path, hint, StandInEmitter.Emit(identity, System.IO.Path.GetFileName(source.Path)), diagnostics, identity, IsStandIn: true,
                                 NameSite: NameSiteOf(source.Text!, syntax))
             : new GeneratedFile(source.Path, hint, null, diagnostics);

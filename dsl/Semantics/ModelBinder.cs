@@ -48,7 +48,7 @@ internal sealed class ModelBinder
         }
 
         var section = new Section(model.Body, name is null ? "the model" : $"model {Display.Quote(name)}", Diagnostics, ModelKeywords, repeatable: new[] { "decoder" });
-        var ns = BindNamespace(section.Get("namespace")) ?? (defaultNamespace is { } d && CSharpNames.IsNamespace(d) ? d : null);
+        var ns = BindNamespace(section.Get("namespace")) ?? DefaultNamespace(section.Get("namespace") is null ? defaultNamespace : null, model);
         if (name is not null && GeneratedMembers.ReferencedNameTakenBy(new ModelIdentity(name, ns)) is var (declared, referenced))
         {
             // A type System in the global namespace hides the namespace System, even from global::System; a model Runtime
@@ -91,6 +91,23 @@ internal sealed class ModelBinder
         if (section.Missing(keyword))
             Diagnostics.Error(DiagnosticIds.MissingSetting, model.KeywordSpan, $"The model is missing {Display.Quote(keyword)}, e.g. {example}");
         return statement;
+    }
+
+    /// <summary>
+    /// The project's root namespace, for a model without a namespace line: checked as a written one is, since a root
+    /// namespace such as TorchSharp.torch.Models would hide a type the generated code names as surely.
+    /// </summary>
+    private string? DefaultNamespace(string? rootNamespace, MsdStatement model)
+    {
+        if (rootNamespace is null || !CSharpNames.IsNamespace(rootNamespace)) return null;
+        if (GeneratedMembers.TypeHiddenByNamespace(rootNamespace) is { } hidden)
+        {
+            Diagnostics.Error(DiagnosticIds.NameCollision, model.Values.Count > 0 ? model.Values[0].Span : model.KeywordSpan,
+                $"The project's root namespace {Display.Quote(rootNamespace)}, where a model without a namespace line goes, would hide the type " +
+                $"'{hidden}', which the generated code uses; give the model a namespace line (namespace My.Models)");
+            return null;
+        }
+        return rootNamespace;
     }
 
     private string? BindNamespace(MsdStatement? statement)

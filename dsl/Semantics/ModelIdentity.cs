@@ -56,6 +56,7 @@ public sealed record ModelIdentity(string Name, string? Namespace)
                 || GeneratedMembers.TypeHiddenByNamespace(words[statement + 1]) is not null) return null;
             ns = words[statement + 1];
         }
+        else if (ns is not null && GeneratedMembers.TypeHiddenByNamespace(ns) is not null) return null; // the binder refuses it too
         var identity = new ModelIdentity(name, ns);
         return GeneratedMembers.ReferencedNameTakenBy(identity) is null ? identity : null;
     }

@@ -103,6 +103,25 @@ public class GeneratedNamesTests
         Assert.Contains($"would hide the type '{hidden}'", error.Message);
     }
 
+    /// <summary>
+    /// A model without a namespace line goes into the project's root namespace, which is checked as a written one: a root
+    /// namespace through TorchSharp.torch left global::TorchSharp.torch.Tensor unbound in code the compiler had accepted.
+    /// No stand-ins either: they would break the same way.
+    /// </summary>
+    [Fact]
+    public void ARootNamespaceThroughATypeTheGeneratedCodeUsesIsRejected()
+    {
+        var text = Model("TinyMultistage", null);
+        var error = Assert.Single(MsdCompiler.CompileUnguarded(text, "TorchSharp.torch.Models").Diagnostics);
+        Assert.Equal(DiagnosticIds.NameCollision, error.Id);
+        Assert.StartsWith("The project's root namespace 'TorchSharp.torch.Models', where a model without a namespace line goes, would hide the type 'TorchSharp.torch'", error.Message);
+        var file = GeneratedFile.From(new MsdSource("/project/TinyMultistage.msd", text), "TorchSharp.torch.Models");
+        Assert.Null(file.Source);
+        // A namespace line decides instead of the root namespace.
+        Assert.Empty(MsdCompiler.CompileUnguarded(Model("TinyMultistage", "My.Models"), "TorchSharp.torch.Models").Diagnostics);
+        Assert.Contains("namespace My.Root", GeneratedFile.From(new MsdSource("/project/TinyMultistage.msd", text), "My.Root").Source);
+    }
+
     /// <summary>A model GeneratedCode beside the attribute compiles (attribute lookup takes GeneratedCodeAttribute); a model GeneratedCodeAttribute does not.</summary>
     [Fact]
     public void TheAttributeTakesItsFullName()

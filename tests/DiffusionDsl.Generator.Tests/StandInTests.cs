@@ -121,6 +121,16 @@ public class StandInTests
         Assert.Empty(output.SyntaxTrees);
     }
 
+    /// <summary>A file over the size limit is refused unread: the stand-ins' scan of its words would read it all, on every edit in the IDE.</summary>
+    [Fact]
+    public void AFileOverTheSizeLimitGetsNoStandIns()
+    {
+        var text = Tiny() + "// " + new string('x', DiffusionDsl.Language.Syntax.MsdLimits.MaxLength) + "\n";
+        var file = GeneratedFile.From(new MsdSource("/project/Tiny.msd", text), null);
+        Assert.Contains(file.Diagnostics, d => d.Id == "MSD0007");
+        Assert.Null(file.Source);
+    }
+
     /// <summary>Every public member of every generated type stands in, when the stages parse (here: an error in a value).</summary>
     [Theory]
     [InlineData("Tiny")]
