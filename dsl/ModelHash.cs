@@ -38,7 +38,7 @@ public static class ModelHash
 
     private static string Format(object value) => value switch
     {
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        double d => Emitting.RoundTripNumber.Format(d),
         bool b => b ? "1" : "0",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

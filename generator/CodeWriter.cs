@@ -31,7 +31,7 @@ internal sealed class CodeWriter
 
     public override string ToString() => _builder.ToString();
 
-    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    public static string Number(double value) => DiffusionDsl.Language.Emitting.RoundTripNumber.Format(value);
 
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -16,7 +16,7 @@ public static class Display
     public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
     /// <summary>A number as written, to the last digit: for a value a message asks to be typed exactly.</summary>
-    public static string ExactNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    public static string ExactNumber(double value) => Emitting.RoundTripNumber.Format(value);
 
     /// <summary>'text' as an excerpt, for names and values inside a message.</summary>
     public static string Quote(object? value) => "'" + Excerpt(value?.ToString() ?? "") + "'";

@@ -119,7 +119,7 @@ internal sealed class StageBinder
             if (stages[i].Start < stages[i].End) continue;
             // Only in sigma: two sigmas a rounding error apart can convert to the same t.
             Diagnostics.Error(DiagnosticIds.BoundariesNotIncreasing, spans[i],
-                $"Stage {Display.Quote(stages[i].Name)} covers no diffusion time once converted to t (it starts at t = {stages[i].Start.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} and ends at t = {stages[i].End.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); widen it or merge it into a neighbour");
+                $"Stage {Display.Quote(stages[i].Name)} covers no diffusion time once converted to t (it starts at t = {Display.ExactNumber(stages[i].Start)} and ends at t = {Display.ExactNumber(stages[i].End)}); widen it or merge it into a neighbour");
             ok = false;
         }
         _spans = spans;

@@ -6,10 +6,10 @@ namespace DiffusionDsl.Language.Backends.PyTorch;
 /// <summary>Python literals for values from a checked model spec.</summary>
 internal static class PythonLiteral
 {
-    /// <summary>A number that reads back as the same double ("R"), with a decimal point so Python keeps it a float.</summary>
+    /// <summary>A number that reads back as the same double, with a decimal point so Python keeps it a float.</summary>
     public static string Float(double value)
     {
-        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        string text = RoundTripNumber.Format(value);
         return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
     }
 
