@@ -35,7 +35,7 @@ public static class MsdDescriptors
     public static readonly DiagnosticDescriptor UnknownOption = Error(Ids.UnknownOption, "Unknown option", SyntaxCategory,
         "An unknown option value (schedule, solver, policy, ...); the message suggests the nearest known one.");
     public static readonly DiagnosticDescriptor LimitExceeded = Error(Ids.LimitExceeded, "Compiler limit exceeded", SyntaxCategory,
-        "The file exceeds one of the compiler's limits: its size, how deeply brackets nest, the number of stages, or the number of diagnostics reported.");
+        "The file exceeds one of the compiler's limits: its size, how deeply brackets nest, the number of stages, or the number of diagnostics reported (then a warning when every one left out is a warning).");
 
     public static readonly DiagnosticDescriptor InvalidName = Error(Ids.InvalidName, "Invalid name", NamingCategory,
         "A name is not a valid C# identifier or namespace, or is a C# keyword.");
@@ -62,7 +62,7 @@ public static class MsdDescriptors
         "Stages are written in sigma with a schedule that has no closed-form sigma.");
 
     public static readonly DiagnosticDescriptor ImageNotDivisible = Error(Ids.ImageNotDivisible, "Image size and levels disagree", ArchitectureCategory,
-        "The image size does not divide by the total downsampling, or a level has the wrong resolution.");
+        "The image is not square, its size does not divide by the total downsampling, or a level has the wrong resolution.");
     public static readonly DiagnosticDescriptor SkipMismatch = Error(Ids.SkipMismatch, "Skip connections do not match", ArchitectureCategory,
         "A decoder does not consume exactly the encoder's skip connections, level by level.");
     public static readonly DiagnosticDescriptor AttentionResolutionMissing = Error(Ids.AttentionResolutionMissing, "Attention at a missing resolution", ArchitectureCategory,
@@ -72,7 +72,7 @@ public static class MsdDescriptors
     public static readonly DiagnosticDescriptor HeadsDoNotDivideWidth = Error(Ids.HeadsDoNotDivideWidth, "Attention heads do not divide width", ArchitectureCategory,
         "The attention heads do not divide a width they attend over.");
     public static readonly DiagnosticDescriptor NotPositive = Error(Ids.NotPositive, "Not positive", ArchitectureCategory,
-        "A width or count is not positive.");
+        "A width, count or image size is not positive.");
 
     public static readonly DiagnosticDescriptor ValueOutOfRange = Error(Ids.ValueOutOfRange, "Value out of range", SettingsCategory,
         "A value is outside its range (dropout in [0, 1), EMA in (0, 1), learning rate above 0, ...).");

@@ -251,7 +251,8 @@ internal sealed class EncoderBinder
             channels = _read.Integer(statement.Values[1], "the embedding width");
             if (channels is < 2 || channels % 2 == 1)
             {
-                Diagnostics.Error(DiagnosticIds.NotPositive, statement.Values[1].Span, "The embedding width must be a positive even number");
+                // Not positive below 1; a positive odd width is the wrong value, as an odd stem width is.
+                Diagnostics.Error(channels < 1 ? DiagnosticIds.NotPositive : DiagnosticIds.WrongValue, statement.Values[1].Span, "The embedding width must be a positive even number");
                 channels = null;
             }
             else if (channels > 4 * ShapeRules.MaxWidth)

@@ -143,7 +143,9 @@ internal sealed class ModelBinder
         }
         if (dims.Sizes.Any(s => s < 1 || s > 4096))
         {
-            Diagnostics.Error(DiagnosticIds.NotPositive, value.Span, "Image channels, height and width must be between 1 and 4096");
+            // Below 1 a size is not positive; above 4096 it is out of range.
+            Diagnostics.Error(dims.Sizes.Any(s => s < 1) ? DiagnosticIds.NotPositive : DiagnosticIds.ValueOutOfRange, value.Span,
+                "Image channels, height and width must be between 1 and 4096");
             return null;
         }
         if (dims.Sizes[1] != dims.Sizes[2])
