@@ -6,7 +6,9 @@ namespace DiffusionDsl.Runtime.Evaluation;
 /// <summary>
 /// The kernel distance of Bińkowski et al. (2018, "Demystifying MMD GANs"; KID in Inception's space): the unbiased
 /// squared MMD between two feature sets under the cubic kernel k(x, y) = (x·y / d + 1)^3, averaged over random subsets of
-/// equal size drawn without replacement (their code and torch-fidelity: 100 subsets of at most 1,000). Unlike FD it has
+/// equal size drawn without replacement (torch-fidelity and clean-fid: 100 subsets of at most 1,000; their own code 50).
+/// Reported as the raw squared MMD (as torch-fidelity and clean-fid report it; many papers print it x 1000), with the
+/// population standard deviation of the subset values (their spread, not a standard error). Unlike FD it has
 /// no bias that depends on the count, so values measured at different counts compare.
 /// </summary>
 public static class KernelDistance
@@ -27,10 +29,11 @@ public static class KernelDistance
         int m = (int)Math.Min(subsetSize, Math.Min(real.shape[0], generated.shape[0]));
         if (m < 2 || subsets < 1) return (double.NaN, double.NaN, m);
         using var scope = NewDisposeScope();
-        var x = real.to(ScalarType.Float64);
-        var y = generated.to(ScalarType.Float64);
+        // On the CPU, where the subsets' generator draws (TorchSharp's generators are CPU ones), as the other metrics compute.
+        var x = real.to(ScalarType.Float64, CPU);
+        var y = generated.to(ScalarType.Float64, CPU);
         double d = x.shape[1];
-        var generator = new Generator((ulong)seed);
+        using var generator = new Generator((ulong)seed);
         var values = new double[subsets];
         for (int s = 0; s < subsets; s++)
         {

@@ -51,11 +51,15 @@ public sealed class ReferenceSet : IDisposable
         }
     }
 
-    /// <summary>The features of <paramref name="images"/> [N, C, H, W] in [-1, 1].</summary>
+    /// <summary>
+    /// The features of <paramref name="images"/> [N, C, H, W] in [-1, 1], scored as 8-bit images (<see cref="EightBitImages"/>)
+    /// as generated images are: images read from bytes are unchanged by it, bit for bit, and float images (a tensor of
+    /// the caller's) no longer score apart from the generated ones by their rounding alone.
+    /// </summary>
     public static ReferenceSet Of(IFeatureExtractor extractor, Tensor images, int batchSize = SampleQuality.DefaultBatchSize)
     {
         using var scope = NewDisposeScope(); // the set keeps its own copy of the features
-        return new(extractor.Name, SampleQuality.ExtractFeatures(extractor, images, batchSize));
+        return new(extractor.Name, SampleQuality.ExtractFeatures(extractor, images, batchSize, asEightBit: true));
     }
 
     /// <summary>
@@ -66,14 +70,25 @@ public sealed class ReferenceSet : IDisposable
         int batchSize = SampleQuality.DefaultBatchSize)
     {
         var key = (extractor.Name, Path.GetFullPath(folder), count);
-        return Cache.GetOrAdd(key, _ => new Lazy<ReferenceSet>(() =>
+        var entry = Cache.GetOrAdd(key, _ => new Lazy<ReferenceSet>(() =>
         {
             using var scope = NewDisposeScope();
             var images = EvaluationData.FashionMnistTestImages(folder, count);
             var set = Of(extractor, images, batchSize);
             set._shared = true;
             return set;
-        })).Value;
+        }));
+        try
+        {
+            return entry.Value;
+        }
+        catch
+        {
+            // A Lazy keeps its exception: without this, one failure (the data not yet installed, the device out of memory)
+            // would be thrown again by every later call in the process.
+            Cache.TryRemove(new System.Collections.Generic.KeyValuePair<(string, string, int?), Lazy<ReferenceSet>>(key, entry));
+            throw;
+        }
     }
 
     /// <summary>Frees the features and their k-NN radii, unless the set is the process-wide cache's (<see cref="FashionMnistTest"/>).</summary>

@@ -76,8 +76,10 @@ public static class SampleQuality
     private static Tensor? KnnRadii(ReferenceSet reference, int k) => k >= 1 ? reference.KnnRadii(k) : null;
 
     /// <summary>Features of <paramref name="images"/> [N, C, H, W], <paramref name="batchSize"/> at a time: float64 [N, D] on the CPU.</summary>
-    public static Tensor ExtractFeatures(IFeatureExtractor extractor, Tensor images, int batchSize = DefaultBatchSize) =>
-        Batched(images, batchSize, extractor.Features, ScalarType.Float64);
+    /// <param name="asEightBit">Score each batch as its 8-bit self (<see cref="EightBitImages.Quantise"/>), a batch at a time
+    /// so a large set is not copied whole.</param>
+    public static Tensor ExtractFeatures(IFeatureExtractor extractor, Tensor images, int batchSize = DefaultBatchSize, bool asEightBit = false) =>
+        Batched(images, batchSize, asEightBit ? batch => extractor.Features(EightBitImages.Quantise(batch)) : extractor.Features, ScalarType.Float64);
 
     /// <summary>The fraction of <paramref name="images"/> the classifier assigns to each class (argmax of its logits).</summary>
     public static IReadOnlyList<double> ClassHistogram(IClassifier classifier, Tensor images, int batchSize = DefaultBatchSize)

@@ -151,6 +151,39 @@ public class SampleQualityTests
         Assert.Equal(new long[] { 100, 128 }, first.Features.shape);
     }
 
+    /// <summary>
+    /// A float reference set scores as its 8-bit self, as generated images do: one side rounded and the other not would
+    /// differ by the rounding alone. Images read from bytes are unchanged by it.
+    /// </summary>
+    [Fact]
+    public void ReferenceImagesScoreAsTheirEightBitSelves()
+    {
+        var features = new DiffusionDsl.Runtime.Tests.Support.MeanPoolFeatures();
+        using var scope = NewDisposeScope();
+        var images = (rand(new long[] { 64, 1, 8, 8 }, generator: new TorchSharp.torch.Generator(4)) * 2.2 - 1.1);
+        using var reference = ReferenceSet.Of(features, images);
+        using var written = ReferenceSet.Of(features, EightBitImages.Quantise(images));
+        Assert.Equal(0, (reference.Features - written.Features).abs().max().item<double>());
+        Assert.NotEqual(0, (reference.Features - SampleQuality.ExtractFeatures(features, images)).abs().max().item<double>());
+
+        using var network = FashionFeatureNetwork.LoadDefault();
+        using var bytes = EvaluationData.FashionMnistTestImages(FashionFeatureNetworkTests.FixtureFolder, 50);
+        using var fromBytes = ReferenceSet.Of(network, bytes);
+        Assert.Equal(0, (fromBytes.Features - SampleQuality.ExtractFeatures(network, bytes)).abs().max().item<double>());
+    }
+
+    /// <summary>A reference set that failed to load (the data not there yet) is tried again by the next call, not failed from the cache.</summary>
+    [Fact]
+    public void AFailedReferenceLoadIsNotCached()
+    {
+        using var network = FashionFeatureNetwork.LoadDefault();
+        using var folder = new DiffusionDsl.Tests.Shared.ScratchFolder();
+        Assert.ThrowsAny<Exception>(() => ReferenceSet.FashionMnistTest(network, folder.Path, 20));
+        foreach (var file in System.IO.Directory.GetFiles(FashionFeatureNetworkTests.FixtureFolder, "t10k-*"))
+            System.IO.File.Copy(file, System.IO.Path.Combine(folder.Path, System.IO.Path.GetFileName(file)));
+        Assert.Equal(20, ReferenceSet.FashionMnistTest(network, folder.Path, 20).Count);
+    }
+
     [Fact]
     public void ReportsPrintAsTableAndJson()
     {
