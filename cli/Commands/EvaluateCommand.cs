@@ -51,7 +51,7 @@ public static class EvaluateCommand
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
         var sampling = new ModelSampling.Options();
 
-        var command = new Command("evaluate", "Measure sample quality (FD, precision/recall, density/coverage) against reference images")
+        var command = new Command("evaluate", "Measure sample quality (FD, kernel distance, precision/recall, density/coverage) against reference images")
         {
             source, model, checkpoint, count, images, tile, data, referenceCount, features, inceptionWeights, fashionWeights, json,
         };

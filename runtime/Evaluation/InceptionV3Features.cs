@@ -34,7 +34,12 @@ public sealed class InceptionV3Features : IFeatureExtractor, IDisposable
     /// <summary>Images per forward pass: at 299x299 each image holds about 20 MB of activations.</summary>
     public int ChunkSize { get; set; } = 16;
 
-    public string Name => FeatureSpaceName;
+    /// <summary>
+    /// <see cref="FeatureSpaceName"/>@ the first 12 hex digits of the weights' SHA-256 (<see cref="WeightsFingerprint"/>,
+    /// of their float32 values in name order): scores in two networks' spaces do not compare, and reference features are
+    /// cached per name.
+    /// </summary>
+    public string Name { get; }
     public int Dimension => FidInceptionV3.Pool3Dimension;
     public int ImageChannels => 3;
     public int ImageSize => FidInceptionV3.InputSize;
@@ -44,6 +49,7 @@ public sealed class InceptionV3Features : IFeatureExtractor, IDisposable
     {
         Device = device ?? CPU;
         Network = network;
+        Name = $"{FeatureSpaceName}@{WeightsFingerprint.Of(network.state_dict().Where(p => !FidInceptionV3.IsIgnoredName(p.Key)))}";
         Network.to(Device).eval();
     }
 
@@ -129,6 +135,8 @@ public sealed class InceptionV3Features : IFeatureExtractor, IDisposable
             throw new ArgumentException($"Expected images [N, C, H, W] with N >= 1, got [{string.Join(", ", images.shape)}].", nameof(images));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        // FID's features in float32, as on a CPU: a CUDA device's TF32 convolutions would move them by its rounding.
+        using var strict = DiffusionDsl.Runtime.Training.MixedPrecisionPolicy.StrictFloat32();
         var parts = new List<Tensor>();
         long n = images.shape[0];
         for (long start = 0; start < n; start += ChunkSize)

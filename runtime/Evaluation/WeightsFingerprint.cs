@@ -1,6 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Evaluation;
 
@@ -14,4 +18,20 @@ internal static class WeightsFingerprint
     }
 
     public static string Of(Stream stream) => Convert.ToHexString(SHA256.HashData(stream))[..12].ToLowerInvariant();
+
+    /// <summary>
+    /// Of a network's weights as loaded: each tensor's name and float32 values, in name order. A file converted twice (its
+    /// header in another order, float64 for float32) gives the same print; other values, a bf16 copy among them, do not.
+    /// </summary>
+    public static string Of(IEnumerable<KeyValuePair<string, Tensor>> weights)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (name, tensor) in weights.OrderBy(w => w.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name + "\n"));
+            using var values = tensor.detach().to(ScalarType.Float32, CPU).contiguous();
+            hash.AppendData(MemoryMarshal.AsBytes(values.data<float>().ToArray().AsSpan()));
+        }
+        return Convert.ToHexString(hash.GetHashAndReset())[..12].ToLowerInvariant();
+    }
 }

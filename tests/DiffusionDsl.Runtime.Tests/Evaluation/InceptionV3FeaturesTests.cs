@@ -141,6 +141,11 @@ public sealed class InceptionV3FeaturesTests : IDisposable
         Assert.True(features.max().item<double>() > 0);
         using var fresh = new InceptionV3Features(new FidInceptionV3());
         Assert.False(fresh.Features(images).allclose(features), "a network with other weights gave the same features");
+
+        // The feature space is named by the weights: the same ones written and read back share it, others do not.
+        Assert.StartsWith(InceptionV3Features.FeatureSpaceName + "@", loaded.Name);
+        Assert.Equal(new InceptionV3Features(source).Name, loaded.Name);
+        Assert.NotEqual(fresh.Name, loaded.Name);
     }
 
     [Fact]
