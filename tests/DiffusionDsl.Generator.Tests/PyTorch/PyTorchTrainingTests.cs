@@ -85,6 +85,12 @@ public sealed class PyTorchTrainingTests : IDisposable
         PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("whole", 2)).ToArray(), Minutes);
         PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("accumulated", 2, "--accumulate", "4")).ToArray(), Minutes);
         AssertClose(Checkpoint("whole", 2, "model.safetensors"), Checkpoint("accumulated", 2, "model.safetensors"), "4 micro-batches vs 1");
+        // --flip flips the global batch before it is split, so micro-batches still give the whole batch's weights; and it flips.
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("flipped", 2, "--flip")).ToArray(), Minutes);
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("flipped-accumulated", 2, "--flip", "--accumulate", "4")).ToArray(), Minutes);
+        AssertClose(Checkpoint("flipped", 2, "model.safetensors"), Checkpoint("flipped-accumulated", 2, "model.safetensors"), "4 micro-batches vs 1, flipped");
+        Assert.True(MaxRelativeDifference(Checkpoint("whole", 2, "model.safetensors"), Checkpoint("flipped", 2, "model.safetensors")) > 10 * Tolerance,
+                    "--flip trained the same weights as without it");
 
         // A fresh run in a folder whose run died before any checkpoint starts its metrics anew, not after the dead rows.
         var dead = Path.Combine(_folder, "dead");

@@ -64,6 +64,8 @@ def parse_args(argv=None):
     p.add_argument("--keep-checkpoints", type=int, default=d["keep_checkpoints"])
     p.add_argument("--log-every", type=int, default=d["log_every"])
     p.add_argument("--augment", type=float, default=d["augment"], help="EDM's augmentation probability (needs the encoder's `augment 9`)")
+    p.add_argument("--flip", action="store_true",
+                   help="flip a random half of the training images left-right (score_sde's random_flip; msd train --flip)")
     p.add_argument("--resume", default=None, help="'latest' or a checkpoint folder of this output")
     p.add_argument("--init", default=None, help="start from this model's weights in a .safetensors file (e.g. `msd export weights`)")
     p.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
@@ -592,6 +594,9 @@ def main(argv=None):
             group["lr"] = lr
         generator = torch.Generator().manual_seed(args.seed * 1_000_003 + step)
         x0 = batches.take(step, args.batch)
+        if args.flip:  # from a generator of its own, so the other draws are the same with or without it
+            flip = torch.rand(args.batch, 1, 1, 1, generator=torch.Generator().manual_seed(args.seed * 1_000_033 + step)) < 0.5
+            x0 = torch.where(flip, x0.flip(3), x0)
         t = times.sample(args.batch, generator)
         eps = torch.randn(x0.shape, generator=generator)
         for k, count in enumerate(torch.bincount(model.stage_of(t), minlength=len(model.stages)).tolist()):
