@@ -9,6 +9,7 @@ using DiffusionDsl.Language.Editing;
 using DiffusionDsl.Language.Semantics;
 using DiffusionDsl.Runtime.Clustering;
 using DiffusionDsl.Runtime.Data;
+using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Schedules;
 using Spectre.Console;
 
@@ -33,6 +34,12 @@ public static class ClusterCommand
         method.AcceptOnlyFromAmong("dp", "algorithm1", "uniform", "logsnr");
         var alpha = new Option<double>("--alpha") { Description = "Algorithm 1's similarity threshold", DefaultValueFactory = _ => 0.9 };
         var eta = new Option<double>("--eta") { Description = "Coordinates within eta agree", DefaultValueFactory = _ => 2.0 / 256.0 };
+        var target = new Option<string>("--target")
+        {
+            Description = "What the similarity compares: eps (the paper's optimal eps-predictor) or x0 (its posterior mean, as the reference's similarity run stored)",
+            DefaultValueFactory = _ => "eps",
+        };
+        target.AcceptOnlyFromAmong("eps", "x0");
         var grid = new Option<int>("--grid") { Description = "Number of grid times in [0, 1]", DefaultValueFactory = _ => 21 };
         var samples = new Option<int>("--samples") { Description = "(x0, eps) samples per pair of times", DefaultValueFactory = _ => 20 };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N images" };
@@ -42,12 +49,12 @@ public static class ClusterCommand
 
         var command = new Command("cluster", "Choose stage boundaries by optimal-denoiser timestep clustering")
         {
-            data, schedule, stages, method, alpha, eta, grid, samples, limit, seed, msd, heatmap,
+            data, schedule, stages, method, alpha, eta, target, grid, samples, limit, seed, msd, heatmap,
         };
         command.SetAction(parsed => Run(new ClusterSettings
         {
             Data = parsed.GetValue(data)!, Schedule = parsed.GetValue(schedule), Stages = parsed.GetValue(stages),
-            Method = parsed.GetValue(method)!, Alpha = parsed.GetValue(alpha), Eta = parsed.GetValue(eta),
+            Method = parsed.GetValue(method)!, Alpha = parsed.GetValue(alpha), Eta = parsed.GetValue(eta), Target = parsed.GetValue(target)!,
             Grid = parsed.GetValue(grid), Samples = parsed.GetValue(samples), Limit = parsed.GetValue(limit),
             Seed = parsed.GetValue(seed), Msd = parsed.GetValue(msd), Heatmap = parsed.GetValue(heatmap),
         }, console));
@@ -81,10 +88,15 @@ public static class ClusterCommand
         {
             Data = dataset.Images, Schedule = schedule, Stages = settings.Stages, Method = MethodOf(settings.Method),
             Alpha = settings.Alpha, GridSize = settings.Grid,
-            Similarity = new SimilarityOptions { SamplesPerPair = settings.Samples, Eta = settings.Eta, Seed = settings.Seed },
+            Similarity = new SimilarityOptions
+            {
+                SamplesPerPair = settings.Samples, Eta = settings.Eta, Seed = settings.Seed,
+                Target = settings.Target == "x0" ? PredictionTarget.X0 : PredictionTarget.Eps,
+            },
         });
 
-        console.Line($"method {settings.Method}, schedule {scheduleName}, {settings.Stages} stage{(settings.Stages == 1 ? "" : "s")}, grid {settings.Grid}, {settings.Samples} samples per pair");
+        console.Line($"method {settings.Method}, schedule {scheduleName}, {settings.Stages} stage{(settings.Stages == 1 ? "" : "s")}, grid {settings.Grid}, {settings.Samples} samples per pair" +
+                     (settings.Method is "dp" or "algorithm1" ? $", comparing {settings.Target}" : ""));
         console.Line("boundaries (t): " + string.Join(", ", result.Boundaries.Select(Number)));
         // Algorithm 1's two searches are independent: at some alpha, eta or grid they cross or reach t = 1.
         if (EmptyStage(result.Boundaries) is not null)

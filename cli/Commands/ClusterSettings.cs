@@ -11,6 +11,8 @@ public sealed record ClusterSettings
     public string Method { get; init; } = "dp";
     public double Alpha { get; init; } = 0.9;
     public double Eta { get; init; } = 2.0 / 256.0;
+    /// <summary>What the similarity compares: eps (the paper's Eq. 4 and Algorithm 1) or x0 (the posterior mean, which the reference's own similarity run stored).</summary>
+    public string Target { get; init; } = "eps";
     public int Grid { get; init; } = 21;
     public int Samples { get; init; } = 20;
     public int? Limit { get; init; }

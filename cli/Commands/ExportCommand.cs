@@ -24,7 +24,7 @@ public static class ExportCommand
     {
         var file = new Argument<string>("file") { Description = "The .msd file" };
         var output = new Option<string>("--output", "-o") { Description = "The folder to write <model>.py, train.py, sample.py and README.md into", Required = true };
-        var force = new Option<bool>("--force") { Description = "Replace files of those names in the folder that no export wrote" };
+        var force = new Option<bool>("--force") { Description = "Replace files of those names in the folder that no export wrote, or that were edited since" };
         var command = new Command("pytorch", "Write the model as a PyTorch module, a torchrun (DDP) trainer and a sampler") { file, output, force };
         command.SetAction(parsed => RunPyTorch(parsed.GetValue(file)!, parsed.GetValue(output)!, console, parsed.GetValue(force)));
         return command;

@@ -10,8 +10,10 @@ public sealed record Partition(int[] Starts, double Score)
 }
 
 /// <summary>
-/// The k-stage generalisation of Algorithm 1, solved exactly by dynamic programming over contiguous
-/// partitions (no MIQP solver). The score is kernel k-means' with S as the kernel:
+/// A k-stage partition of the grid into contiguous stages, solved exactly by dynamic programming (no MIQP solver). It is
+/// not Algorithm 1 (the paper's threshold rule, <see cref="TwoBoundarySearch"/>) nor the reference's solver, which
+/// maximises each stage's plain mean similarity and so favours one-point stages. The score is kernel k-means' with S as
+/// the kernel:
 /// sum over stages c of (1 / |c|) sum_{i, j in c} S_ij, i.e. each stage's mean within-stage similarity
 /// weighted by its size, which neither favours one huge stage nor singletons. O(k G^2).
 /// </summary>

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import torch
 
-_DTYPES = {torch.float32: ('F32', '<f4'), torch.float16: ('F16', '<f2'), torch.int64: ('I64', '<i8')}
+_DTYPES = {torch.float32: ('F32', '<f4'), torch.float64: ('F64', '<f8'), torch.float16: ('F16', '<f2'), torch.int64: ('I64', '<i8')}
 
 
 REFERENCE_FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tests', 'Fixtures', 'Reference')
@@ -58,6 +58,6 @@ def read_safetensors(path):
         (length,) = struct.unpack('<Q', f.read(8))
         header = json.loads(f.read(length))
         data = f.read()
-    dtypes = {'F32': '<f4', 'F16': '<f2', 'I64': '<i8'}
+    dtypes = {'F32': '<f4', 'F64': '<f8', 'F16': '<f2', 'I64': '<i8'}
     return {name: np.frombuffer(data[v['data_offsets'][0]:v['data_offsets'][1]], dtype=dtypes[v['dtype']]).reshape(v['shape'])
             for name, v in header.items() if name != '__metadata__'}

@@ -32,20 +32,21 @@ public static class PyTorchExport
             .Replace("{{SOURCE}}", PythonLiteral.Comment(sourceFile));
         return new[] { new ExportedFile(module + ".py", PythonModelEmitter.Emit(model, sourceFile, sourceHash)) }
             .Concat(Scripts.Append("README.md").Select(name => new ExportedFile(name, Fill(name))))
+            .Select(file => file with { Text = ExportedFiles.Seal(file.Text) })
             .ToArray();
     }
 
     /// <summary>
     /// Writes <see cref="Files"/> into <paramref name="folder"/> (created if needed); returns the paths written. An earlier
-    /// export's files are replaced; a file of the same name that no export wrote is not, and nothing is written (see
-    /// <see cref="ExportedFiles.Foreign"/>) unless <paramref name="overwrite"/>.
+    /// export's files are replaced; a file of the same name that no export wrote, or one edited since, is not, and nothing
+    /// is written (see <see cref="ExportedFiles.FirstProtected"/>) unless <paramref name="overwrite"/>.
     /// </summary>
-    /// <exception cref="IOException">The folder holds a file of the export's that no export wrote.</exception>
+    /// <exception cref="IOException">The folder holds a file of the export's name that no export wrote or that was edited.</exception>
     public static IReadOnlyList<string> Write(ModelSpec model, string sourceFile, string sourceHash, string folder, bool overwrite = false)
     {
         var files = Files(model, sourceFile, sourceHash);
-        if (!overwrite && ExportedFiles.Foreign(folder, files.Select(f => f.Name)) is { } foreign)
-            throw new IOException($"{foreign} was not written by msd export pytorch; nothing was exported (move it, or pass --force to replace it)");
+        if (!overwrite && ExportedFiles.FirstProtected(folder, files.Select(f => f.Name)) is var (path, problem))
+            throw new IOException(ExportedFiles.Describe(path, problem, forBuild: false));
         return WriteFiles(files, folder);
     }
 
@@ -74,8 +75,8 @@ public static class PyTorchExport
         if (compilation.Model is null)
             return compilation.Diagnostics.Where(d => d.IsError).Select(d => d.Format(msdPath)).ToArray();
         var files = Files(compilation.Model, Path.GetFileName(msdPath), ModelHash.Of(compilation.Model));
-        if (ExportedFiles.Foreign(folder, files.Select(f => f.Name)) is { } foreign)
-            return new[] { $"{foreign} was not written by msd export pytorch; move it, or export elsewhere (MsdPyTorchOutput)" };
+        if (ExportedFiles.FirstProtected(folder, files.Select(f => f.Name)) is var (path, problem))
+            return new[] { ExportedFiles.Describe(path, problem, forBuild: true) };
         WriteFiles(files, folder);
         return new string[0];
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using DiffusionDsl.Runtime.Clustering;
 using DiffusionDsl.Runtime.Diffusion;
 using TorchSharp;
@@ -8,6 +9,40 @@ namespace DiffusionDsl.Data.Tests.Clustering;
 
 public class OptimalDenoiserTests
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+    public OptimalDenoiserTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
+
+    /// <summary>
+    /// The exact posterior mean E[x0 | x_t] over a training set, as the paper code's boundary search computes it
+    /// (interval_split.py's get_optimal_sol with its VPSDE, run by scripts/reference/make_clustering_fixture.py on 64
+    /// images 1x4x4 in [0, 1] in 3 batches): from the point mass on x0 at t = 0.001 to the data's weighted mean at t = 1.
+    /// The reference computes s_t and sigma_t in float32, so the two agree to its rounding.
+    /// </summary>
+    [Fact]
+    public void ThePosteriorMeanIsTheReferencesOptimalSolution()
+    {
+        using var fixture = DiffusionDsl.Runtime.Checkpoints.Safetensors.SafetensorsFile.Open(
+            System.IO.Path.Combine(AppContext.BaseDirectory, "Reference", "optimal_denoiser.safetensors"));
+        using var scope = NewDisposeScope();
+        var (data, x0, z, times, expected) = (fixture.Read("data"), fixture.Read("x0"), fixture.Read("z"), fixture.Read("times"), fixture.Read("posterior_means"));
+        var schedule = new DiffusionDsl.Runtime.Schedules.VpSchedule(betaMin: 0.1, betaMax: 20.0);
+        using var denoiser = new OptimalDenoiser(data);
+        int count = (int)times.shape[0];
+        var t = times.to_type(ScalarType.Float64);
+        var x = cat(Enumerable.Range(0, count).Select(i =>
+        {
+            double ti = times[i].item<double>(), s = schedule.Scale(ti);
+            return (x0.to_type(ScalarType.Float64) * s + z.to_type(ScalarType.Float64) * (s * schedule.Sigma(ti)));
+        }).ToArray(), 0);
+        var ours = denoiser.Predict(x, t, schedule, PredictionTarget.X0, ScalarType.Float64);
+        var difference = (ours - expected.reshape(ours.shape)).abs().max().item<double>();
+        _output.WriteLine($"largest difference from the reference's E[x0 | x_t] at {count} times: {difference:E2}");
+        Assert.True(difference <= 1e-5, $"{difference:E2}");
+        // The fixture spans the posterior: a point mass on x0 at the smallest time, far from it at t = 1.
+        Assert.True((expected[0] - x0).abs().max().item<double>() < 1e-6);
+        Assert.True((expected[count - 1] - x0).abs().max().item<double>() > 0.1);
+    }
+
     private static readonly TestSchedules.Linear Schedule = new();
 
     [Fact]

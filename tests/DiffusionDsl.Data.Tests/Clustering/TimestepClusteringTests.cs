@@ -44,6 +44,24 @@ public class TimestepClusteringTests
         Assert.True(s[0, 1] > s[0, 3] && s[0, 6] > s[0, 3]);
     }
 
+    /// <summary>
+    /// Under the x0 target (what the reference's own similarity run stored) there is no U: x0* is x0 at low noise and the
+    /// data mean at high noise, so the far end is as unlike the start as the middle is, where under eps it is alike again.
+    /// </summary>
+    [Fact]
+    public void UnderTheX0TargetTheFarEndIsUnlikeTheStart()
+    {
+        using var data = SmallData();
+        using var denoiser = new OptimalDenoiser(data, chunkSize: 10);
+        var schedule = new TestSchedules.Vp();
+        var grid = TimeGrid.Uniform(7, schedule);
+        double[,] Similarity(DiffusionDsl.Runtime.Diffusion.PredictionTarget target) => TimestepSimilarity.Measure(denoiser, schedule, grid,
+            new SimilarityOptions { SamplesPerPair = 4, Eta = 0.05, QueryBlock = 8, Target = target }).Matrix;
+        var x0 = Similarity(DiffusionDsl.Runtime.Diffusion.PredictionTarget.X0);
+        var eps = Similarity(DiffusionDsl.Runtime.Diffusion.PredictionTarget.Eps);
+        Assert.True(x0[0, 1] > 0.5 && x0[0, 6] < 0.1 && eps[0, 6] > 0.5, $"x0: {x0[0, 1]}, {x0[0, 6]}; eps: {eps[0, 6]}");
+    }
+
     [Theory]
     [InlineData(ClusteringMethod.Partition, 3)]
     [InlineData(ClusteringMethod.Partition, 4)]
