@@ -10,14 +10,13 @@ for here (get_optimal_sol uses none of them), so the function that runs is the r
 E[x0 | x_t] whichever loss_func its config names. The data are 64 images 1x4x4 in [0, 1], as its data loader gives
 them; the 3 batches of its loop are kept, so its running sums over batches are exercised.
 """
-import importlib.util
 import os
 import sys
 import types
 
 import torch
 
-from reference_code import fixture_arguments, write_safetensors
+from reference_code import fixture_arguments, load_module, write_safetensors
 
 TIMES = (0.001, 0.051, 0.201, 0.451, 0.651, 1.0)
 
@@ -35,10 +34,7 @@ def load_interval_split(reference):
     }
     for name, module in stand_ins.items():
         sys.modules.setdefault(name, module)
-    spec = importlib.util.spec_from_file_location('reference_interval_split', os.path.join(folder, 'interval_split.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(os.path.join(folder, 'interval_split.py'), 'reference_interval_split')
 
 
 def main():

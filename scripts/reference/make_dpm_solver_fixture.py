@@ -12,12 +12,11 @@ the noise, the samples after 20 evaluations, the time of every evaluation and th
 samples of the same run in float64 ('samples_float64': the reference keeps its times in float32, which at t = 1e-4 moves
 its samples by 3.5e-5 relative; the float64 run tells that rounding from a solver's own error).
 """
-import importlib.util
 import os
 
 import torch
 
-from reference_code import fixture_arguments, write_safetensors
+from reference_code import fixture_arguments, load_module, write_safetensors
 
 BOUNDARIES = (0.45, 0.85)   # FashionQuickStart's stages, as the reference's compare_step: t <= 0.45, t <= 0.85, the rest
 VARIANCES = (0.05, 0.3, 1.0)
@@ -28,10 +27,7 @@ T_ENDS = {1e-3: 'dpm_solver3.safetensors', 1e-4: 'dpm_solver3.end-1e-4.safetenso
 def load_dpm_solver(reference):
     folder = os.path.join(reference, 'dpm-solver', 'score_sde_pytorch')
     path = os.path.join(folder if os.path.isdir(folder) else reference, 'dpm_solver.py')
-    spec = importlib.util.spec_from_file_location('reference_dpm_solver', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(path, 'reference_dpm_solver')
 
 
 def main():

@@ -1,6 +1,7 @@
 """What the reference-fixture scripts share: their command line, importing the paper's networks.py, reading and writing
 safetensors files."""
 import argparse
+import importlib.util
 import json
 import os
 import struct
@@ -30,6 +31,14 @@ def load_networks(reference):
     sys.path.insert(0, edm if os.path.isdir(edm) else reference)
     from training import networks  # noqa: E402  (the reference's module)
     return networks
+
+
+def load_module(path, name):
+    """A reference source file run as a module of its own name, unchanged."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_safetensors(path, tensors, metadata, sort_names=True):
