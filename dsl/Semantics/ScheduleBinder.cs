@@ -96,17 +96,17 @@ internal sealed class ScheduleBinder
                 Require(spec.BetaStart > 0 && spec.BetaStart < 1, "beta_start", "beta_start must be in (0, 1)");
                 Require(spec.BetaEnd > spec.BetaStart && spec.BetaEnd < 1, "beta_end", "beta_end must be in (beta_start, 1)");
                 Require(spec.Steps >= 2 && spec.Steps <= 100000 && (!values.TryGetValue("steps", out var steps) || steps.Value % 1 == 0), "steps", "steps must be a whole number in [2, 100000]");
-                if (ok && DdpmSigmaMax(spec) is var sigmaMax && !(sigmaMax < MaxSigma))
+                if (ok && DdpmSigmaMax(spec) is var sigmaMax && !(sigmaMax < MaxDdpmSigma))
                     Require(false, values.ContainsKey("beta_end") ? "beta_end" : values.ContainsKey("steps") ? "steps" : "beta_start",
                         $"beta_start, beta_end and steps put sigma at t = 1 at {(double.IsPositiveInfinity(sigmaMax) ? "infinity" : Display.Number(sigmaMax))} (sigma^2 = prod 1 / (1 - beta) - 1), " +
-                        $"above {Display.Number(MaxSigma)}, past which the noise levels overflow: lower beta_end or steps");
+                        $"above {Display.Number(MaxDdpmSigma)}: the sampler's clean-image estimate x_t / s_t, about sigma in size, would pass float32's largest value (3.4E+38); lower beta_end or steps");
                 break;
             case ScheduleKind.Cosine:
                 Require(spec.CosineOffset > 0 && spec.CosineOffset < 1, "s", "s must be in (0, 1)");
                 break;
             case ScheduleKind.Edm:
                 Require(spec.SigmaMin > 0, "sigma_min", "sigma_min must be positive");
-                Require(spec.SigmaMax > spec.SigmaMin && spec.SigmaMax < 1e6, "sigma_max", "sigma_max must be greater than sigma_min");
+                Require(spec.SigmaMax > spec.SigmaMin && spec.SigmaMax < 1e6, "sigma_max", "sigma_max must be greater than sigma_min and below 1E+06");
                 Require(spec.Rho > 0 && spec.Rho <= 100, "rho", "rho must be in (0, 100]");
                 // Training draws sigma = exp(p_mean + p_std n), n standard normal: bounded so that its tails stay finite.
                 Require(spec.PMean >= -10 && spec.PMean <= 10, "p_mean", "p_mean must be in [-10, 10] (EDM: -1.2)");
@@ -117,8 +117,11 @@ internal sealed class ScheduleBinder
         return ok;
     }
 
-    /// <summary>The largest noise level a schedule may reach, as edm's sigma_max is held below it.</summary>
-    private const double MaxSigma = 1e6;
+    /// <summary>
+    /// The largest sigma a ddpm(...) schedule may reach at t = 1: there x_t / s_t is about sigma, in float32 (largest
+    /// 3.4e38), with room for the data's own scale. The default betas reach 152 at 1000 steps and 2e4 at 2000.
+    /// </summary>
+    private const double MaxDdpmSigma = 1e30;
 
     /// <summary>sigma at t = 1 of the discrete schedule: sqrt(prod 1 / (1 - beta_n) - 1), the betas linear as DdpmLinearSchedule makes them.</summary>
     private static double DdpmSigmaMax(ScheduleSpec spec)
