@@ -26,7 +26,7 @@ internal static class ModelSampling
         public Option<long?> Seed { get; } = new("--seed") { Description = "Seed of the initial noise" };
         public Option<bool> NoEma { get; } = new("--no-ema") { Description = "Use the trained weights, not their moving average" };
         public Option<bool?> Clip { get; } = new("--clip") { Description = "Clamp each clean-image estimate to [-1, 1] (true/false; default: the .msd's clip)" };
-        public Option<double?> EndTime { get; } = new("--end-time") { Description = "Where a vp or cosine model's sampling stops (default: the .msd's end_time, else 1e-3)" };
+        public Option<double?> EndTime { get; } = new("--end-time") { Description = "Where a vp, cosine or ddpm model's sampling stops (default: the .msd's end_time, else the schedule's: 1e-3 for vp and cosine)" };
         public Option<string?> Device { get; } = ModelArguments.Device();
 
         public Options() => Solver.AcceptOnlyFromAmong(SolverNames.All.ToArray());
@@ -78,6 +78,11 @@ internal static class ModelSampling
         model.to(TorchSetup.DefaultDevice(request.Device)).eval();
         console.Line($"checkpoint: {request.Checkpoint} (step {step}, {WeightsKind(request.Checkpoint, request.Ema)})");
 
+        // The compiler refuses such a stage for the .msd's own end_time; --end-time can still leave one unsampled.
+        if (options.EndTime is double end)
+            foreach (var stage in info.Table.Stages.Where(stage => stage.End <= end))
+                console.Line($"note: stage '{stage.Name}' ends at t = {stage.End.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, " +
+                             $"at or below the end time {end.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}: no sample uses its decoder");
         using (no_grad())
         {
             var sampler = new MultistageSampler(model, model.Schedule, info.Prediction, options);

@@ -14,7 +14,7 @@ public sealed record SampleSettings
     public bool Ema { get; init; } = true;
     /// <summary>Clamp clean-data estimates to [-1, 1]; null means the .msd's sample section decides.</summary>
     public bool? Clip { get; init; }
-    /// <summary>Where a vp or cosine model's sampling stops; null means the .msd's sample section decides.</summary>
+    /// <summary>Where a vp, cosine or ddpm model's sampling stops; null means the .msd's sample section decides.</summary>
     public double? EndTime { get; init; }
     public int Scale { get; init; } = 2;
     public string? Device { get; init; }

@@ -86,7 +86,7 @@ internal static class KeywordDocs
             ("count", "`count N`: images per `msd sample`."),
             ("seed", "`seed N`: the sampler's random seed."),
             ("clip", "`clip true|false`: clamp each clean-image estimate to [-1, 1]."),
-            ("end_time", "`end_time t`: where a vp or cosine model's sampling stops (default 1e-3, score_sde's sampling eps; the paper's 20-step DPM-Solver figures use 1e-4)."),
+            ("end_time", "`end_time t`: where sampling stops (vp and cosine: default 1e-3, score_sde's sampling eps; the paper's 20-step DPM-Solver figures use 1e-4; not edm, which stops at sigma_min)."),
         },
     };
 

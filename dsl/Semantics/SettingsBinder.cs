@@ -135,7 +135,7 @@ internal sealed class SettingsBinder
                 "'stage_groups' gives each group of the batch one stage, but 'stage_sampling mixed' draws every sample's own: keep one");
     }
 
-    /// <param name="scheduleKind">The model's schedule: `end_time` applies to the continuous vp and cosine ones.</param>
+    /// <param name="scheduleKind">The model's schedule: `end_time` applies to all but edm, which ends at its sigma_min.</param>
     public SampleSpec? BindSample(MsdStatement? statement, ScheduleKind? scheduleKind)
     {
         var spec = new SampleSpec();
@@ -163,9 +163,9 @@ internal sealed class SettingsBinder
         }
         if (s.Get("end_time") is { } end && _read.InRange(end, SampleRanges.EndTime) is double endTime)
         {
-            if (scheduleKind is ScheduleKind.Edm or ScheduleKind.Ddpm)
+            if (scheduleKind is ScheduleKind.Edm)
                 _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, end.KeywordSpan,
-                    $"'end_time' sets where a vp or cosine schedule's sampling stops; the {(scheduleKind == ScheduleKind.Edm ? "edm schedule stops at its sigma_min" : "ddpm schedule at its first step")}");
+                    "'end_time' sets where a vp, cosine or ddpm schedule's sampling stops; the edm schedule stops at its sigma_min (edm(sigma_min = ...))");
             else if (scheduleKind is { } kind && endTime < TrainingStart(kind))
                 _read.Diagnostics.Error(DiagnosticIds.ValueOutOfRange, end.Values[0].Span,
                     $"'end_time' {ValueReader.Format(endTime)} is below t = {ValueReader.Format(TrainingStart(kind))}, where the {kind.ToString().ToLowerInvariant()} schedule's training starts: no decoder learned those times");
@@ -175,6 +175,11 @@ internal sealed class SettingsBinder
         return _read.Diagnostics.ErrorCount == errors ? spec : null;
     }
 
-    /// <summary>The smallest t training draws under a continuous schedule (VpSchedule.TrainingMinTime, CosineSchedule.MinTime).</summary>
-    private static double TrainingStart(ScheduleKind kind) => kind == ScheduleKind.Vp ? ScheduleDefaults.VpTrainingMinTime : ScheduleDefaults.MinTime;
+    /// <summary>The smallest t training draws (VpSchedule.TrainingMinTime, CosineSchedule.MinTime; ddpm's grid starts at 0).</summary>
+    private static double TrainingStart(ScheduleKind kind) => kind switch
+    {
+        ScheduleKind.Vp => ScheduleDefaults.VpTrainingMinTime,
+        ScheduleKind.Ddpm => 0,
+        _ => ScheduleDefaults.MinTime,
+    };
 }

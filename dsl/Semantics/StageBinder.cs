@@ -127,13 +127,13 @@ internal sealed class StageBinder
     }
 
     /// <summary>
-    /// Sampling a vp or cosine model stops at the sample section's end_time (by default the schedule's smallest time,
-    /// 1e-3): a stage that ends there or below would never be sampled (VP trains from 1e-5, so its decoder would see the
+    /// Sampling stops at the sample section's end_time (by default a vp or cosine schedule's smallest time, 1e-3; ddpm
+    /// and edm sample down to t = 0): a stage that ends there or below would never be sampled (VP trains from 1e-5, so its decoder would see the
     /// few times below and nothing else). Checked once the sample section is bound.
     /// </summary>
     public void CheckSamplingEnd(IReadOnlyList<StageSpec> stages, ScheduleKind kind, double? endTime)
     {
-        if (kind is not (ScheduleKind.Vp or ScheduleKind.Cosine)) return;
+        if (kind is ScheduleKind.Edm || (kind is ScheduleKind.Ddpm && endTime is null)) return; // edm and ddpm sample down to t = 0
         double end = endTime ?? ScheduleDefaults.MinTime;
         string where = endTime is null ? $"where the {kind.ToString().ToLowerInvariant()} schedule's sampling ends" : "where the sample section's end_time stops sampling";
         foreach (int i in Enumerable.Range(0, stages.Count).Where(i => stages[i].End <= end))

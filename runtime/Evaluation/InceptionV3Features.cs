@@ -44,7 +44,10 @@ public sealed class InceptionV3Features : IFeatureExtractor, IDisposable
     public int ImageChannels => 3;
     public int ImageSize => FidInceptionV3.InputSize;
 
-    /// <summary>Wraps a network whose weights are already set (e.g. by <see cref="LoadWeights"/>), moved to <paramref name="device"/> (default CPU).</summary>
+    /// <summary>
+    /// Wraps a network whose weights are already set (e.g. by <see cref="LoadWeights"/>), moved to <paramref name="device"/>
+    /// (default CPU). The feature space's <see cref="Name"/> is taken from those weights here: load others into a new one.
+    /// </summary>
     public InceptionV3Features(FidInceptionV3 network, Device? device = null)
     {
         Device = device ?? CPU;

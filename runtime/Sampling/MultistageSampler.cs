@@ -40,12 +40,12 @@ public sealed class MultistageSampler
         if (options.ClipDenoised) Solver.ClipData = 1.0;
     }
 
-    /// <summary>The end time as the compiler holds the sample section's end_time: for the continuous schedules, no lower than training goes.</summary>
+    /// <summary>The end time as the compiler holds the sample section's end_time: not for edm, and no lower than training goes.</summary>
     private static void RequireEndTime(INoiseSchedule schedule, double endTime)
     {
         SettingRangeCheck.Require(endTime, SampleRanges.EndTime, nameof(SampleOptions.EndTime), "sample");
-        if (schedule is not (VpSchedule or CosineSchedule))
-            throw new ArgumentException($"An end time sets where a vp or cosine schedule's sampling stops; the {schedule.GetType().Name} stops at its own smallest noise level.", "options");
+        if (schedule is EdmSchedule)
+            throw new ArgumentException("An end time sets where a vp, cosine or ddpm schedule's sampling stops; the EdmSchedule stops at its sigma_min.", "options");
         if (endTime < schedule.TrainingMinTime)
             throw new ArgumentException($"The end time {endTime.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} is below t = " +
                                         $"{schedule.TrainingMinTime.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, where training starts: no decoder learned those times.", "options");

@@ -39,14 +39,23 @@ public class EndTimeTests
         Assert.Empty(MsdCompiler.CompileUnguarded(WithSample("end_time 1e-5")).Diagnostics);
     }
 
-    [Theory]
-    [InlineData("diffusion edm predicts edm", "edm schedule stops at its sigma_min")]
-    [InlineData("diffusion ddpm(steps = 1000) predicts eps", "ddpm schedule at its first step")]
-    public void OnlyTheContinuousSchedulesTakeAnEndTime(string diffusion, string stop)
+    [Fact]
+    public void TheEdmScheduleTakesNoEndTime()
     {
-        var source = WithSample("⟦end_time⟧ 1e-4").Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", diffusion);
+        var source = WithSample("⟦end_time⟧ 1e-4").Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm predicts edm");
         var error = TinyModel.SingleDiagnostic(source, DiagnosticIds.IncompatibleSettings);
-        Assert.EndsWith(stop, error.Message);
+        Assert.EndsWith("the edm schedule stops at its sigma_min (edm(sigma_min = ...))", error.Message);
+    }
+
+    /// <summary>ddpm samples down to t = 0 by default; with an end time a stage at or below it is never sampled.</summary>
+    [Fact]
+    public void ADdpmScheduleTakesAnEndTimeAndItsStagesAreCheckedAgainstIt()
+    {
+        var ddpm = WithSample("end_time 1e-4").Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion ddpm(steps = 1000) predicts eps");
+        Assert.Equal(1e-4, MsdCompiler.CompileUnguarded(ddpm).Model!.Sample.EndTime);
+        var low = ddpm.Replace("    a [0, 0.5)\n    b [0.5, 1]\n", "    a ⟦[0, 0.00005)⟧\n    b [0.00005, 1]\n");
+        TinyModel.SingleDiagnostic(low, DiagnosticIds.BoundaryOutOfRange);
+        Assert.Empty(MsdCompiler.CompileUnguarded(low.Replace("⟦", "").Replace("⟧", "").Replace("end_time 1e-4", "steps 20")).Diagnostics);
     }
 
     [Fact]

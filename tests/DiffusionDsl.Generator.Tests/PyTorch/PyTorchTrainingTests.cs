@@ -79,6 +79,18 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.True(MaxRelativeDifference(Checkpoint("two", 2, "model.safetensors"), Checkpoint("two", 4, "model.safetensors")) > 10 * Tolerance);
     }
 
+    /// <summary>sample.py holds --end-time as msd sample does (CosineData trains from t = 1e-3), before it loads anything.</summary>
+    [Theory]
+    [InlineData("0", "--end-time must be in (0, 0.1], not 0.0")]
+    [InlineData("0.0001", "--end-time 0.0001 is below t = 0.001, where training starts")]
+    public void SamplePyRefusesAnEndTimeOutsideWhereTheModelTrained(string endTime, string message)
+    {
+        var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _sample, "--checkpoint", "none.safetensors", "--out", "x.png", "--end-time", endTime,
+                                                                                "--device", "cpu" }, Minutes, workingDirectory: _folder);
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, output);
+    }
+
     [Fact]
     public void AccumulatingMicroBatchesGivesTheWholeBatchsWeights()
     {

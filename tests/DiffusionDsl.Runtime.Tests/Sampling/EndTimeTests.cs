@@ -30,7 +30,7 @@ public class EndTimeTests
     public void TheEdmScheduleTakesNoEndTime()
     {
         var error = Assert.Throws<ArgumentException>(() => Sampler(new EdmSchedule(), PredictionTarget.Edm, 1e-4));
-        Assert.Contains("sets where a vp or cosine schedule's sampling stops", error.Message);
+        Assert.Contains("sets where a vp, cosine or ddpm schedule's sampling stops", error.Message);
     }
 
     [Theory]

@@ -41,6 +41,13 @@ def main(argv=None):
 
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     model = spec.create_model().to(device).eval()
+    if args.end_time is not None:  # as msd sample --end-time and the .msd's end_time are held
+        if isinstance(model.schedule, spec.EdmSchedule):
+            p.error("--end-time sets where a vp, cosine or ddpm schedule's sampling stops; the edm schedule stops at its sigma_min")
+        if not 0 < args.end_time <= 0.1:
+            p.error(f"--end-time must be in (0, 0.1], not {args.end_time}")
+        if args.end_time < model.schedule.training_min_time:
+            p.error(f"--end-time {args.end_time} is below t = {model.schedule.training_min_time}, where training starts: no decoder learned those times")
     model.load_weights(args.checkpoint, spec.SOURCE_HASH)
     if args.noise:
         noise = spec.read_safetensors(args.noise)[0]["noise"].to(torch.float32)
