@@ -20,9 +20,12 @@ internal static class CommandErrors
         }
         catch (Exception e) when (e is ModelAssemblyException or TorchNativesException or DataFormatException or CheckpointException or TrainingDivergedException
                                       or FormatException or ArgumentException or IOException or UnauthorizedAccessException
-                                      or Win32Exception)
+                                      or System.Runtime.InteropServices.ExternalException or OutOfMemoryException)
         {
+            // ExternalException is TorchSharp's for every native error (a CUDA device out of memory among them; Win32Exception too).
             console.Line($"error: {e.Message}");
+            if (e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) || e is OutOfMemoryException)
+                console.Line("note: out of memory: a smaller --batch (with the train section's accumulate to keep the batch), --count or --limit needs less");
             return 1;
         }
     }

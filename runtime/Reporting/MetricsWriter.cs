@@ -78,7 +78,13 @@ public sealed class MetricsWriter : IDisposable
         bool csv = _format == MetricsFormat.Csv;
         var kept = lines.Where((line, i) => csv && i == 0 ? step > 0 : StepOf(line, csv) is { } s && s <= step).ToArray();
         if (kept.Length == (csv ? 1 : 0)) kept = Array.Empty<string>();
-        File.WriteAllLines(path, kept);
+        if (kept.Length == lines.Length) return;
+        // Through a temporary file and a rename: a full disk or a kill mid-write leaves the old rows, not half of them.
+        Checkpoints.AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            foreach (var line in kept) writer.WriteLine(line);
+        });
     }
 
     /// <summary>A row's step (the CSV's first column, the JSON's "step"); null for a line that is not a row.</summary>

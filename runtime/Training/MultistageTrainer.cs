@@ -134,6 +134,7 @@ public sealed class MultistageTrainer : IDisposable
         if (Model is MultistageUNet network && network.ImageShape is var (c, h, w) && (data.Channels, data.Height, data.Width) != (c, h, w))
             throw new ArgumentException($"The data's images are {data.Channels}x{data.Height}x{data.Width}, but {network.GetName()} takes " +
                                         $"{c}x{h}x{w} (the image line of its .msd).", nameof(data));
+        using var held = Run.Lock();
         var resumeFrom = Run.ResumePoint(Options.ResumeFrom);
         // A checkpoint that is not there is for LoadCheckpoint to name; these checks are about the folder it would go on in.
         if (Step == 0 && (resumeFrom is null || File.Exists(resumeFrom)) && Run.Conflict(resumeFrom) is { } conflict)
@@ -472,7 +473,7 @@ public sealed class MultistageTrainer : IDisposable
         TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, Options.StageSampling, TrainingTime,
                                  _gradientScale ?? 1.0, TrainingRecipeText.ClipAndEma(Options));
         LastCheckpoint = path;
-        Checkpoints.KeepLast(Options.KeepCheckpoints);
+        foreach (var note in Checkpoints.KeepLast(Options.KeepCheckpoints)) Note?.Invoke(note);
         CheckpointWritten?.Invoke(path);
         return path;
     }

@@ -22,6 +22,31 @@ public sealed class RunFolder
     public string Path { get; }
     public CheckpointDirectory Checkpoints { get; }
 
+    /// <summary>The file a training process holds, exclusively, for as long as it trains here.</summary>
+    public const string LockFileName = ".msd-train.lock";
+
+    /// <summary>
+    /// Holds the folder for one training process until disposed: a second run into it, started before this one ends (a
+    /// second terminal, a scheduler's retry), is refused instead of mixing its metrics, samples and checkpoints with this
+    /// one's. The lock is the operating system's on an open file (flock on Unix), so a run that dies leaves none behind.
+    /// </summary>
+    /// <exception cref="System.IO.IOException">Another process (or another trainer of this one) trains here now.</exception>
+    public System.IDisposable Lock()
+    {
+        System.IO.Directory.CreateDirectory(Path);
+        var path = System.IO.Path.Combine(Path, LockFileName);
+        try
+        {
+            return new System.IO.FileStream(path, System.IO.FileMode.OpenOrCreate, System.IO.FileAccess.ReadWrite, System.IO.FileShare.None, 1,
+                                            System.IO.FileOptions.DeleteOnClose);
+        }
+        catch (System.IO.IOException e)
+        {
+            throw new System.IO.IOException($"{Path} is being trained by another run now ({LockFileName} is held): wait for it to end, " +
+                                            "or train into another output folder.", e);
+        }
+    }
+
     /// <summary>The checkpoint to continue from: <paramref name="resumeFrom"/> itself, the newest checkpoint for "latest" (null when there is none), or null for a fresh run.</summary>
     public string? ResumePoint(string? resumeFrom) => resumeFrom == "latest" ? Checkpoints.Latest() : resumeFrom;
 

@@ -200,6 +200,51 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(new[] { "step-00000012.ckpt", "step-00000016.ckpt" }, names);
     }
 
+    /// <summary>
+    /// A user's copies beside the checkpoints are not the trainer's: never the latest, never deleted. Before, any
+    /// step-*.ckpt took part, sorted by name, so step-best.ckpt was "latest" and step-00000004-keep.ckpt was rotated away.
+    /// </summary>
+    [Fact]
+    public void AUsersCopiesBesideTheCheckpointsAreNeitherLatestNorDeleted()
+    {
+        var options = Options("copies", 16);
+        var folder = Path.Combine(options.OutputDirectory!, "checkpoints");
+        Directory.CreateDirectory(folder);
+        var copies = new[] { "step-00000004-keep.ckpt", "step-best.ckpt", "step-00000004 - Copy.ckpt", "step-00000004.best.ckpt" };
+        foreach (var copy in copies) File.WriteAllText(Path.Combine(folder, copy), "mine");
+        using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options);
+        trainer.Train(TinyData.Source());
+        Assert.Equal(new[] { "step-00000012.ckpt", "step-00000016.ckpt" }, trainer.Checkpoints.All().Select(Path.GetFileName));
+        Assert.Equal(Path.Combine(folder, "step-00000016.ckpt"), trainer.Checkpoints.Latest());
+        foreach (var copy in copies) Assert.Equal("mine", File.ReadAllText(Path.Combine(folder, copy)));
+        // Steps past 8 digits sort by their number, not their name.
+        var nine = Path.Combine(folder, "step-100000000.ckpt");
+        File.WriteAllText(nine, "");
+        Assert.Equal(nine, trainer.Checkpoints.Latest());
+    }
+
+    /// <summary>A second run into a folder that a run trains in now is refused before its first step, and the folder is free again after.</summary>
+    [Fact]
+    public void ASecondRunIntoAFolderBeingTrainedIsRefused()
+    {
+        using var first = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("busy", 4));
+        IOException? refused = null;
+        int secondSteps = 0;
+        first.StepCompleted += info =>
+        {
+            if (info.Step != 1) return;
+            using var second = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("busy", 4));
+            second.StepCompleted += _ => secondSteps++;
+            refused = Assert.Throws<IOException>(() => second.Train(TinyData.Source()));
+        };
+        Assert.Equal(4, first.Train(TinyData.Source()).Step);
+        Assert.Contains("is being trained by another run now", refused!.Message);
+        Assert.Equal(0, secondSteps);
+        Assert.False(File.Exists(Path.Combine(_scratch.Path, "busy", RunFolder.LockFileName)));
+        using var after = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("busy", 8) with { ResumeFrom = "latest" });
+        Assert.Equal(8, after.Train(TinyData.Source()).Step);
+    }
+
     private string TrainedCheckpoint(string run)
     {
         using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options(run, 4));
