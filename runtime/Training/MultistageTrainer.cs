@@ -178,9 +178,11 @@ public sealed class MultistageTrainer : IDisposable
             var losses = last;
             // At a logged step the losses are read before the subscribers see them, so their reads there cost nothing.
             if (Step % logEvery == 0 || pending.Full) Flush(pending);
+            // The checkpoint before the step's reports: a report that fails (a preview too large to write, a device out of
+            // memory while sampling it, a full disk) then loses no training.
+            if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) { Flush(pending); SaveCheckpoint(); }
             StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, () => losses.Read(), _stepLearningRate, _clock.Elapsed - started,
                                                     ImagesSeen, StageSamples, TrainGFlops) { RunElapsed = TrainingTime });
-            if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) { Flush(pending); SaveCheckpoint(); }
         }
         Flush(pending);
         if (Options.CheckpointAtEnd && !AtCheckpoint()) SaveCheckpoint();

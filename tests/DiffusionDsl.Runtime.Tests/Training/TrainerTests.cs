@@ -245,6 +245,16 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(8, after.Train(TinyData.Source()).Step);
     }
 
+    /// <summary>A step's checkpoint is written before its reports run, so a report that fails (a full disk, say) loses no training.</summary>
+    [Fact]
+    public void AStepsCheckpointIsWrittenBeforeItsReportsRun()
+    {
+        using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("reports", 8));
+        trainer.StepCompleted += info => { if (info.Step == 4) throw new IOException("No space left on device"); };
+        Assert.Throws<IOException>(() => trainer.Train(TinyData.Source()));
+        Assert.True(File.Exists(trainer.Checkpoints.FileFor(4)));
+    }
+
     private string TrainedCheckpoint(string run)
     {
         using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options(run, 4));
