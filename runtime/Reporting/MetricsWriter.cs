@@ -27,7 +27,7 @@ public sealed class MetricsWriter : IDisposable
     {
         _format = format ?? (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MetricsFormat.Csv : MetricsFormat.JsonLines);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (continuesFromStep is { } from && File.Exists(path)) KeepRowsThrough(path, from);
+        if (continuesFromStep is { } from) RunRows.KeepThrough(path, from, _format == MetricsFormat.Csv);
         bool appending = File.Exists(path) && new FileInfo(path).Length > 0;
         _writer = new StreamWriter(path, append: true) { AutoFlush = true };
         _headerWritten = appending;
@@ -71,33 +71,6 @@ public sealed class MetricsWriter : IDisposable
 
     // A resumed run's rows go on from the time its checkpoint kept, as its steps and images seen do.
     private static double ElapsedSeconds(TrainStepInfo info) => (info.RunElapsed ?? info.Elapsed).TotalSeconds;
-
-    private void KeepRowsThrough(string path, long step)
-    {
-        var lines = File.ReadAllLines(path);
-        bool csv = _format == MetricsFormat.Csv;
-        var kept = lines.Where((line, i) => csv && i == 0 ? step > 0 : StepOf(line, csv) is { } s && s <= step).ToArray();
-        if (kept.Length == (csv ? 1 : 0)) kept = Array.Empty<string>();
-        if (kept.Length == lines.Length) return;
-        // Through a temporary file and a rename: a full disk or a kill mid-write leaves the old rows, not half of them.
-        Checkpoints.AtomicFile.Write(path, stream =>
-        {
-            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
-            foreach (var line in kept) writer.WriteLine(line);
-        });
-    }
-
-    /// <summary>A row's step (the CSV's first column, the JSON's "step"); null for a line that is not a row.</summary>
-    private static long? StepOf(string line, bool csv)
-    {
-        if (csv) return long.TryParse(line.Split(',')[0], NumberStyles.None, CultureInfo.InvariantCulture, out long step) ? step : null;
-        try
-        {
-            using var row = JsonDocument.Parse(line);
-            return row.RootElement.TryGetProperty("step", out var value) && value.TryGetInt64(out long step) ? step : null;
-        }
-        catch (JsonException) { return null; }
-    }
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -22,10 +22,15 @@ public sealed class QualityWriter : IDisposable
     private readonly MetricsFormat _format;
     private bool _headerWritten;
 
-    public QualityWriter(string path, MetricsFormat? format = null)
+    /// <param name="continuesFromStep">
+    /// The step the run goes on from: rows past it (evaluations of a run that died before its next checkpoint, which the
+    /// resumed run makes again) are dropped, and 0 (a fresh run) starts the file anew. Null appends to whatever is there.
+    /// </param>
+    public QualityWriter(string path, MetricsFormat? format = null, long? continuesFromStep = null)
     {
         _format = format ?? (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MetricsFormat.Csv : MetricsFormat.JsonLines);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (continuesFromStep is { } from) RunRows.KeepThrough(path, from, _format == MetricsFormat.Csv);
         _headerWritten = File.Exists(path) && new FileInfo(path).Length > 0;
         _writer = new StreamWriter(path, append: true) { AutoFlush = true };
     }

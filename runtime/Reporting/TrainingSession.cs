@@ -49,10 +49,11 @@ public sealed class TrainingSession
         // Opened at the first step, when the trainer knows where it continues from (a checkpoint's step, or 0).
         MetricsWriter? metrics = null;
         using var quality = StartQuality(data);
-        using var qualityRows = quality is null ? null : new QualityWriter(QualityPath, _report.MetricsFormat);
+        QualityWriter? qualityRows = null;
         void OnStep(TrainStepInfo info)
         {
             metrics ??= new MetricsWriter(MetricsPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
+            if (quality is not null) qualityRows ??= new QualityWriter(QualityPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
             // The loss is read back from the device only at logged steps and the last (TrainStepInfo reads it when first asked).
             if (info.Step % Math.Max(1, _trainer.Options.LogEvery) == 0 || info.Step == info.TotalSteps)
             {
@@ -82,6 +83,7 @@ public sealed class TrainingSession
             _trainer.StepCompleted -= OnStep;
             _trainer.Note -= WriteNote;
             metrics?.Dispose();
+            qualityRows?.Dispose();
         }
     }
 

@@ -226,6 +226,23 @@ public sealed class TrainingQualityTests : IDisposable
         }, File.ReadAllLines(path));
     }
 
+    /// <summary>
+    /// A run resumed at step 4 drops the evaluations past it (made by a run that died before its next checkpoint), which
+    /// it makes again, instead of listing step 6 twice; a fresh run starts the file anew.
+    /// </summary>
+    [Fact]
+    public void AResumedRunDropsTheEvaluationsPastItsCheckpoint()
+    {
+        var path = Path.Combine(_scratch.Path, "resumed-quality.csv");
+        QualityPoint At(long step) => Point(96, "features", 0.125) with { Step = step };
+        using (var writer = new QualityWriter(path, continuesFromStep: 0))
+            foreach (var step in new long[] { 2, 4, 6 }) writer.Write(At(step));
+        using (var writer = new QualityWriter(path, continuesFromStep: 4)) writer.Write(At(6));
+        Assert.Equal(new[] { "2", "4", "6" }, File.ReadAllLines(path).Skip(1).Select(line => line.Split(',')[0]));
+        using (new QualityWriter(path, continuesFromStep: 0)) { }
+        Assert.Empty(File.ReadAllLines(path));
+    }
+
     [Fact]
     public void QualityJsonLinesHaveNullsForWhatIsUnknownOrNotMeasured()
     {
