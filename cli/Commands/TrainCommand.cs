@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
@@ -73,8 +74,18 @@ public static class TrainCommand
         // process as usual.
         using var interrupt = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, interrupt.Token);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = !interrupt.IsCancellationRequested; interrupt.Cancel(); };
+        void Stop(string signal)
+        {
+            if (!interrupt.IsCancellationRequested)
+                Console.Error.WriteLine($"{signal}: stopping after this step and saving a checkpoint (Ctrl+C again quits without saving)");
+            interrupt.Cancel();
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = !interrupt.IsCancellationRequested; Stop("Ctrl+C"); };
         Console.CancelKeyPress += onCancel;
+        // A scheduler's pre-emption (SIGTERM) and a dropped terminal (SIGHUP) stop the run as the first Ctrl+C does.
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; Stop("SIGTERM"); });
+        using var hangUp = OperatingSystem.IsWindows() ? null
+            : PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => { context.Cancel = true; Stop("SIGHUP"); });
         try { return Train(settings, console, linked.Token); }
         finally { Console.CancelKeyPress -= onCancel; }
     }
