@@ -200,7 +200,7 @@ public static class EvaluateCommand
         }
         else
         {
-            images = ToTensor(DatasetLoader.ReadRaw(path), settings.ReferenceCount, path, "--reference-count");
+            images = ToTensor(DatasetLoader.ReadRaw(path, limit: settings.ReferenceCount), settings.ReferenceCount, path, "--reference-count");
             console.Line($"reference: {images.shape[0]:N0} images {Shape(images)} from {path}");
         }
         if (images.shape[0] < MinimumImages)
@@ -231,7 +231,7 @@ public static class EvaluateCommand
             return images;
         }
         if (tile is not null) throw new ArgumentException($"--tile goes with a PNG grid; {path} is not a .png/.jpg file.");
-        var read = ToTensor(DatasetLoader.ReadRaw(path), count, path, "--count");
+        var read = ToTensor(DatasetLoader.ReadRaw(path, limit: count), count, path, "--count");
         if (read.shape[0] < MinimumImages)
             throw new DataFormatException(path, $"holds {read.shape[0]} images; scoring needs at least {MinimumImages}.");
         console.Line($"images: {read.shape[0]:N0} images {Shape(read)} from {path}");

@@ -12,19 +12,20 @@ namespace DiffusionDsl.Runtime.Data;
 public static class DatasetLoader
 {
     public static ImageDataset Load(string path, DatasetOptions? options = null) =>
-        ImageDataset.FromRaw(ReadRaw(path, options?.ImageChannels ?? 3), options);
+        ImageDataset.FromRaw(ReadRaw(path, options?.ImageChannels ?? 3, options?.Limit), options);
 
-    public static RawImages ReadRaw(string path, int imageChannels = 3)
+    /// <param name="limit">For a folder of images, decode only the first N (the dataset's Limit cuts every format afterwards).</param>
+    public static RawImages ReadRaw(string path, int imageChannels = 3, int? limit = null)
     {
-        if (Directory.Exists(path)) return ReadFolder(path, imageChannels);
+        if (Directory.Exists(path)) return ReadFolder(path, imageChannels, limit);
         if (!File.Exists(path)) throw new DataFormatException(path, "no such file or folder.");
         return IsCifarBatch(path) ? Cifar10Reader.ReadImages(path) : IdxReader.ReadImages(path);
     }
 
-    private static RawImages ReadFolder(string folder, int imageChannels)
+    private static RawImages ReadFolder(string folder, int imageChannels, int? limit)
     {
         var files = Directory.GetFiles(folder).OrderBy(f => f, StringComparer.Ordinal).ToArray();
-        if (files.Any(ImageFolderReader.IsImageFile)) return ImageFolderReader.Read(folder, imageChannels);
+        if (files.Any(ImageFolderReader.IsImageFile)) return ImageFolderReader.Read(folder, imageChannels, limit);
 
         var cifar = files.Where(f => Path.GetFileName(f).StartsWith("data_batch_", StringComparison.Ordinal) && IsCifarBatch(f)).ToArray();
         if (cifar.Length > 0)

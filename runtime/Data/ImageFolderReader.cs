@@ -14,12 +14,14 @@ public static class ImageFolderReader
         Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
     /// <param name="channels">3 for RGB, 1 for grey (luma, ITU-R BT.601 weights).</param>
-    public static RawImages Read(string folder, int channels = 3)
+    /// <param name="limit">Decode only the first N files (by name), as --limit asks: a large folder is not decoded whole for a few images.</param>
+    public static RawImages Read(string folder, int channels = 3, int? limit = null)
     {
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), "Use 1 (grey) or 3 (RGB) channels.");
         if (!Directory.Exists(folder)) throw new DataFormatException(folder, "folder not found.");
         var files = Directory.EnumerateFiles(folder).Where(IsImageFile).OrderBy(f => f, StringComparer.Ordinal).ToArray();
         if (files.Length == 0) throw new DataFormatException(folder, "holds no .png, .jpg or .jpeg files.");
+        if (limit is int most && most < files.Length) files = files.Take(Math.Max(most, 1)).ToArray();
 
         int height = 0, width = 0, imageSize = 0;
         byte[] pixels = Array.Empty<byte>();
@@ -30,6 +32,11 @@ public static class ImageFolderReader
             {
                 (height, width) = (bitmap.Height, bitmap.Width);
                 imageSize = channels * height * width;
+                // Refused before the rest are decoded, naming the way out, rather than failing to allocate minutes later.
+                if ((long)files.Length * imageSize > FileBytes.MaxBytes)
+                    throw new DataFormatException(folder,
+                        $"holds {files.Length:N0} images of {channels}x{height}x{width}: {(long)files.Length * imageSize:N0} bytes, more than the " +
+                        $"{FileBytes.MaxBytes:N0} one data set may hold; use the first {FileBytes.MaxBytes / imageSize:N0} at most (--limit).");
                 pixels = new byte[(long)files.Length * imageSize];
             }
             else if (bitmap.Height != height || bitmap.Width != width)

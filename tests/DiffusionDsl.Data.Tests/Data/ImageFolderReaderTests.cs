@@ -50,6 +50,21 @@ public class ImageFolderReaderTests
         Assert.Contains("5x4", error.Message);
     }
 
+    /// <summary>A limit decodes only the first files by name: a large folder is not decoded whole (and past 2 GiB refused) for a few images.</summary>
+    [Fact]
+    public void ALimitDecodesOnlyTheFirstFiles()
+    {
+        using var folder = new ScratchFolder();
+        TestFiles.Image(folder.File("1.png"), 4, 4, SKColors.Red);
+        TestFiles.Image(folder.File("2.png"), 4, 4, SKColors.Blue);
+        File.WriteAllBytes(folder.File("3.png"), new byte[] { 0x89, 0x50, 0x4e, 0x47, 1, 2, 3 }); // never read with a limit of 2
+
+        Assert.Equal(2, DatasetLoader.ReadRaw(folder.Path, limit: 2).Count);
+        using var dataset = DatasetLoader.Load(folder.Path, new DatasetOptions { Limit = 2 });
+        Assert.Equal(2, dataset.Count);
+        Assert.Throws<DataFormatException>(() => DatasetLoader.ReadRaw(folder.Path));
+    }
+
     [Fact]
     public void CorruptImageNamesTheFile()
     {
