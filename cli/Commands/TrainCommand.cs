@@ -97,6 +97,9 @@ public static class TrainCommand
         var info = ModelArguments.Load(assembly, settings.Model, console);
         var options = Options(info, settings);
         CheckBatchSplits(settings, options, info);
+        // Before the run folder and the data load, naming the option (the loader would say only the path).
+        if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data))
+            throw new ArgumentException($"--data {settings.Data}: no such file or folder.");
         // The trainer refuses these too, but only after the data has loaded and the run folder exists.
         var runFolder = new RunFolder(options.OutputDirectory);
         if (options.ResumeFrom is { } resume and not "latest" && !File.Exists(resume))
@@ -165,6 +168,10 @@ public static class TrainCommand
         ArgumentRange.Require(settings.LearningRate, TrainRanges.LearningRate, "--lr");
         ArgumentRange.Require(settings.Seed, TrainRanges.Seed, "--seed");
         if (settings.Output is "") throw new ArgumentException("--output is empty; give the run's folder.");
+        // Said before the build and the data load, and naming the option, rather than by the first write a step later.
+        if (settings.Output is { } output && File.Exists(output))
+            throw new ArgumentException($"--output {output} is a file; give the run's folder.");
+        if (settings.Data is "") throw new ArgumentException("--data is empty; give an IDX or CIFAR-10 file, or a folder of images or batches.");
         if (settings.Resume is "") throw new ArgumentException("--resume is empty; give a checkpoint file, or latest.");
         Precision(settings);
         Reduction(settings);

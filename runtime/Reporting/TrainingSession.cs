@@ -74,7 +74,9 @@ public sealed class TrainingSession
         try
         {
             var result = _report.ProgressBar ? ConsoleProgress.Run(_trainer, () => _trainer.Train(data, cancellation)) : _trainer.Train(data, cancellation);
-            if (!result.Cancelled) SavePreview(data, result.Step);
+            // The last step's preview, unless sample_every just wrote it.
+            bool previewed = _trainer.Options.SampleEvery > 0 && result.Step % _trainer.Options.SampleEvery == 0;
+            if (!result.Cancelled && !previewed) SavePreview(data, result.Step);
             if (_losses.Count > 0) LossCurvePlot.SavePng(_losses, LossPlotPath);
             return result;
         }

@@ -112,6 +112,24 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.False(Directory.Exists(folder.File("run")));
     }
 
+    /// <summary>An --output that is a file (before the build) and a --data that is not there (before the run folder and the data load) are named as the options.</summary>
+    [Fact]
+    public void AnOutputThatIsAFileAndMissingDataAreRefusedAsTheOptions()
+    {
+        using var folder = new ScratchFolder();
+        var file = folder.Write("notes.txt", "mine");
+        var console = new RecordingConsole();
+        Assert.Equal(1, CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", file }, console.Console));
+        Assert.Contains($"error: --output {file} is a file; give the run's folder.", console.Text);
+        Assert.Equal("mine", File.ReadAllText(file));
+
+        console = new RecordingConsole();
+        var missing = folder.File("no-such-data");
+        Assert.Equal(1, CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", missing, "--output", folder.File("run") }, console.Console));
+        Assert.Contains($"error: --data {missing}: no such file or folder.", console.Text);
+        Assert.False(Directory.Exists(folder.File("run")));
+    }
+
     /// <summary>A misspelt device is refused before the model is built or even looked for.</summary>
     [Fact]
     public void AMisspeltDeviceIsRefusedBeforeTheModelIsBuilt()
