@@ -27,11 +27,14 @@ public sealed class MetricsWriter : IDisposable
     {
         _format = format ?? (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MetricsFormat.Csv : MetricsFormat.JsonLines);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (continuesFromStep is { } from) RunRows.KeepThrough(path, from, _format == MetricsFormat.Csv);
+        if (continuesFromStep is { } from) KeptEarlierAs = RunRows.KeepThrough(path, from, _format == MetricsFormat.Csv);
         bool appending = File.Exists(path) && new FileInfo(path).Length > 0;
         _writer = new StreamWriter(path, append: true) { AutoFlush = true };
         _headerWritten = appending;
     }
+
+    /// <summary>Where a fresh run moved the rows it found in the file (another run's record), or null.</summary>
+    public string? KeptEarlierAs { get; }
 
     public void Write(TrainStepInfo info)
     {

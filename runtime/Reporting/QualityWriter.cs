@@ -30,10 +30,13 @@ public sealed class QualityWriter : IDisposable
     {
         _format = format ?? (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MetricsFormat.Csv : MetricsFormat.JsonLines);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (continuesFromStep is { } from) RunRows.KeepThrough(path, from, _format == MetricsFormat.Csv);
+        if (continuesFromStep is { } from) KeptEarlierAs = RunRows.KeepThrough(path, from, _format == MetricsFormat.Csv);
         _headerWritten = File.Exists(path) && new FileInfo(path).Length > 0;
         _writer = new StreamWriter(path, append: true) { AutoFlush = true };
     }
+
+    /// <summary>Where a fresh run moved the rows it found in the file (another run's record), or null.</summary>
+    public string? KeptEarlierAs { get; }
 
     public void Write(QualityPoint point)
     {

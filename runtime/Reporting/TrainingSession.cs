@@ -52,8 +52,16 @@ public sealed class TrainingSession
         QualityWriter? qualityRows = null;
         void OnStep(TrainStepInfo info)
         {
-            metrics ??= new MetricsWriter(MetricsPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
-            if (quality is not null) qualityRows ??= new QualityWriter(QualityPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
+            if (metrics is null)
+            {
+                metrics = new MetricsWriter(MetricsPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
+                if (metrics.KeptEarlierAs is { } earlier) WriteNote($"{MetricsPath} held an earlier run's rows; they are kept as {earlier}");
+            }
+            if (quality is not null && qualityRows is null)
+            {
+                qualityRows = new QualityWriter(QualityPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
+                if (qualityRows.KeptEarlierAs is { } earlier) WriteNote($"{QualityPath} held an earlier run's rows; they are kept as {earlier}");
+            }
             // The loss is read back from the device only at logged steps and the last (TrainStepInfo reads it when first asked).
             if (info.Step % Math.Max(1, _trainer.Options.LogEvery) == 0 || info.Step == info.TotalSteps)
             {

@@ -104,12 +104,15 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.True(MaxRelativeDifference(Checkpoint("whole", 2, "model.safetensors"), Checkpoint("flipped", 2, "model.safetensors")) > 10 * Tolerance,
                     "--flip trained the same weights as without it");
 
-        // A fresh run in a folder whose run died before any checkpoint starts its metrics anew, not after the dead rows.
+        // A fresh run in a folder whose run died before any checkpoint starts its metrics anew, not after the dead rows,
+        // and keeps those rows beside it, as the C# trainer does.
         var dead = Path.Combine(_folder, "dead");
         Directory.CreateDirectory(dead);
-        File.WriteAllText(Path.Combine(dead, "metrics.csv"), "step,loss,lr,images_per_second\n20,0.5,0.001,1.0\n40,0.4,0.001,1.0\n");
+        var deadRows = "step,loss,lr,images_per_second\n20,0.5,0.001,1.0\n40,0.4,0.001,1.0\n";
+        File.WriteAllText(Path.Combine(dead, "metrics.csv"), deadRows);
         PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("dead", 2)).ToArray(), Minutes);
         Assert.Equal(new[] { "step", "1", "2" }, File.ReadAllLines(Path.Combine(dead, "metrics.csv")).Select(l => l.Split(',')[0]));
+        Assert.Equal(deadRows, File.ReadAllText(Assert.Single(Directory.GetFiles(dead, "metrics.earlier-*.csv"))));
 
         // Resuming a run already at --steps is an error naming both (it used to exit 0 having done nothing), as in C#.
         var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("whole", 2, "--resume", "latest")).ToArray(), Minutes);

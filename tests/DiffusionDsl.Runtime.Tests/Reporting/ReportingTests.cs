@@ -70,9 +70,18 @@ public sealed class ReportingTests : IDisposable
         Assert.Equal(new long[] { 20, 40, 60 }, Steps(path));
         Assert.Equal(name.EndsWith(".csv") ? 4 : 3, File.ReadAllLines(path).Length);
 
-        using (var fresh = new MetricsWriter(path, continuesFromStep: 0)) fresh.Write(Info(20, 0.125, 0.1, 0.1));
+        // A fresh run starts the file anew, keeping the rows it found (another run's record) beside it.
+        string? earlier;
+        using (var fresh = new MetricsWriter(path, continuesFromStep: 0))
+        {
+            fresh.Write(Info(20, 0.125, 0.1, 0.1));
+            earlier = fresh.KeptEarlierAs;
+        }
         Assert.Equal(new long[] { 20 }, Steps(path));
         Assert.StartsWith(name.EndsWith(".csv") ? "step,loss" : "{", File.ReadAllLines(path)[0]);
+        Assert.NotNull(earlier);
+        Assert.Matches(@"\.earlier-\d{8}-\d{6}(-\d+)?\.(csv|jsonl)$", earlier);
+        Assert.Equal(new long[] { 20, 40, 60 }, Steps(earlier!));
     }
 
     private static long[] Steps(string path) => path.EndsWith(".csv")

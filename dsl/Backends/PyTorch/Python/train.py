@@ -417,12 +417,19 @@ def apply_augmentation(images, a):
 # ---- checkpoints ----
 
 def keep_metrics_through(path, step):
-    """As the C# trainer does: a fresh run (step 0) starts the file anew; a resumed one drops the rows a run that died
-    after its checkpoint wrote past it."""
+    """As the C# trainer does: a fresh run (step 0) starts the file anew, keeping the rows it found (another run's record)
+    as metrics.earlier-<time>.csv beside it; a resumed one drops the rows a run that died after its checkpoint wrote past it."""
     if not os.path.exists(path):
-        return
+        return None
     with open(path, newline="") as f:
         rows = list(csv.reader(f))
+    if step == 0 and any(r and r[0].isdigit() for r in rows[1:]):
+        stem = os.path.splitext(path)[0] + ".earlier-" + time.strftime("%Y%m%d-%H%M%S")
+        earlier, n = stem + ".csv", 2
+        while os.path.exists(earlier):
+            earlier, n = f"{stem}-{n}.csv", n + 1
+        os.replace(path, earlier)
+        return earlier
     kept = [r for r in rows[1:] if r and r[0].isdigit() and int(r[0]) <= step] if step > 0 else []
     with open(path, "w", newline="") as f:
         if kept:
@@ -558,7 +565,9 @@ def main(argv=None):
         print(f"{spec.MODEL_NAME}: {sum(p.numel() for p in parameters):,} parameters, {images.shape[0]:,} images, "
               f"{world} process(es) on {device.type}, global batch {args.batch}, bf16 {'on' if bf16 else 'off'}", flush=True)
         metrics_path = os.path.join(args.out, "metrics.csv")
-        keep_metrics_through(metrics_path, step)
+        earlier = keep_metrics_through(metrics_path, step)
+        if earlier:
+            print(f"note: {metrics_path} held an earlier run's rows; they are kept as {earlier}", file=sys.stderr)
         metrics = open(metrics_path, "a", newline="")
         log = csv.writer(metrics)
         if metrics.tell() == 0:
