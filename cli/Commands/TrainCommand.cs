@@ -139,7 +139,8 @@ public static class TrainCommand
         var checkpoint = result.LastCheckpoint;
         console.Line(result.Cancelled
             ? checkpoint is null ? $"stopped at step {result.Step}, before any step of this run: nothing to save"
-                                 : $"stopped at step {result.Step}; checkpoint {checkpoint} (continue with --resume latest)"
+                                 : $"stopped at step {result.Step}; checkpoint {checkpoint} (continue with --resume latest" +
+                                   (settings.Output is { } output ? $" --output {output}" : "") + (settings.Seed is { } seed ? $" --seed {seed}" : "") + ")"
             : $"trained to step {result.Step}, last loss {result.LastLoss.ToString("0.0000", CultureInfo.InvariantCulture)}");
         if (!result.Cancelled)
         {

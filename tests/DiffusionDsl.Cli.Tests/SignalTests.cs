@@ -50,7 +50,8 @@ public class SignalTests : IClassFixture<TrainedTinyGray>
             process.WaitForExit(); // the output's last lines
             Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {Text(text)}");
             Assert.Contains("SIGTERM: stopping after this step and saving a checkpoint", Text(text));
-            Assert.Contains("; checkpoint ", Text(text));
+            // The hint names what continuing the run needs: its folder.
+            Assert.Contains($"(continue with --resume latest --output {output})", Text(text));
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(output, "checkpoints"), "step-*.ckpt"));
         }
         finally
