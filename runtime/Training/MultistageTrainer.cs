@@ -473,7 +473,7 @@ public sealed class MultistageTrainer : IDisposable
         RequireUsable();
         var path = Checkpoints.FileFor(Step);
         TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, Options.StageSampling, TrainingTime,
-                                 _gradientScale ?? 1.0, TrainingRecipeText.ClipAndEma(Options));
+                                 _gradientScale ?? 1.0, TrainingRecipeText.ClipAndEma(Options), Options.Seed);
         LastCheckpoint = path;
         foreach (var note in Checkpoints.KeepLast(Options.KeepCheckpoints)) Note?.Invoke(note);
         CheckpointWritten?.Invoke(path);
@@ -485,11 +485,17 @@ public sealed class MultistageTrainer : IDisposable
     {
         RequireUsable();
         string? trainedWith;
-        (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale, trainedWith) =
+        long? trainedSeed;
+        (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale, trainedWith, trainedSeed) =
             TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples, Options.StageSampling);
         string trainsWith = TrainingRecipeText.ClipAndEma(Options);
         if (trainedWith is not null && trainedWith != trainsWith)
             Note?.Invoke($"{Path.GetFileName(path)} was trained with {trainedWith}; this run goes on with {trainsWith}.");
+        // The seed draws every step's times and noise (and, on a GPU, is the per-step reseed): another one still trains,
+        // but not as the uninterrupted run would have.
+        if (trainedSeed is long seed && seed != Options.Seed)
+            Note?.Invoke($"{Path.GetFileName(path)} was trained with seed {seed}; this run goes on with seed {Options.Seed} " +
+                         "(give the run's own seed, e.g. msd train --seed, to continue it exactly).");
         _clock.Reset();
         LastCheckpoint = path;
     }

@@ -50,5 +50,10 @@ public sealed class ResumeNoteTests : IDisposable
         {
             "step-00000002.ckpt was trained with clip 1, EMA 0.999 (warm-up every step); this run goes on with no clip, EMA half-life 500 kimg (ramp-up 0.05).",
         }, notes);
+        // Another seed still trains, but not as the uninterrupted run would have: said too.
+        Assert.Equal(new[]
+        {
+            "step-00000002.ckpt was trained with seed 1; this run goes on with seed 7 (give the run's own seed, e.g. msd train --seed, to continue it exactly).",
+        }, ResumeNotes(Options("seed") with { Seed = 7 }, checkpoint));
     }
 }
