@@ -81,8 +81,7 @@ internal static class ModelSampling
         // The compiler refuses such a stage for the .msd's own end_time; --end-time can still leave one unsampled.
         if (options.EndTime is double end)
             foreach (var stage in info.Table.Stages.Where(stage => stage.End <= end))
-                console.Line($"note: stage '{stage.Name}' ends at t = {stage.End.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, " +
-                             $"at or below the end time {end.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}: no sample uses its decoder");
+                console.Line($"note: stage '{stage.Name}' ends at t = {Time(stage.End)}, at or below the end time {Time(end)}: no sample uses its decoder");
         using (no_grad())
         {
             var sampler = new MultistageSampler(model, model.Schedule, info.Prediction, options);
@@ -93,8 +92,9 @@ internal static class ModelSampling
         }
     }
 
-    private static string EndNote(SampleOptions options) =>
-        options.EndTime is double end ? $" to t = {end.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : "";
+    private static string EndNote(SampleOptions options) => options.EndTime is double end ? $" to t = {Time(end)}" : "";
+
+    private static string Time(double t) => t.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Which weights a load took: a checkpoint holds both and --no-ema chooses; a .safetensors file holds one set, whichever

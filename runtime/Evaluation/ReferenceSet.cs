@@ -86,7 +86,7 @@ public sealed class ReferenceSet : IDisposable
         {
             // A Lazy keeps its exception: without this, one failure (the data not yet installed, the device out of memory)
             // would be thrown again by every later call in the process.
-            Cache.TryRemove(new System.Collections.Generic.KeyValuePair<(string, string, int?), Lazy<ReferenceSet>>(key, entry));
+            Cache.TryRemove(System.Collections.Generic.KeyValuePair.Create(key, entry));
             throw;
         }
     }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using static TorchSharp.torch;
 
@@ -17,7 +16,7 @@ internal static class WeightsFingerprint
         return Of(file);
     }
 
-    public static string Of(Stream stream) => Convert.ToHexString(SHA256.HashData(stream))[..12].ToLowerInvariant();
+    public static string Of(Stream stream) => Short(SHA256.HashData(stream));
 
     /// <summary>
     /// Of a network's weights as loaded: each tensor's name and float32 values, in name order. A file converted twice (its
@@ -29,9 +28,11 @@ internal static class WeightsFingerprint
         foreach (var (name, tensor) in weights.OrderBy(w => w.Key, StringComparer.Ordinal))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name + "\n"));
-            using var values = tensor.detach().to(ScalarType.Float32, CPU).contiguous();
-            hash.AppendData(MemoryMarshal.AsBytes(values.data<float>().ToArray().AsSpan()));
+            using var scope = NewDisposeScope();
+            hash.AppendData(tensor.detach().to(ScalarType.Float32, CPU).contiguous().bytes); // the values in place, not a managed copy
         }
-        return Convert.ToHexString(hash.GetHashAndReset())[..12].ToLowerInvariant();
+        return Short(hash.GetHashAndReset());
     }
+
+    private static string Short(byte[] sha256) => Convert.ToHexString(sha256)[..12].ToLowerInvariant();
 }

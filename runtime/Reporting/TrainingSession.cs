@@ -55,12 +55,12 @@ public sealed class TrainingSession
             if (metrics is null)
             {
                 metrics = new MetricsWriter(MetricsPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
-                if (metrics.KeptEarlierAs is { } earlier) WriteNote($"{MetricsPath} held an earlier run's rows; they are kept as {earlier}");
+                NoteEarlierRows(MetricsPath, metrics.KeptEarlierAs);
             }
             if (quality is not null && qualityRows is null)
             {
                 qualityRows = new QualityWriter(QualityPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
-                if (qualityRows.KeptEarlierAs is { } earlier) WriteNote($"{QualityPath} held an earlier run's rows; they are kept as {earlier}");
+                NoteEarlierRows(QualityPath, qualityRows.KeptEarlierAs);
             }
             // The loss is read back from the device only at logged steps and the last (TrainStepInfo reads it when first asked).
             if (info.Step % Math.Max(1, _trainer.Options.LogEvery) == 0 || info.Step == info.TotalSteps)
@@ -99,6 +99,12 @@ public sealed class TrainingSession
 
     /// <summary>The trainer's notes (a resumed run going on with another clip or EMA), on standard error as this session's own.</summary>
     private static void WriteNote(string note) => Console.Error.WriteLine($"note: {note}");
+
+    /// <summary>Where a fresh run moved the rows it found in one of its files (<see cref="RunRows.KeepThrough"/>), said once.</summary>
+    private static void NoteEarlierRows(string path, string? earlier)
+    {
+        if (earlier is not null) WriteNote($"{path} held an earlier run's rows; they are kept as {earlier}");
+    }
 
     /// <summary>The quality evaluator when EvalEvery asks for one and one can be made; otherwise null, saying why once.</summary>
     private TrainingQuality? StartQuality(IBatchSource data)
