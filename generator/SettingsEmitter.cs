@@ -25,6 +25,7 @@ internal static class SettingsEmitter
          .Line(t.StageWeights.Count > 0 ? $"StageLossWeights = new double[] {{ {string.Join(", ", t.StageWeights.Select(CodeWriter.Number))} }}," : "StageLossWeights = null,");
         if (t.Augment > 0) w.Line($"AugmentProbability = {CodeWriter.Number(t.Augment)},");
         if (t.StageGroups > 1) w.Line($"StageGroups = {t.StageGroups},");
+        if (t.Flip) w.Line("HorizontalFlip = true,");
         if (t.WarmupKimg is double warmupKimg) w.Line($"WarmupKimg = {CodeWriter.Number(warmupKimg)},");
         if (t.EmaHalfLifeKimg is double kimg) w.Line($"EmaHalfLifeKimg = {CodeWriter.Number(kimg)}, EmaRampUp = {CodeWriter.Number(t.EmaRampUp)},");
         w.Line($"OutputDirectory = {CodeWriter.String("runs/" + name)}, ModelHash = {self}.SourceHash,")

@@ -45,7 +45,11 @@ public static class TrainCommand
                           "or their sum (EDM's training loop); default: sum for predicts edm, else mean. The logged loss is the mean",
         };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N images" };
-        var flip = new Option<bool>("--flip") { Description = "Random horizontal flips" };
+        var flip = new Option<bool?>("--flip")
+        {
+            Description = "Mirror a random half of each batch left-right (true/false; default: the .msd's train flip)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar (for logs)" };
 
         var command = new Command("train", "Train a model built from an .msd file")
@@ -115,7 +119,7 @@ public static class TrainCommand
             console.Line($"no checkpoint in {options.OutputDirectory} yet: --resume latest starts at step 0.");
         using var data = DatasetLoader.Load(settings.Data, new DatasetOptions
         {
-            ImageChannels = info.ImageChannels, Seed = options.Seed, Limit = settings.Limit, HorizontalFlip = settings.Flip,
+            ImageChannels = info.ImageChannels, Seed = options.Seed, Limit = settings.Limit,
         });
         if (data.Channels != info.ImageChannels || data.Height != info.ImageSize || data.Width != info.ImageSize)
             throw new DataFormatException(settings.Data, $"its images are {data.Channels}x{data.Height}x{data.Width}, but {info.Name} takes " +
@@ -208,6 +212,7 @@ public static class TrainCommand
             Device = settings.Device,
             Precision = Precision(settings) ?? defaults.Precision,
             LossReduction = Reduction(settings) ?? defaults.LossReduction,
+            HorizontalFlip = settings.Flip ?? defaults.HorizontalFlip,
             ModelHash = info.SourceHash,
         };
     }

@@ -18,6 +18,7 @@ public sealed record TrainSettings
     /// <summary>mean or sum (<see cref="DiffusionDsl.Runtime.Training.LossReduction"/>).</summary>
     public string? LossReduction { get; init; }
     public int? Limit { get; init; }
-    public bool Flip { get; init; }
+    /// <summary>Random left-right flips (TrainOptions.HorizontalFlip).</summary>
+    public bool? Flip { get; init; }
     public bool Progress { get; init; } = true;
 }

@@ -77,6 +77,7 @@ internal static class KeywordDocs
             ("augment", "`augment p`: EDM's non-leaking augmentation with probability p in [0, 1]; needs the encoder's `augment 9`."),
             ("eval_every", "`eval_every N`: every N steps sample and log FD, precision and recall (0: off)."),
             ("eval_count", "`eval_count K`: images sampled per evaluation (default 500)."),
+            ("flip", "`flip true|false`: mirror a random half of each batch left-right (score_sde's random_flip, on in its CIFAR-10 configs; default false)."),
         },
         [Sample] = new[]
         {
@@ -116,6 +117,7 @@ internal static class KeywordDocs
         ["embedding"] = (Encoder, "embedding", new[] { "positional", "fourier" }),
         ["middle"] = (Encoder, "middle", new[] { "encoder", "decoder" }),
         ["clip"] = (Sample, "clip", new[] { "true", "false" }),
+        ["flip"] = (Train, "flip", new[] { "true", "false" }),
         ["stages"] = (Model, "stages", new[] { "in" }),
         ["in"] = (Model, "stages", new[] { "t", "sigma" }),
         ["encoder"] = (Model, "encoder", new[] { "ddpmpp" }),

@@ -14,7 +14,7 @@ internal sealed class SettingsBinder
     private static readonly string[] TrainKeywords =
     {
         "batch", "lr", "weight_decay", "warmup", "warmup_kimg", "clip", "ema", "ema_warmup", "ema_halflife_kimg", "ema_rampup", "accumulate", "steps", "stage_sampling",
-        "stage_groups", "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count",
+        "stage_groups", "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count", "flip",
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip", "end_time" };
 
@@ -84,6 +84,12 @@ internal sealed class SettingsBinder
             _read.NoMoreThan(policy, 1);
             var name = _read.Option(_read.At(policy, 0, "uniform, proportional or mixed"), "stage sampling policy", StageSamplingNames.ByName.Keys.ToList());
             if (name is not null) spec = spec with { StageSampling = StageSamplingNames.ByName[name] };
+        }
+        if (s.Get("flip") is { } flip)
+        {
+            _read.NoMoreThan(flip, 1);
+            var flag = _read.Option(_read.At(flip, 0, "true or false"), "flip", new[] { "true", "false" });
+            if (flag is not null) spec = spec with { Flip = flag == "true" };
         }
         // A batch that is itself an error has no size to split: the splits are checked against a batch that was read.
         if (s.Get("batch") is null || batch is not null) CheckBatchSplits(s, spec);

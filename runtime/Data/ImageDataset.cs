@@ -76,11 +76,7 @@ public sealed class ImageDataset : IResumableBatchSource, IDisposable
         }
         var index = parts.Count == 1 ? parts[0] : cat(parts.ToArray(), 0);
         var batch = Images.index_select(0, index);
-        if (_options.HorizontalFlip)
-        {
-            var flip = rand(new long[] { batchSize, 1, 1, 1 }, generator: random).lt(0.5);
-            batch = where(flip, batch.flip(3), batch);
-        }
+        if (_options.HorizontalFlip) batch = RandomHorizontalFlip.Apply(batch, random);
         return batch.MoveToOuterDisposeScope();
     }
 

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using DiffusionDsl.Runtime.Checkpoints;
+using DiffusionDsl.Runtime.Data;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Networks;
 using DiffusionDsl.Runtime.Schedules;
@@ -254,7 +255,13 @@ public sealed class MultistageTrainer : IDisposable
 
         UseData(data);
         int batch = Options.BatchSize;
-        var x0 = data.NextBatch(batch, _generator).to(_device);
+        var x0 = data.NextBatch(batch, _generator);
+        if (Options.HorizontalFlip)
+        {
+            using var flips = RandomHorizontalFlip.ForStep(Options.Seed, Step);
+            x0 = RandomHorizontalFlip.Apply(x0, flips);
+        }
+        x0 = x0.to(_device);
         Tensor? augmentLabels = null;
         if (_augment is not null) (x0, augmentLabels) = _augment.Augment(x0, _generator);
         // TorchSharp 0.107's Generator is CPU-only (its native THSGenerator_new makes a CPU generator for any device), so on a

@@ -15,7 +15,12 @@ public sealed record TrainOptions
     public double? WarmupKimg { get; init; }
     public double GradClip { get; init; } = TrainDefaults.GradClip;
     public double EmaDecay { get; init; } = TrainDefaults.Ema;
-    public int EmaWarmupSteps { get; init; } = TrainDefaults.EmaWarmup;
+    /// <summary>
+    /// score_sde's EMA warm-up, min(decay, (1 + n) / (10 + n)) after n updates, for the first this-many updates. The default
+    /// warms up at every update, as the .msd's fixed decay does: without it a 0.9999 average of a short run is mostly
+    /// the initial weights. 0 turns it off.
+    /// </summary>
+    public int EmaWarmupSteps { get; init; } = TrainDefaults.EmaWarmupAlways;
     /// <summary>
     /// EDM's EMA (training_loop.py): the average's half-life in thousands of training images (EDM: 500), instead of a fixed
     /// <see cref="EmaDecay"/>; each step's decay is then 0.5^(batch / half-life). Null: the fixed decay. With it set, an
@@ -34,6 +39,12 @@ public sealed record TrainOptions
     /// must divide <see cref="BatchSize"/>, and stay 1 under <see cref="StageSampling.Mixed"/>, where every sample draws its own.
     /// </summary>
     public int StageGroups { get; init; } = TrainDefaults.StageGroups;
+    /// <summary>
+    /// Mirror a random half of each batch's images left-right (score_sde's random_flip, on in its CIFAR-10 configs; the
+    /// .msd's train `flip true`). The flips come from a generator of their own per step
+    /// (<see cref="Data.RandomHorizontalFlip.ForStep"/>), so turning them on changes no other draw.
+    /// </summary>
+    public bool HorizontalFlip { get; init; } = TrainDefaults.Flip;
     public double[]? StageLossWeights { get; init; }
     /// <summary>
     /// EDM's non-leaking augmentation probability p (the paper's CIFAR-10 runs: 0.12); 0 turns it off. With p &gt; 0

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DiffusionDsl.Runtime.Training;
 
 /// <summary>
-/// The clip and the EMA a run trains with, in a few words: for a run's header line, and recorded in its checkpoints so a
+/// The clip, the EMA and the flips a run trains with, in a few words: for a run's header line, and recorded in its checkpoints so a
 /// resumed run says when they changed (a default that follows the schedule, say, between versions).
 /// </summary>
 public static class TrainingRecipeText
@@ -19,7 +19,7 @@ public static class TrainingRecipeText
                 TrainDefaults.EmaWarmupAlways => " (warm-up every step)",
                 var n => $" (warm-up {n} steps)",
             };
-        return $"{clip}, {ema}";
+        return $"{clip}, {ema}" + (o.HorizontalFlip ? ", left-right flips" : "");
     }
 
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);

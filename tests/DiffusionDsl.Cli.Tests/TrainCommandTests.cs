@@ -45,6 +45,23 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Equal(new[] { "step-00000002.ckpt" }, Directory.GetFiles(Path.Combine(folder.Path, "checkpoints")).Select(Path.GetFileName));
     }
 
+    /// <summary>`--flip` alone turns the flips on, `--flip false` off; the header line says which the run trains with.</summary>
+    [Theory]
+    [InlineData(new[] { "--flip" }, true)]
+    [InlineData(new[] { "--flip", "true" }, true)]
+    [InlineData(new[] { "--flip", "false" }, false)]
+    [InlineData(new string[0], false)]
+    public void FlipTurnsTheTrainersLeftRightFlipsOnOrOff(string[] flip, bool flips)
+    {
+        using var folder = new ScratchFolder();
+        var console = new RecordingConsole();
+        string[] args = ["train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--steps", "1", "--batch", "2",
+                         "--output", folder.Path, "--no-progress", .. flip];
+        int exit = CliApp.Run(args, console.Console, console.Writer);
+        Assert.True(exit == 0, console.Text);
+        Assert.Equal(flips, console.Text.Contains("(warm-up every step), left-right flips;"));
+    }
+
     [Fact]
     public void AStoppedRunWritesACheckpointToResumeFrom()
     {

@@ -46,6 +46,25 @@ public class GeneratedModelTests
         Assert.Equal(0, TinyMultistageTrainer.Defaults.AugmentProbability);
     }
 
+    /// <summary>
+    /// A fixed EMA decay warms up at every update whether it comes from the .msd (TinyMultistage writes no EMA setting)
+    /// or from TrainOptions built in C#: a 0.9999 average of a short run without it is mostly the initial weights.
+    /// </summary>
+    [Fact]
+    public void TrainOptionsWarmTheEmaAsTheMsdsDefaultsDo() =>
+        Assert.Equal(TinyMultistageTrainer.Defaults.EmaWarmupSteps, new DiffusionDsl.Runtime.Training.TrainOptions().EmaWarmupSteps);
+
+    [Fact]
+    public void TheTrainSectionsFlipReachesTheTrainerDefaultsAndTrainPy()
+    {
+        Assert.True(DdpmVelocityTrainer.Defaults.HorizontalFlip);
+        Assert.False(TinyMultistageTrainer.Defaults.HorizontalFlip);
+        var compilation = DiffusionDsl.Language.MsdCompiler.Compile(System.IO.File.ReadAllText(
+            System.IO.Path.Combine(System.AppContext.BaseDirectory, "Models", "DdpmVelocity.msd")));
+        var modelPy = DiffusionDsl.Language.Backends.PyTorch.PyTorchExport.Files(compilation.Model!, "DdpmVelocity.msd", "hash")[0].Text;
+        Assert.Contains(", flip=True,", modelPy);
+    }
+
     [Fact]
     public void TheTrainSectionsEvaluationSettingsReachTheTrainerDefaults()
     {

@@ -24,9 +24,9 @@ public static class StageSamplingNames
 }
 
 /// <summary>
-/// The training defaults: the .msd's train section without a setting, and TrainOptions. The .msd's differ in four ways,
+/// The training defaults: the .msd's train section without a setting, and TrainOptions. The .msd's differ in three ways,
 /// to train as the reference code does: an edm(...) model draws its stages proportionally (EDM's loss), clips nothing
-/// and averages its weights with EDM's half-life (<see cref="EdmEmaHalfLifeKimg"/>); a fixed decay has score_sde's
+/// and averages its weights with EDM's half-life (<see cref="EdmEmaHalfLifeKimg"/>). Both give a fixed decay score_sde's
 /// warm-up at every update (<see cref="EmaWarmupAlways"/>), so the average follows a short run.
 /// </summary>
 public static class TrainDefaults
@@ -52,6 +52,7 @@ public static class TrainDefaults
     public const StageSampling Sampling = StageSampling.UniformStage;
     public const int StageGroups = 1;
     public const double Augment = 0;
+    public const bool Flip = false;
     public const long Seed = 0;
     public const int CheckpointEvery = 500;
     public const int KeepCheckpoints = 3;

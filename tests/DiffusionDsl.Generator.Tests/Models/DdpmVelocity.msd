@@ -1,4 +1,4 @@
-// The discrete DDPM schedule predicting v, with augmentation labels and a fixed GroupNorm count: for the PyTorch export's equivalence.
+// The discrete DDPM schedule predicting v, with augmentation labels, flips and a fixed GroupNorm count: for the PyTorch export's equivalence.
 model DdpmVelocity {
   namespace DiffusionDsl.Generator.Tests.Models
   image 3x8x8
@@ -10,5 +10,5 @@ model DdpmVelocity {
   encoder ddpmpp { width 8; mult [1, 2]; blocks 2; groups 4; augment 9; embedding positional 24 }
   decoder early { width 12 }
   decoder late  { width 4 }
-  train { augment 0.1 }
+  train { augment 0.1; flip true }
 }

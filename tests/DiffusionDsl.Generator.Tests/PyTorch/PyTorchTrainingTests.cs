@@ -236,6 +236,31 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.Contains("--stage-groups 3: it must be at least 1 and divide --batch 8", output);
     }
 
+    /// <summary>
+    /// train.py's --flip mirrors the images the C# trainer's flips mirror (TrainOptions.HorizontalFlip, the .msd's train
+    /// flip): the same coins per seed and step, about half of them heads.
+    /// </summary>
+    [Fact]
+    public void TrainPyFlipsTheImagesTheCSharpTrainerFlips()
+    {
+        const int n = 16, steps = 20, seed = 7;
+        var lines = PythonWithTorch.Run(new[] { Path.Combine(AppContext.BaseDirectory, "PyTorch", "flip_draws.py"), _folder, seed.ToString(),
+                                                n.ToString(), steps.ToString() }, Minutes)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(steps, lines.Length);
+        using var images = tensor(new float[] { 0, 1 }).reshape(1, 1, 1, 2).repeat(n, 1, 1, 1);
+        long flipped = 0;
+        for (int step = 0; step < steps; step++)
+        {
+            using var flips = DiffusionDsl.Runtime.Data.RandomHorizontalFlip.ForStep(seed, step);
+            using var result = DiffusionDsl.Runtime.Data.RandomHorizontalFlip.Apply(images, flips);
+            var csharp = result.select(3, 0).flatten().data<float>().Select(v => (long)v).ToArray();
+            Assert.Equal(csharp, lines[step].Split(' ').Select(long.Parse).ToArray());
+            flipped += csharp.Sum();
+        }
+        Assert.InRange(flipped, n * steps * 4 / 10, n * steps * 6 / 10);
+    }
+
     /// <summary>A folder holding an IDX train-images file (as Debian's dataset-fashion-mnist installs it) reads as msd train reads it.</summary>
     [Fact]
     public void AnIdxFolderIsReadAsTheCSharpLoaderReadsIt()

@@ -64,8 +64,8 @@ def parse_args(argv=None):
     p.add_argument("--keep-checkpoints", type=int, default=d["keep_checkpoints"])
     p.add_argument("--log-every", type=int, default=d["log_every"])
     p.add_argument("--augment", type=float, default=d["augment"], help="EDM's augmentation probability (needs the encoder's `augment 9`)")
-    p.add_argument("--flip", action="store_true",
-                   help="flip a random half of the training images left-right (score_sde's random_flip; msd train --flip)")
+    p.add_argument("--flip", action=argparse.BooleanOptionalAction, default=d.get("flip", False),
+                   help="flip a random half of the training images left-right (score_sde's random_flip; the .msd's train flip, msd train --flip)")
     p.add_argument("--resume", default=None, help="'latest' or a checkpoint folder of this output")
     p.add_argument("--init", default=None, help="start from this model's weights in a .safetensors file (e.g. `msd export weights`)")
     p.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
@@ -284,6 +284,14 @@ SYM6 = [0.015404109327027373, 0.0034907120842174702, -0.11799011114819057, -0.04
         0.787641141030194, 0.3379294217276218, -0.07263752278646252, -0.021060292512300564, 0.04472490177066578,
         0.0017677118642428036, -0.007800708325034148]  # Symlet-6 low-pass taps: anti-aliased 2x up- and downsampling
 SCALE_STD, ANISO_STD, ANISO_ROTATE_PROBABILITY, TRANSLATE_STD = 0.2, 0.2, 0.5, 0.125
+def random_flip(images, seed, step):
+    """score_sde's random_flip: each image mirrored left-right with probability 1/2. The coins come from a generator of
+    their own per step (seed x 1,000,033 + step, as the C# trainer's RandomHorizontalFlip.ForStep), so the other draws
+    are the same with or without flips and a resumed run flips as an uninterrupted one."""
+    coin = torch.rand(images.shape[0], 1, 1, 1, generator=torch.Generator().manual_seed(seed * 1_000_033 + step)) < 0.5
+    return torch.where(coin, images.flip(3), images)
+
+
 AUGMENT_NAMES = ["xflip", "yflip", "scale", "rotate", "aniso", "aniso_angle", "translate_x", "translate_y"]
 
 
@@ -603,9 +611,8 @@ def main(argv=None):
             group["lr"] = lr
         generator = torch.Generator().manual_seed(args.seed * 1_000_003 + step)
         x0 = batches.take(step, args.batch)
-        if args.flip:  # from a generator of its own, so the other draws are the same with or without it
-            flip = torch.rand(args.batch, 1, 1, 1, generator=torch.Generator().manual_seed(args.seed * 1_000_033 + step)) < 0.5
-            x0 = torch.where(flip, x0.flip(3), x0)
+        if args.flip:
+            x0 = random_flip(x0, args.seed, step)
         t = times.sample(args.batch, generator)
         eps = torch.randn(x0.shape, generator=generator)
         for k, count in enumerate(torch.bincount(model.stage_of(t), minlength=len(model.stages)).tolist()):
