@@ -88,6 +88,11 @@ public static class MsdDescriptors
         description: "The encoder has an augmentation-label input ('augment N') but the train section sets no augmentation probability ('augment p'), so the input only ever sees zeros.",
         helpLinkUri: HelpLink);
 
+    public static readonly DiagnosticDescriptor WarmupOutlastsRun = new(Ids.WarmupOutlastsRun, "Warm-up longer than the run", "{0}",
+        SettingsCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "The learning-rate warm-up ('warmup' steps, or 'warmup_kimg' thousand images at the batch) lasts longer than the train section's 'steps', so the rate never reaches 'lr'.",
+        helpLinkUri: HelpLink);
+
     public static readonly DiagnosticDescriptor InternalError = Error(Ids.InternalError, "Internal compiler error", CompilerCategory,
         "A bug in DiffusionDsl; please report it with the .msd file.");
 
@@ -99,7 +104,7 @@ public static class MsdDescriptors
         DecoderForUnknownStage, DuplicateDecoder, SigmaUnitUnsupported,
         ImageNotDivisible, SkipMismatch, AttentionResolutionMissing, WidthNotDivisibleByGroups, HeadsDoNotDivideWidth, NotPositive,
         ValueOutOfRange, IncompatibleSettings,
-        WiderDecoderNearNoise, AugmentLabelsUnused,
+        WiderDecoderNearNoise, AugmentLabelsUnused, WarmupOutlastsRun,
         InternalError);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

@@ -56,7 +56,7 @@ internal static class KeywordDocs
         {
             ("batch", "`batch N`: images per training step."),
             ("lr", "`lr x`: the AdamW learning rate (> 0)."),
-            ("weight_decay", "`weight_decay x`: AdamW's weight decay."),
+            ("weight_decay", "`weight_decay x`: AdamW's decoupled weight decay, each step w -= lr x x x w (default 0, as both references train; score_sde's Adam would add it to the gradient instead)."),
             ("warmup", "`warmup N`: steps of linear learning-rate warm-up (from 0 at the first step, as score_sde and EDM)."),
             ("warmup_kimg", "`warmup_kimg K`: the learning-rate warm-up over K thousand training images instead of steps, EDM's lr_rampup_kimg (EDM: 10000), the same at any batch."),
             ("clip", "`clip x`: the gradient norm clip of the per-pixel mean loss; 0 clips nothing. Default: 0 under `edm(...)` (EDM's), 1 otherwise (score_sde's)."),

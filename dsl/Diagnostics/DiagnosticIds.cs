@@ -36,6 +36,7 @@ public static class DiagnosticIds
 
     public const string WiderDecoderNearNoise = "MSD0050";
     public const string AugmentLabelsUnused = "MSD0051";
+    public const string WarmupOutlastsRun = "MSD0052";
 
     public const string InternalError = "MSD0999";
 }

@@ -104,7 +104,19 @@ internal sealed class SettingsBinder
             else if (list is not null)
                 spec = spec with { StageWeights = list.ToEquatableArray() };
         }
-        return _read.Diagnostics.ErrorCount == errors ? spec : null;
+        if (_read.Diagnostics.ErrorCount != errors) return null;
+        WarnOfAWarmupLongerThanTheRun(s, spec);
+        return spec;
+    }
+
+    /// <summary>A warm-up that the run's steps end before it does: the rate never reaches lr (warning MSD0052, at the warm-up's value).</summary>
+    private void WarnOfAWarmupLongerThanTheRun(Section s, TrainSpec spec)
+    {
+        if (WarmupLength.Outlasts(spec.Warmup, spec.WarmupKimg, spec.Batch, spec.Steps) is not { } outlasts) return;
+        if ((s.Get("warmup_kimg") ?? s.Get("warmup")) is not { } written) return;
+        string unwritten = s.Get("steps") is null ? $"; the train section writes no `steps`, so the run has the default {TrainDefaults.Steps}" : "";
+        _read.Diagnostics.Warning(DiagnosticIds.WarmupOutlastsRun, written.Values[0].Span,
+            char.ToUpperInvariant(outlasts[0]) + outlasts.Substring(1) + unwritten + ". Write more `steps`, or a shorter warm-up");
     }
 
     /// <summary>A fixed decay warms up at every update (score_sde's EMA); EDM's half-life has no such warm-up.</summary>

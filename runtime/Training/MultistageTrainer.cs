@@ -153,6 +153,8 @@ public sealed class MultistageTrainer : IDisposable
                                             $"ask for more than {Step} steps to continue it.");
         }
 
+        // The compiler warns of this in the .msd (MSD0052); a run's own steps (msd train --steps) can still cut it short.
+        if (WarmupLength.Outlasts(Options.WarmupSteps, Options.WarmupKimg, Options.BatchSize, Options.Steps) is { } warmup) Note?.Invoke(warmup + ".");
         _clock.Start();
         try { return TrainSteps(data, _clock.Elapsed, cancellation); }
         finally { _clock.Stop(); }

@@ -181,7 +181,7 @@ public class CheckerFindingsTests
     [Fact]
     public void TheWarmupCountsStepsOrThousandsOfImages()
     {
-        var model = MsdCompiler.CompileUnguarded(TinyModel.With(train: "warmup_kimg 10000"));
+        var model = MsdCompiler.CompileUnguarded(TinyModel.With(train: "warmup_kimg 10000; steps 1250000"));
         Assert.Empty(model.Diagnostics);
         Assert.Equal(10000, model.Model!.Train.WarmupKimg);
         Assert.Null(MsdCompiler.CompileUnguarded(TinyModel.With(train: "warmup 50")).Model!.Train.WarmupKimg);

@@ -58,6 +58,7 @@ public class DiagnosticTests
         { "MSD0041", Mark("  diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "  ⟦diffusion vp(beta_min = 0.1, beta_max = 20) predicts edm⟧") },
         { "MSD0050", Mark("  decoder b { width 4 }", "  decoder ⟦b⟧ { width 16 }") },
         { "MSD0051", Mark("    dropout 0.1\n", "    dropout 0.1\n    augment ⟦9⟧\n") },
+        { "MSD0052", Mark("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  train { steps 10; warmup ⟦20⟧ }\n") },
     };
 
     [Theory]

@@ -134,7 +134,7 @@ public sealed class Cifar10MultistageTrainer : global::System.IDisposable
     {
         BatchSize = 128, LearningRate = 0.001, WeightDecay = 0,
         WarmupSteps = 0, GradClip = 0, EmaDecay = 0.9999, EmaWarmupSteps = 0,
-        GradAccumulation = 1, Steps = 1000, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.ScheduleProportional, Seed = 0,
+        GradAccumulation = 1, Steps = 1562500, StageSampling = global::DiffusionDsl.Runtime.Training.StageSampling.ScheduleProportional, Seed = 0,
         CheckpointEvery = 500, KeepCheckpoints = 3, SampleEvery = 0, LogEvery = 10,
         EvalEvery = 0, EvalCount = 500,
         StageLossWeights = null,

@@ -28,9 +28,11 @@ model Cifar10Multistage {
   # The reference's EDM training (edm/train.py and training_loop.py defaults): Adam at 1e-3 ramped up over the first
   # 10 Mimg (lr_rampup_kimg: counted in images, so it lasts as long at another batch), no gradient clipping, an EMA
   # with a half-life of 0.5 Mimg ramped up over the first images (ema_rampup 0.05, the default), and EDM's
-  # augmentation at 0.12. The batch is the reference README's run: 128 images on 4 GPUs, each GPU drawing its own stage.
+  # augmentation at 0.12. The batch is the reference README's run: 128 images on 4 GPUs, each GPU drawing its own stage;
+  # its length is EDM's default --duration of 200 Mimg.
   train {
     batch 128
+    steps 1562500  # 200 Mimg / 128
     stage_groups 4
     lr 1e-3
     warmup_kimg 10000
