@@ -10,6 +10,7 @@ using DiffusionDsl.Runtime;
 using DiffusionDsl.Runtime.Checkpoints;
 using DiffusionDsl.Runtime.Data;
 using DiffusionDsl.Runtime.Evaluation;
+using DiffusionDsl.Runtime.Hosting;
 using DiffusionDsl.Runtime.Reporting;
 using Spectre.Console;
 using TorchSharp;
@@ -89,13 +90,17 @@ public static class EvaluateCommand
         var extractor = LoadExtractor(settings, device, console);
         try
         {
-            var (referenceImages, referencePath) = LoadReference(settings, console);
-            var generated = settings.Source is not null ? SampleModel(settings, console) : LoadImages(settings.Images!, settings.Tile, settings.Count, console);
+            var info = settings.Source is not null ? ModelArguments.Load(settings.Source, settings.Model, console) : null;
+            var (referenceImages, referencePath, referenceText) = LoadReference(settings, info, console);
+            // The model's shape is known before its sampling, which may take long: a reference of another shape is said first.
+            if (info is not null) RequireModelShape(info, referenceImages, referencePath);
+            var (generated, generatedText) = info is not null ? SampleModel(settings, info, console) : LoadImages(settings.Images!, settings.Tile, settings.Count, console);
             CheckShapes(generated, referenceImages, referencePath, extractor, console);
 
             var clock = Stopwatch.StartNew();
             using var reference = ReferenceSet.Of(extractor, referenceImages);
-            var report = SampleQuality.Evaluate(extractor, reference, generated);
+            // The report names what was scored against what, so that two reports can be told apart by more than their counts.
+            var report = SampleQuality.Evaluate(extractor, reference, generated) with { Reference = referenceText, Generated = generatedText };
             console.Line(report.ToTable().TrimEnd());
             console.Line($"scored in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
             if (settings.Json is string path)
@@ -187,62 +192,85 @@ public static class EvaluateCommand
         catch (CheckpointException e) { throw new ArgumentException($"{option} {path}: {e.Problem}", e); }
     }
 
-    private static (Tensor Images, string Path) LoadReference(EvaluateSettings settings, IAnsiConsole console)
+    /// <summary>
+    /// The reference images and a line saying what they are. A folder with Fashion-MNIST's test images (its labels are not
+    /// needed) gives them; anything else is read as msd train reads it, with the model's channels when there is a model
+    /// (colour images become grey for a grey model, as training takes them).
+    /// </summary>
+    private static (Tensor Images, string Path, string Description) LoadReference(EvaluateSettings settings, MsdModelInfo? info, IAnsiConsole console)
     {
         var path = settings.Data ?? EvaluationData.DefaultFashionMnistFolder;
         if (settings.Data is null && !Directory.Exists(path))
             throw new ArgumentException($"give --data with the reference images: {path}, where Debian's dataset-fashion-mnist installs Fashion-MNIST, does not exist.");
         Tensor images;
-        if (Directory.Exists(path) && EvaluationData.HasFashionMnistTest(path))
+        string description;
+        if (Directory.Exists(path) && EvaluationData.HasFashionMnistTestImages(path))
         {
             images = EvaluationData.FashionMnistTestImages(path, settings.ReferenceCount);
-            console.Line($"reference: {images.shape[0]:N0} held-out Fashion-MNIST test images (t10k) 1x28x28 from {path}");
+            description = $"{images.shape[0]:N0} held-out Fashion-MNIST test images (t10k) 1x28x28 from {path}";
         }
         else
         {
-            images = ToTensor(DatasetLoader.ReadRaw(path, limit: settings.ReferenceCount), settings.ReferenceCount, path, "--reference-count");
-            console.Line($"reference: {images.shape[0]:N0} images {Shape(images)} from {path}");
+            var raw = DatasetLoader.ReadRaw(path, info?.ImageChannels ?? 3, settings.ReferenceCount);
+            images = ToTensor(raw, settings.ReferenceCount, path, "--reference-count", greyFromEqualChannels: info is null);
+            description = $"{images.shape[0]:N0} images {Shape(images)} from {path}" +
+                          (settings.ReferenceCount is int n && n < raw.Count ? $" (the first {n:N0} of {raw.Count:N0}, in file order)" : "");
         }
+        console.Line($"reference: {description}");
         if (images.shape[0] < MinimumImages)
             throw new DataFormatException(path, $"holds {images.shape[0]} images; scoring needs at least {MinimumImages} reference images.");
-        return (images, path);
+        return (images, path, description);
     }
 
-    private static Tensor SampleModel(EvaluateSettings settings, IAnsiConsole console)
+    private static void RequireModelShape(MsdModelInfo info, Tensor reference, string referencePath)
     {
-        var info = ModelArguments.Load(settings.Source!, settings.Model, console);
+        if (reference.shape[1] == info.ImageChannels && reference.shape[2] == info.ImageSize && reference.shape[3] == info.ImageSize) return;
+        throw new ArgumentException($"{info.Name} makes {info.ImageChannels}x{info.ImageSize}x{info.ImageSize} images, but the reference images " +
+                                    $"({referencePath}) are {Shape(reference)}: score a model against a reference set of its own image shape (--data).");
+    }
+
+    private static (Tensor Images, string Description) SampleModel(EvaluateSettings settings, MsdModelInfo info, IAnsiConsole console)
+    {
         var request = new SamplingRequest(settings.Checkpoint!, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device, settings.EndTime);
         var options = ModelSampling.Resolve(info, request);
         var (images, summary) = ModelSampling.Sample(info, request, options, console);
         console.Line($"{summary}; scored as 8-bit images, as a PNG stores them");
-        using (images) return images.detach().to(ScalarType.Float32, CPU); // SampleQuality scores them as 8-bit images
+        var description = $"{info.Name} from {settings.Checkpoint} ({(settings.Ema ? "EMA" : "raw")} weights), seed {options.Seed}: {summary}";
+        using (images) return (images.detach().to(ScalarType.Float32, CPU), description); // SampleQuality scores them as 8-bit images
     }
 
     /// <summary>Images to score from a PNG/JPEG grid, a folder of images, an IDX file or a sample.py .safetensors file, in [-1, 1].</summary>
-    private static Tensor LoadImages(string path, int? tile, int? count, IAnsiConsole console)
+    private static (Tensor Images, string Description) LoadImages(string path, int? tile, int? count, IAnsiConsole console)
     {
-        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return LoadSampleTensor(path, count, console);
+        var (images, description) = ReadImages(path, tile, count);
+        console.Line($"images: {description}");
+        return (images, description);
+    }
+
+    private static (Tensor Images, string Description) ReadImages(string path, int? tile, int? count)
+    {
+        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return LoadSampleTensor(path, count);
         if (File.Exists(path) && ImageFolderReader.IsImageFile(path))
         {
             var grid = SampleGridReader.Read(path, tile, count);
             var images = ToTensor(grid.Images, null, path, "--count");
-            console.Line($"images: {images.shape[0]:N0} tiles {Shape(images)} from the grid {path} " +
-                         $"({grid.Columns}x{grid.Rows} cells, scale {grid.Scale}, padding {grid.Padding}{(count is null && !grid.CountRecorded ? "; trailing all-black cells taken as empty" : "")})");
-            return images;
+            return (images, $"{images.shape[0]:N0} tiles {Shape(images)} from the grid {path} " +
+                            $"({grid.Columns}x{grid.Rows} cells, scale {grid.Scale}, padding {grid.Padding}{(count is null && !grid.CountRecorded ? "; trailing all-black cells taken as empty" : "")})");
         }
         if (tile is not null) throw new ArgumentException($"--tile goes with a PNG grid; {path} is not a .png/.jpg file.");
-        var read = ToTensor(DatasetLoader.ReadRaw(path, limit: count), count, path, "--count");
+        var raw = DatasetLoader.ReadRaw(path, limit: count);
+        var read = ToTensor(raw, count, path, "--count");
         if (read.shape[0] < MinimumImages)
             throw new DataFormatException(path, $"holds {read.shape[0]} images; scoring needs at least {MinimumImages}.");
-        console.Line($"images: {read.shape[0]:N0} images {Shape(read)} from {path}");
-        return read;
+        return (read, $"{read.shape[0]:N0} images {Shape(read)} from {path}" +
+                      (count is int n && n < raw.Count ? $" (the first {n:N0} of {raw.Count:N0}, in file order)" : ""));
     }
 
     /// <summary>
     /// The tensor "samples" [N, C, H, W] that sample.py writes for --out X.safetensors, quantised to 8 bits as a PNG of
     /// them would be, so the two score alike.
     /// </summary>
-    private static Tensor LoadSampleTensor(string path, int? count, IAnsiConsole console)
+    private static (Tensor Images, string Description) LoadSampleTensor(string path, int? count)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, Directory.Exists(path) ? "a folder, not a .safetensors file." : "no such file.");
         using var file = DiffusionDsl.Runtime.Checkpoints.Safetensors.SafetensorsFile.Open(path);
@@ -254,17 +282,19 @@ public static class EvaluateCommand
         if (count > samples.shape[0]) throw new DataFormatException(path, $"holds {samples.shape[0]} images, fewer than the {count} of --count.");
         var images = samples.narrow(0, 0, count ?? samples.shape[0]).to(ScalarType.Float32);
         if (images.shape[0] < MinimumImages) throw new DataFormatException(path, $"holds {images.shape[0]} images; scoring needs at least {MinimumImages}.");
-        console.Line($"images: {images.shape[0]:N0} images {Shape(images)} from the tensor 'samples' of {path}, scored as 8-bit images");
-        return images; // SampleQuality scores them as 8-bit images
+        // SampleQuality scores them as 8-bit images.
+        return (images, $"{images.shape[0]:N0} images {Shape(images)} from the tensor 'samples' of {path}, scored as 8-bit images");
     }
 
     /// <summary>The first <paramref name="limit"/> images in [-1, 1]; RGB images whose three channels are equal everywhere become grey.</summary>
-    private static Tensor ToTensor(RawImages raw, int? limit, string path, string limitOption)
+    /// <param name="greyFromEqualChannels">Whether colour images whose channels are equal everywhere become grey (not for a
+    /// reference read at a model's channel count).</param>
+    private static Tensor ToTensor(RawImages raw, int? limit, string path, string limitOption, bool greyFromEqualChannels = true)
     {
         if (limit > raw.Count) throw new DataFormatException(path, $"holds {raw.Count} images, fewer than the {limit} of {limitOption}.");
         using var dataset = ImageDataset.FromRaw(raw, new DatasetOptions { Limit = limit });
         var images = dataset.Images;
-        if (images.shape[1] == 3 && images[.., 0].eq(images[.., 1]).all().item<bool>() && images[.., 0].eq(images[.., 2]).all().item<bool>())
+        if (greyFromEqualChannels && images.shape[1] == 3 && images[.., 0].eq(images[.., 1]).all().item<bool>() && images[.., 0].eq(images[.., 2]).all().item<bool>())
             return images[.., ..1].clone();
         return images.clone();
     }

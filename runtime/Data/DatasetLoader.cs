@@ -25,8 +25,8 @@ public static class DatasetLoader
     private static RawImages ReadFolder(string folder, int imageChannels, int? limit)
     {
         var files = Directory.GetFiles(folder).OrderBy(f => f, StringComparer.Ordinal).ToArray();
-        if (files.Any(ImageFolderReader.IsImageFile)) return ImageFolderReader.Read(folder, imageChannels, limit);
-
+        // A dataset's own files first: a preview PNG or a README image beside CIFAR-10's batches or an IDX file would
+        // otherwise make the folder a folder of one image.
         var cifar = files.Where(f => Path.GetFileName(f).StartsWith("data_batch_", StringComparison.Ordinal) && IsCifarBatch(f)).ToArray();
         if (cifar.Length > 0)
         {
@@ -39,6 +39,7 @@ public static class DatasetLoader
                   ?? files.FirstOrDefault(f => Path.GetFileName(f).Contains("images-idx3-ubyte", StringComparison.Ordinal));
         if (idx is not null) return IdxReader.ReadImages(idx);
 
+        if (files.Any(ImageFolderReader.IsImageFile)) return ImageFolderReader.Read(folder, imageChannels, limit);
         throw new DataFormatException(folder, "holds no PNG/JPEG images, no CIFAR-10 data_batch_*.bin files and no *images-idx3-ubyte[.gz] file.");
     }
 

@@ -28,6 +28,9 @@ public static class EvaluationData
     /// <summary>The matching training labels (0-9), int64 [N].</summary>
     public static Tensor FashionMnistTrainLabels(string folder, int? count = null) => Labels(folder, "train", count);
 
+    /// <summary>Whether <paramref name="folder"/> holds the test images (t10k), with or without their labels.</summary>
+    public static bool HasFashionMnistTestImages(string folder) => FindFile(folder, "t10k-images-idx3-ubyte") is not null;
+
     /// <summary>Whether <paramref name="folder"/> holds both test files.</summary>
     public static bool HasFashionMnistTest(string folder) =>
         FindFile(folder, "t10k-images-idx3-ubyte") is not null && FindFile(folder, "t10k-labels-idx1-ubyte") is not null;

@@ -99,6 +99,9 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
         try
         {
             using var noGrad = no_grad();
+            // Features in float32, as on a CPU (where training's evaluations run it): a CUDA device's TF32 convolutions
+            // would move them, and the scores, by its rounding.
+            using var strict = DiffusionDsl.Runtime.Training.MixedPrecisionPolicy.StrictFloat32();
             using var scope = NewDisposeScope();
             var input = Prepare(images);
             long n = input.shape[0];

@@ -17,6 +17,12 @@ namespace DiffusionDsl.Runtime.Evaluation;
 public sealed record QualityReport(int Count, int ReferenceCount, string FeatureSpace, double FrechetDistance, double Precision, double Recall,
     double Density, double Coverage, IReadOnlyList<double>? ClassHistogram, double? ClassEntropy)
 {
+    /// <summary>What the reference images were (how many, which split, from where), when the caller said (msd evaluate does).</summary>
+    public string? Reference { get; init; }
+
+    /// <summary>What the scored images were (a model's checkpoint, weights, seed and sampler; or a file), when the caller said.</summary>
+    public string? Generated { get; init; }
+
     /// <summary>Class names for <see cref="ClassHistogram"/>, when known.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 

@@ -69,7 +69,9 @@ public sealed class TrainingSession
                 metrics.Write(info);
             }
             if (_trainer.Options.SampleEvery > 0 && info.Step % _trainer.Options.SampleEvery == 0) SavePreview(data, info.Step);
-            if (quality is not null && info.Step % _trainer.Options.EvalEvery == 0)
+            // The last step too, so that a run's final row scores its final weights (1,300 steps under eval_every 250 ended
+            // on step 1,250's).
+            if (quality is not null && (info.Step % _trainer.Options.EvalEvery == 0 || info.Step == info.TotalSteps))
             {
                 var point = quality.Evaluate(info.Step, info.ImagesSeen, info.TrainGFlops);
                 _quality.Add(point);

@@ -102,7 +102,7 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.True(exit == 0, text);
 
         Assert.Contains($"images: 8 tiles 1x8x8 from the grid {grid} (3x3 cells, scale 2, padding 2)", text); // the grid records its count
-        Assert.Equal(File.ReadAllText(sampled), File.ReadAllText(fromGrid));
+        Assert.Equal(Scores(sampled), Scores(fromGrid));
         // A different draw gives a different report, so the equality above is not vacuous.
         var other = _folder.File("other.json");
         (exit, text) = EvaluateTinyGray([.. new[] { "--count", "8", "--steps", "2", "--seed", "99", "--json", other }, .. Fashion]);
@@ -133,7 +133,7 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         (exit, text) = Msd([.. new[] { "evaluate", "--images", grid, "--tile", "28", "--data", reference, "--json", fromGrid }, .. Fashion]);
         Assert.True(exit == 0, text);
         Assert.Contains("images: 10 tiles 1x28x28 from the grid", text);
-        Assert.Equal(File.ReadAllText(fromFolder), File.ReadAllText(fromGrid));
+        Assert.Equal(Scores(fromFolder), Scores(fromGrid));
 
         // sample.py's --out X.safetensors (the tensor "samples") scores as the grid of the same images does.
         var tensorFile = _folder.File("samples.safetensors");
@@ -142,7 +142,7 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         (exit, text) = Msd([.. new[] { "evaluate", "--images", tensorFile, "--data", reference, "--json", fromTensor }, .. Fashion]);
         Assert.True(exit == 0, text);
         Assert.Contains($"images: 10 images 1x28x28 from the tensor 'samples' of {tensorFile}", text);
-        Assert.Equal(File.ReadAllText(fromFolder), File.ReadAllText(fromTensor));
+        Assert.Equal(Scores(fromFolder), Scores(fromTensor));
 
         // --count takes the first N.
         var firstSix = _folder.File("six.json");
@@ -188,6 +188,56 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         (exit, text) = Msd([.. new[] { "evaluate", "--images", images, "--data", data, "--reference-count", "7", "--json", json }, .. Fashion]);
         Assert.True(exit == 0, text);
         Assert.Equal(7, QualityReport.FromJson(File.ReadAllText(json)).ReferenceCount);
+
+        // Without the label files (evaluation reads none) the test images are still the reference, not the 20 training
+        // images beside them (a reviewer's finding: they were, without a word).
+        File.Delete(Path.Combine(data, "t10k-labels-idx1-ubyte"));
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", images, "--data", data, "--json", json }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"reference: 12 held-out Fashion-MNIST test images (t10k) 1x28x28 from {data}", text);
+        var report = QualityReport.FromJson(File.ReadAllText(json));
+        Assert.Equal($"12 held-out Fashion-MNIST test images (t10k) 1x28x28 from {data}", report.Reference);
+        Assert.Equal($"9 images 1x28x28 from {images}", report.Generated);
+    }
+
+    /// <summary>The report names what was scored against what: the model's checkpoint, weights, seed and sampler, and the reference.</summary>
+    [Fact]
+    public void TheReportNamesTheSamplesAndTheReference()
+    {
+        var json = _folder.File("named.json");
+        var (exit, text) = EvaluateTinyGray([.. new[] { "--count", "8", "--steps", "2", "--seed", "4", "--reference-count", "20", "--json", json }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        var report = QualityReport.FromJson(File.ReadAllText(json));
+        Assert.Equal($"20 images 1x8x8 from {_run.Data} (the first 20 of 24, in file order)", report.Reference);
+        Assert.StartsWith($"TinyGray from {_run.Checkpoint(6)} (EMA weights), seed 4: sampled 8 images with ", report.Generated);
+        Assert.Contains(", 2 steps", report.Generated);
+    }
+
+    /// <summary>A grey model against a folder of colour images reads them as grey, as msd train does (it read them as RGB and failed).</summary>
+    [Fact]
+    public void AGreyModelReadsAColourReferenceFolderAsGrey()
+    {
+        using var scope = NewDisposeScope();
+        var colour = rand(new long[] { 8, 3, 8, 8 }, generator: new Generator(5)) * 2 - 1;
+        var folder = Directory.CreateDirectory(_folder.File("colour")).FullName;
+        for (int i = 0; i < 8; i++) SampleGrid.SavePng(colour[i..(i + 1)], Path.Combine(folder, $"{i:D2}.png"), padding: 0);
+        var (exit, text) = Msd([.. new[] { "evaluate", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", _run.Checkpoint(6), "--count", "8",
+                                           "--steps", "2", "--data", folder }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"reference: 8 images 1x8x8 from {folder}", text);
+    }
+
+    /// <summary>A model whose images differ from the reference's is refused before it samples (it sampled first, then failed).</summary>
+    [Fact]
+    public void AModelOfAnotherShapeThanTheReferenceIsRefusedBeforeSampling()
+    {
+        var reference = _folder.File("t28-model-idx3-ubyte");
+        File.WriteAllBytes(reference, IdxFile.Images(8, 28, 28, i => (byte)i));
+        var (exit, text) = Msd([.. new[] { "evaluate", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", _run.Checkpoint(6), "--count", "8",
+                                           "--data", reference }, .. Fashion]);
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: TinyGray makes 1x8x8 images, but the reference images ({reference}) are 1x28x28", text);
+        Assert.DoesNotContain("sampled", text);
     }
 
     [Fact]
@@ -335,6 +385,9 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
     }
 
     /// <summary>Grey images [n, 1, size, size] in [-1, 1] with 8-bit values (what a PNG holds).</summary>
+    /// <summary>A report's JSON without its description of the scored images, which names the file or checkpoint they came from.</summary>
+    private static string Scores(string json) => (QualityReport.FromJson(File.ReadAllText(json)) with { Generated = null }).ToJson();
+
     private static Tensor Images(int n, int size, int seed) =>
         (rand(new long[] { n, 1, size, size }, generator: new Generator((ulong)seed)) * 255).round() / 127.5 - 1;
 }

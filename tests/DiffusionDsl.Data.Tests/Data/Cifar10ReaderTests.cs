@@ -45,4 +45,20 @@ public class Cifar10ReaderTests
         Assert.Equal(5, images.Count);
         Assert.Equal(255, images.Pixels[^1]);
     }
+
+    /// <summary>A preview or README image beside the batches leaves them the data (it made the folder one of a single image).</summary>
+    [Fact]
+    public void AnImageBesideTheBatchesIsNotTheData()
+    {
+        using var folder = new ScratchFolder();
+        File.WriteAllBytes(folder.File("data_batch_1.bin"), TestFiles.Cifar(2, _ => 7));
+        TestFiles.Image(folder.File("preview.png"), 32, 32, SkiaSharp.SKColors.Red);
+        File.WriteAllBytes(folder.File("train-images-idx3-ubyte"), TestFiles.Idx(3, 28, 28, _ => 1));
+
+        var images = DatasetLoader.ReadRaw(folder.Path);
+        Assert.Equal((2, 3), (images.Count, images.Channels));
+
+        File.Delete(folder.File("data_batch_1.bin"));
+        Assert.Equal((3, 1), (DatasetLoader.ReadRaw(folder.Path).Count, DatasetLoader.ReadRaw(folder.Path).Channels));
+    }
 }

@@ -87,6 +87,15 @@ public sealed class TrainingQualityTests : IDisposable
         Assert.Equal((1200, 450), (plot.Width, plot.Height)); // two panels: against images seen and against GFLOPs
     }
 
+    /// <summary>A run's last step is scored whatever EvalEvery, so that its final row is its final weights' (a reviewer's finding).</summary>
+    [Fact]
+    public void TheLastStepIsScoredWhenEvalEveryDoesNotDivideTheSteps()
+    {
+        using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, Options("uneven", evalEvery: 4));
+        var (session, _) = Run(trainer, new ReportOptions { QualityFeatures = new MeanPoolFeatures(), QualityReferenceCount = 20 });
+        Assert.Equal(new[] { "4", "8", "10" }, Rows(session.QualityPath).Select(r => r[0]));
+    }
+
     [Fact]
     public void TheLiveWeightsWouldScoreOtherwise()
     {
