@@ -48,11 +48,13 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
     }
 
     /// <summary>
-    /// <see cref="NetworkName"/> with the built-in weights (or none loaded); with other weights that name and the first 12
-    /// hex digits of their file's SHA-256, so reports and cached reference features of two weight files never pass for
-    /// one feature space.
+    /// <see cref="NetworkName"/> with the built-in weights; with any other weights (a file's, a fresh network's, weights
+    /// changed in place) that name and a fingerprint of their values (<see cref="WeightsFingerprint"/>), so reports and
+    /// cached reference features of two sets of weights never pass for one feature space, and one set of weights is one
+    /// space whatever file it came from. Read from the current weights each time (hashing 242k values takes milliseconds).
     /// </summary>
-    public string Name { get; private set; } = NetworkName;
+    public string Name => WeightsFingerprint.Of(state_dict()) is var fingerprint && fingerprint == BuiltInFingerprint.Value
+        ? NetworkName : $"{NetworkName}@{fingerprint}";
     public int Dimension => 128;
     public int ImageChannels => 1;
     public int ImageSize => 28;
@@ -146,17 +148,12 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
     }
 
     /// <summary>A network with weights from a safetensors file written by <see cref="FeatureNetworkTraining"/>, in eval mode.</summary>
-    public static FashionFeatureNetwork Load(string safetensorsPath) => Load(safetensorsPath, name: null);
-
-    /// <param name="name">The feature space's name; null names it by the file (<see cref="Name"/>).</param>
-    private static FashionFeatureNetwork Load(string safetensorsPath, string? name)
+    public static FashionFeatureNetwork Load(string safetensorsPath)
     {
         var network = GlobalRandomStatePreserved.Build(() => new FashionFeatureNetwork());
         try
         {
             network.WeightsMetadata = SafetensorsWeights.Import(network, safetensorsPath, WeightLayout.Native);
-            network.Name = name ?? (WeightsFingerprint.Of(safetensorsPath) is var fingerprint && fingerprint == BuiltInFingerprint.Value
-                ? NetworkName : $"{NetworkName}@{fingerprint}");
             network.eval();
             return network;
         }
@@ -167,10 +164,12 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
         }
     }
 
+    /// <summary>The built-in weights' values' fingerprint; empty for a runtime built without them.</summary>
     private static readonly Lazy<string> BuiltInFingerprint = new(() =>
     {
-        using var stream = typeof(FashionFeatureNetwork).Assembly.GetManifestResourceStream(DefaultWeightsResource);
-        return stream is null ? "" : WeightsFingerprint.Of(stream);
+        if (typeof(FashionFeatureNetwork).Assembly.GetManifestResourceInfo(DefaultWeightsResource) is null) return "";
+        using var network = LoadDefault();
+        return WeightsFingerprint.Of(network.state_dict());
     });
 
     /// <summary>The network with the weights shipped inside the runtime (trained by tools/FeatureNetwork), in eval mode.</summary>
@@ -182,7 +181,7 @@ public sealed class FashionFeatureNetwork : nn.Module<Tensor, Tensor>, IClassifi
         try
         {
             using (var file = File.Create(path)) stream.CopyTo(file);
-            return Load(path, NetworkName); // the built-in weights: no need to hash them to know it
+            return Load(path);
         }
         finally
         {

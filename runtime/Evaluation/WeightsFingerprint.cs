@@ -7,17 +7,9 @@ using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Evaluation;
 
-/// <summary>The first 12 hex digits of a weights file's SHA-256: enough to tell two feature networks' weights apart in a report.</summary>
+/// <summary>The first 12 hex digits of a SHA-256 of a network's weights: enough to tell two feature networks' weights apart in a report.</summary>
 internal static class WeightsFingerprint
 {
-    public static string Of(string path)
-    {
-        using var file = File.OpenRead(path);
-        return Of(file);
-    }
-
-    public static string Of(Stream stream) => Short(SHA256.HashData(stream));
-
     /// <summary>
     /// Of a network's weights as loaded: each tensor's name and float32 values, in name order. A file converted twice (its
     /// header in another order, float64 for float32) gives the same print; other values, a bf16 copy among them, do not.

@@ -99,15 +99,22 @@ public class FashionFeatureNetworkTests(ITestOutputHelper output)
             using var a = network.Logits(images);
             using var b = loaded.Logits(images);
             Assert.True(a.eq(b).all().item<bool>());
-            // The same weights from another file (written anew) are one feature space only if the files are one: the name
-            // carries the file's fingerprint, so the cached references of two weight files are never mixed.
+            // The same weights from another file (written anew, with other metadata) are the same feature space: the name
+            // is the weights' values', not the file's.
             Assert.Equal(FashionFeatureNetwork.NetworkName, network.Name);
-            Assert.Matches($"^{FashionFeatureNetwork.NetworkName}@[0-9a-f]{{12}}$", loaded.Name);
+            Assert.Equal(FashionFeatureNetwork.NetworkName, loaded.Name);
 
-            // A fresh (untrained) network gives other logits: the comparison can fail.
+            // A fresh (untrained) network gives other logits: the comparison can fail. It is another space, by name too
+            // (it was named as the built-in network, so cached built-in features could have been handed to it).
             using var fresh = new FashionFeatureNetwork();
             using var c = fresh.Logits(images);
             Assert.False(a.allclose(c));
+            Assert.Matches($"^{FashionFeatureNetwork.NetworkName}@[0-9a-f]{{12}}$", fresh.Name);
+
+            // Weights changed in place rename the space at once.
+            using (torch.no_grad()) loaded.parameters().First().add_(1e-3f);
+            Assert.Matches($"^{FashionFeatureNetwork.NetworkName}@[0-9a-f]{{12}}$", loaded.Name);
+            Assert.NotEqual(fresh.Name, loaded.Name);
         }
         finally
         {
