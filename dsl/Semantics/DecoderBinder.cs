@@ -83,7 +83,7 @@ internal sealed class DecoderBinder
 
     /// <summary>A decoder's settings; reports unknown and repeated keywords.</summary>
     private Section SectionOf(MsdStatement statement) =>
-        new(statement.Body, statement.Values.Count == 0 ? "the decoder" : $"decoder {Display.Quote(statement.Values[0])}", Diagnostics, Keywords, repeatable: new[] { "level" });
+        new(statement.Body, statement.Values.Count == 0 ? "the decoder" : $"decoder {Display.Quote(statement.Values[0])}", Diagnostics, Keywords, repeatable: new[] { "level" }, blocks: new[] { "level" });
 
     /// <param name="spans">Where each level is written: its level statement, or the compact form's width.</param>
     private List<Level>? BindLevels(MsdStatement statement, EncoderSpec encoder, out List<SourceSpan> spans)
@@ -102,6 +102,13 @@ internal sealed class DecoderBinder
             if (width is not null)
             {
                 Diagnostics.Error(DiagnosticIds.IncompatibleSettings, width.KeywordSpan, "Use either 'width' (compact form) or 'level' blocks (full form), not both");
+                return null;
+            }
+            // The full form says attention level by level: a decoder-wide `attention` beside it would be ignored.
+            if (section.Get("attention") is { } attentionOverride)
+            {
+                Diagnostics.Error(DiagnosticIds.IncompatibleSettings, attentionOverride.KeywordSpan,
+                    "'attention at R' goes with the compact form ('width N'); with 'level' blocks write 'attention' inside each level that has it: level 16 { width 256  attention }");
                 return null;
             }
             var reader = new LevelReader(_read);
@@ -188,7 +195,15 @@ internal sealed class DecoderBinder
         if (statement is null) return new HashSet<int>(encoderLevels.Where(l => l.Attention).Select(l => l.Resolution));
         _read.NoMoreThan(statement, 2);
         if (_read.Option(_read.At(statement, 0, "'at' and resolutions"), "word after 'attention'", new[] { "at", "none" }) is not { } word) return null;
-        if (word == "none") return new HashSet<int>();
+        if (word == "none")
+        {
+            if (statement.Values.Count > 1)
+            {
+                Diagnostics.Error(DiagnosticIds.WrongValue, statement.Values[1].Span, "'attention none' takes no resolutions: write 'attention at R' or 'attention none'");
+                return null;
+            }
+            return new HashSet<int>();
+        }
         var list = _read.IntegerList(_read.At(statement, 1, "resolutions"), "an attention resolution");
         if (list is null) return null;
         bool ok = true;

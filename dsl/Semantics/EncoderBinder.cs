@@ -31,7 +31,7 @@ internal sealed class EncoderBinder
         if (statement is null) return null;
         _read.NoMoreThan(statement, 1);
         var family = _read.Option(_read.At(statement, 0, "a block family: ddpmpp"), "block family", Families);
-        var section = new Section(statement.Body, "the encoder", Diagnostics, Keywords, repeatable: new[] { "level" });
+        var section = new Section(statement.Body, "the encoder", Diagnostics, Keywords, repeatable: new[] { "level" }, blocks: new[] { "level" });
         if (statement.Body is null)
             Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder needs a body: encoder ddpmpp { width 128  mult [2, 2, 2]  blocks 4 }");
 
@@ -96,15 +96,18 @@ internal sealed class EncoderBinder
                 return null;
             }
             var reader = new LevelReader(_read);
-            foreach (var level in levelStatements)
+            for (int index = 0; index < levelStatements.Count; index++)
             {
+                var level = levelStatements[index];
                 var read = reader.Read(level, "encoder", blocks);
                 if (read is null) { ok = false; continue; }
-                var expected = image.Height >> levels.Count;
+                // By the level's place in the list, not by the levels read so far: a level with an error of its own must not
+                // shift the resolutions the later ones are held to.
+                var expected = index < 31 ? image.Height >> index : 0;
                 if (read.Value.Level.Resolution != expected)
                 {
                     Diagnostics.Error(DiagnosticIds.ImageNotDivisible, level.Values[0].Span,
-                        $"Encoder level {levels.Count} runs at {expected}x{expected} (each level halves the {image.Height}x{image.Height} image), not {read.Value.Level.Resolution}");
+                        $"Encoder level {index} runs at {expected}x{expected} (each level halves the {image.Height}x{image.Height} image), not {read.Value.Level.Resolution}");
                     ok = false;
                 }
                 bool attends = read.Value.Level.Attention || (attentionAt?.Any(a => a.Resolution == expected) ?? false);

@@ -19,7 +19,7 @@ internal sealed class ModelBinder
 
     public ModelSpec? Bind(MsdDocument document, string? defaultNamespace)
     {
-        var top = new Section(document.Statements, "the file", Diagnostics, new[] { "model" });
+        var top = new Section(document.Statements, "the file", Diagnostics, new[] { "model" }, blocks: new[] { "model" });
         var model = top.Get("model");
         if (model is null)
         {
@@ -47,7 +47,8 @@ internal sealed class ModelBinder
             return null;
         }
 
-        var section = new Section(model.Body, name is null ? "the model" : $"model {Display.Quote(name)}", Diagnostics, ModelKeywords, repeatable: new[] { "decoder" });
+        var section = new Section(model.Body, name is null ? "the model" : $"model {Display.Quote(name)}", Diagnostics, ModelKeywords, repeatable: new[] { "decoder" },
+                                  blocks: new[] { "stages", "encoder", "decoder", "train", "sample" });
         var ns = BindNamespace(section.Get("namespace")) ?? DefaultNamespace(section.Get("namespace") is null ? defaultNamespace : null, model);
         if (name is not null && GeneratedMembers.ReferencedNameTakenBy(new ModelIdentity(name, ns)) is var (declared, referenced))
         {
@@ -63,7 +64,7 @@ internal sealed class ModelBinder
         var (schedule, prediction) = BindDiffusion(Required(section, "diffusion", model, "diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps"));
         var stagesStatement = Required(section, "stages", model, "stages { name [0, 1] }");
         var stageBinder = new StageBinder(_read);
-        var stages = schedule is null ? null : stageBinder.Bind(stagesStatement, schedule, name);
+        var stages = stageBinder.Bind(stagesStatement, schedule, name);
         var encoderBinder = new EncoderBinder(_read);
         var encoder = encoderBinder.Bind(Required(section, "encoder", model, "encoder ddpmpp { ... }"), image);
         var decoderBinder = new DecoderBinder(_read);
@@ -72,7 +73,7 @@ internal sealed class ModelBinder
             : decoderBinder.Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan, stagesStatement);
         if (stages is null || encoder is null || image is null || name is null) decoderBinder.CheckKeywords(section.All("decoder"));
         var settings = new SettingsBinder(_read);
-        var train = settings.BindTrain(section.Get("train"), stages?.Count ?? 0, schedule?.Kind);
+        var train = settings.BindTrain(section.Get("train"), stages?.Count, schedule?.Kind);
         var sample = settings.BindSample(section.Get("sample"), schedule?.Kind);
         if (stages is not null && schedule is not null) stageBinder.CheckSamplingEnd(stages, schedule.Kind, settings.EndTime);
         if (train is not null && encoder is not null)

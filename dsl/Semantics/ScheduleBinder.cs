@@ -108,6 +108,12 @@ internal sealed class ScheduleBinder
                 Require(spec.SigmaMin > 0, "sigma_min", "sigma_min must be positive");
                 Require(spec.SigmaMax > spec.SigmaMin && spec.SigmaMax < 1e6, "sigma_max", "sigma_max must be greater than sigma_min and below 1E+06");
                 Require(spec.Rho > 0 && spec.Rho <= 100, "rho", "rho must be in (0, 100]");
+                // The schedule runs between sigma_min^(1/rho) and sigma_max^(1/rho): a small rho puts them past float64 (80^1000
+                // is infinite, and every sigma and the loss with it).
+                if (spec.Rho > 0 && spec.SigmaMin > 0 && spec.SigmaMax > spec.SigmaMin)
+                    Require(Math.Pow(spec.SigmaMax, 1 / spec.Rho) <= 1e300 && Math.Pow(spec.SigmaMin, 1 / spec.Rho) >= 1e-300, "rho",
+                        $"rho {Display.Number(spec.Rho)} is too small for sigma in [{Display.Number(spec.SigmaMin)}, {Display.Number(spec.SigmaMax)}]: " +
+                        "the schedule's sigma^(1/rho) leaves float64's range (EDM: 7)");
                 // Training draws sigma = exp(p_mean + p_std n), n standard normal: bounded so that its tails stay finite.
                 Require(spec.PMean >= -10 && spec.PMean <= 10, "p_mean", "p_mean must be in [-10, 10] (EDM: -1.2)");
                 Require(spec.PStd > 0 && spec.PStd <= 5, "p_std", "p_std must be in (0, 5] (EDM: 1.2)");

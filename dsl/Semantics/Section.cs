@@ -6,8 +6,8 @@ using DiffusionDsl.Language.Syntax;
 namespace DiffusionDsl.Language.Semantics;
 
 /// <summary>
-/// The statements of one { body }: reports unknown keywords (with a "did you mean") and repeated
-/// settings, then hands out statements by keyword.
+/// The statements of one { body }: reports unknown keywords (with a "did you mean"), repeated settings and a { body }
+/// on a setting that takes none (it would be ignored), then hands out statements by keyword.
 /// </summary>
 internal sealed class Section
 {
@@ -15,8 +15,10 @@ internal sealed class Section
     private readonly HashSet<string> _misspelt = new();
 
     /// <param name="flags">Keywords that stand alone, without a value (a level's `attention`): see <see cref="InlineSettings"/>.</param>
+    /// <param name="blocks">Keywords that take a { body } (the model's `encoder`, a decoder's `level`); any other keyword with one is an error.</param>
     public Section(IReadOnlyList<MsdStatement>? body, string context, DiagnosticBag diagnostics,
-        IReadOnlyCollection<string> keywords, IReadOnlyCollection<string>? repeatable = null, IReadOnlyCollection<string>? flags = null)
+        IReadOnlyCollection<string> keywords, IReadOnlyCollection<string>? repeatable = null, IReadOnlyCollection<string>? flags = null,
+        IReadOnlyCollection<string>? blocks = null)
     {
         var seen = new HashSet<string>();
         foreach (var statement in (body ?? new List<MsdStatement>()).SelectMany(s => InlineSettings.Split(s, keywords, flags)))
@@ -34,6 +36,9 @@ internal sealed class Section
                     $"{Display.Quote(statement.Keyword)} is set more than once in {context}; keep one");
                 continue;
             }
+            if (statement.Body is not null && (blocks is null || !blocks.Contains(statement.Keyword)))
+                diagnostics.Error(DiagnosticIds.WrongValue, statement.KeywordSpan,
+                    $"{Display.Quote(statement.Keyword)} takes no {{ ... }} body in {context}: write its settings beside it in the enclosing block");
             _statements.Add(statement);
         }
     }

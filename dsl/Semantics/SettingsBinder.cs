@@ -32,7 +32,8 @@ internal sealed class SettingsBinder
     /// <param name="scheduleKind">The model's schedule, which picks the default stage sampling and clip: EDM's loss draws the
     /// stage from its own lognormal (EDMMultistageLoss, <c>proportional</c>) and its loop clips nothing; the DPM-Solver
     /// runs pick one uniformly and clip at 1.</param>
-    public TrainSpec? BindTrain(MsdStatement? statement, int stageCount, ScheduleKind? scheduleKind)
+    /// <param name="stageCount">Null when the stages have errors of their own: the stage weights' count is then not checked.</param>
+    public TrainSpec? BindTrain(MsdStatement? statement, int? stageCount, ScheduleKind? scheduleKind)
     {
         // EDM's recipe under its schedule: the stage drawn from its lognormal, and no gradient clipping (training_loop.py
         // has none); score_sde's otherwise (uniform stages, clip 1).
@@ -43,6 +44,7 @@ internal sealed class SettingsBinder
         if (statement is null) return spec;
         var s = new Section(statement.Body, "train", _read.Diagnostics, TrainKeywords);
         int errors = _read.Diagnostics.ErrorCount;
+        RequireBlock(statement, "train { batch 64  lr 2e-4 }");
         // The EMA: EDM's half-life when written, or by default under edm(...) unless a fixed decay is written; otherwise a
         // fixed decay, with score_sde's warm-up at every update unless `ema_warmup` says otherwise (as score_sde's EMA).
         bool fixedDecayWritten = s.Get("ema") is not null || s.Get("ema_warmup") is not null;
@@ -97,10 +99,13 @@ internal sealed class SettingsBinder
         {
             _read.NoMoreThan(weights, 1);
             var list = _read.NumberList(_read.At(weights, 0, "one weight per stage, e.g. [1, 1, 1]"), "a stage weight");
-            if (list is not null && list.Count != stageCount)
+            if (list is not null && stageCount is int stagesThere && list.Count != stagesThere)
                 _read.Diagnostics.Error(DiagnosticIds.WrongValue, weights.Values[0].Span, $"Give one weight per stage: {stageCount} weights, not {list.Count}");
             else if (list is not null && list.Any(w => !(w > 0)))
                 _read.Diagnostics.Error(DiagnosticIds.ValueOutOfRange, weights.Values[0].Span, "Stage weights must be positive");
+            else if (list is not null && list.Any(w => !(w >= TrainRanges.StageWeight.Min && w <= TrainRanges.StageWeight.Max)))
+                _read.Diagnostics.Error(DiagnosticIds.ValueOutOfRange, weights.Values[0].Span,
+                    $"Stage weights must be in [{Display.Number(TrainRanges.StageWeight.Min)}, {Display.Number(TrainRanges.StageWeight.Max)}]: they scale float32 losses, and only their ratios matter");
             else if (list is not null)
                 spec = spec with { StageWeights = list.ToEquatableArray() };
         }
@@ -117,6 +122,19 @@ internal sealed class SettingsBinder
         string unwritten = s.Get("steps") is null ? $"; the train section writes no `steps`, so the run has the default {TrainDefaults.Steps}" : "";
         _read.Diagnostics.Warning(DiagnosticIds.WarmupOutlastsRun, written.Values[0].Span,
             char.ToUpperInvariant(outlasts[0]) + outlasts.Substring(1) + unwritten + ". Write more `steps`, or a shorter warm-up");
+    }
+
+    /// <summary>
+    /// A train or sample section's settings go in its { body }: written on its line (`train batch 64`) they would be
+    /// ignored without a word, so they are an error at the first of them, as a missing body is.
+    /// </summary>
+    private void RequireBlock(MsdStatement statement, string example)
+    {
+        if (statement.Values.Count > 0)
+            _read.Diagnostics.Error(DiagnosticIds.WrongValue, statement.Values[0].Span,
+                $"{Display.Quote(statement.Keyword)} takes its settings inside {{ ... }}, not on its line: {example}");
+        else if (statement.Body is null)
+            _read.Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, $"{Display.Quote(statement.Keyword)} needs a body: {example}");
     }
 
     /// <summary>A fixed decay warms up at every update (score_sde's EMA); EDM's half-life has no such warm-up.</summary>
@@ -160,6 +178,7 @@ internal sealed class SettingsBinder
         if (statement is null) return spec;
         var s = new Section(statement.Body, "sample", _read.Diagnostics, SampleKeywords);
         int errors = _read.Diagnostics.ErrorCount;
+        RequireBlock(statement, "sample { solver dpm_solver3  steps 20 }");
         spec = spec with
         {
             Steps = _read.Count(s.Get("steps"), SampleRanges.Steps) ?? spec.Steps,

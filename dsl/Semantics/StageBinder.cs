@@ -29,10 +29,12 @@ internal sealed class StageBinder
     /// <summary>Each bound stage's line, after <see cref="Bind"/>.</summary>
     private IReadOnlyList<SourceSpan> _spans = new List<SourceSpan>();
 
-    public List<StageSpec>? Bind(MsdStatement? statement, ScheduleSpec schedule, string? modelName)
+    /// <param name="schedule">Null when the diffusion line has an error: stages in t are still checked, stages in sigma (which
+    /// need it to convert) are not.</param>
+    public List<StageSpec>? Bind(MsdStatement? statement, ScheduleSpec? schedule, string? modelName)
     {
         if (statement is null) return null;
-        bool inSigma = BindUnit(statement, schedule);
+        if (BindUnit(statement, schedule) is not bool inSigma) return null;
         if (statement.Body is null || statement.Body.Count == 0)
         {
             Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "List the stages: stages { near_data [0, 0.5)  near_noise [0.5, 1] }");
@@ -45,7 +47,7 @@ internal sealed class StageBinder
                 $"{statement.Body.Count} stages are more than {MsdLimits.MaxStages}, the most a model may have");
             return null;
         }
-        double lower = inSigma ? schedule.Sigma(0) : 0, upper = inSigma ? schedule.Sigma(1) : 1;
+        double lower = inSigma ? schedule!.Sigma(0) : 0, upper = inSigma ? schedule!.Sigma(1) : 1;
         string unit = inSigma ? "sigma" : "t";
         // An edge in sigma (sigma_min, sigma_max) is also met by the number messages and hovers show for it (Display.Number):
         // vp(0.1, 20)'s sigma_max is 152.16697..., and "must end at 152.167" must compile. The stages snap onto the edges.
@@ -97,7 +99,7 @@ internal sealed class StageBinder
             previous = line;
             // A stage that ends before it starts has no end to continue from: the next stage is not blamed for it.
             previousEnd = start < end ? end : double.NaN;
-            double ToTime(double v) => inSigma ? schedule.TimeOfSigma(v) : v;
+            double ToTime(double v) => inSigma ? schedule!.TimeOfSigma(v) : v;
             // Contiguous by construction: each stage starts exactly where the previous one ends.
             stages.Add(new StageSpec(line.Keyword, CSharpNames.ToPascalCase(line.Keyword),
                 stages.Count == 0 ? 0 : stages[stages.Count - 1].End, ToTime(end), inSigma ? new SigmaRange(start, end) : null));
@@ -144,13 +146,15 @@ internal sealed class StageBinder
     /// <summary>Equal within <see cref="Tolerance"/> of the larger magnitude: a relative tolerance, per boundary.</summary>
     private static bool Same(double a, double b) => a == b || Math.Abs(a - b) <= Tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
-    private bool BindUnit(MsdStatement statement, ScheduleSpec schedule)
+    /// <summary>Whether the stages are in sigma; null when they are but there is no schedule to convert them with.</summary>
+    private bool? BindUnit(MsdStatement statement, ScheduleSpec? schedule)
     {
         if (statement.Values.Count == 0) return false;
         _read.NoMoreThan(statement, 2);
         if (_read.Option(statement.Values[0], "word after 'stages'", new[] { "in" }) is null) return false;
         var unit = _read.Option(_read.At(statement, 1, "a unit: t or sigma"), "stage unit", new[] { "t", "sigma" });
         if (unit != "sigma") return false;
+        if (schedule is null) return null;
         if (schedule.SupportsSigmaUnit) return true;
         Diagnostics.Error(DiagnosticIds.SigmaUnitUnsupported, statement.Values[1].Span,
             "Stages in sigma need a schedule with a closed-form sigma (vp, cosine or edm); write this discrete schedule's stages in t");

@@ -43,8 +43,8 @@ internal static class TrainOptionsCheck
         RefuseOverruled(o);
         if (o.StageLossWeights is { } weights)
             foreach (var w in weights)
-                if (!(w >= 0) || double.IsInfinity(w)) // 0, which the .msd refuses, silences a stage: a C# caller may want that
-                    throw new ArgumentException($"StageLossWeights must all be finite and at least 0 (the .msd's train stage_weights), not {Show(w)}.", "options");
+                if (!(w >= 0 && w <= TrainRanges.StageWeight.Max)) // 0, which the .msd refuses, silences a stage: a C# caller may want that
+                    throw new ArgumentException($"StageLossWeights must all be in [0, {Show(TrainRanges.StageWeight.Max)}] (the .msd's train stage_weights), not {Show(w)}.", "options");
     }
 
     /// <summary>

@@ -25,4 +25,12 @@ public static class TrainRanges
     public static readonly SettingRange EvalEvery = SettingRange.Count("eval_every", 0, zeroMeans: "no evaluations");
     // Two images are the fewest with a covariance; Frechet distances from few images are only rough.
     public static readonly SettingRange EvalCount = SettingRange.Count("eval_count", 2, meaning: "images sampled per evaluation");
+    /// <summary>
+    /// The largest and (in the .msd, which refuses 0) smallest stage loss weight: the trainer multiplies the losses by them in
+    /// float32, where 1e39 is infinite and 1e-50 is 0, and only their ratios matter.
+    /// </summary>
+    public static class StageWeight
+    {
+        public const double Min = 1e-6, Max = 1e6;
+    }
 }
