@@ -11,6 +11,10 @@ The stage models are exact for Gaussian data x0 ~ N(0, v I) with a different v p
 the noise, the samples after 20 evaluations, the time of every evaluation and the stage each was routed to, and the
 samples of the same run in float64 ('samples_float64': the reference keeps its times in float32, which at t = 1e-4 moves
 its samples by 3.5e-5 relative; the float64 run tells that rounding from a solver's own error).
+
+Also written: dpm_solver_pp2m.safetensors, the same models under its multistep DPM-Solver++ of order 2 (algorithm_type
+'dpmsolver++', method 'multistep', lower_order_final=True, its default) with 12 steps to 1e-3: its last step stays second
+order, since it lowers the final order only below 10 steps.
 """
 import os
 
@@ -35,9 +39,10 @@ def main():
     dpm = load_dpm_solver(args.reference)
     for t_end, name in T_ENDS.items():
         write_fixture(dpm, t_end, os.path.join(args.out, name))
+    write_fixture(dpm, 1e-3, os.path.join(args.out, 'dpm_solver_pp2m.safetensors'), multistep_pp2m_steps=12)
 
 
-def write_fixture(dpm, t_end, path):
+def write_fixture(dpm, t_end, path, multistep_pp2m_steps=None):
     ns = dpm.NoiseScheduleVP('linear', continuous_beta_0=0.1, continuous_beta_1=20.0)
     calls = []
 
@@ -48,12 +53,17 @@ def write_fixture(dpm, t_end, path):
             return sigma * x / (alpha ** 2 * v + sigma ** 2)
         return noise_prediction
 
-    solver = dpm.DPM_Solver([exact(k, v) for k, v in enumerate(VARIANCES)], ns, algorithm_type='dpmsolver', compare_step=BOUNDARIES)
+    pp2m = multistep_pp2m_steps is not None
+    solver = dpm.DPM_Solver([exact(k, v) for k, v in enumerate(VARIANCES)], ns, algorithm_type='dpmsolver++' if pp2m else 'dpmsolver',
+                            compare_step=BOUNDARIES)
     noise = torch.randn([4, 1, 8, 8], generator=torch.Generator().manual_seed(5))
+    steps, order, method = (multistep_pp2m_steps, 2, 'multistep') if pp2m else (STEPS, 3, 'singlestep')
 
     def run(x):
         with torch.no_grad():
-            return solver.sample(x, steps=STEPS, t_start=1.0, t_end=t_end, order=3, skip_type='logSNR', method='singlestep',
+            if pp2m:  # the multistep default, lower_order_final=True
+                return solver.sample(x, steps=steps, t_start=1.0, t_end=t_end, order=order, skip_type='logSNR', method=method)
+            return solver.sample(x, steps=steps, t_start=1.0, t_end=t_end, order=order, skip_type='logSNR', method=method,
                                  lower_order_final=False)
     samples = run(noise.clone())
     routed = list(calls)
@@ -64,7 +74,8 @@ def write_fixture(dpm, t_end, path):
         torch.set_default_dtype(torch.float32)
     calls[:] = routed
     meta = {'source': 'LucasYFL/Multistage_Diffusion dpm-solver/score_sde_pytorch/dpm_solver.py DPM_Solver.sample',
-            'torch': torch.__version__, 'steps': str(STEPS), 'order': '3', 'skip_type': 'logSNR', 'method': 'singlestep',
+            'torch': torch.__version__, 'steps': str(steps), 'order': str(order), 'skip_type': 'logSNR', 'method': method,
+            'algorithm_type': 'dpmsolver++' if pp2m else 'dpmsolver',
             't_end': str(t_end), 'compare_step': str(BOUNDARIES), 'variances': str(VARIANCES)}
     write_safetensors(path, {
         'noise': noise, 'samples': samples, 'samples_float64': samples_float64,

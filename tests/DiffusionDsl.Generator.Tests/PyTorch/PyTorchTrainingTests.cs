@@ -378,8 +378,8 @@ public sealed class PyTorchTrainingTests : IDisposable
         {
             ("euler", 6, 0, false), ("heun", 4, 0, false), ("ddim", 6, 0, false), ("ddim", 5, 0.5, true), ("ddpm", 6, 0, false),
             // Step budgets that reach each solver's last-step branch: DPM-Solver-2 at 5 is orders 2, 2, 1; DPM-Solver-3 at 6 is
-            // 3, 2, 1; DPM-Solver++(2M) ends first order below 15 steps and second order from 15.
-            ("dpm_solver2", 5, 0, false), ("dpm_solver3", 6, 0, false), ("dpm_solver_pp2m", 6, 0, false), ("dpm_solver_pp2m", 15, 0, false),
+            // 3, 2, 1; DPM-Solver++(2M) ends first order below 10 steps and second order from 10.
+            ("dpm_solver2", 5, 0, false), ("dpm_solver3", 6, 0, false), ("dpm_solver_pp2m", 6, 0, false), ("dpm_solver_pp2m", 10, 0, false),
         };
         const long seed = 11;
         foreach (var (name, steps, eta, clip) in everySolver ? cases : cases.Take(2))

@@ -713,14 +713,14 @@ def sample_dpm_solver3(model, noise, steps, end_time=None, clip=False, eta=0.0, 
 @torch.no_grad()
 def sample_dpm_solver_pp2m(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
     """DpmSolverPlusPlus2M.cs, multistep DPM-Solver++(2M) with data prediction (Lu et al. 2022b, Algorithm 2); the first
-    step is first order, and so is the last below 15 steps (diffusers' lower_order_final). `steps` evaluations."""
+    step is first order, and so is the last below 10 steps (the paper code's dpm_solver.py lower_order_final). `steps` evaluations."""
     grid = uniform_log_snr_grid(model.schedule, steps + 1, end_time)
     x = _initial(noise, grid)
     previous, previous_h = None, 0.0
     for k, (s, t) in enumerate(zip(grid, grid[1:])):
         h = math.log(s[2]) - math.log(t[2])
         data = _estimate(model, x, s, clip)[0]
-        lower_order_final = k == steps - 1 and steps < 15
+        lower_order_final = k == steps - 1 and steps < 10
         direction = data if previous is None or lower_order_final else \
             data * (1.0 + 0.5 * h / previous_h) - previous * (0.5 * h / previous_h)
         x = x * ((t[1] * t[2]) / (s[1] * s[2])) - direction * (t[1] * math.expm1(-h))
