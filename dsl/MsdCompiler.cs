@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using DiffusionDsl.Language.Cost;
 using DiffusionDsl.Language.Diagnostics;
 using DiffusionDsl.Language.Semantics;
@@ -22,14 +23,22 @@ public static class MsdCompiler
     public static MsdCompilation Compile(string text, string? defaultNamespace = null) => Compile(text, defaultNamespace, out _);
 
     /// <summary>As <see cref="Compile(string, string?)"/>, also handing out the syntax tree (null on a syntax error), so an editor need not parse again.</summary>
-    public static MsdCompilation Compile(string text, string? defaultNamespace, out MsdDocument? syntax)
+    public static MsdCompilation Compile(string text, string? defaultNamespace, out MsdDocument? syntax) =>
+        Compile(text, defaultNamespace, out syntax, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="Compile(string, string?, out MsdDocument?)"/>, stopping between its phases (parse, bind, cost) with an
+    /// <see cref="OperationCanceledException"/> once <paramref name="cancellation"/> is cancelled: the IDE's next keystroke
+    /// need not wait for this one's compile.
+    /// </summary>
+    public static MsdCompilation Compile(string text, string? defaultNamespace, out MsdDocument? syntax, CancellationToken cancellation)
     {
         syntax = null;
         try
         {
-            return CompileUnguarded(text, defaultNamespace, out syntax);
+            return CompileUnguarded(text, defaultNamespace, out syntax, cancellation);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             var lines = new LineMap(text ?? "");
             var bag = new DiagnosticBag(lines);
@@ -39,14 +48,16 @@ public static class MsdCompiler
     }
 
     /// <summary>Like <see cref="Compile"/> but lets exceptions escape, so tests can prove there are none.</summary>
-    public static MsdCompilation CompileUnguarded(string text, string? defaultNamespace = null) => CompileUnguarded(text, defaultNamespace, out _);
+    public static MsdCompilation CompileUnguarded(string text, string? defaultNamespace = null) => CompileUnguarded(text, defaultNamespace, out _, CancellationToken.None);
 
-    private static MsdCompilation CompileUnguarded(string text, string? defaultNamespace, out MsdDocument? document)
+    private static MsdCompilation CompileUnguarded(string text, string? defaultNamespace, out MsdDocument? document, CancellationToken cancellation)
     {
         text ??= "";
         var bag = new DiagnosticBag(new LineMap(text));
         document = Parse(text, bag);
+        cancellation.ThrowIfCancellationRequested();
         ModelSpec? model = document is null ? null : new ModelBinder(bag).Bind(document, defaultNamespace);
+        cancellation.ThrowIfCancellationRequested();
         // Every way to no model is meant to say why; should one not, the build still fails with a diagnostic, not silently.
         if (document is not null && model is null && !bag.HasErrors)
             bag.Error(DiagnosticIds.InternalError, new SourceSpan(0, 0), "The model could not be checked and no error says why (a compiler bug); please report it with this file");
@@ -91,6 +102,14 @@ public static class MsdCompiler
         }
         if (result.WasSuccessful) return result.Value;
         int position = Math.Min(result.Remainder.Position, text.Length);
+        // near-data reads as the name near and the number -data, which fails at "data": said as what it is.
+        if (HyphenatedWord(text, position) is var (wordStart, wordEnd))
+        {
+            string written = text.Substring(wordStart, wordEnd - wordStart);
+            diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(wordStart, wordEnd - wordStart),
+                $"Syntax error: {Display.Quote(written)} is not a name: names join their words with '_', not '-' (write {written.Replace('-', '_')})");
+            return null;
+        }
         var expected = result.Expectations.Distinct().ToList();
         // A word is shown and spanned whole; a word where the statement should end is most often a second statement on
         // the line: the hint says how to write one.
@@ -102,5 +121,20 @@ public static class MsdCompiler
         diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(position, length),
             $"Syntax error: unexpected {found}" + (expected.Count > 0 ? $"; expected {string.Join(" or ", expected)}" : "") + hint);
         return null;
+    }
+
+    /// <summary>
+    /// The bounds of a word such as near-data when the parse failed at a letter right after a '-' that follows a name's
+    /// letter or digit; null otherwise (a minus sign before a number, -1.5, parses).
+    /// </summary>
+    private static (int Start, int End)? HyphenatedWord(string text, int position)
+    {
+        static bool IsWordPart(char c) => char.IsLetterOrDigit(c) || c == '_';
+        if (position < 2 || position >= text.Length || text[position - 1] != '-' || !IsWordPart(text[position - 2]) || !char.IsLetter(text[position]))
+            return null;
+        int start = position - 1, end = position;
+        while (start > 0 && (IsWordPart(text[start - 1]) || (text[start - 1] == '-' && start > 1 && IsWordPart(text[start - 2])))) start--;
+        while (end < text.Length && (IsWordPart(text[end]) || (text[end] == '-' && end + 1 < text.Length && char.IsLetter(text[end + 1])))) end++;
+        return (start, end);
     }
 }

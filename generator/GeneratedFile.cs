@@ -20,22 +20,23 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
     /// <param name="projectDir">MSBuild's ProjectDir (build_property.ProjectDir), when the build passes it; it makes the hint name machine-independent.</param>
-    public static GeneratedFile From(MsdSource source, string? rootNamespace, string? projectDir = null)
+    /// <param name="cancellation">The generator's token: a cancelled compile ends with <see cref="OperationCanceledException"/>, which Roslyn expects.</param>
+    public static GeneratedFile From(MsdSource source, string? rootNamespace, string? projectDir = null, System.Threading.CancellationToken cancellation = default)
     {
         string hint = "model.msd.g.cs";
         try
         {
             hint = HintNameOf(source.Path, projectDir);
-            return Compile(source, rootNamespace, hint);
+            return Compile(source, rootNamespace, hint, cancellation);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // The compiler guards its own steps; this catches the rest, so the generator never throws.
             return new GeneratedFile(source.Path, hint, null, new[] { InternalError(source.Text ?? "", "compiling", e) }.ToEquatableArray());
         }
     }
 
-    private static GeneratedFile Compile(MsdSource source, string? rootNamespace, string hint)
+    private static GeneratedFile Compile(MsdSource source, string? rootNamespace, string hint, System.Threading.CancellationToken cancellation)
     {
         if (source.Text is null)
         {
@@ -43,7 +44,8 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
             bag.Error(DiagnosticIds.SyntaxError, new SourceSpan(0, 0), $"Could not read '{source.Path}'");
             return new GeneratedFile(source.Path, hint, null, bag.Items.ToEquatableArray());
         }
-        var compilation = MsdCompiler.Compile(source.Text, rootNamespace, out var syntax);
+        var compilation = MsdCompiler.Compile(source.Text, rootNamespace, out var syntax, cancellation);
+        cancellation.ThrowIfCancellationRequested();
         if (compilation.Model is null || compilation.Cost is null)
             return StandIns(source, hint, rootNamespace, syntax, compilation.Diagnostics);
         try
@@ -53,7 +55,7 @@ public sealed record GeneratedFile(string Path, string HintName, string? Source,
             return new GeneratedFile(source.Path, hint, ModelEmitter.Emit(model, compilation.Cost, System.IO.Path.GetFileName(source.Path), ModelHash.Of(model)),
                 compilation.Diagnostics, identity, NameSite: NameSiteOf(source.Text, syntax));
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             return StandIns(source, hint, rootNamespace, syntax, compilation.Diagnostics.Concat(new[] { InternalError(source.Text, "emitting C#", e) }).ToEquatableArray());
         }

@@ -14,6 +14,7 @@ namespace DiffusionDsl.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class MsdGenerator : IIncrementalGenerator
 {
+    public const string ReadStep = "MsdRead";
     public const string CompileStep = "MsdCompile";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -25,8 +26,9 @@ public sealed class MsdGenerator : IIncrementalGenerator
         var outputs = context.AdditionalTextsProvider
             .Where(file => file.Path.EndsWith(".msd", StringComparison.OrdinalIgnoreCase))
             .Select((file, token) => Read(file, token))
+            .WithTrackingName(ReadStep)
             .Combine(properties)
-            .Select((input, _) => GeneratedFile.From(input.Left, input.Right.RootNamespace, input.Right.ProjectDir))
+            .Select((input, token) => GeneratedFile.From(input.Left, input.Right.RootNamespace, input.Right.ProjectDir, token))
             .WithTrackingName(CompileStep);
 
         // Every file is compiled on its own (and cached); only adding the sources sees them all, to keep hint names unique.

@@ -55,6 +55,74 @@ public class GeneratorDriverTests
             o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"output re-emitted: {o.Reason}"));
     }
 
+    /// <summary>The reasons a tracked step gave for its outputs in the driver's last run.</summary>
+    private static IncrementalStepRunReason[] Reasons(GeneratorDriver driver, string step) =>
+        driver.GetRunResult().Results.Single().TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+
+    private static bool Reused(IncrementalStepRunReason reason) => reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged;
+
+    /// <summary>
+    /// A file saved with the same text (an editor's save, a touch) is read again, gives an equal source, and compiles and
+    /// emits nothing: the read step's value is equatable, and the compile step holds nothing that is not.
+    /// </summary>
+    [Fact]
+    public void AnMsdSavedWithTheSameTextCompilesNothingAgain()
+    {
+        var text = GeneratorHarness.ReadModel("TinyMultistage.msd");
+        var before = new InMemoryAdditionalText("/project/Tiny.msd", text);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new MsdGenerator().AsSourceGenerator() }, new AdditionalText[] { before },
+            new CSharpParseOptions(LanguageVersion.Latest), new BuildPropertiesProvider(new()),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        var compilation = GeneratorHarness.NewCompilation("class A {}");
+        driver = driver.RunGenerators(compilation);
+
+        driver = driver.ReplaceAdditionalText(before, new InMemoryAdditionalText("/project/Tiny.msd", text)).RunGenerators(compilation);
+        Assert.Equal(new[] { IncrementalStepRunReason.Unchanged }, Reasons(driver, MsdGenerator.ReadStep));
+        Assert.All(Reasons(driver, MsdGenerator.CompileStep), r => Assert.True(Reused(r), $"compile step re-ran: {r}"));
+        Assert.All(driver.GetRunResult().Results.Single().TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+                   o => Assert.True(Reused(o.Reason), $"output re-emitted: {o.Reason}"));
+    }
+
+    /// <summary>Editing one of two .msd files compiles that one only: the other's compile is cached.</summary>
+    [Fact]
+    public void EditingOneOfTwoFilesCompilesThatOneOnly()
+    {
+        var tiny = new InMemoryAdditionalText("/p/a/Tiny.msd", GeneratorHarness.ReadModel("TinyMultistage.msd"));
+        var edm = new InMemoryAdditionalText("/p/b/Edm.msd", GeneratorHarness.ReadModel("EdmFullForm.msd"));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new MsdGenerator().AsSourceGenerator() }, new AdditionalText[] { tiny, edm },
+            new CSharpParseOptions(LanguageVersion.Latest), new BuildPropertiesProvider(new()),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        var compilation = GeneratorHarness.NewCompilation("class A {}");
+        driver = driver.RunGenerators(compilation);
+
+        var edited = new InMemoryAdditionalText("/p/b/Edm.msd", edm.GetText()!.ToString().Replace("steps 18", "steps 24"));
+        Assert.NotEqual(edm.GetText()!.ToString(), edited.GetText()!.ToString());
+        driver = driver.ReplaceAdditionalText(edm, edited).RunGenerators(compilation);
+        var reasons = Reasons(driver, MsdGenerator.CompileStep);
+        Assert.Equal(2, reasons.Length);
+        Assert.Single(reasons, Reused);
+        Assert.Single(reasons, r => r == IncrementalStepRunReason.Modified);
+    }
+
+    /// <summary>A build property the generator does not read (a define, a warning level) changes nothing it caches.</summary>
+    [Fact]
+    public void AnUnrelatedBuildPropertyRecompilesNothing()
+    {
+        // Without its namespace line, so that the root namespace decides the model's.
+        var text = GeneratorHarness.ReadModel("TinyMultistage.msd").Replace("  namespace DiffusionDsl.Generator.Tests.Models\n", "");
+        var driver = GeneratorHarness.NewDriver(("/project/Tiny.msd", text));
+        var compilation = GeneratorHarness.NewCompilation("class A {}");
+        driver = driver.RunGenerators(compilation);
+        driver = driver.WithUpdatedAnalyzerConfigOptions(new BuildPropertiesProvider(new() { ["build_property.WarningLevel"] = "9999" }))
+                       .RunGenerators(compilation);
+        Assert.All(Reasons(driver, MsdGenerator.CompileStep), r => Assert.True(Reused(r), $"compile step re-ran: {r}"));
+
+        // ...while the root namespace, which it does read, recompiles.
+        driver = driver.WithUpdatedAnalyzerConfigOptions(new BuildPropertiesProvider(new() { ["build_property.RootNamespace"] = "Other.Models" }))
+                       .RunGenerators(compilation);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, MsdGenerator.CompileStep));
+    }
+
     [Fact]
     public void TwoModelsInOneProjectGetTwoFiles()
     {
