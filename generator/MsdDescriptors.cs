@@ -93,6 +93,15 @@ public static class MsdDescriptors
         description: "The learning-rate warm-up ('warmup' steps, or 'warmup_kimg' thousand images at the batch) lasts longer than the train section's 'steps', so the rate never reaches 'lr'.",
         helpLinkUri: HelpLink);
 
+    public static readonly DiagnosticDescriptor StageBracketsMisread = new(Ids.StageBracketsMisread, "Stage interval written closed or open where it is not", "{0}",
+        StagesCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "Stages are half-open intervals [start, end), the last one [start, 1]: an interval written with other brackets, such as (0, 0.5], is still read as [0, 0.5).",
+        helpLinkUri: HelpLink);
+    public static readonly DiagnosticDescriptor SettingUnused = new(Ids.SettingUnused, "Setting without effect", "{0}",
+        SettingsCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "A setting that nothing reads with the other settings given, such as the sample section's 'eta' with a solver other than ddim.",
+        helpLinkUri: HelpLink);
+
     public static readonly DiagnosticDescriptor InternalError = Error(Ids.InternalError, "Internal compiler error", CompilerCategory,
         "A bug in DiffusionDsl; please report it with the .msd file.");
 
@@ -104,7 +113,7 @@ public static class MsdDescriptors
         DecoderForUnknownStage, DuplicateDecoder, SigmaUnitUnsupported,
         ImageNotDivisible, SkipMismatch, AttentionResolutionMissing, WidthNotDivisibleByGroups, HeadsDoNotDivideWidth, NotPositive,
         ValueOutOfRange, IncompatibleSettings,
-        WiderDecoderNearNoise, AugmentLabelsUnused, WarmupOutlastsRun,
+        WiderDecoderNearNoise, AugmentLabelsUnused, WarmupOutlastsRun, StageBracketsMisread, SettingUnused,
         InternalError);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

@@ -37,6 +37,8 @@ public static class DiagnosticIds
     public const string WiderDecoderNearNoise = "MSD0050";
     public const string AugmentLabelsUnused = "MSD0051";
     public const string WarmupOutlastsRun = "MSD0052";
+    public const string StageBracketsMisread = "MSD0053";
+    public const string SettingUnused = "MSD0054";
 
     public const string InternalError = "MSD0999";
 }

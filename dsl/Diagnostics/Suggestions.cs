@@ -4,11 +4,40 @@ using System.Linq;
 
 namespace DiffusionDsl.Language.Diagnostics;
 
-/// <summary>"Did you mean" hints by edit distance.</summary>
+/// <summary>"Did you mean" hints: the names other tools give a setting, then edit distance.</summary>
 public static class Suggestions
 {
+    /// <summary>
+    /// What PyTorch, diffusers, EDM and score_sde users write for the .msd's words; a hint names the first of them that
+    /// the place takes (learning_rate is lr in a train section, epsilon is eps after predicts).
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Synonyms = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["learning_rate"] = new[] { "lr" }, ["learningrate"] = new[] { "lr" }, ["batch_size"] = new[] { "batch" }, ["batchsize"] = new[] { "batch" },
+        ["epochs"] = new[] { "steps" }, ["iterations"] = new[] { "steps" }, ["iters"] = new[] { "steps" }, ["n_iters"] = new[] { "steps" },
+        ["num_steps"] = new[] { "steps" }, ["max_steps"] = new[] { "steps" }, ["timesteps"] = new[] { "steps" }, ["num_inference_steps"] = new[] { "steps" },
+        ["sampler"] = new[] { "solver" }, ["scheduler"] = new[] { "solver" }, ["method"] = new[] { "solver" },
+        ["epsilon"] = new[] { "eps" }, ["noise"] = new[] { "eps" }, ["x_0"] = new[] { "x0" }, ["x_start"] = new[] { "x0" }, ["sample"] = new[] { "x0" },
+        ["v_prediction"] = new[] { "v" }, ["velocity"] = new[] { "v" },
+        ["num_samples"] = new[] { "count" }, ["n_samples"] = new[] { "count" }, ["samples"] = new[] { "count" },
+        ["wd"] = new[] { "weight_decay" }, ["weightdecay"] = new[] { "weight_decay" },
+        ["grad_clip"] = new[] { "clip" }, ["clip_grad"] = new[] { "clip" }, ["max_grad_norm"] = new[] { "clip" }, ["gradient_clip"] = new[] { "clip" },
+        ["ema_decay"] = new[] { "ema" }, ["ema_rate"] = new[] { "ema" }, ["warmup_steps"] = new[] { "warmup" }, ["lr_warmup"] = new[] { "warmup" },
+        ["lr_rampup_kimg"] = new[] { "warmup_kimg" }, ["random_flip"] = new[] { "flip" }, ["xflip"] = new[] { "flip" },
+        ["model_channels"] = new[] { "width" }, ["channels"] = new[] { "width" }, ["ch"] = new[] { "width" }, ["nf"] = new[] { "width" },
+        ["channel_mult"] = new[] { "mult" }, ["ch_mult"] = new[] { "mult" },
+        ["num_res_blocks"] = new[] { "blocks" }, ["num_blocks"] = new[] { "blocks" },
+        ["attn_resolutions"] = new[] { "attention" }, ["attention_resolutions"] = new[] { "attention" },
+        ["dropout_rate"] = new[] { "dropout" }, ["sde"] = new[] { "diffusion" }, ["schedule"] = new[] { "diffusion" }, ["noise_schedule"] = new[] { "diffusion" },
+        ["resolution"] = new[] { "image" }, ["image_size"] = new[] { "image" }, ["img_resolution"] = new[] { "image" },
+        ["augment_dim"] = new[] { "augment" }, ["augment_p"] = new[] { "augment" },
+    };
+
     public static string? Closest(string word, IEnumerable<string> candidates)
     {
+        var list = candidates as IReadOnlyCollection<string> ?? candidates.ToList();
+        if (Synonyms.TryGetValue(word, out var meant) && meant.FirstOrDefault(m => list.Contains(m)) is { } synonym) return synonym;
+        candidates = list;
         string? best = null;
         int bestDistance = int.MaxValue;
         foreach (var candidate in candidates)

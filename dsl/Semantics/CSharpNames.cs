@@ -46,6 +46,24 @@ public static class CSharpNames
 
     public static bool IsNamespace(string name) => name.Length <= MaxNamespaceLength && name.Split('.').All(IsIdentifier);
 
+    /// <summary>
+    /// A project's RootNamespace as a C# namespace, as Visual Studio's templates make one from a project name: each
+    /// character that no identifier takes becomes '_', and a part that starts with a digit gets a '_' before it
+    /// (my-diffusion.2d is my_diffusion._2d). MSBuild only replaces spaces, so a project named my-diffusion has the
+    /// RootNamespace my-diffusion. Null when the result is still no namespace (a C# keyword, an empty part).
+    /// </summary>
+    public static string? SafeNamespace(string? rootNamespace)
+    {
+        if (string.IsNullOrEmpty(rootNamespace)) return null;
+        var parts = rootNamespace!.Split('.').Select(part =>
+        {
+            var safe = new string(part.Select(c => IsAsciiLetter(c) || c is >= '0' and <= '9' || c == '_' ? c : '_').ToArray());
+            return safe.Length > 0 && safe[0] is >= '0' and <= '9' ? "_" + safe : safe;
+        });
+        var name = string.Join(".", parts);
+        return IsNamespace(name) ? name : null;
+    }
+
     /// <summary>Why <paramref name="name"/> is not a usable identifier ("is a C# keyword", ...), or null when it is one.</summary>
     public static string? Problem(string name)
     {

@@ -136,7 +136,7 @@ internal sealed class DecoderBinder
                 if (level.Blocks == -1) level = level with { Blocks = skips };
                 else if (level.Blocks != skips)
                 {
-                    Diagnostics.Error(DiagnosticIds.SkipMismatch, levelStatements[i].Span,
+                    Diagnostics.Error(DiagnosticIds.SkipMismatch, read.Value.BlocksSpan,
                         $"The encoder produces {skips} skip connections at {expected.Resolution}x{expected.Resolution} (its {(i == encoderLevels.Count - 1 ? "stem" : "downsampling block")} and {expected.Blocks} residual blocks), so this level needs blocks {skips}, not {level.Blocks}");
                     ok = false;
                 }

@@ -69,10 +69,14 @@ internal sealed class EncoderBinder
         SourceSpan SpanOf(int level) => level >= 0 && level < levelStatements.Count ? levelStatements[level].Span
             : section.Get("mult")?.Span ?? statement.KeywordSpan;
         bool ok = shapes.CheckWidth(spec.StemWidth, widthStatement!.Values[0].Span, "the stem");
-        foreach (var (level, index) in levels.Select((l, i) => (l, i))) ok &= shapes.CheckLevel(level, SpanOf(index), "encoder");
-        if (spec.BottleneckWidth % spec.Heads != 0)
+        // A heads count is written once, after `attention at R`: its errors go there, and once (a level's, else the bottleneck's).
+        var attentionStatement = section.Get("attention");
+        SourceSpan? headsSpan = attentionStatement is { Values.Count: 4 } ? attentionStatement.Values[3].Span : attentionStatement?.Span;
+        foreach (var (level, index) in levels.Select((l, i) => (l, i))) ok &= shapes.CheckLevel(level, SpanOf(index), "encoder", headsSpan);
+        bool headsReported = levels.Any(l => l.Attention && l.Width % spec.Heads != 0);
+        if (spec.BottleneckWidth % spec.Heads != 0 && !headsReported)
         {
-            Diagnostics.Error(DiagnosticIds.HeadsDoNotDivideWidth, section.Get("attention")?.Span ?? statement.KeywordSpan,
+            Diagnostics.Error(DiagnosticIds.HeadsDoNotDivideWidth, headsSpan ?? statement.KeywordSpan,
                 $"{spec.Heads} attention heads do not divide the bottleneck width {spec.BottleneckWidth} (its first middle block attends)");
             ok = false;
         }

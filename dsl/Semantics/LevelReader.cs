@@ -14,7 +14,8 @@ internal sealed class LevelReader
 
     public LevelReader(ValueReader read) => _read = read;
 
-    public (Level Level, SourceSpan Span)? Read(MsdStatement statement, string owner, int defaultBlocks)
+    /// <returns>The level, the level statement's span, and where its blocks count is written (the statement when it is not).</returns>
+    public (Level Level, SourceSpan Span, SourceSpan BlocksSpan)? Read(MsdStatement statement, string owner, int defaultBlocks)
     {
         _read.NoMoreThan(statement, 1);
         var resolution = _read.Integer(_read.At(statement, 0, "the level's resolution, e.g. level 16 { ... }"), "a level's resolution");
@@ -28,6 +29,7 @@ internal sealed class LevelReader
         var attention = section.Get("attention");
         if (attention is not null) _read.NoMoreThan(attention, 0);
         if (resolution is null || width is null || blocks is null) return null;
-        return (new Level(resolution.Value, width.Value, blocks.Value, attention is not null), statement.Span);
+        return (new Level(resolution.Value, width.Value, blocks.Value, attention is not null), statement.Span,
+                section.Get("blocks")?.Values.FirstOrDefault()?.Span ?? statement.Span);
     }
 }

@@ -100,7 +100,8 @@ internal sealed class ModelBinder
     /// </summary>
     private string? DefaultNamespace(string? rootNamespace, MsdStatement model)
     {
-        if (rootNamespace is null || !CSharpNames.IsNamespace(rootNamespace)) return null;
+        rootNamespace = CSharpNames.SafeNamespace(rootNamespace);
+        if (rootNamespace is null) return null;
         if (GeneratedMembers.TypeHiddenByNamespace(rootNamespace) is { } hidden)
         {
             Diagnostics.Error(DiagnosticIds.NameCollision, model.Values.Count > 0 ? model.Values[0].Span : model.KeywordSpan,
@@ -172,7 +173,8 @@ internal sealed class ModelBinder
         }
         if (schedule is not null && prediction is not null && (prediction == PredictionTarget.Edm) != (schedule.Kind == ScheduleKind.Edm))
         {
-            Diagnostics.Error(DiagnosticIds.IncompatibleSettings, statement.Span,
+            // At the prediction target when it is written (the schedule is the other half, and both are on this line).
+            Diagnostics.Error(DiagnosticIds.IncompatibleSettings, statement.Values.Count > 2 ? statement.Values[2].Span : statement.Span,
                 "EDM preconditioning ('predicts edm') goes with the edm(...) schedule, and the edm schedule with 'predicts edm'");
             return (schedule, null);
         }

@@ -48,7 +48,7 @@ public sealed record ModelIdentity(string Name, string? Namespace)
         string name = words[model + 1];
         if (CSharpNames.Problem(name) is not null || GeneratedMembers.IsReservedModelName(name)) return null;
 
-        string? ns = defaultNamespace is { } d && CSharpNames.IsNamespace(d) ? d : null;
+        string? ns = CSharpNames.SafeNamespace(defaultNamespace);
         int statement = words.IndexOf("namespace", model + 2);
         if (statement >= 0)
         {

@@ -192,6 +192,10 @@ internal sealed class SettingsBinder
             var name = _read.Option(_read.At(solver, 0, "a solver name"), "solver", SolverNames.All.ToList());
             if (name is not null) spec = spec with { Solver = SolverNames.KindOf(name) };
         }
+        // Only DDIM draws noise by eta (ddpm's ancestral step is its own, fixed amount): elsewhere it is read by nothing.
+        if (s.Get("eta") is { } eta && spec.Solver != SolverKind.Ddim)
+            _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, eta.KeywordSpan,
+                $"'eta' sets the ddim solver's noise; solver {SolverNames.NameOf(spec.Solver)} does not use it (remove it, or write solver ddim)");
         if (s.Get("clip") is { } clip)
         {
             _read.NoMoreThan(clip, 1);

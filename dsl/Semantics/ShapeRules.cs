@@ -78,13 +78,14 @@ internal sealed class ShapeRules
         ? $"with 'groups {groups}' every width, and every decoder width plus the skip it takes, must be a multiple of {groups}"
         : $"'groups max {_encoder.MaxGroups}' gives {channels} channels min({_encoder.MaxGroups}, {channels} / 4) = {groups} groups; widths that are multiples of {4 * _encoder.MaxGroups} always divide";
 
-    public bool CheckLevel(Level level, SourceSpan span, string owner)
+    /// <param name="headsSpan">Where the heads are written, for a heads error (the level's span when null).</param>
+    public bool CheckLevel(Level level, SourceSpan span, string owner, SourceSpan? headsSpan = null)
     {
         string what = $"the {owner}'s {level.Resolution}x{level.Resolution} level";
         bool ok = CheckWidth(level.Width, span, what);
         if (level.Attention && level.Width % _encoder.Heads != 0)
         {
-            _diagnostics.Error(DiagnosticIds.HeadsDoNotDivideWidth, span,
+            _diagnostics.Error(DiagnosticIds.HeadsDoNotDivideWidth, headsSpan ?? span,
                 $"{_encoder.Heads} attention heads do not divide the width of {what} ({level.Width})");
             ok = false;
         }

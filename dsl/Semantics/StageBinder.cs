@@ -64,6 +64,7 @@ internal sealed class StageBinder
         {
             if (!CheckName(line, names, properties, modelName)) ok = false;
             var interval = ReadInterval(line, previous is null ? lower : previousEnd, previous?.Keyword);
+            if (interval is not null) WarnOfOtherBrackets(line, last: ReferenceEquals(line, statement.Body[statement.Body.Count - 1]));
             // A stage without a readable interval has no end either: the next stage is not blamed for a gap after it.
             if (interval is null) { ok = false; previous = line; previousEnd = double.NaN; continue; }
             var (start, end, startSpan, endSpan) = interval.Value;
@@ -199,6 +200,21 @@ internal sealed class StageBinder
     }
 
     /// <param name="expectedStart">Where this stage should start (NaN when unknown), for the message's example.</param>
+    /// <summary>
+    /// Stages are half-open, [start, end), the last one closed, [start, 1]: each t belongs to one stage. An interval
+    /// written otherwise, (0, 0.5] say, is still read so, which the writer may not expect (warning MSD0053).
+    /// </summary>
+    private void WarnOfOtherBrackets(MsdStatement line, bool last)
+    {
+        if (line.Values[0] is not BracketValue interval) return;
+        char close = last ? ']' : ')';
+        if (interval.Open == '[' && interval.Close == close) return;
+        string readAs = $"[{interval.Items[0]}, {interval.Items[1]}{close}";
+        Diagnostics.Warning(DiagnosticIds.StageBracketsMisread, interval.Span,
+            $"Stage {Display.Quote(line.Keyword)} is written {Display.Quote(interval)}, but stages are [start, end) and the last one [start, end]: " +
+            $"it is read as '{readAs}'; write it so");
+    }
+
     private (double Start, double End, SourceSpan StartSpan, SourceSpan EndSpan)? ReadInterval(MsdStatement line, double expectedStart, string? previousStage)
     {
         _read.NoMoreThan(line, 1);

@@ -74,7 +74,8 @@ public class DiagnosticDescriptorTests
             Assert.Equal(MsdDescriptors.HelpLink, descriptor.HelpLinkUri);
             Assert.Equal("{0}", descriptor.MessageFormat.ToString());
             Assert.True(descriptor.IsEnabledByDefault);
-            bool warning = id is DiagnosticIds.WiderDecoderNearNoise or DiagnosticIds.AugmentLabelsUnused or DiagnosticIds.WarmupOutlastsRun;
+            bool warning = id is DiagnosticIds.WiderDecoderNearNoise or DiagnosticIds.AugmentLabelsUnused or DiagnosticIds.WarmupOutlastsRun
+                or DiagnosticIds.StageBracketsMisread or DiagnosticIds.SettingUnused;
             Assert.Equal(warning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
         }
         Assert.Equal(ids.Count, MsdDescriptors.All.Select(d => d.Title.ToString()).Distinct().Count());

@@ -281,7 +281,7 @@ public class CheckerFindingsTests
         Assert.Empty(vp.Diagnostics);
         Assert.Equal(DiffusionDsl.Runtime.Diffusion.PredictionTarget.Eps, vp.Model!.Prediction);
         // Said outright, a target that does not go with the schedule is still an error.
-        TinyModel.SingleDiagnostic(TinyModel.With().Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "⟦diffusion edm predicts eps⟧"), DiagnosticIds.IncompatibleSettings);
+        TinyModel.SingleDiagnostic(TinyModel.With().Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm predicts ⟦eps⟧"), DiagnosticIds.IncompatibleSettings);
     }
 
     /// <summary>A stage wholly below where a VP or cosine schedule's sampling ends would never be used: an error at it.</summary>
@@ -312,7 +312,7 @@ public class CheckerFindingsTests
         {
             double lowest = range.MinIncluded ? range.Min : range.WholeNumber ? range.Min + 1 : range.Min + 0.5 * Math.Min(1, range.Max - range.Min);
             double below = range.MinIncluded ? range.Min - 1 : range.Min;
-            string companion = range.Setting switch { "eval_count" => "; eval_every 10", "ema_rampup" => "; ema_halflife_kimg 500", _ => "" };
+            string companion = range.Setting switch { "eval_count" => "; eval_every 10", "ema_rampup" => "; ema_halflife_kimg 500", "eta" => "; solver ddim", _ => "" };
             string Setting(double value) => $"{range.Setting} {value.ToString(CultureInfo.InvariantCulture)}{companion}";
             string Text(double value) => section == "train"
                 ? TinyModel.With(train: Setting(value)).Replace("batch 8; batch", "batch")

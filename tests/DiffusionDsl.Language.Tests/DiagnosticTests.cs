@@ -49,16 +49,18 @@ public class DiagnosticTests
         { "MSD0026", Mark("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  decoder ⟦b⟧ { width 4 }\n") },
         { "MSD0027", Mark("vp(beta_min = 0.1, beta_max = 20)", "ddpm(steps = 1000)").Replace("  stages {", "  stages in ⟦sigma⟧ {") },
         { "MSD0030", Mark("image 1x8x8", "image 1x6x6").Replace("mult [1, 2]", "mult ⟦[1, 2, 2]⟧") },
-        { "MSD0031", Mark("  decoder a { width 8 }\n", "  decoder a {\n    level 4 { width 16 }\n    ⟦level 8 { width 8  blocks 3 }⟧\n  }\n") },
+        { "MSD0031", Mark("  decoder a { width 8 }\n", "  decoder a {\n    level 4 { width 16 }\n    level 8 { width 8  blocks ⟦3⟧ }\n  }\n") },
         { "MSD0032", Mark("attention at 4", "attention at ⟦16⟧") },
         { "MSD0033", Mark("    width 8\n", "    width ⟦8⟧\n    groups 3\n") },
-        { "MSD0034", Mark("    mult [1, 2]\n", "    ⟦mult [1, 2]⟧\n").Replace("attention at 4", "attention at 4 heads 3") },
+        { "MSD0034", Mark("attention at 4", "attention at 4 heads ⟦3⟧") },
         { "MSD0035", Mark("    width 8\n", "    width ⟦0⟧\n") },
         { "MSD0040", Mark("dropout 0.1", "dropout ⟦1.5⟧") },
-        { "MSD0041", Mark("  diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "  ⟦diffusion vp(beta_min = 0.1, beta_max = 20) predicts edm⟧") },
+        { "MSD0041", Mark("  diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "  diffusion vp(beta_min = 0.1, beta_max = 20) predicts ⟦edm⟧") },
         { "MSD0050", Mark("  decoder b { width 4 }", "  decoder ⟦b⟧ { width 16 }") },
         { "MSD0051", Mark("    dropout 0.1\n", "    dropout 0.1\n    augment ⟦9⟧\n") },
         { "MSD0052", Mark("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  train { steps 10; warmup ⟦20⟧ }\n") },
+        { "MSD0053", Mark("    b [0.5, 1]\n", "    b ⟦[0.5, 1)⟧\n") },
+        { "MSD0054", Mark("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  sample { ⟦eta⟧ 0.5 }\n") },
     };
 
     [Theory]

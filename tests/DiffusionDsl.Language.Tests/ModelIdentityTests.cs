@@ -12,7 +12,8 @@ public class ModelIdentityTests
     [InlineData("// model Old\n# namespace X\nmodel Net {\n namespace Y // namespace Z\n", null, "Net", "Y")] // comments skipped
     [InlineData("model Net {", null, "Net", null)]                                 // the global namespace
     [InlineData("model Net { namespace A }", "not a namespace", "Net", "A")]
-    [InlineData("model Net { }", "not a namespace", "Net", null)]
+    [InlineData("model Net { }", "not a namespace", "Net", "not_a_namespace")] // as the SDK makes one of a project name with spaces
+    [InlineData("model Net { }", "class", "Net", null)]
     public void ReadsTheModelsNameAndNamespace(string text, string? rootNamespace, string name, string? ns) =>
         Assert.Equal(new ModelIdentity(name, ns), ModelIdentity.Scan(text, rootNamespace));
 

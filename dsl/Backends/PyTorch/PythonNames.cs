@@ -16,9 +16,27 @@ public static class PythonNames
         "pass", "raise", "return", "try", "while", "with", "yield", "match", "case", "type",
     };
 
+    /// <summary>
+    /// Python's builtins: a class named super or len at a module's top level hides the builtin from every function there,
+    /// and the mechanics call super().__init__ and len(...).
+    /// </summary>
+    private static readonly string[] Builtins =
+    {
+        "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes", "callable", "chr", "classmethod",
+        "compile", "complex", "copyright", "credits", "delattr", "dict", "dir", "divmod", "enumerate", "eval", "exec", "exit", "filter",
+        "float", "format", "frozenset", "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input", "int", "isinstance",
+        "issubclass", "iter", "len", "license", "list", "locals", "map", "max", "memoryview", "min", "next", "object", "oct", "open",
+        "ord", "pow", "print", "property", "quit", "range", "repr", "reversed", "round", "set", "setattr", "slice", "sorted",
+        "staticmethod", "str", "sum", "super", "tuple", "vars", "zip", "__import__", "__build_class__", "__name__", "__file__",
+        "BaseException", "Exception", "ArithmeticError", "AssertionError", "AttributeError", "EOFError", "ImportError", "IndexError",
+        "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError", "NameError", "NotImplemented", "NotImplementedError", "OSError",
+        "OverflowError", "RuntimeError", "StopIteration", "SyntaxError", "SystemExit", "TypeError", "ValueError", "ZeroDivisionError",
+        "FileNotFoundError", "PermissionError", "Ellipsis",
+    };
+
     // Read from the Python sources themselves, so a name added there is reserved here too.
     private static readonly Lazy<HashSet<string>> ClassNamesTaken = new(() => new HashSet<string>(
-        Keywords.Concat(TopLevelNames(PythonResources.Read(PyTorchExport.Runtime))).Concat(PythonModelEmitter.SectionNames)));
+        Keywords.Concat(Builtins).Concat(TopLevelNames(PythonResources.Read(PyTorchExport.Runtime))).Concat(PythonModelEmitter.SectionNames)));
 
     private static readonly Lazy<HashSet<string>> ModuleNamesTaken = new(() => new HashSet<string>(
         Keywords.Concat(PyTorchExport.Scripts.Select(s => s.Substring(0, s.Length - ".py".Length)))

@@ -149,6 +149,9 @@ public class PyTorchEquivalenceTests
     [InlineData("Numpy", "Numpy", "numpy_model")]               // imported inside a function
     [InlineData("Gettext", "Gettext", "gettext_model")]         // argparse imports it: the standard library is taken
     [InlineData("Sympy", "Sympy", "sympy_model")]               // torch imports it
+    [InlineData("super", "super_", "super")]                    // a builtin the mechanics call (super().__init__)
+    [InlineData("len", "len_", "len")]                          // a builtin, not a module
+    [InlineData("ValueError", "ValueError_", "value_error")]    // a builtin exception
     public void NamesTheModuleBindsOrImportsAreNotTaken(string model, string className, string module)
     {
         Assert.Equal(className, PythonNames.Class(model));

@@ -1,0 +1,75 @@
+using System.Linq;
+using DiffusionDsl.Language.Diagnostics;
+
+namespace DiffusionDsl.Language.Tests;
+
+/// <summary>
+/// What a newcomer writes (a reviewer's list): hyphenated names, other tools' setting names, brackets that say another
+/// interval than the one read, and settings the chosen solver never reads. Each gets a message that says what to write.
+/// </summary>
+public class NewcomerMistakeTests
+{
+    private static string Tiny => TinyModel.With();
+
+    [Theory]
+    [InlineData("    a [0, 0.5)\n", "    ⟦near-data⟧ [0, 0.5)\n", "'near-data' is not a name: names join their words with '_', not '-' (write near_data)")]
+    [InlineData("model Tiny {", "model ⟦my-tiny-model⟧ {", "'my-tiny-model' is not a name: names join their words with '_', not '-' (write my_tiny_model)")]
+    public void AHyphenatedNameIsNamedWhole(string find, string replace, string message)
+    {
+        var error = TinyModel.SingleDiagnostic(Tiny.Replace(find, replace).Replace("decoder a {", find.Contains("a [") ? "decoder near_data {" : "decoder a {"), DiagnosticIds.SyntaxError);
+        Assert.Equal("Syntax error: " + message, error.Message);
+    }
+
+    [Fact]
+    public void AMinusSignBeforeANumberStillParses() =>
+        Assert.Empty(MsdCompiler.CompileUnguarded(Tiny.Replace("predicts eps", "predicts eps").Replace("  decoder b { width 4 }\n",
+            "  decoder b { width 4 }\n  train { lr 2e-4 }\n")).Diagnostics);
+
+    [Theory]
+    [InlineData("⟦learning_rate⟧ 1e-3", "did you mean 'lr'?")]
+    [InlineData("⟦batch_size⟧ 16", "did you mean 'batch'?")]
+    [InlineData("⟦epochs⟧ 10", "did you mean 'steps'?")]
+    [InlineData("⟦random_flip⟧ true", "did you mean 'flip'?")]
+    public void OtherToolsNamesForATrainSettingAreSuggested(string train, string hint)
+    {
+        var error = TinyModel.SingleDiagnostic(TinyModel.With(train: train), DiagnosticIds.UnknownKeyword);
+        Assert.EndsWith(hint, error.Message);
+    }
+
+    [Fact]
+    public void EpsilonSuggestsEps()
+    {
+        var error = TinyModel.SingleDiagnostic(Tiny.Replace("predicts eps", "predicts ⟦epsilon⟧"), DiagnosticIds.UnknownOption);
+        Assert.EndsWith("did you mean 'eps'?", error.Message);
+    }
+
+    [Theory]
+    [InlineData("    a ⟦(0, 0.5]⟧\n    b [0.5, 1]\n", "Stage 'a' is written '(0, 0.5]', but stages are [start, end) and the last one [start, end]: it is read as '[0, 0.5)'; write it so")]
+    [InlineData("    a [0, 0.5)\n    b ⟦[0.5, 1)⟧\n", "Stage 'b' is written '[0.5, 1)', but stages are [start, end) and the last one [start, end]: it is read as '[0.5, 1]'; write it so")]
+    public void BracketsThatSayAnotherIntervalAreAWarning(string stages, string message)
+    {
+        var warning = TinyModel.SingleDiagnostic(Tiny.Replace("    a [0, 0.5)\n    b [0.5, 1]\n", stages), DiagnosticIds.StageBracketsMisread);
+        Assert.False(warning.IsError);
+        Assert.Equal(message, warning.Message);
+    }
+
+    [Theory]
+    [InlineData("solver dpm_solver3; ⟦eta⟧ 0.5", "'eta' sets the ddim solver's noise; solver dpm_solver3 does not use it (remove it, or write solver ddim)")]
+    [InlineData("solver ddpm; ⟦eta⟧ 1", "'eta' sets the ddim solver's noise; solver ddpm does not use it (remove it, or write solver ddim)")]
+    public void EtaWithASolverOtherThanDdimIsAWarning(string sample, string message)
+    {
+        var warning = TinyModel.SingleDiagnostic(Tiny.Replace("  decoder b { width 4 }\n", $"  decoder b {{ width 4 }}\n  sample {{ {sample} }}\n"), DiagnosticIds.SettingUnused);
+        Assert.Equal(message, warning.Message);
+        Assert.Empty(MsdCompiler.CompileUnguarded(Tiny.Replace("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  sample { solver ddim; eta 0.5 }\n")).Diagnostics);
+    }
+
+    /// <summary>A project named my-diffusion has the RootNamespace my-diffusion (MSBuild only replaces spaces): its models
+    /// go to my_diffusion, as Visual Studio names the project's own namespace, not to the global namespace.</summary>
+    [Theory]
+    [InlineData("my-diffusion", "my_diffusion")]
+    [InlineData("Lab.3d-models", "Lab._3d_models")]
+    [InlineData("Company.Product", "Company.Product")]
+    [InlineData("class", null)]
+    public void TheRootNamespaceBecomesACSharpNamespace(string rootNamespace, string? expected) =>
+        Assert.Equal(expected, MsdCompiler.CompileUnguarded(Tiny, rootNamespace).Model!.Namespace);
+}
