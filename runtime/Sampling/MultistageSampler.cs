@@ -64,7 +64,6 @@ public sealed class MultistageSampler
         var module = _denoiser.Model.Module;
         bool wasTraining = module.training;
         var device = module.parameters().FirstOrDefault()?.device ?? TorchSetup.DefaultDevice();
-        using var generator = new Generator((ulong)seed);
         var batches = new List<Tensor>();
         module.eval();
         try
@@ -76,12 +75,20 @@ public sealed class MultistageSampler
                 _denoiser.ResetCounts();
                 Solver.SetTimesteps(Options.Steps);
                 using var scope = NewDisposeScope();
-                var noise = Solver.InitialNoise(new long[] { n, channels, height, width }, generator, device);
+                // Each image's noise from its own stream: an image is the same whatever the batch size and the count.
+                using var streams = new ImageNoise(seed, start, n);
+                var noise = Solver.InitialNoise(streams, new long[] { channels, height, width }, device);
                 // Images in float32 whatever the precision the solver integrated in.
-                batches.Add(Solver.Run(noise, _denoiser, generator).to(ScalarType.Float32).MoveToOuterDisposeScope());
+                batches.Add(Solver.Run(noise, _denoiser, streams).to(ScalarType.Float32).MoveToOuterDisposeScope());
             }
             EvaluationsPerStage = _denoiser.EvaluationsPerStage.ToArray();
             return batches.Count == 1 ? batches[0] : cat(batches, 0);
+        }
+        catch
+        {
+            foreach (var b in batches) b.Dispose(); // the finished batches, moved out of their scopes: not left to the finalizer
+            batches.Clear();
+            throw;
         }
         finally
         {

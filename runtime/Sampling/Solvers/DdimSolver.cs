@@ -23,7 +23,7 @@ public sealed class DdimSolver : DiffusionSolver
 
     public override void SetTimesteps(int steps) => SetGridEndingClean(TimeGrids.UniformTime(Schedule, steps, EndTime));
 
-    public override Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator)
+    public override Tensor Step(Tensor x, int index, Denoiser denoiser, ImageNoise? noise)
     {
         GridPoint from = Grid[index], to = Grid[index + 1];
         var estimate = Evaluate(denoiser, x, from);
@@ -31,7 +31,7 @@ public sealed class DdimSolver : DiffusionSolver
         double stochastic = Eta * (bNext / b) * Math.Sqrt(Math.Max(0.0, 1.0 - a * a / (aNext * aNext)));
         double directed = Math.Sqrt(Math.Max(0.0, bNext * bNext - stochastic * stochastic));
         var zNext = estimate.Data * aNext + estimate.Noise * directed;
-        if (stochastic > 0) zNext = zNext + NoiseLike(x, generator) * stochastic;
+        if (stochastic > 0) zNext = zNext + NoiseLike(x, noise) * stochastic;
         return zNext * (to.Scale / aNext);
     }
 }

@@ -16,7 +16,7 @@ public sealed class DdpmAncestralSolver : DiffusionSolver
 
     public override void SetTimesteps(int steps) => SetGridEndingClean(TimeGrids.UniformTime(Schedule, steps, EndTime));
 
-    public override Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator)
+    public override Tensor Step(Tensor x, int index, Denoiser denoiser, ImageNoise? noise)
     {
         GridPoint from = Grid[index], to = Grid[index + 1];
         var estimate = Evaluate(denoiser, x, from);
@@ -26,7 +26,7 @@ public sealed class DdpmAncestralSolver : DiffusionSolver
         var z = x * (a / from.Scale);
         var mean = estimate.Data * (aNext * beta / (b * b)) + z * (Math.Sqrt(ratio) * bNext * bNext / (b * b));
         double variance = beta * bNext * bNext / (b * b);
-        var zNext = variance > 0 ? mean + NoiseLike(x, generator) * Math.Sqrt(variance) : mean;
+        var zNext = variance > 0 ? mean + NoiseLike(x, noise) * Math.Sqrt(variance) : mean;
         return zNext * (to.Scale / aNext);
     }
 }

@@ -45,7 +45,8 @@ public abstract class DiffusionSolver
     /// <summary>The number of model evaluations a run with this budget makes.</summary>
     public virtual int EvaluationsFor(int steps) => steps;
 
-    public abstract Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator);
+    /// <param name="noise">The images' noise streams, for a solver that draws noise at its steps (DDPM, DDIM with eta &gt; 0).</param>
+    public abstract Tensor Step(Tensor x, int index, Denoiser denoiser, ImageNoise? noise);
 
     /// <summary>
     /// The precision the solver integrates in (the network still runs in its own): float32, unless the reference sampler
@@ -54,19 +55,20 @@ public abstract class DiffusionSolver
     public virtual ScalarType StateType => ScalarType.Float32;
 
     /// <summary>
-    /// x_T ~ N(0, (s_T sigma_T)^2 I), the standard normal drawn on the CPU in <paramref name="dtype"/> so a seed gives the
-    /// same images on every device, then scaled in <see cref="StateType"/> (or float64 when drawn so).
+    /// x_T ~ N(0, (s_T sigma_T)^2 I), each image's standard normal drawn from its own stream on the CPU in
+    /// <paramref name="dtype"/> so a seed gives the same images on every device, then scaled in <see cref="StateType"/>
+    /// (or float64 when drawn so).
     /// </summary>
-    public Tensor InitialNoise(long[] shape, Generator? generator, Device device, ScalarType dtype = ScalarType.Float32)
+    public Tensor InitialNoise(ImageNoise streams, long[] imageShape, Device device, ScalarType dtype = ScalarType.Float32)
     {
-        using var noise = randn(shape, dtype: dtype, generator: generator);
+        using var noise = streams.Draw(imageShape, dtype);
         var state = dtype == ScalarType.Float64 ? dtype : StateType;
         using var widened = noise.to(state);
         return (widened * Grid[0].NoiseStd).to(device);
     }
 
     /// <summary>Runs every step from Grid[0] and returns the clean estimate x / s at the last grid point.</summary>
-    public Tensor Run(Tensor xT, Denoiser denoiser, Generator? generator)
+    public Tensor Run(Tensor xT, Denoiser denoiser, ImageNoise? noise)
     {
         if (Grid.Count < 2) throw new InvalidOperationException("Call SetTimesteps before sampling.");
         using var outer = NewDisposeScope();
@@ -74,7 +76,7 @@ public abstract class DiffusionSolver
         for (int i = 0; i < StepCount; i++)
         {
             using var scope = NewDisposeScope();
-            var next = Step(x, i, denoiser, generator);
+            var next = Step(x, i, denoiser, noise);
             x.Dispose();
             x = next.MoveToOuterDisposeScope();
         }
@@ -100,10 +102,11 @@ public abstract class DiffusionSolver
         return new DenoisedPair(data, (xHat - data) / p.Sigma);
     }
 
-    /// <summary>Standard normal noise shaped like x, drawn on the CPU from the generator.</summary>
-    protected static Tensor NoiseLike(Tensor x, Generator? generator)
+    /// <summary>Standard normal noise shaped like x, each image's from its own stream (from the global generator without streams).</summary>
+    protected static Tensor NoiseLike(Tensor x, ImageNoise? noise)
     {
-        using var noise = randn(x.shape, dtype: x.dtype, generator: generator);
-        return noise.to(x.device);
+        if (noise is not null) return noise.Like(x);
+        using var drawn = randn(x.shape, dtype: x.dtype);
+        return drawn.to(x.device);
     }
 }

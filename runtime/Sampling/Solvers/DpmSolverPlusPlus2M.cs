@@ -30,7 +30,7 @@ public sealed class DpmSolverPlusPlus2M : DiffusionSolver
         _previousData = null;
     }
 
-    public override Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator)
+    public override Tensor Step(Tensor x, int index, Denoiser denoiser, ImageNoise? noise)
     {
         GridPoint s = Grid[index], t = Grid[index + 1];
         double h = t.Lambda - s.Lambda;

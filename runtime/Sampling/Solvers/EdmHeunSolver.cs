@@ -21,7 +21,7 @@ public sealed class EdmHeunSolver : DiffusionSolver
 
     public override int EvaluationsFor(int steps) => 2 * steps - 1;
 
-    public override Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator)
+    public override Tensor Step(Tensor x, int index, Denoiser denoiser, ImageNoise? noise)
     {
         GridPoint from = Grid[index], to = Grid[index + 1];
         double dSigma = to.Sigma - from.Sigma;

@@ -15,7 +15,7 @@ public sealed class EulerSolver : DiffusionSolver
 
     public override void SetTimesteps(int steps) => SetGridEndingClean(TimeGrids.KarrasSigma(Schedule, steps, EndTime));
 
-    public override Tensor Step(Tensor x, int index, Denoiser denoiser, Generator? generator)
+    public override Tensor Step(Tensor x, int index, Denoiser denoiser, ImageNoise? noise)
     {
         GridPoint from = Grid[index], to = Grid[index + 1];
         var estimate = Evaluate(denoiser, x, from);

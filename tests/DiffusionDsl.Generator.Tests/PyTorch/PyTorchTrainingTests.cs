@@ -6,6 +6,7 @@ using DiffusionDsl.Generator.Tests.Models;
 using DiffusionDsl.Runtime.Checkpoints;
 using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Sampling.Solvers;
 using DiffusionDsl.Runtime.Training;
 using DiffusionDsl.Language.Semantics;
@@ -390,7 +391,7 @@ public sealed class PyTorchTrainingTests : IDisposable
             solver.EndTime = CosineDataSampler.Defaults.EndTime ?? throw new InvalidOperationException("CosineData.msd sets end_time");
             solver.SetTimesteps(steps);
             Tensor ours;
-            using (no_grad()) ours = solver.Run(noise * solver.Grid[0].NoiseStd, new Denoiser(model, model.Schedule, CosineData.Prediction), new TorchSharp.torch.Generator(seed));
+            using (no_grad()) ours = solver.Run(noise * solver.Grid[0].NoiseStd, new Denoiser(model, model.Schedule, CosineData.Prediction), new ImageNoise(seed, 0, 4));
 
             var what = $"{name} ({steps} steps, eta {eta}, clip {(clip ? "on" : "off")})";
             var samplesPath = Path.Combine(_folder, $"samples-{name}.safetensors");
@@ -405,6 +406,26 @@ public sealed class PyTorchTrainingTests : IDisposable
             Assert.True(difference <= 1e-4, $"C# and PyTorch {what} samples differ by {difference:E2} (relative) > 1e-4");
             Assert.True(largest >= smallestSample, $"{what}: the largest |sample| is {largest:G3}, below {smallestSample}: the comparison shows little");
         }
+        if (everySolver) AssertSeedAloneGivesTheCSharpSamplersImages(model, weights, seed);
+    }
+
+    /// <summary>
+    /// From a seed alone, sample.py's DDPM images are the C# sampler's, taken 2 at a time there: each image's initial and
+    /// step noise come from its own stream (ImageNoise), so neither the batch size nor the count changes an image.
+    /// </summary>
+    private void AssertSeedAloneGivesTheCSharpSamplersImages(CosineData model, string weights, long seed)
+    {
+        var options = new SampleOptions { Solver = SolverKind.DdpmAncestral, Steps = 6, Seed = seed, BatchSize = 2,
+                                          EndTime = CosineDataSampler.Defaults.EndTime };
+        using var ours = new MultistageSampler(model, model.Schedule, CosineData.Prediction, options).Sample(3, 1, 8, 8);
+        var samplesPath = Path.Combine(_folder, "samples-seed.safetensors");
+        PythonWithTorch.Run(new[] { _sample, "--checkpoint", weights, "--solver", "ddpm", "--steps", "6", "--count", "3", "--seed", seed.ToString(),
+                                    "--out", samplesPath, "--device", "cpu" }, Minutes);
+        using var file = SafetensorsFile.Open(samplesPath);
+        using var theirs = file.Read("samples");
+        double difference = (ours - theirs).abs().max().item<float>() / theirs.abs().max().item<float>();
+        _output.WriteLine($"ddpm from seed {seed} alone, 3 images (C# 2 at a time): relative difference {difference:E2}");
+        Assert.True(difference <= 1e-4, $"C# and PyTorch ddpm samples from a seed differ by {difference:E2} (relative)");
     }
 
     private void AssertClose(string expected, string actual, string what)

@@ -21,8 +21,8 @@ public class HeunPrecisionTests
         Assert.Equal((ScalarType.Float64, ScalarType.Float32), (heun.StateType, euler.StateType));
 
         // The same float32 standard normal draw for a seed, widened for Heun (EDM: latents.to(torch.float64)).
-        using var wide = heun.InitialNoise(new long[] { 2, 1, 8, 8 }, new Generator(1), CPU);
-        using var narrow = euler.InitialNoise(new long[] { 2, 1, 8, 8 }, new Generator(1), CPU);
+        using var wide = heun.InitialNoise(new ImageNoise(1, 0, 2), new long[] { 1, 8, 8 }, CPU);
+        using var narrow = euler.InitialNoise(new ImageNoise(1, 0, 2), new long[] { 1, 8, 8 }, CPU);
         Assert.Equal((ScalarType.Float64, ScalarType.Float32), (wide.dtype, narrow.dtype));
         Assert.True(wide.to(ScalarType.Float32).allclose(narrow, rtol: 1e-6, atol: 0));
 

@@ -67,7 +67,8 @@ public class SolverAnalyticTests
         var model = new GaussianOracleModel(schedule, target, GaussianData.Mean(ScalarType.Float64), GaussianData.Variance(ScalarType.Float64));
         var solver = SolverFactory.Create(kind, schedule);
         solver.SetTimesteps(steps);
-        var noise = solver.InitialNoise(new long[] { 500, 1, 2, 2 }, new Generator(5), CPU, ScalarType.Float64);
+        using var streams = new ImageNoise(5, 0, 500);
+        var noise = solver.InitialNoise(streams, new long[] { 1, 2, 2 }, CPU, ScalarType.Float64);
         var result = solver.Run(noise, new Denoiser(model, schedule, target), null);
         var exact = model.ExactFlow(noise / solver.Grid[0].Scale, solver.Grid[0].Sigma, solver.Grid[^1].Sigma);
         return (result - exact).square().mean().sqrt().item<double>();

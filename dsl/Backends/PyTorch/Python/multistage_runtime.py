@@ -573,6 +573,29 @@ def _estimate(model: "MultistageUNet", x: torch.Tensor, point: Tuple[float, floa
     return data, eps
 
 
+class ImageNoise:
+    """Each image's own noise stream, as ImageNoise.cs (and EDM's StackedRandomGenerator): image i of a run seeded s draws
+    its initial noise and every step's noise from a CPU generator seeded s x 1,000,003 + i, so an image depends on the seed
+    and its index only, not on the batch or the count."""
+
+    SEED_STRIDE = 1_000_003
+
+    def __init__(self, seed, count, first=0):
+        self.generators = [torch.Generator().manual_seed((seed * self.SEED_STRIDE + first + i) % 2 ** 64) for i in range(count)]
+
+    def draw(self, shape, dtype=torch.float32):
+        return torch.stack([torch.randn(tuple(shape), dtype=dtype, generator=g) for g in self.generators])
+
+    def like(self, x):
+        if x.shape[0] != len(self.generators):
+            raise ValueError(f"these streams are for {len(self.generators)} images, and x holds {x.shape[0]}")
+        return self.draw(x.shape[1:], x.dtype).to(x.device)
+
+
+def _noise_like(x, streams):
+    return streams.like(x) if streams is not None else torch.randn(x.shape, dtype=x.dtype).to(x.device)
+
+
 def _initial(noise, grid):
     """x_T = s_T sigma_T n: the solvers' state at the first grid point."""
     return noise * (grid[0][1] * grid[0][2])
@@ -584,7 +607,7 @@ def _vp(point):
 
 
 @torch.no_grad()
-def sample_euler(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+def sample_euler(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
     """EulerSolver.cs: dx_hat/dsigma = eps_hat (EDM Eq. 4, x_hat = x / s), `steps` evaluations on EDM's grid."""
     grid = karras_grid(model.schedule, steps, end_time)
     x = _initial(noise, grid)
@@ -596,7 +619,7 @@ def sample_euler(model, noise, steps, end_time=None, clip=False, eta=0.0, genera
 
 
 @torch.no_grad()
-def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
     """EdmHeunSolver.cs, EDM Algorithm 1 (deterministic Heun): an Euler step, then a trapezoidal correction except on the
     last step to sigma = 0. `steps` sigma points, so 2 steps - 1 evaluations (18 give EDM's 35)."""
     grid = karras_grid(model.schedule, steps, end_time)
@@ -615,7 +638,7 @@ def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, generat
 
 
 @torch.no_grad()
-def sample_ddim(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+def sample_ddim(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
     """DdimSolver.cs, DDIM (Song et al. 2021, Eq. 12 and 16): z' = a' x0 + sqrt(b'^2 - s^2) eps + s n with
     s = eta (b'/b) sqrt(1 - a^2/a'^2); eta = 0 is deterministic. `steps` evaluations, uniform in t."""
     grid = uniform_time_grid(model.schedule, steps, end_time)
@@ -626,15 +649,15 @@ def sample_ddim(model, noise, steps, end_time=None, clip=False, eta=0.0, generat
         stochastic = eta * (b_next / b) * math.sqrt(max(0.0, 1.0 - a * a / (a_next * a_next)))
         z = data * a_next + eps * math.sqrt(max(0.0, b_next * b_next - stochastic * stochastic))
         if stochastic > 0:
-            z = z + torch.randn(x.shape, dtype=x.dtype, generator=generator).to(x.device) * stochastic
+            z = z + _noise_like(x, streams) * stochastic
         x = z * (following[1] / a_next)
     return x / grid[-1][1]
 
 
 @torch.no_grad()
-def sample_ddpm(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+def sample_ddpm(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
     """DdpmAncestralSolver.cs, DDPM ancestral sampling (Ho et al. 2020, Eq. 6-7): each step draws from the posterior
-    q(x_t' | x_t, x0_hat). `steps` evaluations, uniform in t; its noise comes from `generator` (on the CPU)."""
+    q(x_t' | x_t, x0_hat). `steps` evaluations, uniform in t; each image's noise comes from its stream in `streams`."""
     grid = uniform_time_grid(model.schedule, steps, end_time)
     x = _initial(noise, grid)
     for point, following in zip(grid, grid[1:]):
@@ -645,7 +668,7 @@ def sample_ddpm(model, noise, steps, end_time=None, clip=False, eta=0.0, generat
         z = x * (a / point[1])
         mean = data * (a_next * beta / (b * b)) + z * (math.sqrt(ratio) * b_next * b_next / (b * b))
         variance = beta * b_next * b_next / (b * b)
-        z = mean + torch.randn(x.shape, dtype=x.dtype, generator=generator).to(x.device) * math.sqrt(variance) if variance > 0 else mean
+        z = mean + _noise_like(x, streams) * math.sqrt(variance) if variance > 0 else mean
         x = z * (following[1] / a_next)
     return x / grid[-1][1]
 
@@ -701,17 +724,17 @@ def _dpm_singlestep(model, noise, steps, order, end_time, clip):
 
 
 @torch.no_grad()
-def sample_dpm_solver2(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+def sample_dpm_solver2(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
     return _dpm_singlestep(model, noise, steps, 2, end_time, clip)
 
 
 @torch.no_grad()
-def sample_dpm_solver3(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+def sample_dpm_solver3(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
     return _dpm_singlestep(model, noise, steps, 3, end_time, clip)
 
 
 @torch.no_grad()
-def sample_dpm_solver_pp2m(model, noise, steps, end_time=None, clip=False, eta=0.0, generator=None):
+def sample_dpm_solver_pp2m(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
     """DpmSolverPlusPlus2M.cs, multistep DPM-Solver++(2M) with data prediction (Lu et al. 2022b, Algorithm 2); the first
     step is first order, and so is the last below 10 steps (the paper code's dpm_solver.py lower_order_final). `steps` evaluations."""
     grid = uniform_log_snr_grid(model.schedule, steps + 1, end_time)

@@ -5,9 +5,10 @@
 
 --out ending in .safetensors writes the images as the tensor "samples" (values in the data's range, about [-1, 1]);
 .png writes a grid (needs Pillow). --noise takes the initial standard normal noise from a safetensors file ("noise").
-With the same noise, the deterministic solvers (euler, heun, ddim at eta 0, dpm_solver2, dpm_solver3, dpm_solver_pp2m)
-give the C# sampler's images; ddpm and ddim at eta > 0 draw their step noise from --seed's generator. From a seed alone
-(no --noise) the images are msd sample's up to 64 of them: the C# sampler draws noise batch by batch, 64 at a time.
+Every image has its own noise stream (the C# sampler's ImageNoise: image i's generator is seeded --seed x 1,000,003 + i),
+which gives its initial noise and, for ddpm and ddim at eta > 0, its step noise: from a seed alone the images are msd
+sample's, one by one, whatever the count. With --noise the deterministic solvers (euler, heun, ddim at eta 0,
+dpm_solver2, dpm_solver3, dpm_solver_pp2m) give the C# sampler's images from that noise.
 """
 import argparse
 import math
@@ -51,12 +52,12 @@ def main(argv=None):
     model.load_weights(args.checkpoint, spec.SOURCE_HASH)
     if args.noise:
         noise = spec.read_safetensors(args.noise)[0]["noise"].to(torch.float32)
-    generator = torch.Generator().manual_seed(args.seed)
+    streams = spec.ImageNoise(args.seed, noise.shape[0] if args.noise else args.count)
     if not args.noise:
-        noise = torch.randn((args.count,) + tuple(spec.IMAGE), generator=generator)
+        noise = streams.draw(tuple(spec.IMAGE))
     clip = args.clip == "on"
     samples = spec.SAMPLERS[args.solver](model, noise.to(device), args.steps, end_time=args.end_time, clip=clip,
-                                         eta=args.eta, generator=generator).cpu()
+                                         eta=args.eta, streams=streams).cpu()
     if args.out.endswith(".safetensors"):
         spec.write_safetensors(args.out, {"samples": samples})
     else:
