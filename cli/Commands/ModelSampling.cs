@@ -87,10 +87,13 @@ internal static class ModelSampling
             var sampler = new MultistageSampler(model, model.Schedule, info.Prediction, options);
             var images = sampler.Sample(options.Count, info.ImageChannels, info.ImageSize, info.ImageSize, options.Seed);
             var summary = $"sampled {options.Count} images with {options.Solver}, {options.Steps} steps{EndNote(options)}{(options.ClipDenoised ? ", clipped to [-1, 1]" : "")} " +
-                          $"(evaluations per stage: {string.Join(" / ", sampler.EvaluationsPerStage)})";
+                          $"({Evaluations(sampler.Solver.EvaluationsFor(options.Steps), options.Steps)}evaluations per stage: {string.Join(" / ", sampler.EvaluationsPerStage)})";
             return (images, summary);
         }
     }
+
+    /// <summary>The network evaluations per image when they are not the steps (EDM's Heun: 2 steps - 1).</summary>
+    private static string Evaluations(int evaluations, int steps) => evaluations == steps ? "" : $"{evaluations} network evaluations per image; ";
 
     private static string EndNote(SampleOptions options) => options.EndTime is double end ? $" to t = {Time(end)}" : "";
 

@@ -174,6 +174,16 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
         Assert.True(text.Contains("sampled 2 images with DpmSolver3, 20 steps to t = 0.0001 (evaluations per stage: 12 / 8)"), text);
     }
 
+    /// <summary>EDM's Heun makes 2 steps - 1 evaluations: the summary says so where they are not the steps.</summary>
+    [Fact]
+    public void HeunsSummaryCountsItsEvaluations()
+    {
+        using var folder = new ScratchFolder();
+        var (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.File("h.png"), "--count", "2", "--steps", "3", "--solver", "heun");
+        Assert.True(exit == 0, text);
+        Assert.Matches(@"sampled 2 images with EdmHeun, 3 steps \(5 network evaluations per image; evaluations per stage: \d+ / \d+\)", text);
+    }
+
     [Theory]
     [InlineData("0", "--end-time must be in (0, 0.1], not 0.")]
     [InlineData("1e-6", "The end time 1E-06 is below t = 1E-05, where training starts: no decoder learned those times.")]
