@@ -9,7 +9,7 @@ namespace DiffusionDsl.Runtime.Data;
 /// A preloaded dataset, [N, C, H, W] float32 in [-1, 1], served in shuffled epochs: every image once
 /// per epoch, in an order drawn from the generator, optionally flipped left-right.
 /// </summary>
-public sealed class ImageDataset : IResumableBatchSource, IDisposable
+public sealed class ImageDataset : IResumableBatchSource, IFingerprintedBatchSource, IDisposable
 {
     private readonly DatasetOptions _options;
     private readonly Generator _ownGenerator;
@@ -21,6 +21,11 @@ public sealed class ImageDataset : IResumableBatchSource, IDisposable
     public int Channels => (int)Images.shape[1];
     public int Height => (int)Images.shape[2];
     public int Width => (int)Images.shape[3];
+
+    private string? _fingerprint;
+
+    /// <summary>The images' count, shape and hash (computed once).</summary>
+    public string Fingerprint => _fingerprint ??= ImageFingerprint.Of(Images);
 
     /// <summary>Takes ownership of <paramref name="images"/>, which must already be in [-1, 1].</summary>
     public ImageDataset(Tensor images, DatasetOptions? options = null)

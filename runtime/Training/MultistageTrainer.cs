@@ -37,6 +37,8 @@ public sealed class MultistageTrainer : IDisposable
     private readonly EdmAugmentPipe? _augment;
     private IBatchSource? _data;
     private byte[]? _dataStateToRestore;
+    /// <summary>The data the restored checkpoint's run trained on (<see cref="IFingerprintedBatchSource"/>), until the next data source is checked against it.</summary>
+    private string? _dataTrainedOn;
     private readonly long[] _stageSamples;
     // Training time before this process took the run over (from its checkpoint), and this process's clock.
     private TimeSpan _trainingTimeBefore;
@@ -472,6 +474,11 @@ public sealed class MultistageTrainer : IDisposable
     private void UseData(IBatchSource data)
     {
         _data = data;
+        // Another file, another --limit, another dataset of the same shape: the run still goes on, but not as the one it resumes.
+        if (_dataTrainedOn is { } before && data is IFingerprintedBatchSource source && source.Fingerprint != before)
+            Note?.Invoke($"{Path.GetFileName(LastCheckpoint)} was trained on {before}; this run goes on with {source.Fingerprint} " +
+                         "(give the run's own data, and --limit, to continue it exactly).");
+        _dataTrainedOn = null;
         if (_dataStateToRestore is { } state && data is IResumableBatchSource resumable) resumable.LoadState(state);
         _dataStateToRestore = null;
     }
@@ -495,7 +502,7 @@ public sealed class MultistageTrainer : IDisposable
         RequireUsable();
         string? trainedWith;
         long? trainedSeed;
-        (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale, trainedWith, trainedSeed) =
+        (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale, trainedWith, trainedSeed, _dataTrainedOn) =
             TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples, Options.StageSampling);
         string trainsWith = TrainingRecipeText.ClipAndEma(Options);
         if (trainedWith is not null && trainedWith != trainsWith)

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace DiffusionDsl.Runtime.Training;
 
 /// <summary>Batches drawn uniformly with replacement from an in-memory tensor [N, C, H, W].</summary>
-public sealed class TensorBatchSource : IBatchSource
+public sealed class TensorBatchSource : IFingerprintedBatchSource
 {
     private readonly Tensor _data;
 
@@ -23,6 +23,11 @@ public sealed class TensorBatchSource : IBatchSource
 
     /// <summary>The images batches are drawn from (not a copy).</summary>
     public Tensor Images => _data;
+
+    private string? _fingerprint;
+
+    /// <summary>The images' count, shape and hash (computed once).</summary>
+    public string Fingerprint => _fingerprint ??= Data.ImageFingerprint.Of(_data);
 
     public Tensor NextBatch(int batchSize, torch.Generator? generator)
     {

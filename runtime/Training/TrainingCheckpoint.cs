@@ -21,6 +21,7 @@ internal static class TrainingCheckpoint
     private const string GradientScaleState = "gradient_scale";
     private const string RecipeState = "clip_and_ema";
     private const string SeedState = "seed";
+    private const string DataFingerprintState = "data_fingerprint";
 
     /// <summary>Writes the checkpoint atomically (settling the EMA first, so the saved average is the applied one).</summary>
     public static void Write(string path, string modelHash, long step, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
@@ -35,6 +36,7 @@ internal static class TrainingCheckpoint
         states.Add(new(GradientScaleState, BitConverter.GetBytes(gradientScale)));
         states.Add(new(RecipeState, Encoding.UTF8.GetBytes(clipAndEma)));
         states.Add(new(SeedState, BitConverter.GetBytes(seed)));
+        if (data is IFingerprintedBatchSource fingerprinted) states.Add(new(DataFingerprintState, Encoding.UTF8.GetBytes(fingerprinted.Fingerprint)));
         ema.Settle();
         var checkpoint = new CheckpointData(modelHash, step, module.state_dict().ToList(), ema.State, states);
         CheckpointFile.Write(path, checkpoint, writer => optimizer.save_state_dict(writer));
@@ -47,7 +49,7 @@ internal static class TrainingCheckpoint
     /// clip and EMA the run trained with (<see cref="TrainingRecipeText"/>; null for checkpoints from before they were kept). Throws <see cref="CheckpointException"/> naming the first problem,
     /// before restoring anything when the run was trained under another stage-sampling policy than <paramref name="stageSampling"/>.
     /// </summary>
-    public static (long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale, string? ClipAndEma, long? Seed) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
+    public static (long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale, string? ClipAndEma, long? Seed, string? DataFingerprint) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
                                                       torch.Generator generator, long[] stageSamples, StageSampling stageSampling)
     {
         using var checkpoint = CheckpointFile.Open(path);
@@ -66,7 +68,8 @@ internal static class TrainingCheckpoint
             return (data.Step, dataState, TrainingTimeOf(Saved(data, TrainingTimeState)),
                     GradientScaleOf(Saved(data, GradientScaleState)),
                     Saved(data, RecipeState) is { } recipe ? Encoding.UTF8.GetString(recipe) : null,
-                    Saved(data, SeedState) is { Length: 8 } seed ? BitConverter.ToInt64(seed) : null);
+                    Saved(data, SeedState) is { Length: 8 } seed ? BitConverter.ToInt64(seed) : null,
+                    Saved(data, DataFingerprintState) is { } fingerprint ? Encoding.UTF8.GetString(fingerprint) : null);
         }
         catch (Exception e) when (e is not CheckpointException)
         {

@@ -24,15 +24,33 @@ public sealed class ResumeNoteTests : IDisposable
         OutputDirectory = Path.Combine(_scratch.Path, run),
     };
 
-    private List<string> ResumeNotes(TrainOptions options, string checkpoint)
+    private List<string> ResumeNotes(TrainOptions options, string checkpoint, IBatchSource? data = null)
     {
         var notes = new List<string>();
         random.manual_seed(2);
         using var model = new SmallUNet(SmallUNet.Encoder());
         using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, options with { Steps = 3, ResumeFrom = checkpoint });
         trainer.Note += notes.Add;
-        trainer.Train(TinyData.Source());
+        trainer.Train(data ?? TinyData.Source());
         return notes;
+    }
+
+    /// <summary>Checkpoints keep which images their run trained on: a run resumed on others says so (a reviewer's finding).</summary>
+    [Fact]
+    public void AResumedRunOnOtherDataSaysSo()
+    {
+        random.manual_seed(2);
+        string checkpoint;
+        using (var model = new SmallUNet(SmallUNet.Encoder()))
+        using (var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Options("data")))
+            checkpoint = trainer.Train(TinyData.Source()).LastCheckpoint!;
+
+        Assert.Empty(ResumeNotes(Options("same-data"), checkpoint, TinyData.Source()));
+        var other = TinyData.Source(count: 32);
+        var note = Assert.Single(ResumeNotes(Options("other-data"), checkpoint, other));
+        Assert.Equal($"step-00000002.ckpt was trained on {TinyData.Source().Fingerprint}; this run goes on with {other.Fingerprint} " +
+                     "(give the run's own data, and --limit, to continue it exactly).", note);
+        Assert.Matches(@"^32 images 1x8x8, sha256 [0-9a-f]{12}$", other.Fingerprint);
     }
 
     [Fact]
