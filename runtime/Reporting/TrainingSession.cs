@@ -23,6 +23,8 @@ public sealed class TrainingSession
     private readonly ReportOptions _report;
     private readonly List<(long Step, double Loss)> _losses = new();
     private readonly List<QualityPoint> _quality = new();
+    /// <summary>A resumed run's evaluations before this session (quality.csv's rows through its checkpoint), for fd.png.</summary>
+    private readonly List<QualityPoint> _earlierQuality = new();
 
     public TrainingSession(MultistageTrainer trainer, INoiseSchedule schedule, PredictionTarget target, ReportOptions? report = null)
     {
@@ -37,6 +39,12 @@ public sealed class TrainingSession
     public string SamplePath(long step) => Path.Combine(OutputDirectory, "samples", $"step-{step:D8}.png");
     public string QualityPath => Path.Combine(OutputDirectory, _report.MetricsFormat == MetricsFormat.Csv ? "quality.csv" : "quality.jsonl");
     public string QualityPlotPath => Path.Combine(OutputDirectory, "fd.png");
+
+    /// <summary>The loss curve's (step, loss) points: a resumed run's from its first step, then this session's logged steps.</summary>
+    public IReadOnlyList<(long Step, double Loss)> LossCurve => _losses;
+
+    /// <summary>The FD curve's points: a resumed run's earlier evaluations (read back from its quality file), then this session's.</summary>
+    public IReadOnlyList<QualityPoint> QualityCurve => _earlierQuality.Concat(_quality).ToList();
 
     /// <summary>This session's quality evaluations, in order.</summary>
     public IReadOnlyList<QualityPoint> QualityPoints => _quality;
@@ -56,11 +64,14 @@ public sealed class TrainingSession
             {
                 metrics = new MetricsWriter(MetricsPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
                 NoteEarlierRows(MetricsPath, metrics.KeptEarlierAs);
+                // A resumed run's loss curve is the run's: the rows kept through its checkpoint, then this session's.
+                if (info.Step > 1) _losses.AddRange(RunRows.Losses(MetricsPath, _report.MetricsFormat == MetricsFormat.Csv));
             }
             if (quality is not null && qualityRows is null)
             {
                 qualityRows = new QualityWriter(QualityPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
                 NoteEarlierRows(QualityPath, qualityRows.KeptEarlierAs);
+                if (info.Step > 1) _earlierQuality.AddRange(RunRows.QualityPoints(QualityPath, _report.MetricsFormat == MetricsFormat.Csv));
             }
             // The loss is read back from the device only at logged steps and the last (TrainStepInfo reads it when first asked).
             if (info.Step % Math.Max(1, _trainer.Options.LogEvery) == 0 || info.Step == info.TotalSteps)
@@ -76,7 +87,8 @@ public sealed class TrainingSession
                 var point = quality.Evaluate(info.Step, info.ImagesSeen, info.TrainGFlops);
                 _quality.Add(point);
                 qualityRows!.Write(point);
-                if (_quality.Any(p => double.IsFinite(p.Report.FrechetDistance))) QualityCurvePlot.SavePng(_quality, QualityPlotPath);
+                var curve = QualityCurve;
+                if (curve.Any(p => double.IsFinite(p.Report.FrechetDistance))) QualityCurvePlot.SavePng(curve, QualityPlotPath);
             }
         }
         _trainer.StepCompleted += OnStep;

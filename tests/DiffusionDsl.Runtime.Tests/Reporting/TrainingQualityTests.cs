@@ -252,6 +252,30 @@ public sealed class TrainingQualityTests : IDisposable
         Assert.Empty(File.ReadAllLines(path));
     }
 
+    /// <summary>
+    /// A resumed run's loss.png and fd.png are the run's curves: the rows kept through its checkpoint, then the new ones
+    /// (they began again at the resumed step, a reviewer's finding). In both file formats.
+    /// </summary>
+    [Theory]
+    [InlineData(MetricsFormat.Csv)]
+    [InlineData(MetricsFormat.JsonLines)]
+    public void AResumedRunsCurvesGoOnFromItsFirstStep(MetricsFormat format)
+    {
+        var report = new ReportOptions { QualityFeatures = new MeanPoolFeatures(), QualityReferenceCount = 20, MetricsFormat = format };
+        var options = Options($"curves-{format}", evalEvery: 2) with { LogEvery = 1, CheckpointEvery = 2, Steps = 4 };
+        using (var first = new MultistageTrainer(Model(Cost), Vp, PredictionTarget.Eps, options))
+            Run(first, report);
+        using var resumed = new MultistageTrainer(Model(Cost), Vp, PredictionTarget.Eps, options with { Steps = 6, ResumeFrom = "latest" });
+        var (session, _) = Run(resumed, report);
+
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6 }, session.LossCurve.Select(p => p.Step));
+        Assert.All(session.LossCurve, p => Assert.True(double.IsFinite(p.Loss)));
+        Assert.Equal(new long[] { 2, 4, 6 }, session.QualityCurve.Select(p => p.Step));
+        Assert.Equal(new long[] { 16, 32, 48 }, session.QualityCurve.Select(p => p.ImagesSeen));
+        Assert.All(session.QualityCurve, p => Assert.True(double.IsFinite(p.Report.FrechetDistance) && p.TrainGFlops > 0));
+        Assert.Equal(new long[] { 6 }, session.QualityPoints.Select(p => p.Step)); // this session's own evaluations
+    }
+
     [Fact]
     public void QualityJsonLinesHaveNullsForWhatIsUnknownOrNotMeasured()
     {
