@@ -67,6 +67,29 @@ public class ExportCommandTests : IClassFixture<TrainedTinyGray>
         Assert.True(File.Exists(Path.Combine(output, "train.py")));
     }
 
+    /// <summary>
+    /// A file the export cannot read (locked here) or a folder of an exported file's name is said as what it is; both were
+    /// reported as "not written by msd export pytorch" (a reviewer's finding).
+    /// </summary>
+    [Fact]
+    public void AnUnreadableFileOrAFolderInTheWayIsSaidAsWhatItIs()
+    {
+        using var folder = new ScratchFolder();
+        var output = ExportTinyGray(folder);
+        var train = Path.Combine(output, "train.py");
+        (int Exit, string Text) result;
+        using (new FileStream(train, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            result = Msd("export", "pytorch", TinyModelsAssembly.Source("TinyGray"), "-o", output);
+        Assert.Equal(1, result.Exit);
+        Assert.Contains($"error: {train} cannot be read (its permissions, or a lock), so it cannot be told from a file of yours; nothing was exported", result.Text);
+
+        File.Delete(train);
+        Directory.CreateDirectory(train);
+        result = Msd("export", "pytorch", TinyModelsAssembly.Source("TinyGray"), "-o", output);
+        Assert.Equal(1, result.Exit);
+        Assert.Contains($"error: {train} is a folder, where the export would write a file; nothing was exported (move it, or export elsewhere)", result.Text);
+    }
+
     /// <summary>An exported file edited since the export wrote it is the user's now: exporting again stops, unless forced.</summary>
     [Fact]
     public void ExportingAgainStopsAtAnExportedFileEditedSince()

@@ -18,15 +18,18 @@ public static class ExportedFiles
 
     private const string HashLabel = " [content ";
 
-    /// <summary>Why a file the export would write must not be replaced: another's, or edited since the export wrote it.</summary>
-    public enum Problem { WrittenByAnother, EditedSinceExport }
+    /// <summary>
+    /// Why a file the export would write must not be replaced: another's, edited since the export wrote it, a file that
+    /// cannot be read (so cannot be told from another's), or a folder of that name.
+    /// </summary>
+    public enum Problem { WrittenByAnother, EditedSinceExport, Unreadable, Folder }
 
     /// <summary>The first of <paramref name="names"/> in <paramref name="folder"/> that exists and must not be replaced, and why; null when none.</summary>
     public static (string Path, Problem Problem)? FirstProtected(string folder, IEnumerable<string> names)
     {
         foreach (var path in names.Select(name => Path.Combine(folder, name)))
         {
-            if (Directory.Exists(path)) return (path, Problem.WrittenByAnother);
+            if (Directory.Exists(path)) return (path, Problem.Folder);
             if (!File.Exists(path)) continue;
             if (ProblemOf(path) is { } problem) return (path, problem);
         }
@@ -36,6 +39,9 @@ public static class ExportedFiles
     /// <summary>What stops a re-export, said for the command line (`--force`) or the build (MsdPyTorchOutput).</summary>
     public static string Describe(string path, Problem problem, bool forBuild) => (problem, forBuild) switch
     {
+        (Problem.Folder, _) => $"{path} is a folder, where the export would write a file; nothing was exported (move it, or export elsewhere)",
+        (Problem.Unreadable, false) => $"{path} cannot be read (its permissions, or a lock), so it cannot be told from a file of yours; nothing was exported (make it readable, or pass --force to replace it)",
+        (Problem.Unreadable, true) => $"{path} cannot be read (its permissions, or a lock), so it cannot be told from a file of yours; make it readable, or export elsewhere (MsdPyTorchOutput)",
         (Problem.WrittenByAnother, false) => $"{path} was not written by msd export pytorch; nothing was exported (move it, or pass --force to replace it)",
         (Problem.WrittenByAnother, true) => $"{path} was not written by msd export pytorch; move it, or export elsewhere (MsdPyTorchOutput)",
         (_, false) => $"{path} was edited after msd export pytorch wrote it; nothing was exported (keep the edits in a file of your own, or pass --force to replace it)",
@@ -61,7 +67,7 @@ public static class ExportedFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Problem.WrittenByAnother;
+            return Problem.Unreadable;
         }
         var lines = text.Replace("\r\n", "\n").Split('\n');
         int mark = MarkLine(lines);
