@@ -50,11 +50,16 @@ public static class EvaluateCommand
         var inceptionWeights = new Option<string?>("--inception-weights") { Description = "pytorch-fid's pt_inception-2015-12-05-6726825d.pth converted to .safetensors (see cli/README.md)" };
         var fashionWeights = new Option<string?>("--fashion-weights") { Description = "Weights for the fashion network written by tools/FeatureNetwork (default: the ones built into the runtime)" };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
+        var featureCache = new Option<string?>("--feature-cache")
+        {
+            Description = "Folder where the reference features are kept between runs, keyed by the feature weights and the reference images' values " +
+                          "(default: $DIFFUSIONDSL_CACHE or ~/.cache/diffusiondsl, then reference-features); none computes them every time",
+        };
         var sampling = new ModelSampling.Options();
 
         var command = new Command("evaluate", "Measure sample quality (FD, kernel distance, precision/recall, density/coverage) against reference images")
         {
-            source, model, checkpoint, count, images, tile, data, referenceCount, features, inceptionWeights, fashionWeights, json,
+            source, model, checkpoint, count, images, tile, data, referenceCount, features, inceptionWeights, fashionWeights, json, featureCache,
         };
         sampling.AddTo(command);
         command.SetAction(parsed => Run(new EvaluateSettings
@@ -62,7 +67,7 @@ public static class EvaluateCommand
             Source = parsed.GetValue(source), Model = parsed.GetValue(model), Checkpoint = parsed.GetValue(checkpoint),
             Count = parsed.GetValue(count), Images = parsed.GetValue(images), Tile = parsed.GetValue(tile), Data = parsed.GetValue(data),
             ReferenceCount = parsed.GetValue(referenceCount), Features = parsed.GetValue(features)!, InceptionWeights = parsed.GetValue(inceptionWeights),
-            FashionWeights = parsed.GetValue(fashionWeights), Json = parsed.GetValue(json),
+            FashionWeights = parsed.GetValue(fashionWeights), Json = parsed.GetValue(json), FeatureCache = parsed.GetValue(featureCache),
             Steps = parsed.GetValue(sampling.Steps), Solver = parsed.GetValue(sampling.Solver), Seed = parsed.GetValue(sampling.Seed),
             Ema = !parsed.GetValue(sampling.NoEma), Clip = parsed.GetValue(sampling.Clip), EndTime = parsed.GetValue(sampling.EndTime),
             Device = parsed.GetValue(sampling.Device),
@@ -98,7 +103,7 @@ public static class EvaluateCommand
             CheckShapes(generated, referenceImages, referencePath, extractor, console);
 
             var clock = Stopwatch.StartNew();
-            using var reference = ReferenceSet.Of(extractor, referenceImages);
+            using var reference = ReferenceFeatures(settings, extractor, referenceImages, console);
             // The report names what was scored against what, so that two reports can be told apart by more than their counts.
             var report = SampleQuality.Evaluate(extractor, reference, generated) with { Reference = referenceText, Generated = generatedText };
             console.Line(report.ToTable().TrimEnd());
@@ -220,6 +225,21 @@ public static class EvaluateCommand
         if (images.shape[0] < MinimumImages)
             throw new DataFormatException(path, $"holds {images.shape[0]} images; scoring needs at least {MinimumImages} reference images.");
         return (images, path, description);
+    }
+
+    /// <summary>The reference set's features: from the feature cache when it holds them for these weights and images, else computed (and kept).</summary>
+    private static ReferenceSet ReferenceFeatures(EvaluateSettings settings, IFeatureExtractor extractor, Tensor images, IAnsiConsole console)
+    {
+        if (settings.FeatureCache is "none") return ReferenceSet.Of(extractor, images);
+        var cache = settings.FeatureCache is { } folder ? new ReferenceFeatureCache(folder) : ReferenceFeatureCache.Default;
+        var set = cache.Of(extractor, images, out var outcome);
+        console.Line(outcome switch
+        {
+            ReferenceFeatureCache.Outcome.Read => $"reference features: read from the cache in {cache.Folder}",
+            ReferenceFeatureCache.Outcome.Written => $"reference features: computed, and kept in {cache.Folder} for the next run",
+            _ => $"reference features: computed ({cache.Folder} could not be written, so the next run computes them again)",
+        });
+        return set;
     }
 
     private static void RequireModelShape(MsdModelInfo info, Tensor reference, string referencePath)

@@ -23,6 +23,8 @@ public sealed record EvaluateSettings
     /// <summary>Weights for the fashion feature network; null means the ones built into the runtime.</summary>
     public string? FashionWeights { get; init; }
     public string? Json { get; init; }
+    /// <summary>Where reference features are kept between runs; null: the default cache folder; "none": no cache.</summary>
+    public string? FeatureCache { get; init; }
     public int? Steps { get; init; }
     public string? Solver { get; init; }
     public long? Seed { get; init; }

@@ -228,6 +228,25 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.Contains($"reference: 8 images 1x8x8 from {folder}", text);
     }
 
+    /// <summary>The reference features are kept between runs: the second run reads them back and scores the same.</summary>
+    [Fact]
+    public void TheSecondRunReadsTheReferenceFeaturesFromTheCache()
+    {
+        var cache = _folder.File("feature-cache");
+        var (first, second) = (_folder.File("cache-1.json"), _folder.File("cache-2.json"));
+        var (exit, text) = Msd([.. new[] { "evaluate", "--images", _run.Data, "--data", _run.Data, "--feature-cache", cache, "--json", first }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"reference features: computed, and kept in {cache} for the next run", text);
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", _run.Data, "--data", _run.Data, "--feature-cache", cache, "--json", second }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"reference features: read from the cache in {cache}", text);
+        Assert.Equal(File.ReadAllText(first), File.ReadAllText(second));
+
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", _run.Data, "--data", _run.Data, "--feature-cache", "none" }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.DoesNotContain("reference features:", text);
+    }
+
     /// <summary>A model whose images differ from the reference's is refused before it samples (it sampled first, then failed).</summary>
     [Fact]
     public void AModelOfAnotherShapeThanTheReferenceIsRefusedBeforeSampling()
