@@ -116,11 +116,24 @@ public static class MsdCompiler
         int word = WordLength(text, position);
         string found = word > 0 ? $"'{text.Substring(position, word)}'" : Display.Character(text, position);
         string hint = word > 0 && expected.Contains("end of line") ? $" (a second statement on one line needs ';' before {found})" : "";
+        // Two slips other languages allow: a brace on the line after its statement (C#'s style), a number without its 0.
+        if (position < text.Length && text[position] == '{' && StartsItsLine(text, position))
+            hint = " (a '{' opens the block of the statement before it and goes on that statement's line: model Name {)";
+        else if (position + 1 < text.Length && text[position] == '.' && char.IsDigit(text[position + 1]))
+            hint = $" (a number starts with a digit: write 0{new string(text.Skip(position).TakeWhile(c => c == '.' || char.IsDigit(c)).Take(40).ToArray())})";
         int length = word > 0 ? word
             : position < text.Length && !LineBreaks.IsLineBreak(text[position]) ? (char.IsHighSurrogate(text[position]) && position + 1 < text.Length && char.IsLowSurrogate(text[position + 1]) ? 2 : 1) : 0;
         diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(position, length),
             $"Syntax error: unexpected {found}" + (expected.Count > 0 ? $"; expected {string.Join(" or ", expected)}" : "") + hint);
         return null;
+    }
+
+    /// <summary>Whether only spaces and tabs come before <paramref name="position"/> on its line.</summary>
+    private static bool StartsItsLine(string text, int position)
+    {
+        for (int i = position - 1; i >= 0 && !LineBreaks.IsLineBreak(text[i]); i--)
+            if (text[i] is not (' ' or '\t')) return false;
+        return true;
     }
 
     /// <summary>

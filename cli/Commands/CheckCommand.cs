@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using DiffusionDsl.Language.Diagnostics;
 using Spectre.Console;
 
@@ -25,7 +26,8 @@ public static class CheckCommand
         }
         if (MsdFile.Read(path, console) is not { } file) return 1;
         var compilation = file.Compilation;
-        foreach (var diagnostic in compilation.Diagnostics) console.Line(diagnostic.Format(path));
+        // In the file's order, as an editor lists them (the checks report by phase: a later line's error may come first).
+        foreach (var diagnostic in compilation.Diagnostics.OrderBy(d => d.Span.Start)) console.Line(diagnostic.Format(path));
         int errors = 0, warnings = 0;
         foreach (var d in compilation.Diagnostics)
         {

@@ -120,9 +120,15 @@ internal sealed class ValueReader
         NoMoreThan(statement, 1);
         var value = Number(At(statement, 0, "a number"), range.Named());
         if (value is null || range.Contains(value.Value)) return value;
-        _diagnostics.Error(DiagnosticIds.ValueOutOfRange, statement.Values[0].Span, $"{range.Named()} must be {range.Describe()}{ZeroNote(range)}, not {Format(value.Value)}");
+        _diagnostics.Error(DiagnosticIds.ValueOutOfRange, statement.Values[0].Span, $"{range.Named()} must be {range.Describe()}{ZeroNote(range)}, not {Shown(statement.Values[0], value.Value)}");
         return null;
     }
+
+    /// <summary>A number as messages show it; one written non-zero that reads as 0 (1e-400) is shown as written, and why.</summary>
+    private static string Shown(MsdValue written, double value) =>
+        value == 0 && written is NumberValue { Text: var text } && text.Split('e', 'E')[0].Any(c => c is >= '1' and <= '9')
+            ? $"{text} (below the smallest double, so 0)"
+            : Format(value);
 
     public int? PositiveInteger(MsdStatement? statement, string what, int min = 1) => Count(statement, SettingRange.Count(what, min));
 

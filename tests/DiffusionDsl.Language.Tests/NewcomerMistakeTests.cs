@@ -72,4 +72,25 @@ public class NewcomerMistakeTests
     [InlineData("class", null)]
     public void TheRootNamespaceBecomesACSharpNamespace(string rootNamespace, string? expected) =>
         Assert.Equal(expected, MsdCompiler.CompileUnguarded(Tiny, rootNamespace).Model!.Namespace);
+
+    [Fact]
+    public void ABraceOnTheLineAfterItsStatementSaysWhereItGoes()
+    {
+        var error = TinyModel.SingleDiagnostic(Tiny.Replace("model Tiny {", "model Tiny\n⟦{⟧"), DiagnosticIds.SyntaxError);
+        Assert.EndsWith("(a '{' opens the block of the statement before it and goes on that statement's line: model Name {)", error.Message);
+    }
+
+    [Fact]
+    public void ANumberWithoutItsLeadingZeroSaysHowToWriteIt()
+    {
+        var error = MsdCompiler.CompileUnguarded(Tiny.Replace("    a [0, 0.5)\n    b [0.5, 1]", "    a [0, .5)\n    b [0.5, 1]")).Diagnostics[0];
+        Assert.EndsWith("(a number starts with a digit: write 0.5)", error.Message);
+    }
+
+    [Fact]
+    public void ANumberTooSmallForADoubleIsShownAsWritten()
+    {
+        var error = TinyModel.SingleDiagnostic(TinyModel.With(train: "lr ⟦1e-400⟧"), DiagnosticIds.ValueOutOfRange);
+        Assert.EndsWith("not 1e-400 (below the smallest double, so 0)", error.Message);
+    }
 }
