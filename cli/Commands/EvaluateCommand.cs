@@ -212,14 +212,14 @@ public static class EvaluateCommand
         if (Directory.Exists(path) && EvaluationData.HasFashionMnistTestImages(path))
         {
             images = EvaluationData.FashionMnistTestImages(path, settings.ReferenceCount);
-            description = $"{images.shape[0]:N0} held-out Fashion-MNIST test images (t10k) 1x28x28 from {path}";
+            description = $"{images.shape[0]:N0} held-out Fashion-MNIST test images (t10k) 1x28x28 from {path}" +
+                          (settings.ReferenceCount is not null ? " (the first of them, in file order)" : "");
         }
         else
         {
             var raw = DatasetLoader.ReadRaw(path, info?.ImageChannels ?? 3, settings.ReferenceCount);
             images = ToTensor(raw, settings.ReferenceCount, path, "--reference-count", greyFromEqualChannels: info is null);
-            description = $"{images.shape[0]:N0} images {Shape(images)} from {path}" +
-                          (settings.ReferenceCount is int n && n < raw.Count ? $" (the first {n:N0} of {raw.Count:N0}, in file order)" : "");
+            description = $"{images.shape[0]:N0} images {Shape(images)} from {path}" + FirstOf(images.shape[0], raw);
         }
         console.Line($"reference: {description}");
         if (images.shape[0] < MinimumImages)
@@ -240,6 +240,13 @@ public static class EvaluateCommand
             _ => $"reference features: computed ({cache.Folder} could not be written, so the next run computes them again)",
         });
         return set;
+    }
+
+    /// <summary>" (the first N of M, in file order)" when fewer images were taken than the source holds; else nothing.</summary>
+    private static string FirstOf(long taken, RawImages raw)
+    {
+        long available = raw.Available ?? raw.Count;
+        return taken < available ? $" (the first {taken:N0} of {available:N0}, in file order)" : "";
     }
 
     private static void RequireModelShape(MsdModelInfo info, Tensor reference, string referencePath)
@@ -282,8 +289,7 @@ public static class EvaluateCommand
         var read = ToTensor(raw, count, path, "--count");
         if (read.shape[0] < MinimumImages)
             throw new DataFormatException(path, $"holds {read.shape[0]} images; scoring needs at least {MinimumImages}.");
-        return (read, $"{read.shape[0]:N0} images {Shape(read)} from {path}" +
-                      (count is int n && n < raw.Count ? $" (the first {n:N0} of {raw.Count:N0}, in file order)" : ""));
+        return (read, $"{read.shape[0]:N0} images {Shape(read)} from {path}" + FirstOf(read.shape[0], raw));
     }
 
     /// <summary>

@@ -193,7 +193,9 @@ internal sealed class SettingsBinder
             if (name is not null) spec = spec with { Solver = SolverNames.KindOf(name) };
         }
         // Only DDIM draws noise by eta (ddpm's ancestral step is its own, fixed amount): elsewhere it is read by nothing.
-        if (s.Get("eta") is { } eta && spec.Solver != SolverKind.Ddim)
+        // Not when the solver line has an error of its own: the solver meant is unknown (solver dim meant ddim).
+        bool solverKnown = s.Get("solver") is null || _read.Diagnostics.ErrorCount == errors;
+        if (s.Get("eta") is { } eta && solverKnown && spec.Solver != SolverKind.Ddim)
             _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, eta.KeywordSpan,
                 $"'eta' sets the ddim solver's noise; solver {SolverNames.NameOf(spec.Solver)} does not use it (remove it, or write solver ddim)");
         if (s.Get("clip") is { } clip)

@@ -21,6 +21,7 @@ public static class ImageFolderReader
         if (!Directory.Exists(folder)) throw new DataFormatException(folder, "folder not found.");
         var files = Directory.EnumerateFiles(folder).Where(IsImageFile).OrderBy(f => f, StringComparer.Ordinal).ToArray();
         if (files.Length == 0) throw new DataFormatException(folder, "holds no .png, .jpg or .jpeg files.");
+        int available = files.Length;
         if (limit is int most && most < files.Length) files = files.Take(Math.Max(most, 1)).ToArray();
 
         int height = 0, width = 0, imageSize = 0;
@@ -46,7 +47,7 @@ public static class ImageFolderReader
             }
             CopyPlanes(bitmap.GetPixelSpan(), pixels.AsSpan(i * imageSize, imageSize), channels, height * width);
         }
-        return new RawImages(pixels, files.Length, channels, height, width);
+        return new RawImages(pixels, files.Length, channels, height, width) { Available = available > files.Length ? available : null };
     }
 
     private static SKBitmap Decode(string path)

@@ -7,6 +7,9 @@ public sealed record RawImages(byte[] Pixels, int Count, int Channels, int Heigh
 {
     public int ImageSize => Channels * Height * Width;
 
+    /// <summary>The images the source holds when fewer were read (a folder read with a limit decodes only the first N); else null.</summary>
+    public int? Available { get; init; }
+
     public static RawImages Concatenate(RawImages first, RawImages second, string secondSource)
     {
         if (first.Channels != second.Channels || first.Height != second.Height || first.Width != second.Width)

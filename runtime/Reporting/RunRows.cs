@@ -75,7 +75,10 @@ internal static class RunRows
     {
         if (!File.Exists(path)) yield break;
         string[]? header = null;
-        foreach (var line in File.ReadLines(path))
+        // Shared for writing: the session's writer holds the file open (Windows refuses a second open that does not allow it).
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        for (string? line; (line = reader.ReadLine()) is not null;)
         {
             if (csv)
             {

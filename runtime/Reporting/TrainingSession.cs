@@ -46,7 +46,7 @@ public sealed class TrainingSession
     /// <summary>The FD curve's points: a resumed run's earlier evaluations (read back from its quality file), then this session's.</summary>
     public IReadOnlyList<QualityPoint> QualityCurve => _earlierQuality.Concat(_quality).ToList();
 
-    /// <summary>This session's quality evaluations, in order.</summary>
+    /// <summary>The quality evaluations of this session's last <see cref="Run"/>, in order.</summary>
     public IReadOnlyList<QualityPoint> QualityPoints => _quality;
 
     /// <summary>Why EvalEvery is set but no evaluation runs (no feature network for the data's images, ...); null otherwise.</summary>
@@ -64,13 +64,17 @@ public sealed class TrainingSession
             {
                 metrics = new MetricsWriter(MetricsPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
                 NoteEarlierRows(MetricsPath, metrics.KeptEarlierAs);
-                // A resumed run's loss curve is the run's: the rows kept through its checkpoint, then this session's.
+                // A resumed run's loss curve is the run's: the rows kept through its checkpoint, then this Run's (a second Run
+                // of one session reads its first Run's rows back with the rest, so the lists start anew).
+                _losses.Clear();
                 if (info.Step > 1) _losses.AddRange(RunRows.Losses(MetricsPath, _report.MetricsFormat == MetricsFormat.Csv));
             }
             if (quality is not null && qualityRows is null)
             {
                 qualityRows = new QualityWriter(QualityPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
                 NoteEarlierRows(QualityPath, qualityRows.KeptEarlierAs);
+                _earlierQuality.Clear();
+                _quality.Clear();
                 if (info.Step > 1) _earlierQuality.AddRange(RunRows.QualityPoints(QualityPath, _report.MetricsFormat == MetricsFormat.Csv));
             }
             // The loss is read back from the device only at logged steps and the last (TrainStepInfo reads it when first asked).

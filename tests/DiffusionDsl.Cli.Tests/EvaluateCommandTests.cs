@@ -226,6 +226,11 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
                                            "--steps", "2", "--data", folder }, .. Fashion]);
         Assert.True(exit == 0, text);
         Assert.Contains($"reference: 8 images 1x8x8 from {folder}", text);
+
+        // A folder is decoded only as far as --reference-count: the description still says how many it holds.
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", folder, "--data", folder, "--reference-count", "6" }, .. Fashion]);
+        Assert.True(exit == 0, text);
+        Assert.Contains($"reference: 6 images 3x8x8 from {folder} (the first 6 of 8, in file order)", text);
     }
 
     /// <summary>The reference features are kept between runs: the second run reads them back and scores the same.</summary>
@@ -404,10 +409,10 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.Contains($"error: {png}: is 29x29 pixels with no 2-pixel black grid lines between square tiles", text);
     }
 
-    /// <summary>Grey images [n, 1, size, size] in [-1, 1] with 8-bit values (what a PNG holds).</summary>
     /// <summary>A report's JSON without its description of the scored images, which names the file or checkpoint they came from.</summary>
     private static string Scores(string json) => (QualityReport.FromJson(File.ReadAllText(json)) with { Generated = null }).ToJson();
 
+    /// <summary>Grey images [n, 1, size, size] in [-1, 1] with 8-bit values (what a PNG holds).</summary>
     private static Tensor Images(int n, int size, int seed) =>
         (rand(new long[] { n, 1, size, size }, generator: new Generator((ulong)seed)) * 255).round() / 127.5 - 1;
 }

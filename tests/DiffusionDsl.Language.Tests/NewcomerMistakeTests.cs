@@ -20,10 +20,15 @@ public class NewcomerMistakeTests
         Assert.Equal("Syntax error: " + message, error.Message);
     }
 
+    /// <summary>A minus sign before a number is not a hyphen: edm's p_mean is negative.</summary>
     [Fact]
-    public void AMinusSignBeforeANumberStillParses() =>
-        Assert.Empty(MsdCompiler.CompileUnguarded(Tiny.Replace("predicts eps", "predicts eps").Replace("  decoder b { width 4 }\n",
-            "  decoder b { width 4 }\n  train { lr 2e-4 }\n")).Diagnostics);
+    public void AMinusSignBeforeANumberStillParses()
+    {
+        var edm = Tiny.Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion edm(p_mean = -1.2) predicts edm");
+        var compilation = MsdCompiler.CompileUnguarded(edm);
+        Assert.Empty(compilation.Diagnostics);
+        Assert.Equal(-1.2, compilation.Model!.Schedule.PMean);
+    }
 
     [Theory]
     [InlineData("⟦learning_rate⟧ 1e-3", "did you mean 'lr'?")]
@@ -72,6 +77,11 @@ public class NewcomerMistakeTests
     [InlineData("class", null)]
     public void TheRootNamespaceBecomesACSharpNamespace(string rootNamespace, string? expected) =>
         Assert.Equal(expected, MsdCompiler.CompileUnguarded(Tiny, rootNamespace).Model!.Namespace);
+
+    /// <summary>With a solver that does not read, the solver meant is unknown: no eta warning naming the default solver.</summary>
+    [Fact]
+    public void EtaBesideAMisspeltSolverIsNotWarnedOf() =>
+        TinyModel.SingleDiagnostic(Tiny.Replace("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  sample { solver ⟦dim⟧; eta 0.5 }\n"), DiagnosticIds.UnknownOption);
 
     [Fact]
     public void ABraceOnTheLineAfterItsStatementSaysWhereItGoes()

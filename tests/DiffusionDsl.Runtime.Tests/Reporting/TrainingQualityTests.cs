@@ -276,6 +276,26 @@ public sealed class TrainingQualityTests : IDisposable
         Assert.Equal(new long[] { 6 }, session.QualityPoints.Select(p => p.Step)); // this session's own evaluations
     }
 
+    /// <summary>A session run again after a cancelled Run reads the first Run's rows back once, not on top of its own lists.</summary>
+    [Fact]
+    public void ASecondRunOfOneSessionDoesNotRepeatTheCurvesPoints()
+    {
+        var options = Options("twice", evalEvery: 2) with { LogEvery = 1, CheckpointEvery = 2, Steps = 6 };
+        using var trainer = new MultistageTrainer(Model(Cost), Vp, PredictionTarget.Eps, options);
+        var session = new TrainingSession(trainer, Vp, PredictionTarget.Eps,
+            new ReportOptions { QualityFeatures = new MeanPoolFeatures(), QualityReferenceCount = 20, ProgressBar = false, PreviewSampling = Sampling });
+        using (var stop = new System.Threading.CancellationTokenSource())
+        {
+            void StopAtFour(TrainStepInfo info) { if (info.Step == 4) stop.Cancel(); }
+            trainer.StepCompleted += StopAtFour;
+            Assert.True(session.Run(TinyData.Source(), stop.Token).Cancelled);
+            trainer.StepCompleted -= StopAtFour;
+        }
+        session.Run(TinyData.Source());
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6 }, session.LossCurve.Select(p => p.Step));
+        Assert.Equal(new long[] { 2, 4, 6 }, session.QualityCurve.Select(p => p.Step));
+    }
+
     [Fact]
     public void QualityJsonLinesHaveNullsForWhatIsUnknownOrNotMeasured()
     {

@@ -288,7 +288,7 @@ def random_flip(images, seed, step):
     """score_sde's random_flip: each image mirrored left-right with probability 1/2. The coins come from a generator of
     their own per step (seed x 1,000,033 + step, as the C# trainer's RandomHorizontalFlip.ForStep), so the other draws
     are the same with or without flips and a resumed run flips as an uninterrupted one."""
-    coin = torch.rand(images.shape[0], 1, 1, 1, generator=torch.Generator().manual_seed(seed * 1_000_033 + step)) < 0.5
+    coin = torch.rand(images.shape[0], 1, 1, 1, generator=torch.Generator().manual_seed((seed * 1_000_033 + step) % 2 ** 64)) < 0.5
     return torch.where(coin, images.flip(3), images)
 
 
