@@ -63,7 +63,13 @@ static void ReportQuality(FashionQuickStartSampler sampler, string dataFolder, s
     for (int i = 0; i < count / batch; i++) parts.Add(sampler.Sample(batch, seed: 1000 + i));
     using var generated = torch.cat(parts, 0);
     foreach (var part in parts) part.Dispose();
-    var report = SampleQuality.Evaluate(network, reference, generated);
+    var options = sampler.Sampler.Options;
+    var report = SampleQuality.Evaluate(network, reference, generated) with
+    {
+        Reference = $"{reference.Count:N0} held-out Fashion-MNIST test images (t10k) 1x28x28 from {dataFolder}",
+        Generated = $"FashionQuickStart's EMA weights: {count:N0} images, {batch} from each of the seeds 1000 to {1000 + count / batch - 1}, " +
+                    $"{options.Solver} with {options.Steps} steps",
+    };
     File.WriteAllText(Path.Combine(output, "quality.json"), report.ToJson());
     Console.WriteLine(report.ToTable());
     Console.WriteLine($"quality of {count:N0} samples against {reference.Count:N0} test images in {clock.Elapsed.TotalSeconds:F0} s -> {Path.Combine(output, "quality.json")}");
