@@ -79,28 +79,18 @@ public static class MsdDescriptors
     public static readonly DiagnosticDescriptor IncompatibleSettings = Error(Ids.IncompatibleSettings, "Incompatible settings", SettingsCategory,
         "Settings that do not go together, such as 'predicts edm' without the edm schedule, or train 'augment p' without the encoder's 'augment 9'.");
 
-    public static readonly DiagnosticDescriptor WiderDecoderNearNoise = new(Ids.WiderDecoderNearNoise, "Decoder wider near the noise", "{0}",
-        DesignCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-        description: "A decoder nearer the noise is wider than one nearer the data; the paper found wide decoders pay near the data.",
-        helpLinkUri: HelpLink);
-    public static readonly DiagnosticDescriptor AugmentLabelsUnused = new(Ids.AugmentLabelsUnused, "Augmentation labels never fed", "{0}",
-        DesignCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-        description: "The encoder has an augmentation-label input ('augment N') but the train section sets no augmentation probability ('augment p'), so the input only ever sees zeros.",
-        helpLinkUri: HelpLink);
+    public static readonly DiagnosticDescriptor WiderDecoderNearNoise = Warning(Ids.WiderDecoderNearNoise, "Decoder wider near the noise", DesignCategory,
+        "A decoder nearer the noise is wider than one nearer the data; the paper found wide decoders pay near the data.");
+    public static readonly DiagnosticDescriptor AugmentLabelsUnused = Warning(Ids.AugmentLabelsUnused, "Augmentation labels never fed", DesignCategory,
+        "The encoder has an augmentation-label input ('augment N') but the train section sets no augmentation probability ('augment p'), so the input only ever sees zeros.");
 
-    public static readonly DiagnosticDescriptor WarmupOutlastsRun = new(Ids.WarmupOutlastsRun, "Warm-up longer than the run", "{0}",
-        SettingsCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-        description: "The learning-rate warm-up ('warmup' steps, or 'warmup_kimg' thousand images at the batch) lasts longer than the train section's 'steps', so the rate never reaches 'lr'.",
-        helpLinkUri: HelpLink);
+    public static readonly DiagnosticDescriptor WarmupOutlastsRun = Warning(Ids.WarmupOutlastsRun, "Warm-up longer than the run", SettingsCategory,
+        "The learning-rate warm-up ('warmup' steps, or 'warmup_kimg' thousand images at the batch) lasts longer than the train section's 'steps', so the rate never reaches 'lr'.");
 
-    public static readonly DiagnosticDescriptor StageBracketsMisread = new(Ids.StageBracketsMisread, "Stage interval written closed or open where it is not", "{0}",
-        StagesCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-        description: "Stages are half-open intervals [start, end), the last one [start, 1]: an interval written with other brackets, such as (0, 0.5], is still read as [0, 0.5).",
-        helpLinkUri: HelpLink);
-    public static readonly DiagnosticDescriptor SettingUnused = new(Ids.SettingUnused, "Setting without effect", "{0}",
-        SettingsCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-        description: "A setting that nothing reads with the other settings given, such as the sample section's 'eta' with a solver other than ddim.",
-        helpLinkUri: HelpLink);
+    public static readonly DiagnosticDescriptor StageBracketsMisread = Warning(Ids.StageBracketsMisread, "Stage interval written closed or open where it is not", StagesCategory,
+        "Stages are half-open intervals [start, end), the last one [start, 1]: an interval written with other brackets, such as (0, 0.5], is still read as [0, 0.5).");
+    public static readonly DiagnosticDescriptor SettingUnused = Warning(Ids.SettingUnused, "Setting without effect", SettingsCategory,
+        "A setting that nothing reads with the other settings given, such as the sample section's 'eta' with a solver other than ddim.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(Ids.InternalError, "Internal compiler error", CompilerCategory,
         "A bug in DiffusionDsl; please report it with the .msd file.");
@@ -125,6 +115,10 @@ public static class MsdDescriptors
     /// An error leaves no model, only stand-ins that throw (<see cref="StandInEmitter"/>), so .editorconfig may not lower
     /// it: a build that let it through would fail only when run.
     /// </summary>
+    /// <summary>Warnings stay configurable: a project can silence one (NoWarn) or make it an error.</summary>
+    private static DiagnosticDescriptor Warning(string id, string title, string category, string description) =>
+        new(id, title, "{0}", category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description: description, helpLinkUri: HelpLink);
+
     private static DiagnosticDescriptor Error(string id, string title, string category, string description) =>
         new(id, title, "{0}", category, DiagnosticSeverity.Error, isEnabledByDefault: true, description: description, helpLinkUri: HelpLink,
             customTags: WellKnownDiagnosticTags.NotConfigurable);

@@ -24,6 +24,15 @@ public sealed class ResumeNoteTests : IDisposable
         OutputDirectory = Path.Combine(_scratch.Path, run),
     };
 
+    /// <summary>The checkpoint a 2-step run in <paramref name="run"/> ends with.</summary>
+    private string FirstRunsCheckpoint(string run)
+    {
+        random.manual_seed(2);
+        using var model = new SmallUNet(SmallUNet.Encoder());
+        using var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Options(run));
+        return trainer.Train(TinyData.Source()).LastCheckpoint!;
+    }
+
     private List<string> ResumeNotes(TrainOptions options, string checkpoint, IBatchSource? data = null)
     {
         var notes = new List<string>();
@@ -39,12 +48,7 @@ public sealed class ResumeNoteTests : IDisposable
     [Fact]
     public void AResumedRunOnOtherDataSaysSo()
     {
-        random.manual_seed(2);
-        string checkpoint;
-        using (var model = new SmallUNet(SmallUNet.Encoder()))
-        using (var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Options("data")))
-            checkpoint = trainer.Train(TinyData.Source()).LastCheckpoint!;
-
+        var checkpoint = FirstRunsCheckpoint("data");
         Assert.Empty(ResumeNotes(Options("same-data"), checkpoint, TinyData.Source()));
         var other = TinyData.Source(count: 32);
         var note = Assert.Single(ResumeNotes(Options("other-data"), checkpoint, other));
@@ -56,12 +60,7 @@ public sealed class ResumeNoteTests : IDisposable
     [Fact]
     public void AResumedRunWithAnotherClipOrEmaSaysSo()
     {
-        random.manual_seed(2);
-        string checkpoint;
-        using (var model = new SmallUNet(SmallUNet.Encoder()))
-        using (var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, Options("first")))
-            checkpoint = trainer.Train(TinyData.Source()).LastCheckpoint!;
-
+        var checkpoint = FirstRunsCheckpoint("first");
         Assert.Empty(ResumeNotes(Options("same"), checkpoint));
         var notes = ResumeNotes(Options("changed") with { GradClip = 0, EmaHalfLifeKimg = 500, EmaDecay = TrainDefaults.Ema, EmaWarmupSteps = 0 }, checkpoint);
         Assert.Equal(new[]
