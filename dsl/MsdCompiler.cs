@@ -119,8 +119,8 @@ public static class MsdCompiler
         // Two slips other languages allow: a brace on the line after its statement (C#'s style), a number without its 0.
         if (position < text.Length && text[position] == '{' && StartsItsLine(text, position))
             hint = " (a '{' opens the block of the statement before it and goes on that statement's line: model Name {)";
-        else if (position + 1 < text.Length && text[position] == '.' && char.IsDigit(text[position + 1]))
-            hint = $" (a number starts with a digit: write 0{new string(text.Skip(position).TakeWhile(c => c == '.' || char.IsDigit(c)).Take(40).ToArray())})";
+        else if (position + 1 < text.Length && text[position] == '.' && char.IsDigit(text[position + 1]) && (position == 0 || !char.IsDigit(text[position - 1])))
+            hint = " (a number starts with a digit: put a 0 before the '.')";
         int length = word > 0 ? word
             : position < text.Length && !LineBreaks.IsLineBreak(text[position]) ? (char.IsHighSurrogate(text[position]) && position + 1 < text.Length && char.IsLowSurrogate(text[position + 1]) ? 2 : 1) : 0;
         diagnostics.Error(DiagnosticIds.SyntaxError, new SourceSpan(position, length),

@@ -144,6 +144,8 @@ public static class EvaluateCommand
         if (s.ReferenceCount is < MinimumImages)
             throw new ArgumentException($"--reference-count must be at least {MinimumImages}, not {s.ReferenceCount}.");
         if (s.Tile is < 1) throw new ArgumentException($"--tile must be at least 1, not {s.Tile}.");
+        if (s.FeatureCache is { } cache && string.IsNullOrWhiteSpace(cache))
+            throw new ArgumentException("--feature-cache is empty; give a folder, or none to compute the reference features every time.");
 
         if (s.Source is not null)
         {
@@ -213,7 +215,7 @@ public static class EvaluateCommand
         {
             images = EvaluationData.FashionMnistTestImages(path, settings.ReferenceCount);
             description = $"{images.shape[0]:N0} held-out Fashion-MNIST test images (t10k) 1x28x28 from {path}" +
-                          (settings.ReferenceCount is not null ? " (the first of them, in file order)" : "");
+                          (settings.ReferenceCount is int n ? $" (--reference-count {n}: the first ones in file order)" : "");
         }
         else
         {

@@ -186,6 +186,7 @@ internal sealed class SettingsBinder
             Count = _read.Count(s.Get("count"), SampleRanges.Count) ?? spec.Count,
             Seed = _read.Count(s.Get("seed"), SampleRanges.Seed) ?? spec.Seed,
         };
+        int beforeSolver = _read.Diagnostics.ErrorCount;
         if (s.Get("solver") is { } solver)
         {
             _read.NoMoreThan(solver, 1);
@@ -194,7 +195,7 @@ internal sealed class SettingsBinder
         }
         // Only DDIM draws noise by eta (ddpm's ancestral step is its own, fixed amount): elsewhere it is read by nothing.
         // Not when the solver line has an error of its own: the solver meant is unknown (solver dim meant ddim).
-        bool solverKnown = s.Get("solver") is null || _read.Diagnostics.ErrorCount == errors;
+        bool solverKnown = s.Get("solver") is null || _read.Diagnostics.ErrorCount == beforeSolver;
         if (s.Get("eta") is { } eta && solverKnown && spec.Solver != SolverKind.Ddim)
             _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, eta.KeywordSpan,
                 $"'eta' sets the ddim solver's noise; solver {SolverNames.NameOf(spec.Solver)} does not use it (remove it, or write solver ddim)");

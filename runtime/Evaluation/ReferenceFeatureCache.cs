@@ -12,8 +12,10 @@ namespace DiffusionDsl.Runtime.Evaluation;
 /// <summary>
 /// Reference features kept on disk between runs, so that scoring checkpoint after checkpoint against one reference set
 /// computes its features once (10,000 images through Inception at 299x299 take minutes on a CPU). An entry is keyed by
-/// the feature space's name, which names its weights' values, and by a fingerprint of the reference images' values
-/// (<see cref="ImageFingerprint"/>): other weights or other images cannot hit it, however the files were renamed.
+/// the feature space's name, by the build of the scoring code (the runtime's and the extractor's assembly versions ids:
+/// a release with retrained built-in weights, which keep the name fashion-cnn-128, or with other preprocessing is another
+/// build), and by a fingerprint of the reference images' values (<see cref="ImageFingerprint"/>): other weights, other
+/// scoring code or other images cannot hit an entry, however the files were renamed.
 /// </summary>
 public sealed class ReferenceFeatureCache
 {
@@ -41,8 +43,9 @@ public sealed class ReferenceFeatureCache
     public ReferenceSet Of(IFeatureExtractor extractor, Tensor images, out Outcome outcome)
     {
         string imagesPrint = ImageFingerprint.Of(images);
-        string path = PathOf(extractor.Name, imagesPrint);
-        if (Read(path, extractor.Name, imagesPrint) is { } cached)
+        string space = $"{extractor.Name} (scored by {Build(typeof(ReferenceFeatureCache))}, {Build(extractor.GetType())})";
+        string path = PathOf(space, imagesPrint);
+        if (Read(path, space, extractor, images.shape[0], imagesPrint) is { } cached)
         {
             outcome = Outcome.Read;
             return cached;
@@ -51,13 +54,15 @@ public sealed class ReferenceFeatureCache
         try
         {
             Directory.CreateDirectory(Folder);
+            // float64, as scored: an extractor may compute in float64 (the built-in networks compute in float32, so an
+            // Inception entry of 10,000 images could be half its 164 MB, but a cached score must be the computed one).
             SafetensorsWriter.Write(path, new[] { new KeyValuePair<string, Tensor>(FeaturesName, set.Features) },
-                new Dictionary<string, string> { [SpaceKey] = extractor.Name, [ImagesKey] = imagesPrint });
+                new Dictionary<string, string> { [SpaceKey] = space, [ImagesKey] = imagesPrint });
             outcome = Outcome.Written;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            outcome = Outcome.NotWritten;
+            outcome = Outcome.NotWritten; // the features are computed all the same: a cache is never a reason to fail
         }
         return set;
     }
@@ -70,8 +75,11 @@ public sealed class ReferenceFeatureCache
     private string PathOf(string space, string images) =>
         Path.Combine(Folder, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(space + "\n" + images)))[..24].ToLowerInvariant() + ".safetensors");
 
-    /// <summary>The cached set, or null when there is none, or it is for another key, or it cannot be read.</summary>
-    private static ReferenceSet? Read(string path, string space, string images)
+    /// <summary>The assembly's build: its module version id, which a deterministic build derives from its contents.</summary>
+    private static string Build(Type type) => type.Assembly.ManifestModule.ModuleVersionId.ToString("N")[..12];
+
+    /// <summary>The cached set, or null when there is none, or it is for another key or shape, or it cannot be read.</summary>
+    private static ReferenceSet? Read(string path, string space, IFeatureExtractor extractor, long count, string images)
     {
         if (!File.Exists(path)) return null;
         try
@@ -80,12 +88,12 @@ public sealed class ReferenceFeatureCache
             if (!file.Metadata.TryGetValue(SpaceKey, out var cachedSpace) || cachedSpace != space
                 || !file.Metadata.TryGetValue(ImagesKey, out var cachedImages) || cachedImages != images) return null;
             using var features = file.Read(FeaturesName);
-            return new ReferenceSet(space, features);
+            if (features.dim() != 2 || features.shape[0] != count || features.shape[1] != extractor.Dimension) return null;
+            return new ReferenceSet(extractor.Name, features);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException
-                                      or Checkpoints.CheckpointException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return null;
+            return null; // a damaged entry costs the computation, no more
         }
     }
 }

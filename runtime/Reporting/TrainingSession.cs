@@ -54,6 +54,10 @@ public sealed class TrainingSession
 
     public TrainResult Run(IBatchSource data, CancellationToken cancellation = default)
     {
+        // A Run's curves are its run's: a second Run of one session reads the first's rows back from the files.
+        _losses.Clear();
+        _quality.Clear();
+        _earlierQuality.Clear();
         // Opened at the first step, when the trainer knows where it continues from (a checkpoint's step, or 0).
         MetricsWriter? metrics = null;
         using var quality = StartQuality(data);

@@ -27,6 +27,8 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
     public EvaluateCommandTests(TrainedTinyGray run)
     {
         _run = run;
+        // The default feature cache of these tests' runs is a folder of their own, not the machine's ~/.cache.
+        Environment.SetEnvironmentVariable("DIFFUSIONDSL_CACHE", _folder.File("cache-home"));
         _fashionWeights = _folder.File("fashion-random.safetensors");
         random.manual_seed(3);
         using var network = new FashionFeatureNetwork();
@@ -250,6 +252,13 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         (exit, text) = Msd([.. new[] { "evaluate", "--images", _run.Data, "--data", _run.Data, "--feature-cache", "none" }, .. Fashion]);
         Assert.True(exit == 0, text);
         Assert.DoesNotContain("reference features:", text);
+
+        // Without the option, the default folder ($DIFFUSIONDSL_CACHE here); an empty one is refused before any work.
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", _run.Data, "--data", _run.Data }, .. Fashion]);
+        Assert.Contains($"reference features: computed, and kept in {Path.Combine(_folder.File("cache-home"), "reference-features")} for the next run", text);
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", _run.Data, "--data", _run.Data, "--feature-cache", " " }, .. Fashion]);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --feature-cache is empty; give a folder, or none to compute the reference features every time.", text);
     }
 
     /// <summary>A model whose images differ from the reference's is refused before it samples (it sampled first, then failed).</summary>

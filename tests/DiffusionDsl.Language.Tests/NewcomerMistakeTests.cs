@@ -80,8 +80,13 @@ public class NewcomerMistakeTests
 
     /// <summary>With a solver that does not read, the solver meant is unknown: no eta warning naming the default solver.</summary>
     [Fact]
-    public void EtaBesideAMisspeltSolverIsNotWarnedOf() =>
+    public void EtaBesideAMisspeltSolverIsNotWarnedOf()
+    {
         TinyModel.SingleDiagnostic(Tiny.Replace("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  sample { solver ⟦dim⟧; eta 0.5 }\n"), DiagnosticIds.UnknownOption);
+        // ...while an error elsewhere in the section leaves a solver that reads, and the warning with it.
+        var both = MsdCompiler.CompileUnguarded(Tiny.Replace("  decoder b { width 4 }\n", "  decoder b { width 4 }\n  sample { solver euler; steps 0; eta 0.5 }\n"));
+        Assert.Contains(both.Diagnostics, d => d.Id == DiagnosticIds.SettingUnused);
+    }
 
     [Fact]
     public void ABraceOnTheLineAfterItsStatementSaysWhereItGoes()
@@ -94,7 +99,7 @@ public class NewcomerMistakeTests
     public void ANumberWithoutItsLeadingZeroSaysHowToWriteIt()
     {
         var error = MsdCompiler.CompileUnguarded(Tiny.Replace("    a [0, 0.5)\n    b [0.5, 1]", "    a [0, .5)\n    b [0.5, 1]")).Diagnostics[0];
-        Assert.EndsWith("(a number starts with a digit: write 0.5)", error.Message);
+        Assert.EndsWith("(a number starts with a digit: put a 0 before the '.')", error.Message);
     }
 
     [Fact]

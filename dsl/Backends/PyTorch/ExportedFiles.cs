@@ -40,7 +40,7 @@ public static class ExportedFiles
     public static string Describe(string path, Problem problem, bool forBuild) => (problem, forBuild) switch
     {
         (Problem.Folder, _) => $"{path} is a folder, where the export would write a file; nothing was exported (move it, or export elsewhere)",
-        (Problem.Unreadable, false) => $"{path} cannot be read (its permissions, or a lock), so it cannot be told from a file of yours; nothing was exported (make it readable, or pass --force to replace it)",
+        (Problem.Unreadable, false) => $"{path} cannot be read (its permissions, or a lock), so it cannot be told from a file of yours; nothing was exported (make it readable and writable, or export elsewhere)",
         (Problem.Unreadable, true) => $"{path} cannot be read (its permissions, or a lock), so it cannot be told from a file of yours; make it readable, or export elsewhere (MsdPyTorchOutput)",
         (Problem.WrittenByAnother, false) => $"{path} was not written by msd export pytorch; nothing was exported (move it, or pass --force to replace it)",
         (Problem.WrittenByAnother, true) => $"{path} was not written by msd export pytorch; move it, or export elsewhere (MsdPyTorchOutput)",

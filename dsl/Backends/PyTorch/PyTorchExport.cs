@@ -45,7 +45,8 @@ public static class PyTorchExport
     public static IReadOnlyList<string> Write(ModelSpec model, string sourceFile, string sourceHash, string folder, bool overwrite = false)
     {
         var files = Files(model, sourceFile, sourceHash);
-        if (!overwrite && ExportedFiles.FirstProtected(folder, files.Select(f => f.Name)) is var (path, problem))
+        // --force replaces files of another's, not a folder in a file's place.
+        if (ExportedFiles.FirstProtected(folder, files.Select(f => f.Name)) is var (path, problem) && (!overwrite || problem == ExportedFiles.Problem.Folder))
             throw new IOException(ExportedFiles.Describe(path, problem, forBuild: false));
         return WriteFiles(files, folder);
     }
