@@ -1,6 +1,4 @@
-using System;
 using System.Globalization;
-using System.Security.Cryptography;
 using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Data;
@@ -13,7 +11,7 @@ public static class ImageFingerprint
     {
         using var scope = NewDisposeScope();
         var values = images.detach().to(ScalarType.Float32, CPU).contiguous();
-        string hash = Convert.ToHexString(SHA256.HashData(values.bytes))[..12].ToLowerInvariant();
+        string hash = Sha256Text.Of(values.bytes);
         return $"{images.shape[0].ToString("N0", CultureInfo.InvariantCulture)} images {images.shape[1]}x{images.shape[2]}x{images.shape[3]}, sha256 {hash}";
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Security.Cryptography;
 using System.Text;
 using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Runtime.Data;
@@ -73,7 +72,7 @@ public sealed class ReferenceFeatureCache
     private const string FeaturesName = "features", SpaceKey = "feature_space", ImagesKey = "images";
 
     private string PathOf(string space, string images) =>
-        Path.Combine(Folder, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(space + "\n" + images)))[..24].ToLowerInvariant() + ".safetensors");
+        Path.Combine(Folder, Sha256Text.Of(Encoding.UTF8.GetBytes(space + "\n" + images), digits: 24) + ".safetensors");
 
     /// <summary>The assembly's build: its module version id, which a deterministic build derives from its contents.</summary>
     private static string Build(Type type) => type.Assembly.ManifestModule.ModuleVersionId.ToString("N")[..12];

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using static TorchSharp.torch;
@@ -23,8 +22,6 @@ internal static class WeightsFingerprint
             using var scope = NewDisposeScope();
             hash.AppendData(tensor.detach().to(ScalarType.Float32, CPU).contiguous().bytes); // the values in place, not a managed copy
         }
-        return Short(hash.GetHashAndReset());
+        return Sha256Text.Prefix(hash.GetHashAndReset());
     }
-
-    private static string Short(byte[] sha256) => Convert.ToHexString(sha256)[..12].ToLowerInvariant();
 }

@@ -68,17 +68,13 @@ public sealed class TrainingSession
             {
                 metrics = new MetricsWriter(MetricsPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
                 NoteEarlierRows(MetricsPath, metrics.KeptEarlierAs);
-                // A resumed run's loss curve is the run's: the rows kept through its checkpoint, then this Run's (a second Run
-                // of one session reads its first Run's rows back with the rest, so the lists start anew).
-                _losses.Clear();
+                // A resumed run's loss curve is the run's: the rows kept through its checkpoint, then this Run's.
                 if (info.Step > 1) _losses.AddRange(RunRows.Losses(MetricsPath, _report.MetricsFormat == MetricsFormat.Csv));
             }
             if (quality is not null && qualityRows is null)
             {
                 qualityRows = new QualityWriter(QualityPath, _report.MetricsFormat, continuesFromStep: info.Step - 1);
                 NoteEarlierRows(QualityPath, qualityRows.KeptEarlierAs);
-                _earlierQuality.Clear();
-                _quality.Clear();
                 if (info.Step > 1) _earlierQuality.AddRange(RunRows.QualityPoints(QualityPath, _report.MetricsFormat == MetricsFormat.Csv));
             }
             // The loss is read back from the device only at logged steps and the last (TrainStepInfo reads it when first asked).

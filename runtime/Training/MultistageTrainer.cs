@@ -500,16 +500,15 @@ public sealed class MultistageTrainer : IDisposable
     public void LoadCheckpoint(string path)
     {
         RequireUsable();
-        string? trainedWith;
-        long? trainedSeed;
-        (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale, trainedWith, trainedSeed, _dataTrainedOn) =
-            TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples, Options.StageSampling);
+        var restored = TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples, Options.StageSampling);
+        (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale, _dataTrainedOn) =
+            (restored.Step, restored.DataState, restored.TrainingTime, restored.GradientScale, restored.DataFingerprint);
         string trainsWith = TrainingRecipeText.ClipAndEma(Options);
-        if (trainedWith is not null && trainedWith != trainsWith)
+        if (restored.ClipAndEma is { } trainedWith && trainedWith != trainsWith)
             Note?.Invoke($"{Path.GetFileName(path)} was trained with {trainedWith}; this run goes on with {trainsWith}.");
         // The seed draws every step's times and noise (and, on a GPU, is the per-step reseed): another one still trains,
         // but not as the uninterrupted run would have.
-        if (trainedSeed is long seed && seed != Options.Seed)
+        if (restored.Seed is long seed && seed != Options.Seed)
             Note?.Invoke($"{Path.GetFileName(path)} was trained with seed {seed}; this run goes on with seed {Options.Seed} " +
                          "(give the run's own seed, e.g. msd train --seed, to continue it exactly).");
         _clock.Reset();

@@ -43,13 +43,20 @@ internal static class TrainingCheckpoint
     }
 
     /// <summary>
-    /// Restores weights, EMA, optimizer, RNGs and <paramref name="stageSamples"/>; returns the step, the data position
-    /// to hand the next data source (null when none was saved), the training time so far and the gradient scale the
-    /// optimizer's moments were accumulated under (1, the per-pixel mean, for checkpoints from before it was kept) and the
-    /// clip and EMA the run trained with (<see cref="TrainingRecipeText"/>; null for checkpoints from before they were kept). Throws <see cref="CheckpointException"/> naming the first problem,
-    /// before restoring anything when the run was trained under another stage-sampling policy than <paramref name="stageSampling"/>.
+    /// What a checkpoint restores beside the weights: the step, the data position to hand the next data source (null when
+    /// none was saved), the training time so far, the gradient scale the optimizer's moments were accumulated under (1, the
+    /// per-pixel mean, for checkpoints from before it was kept), and, null in checkpoints from before each was kept, the clip
+    /// and EMA the run trained with (<see cref="TrainingRecipeText"/>), its seed and its data (<see cref="IFingerprintedBatchSource"/>).
     /// </summary>
-    public static (long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale, string? ClipAndEma, long? Seed, string? DataFingerprint) Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
+    public sealed record Restored(long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale, string? ClipAndEma, long? Seed,
+                                  string? DataFingerprint);
+
+    /// <summary>
+    /// Restores weights, EMA, optimizer, RNGs and <paramref name="stageSamples"/>, and returns the rest (<see cref="Restored"/>).
+    /// Throws <see cref="CheckpointException"/> naming the first problem, before restoring anything when the run was trained
+    /// under another stage-sampling policy than <paramref name="stageSampling"/>.
+    /// </summary>
+    public static Restored Read(string path, string modelHash, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
                                                       torch.Generator generator, long[] stageSamples, StageSampling stageSampling)
     {
         using var checkpoint = CheckpointFile.Open(path);
@@ -65,7 +72,7 @@ internal static class TrainingCheckpoint
             TrainingRandomState.Restore(path, data.RandomStates, generator);
             var dataState = Saved(data, DataState);
             RestoreStageSamples(Saved(data, StageSamplesState), stageSamples);
-            return (data.Step, dataState, TrainingTimeOf(Saved(data, TrainingTimeState)),
+            return new Restored(data.Step, dataState, TrainingTimeOf(Saved(data, TrainingTimeState)),
                     GradientScaleOf(Saved(data, GradientScaleState)),
                     Saved(data, RecipeState) is { } recipe ? Encoding.UTF8.GetString(recipe) : null,
                     Saved(data, SeedState) is { Length: 8 } seed ? BitConverter.ToInt64(seed) : null,
