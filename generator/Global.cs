@@ -33,6 +33,7 @@ internal static class Global
     public const string ModelWithErrors = Runtime + "Hosting.ModelWithErrors";
     public const string TrainOptions = Runtime + "Training.TrainOptions";
     public const string StageSampling = Runtime + "Training.StageSampling";
+    public const string MixedPrecision = Runtime + "Training.MixedPrecision";
     public const string MultistageTrainer = Runtime + "Training.MultistageTrainer";
     public const string TrainResult = Runtime + "Training.TrainResult";
     public const string IBatchSource = Runtime + "Training.IBatchSource";

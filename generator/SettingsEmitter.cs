@@ -26,6 +26,7 @@ internal static class SettingsEmitter
         if (t.Augment > 0) w.Line($"AugmentProbability = {CodeWriter.Number(t.Augment)},");
         if (t.StageGroups > 1) w.Line($"StageGroups = {t.StageGroups},");
         if (t.Flip) w.Line("HorizontalFlip = true,");
+        if (t.Precision != TrainDefaults.Precision) w.Line($"Precision = {Global.MixedPrecision}.{t.Precision},");
         if (t.WarmupKimg is double warmupKimg) w.Line($"WarmupKimg = {CodeWriter.Number(warmupKimg)},");
         if (t.EmaHalfLifeKimg is double kimg) w.Line($"EmaHalfLifeKimg = {CodeWriter.Number(kimg)}, EmaRampUp = {CodeWriter.Number(t.EmaRampUp)},");
         w.Line($"OutputDirectory = {CodeWriter.String("runs/" + name)}, ModelHash = {self}.SourceHash,")

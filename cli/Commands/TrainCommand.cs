@@ -37,7 +37,7 @@ public static class TrainCommand
         var device = ModelArguments.Device();
         var precision = new Option<string?>("--precision")
         {
-            Description = "auto, fp32 or bf16: the forward pass under bf16 autocast, weights and EMA in float32 (default auto: bf16 on CUDA)",
+            Description = "auto, fp32 or bf16: the forward pass under bf16 autocast, weights and EMA in float32 (default: the .msd's train precision, else auto: bf16 on CUDA)",
         };
         var reduction = new Option<string?>("--loss-reduction")
         {

@@ -78,6 +78,7 @@ internal static class KeywordDocs
             ("eval_every", "`eval_every N`: every N steps sample and log FD, precision and recall (0: off)."),
             ("eval_count", "`eval_count K`: images sampled per evaluation (default 500)."),
             ("flip", "`flip true|false`: mirror a random half of each batch left-right (score_sde's random_flip, on in its CIFAR-10 configs; default false)."),
+            ("precision", "`precision auto|fp32|bf16`: the forward pass's arithmetic; auto (default) is bf16 autocast on CUDA and float32 elsewhere, fp32 trains as the reference code (TF32 off), bf16 autocasts on any device. Weights, optimizer and EMA stay float32."),
         },
         [Sample] = new[]
         {
@@ -118,6 +119,7 @@ internal static class KeywordDocs
         ["middle"] = (Encoder, "middle", new[] { "encoder", "decoder" }),
         ["clip"] = (Sample, "clip", new[] { "true", "false" }),
         ["flip"] = (Train, "flip", new[] { "true", "false" }),
+        ["precision"] = (Train, "precision", new[] { "auto", "fp32", "bf16" }),
         ["stages"] = (Model, "stages", new[] { "in" }),
         ["in"] = (Model, "stages", new[] { "t", "sigma" }),
         ["encoder"] = (Model, "encoder", new[] { "ddpmpp" }),

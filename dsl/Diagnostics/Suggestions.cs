@@ -31,6 +31,8 @@ public static class Suggestions
         ["dropout_rate"] = new[] { "dropout" }, ["sde"] = new[] { "diffusion" }, ["schedule"] = new[] { "diffusion" }, ["noise_schedule"] = new[] { "diffusion" },
         ["resolution"] = new[] { "image" }, ["image_size"] = new[] { "image" }, ["img_resolution"] = new[] { "image" },
         ["augment_dim"] = new[] { "augment" }, ["augment_p"] = new[] { "augment" },
+        ["float32"] = new[] { "fp32" }, ["fp16"] = new[] { "bf16" }, ["float16"] = new[] { "bf16" }, ["half"] = new[] { "bf16" },
+        ["bfloat16"] = new[] { "bf16" }, ["amp"] = new[] { "auto" }, ["mixed_precision"] = new[] { "precision" }, ["dtype"] = new[] { "precision" },
     };
 
     public static string? Closest(string word, IEnumerable<string> candidates)

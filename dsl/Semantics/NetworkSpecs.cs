@@ -46,7 +46,7 @@ public sealed record TrainSpec(
     int KeepCheckpoints = TrainDefaults.KeepCheckpoints, int SampleEvery = TrainDefaults.SampleEvery, int LogEvery = TrainDefaults.LogEvery,
     double Augment = TrainDefaults.Augment, int EvalEvery = TrainDefaults.EvalEvery, int EvalCount = TrainDefaults.EvalCount,
     double? EmaHalfLifeKimg = null, double EmaRampUp = TrainDefaults.EmaRampUp, double? WarmupKimg = null,
-    int StageGroups = TrainDefaults.StageGroups, bool Flip = TrainDefaults.Flip);
+    int StageGroups = TrainDefaults.StageGroups, bool Flip = TrainDefaults.Flip, MixedPrecision Precision = TrainDefaults.Precision);
 
 public sealed record SampleSpec(
     SolverKind Solver = SampleDefaults.Solver, int Steps = SampleDefaults.Steps, double Eta = SampleDefaults.Eta, int Count = SampleDefaults.Count,

@@ -14,7 +14,7 @@ internal sealed class SettingsBinder
     private static readonly string[] TrainKeywords =
     {
         "batch", "lr", "weight_decay", "warmup", "warmup_kimg", "clip", "ema", "ema_warmup", "ema_halflife_kimg", "ema_rampup", "accumulate", "steps", "stage_sampling",
-        "stage_groups", "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count", "flip",
+        "stage_groups", "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count", "flip", "precision",
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip", "end_time" };
 
@@ -92,6 +92,12 @@ internal sealed class SettingsBinder
             _read.NoMoreThan(flip, 1);
             var flag = _read.Option(_read.At(flip, 0, "true or false"), "flip", new[] { "true", "false" });
             if (flag is not null) spec = spec with { Flip = flag == "true" };
+        }
+        if (s.Get("precision") is { } precision)
+        {
+            _read.NoMoreThan(precision, 1);
+            var name = _read.Option(_read.At(precision, 0, "auto, fp32 or bf16"), "precision", MixedPrecisionNames.ByName.Keys.ToList());
+            if (name is not null) spec = spec with { Precision = MixedPrecisionNames.ByName[name] };
         }
         // A batch that is itself an error has no size to split: the splits are checked against a batch that was read.
         if (s.Get("batch") is null || batch is not null) CheckBatchSplits(s, spec);

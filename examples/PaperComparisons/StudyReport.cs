@@ -37,6 +37,7 @@ public static class StudyReport
                         $"evaluations; FD of {settings.CurveCount:N0} samples at {settings.Points} points of training, of {settings.FinalCount:N0} at the end, and " +
                         $"of {settings.LargeCount:N0} at the end for {LargeScored(points, settings)} (the `score` command).");
         text.AppendLine($"- Seeds: {string.Join(", ", settings.Seeds)} (initialisation, data order, noise and the sampling noise); the tables give the mean and each seed.");
+        text.AppendLine($"- {StageDraws()}");
         text.AppendLine($"- {PerfectGenerator(settings, data)}");
         text.AppendLine();
 
@@ -241,4 +242,21 @@ public static class StudyReport
 
     private static string PlotFileName(string title) =>
         new string(title.Split(':')[0].ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray()).Trim('-') + ".png";
+
+    /// <summary>
+    /// How the study's models draw their stages, and what that does to equal compute: under proportional draws a model
+    /// whose wide decoder sits in a short stage costs less per image and trains more steps; under the reference's uniform
+    /// draws (its DPM-Solver code, the setup of the paper's Tables 3 and 4) every stage costs a third of the time.
+    /// </summary>
+    private static string StageDraws()
+    {
+        var policies = Study.Models.Select(m => DiffusionDsl.Runtime.Training.StageSamplingNames.Of(m.Recipe.TrainDefaults.StageSampling)).Distinct().ToArray();
+        var text = $"Stage draws: `stage_sampling {string.Join("` / `", policies)}` (each model's .msd).";
+        return policies.Contains("proportional")
+            ? text + " Proportional draws take a stage in proportion to its share of t, so the cost of an image, and with it the steps a budget buys, " +
+              "depends on which decoder sits in the long stages: the decoder-width and boundary tables compare models trained for different numbers " +
+              "of steps. The reference's DPM-Solver code (the paper's Tables 3 and 4) draws every stage with probability 1/3 (`stage_sampling uniform`), " +
+              "under which those models would train the same steps."
+            : text;
+    }
 }

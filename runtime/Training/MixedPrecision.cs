@@ -4,24 +4,6 @@ using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Training;
 
-/// <summary>The precision the forward pass and the loss train in; parameters, gradients, optimizer state and EMA stay float32.</summary>
-public enum MixedPrecision
-{
-    /// <summary>
-    /// bf16 autocast on a CUDA device when libtorch offers it (<see cref="Autocast.IsAvailable"/>), float32 otherwise: the
-    /// exported train.py's `--bf16 auto`. GPUs before Ampere have no fast bf16: use <see cref="Float32"/> there.
-    /// </summary>
-    Auto,
-    /// <summary>
-    /// Everything in float32, as the reference code trains (EDM's train.py without --fp16): the trainer also turns off TF32
-    /// in CUDA matrix products and convolutions (<see cref="MixedPrecisionPolicy.StrictFloat32"/>), as EDM's training
-    /// loop does, where libtorch's default rounds convolution inputs to TF32 on Ampere and later GPUs.
-    /// </summary>
-    Float32,
-    /// <summary>bf16 autocast on any device (the CPU's too); an error where libtorch does not offer autocast.</summary>
-    BFloat16,
-}
-
 public static class MixedPrecisionPolicy
 {
     /// <summary>Whether training on <paramref name="device"/> runs its forward pass under bf16 <see cref="Autocast"/>.</summary>
@@ -62,12 +44,12 @@ public static class MixedPrecisionPolicy
         }
     }
 
-    /// <summary>The names users write (`--precision auto|fp32|bf16`).</summary>
+    /// <summary>The names users write (`--precision auto|fp32|bf16`, as the .msd's train precision; float32 and bfloat16 too).</summary>
     public static MixedPrecision Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
-        "auto" => MixedPrecision.Auto,
-        "fp32" or "float32" => MixedPrecision.Float32,
-        "bf16" or "bfloat16" => MixedPrecision.BFloat16,
+        "float32" => MixedPrecision.Float32,
+        "bfloat16" => MixedPrecision.BFloat16,
+        var name when MixedPrecisionNames.ByName.TryGetValue(name, out var precision) => precision,
         _ => throw new FormatException($"'{text}' is not a precision: use auto, fp32 or bf16."),
     };
 }

@@ -66,6 +66,17 @@ public class GeneratedModelTests
     }
 
     [Fact]
+    public void TheTrainSectionsPrecisionReachesTheTrainerDefaultsAndTrainPy()
+    {
+        Assert.Equal(DiffusionDsl.Runtime.Training.MixedPrecision.Float32, Examples.Cifar.Cifar10MultistageTrainer.Defaults.Precision);
+        Assert.Equal(DiffusionDsl.Runtime.Training.MixedPrecision.Auto, TinyMultistageTrainer.Defaults.Precision);
+        var compilation = DiffusionDsl.Language.MsdCompiler.Compile(System.IO.File.ReadAllText(
+            System.IO.Path.Combine(System.AppContext.BaseDirectory, "Models", "Cifar10Multistage.msd")));
+        var modelPy = DiffusionDsl.Language.Backends.PyTorch.PyTorchExport.Files(compilation.Model!, "Cifar10Multistage.msd", "hash")[0].Text;
+        Assert.Contains(", precision=\"fp32\",", modelPy);
+    }
+
+    [Fact]
     public void TheTrainSectionsEvaluationSettingsReachTheTrainerDefaults()
     {
         Assert.Equal((250, 64), (EdmFullFormTrainer.Defaults.EvalEvery, EdmFullFormTrainer.Defaults.EvalCount));

@@ -53,6 +53,7 @@ public static class TrainDefaults
     public const int StageGroups = 1;
     public const double Augment = 0;
     public const bool Flip = false;
+    public const MixedPrecision Precision = MixedPrecision.Auto;
     public const long Seed = 0;
     public const int CheckpointEvery = 500;
     public const int KeepCheckpoints = 3;

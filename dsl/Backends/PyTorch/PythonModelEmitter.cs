@@ -126,7 +126,8 @@ internal static class PythonModelEmitter
          .Append(", stage_sampling=").Append(String(StageSamplingNames.Of(t.StageSampling))).Append(", stage_groups=").Append(t.StageGroups).Append(",\n")
          .Append("    stage_weights=").Append(t.StageWeights.Count == 0 ? "None" : "[" + string.Join(", ", t.StageWeights.Select(Float)) + "]")
          .Append(", seed=").Append(t.Seed).Append(", checkpoint_every=").Append(t.CheckpointEvery).Append(", keep_checkpoints=").Append(t.KeepCheckpoints)
-         .Append(", log_every=").Append(t.LogEvery).Append(", augment=").Append(Float(t.Augment)).Append(", flip=").Append(Bool(t.Flip)).Append(",\n)\n");
+         .Append(", log_every=").Append(t.LogEvery).Append(", augment=").Append(Float(t.Augment)).Append(", flip=").Append(Bool(t.Flip))
+         .Append(", precision=").Append(String(MixedPrecisionNames.Of(t.Precision))).Append(",\n)\n");
         var s = model.Sample;
         w.Append("# The .msd's sample section.\n")
          .Append("SAMPLE_DEFAULTS = dict(solver=").Append(String(SolverNames.NameOf(s.Solver))).Append(", steps=").Append(s.Steps)

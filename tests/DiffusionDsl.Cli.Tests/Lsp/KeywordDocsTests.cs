@@ -62,6 +62,7 @@ public class KeywordDocsTests
         ["middle"] = w => Fill(middle: $"middle {w}"),
         ["clip"] = w => Fill(clip: $"clip {w}"),
         ["flip"] = w => Fill(stageSampling: $"flip {w}"),
+        ["precision"] = w => Fill(stageSampling: $"precision {w}"),
         ["stages"] = w => Fill(stages: $"{w} t {{ a [0, 0.5); b [0.5, 1] }}"),
         ["in"] = w => w == "sigma" ? Fill(diffusion: "edm predicts edm", stages: "in sigma { a [0.002, 1); b [1, 80] }") : Fill(stages: $"in {w} {{ a [0, 0.5); b [0.5, 1] }}"),
         ["encoder"] = w => Fill().Replace("encoder ddpmpp {", $"encoder {w} {{"),

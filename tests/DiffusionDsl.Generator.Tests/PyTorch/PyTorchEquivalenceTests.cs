@@ -196,9 +196,11 @@ public class PyTorchEquivalenceTests
     private static string Quote(string text) => "'" + text.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 
     /// <summary>Exports Models/NAME.msd with `msd export pytorch`'s backend; returns the module name.</summary>
-    internal static string Export(string name, string folder)
+    internal static string Export(string name, string folder) =>
+        ExportText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Models", name + ".msd")), name, folder);
+
+    internal static string ExportText(string text, string name, string folder)
     {
-        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Models", name + ".msd"));
         var compilation = MsdCompiler.Compile(text);
         Assert.NotNull(compilation.Model);
         PyTorchExport.Write(compilation.Model!, name + ".msd", ModelHash.Of(compilation.Model!), folder);

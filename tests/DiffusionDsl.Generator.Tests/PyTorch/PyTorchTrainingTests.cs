@@ -188,6 +188,15 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.Contains("--ema and --ema-warmup set a fixed EMA decay and --ema-halflife-kimg EDM's half-life: give one", output);
     }
 
+    /// <summary>Any seed msd train takes (a long) trains: the per-step seeds wrap at 2^64 as the C# trainer's do.</summary>
+    [Fact]
+    public void TheLargestSeedTrains()
+    {
+        var output = PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("large-seed", 2, "--seed", long.MaxValue.ToString(), "--flip")).ToArray(), Minutes);
+        Assert.Contains("step 2/2", output);
+        Assert.True(File.Exists(Checkpoint("large-seed", 2, "model.safetensors")));
+    }
+
     /// <summary>--warmup-kimg is EDM's ramp over images, as WarmupKimg in C#: 32 images at batch 8 ramp over 4 steps, from 0.</summary>
     [Fact]
     public void WarmupKimgRampsTheRateOverTheImagesSeen()
@@ -481,6 +490,30 @@ public sealed class PyTorchTrainingTests : IDisposable
         var one = Path.Combine(folder, "one", "checkpoints", "step-0000003", "model.safetensors");
         var two = Path.Combine(folder, "two", "checkpoints", "step-0000003", "model.safetensors");
         AssertClose(one, two, "augmented, 2 ranks of 2 micro-batches vs 1 process");
+    }
+
+    /// <summary>
+    /// A one-stage model that takes augmentation labels trains under torchrun with --augment 0: its label map then gets no
+    /// gradient, which DDP must be told it may not.
+    /// </summary>
+    [Fact]
+    public void AnUnaugmentedOneStageModelWithAugmentationLabelsTrainsOnTwoRanks()
+    {
+        var folder = Path.Combine(_folder, "one-stage");
+        Directory.CreateDirectory(folder);
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Models", "DdpmVelocity.msd"))
+            .Replace("early [0, 0.3)\n    late  [0.3, 1]", "all [0, 1]")
+            .Replace("decoder early { width 12 }\n  decoder late  { width 4 }", "decoder all { width 8 }");
+        Assert.Contains("decoder all", text);
+        PyTorchEquivalenceTests.ExportText(text, "DdpmVelocity", folder);
+        var data = Path.Combine(folder, "colour.idx");
+        var bytes = new byte[20 + 16 * 3 * 8 * 8];
+        bytes[2] = 8; bytes[3] = 4; bytes[7] = 16; bytes[11] = 3; bytes[15] = 8; bytes[19] = 8;
+        new Random(5).NextBytes(bytes.AsSpan(20));
+        File.WriteAllBytes(data, bytes);
+        var output = PythonWithTorch.Torchrun(2, Path.Combine(folder, "train.py"), new[] { "--data", data, "--out", Path.Combine(folder, "run"),
+            "--steps", "3", "--batch", "8", "--augment", "0", "--log-every", "1", "--device", "cpu", "--timeout", "2" }, Minutes);
+        Assert.Contains("step 3/3", output);
     }
 
     [Theory]

@@ -140,6 +140,7 @@ public sealed class Cifar10MultistageTrainer : global::System.IDisposable
         StageLossWeights = null,
         AugmentProbability = 0.12,
         StageGroups = 4,
+        Precision = global::DiffusionDsl.Runtime.Training.MixedPrecision.Float32,
         WarmupKimg = 10000,
         EmaHalfLifeKimg = 500, EmaRampUp = 0.05,
         OutputDirectory = "runs/Cifar10Multistage", ModelHash = global::Examples.Cifar.Cifar10Multistage.SourceHash,

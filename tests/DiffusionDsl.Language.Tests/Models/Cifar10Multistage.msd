@@ -40,6 +40,7 @@ model Cifar10Multistage {
     ema_halflife_kimg 500
     stage_sampling proportional
     augment 0.12  # EDM's non-leaking augmentation probability, as in the paper's runs
+    precision fp32  # float32 with TF32 off, as EDM's training loop trains (auto would autocast to bf16 on CUDA)
   }
   sample { solver heun; steps 18 }
 }

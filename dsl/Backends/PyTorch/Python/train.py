@@ -69,7 +69,8 @@ def parse_args(argv=None):
     p.add_argument("--resume", default=None, help="'latest' or a checkpoint folder of this output")
     p.add_argument("--init", default=None, help="start from this model's weights in a .safetensors file (e.g. `msd export weights`)")
     p.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
-    p.add_argument("--bf16", choices=["auto", "on", "off"], default="auto", help="bf16 autocast; auto: on CUDA only")
+    p.add_argument("--bf16", choices=["auto", "on", "off"], default={"auto": "auto", "fp32": "off", "bf16": "on"}[d.get("precision", "auto")],
+                   help="bf16 autocast; auto: on CUDA only (default: the .msd's train precision, auto, fp32 (off) or bf16 (on))")
     p.add_argument("--loss-reduction", choices=["mean", "sum"], default=None,
                    help="each sample's squared error over its pixels enters the gradient as their mean (score_sde's reduce_mean) "
                         "or sum (EDM's training loop); default: sum for `predicts edm`, else mean. The logged loss is the mean")
@@ -89,6 +90,8 @@ def parse_args(argv=None):
         p.error(f"--stage-groups {args.stage_groups}: it must be at least 1 and divide --batch {args.batch}")
     if args.stage_groups > 1 and args.stage_sampling == "mixed":
         p.error(f"--stage-groups {args.stage_groups} gives each group one stage, but --stage-sampling mixed draws every sample's own")
+    if not -2 ** 63 <= args.seed < 2 ** 63:
+        p.error(f"--seed {args.seed}: the seed must fit in 64 bits with a sign, as msd train's does")
     if not 0 <= args.ema_rampup <= 1:
         p.error(f"--ema-rampup {args.ema_rampup}: the ramp-up ratio must be in [0, 1]")
     if not 0 <= args.augment <= 1:
@@ -218,7 +221,7 @@ class Batches:
 
     def order(self, epoch):
         if epoch != self.epoch:
-            generator = torch.Generator().manual_seed(self.seed * 7919 + epoch)
+            generator = torch.Generator().manual_seed((self.seed * 7919 + epoch) % 2 ** 64)
             self.epoch, self.permutation = epoch, torch.randperm(self.images.shape[0], generator=generator)
         return self.permutation
 
@@ -525,9 +528,11 @@ def main(argv=None):
     weights = None if spec.TRAIN_DEFAULTS["stage_weights"] is None else torch.tensor(spec.TRAIN_DEFAULTS["stage_weights"], device=device)
     loss_of = LossOf(model, weights)
     if world > 1:
-        # A stage decoder without samples in a step has no gradient; DDP must not wait for one.
+        # A stage decoder without samples in a step has no gradient, nor has the augmentation-label map when nothing is
+        # augmented; DDP must not wait for them.
+        idle_parameters = len(model.stages) > 1 or (spec.ENCODER.augment_dim > 0 and args.augment == 0)
         loss_of = DistributedDataParallel(loss_of, device_ids=[device.index] if device.type == "cuda" else None,
-                                          find_unused_parameters=len(model.stages) > 1)
+                                          find_unused_parameters=idle_parameters)
 
     step = 0
     stage_samples = [0] * len(model.stages)
@@ -609,7 +614,7 @@ def main(argv=None):
         lr = args.lr * min(1.0, step / warmup_steps) if warmup_steps > 0 else args.lr  # score_sde and EDM: 0 at the first step
         for group in optimizer.param_groups:
             group["lr"] = lr
-        generator = torch.Generator().manual_seed(args.seed * 1_000_003 + step)
+        generator = torch.Generator().manual_seed((args.seed * 1_000_003 + step) % 2 ** 64)  # wraps as the C# trainer's long does
         x0 = batches.take(step, args.batch)
         if args.flip:
             x0 = random_flip(x0, args.seed, step)
@@ -623,7 +628,7 @@ def main(argv=None):
         labels = None
         if augmentation is not None:  # the augmented images are what noise is added to and what the loss targets (EDM)
             x0, labels = apply_augmentation(x0, {name: value[part] for name, value in augmentation.items()})
-        torch.manual_seed(args.seed * 1_000_003 + step * 997 + rank + 1)  # dropout: per rank and step, so resume is exact
+        torch.manual_seed((args.seed * 1_000_003 + step * 997 + rank + 1) % 2 ** 64)  # dropout: per rank and step, so resume is exact
 
         optimizer.zero_grad(set_to_none=True)  # a decoder without samples keeps no gradient: AdamW leaves it alone
         for start in range(0, local, micro):
