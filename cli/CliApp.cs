@@ -1,5 +1,7 @@
 using System;
 using System.CommandLine;
+using System.Globalization;
+using System.Linq;
 using System.IO;
 using DiffusionDsl.Cli.Commands;
 using Spectre.Console;
@@ -16,9 +18,22 @@ public static class CliApp
     public static int Run(string[] args, IAnsiConsole console, TextWriter? errors = null)
     {
         errors ??= Console.Error;
+        // "--lr 0.001" means the same on every machine, as numbers in an .msd do: the options parse (and the reports
+        // print) in the invariant culture, not the user's, where '.' may group thousands (de-DE reads 0.001 as 1).
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         try
         {
-            return Build(console).Parse(args).Invoke(new InvocationConfiguration
+            var parsed = Build(console).Parse(args);
+            // A value the parser cannot read is said in the user's words, with where to find the options; other parse
+            // errors (a missing required option, a bare `msd`) keep System.CommandLine's message and help.
+            if (parsed.Errors.Count > 0 && parsed.Errors.Any(e => ParseErrorText.Friendly(e.Message) != e.Message))
+            {
+                foreach (var error in parsed.Errors) errors.WriteLine($"error: {ParseErrorText.Friendly(error.Message)}");
+                errors.WriteLine($"('msd {string.Join(' ', CommandPath(parsed.CommandResult))} --help' lists the options.)");
+                return 1;
+            }
+            return parsed.Invoke(new InvocationConfiguration
             {
                 Output = console.Profile.Out.Writer, Error = errors, EnableDefaultExceptionHandler = false,
             });
@@ -33,6 +48,17 @@ public static class CliApp
             errors.WriteLine($"Unhandled exception: {e}");
             return 1;
         }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    private static System.Collections.Generic.IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new System.Collections.Generic.List<string>();
+        for (var command = result; command?.Parent is System.CommandLine.Parsing.CommandResult parent; command = parent) names.Insert(0, command.Command.Name);
+        return names;
     }
 
     /// <summary>

@@ -7,15 +7,20 @@ namespace DiffusionDsl.Runtime;
 /// <summary>Picks the device (CUDA when available, else CPU) unless the user overrides it.</summary>
 public static class TorchSetup
 {
+    /// <summary>The environment variable that names the device when a command is given none.</summary>
+    public const string DeviceVariable = "DIFFUSIONDSL_DEVICE";
+
     /// <summary>
     /// The requested device ("cpu", "cuda", "cuda:N"; else $DIFFUSIONDSL_DEVICE), or CUDA when available, else
     /// the CPU. A request this process cannot serve is an <see cref="ArgumentException"/> that names it.
     /// </summary>
     public static torch.Device DefaultDevice(string? overrideDevice = null)
     {
-        var requested = overrideDevice ?? Environment.GetEnvironmentVariable("DIFFUSIONDSL_DEVICE");
+        var requested = overrideDevice ?? Environment.GetEnvironmentVariable(DeviceVariable);
         if (string.IsNullOrWhiteSpace(requested)) return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
-        Check(requested);
+        try { Check(requested); }
+        // The user set the variable long ago, perhaps in another shell's profile: the message says where the name came from.
+        catch (ArgumentException e) when (overrideDevice is null) { throw new ArgumentException($"{DeviceVariable}={e.Message}", e); }
         return new torch.Device(requested);
     }
 

@@ -78,7 +78,8 @@ public static class ClusterCommand
         }
         var (schedule, scheduleName, image) = ScheduleOf(settings, msd?.Compilation.Model, console);
         TorchNatives.Ensure(null, console.Line);
-        using var dataset = DatasetLoader.Load(settings.Data, new DatasetOptions { Limit = settings.Limit });
+        // An image folder is read in the model's channels, as msd train reads it (grey PNGs are otherwise decoded as RGB).
+        using var dataset = DatasetLoader.Load(settings.Data, new DatasetOptions { Limit = settings.Limit, ImageChannels = image?.Channels ?? 3 });
         console.Line($"data: {dataset.Count} images {dataset.Channels}x{dataset.Height}x{dataset.Width} from {settings.Data}");
         if (image is { } shape && (shape.Channels != dataset.Channels || shape.Height != dataset.Height || shape.Width != dataset.Width))
             throw new ArgumentException($"{settings.Msd} not rewritten: its model takes {shape.Channels}x{shape.Height}x{shape.Width} images, " +
@@ -171,6 +172,8 @@ public static class ClusterCommand
         if (s.Method is "dp" or "algorithm1" && s.Stages > 1 && s.Grid < s.Stages + 1)
             throw new ArgumentException($"--grid {s.Grid} is too coarse for {s.Stages} stages: each stage needs a grid time, and the last one two.");
         if (s.Samples < 1) throw new ArgumentException($"--samples must be at least 1, not {s.Samples}.");
+        if (s.Method == "algorithm1" && s.Stages != 3)
+            throw new ArgumentException($"--method algorithm1 (the paper's Algorithm 1) finds exactly 2 boundaries: use --stages 3, or --method dp for {s.Stages} stages.");
         if (s.Limit is < 1) throw new ArgumentException($"--limit must be at least 1, not {s.Limit}.");
         if (!(s.Alpha > 0 && s.Alpha <= 1)) throw new ArgumentException($"--alpha must be in (0, 1], not {s.Alpha.ToString(CultureInfo.InvariantCulture)}.");
         if (!(s.Eta > 0) || double.IsInfinity(s.Eta)) throw new ArgumentException($"--eta must be positive, not {s.Eta.ToString(CultureInfo.InvariantCulture)}.");

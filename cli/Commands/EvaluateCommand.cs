@@ -81,7 +81,8 @@ public static class EvaluateCommand
     private static int RunUnguarded(EvaluateSettings settings, IAnsiConsole console)
     {
         CheckArguments(settings);
-        OutputPath.Check(settings.Json, "--json", null, ("--checkpoint", settings.Checkpoint), ("--images", settings.Images), ("--data", settings.Data));
+        OutputPath.Check(settings.Json, "--json", ".json", ("--checkpoint", settings.Checkpoint), ("--images", settings.Images), ("--data", settings.Data),
+                         ("MODEL", settings.Source), ("--fashion-weights", settings.FashionWeights), ("--inception-weights", settings.InceptionWeights));
         if (settings.Source is not null) settings = settings with { Source = ModelArguments.Prepare(settings.Source, console, settings.Device) };
         else
         {

@@ -60,6 +60,7 @@ public static class ExportCommand
         }
         return CommandErrors.Guard(console, () =>
         {
+            OutputPath.CheckFolder(output, "--output", "the folder to write the PyTorch files into");
             foreach (var written in PyTorchExport.Write(compilation.Model, Path.GetFileName(path), file.Hash!, output, overwrite))
                 console.Line($"wrote {written}");
             return 0;
@@ -69,7 +70,8 @@ public static class ExportCommand
     public static int RunWeights(string source, string? name, string checkpoint, string output, bool ema, IAnsiConsole console) =>
         CommandErrors.Guard(console, () =>
         {
-            OutputPath.Check(output, "--output", null, ("--checkpoint", checkpoint));
+            // .safetensors: msd sample, evaluate and train.py's --init read the weights by that name.
+            OutputPath.Check(output, "--output", ".safetensors", ("--checkpoint", checkpoint), ("MODEL", source));
             var assembly = ModelArguments.Prepare(source, console);
             var info = ModelArguments.Load(assembly, name, console);
             using var model = info.Create();

@@ -14,17 +14,38 @@ internal static class OutputPath
         if (path.Length == 0) throw new ArgumentException($"{option} is empty; give the file to write.");
         if (Directory.Exists(path))
             throw new ArgumentException($"{option} {path} is a folder; give a file in it, such as {Path.Combine(path, "out" + (extension ?? ""))}.");
-        if (extension is not null && !path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"{option} {path}: the file is written as {extension.TrimStart('.').ToUpperInvariant()}; name it {extension}.");
+        // Destroying an input is the graver mistake: it is named even where the extension is also wrong.
         foreach (var (input, inputPath) in inputs)
             if (inputPath is not null && SameFile(path, inputPath))
                 throw new ArgumentException($"{option} {path} is the {input} file this command reads; writing it would destroy it. Give another {option}.");
+        if (extension is not null && !path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{option} {path}: the file is written as {Format(extension)}; name it {extension}.");
+        RequireNoFileAbove(path, option);
+    }
+
+    /// <summary>Refuses an output folder that is a file, or lies under one, before the work that would fill it.</summary>
+    public static void CheckFolder(string? path, string option, string what)
+    {
+        if (path is null) return;
+        if (path.Length == 0) throw new ArgumentException($"{option} is empty; give {what}.");
+        if (File.Exists(path)) throw new ArgumentException($"{option} {path} is a file; give {what}.");
+        RequireNoFileAbove(path, option);
+    }
+
+    private static void RequireNoFileAbove(string path, string option)
+    {
         for (var folder = Path.GetDirectoryName(Path.GetFullPath(path)); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
         {
             if (File.Exists(folder)) throw new ArgumentException($"{option} {path}: {folder} is a file, so nothing can be written under it.");
             if (Directory.Exists(folder)) break;
         }
     }
+
+    private static string Format(string extension) => extension.TrimStart('.') switch
+    {
+        "safetensors" => "safetensors",
+        var name => name.ToUpperInvariant(),
+    };
 
     private static bool SameFile(string a, string b) =>
         string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);

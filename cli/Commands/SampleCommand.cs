@@ -41,7 +41,7 @@ public static class SampleCommand
     private static int RunUnguarded(SampleSettings settings, IAnsiConsole console)
     {
         ModelSampling.Check(settings.Count, settings.Steps, settings.EndTime);
-        OutputPath.Check(settings.Output, "--output", ".png", ("--checkpoint", settings.Checkpoint));
+        OutputPath.Check(settings.Output, "--output", ".png", ("--checkpoint", settings.Checkpoint), ("MODEL", settings.Source));
         if (settings.Scale < 1) throw new ArgumentException($"--scale must be at least 1, not {settings.Scale}.");
         var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
         var info = ModelArguments.Load(assembly, settings.Model, console);

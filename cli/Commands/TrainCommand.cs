@@ -106,8 +106,15 @@ public static class TrainCommand
             throw new ArgumentException($"--data {settings.Data}: no such file or folder.");
         // The trainer refuses these too, but only after the data has loaded and the run folder exists.
         var runFolder = new RunFolder(options.OutputDirectory);
-        if (options.ResumeFrom is { } resume and not "latest" && !File.Exists(resume))
-            throw new ArgumentException($"Checkpoint '{resume}': {CheckpointPaths.Missing(resume)}");
+        if (options.ResumeFrom is { } resume and not "latest")
+        {
+            // Weights alone cannot continue a run (its optimizer, step and random state are not in them): say so, rather
+            // than point to the weights in a train.py checkpoint as msd sample would.
+            if (resume.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || File.Exists(Path.Combine(resume, "state.json")))
+                throw new ArgumentException($"--resume {resume}: msd train continues its own .ckpt checkpoints (weights, optimizer, step and random " +
+                                            "state); weights or a train.py checkpoint cannot continue a run here: continue a train.py run with train.py --resume.");
+            if (!File.Exists(resume)) throw new ArgumentException($"Checkpoint '{resume}': {CheckpointPaths.Missing(resume)}");
+        }
         if (runFolder.Conflict(options.ResumeFrom) is { } conflict)
             throw new ArgumentException(conflict.SameRun
                 ? $"{Path.GetFileName(options.ResumeFrom)} is not the newest checkpoint of its run ({Path.GetFileName(conflict.Checkpoint)} is): " +
@@ -143,8 +150,7 @@ public static class TrainCommand
         var checkpoint = result.LastCheckpoint;
         console.Line(result.Cancelled
             ? checkpoint is null ? $"stopped at step {result.Step}, before any step of this run: nothing to save"
-                                 : $"stopped at step {result.Step}; checkpoint {checkpoint} (continue with --resume latest" +
-                                   (settings.Output is { } output ? $" --output {output}" : "") + (settings.Seed is { } seed ? $" --seed {seed}" : "") + ")"
+                                 : $"stopped at step {result.Step}; checkpoint {checkpoint} (continue with --resume latest{settings.TrainingOptionsText()})"
             : $"trained to step {result.Step}, last loss {result.LastLoss.ToString("0.0000", CultureInfo.InvariantCulture)}");
         if (!result.Cancelled)
         {
@@ -172,10 +178,8 @@ public static class TrainCommand
         if (settings.Limit is < 1) throw new ArgumentException($"--limit must be at least 1, not {settings.Limit}.");
         ArgumentRange.Require(settings.LearningRate, TrainRanges.LearningRate, "--lr");
         ArgumentRange.Require(settings.Seed, TrainRanges.Seed, "--seed");
-        if (settings.Output is "") throw new ArgumentException("--output is empty; give the run's folder.");
         // Said before the build and the data load, and naming the option, rather than by the first write a step later.
-        if (settings.Output is { } output && File.Exists(output))
-            throw new ArgumentException($"--output {output} is a file; give the run's folder.");
+        OutputPath.CheckFolder(settings.Output, "--output", "the run's folder");
         if (settings.Data is "") throw new ArgumentException("--data is empty; give an IDX or CIFAR-10 file, or a folder of images or batches.");
         if (settings.Resume is "") throw new ArgumentException("--resume is empty; give a checkpoint file, or latest.");
         Precision(settings);

@@ -9,16 +9,20 @@ using TorchSharp;
 // The main job: train FashionQuickStart (generated from FashionQuickStart.msd) on Fashion-MNIST,
 // then sample a PNG grid with the .msd's solver. Usage: QuickStart [data path] [steps] [output dir]
 var dataPath = args.Length > 0 && args[0].Length > 0 ? args[0] : DefaultData();
-var output = args.Length > 2 ? args[2] : Path.Combine("runs", "quickstart");
-var options = FashionQuickStartTrainer.Defaults with
+var defaultOutput = Path.Combine("runs", "quickstart");
+var output = args.Length > 2 ? args[2] : defaultOutput;
+int steps = FashionQuickStartTrainer.Defaults.Steps;
+if (args.Length > 1 && args[1].Length > 0 && !(int.TryParse(args[1], out steps) && steps > 0))
 {
-    Steps = args.Length > 1 && args[1].Length > 0 ? int.Parse(args[1]) : FashionQuickStartTrainer.Defaults.Steps,
-    OutputDirectory = output,
-};
+    Console.Error.WriteLine($"QuickStart: the steps must be a whole number above 0, not '{args[1]}'. Usage: QuickStart [data path] [steps] [output dir]");
+    return 2;
+}
+var options = FashionQuickStartTrainer.Defaults with { Steps = steps, OutputDirectory = output };
 
-// The main job always starts fresh; the trainer refuses to mix a new run with an earlier run's checkpoints.
+// The main job always starts fresh in its own folder; the trainer refuses to mix a new run with an earlier run's
+// checkpoints, so another folder that holds some is left to it to refuse (nobody's run is deleted but the main job's).
 var checkpoints = Path.Combine(output, "checkpoints");
-if (Directory.Exists(checkpoints))
+if (output == defaultOutput && Directory.Exists(checkpoints))
 {
     Directory.Delete(checkpoints, recursive: true);
     Console.WriteLine($"starting fresh: removed the previous main job's checkpoints in {checkpoints}");
@@ -45,6 +49,7 @@ using (torch.no_grad())
                       $"(evaluations per stage: {string.Join(" / ", sampler.EvaluationsPerStage)}) -> {grid}");
     ReportQuality(sampler, Path.GetDirectoryName(Path.GetFullPath(dataPath))!, output);
 }
+return 0;
 
 // Sample quality in the feature space of the Fashion-MNIST classifier shipped with the runtime, against the
 // held-out test images. FD is biased upwards at small N, so it is always stated with its N (here 1,000).

@@ -21,10 +21,27 @@ public static class CheckpointWeights
     {
         // A disposed module lists no tensors: without this, its checkpoint would be "of another architecture".
         if (model is IMultistageModel multistage) LiveModel.Require(multistage);
-        if (path.EndsWith(".safetensors", System.StringComparison.OrdinalIgnoreCase)) return LoadSafetensors(path, model, modelHash);
+        if (path.EndsWith(".safetensors", System.StringComparison.OrdinalIgnoreCase) || IsSafetensors(path)) return LoadSafetensors(path, model, modelHash);
         using var checkpoint = CheckpointFile.Open(path);
         CopyInto(model, path, checkpoint.Data, modelHash, ema);
         return checkpoint.Data.Step;
+    }
+
+    /// <summary>
+    /// Whether the file is safetensors by its content, whatever its name: an 8-byte little-endian header length that fits
+    /// in the file, then the JSON header's '{'. A checkpoint begins with its magic instead.
+    /// </summary>
+    private static bool IsSafetensors(string path)
+    {
+        try
+        {
+            using var file = System.IO.File.OpenRead(path);
+            var start = new byte[9];
+            if (file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false) < start.Length) return false;
+            ulong headerLength = System.BitConverter.ToUInt64(start, 0); // little-endian on every platform .NET runs TorchSharp on
+            return start[8] == (byte)'{' && headerLength <= (ulong)file.Length - 8;
+        }
+        catch (System.Exception e) when (e is System.IO.IOException or System.UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>Checks <paramref name="data"/> against the model, then copies its weights (or their EMA) in.</summary>

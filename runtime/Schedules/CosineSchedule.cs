@@ -28,7 +28,11 @@ public sealed class CosineSchedule : INoiseSchedule
     public double Sigma(double t) => _form.Sigma(t);
     public double TimeOfSigma(double sigma) => _form.TimeOfSigma(sigma);
 
-    /// <summary>The discrete step index of an iDDPM network trained on <see cref="Steps"/> steps.</summary>
+    /// <summary>
+    /// The noise label: t scaled to [0, Steps - 1], the range of an iDDPM network's discrete step index (this tool's
+    /// networks learn it as such; it is not iDDPM's own index for the same noise level, which also rescales t by the
+    /// schedule's clipped range).
+    /// </summary>
     public double NoiseLabel(double t) => t * (Steps - 1);
     public TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t) => t.to_type(TorchSharp.torch.ScalarType.Float32) * (double)(Steps - 1);
 

@@ -240,6 +240,35 @@ public class ClusterCommandTests
         Assert.DoesNotContain("boundaries (t)", output.Text);
     }
 
+    /// <summary>A folder of grey images is read in the grey model's one channel, as msd train reads it (not as RGB, then refused).</summary>
+    [Fact]
+    public void AGreyModelsImageFolderIsReadInGrey()
+    {
+        using var folder = new ScratchFolder();
+        var msd = folder.Write("model.msd", VpModel);
+        var images = Path.Combine(folder.Path, "images");
+        Directory.CreateDirectory(images);
+        for (int i = 0; i < 4; i++)
+            DiffusionDsl.Runtime.Reporting.SampleGrid.SavePng(TorchSharp.torch.rand(1, 1, 6, 6, generator: new TorchSharp.torch.Generator((ulong)i)) * 2 - 1,
+                                                              Path.Combine(images, $"{i}.png"), padding: 0);
+        var output = new RecordingConsole();
+        int exit = ClusterCommand.Run(new ClusterSettings { Data = images, Stages = 2, Method = "uniform", Msd = msd }, output.Console);
+        Assert.True(exit == 0, output.Text);
+        Assert.Contains($"data: 4 images 1x6x6 from {images}", output.Text);
+    }
+
+    [Fact]
+    public void Algorithm1WithOtherThanThreeStagesIsRefusedBeforeTheData()
+    {
+        using var folder = new ScratchFolder();
+        var output = new RecordingConsole();
+        int exit = CliApp.Run(new[] { "cluster", "--data", WriteIdx(folder), "--method", "algorithm1", "--stages", "5" }, output.Console);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --method algorithm1 (the paper's Algorithm 1) finds exactly 2 boundaries: use --stages 3, or --method dp for 5 stages.",
+                        output.Text.Replace("\n", " "));
+        Assert.DoesNotContain("data:", output.Text);
+    }
+
     /// <summary>Algorithm 1's boundaries that cross, or reach t = 1, are an error that says what to change, not a result.</summary>
     [Fact]
     public void Algorithm1BoundariesThatDoNotSplitTimeAreAnError()

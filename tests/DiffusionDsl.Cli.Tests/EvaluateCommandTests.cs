@@ -351,6 +351,13 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.Equal(1, exit);
         Assert.Contains($"error: --json {tensorFile} is the --images file this command reads", text);
         Assert.Equal(before, File.ReadAllBytes(tensorFile));
+
+        // The report is JSON by name too: an image name in an image folder would have replaced an image being scored.
+        var picture = _folder.File("a0.png");
+        (exit, text) = Msd([.. new[] { "evaluate", "--images", tensorFile, "--data", reference, "--json", picture }, .. Fashion]);
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: --json {picture}: the file is written as JSON; name it .json.", text);
+        Assert.False(File.Exists(picture));
     }
 
     [Fact]

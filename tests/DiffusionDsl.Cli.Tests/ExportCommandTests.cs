@@ -175,6 +175,15 @@ public class ExportCommandTests : IClassFixture<TrainedTinyGray>
             Assert.Equal(1, refused);
             Assert.Contains($"error: --output {copy} is the --checkpoint file this command reads", message);
             Assert.Equal(before, File.ReadAllBytes(copy));
+            // Nor the model's assembly, nor a name the readers of weights would not take for safetensors.
+            (refused, message) = Msd("export", "weights", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", copy, "-o", TinyModelsAssembly.Path);
+            Assert.Equal(1, refused);
+            Assert.Contains("is the MODEL file this command reads", message);
+            var unnamed = copyFolder.File("weights.bin");
+            (refused, message) = Msd("export", "weights", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", copy, "-o", unnamed);
+            Assert.Equal(1, refused);
+            Assert.Contains($"--output {unnamed}: the file is written as safetensors; name it .safetensors.", message);
+            Assert.False(File.Exists(unnamed));
         }
         var (exit, text) = Msd("export", "weights", TinyModelsAssembly.Path, "--model", "TinyGray", "--checkpoint", _run.Checkpoint(6), "-o", weights);
         Assert.True(exit == 0, text);

@@ -116,6 +116,13 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
         var (ckptExit, ckptText) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.File("ckpt.png"), "--count", "2", "--steps", "2");
         Assert.True(ckptExit == 0, ckptText);
         Assert.Equal(File.ReadAllBytes(folder.File("ckpt.png")), File.ReadAllBytes(folder.File("st.png")));
+
+        // Safetensors under another name are read by their content (a checkpoint begins with its magic instead).
+        var renamed = folder.File("tiny-gray.weights");
+        File.Copy(weights, renamed);
+        (exit, text) = Sample("--checkpoint", renamed, "--output", folder.File("renamed.png"), "--count", "2", "--steps", "2");
+        Assert.True(exit == 0, text);
+        Assert.Equal(File.ReadAllBytes(folder.File("st.png")), File.ReadAllBytes(folder.File("renamed.png")));
     }
 
     [Fact]

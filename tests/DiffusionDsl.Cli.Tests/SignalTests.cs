@@ -50,8 +50,9 @@ public class SignalTests : IClassFixture<TrainedTinyGray>
             process.WaitForExit(); // the output's last lines
             Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {Text(text)}");
             Assert.Contains("SIGTERM: stopping after this step and saving a checkpoint", Text(text));
-            // The hint names what continuing the run needs: its folder.
-            Assert.Contains($"(continue with --resume latest --output {output})", Text(text));
+            // The hint names what continuing the run needs: its folder and the options it was given (without --steps it would
+            // stop at the .msd's 6).
+            Assert.Contains($"(continue with --resume latest --output {output} --steps 1000000)", Text(text));
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(output, "checkpoints"), "step-*.ckpt"));
         }
         finally

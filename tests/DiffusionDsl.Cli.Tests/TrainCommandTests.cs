@@ -45,6 +45,73 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Equal(new[] { "step-00000002.ckpt" }, Directory.GetFiles(Path.Combine(folder.Path, "checkpoints")).Select(Path.GetFileName));
     }
 
+    /// <summary>A device named by the environment (set long ago, perhaps) is named as the variable when it cannot be used.</summary>
+    [Fact]
+    public void ABadDeviceFromTheEnvironmentNamesTheVariable()
+    {
+        using var folder = new ScratchFolder();
+        var console = new RecordingConsole();
+        var before = System.Environment.GetEnvironmentVariable("DIFFUSIONDSL_DEVICE");
+        System.Environment.SetEnvironmentVariable("DIFFUSIONDSL_DEVICE", "gpu"); // the CLI tests run one at a time (SerialTests.cs)
+        try
+        {
+            int exit = CliApp.Run(["train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--steps", "1", "--output", folder.Path,
+                                   "--no-progress"], console.Console, console.Writer);
+            Assert.Equal(1, exit);
+            Assert.Contains("error: DIFFUSIONDSL_DEVICE=gpu: expected cpu, cuda or cuda:N.", console.Text);
+        }
+        finally
+        {
+            System.Environment.SetEnvironmentVariable("DIFFUSIONDSL_DEVICE", before);
+        }
+    }
+
+    /// <summary>Weights, or a train.py checkpoint folder, cannot continue a run: said as such (not "not a DiffusionDsl checkpoint").</summary>
+    [Fact]
+    public void WeightsOrATrainPyCheckpointGivenToResumeAreRefusedAsSuch()
+    {
+        using var folder = new ScratchFolder();
+        var trainPy = Directory.CreateDirectory(Path.Combine(folder.Path, "step-0000006")).FullName;
+        File.WriteAllText(Path.Combine(trainPy, "state.json"), "{}");
+        foreach (var resume in new[] { trainPy, Path.Combine(trainPy, "ema.safetensors") })
+        {
+            var console = new RecordingConsole();
+            int exit = CliApp.Run(["train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", folder.File("run"),
+                                   "--resume", resume], console.Console, console.Writer);
+            Assert.Equal(1, exit);
+            Assert.Contains($"error: --resume {resume}: msd train continues its own .ckpt checkpoints", console.Text);
+            Assert.False(Directory.Exists(folder.File("run")));
+        }
+    }
+
+    [Fact]
+    public void TheContinueHintRepeatsTheOptionsThatShapeTheRun() =>
+        Assert.Equal(" --output \"runs/a b\" --steps 10 --lr 0.001 --seed 7 --flip false",
+                     new TrainSettings { Source = "m.dll", Data = "d", Output = "runs/a b", Steps = 10, LearningRate = 0.001, Seed = 7, Flip = false }.TrainingOptionsText());
+
+    /// <summary>Under a culture whose '.' groups thousands, "--lr 0.001" is still a thousandth (de-DE would read 1).</summary>
+    [Fact]
+    public void NumberOptionsMeanTheSameInEveryCulture()
+    {
+        using var folder = new ScratchFolder();
+        var console = new RecordingConsole();
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            string[] args = ["train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--steps", "1", "--batch", "2",
+                             "--lr", "0.001", "--output", folder.Path, "--no-progress"];
+            int exit = CliApp.Run(args, console.Console, console.Writer);
+            Assert.True(exit == 0, console.Text);
+            Assert.Contains(", lr 0.001,", console.Text);
+            Assert.Equal("de-DE", System.Globalization.CultureInfo.CurrentCulture.Name); // the caller's culture is given back
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
     /// <summary>`--flip` alone turns the flips on, `--flip false` off; the header line says which the run trains with.</summary>
     [Theory]
     [InlineData(new[] { "--flip" }, true)]
@@ -139,6 +206,12 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Equal(1, CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", file }, console.Console));
         Assert.Contains($"error: --output {file} is a file; give the run's folder.", console.Text);
         Assert.Equal("mine", File.ReadAllText(file));
+        // A folder under a file is refused as the option too, not by the first write after the data load.
+        console = new RecordingConsole();
+        var under = Path.Combine(file, "run");
+        Assert.Equal(1, CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", under }, console.Console));
+        Assert.Contains($"error: --output {under}: {file} is a file, so nothing can be written under it.", console.Text);
+        Assert.DoesNotContain("data:", console.Text);
 
         console = new RecordingConsole();
         var missing = folder.File("no-such-data");

@@ -7,7 +7,7 @@ namespace DiffusionDsl.Runtime.Sampling.Solvers;
 
 /// <summary>
 /// Euler on the probability-flow ODE in EDM form (EDM Eq. 4 with s = 1 on x_hat = x / s):
-/// dx_hat/dsigma = (x_hat - D(x_hat; sigma)) / sigma = eps_hat. steps = NFE, on EDM's rho = 7 sigma grid, ending at sigma = 0.
+/// dx_hat/dsigma = (x_hat - D(x_hat; sigma)) / sigma = eps_hat. steps = NFE, on EDM's sigma grid (Eq. 5, the edm schedule's rho), ending at sigma = 0.
 /// </summary>
 public sealed class EulerSolver : DiffusionSolver
 {

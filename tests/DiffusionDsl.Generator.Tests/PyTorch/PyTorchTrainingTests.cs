@@ -92,6 +92,27 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.Contains(message, output);
     }
 
+    /// <summary>sample.py refuses bad arguments with one line naming the option, before it samples anything.</summary>
+    [Theory]
+    [InlineData("--count 0", "--count must be at least 1, not 0")]
+    [InlineData("--steps 0", "--steps must be at least 1, not 0")]
+    [InlineData("--out samples.jpg", "--out samples.jpg: write a .png grid or a .safetensors file")]
+    [InlineData("--out .", "--out . is a folder: give a file in it, such as ./samples.png")]
+    [InlineData("--out missing/x.png", "--out missing/x.png: its folder does not exist")]
+    [InlineData("--checkpoint .", "--checkpoint . is a folder")]
+    [InlineData("--checkpoint images.idx", "--checkpoint images.idx: not a safetensors file")]
+    [InlineData("--checkpoint c.ckpt", "a C# training checkpoint (.ckpt), not safetensors: msd export weights")]
+    public void SamplePyRefusesBadArgumentsInOneLine(string arguments, string message)
+    {
+        File.WriteAllBytes(Path.Combine(_folder, "c.ckpt"), System.Text.Encoding.ASCII.GetBytes("DDCKPT02 and the rest"));
+        var given = arguments.Split(' ');
+        var all = new[] { _sample, "--checkpoint", "none.safetensors", "--out", "x.png", "--device", "cpu" }.Concat(given).ToArray();
+        var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, all, Minutes, workingDirectory: _folder);
+        Assert.Equal(2, code); // argparse's usage error
+        Assert.Contains(message, output);
+        Assert.DoesNotContain("Traceback", output);
+    }
+
     [Fact]
     public void AccumulatingMicroBatchesGivesTheWholeBatchsWeights()
     {
@@ -283,9 +304,14 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.Contains("step 1/1", log);
     }
 
-    /// <summary>Ctrl+C (SIGINT) stops one process after its current step with a checkpoint to resume, as the C# trainer does.</summary>
-    [Fact]
-    public void AnInterruptStopsAfterTheStepWithACheckpoint()
+    /// <summary>
+    /// Ctrl+C (SIGINT) or a scheduler's SIGTERM stops one process after its current step with a checkpoint to resume, as the
+    /// C# trainer does; the line it ends with is the command that continues the run (its own options, --resume latest).
+    /// </summary>
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public void AnInterruptStopsAfterTheStepWithACheckpoint(string signal)
     {
         var start = new System.Diagnostics.ProcessStartInfo(PythonWithTorch.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { _train }.Concat(TrainArguments("interrupted", 500, "--checkpoint-every", "0"))) start.ArgumentList.Add(argument);
@@ -298,15 +324,44 @@ public sealed class PyTorchTrainingTests : IDisposable
             seen.AppendLine(line);
             if (!line.StartsWith("step 2/500", StringComparison.Ordinal)) continue;
             // bash's kill builtin: no procps needed on a bare machine.
-            using var kill = System.Diagnostics.Process.Start("bash", new[] { "-c", $"kill -INT {process.Id}" })!;
+            using var kill = System.Diagnostics.Process.Start("bash", new[] { "-c", $"kill -{signal} {process.Id}" })!;
             kill.WaitForExit();
         }
         Assert.True(process.WaitForExit(120_000), "train.py did not stop");
         var output = seen + errors.Result;
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}:\n{output}");
-        var stopped = System.Text.RegularExpressions.Regex.Match(output, @"stopped at step (\d+); continue with --resume latest");
+        var stopped = System.Text.RegularExpressions.Regex.Match(output, @"stopped at step (\d+); continue with: train\.py (.*)\n");
         Assert.True(stopped.Success, output);
+        Assert.Contains("--steps 500 ", stopped.Groups[2].Value);
+        Assert.EndsWith("--checkpoint-every 0 --resume latest", stopped.Groups[2].Value.TrimEnd());
         Assert.True(File.Exists(Checkpoint("interrupted", int.Parse(stopped.Groups[1].Value), "ema.safetensors")), output);
+    }
+
+    /// <summary>
+    /// As msd train does (RunFolder.Conflict), train.py refuses to resume into a folder a checkpoint that is not its newest
+    /// (it would overwrite and prune the later ones) or another run's; a resumed run given other options says so.
+    /// </summary>
+    [Fact]
+    public void ResumingAnotherRunsOrAnEarlierCheckpointIsRefusedAndChangedOptionsAreNoted()
+    {
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("first", 4)).ToArray(), Minutes);
+        PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("second", 2, "--seed", "5")).ToArray(), Minutes);
+        var newest = File.ReadAllBytes(Checkpoint("first", 4, "model.safetensors"));
+
+        var (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("first", 6, "--resume",
+            Path.Combine(_folder, "second", "checkpoints", "step-0000002"))).ToArray(), Minutes);
+        Assert.NotEqual(0, code);
+        Assert.Contains("holds an earlier run (its checkpoint step-0000004): resume step-0000002 with another --out", output);
+
+        (code, output) = PythonWithTorch.Run(PythonWithTorch.Path, new[] { _train }.Concat(TrainArguments("first", 6, "--resume",
+            Path.Combine(_folder, "first", "checkpoints", "step-0000002"))).ToArray(), Minutes);
+        Assert.NotEqual(0, code);
+        Assert.Contains("step-0000002 is not the newest checkpoint of its run (step-0000004 is)", output);
+        Assert.Equal(newest, File.ReadAllBytes(Checkpoint("first", 4, "model.safetensors")));
+
+        output = PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("first", 6, "--resume", "latest", "--seed", "3")).ToArray(), Minutes);
+        Assert.Contains("note: step-0000004: it was trained with --seed 0; this run goes on with --seed 3", output);
+        Assert.Contains("step 6/6", output);
     }
 
     [Fact]
@@ -517,9 +572,9 @@ public sealed class PyTorchTrainingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("CosineData", "checked: idx, idx.gz, png folder")]
+    [InlineData("CosineData", "checked: idx, idx.gz, png folder, idx folder with a stray png")]
     [InlineData("DdpmVelocity", "checked: idx 4d, png folder")]
-    [InlineData("Cifar10Multistage", "checked: cifar batch file, cifar folder, idx 4d, png folder")]
+    [InlineData("Cifar10Multistage", "checked: cifar batch file, cifar folder, idx 4d, png folder, cifar folder with a stray png")]
     public void TrainPyReadsTheDataFormatsOfTheCSharpLoaders(string model, string expected)
     {
         var folder = Path.Combine(_folder, "formats-" + model);

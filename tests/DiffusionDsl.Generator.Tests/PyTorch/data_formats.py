@@ -55,8 +55,19 @@ os.makedirs(os.path.join(folder, "sub"))
 for i in range(5):
     array = images[i].permute(1, 2, 0).numpy()
     Image.fromarray(array[:, :, 0] if channels == 1 else array).save(os.path.join(folder, "sub" if i % 2 else "", f"{i}.png"))
-os.replace(os.path.join(folder, "sub"), os.path.join(folder, "zsub"))  # sorted paths: 0, 2, 4 then zsub/1, zsub/3
-order = [0, 2, 4, 1, 3]
-images = images[order]
-check("png folder", folder)
+os.replace(os.path.join(folder, "sub"), os.path.join(folder, "zsub"))
+# As the C# loader: the images directly in the folder (0, 2, 4), not those of its subfolder.
+check("png folder", folder, images[[0, 2, 4]])
+
+# A dataset's own files win over a stray image beside them (a preview, a README's picture), as in DatasetLoader.cs.
+stray = Image.fromarray(np.zeros((4, 4), dtype=np.uint8))
+if (channels, height, width) == (3, 32, 32):
+    stray.save(os.path.join(cifar, "preview.png"))
+    check("cifar folder with a stray png", cifar)
+if channels == 1:
+    mixed = os.path.join(work, "mixed")
+    os.makedirs(mixed)
+    open(os.path.join(mixed, "train-images-idx3-ubyte"), "wb").write(raw)
+    stray.save(os.path.join(mixed, "a-preview.png"))
+    check("idx folder with a stray png", mixed)
 print("checked:", ", ".join(checked))

@@ -534,9 +534,10 @@ def _point(schedule: Schedule, t: float) -> Tuple[float, float, float]:
     return (t,) + schedule.at(t)
 
 
-def karras_grid(schedule: Schedule, steps: int, end_time: Optional[float] = None, rho: float = 7.0) -> List[Tuple[float, float, float]]:
+def karras_grid(schedule: Schedule, steps: int, end_time: Optional[float] = None, rho: Optional[float] = None) -> List[Tuple[float, float, float]]:
     """(t, s_t, sigma_t) uniform in sigma^(1/rho) (EDM Eq. 5) from t = 1 to end_time (the schedule's smallest time
-    unless given), then the clean point sigma = 0."""
+    unless given), then the clean point sigma = 0. rho: the edm schedule's own, 7 for the others (TimeGrids.cs)."""
+    rho = getattr(schedule, "rho", 7.0) if rho is None else rho
     end_time = schedule.min_time if end_time is None else end_time
     max_root, min_root = schedule.at(1.0)[1] ** (1.0 / rho), schedule.at(end_time)[1] ** (1.0 / rho)
     times = [1.0 if u == 0.0 else end_time if u == 1.0 else schedule.time_of_sigma((max_root + u * (min_root - max_root)) ** rho)
@@ -766,6 +767,8 @@ _NAMES = {dtype: name for name, dtype in _DTYPES.items()}
 def read_safetensors(path: str) -> Tuple[Dict[str, torch.Tensor], Dict[str, str]]:
     with open(path, "rb") as f:
         data = f.read()
+    if data[:8] == b"DDCKPT02":
+        raise ValueError(f"{path}: a C# training checkpoint (.ckpt), not safetensors: msd export weights writes its weights as .safetensors")
     if len(data) < 8:
         raise ValueError(f"{path}: not a safetensors file (shorter than its 8-byte header length)")
     (length,) = struct.unpack("<Q", data[:8])

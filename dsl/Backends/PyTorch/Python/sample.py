@@ -12,6 +12,7 @@ dpm_solver2, dpm_solver3, dpm_solver_pp2m) give the C# sampler's images from tha
 """
 import argparse
 import math
+import os
 import sys
 
 import torch
@@ -39,6 +40,16 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.eta < 0:
         p.error(f"--eta must be at least 0, not {args.eta}")
+    for name in ("count", "steps"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name} must be at least 1, not {getattr(args, name)}")
+    # Where the samples go is checked before any sampling: a bad --out must not cost the run.
+    if os.path.isdir(args.out):
+        p.error(f"--out {args.out} is a folder: give a file in it, such as {os.path.join(args.out, 'samples.png')}")
+    if not args.out.lower().endswith((".png", ".safetensors")):
+        p.error(f"--out {args.out}: write a .png grid or a .safetensors file")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        p.error(f"--out {args.out}: its folder does not exist")
 
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     model = spec.create_model().to(device).eval()
@@ -49,9 +60,23 @@ def main(argv=None):
             p.error(f"--end-time must be in (0, 0.1], not {args.end_time}")
         if args.end_time < model.schedule.training_min_time:
             p.error(f"--end-time {args.end_time} is below t = {model.schedule.training_min_time}, where training starts: no decoder learned those times")
-    model.load_weights(args.checkpoint, spec.SOURCE_HASH)
+    for option, path in (("--checkpoint", args.checkpoint), ("--noise", args.noise)):
+        if path is not None and os.path.isdir(path):
+            inside = " (a train.py checkpoint: give ema.safetensors or model.safetensors in it)" if os.path.isfile(os.path.join(path, "ema.safetensors")) else ""
+            p.error(f"{option} {path} is a folder{inside}")
+        if path is not None and not os.path.isfile(path):
+            p.error(f"{option} {path}: no such file")
+    try:
+        model.load_weights(args.checkpoint, spec.SOURCE_HASH)
+    except ValueError as e:  # another model's weights, a C# .ckpt, not safetensors: one line, not a traceback
+        p.error(f"--checkpoint {e}")
     if args.noise:
-        noise = spec.read_safetensors(args.noise)[0]["noise"].to(torch.float32)
+        tensors = spec.read_safetensors(args.noise)[0]
+        if "noise" not in tensors:
+            p.error(f"--noise {args.noise} holds no tensor 'noise' (it holds {', '.join(sorted(tensors)) or 'none'})")
+        noise = tensors["noise"].to(torch.float32)
+        if tuple(noise.shape[1:]) != tuple(spec.IMAGE) or noise.dim() != 4:
+            p.error(f"--noise {args.noise}: its 'noise' is {list(noise.shape)}, and {spec.MODEL_NAME} takes [N, {', '.join(map(str, spec.IMAGE))}]")
     streams = spec.ImageNoise(args.seed, noise.shape[0] if args.noise else args.count)
     if not args.noise:
         noise = streams.draw(tuple(spec.IMAGE))

@@ -21,6 +21,7 @@ import gzip
 import json
 import math
 import os
+import shlex
 import shutil
 import signal
 import struct
@@ -177,10 +178,10 @@ def read_image_folder(path, channels):
     except ImportError:
         raise SystemExit(f"{path}: reading an image folder needs Pillow (pip install pillow, or apt install python3-pil)")
     import numpy as np
-    files = sorted(f for f in glob.glob(os.path.join(path, "**", "*"), recursive=True)
-                   if f.lower().endswith((".png", ".jpg", ".jpeg", ".bmp")))
+    # The files directly in the folder, in ordinal order, as ImageFolderReader.cs reads them.
+    files = sorted(f for f in glob.glob(os.path.join(path, "*")) if os.path.isfile(f) and f.lower().endswith((".png", ".jpg", ".jpeg")))
     if not files:
-        raise ValueError(f"{path}: no .png, .jpg or .bmp images in this folder")
+        raise ValueError(f"{path}: no .png, .jpg or .jpeg images in this folder")
     images = []
     for file in files:
         with Image.open(file) as image:
@@ -193,17 +194,18 @@ def read_image_folder(path, channels):
 
 def load_images(path):
     if os.path.isdir(path):
-        # In the C# loader's order: the images directly in it, else CIFAR-10 batches, else the train-images IDX file of
-        # an IDX folder (Debian's dataset-fashion-mnist).
-        names = sorted(os.listdir(path))
-        batches = sorted(glob.glob(os.path.join(path, "data_batch_*.bin")))
+        # In the C# loader's order (DatasetLoader.cs): a dataset's own files win over stray images beside them, so
+        # CIFAR-10 batches, else the train-images IDX file of an IDX folder (Debian's dataset-fashion-mnist), else the
+        # images directly in the folder.
+        names = sorted(n for n in os.listdir(path) if os.path.isfile(os.path.join(path, n)))
+        batches = [os.path.join(path, n) for n in names if n.startswith("data_batch_") and n.lower().endswith(".bin")]
         idx = [n for n in names if n.startswith("train-images-idx3-ubyte")] or [n for n in names if "images-idx3-ubyte" in n]
-        if any(n.lower().endswith((".png", ".jpg", ".jpeg")) for n in names) or not (batches or idx):
-            images = read_image_folder(path, spec.IMAGE[0])
-        elif batches:
+        if batches:
             images = read_cifar(batches)
-        else:
+        elif idx:
             images = read_idx(os.path.join(path, idx[0]))
+        else:
+            images = read_image_folder(path, spec.IMAGE[0])
     elif path.endswith(".bin"):
         images = read_cifar([path])
     else:
@@ -448,7 +450,52 @@ def keep_metrics_through(path, step):
 
 
 def checkpoint_folders(out):
-    return sorted(glob.glob(os.path.join(out, "checkpoints", "step-[0-9]*[0-9]")))
+    """The output's checkpoint folders, oldest first: by step number (as text, step-10000000 would sort before step-9999999)."""
+    return sorted(glob.glob(os.path.join(out, "checkpoints", "step-[0-9]*[0-9]")), key=lambda f: int(os.path.basename(f)[5:]))
+
+
+def resume_conflict(out, folder):
+    """What resuming `folder` into `out` would mix with, as msd train's RunFolder.Conflict: None when `folder` is the
+    newest checkpoint of `out` (or `out` has none), else the message. Resuming a checkpoint that is not the newest would
+    overwrite and prune the checkpoints written after it, and another run's would mix two runs in one folder."""
+    existing = checkpoint_folders(out)
+    if not existing or os.path.samefile(folder, existing[-1]):
+        return None
+    name, newest = os.path.basename(os.path.normpath(folder)), os.path.basename(existing[-1])
+    if any(os.path.samefile(folder, f) for f in existing):
+        return f"{name} is not the newest checkpoint of its run ({newest} is): delete the later ones to go back to it, or use --resume latest"
+    return (f"{out} holds an earlier run (its checkpoint {newest}): resume {name} with another --out, "
+            "or continue that run with --resume latest")
+
+
+# The options that shape training: a resumed run given other values than its checkpoint's trains on, and says so.
+RECORDED_OPTIONS = ["data", "batch", "accumulate", "lr", "weight_decay", "warmup", "warmup_kimg", "grad_clip", "ema", "ema_warmup",
+                    "ema_halflife_kimg", "ema_rampup", "stage_groups", "seed", "augment", "flip", "bf16", "loss_reduction"]
+
+
+def changed_options(recorded, args):
+    """The notes for a resumed run's options that differ from those its checkpoint recorded (state.json's args)."""
+    notes = []
+    for name in RECORDED_OPTIONS:
+        now = getattr(args, name)
+        same = (os.path.realpath(recorded[name]) == os.path.realpath(now)) if name == "data" and name in recorded else None
+        if name in recorded and not same and recorded[name] != now:
+            option = "--" + name.replace("_", "-")
+            notes.append(f"it was trained with {option} {recorded[name]}; this run goes on with {option} {now}")
+    return notes
+
+
+def resume_command(argv):
+    """The arguments that continue this run: the ones given, with --resume latest in place of any --resume."""
+    kept, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--resume":
+            skip = True
+        elif not a.startswith("--resume="):
+            kept.append(a)
+    return " ".join(shlex.quote(a) for a in kept + ["--resume", "latest"])
 
 
 def save_checkpoint(out, step, model, ema, optimizer, state, keep):
@@ -521,7 +568,10 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     model = spec.create_model().to(device)
     if args.init:
-        model.load_weights(args.init, spec.SOURCE_HASH)
+        try:
+            model.load_weights(args.init, spec.SOURCE_HASH)
+        except (ValueError, OSError) as e:
+            raise SystemExit(f"--init {args.init}: {e}")
     parameters = list(model.parameters())
     ema = {name: value.clone() for name, value in model.state_dict().items()}  # weights and buffers, in state_dict order
     optimizer = torch.optim.AdamW(parameters, lr=args.lr, weight_decay=args.weight_decay)
@@ -539,8 +589,13 @@ def main(argv=None):
     moments_scale = None
     folder = resume_folder(args.out, args.resume) if args.resume else None
     if folder:
+        if resume_conflict(args.out, folder) is not None:
+            raise SystemExit(f"--resume {args.resume}: {resume_conflict(args.out, folder)}")
         with open(os.path.join(folder, "state.json")) as f:
             state = json.load(f)
+        if rank == 0:
+            for note in changed_options(state.get("args", {}), args):
+                print(f"note: {os.path.basename(folder)}: {note}", flush=True)
         trained = state.get("args", {}).get("stage_sampling", args.stage_sampling)
         # Another model's checkpoint is refused by load_weights, for that.
         if trained != args.stage_sampling and state.get("model_hash") == spec.SOURCE_HASH:
@@ -561,7 +616,12 @@ def main(argv=None):
     elif checkpoint_folders(args.out):
         raise SystemExit(f"{args.out} holds checkpoints of an earlier run: pass --resume latest to continue it, or another --out")
 
-    images = load_images(args.data)
+    if not os.path.exists(args.data):
+        raise SystemExit(f"--data {args.data}: no such file or folder")
+    try:
+        images = load_images(args.data)
+    except ValueError as e:  # a truncated file, another shape: one line naming the data, not a traceback
+        raise SystemExit(f"--data: {e}")
     batches = Batches(images, args.seed)
     reduction = args.loss_reduction or ("sum" if model.prediction == "edm" else "mean")
     gradient_scale = float(images[0].numel()) if reduction == "sum" else 1.0
@@ -596,6 +656,7 @@ def main(argv=None):
             stop.append(signum)
             print("stopping after this step (Ctrl+C again ends at once)", flush=True)
         signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)  # a scheduler's stop (SLURM, Kubernetes) saves the step too
 
     running, counted, clock = torch.zeros((), device=device), 0, time.time()
     # EDM's ramp over images, min(cur_nimg / (kimg x 1000), 1) with cur_nimg = step x batch (as this script's EMA counts
@@ -688,7 +749,7 @@ def main(argv=None):
     if rank == 0:
         metrics.close()
     if stop and step < args.steps:  # a stop asked for during the last step finished the run
-        print(f"stopped at step {step}; continue with --resume latest", flush=True)
+        print(f"stopped at step {step}; continue with: {os.path.basename(sys.argv[0])} {resume_command(sys.argv[1:] if argv is None else argv)}", flush=True)
         return 130
     if world > 1:
         del loss_of  # DDP's reducer holds the process group: release it before the group goes
