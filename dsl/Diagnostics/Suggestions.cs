@@ -39,15 +39,17 @@ public static class Suggestions
     {
         var list = candidates as IReadOnlyCollection<string> ?? candidates.ToList();
         if (Synonyms.TryGetValue(word, out var meant) && meant.FirstOrDefault(m => list.Contains(m)) is { } synonym) return synonym;
-        candidates = list;
+        int allowed = Math.Max(1, Math.Min(3, word.Length / 3 + 1));
         string? best = null;
         int bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
+        foreach (var candidate in list)
         {
+            // The edit distance is at least the difference in length: a candidate that far off cannot be suggested, and
+            // measuring it anyway made a file of many long stage names quadratic to check.
+            if (Math.Abs(candidate.Length - word.Length) > allowed) continue;
             int d = Distance(word.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (d < bestDistance) { bestDistance = d; best = candidate; }
         }
-        int allowed = Math.Max(1, Math.Min(3, word.Length / 3 + 1));
         return bestDistance <= allowed ? best : null;
     }
 
@@ -55,7 +57,19 @@ public static class Suggestions
     {
         var list = candidates.ToList();
         var closest = Closest(word, list);
-        return closest is null ? $"expected one of: {string.Join(", ", list)}" : $"did you mean '{closest}'?";
+        if (closest is not null) return $"did you mean '{Display.Excerpt(closest)}'?";
+        // A model's own names (64 stages of long names, say) are listed as excerpts, and as many as fit a line.
+        const int room = 240;
+        var names = new List<string>();
+        int length = 0;
+        foreach (var candidate in list)
+        {
+            var name = Display.Excerpt(candidate);
+            if (names.Count > 0 && length + name.Length > room) break;
+            names.Add(name);
+            length += name.Length + 2;
+        }
+        return $"expected one of: {string.Join(", ", names)}" + (list.Count > names.Count ? $" and {list.Count - names.Count} more" : "");
     }
 
     private static int Distance(string a, string b)

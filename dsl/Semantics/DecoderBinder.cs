@@ -19,9 +19,11 @@ internal sealed class DecoderBinder
     public DecoderBinder(ValueReader read) => _read = read;
 
     public List<DecoderSpec>? Bind(List<MsdStatement> statements, List<StageSpec> stages, EncoderSpec encoder, ImageShape image,
-        string modelName, SourceSpan modelSpan, MsdStatement? stagesStatement = null)
+        string modelName, SourceSpan modelSpan, MsdStatement? stagesStatement = null, bool aDecoderIsMisspelt = false)
     {
         var byStage = new Dictionary<string, (DecoderSpec Spec, MsdStatement Statement)>();
+        // Stages a reported mistake already points to (a decoder of a misspelt stage name): not also "has no decoder".
+        var meant = new HashSet<string>();
         var declared = new HashSet<string>();
         bool ok = true;
         foreach (var statement in statements)
@@ -34,6 +36,7 @@ internal sealed class DecoderBinder
             {
                 Diagnostics.Error(DiagnosticIds.DecoderForUnknownStage, statement.Values[0].Span,
                     $"There is no stage {Display.Quote(stageName)}; {Suggestions.Hint(stageName, stages.Select(s => s.Name))}");
+                if (Suggestions.Closest(stageName, stages.Select(s => s.Name)) is { } suggested) meant.Add(suggested);
                 ok = false;
                 continue;
             }
@@ -57,7 +60,9 @@ internal sealed class DecoderBinder
             }
             byStage[stageName] = (spec, statement);
         }
-        foreach (var stage in stages.Where(s => !declared.Contains(s.Name)))
+        // A `decodr` keyword was reported as a misspelt decoder: which stage it was for is unknown, so no stage is also
+        // said to lack one (the hint would ask for a second decoder beside the misspelt one).
+        foreach (var stage in stages.Where(s => !declared.Contains(s.Name) && !meant.Contains(s.Name) && !aDecoderIsMisspelt))
         {
             // At the stage's own line in the stages block, where the name the decoder must repeat is written.
             var stageSpan = stagesStatement?.Body?.FirstOrDefault(line => line.Keyword == stage.Name)?.KeywordSpan ?? modelSpan;
@@ -65,7 +70,7 @@ internal sealed class DecoderBinder
                 $"Stage {Display.Quote(stage.Name)} has no decoder; add: decoder {stage.Name} {{ width {encoder.StemWidth} }}");
             ok = false;
         }
-        if (!ok) return null;
+        if (!ok || stages.Any(s => !byStage.ContainsKey(s.Name))) return null;
 
         var ordered = stages.Select(s => byStage[s.Name]).ToList();
         WarnWhenWiderNearNoise(ordered);

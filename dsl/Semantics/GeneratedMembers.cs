@@ -42,7 +42,7 @@ public static class GeneratedMembers
         "DiffusionDsl.Runtime.Schedules.INoiseSchedule", "DiffusionDsl.Runtime.Schedules.VpSchedule", "DiffusionDsl.Runtime.Schedules.DdpmLinearSchedule",
         "DiffusionDsl.Runtime.Schedules.CosineSchedule", "DiffusionDsl.Runtime.Schedules.EdmSchedule", "DiffusionDsl.Runtime.Hosting.MsdModelInfo",
         "DiffusionDsl.Runtime.Checkpoints.CheckpointWeights", "DiffusionDsl.Runtime.Hosting.ModelWithErrors", "DiffusionDsl.Runtime.Training.TrainOptions",
-        "DiffusionDsl.Runtime.Training.StageSampling", "DiffusionDsl.Runtime.Training.MultistageTrainer", "DiffusionDsl.Runtime.Training.TrainResult",
+        "DiffusionDsl.Runtime.Training.StageSampling", "DiffusionDsl.Runtime.Training.MixedPrecision", "DiffusionDsl.Runtime.Training.MultistageTrainer", "DiffusionDsl.Runtime.Training.TrainResult",
         "DiffusionDsl.Runtime.Training.IBatchSource", "DiffusionDsl.Runtime.Reporting.TrainingSession", "DiffusionDsl.Runtime.Reporting.ReportOptions",
         "DiffusionDsl.Runtime.Sampling.SampleOptions", "DiffusionDsl.Runtime.Sampling.SolverKind", "DiffusionDsl.Runtime.Sampling.MultistageSampler",
         "TorchSharp.torch.Tensor", "System.IDisposable", "System.Threading.CancellationToken", "System.Collections.Generic.IReadOnlyList",

@@ -23,7 +23,8 @@ internal sealed class ModelBinder
         var model = top.Get("model");
         if (model is null)
         {
-            Diagnostics.Error(DiagnosticIds.MissingSetting, new SourceSpan(0, 0), "An .msd file declares one model: model Name { ... }");
+            // `modle M { ... }` was reported as a misspelt `model`: that is the one error.
+            if (top.Missing("model")) Diagnostics.Error(DiagnosticIds.MissingSetting, new SourceSpan(0, 0), "An .msd file declares one model: model Name { ... }");
             return null;
         }
 
@@ -70,7 +71,8 @@ internal sealed class ModelBinder
         var decoderBinder = new DecoderBinder(_read);
         var decoders = stages is null || encoder is null || image is null || name is null
             ? null
-            : decoderBinder.Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan, stagesStatement);
+            : decoderBinder.Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan, stagesStatement,
+                                 aDecoderIsMisspelt: section.Misspelt("decoder"));
         if (stages is null || encoder is null || image is null || name is null) decoderBinder.CheckKeywords(section.All("decoder"));
         var settings = new SettingsBinder(_read);
         var train = settings.BindTrain(section.Get("train"), stages?.Count, schedule?.Kind);

@@ -51,5 +51,8 @@ internal sealed class Section
     /// </summary>
     public bool Missing(string keyword) => Get(keyword) is null && !_misspelt.Contains(keyword);
 
+    /// <summary>Whether an unknown keyword of this section was taken for <paramref name="keyword"/> (and reported as its misspelling).</summary>
+    public bool Misspelt(string keyword) => _misspelt.Contains(keyword);
+
     public IEnumerable<MsdStatement> All(string keyword) => _statements.Where(s => s.Keyword == keyword);
 }

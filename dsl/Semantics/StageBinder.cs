@@ -148,18 +148,23 @@ internal sealed class StageBinder
     private static bool Same(double a, double b) => a == b || Math.Abs(a - b) <= Tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
     /// <summary>Whether the stages are in sigma; null when they are but there is no schedule to convert them with.</summary>
+    /// <summary>
+    /// Whether the stages are written in sigma (else t); null when the unit is in error or cannot be converted with, as the
+    /// boundaries cannot be judged then: one mistake in the unit is one error, not one more per boundary.
+    /// </summary>
     private bool? BindUnit(MsdStatement statement, ScheduleSpec? schedule)
     {
         if (statement.Values.Count == 0) return false;
         _read.NoMoreThan(statement, 2);
-        if (_read.Option(statement.Values[0], "word after 'stages'", new[] { "in" }) is null) return false;
+        if (_read.Option(statement.Values[0], "word after 'stages'", new[] { "in" }) is null) return null;
         var unit = _read.Option(_read.At(statement, 1, "a unit: t or sigma"), "stage unit", new[] { "t", "sigma" });
-        if (unit != "sigma") return false;
+        if (unit is null) return null;
+        if (unit == "t") return false;
         if (schedule is null) return null;
         if (schedule.SupportsSigmaUnit) return true;
         Diagnostics.Error(DiagnosticIds.SigmaUnitUnsupported, statement.Values[1].Span,
             "Stages in sigma need a schedule with a closed-form sigma (vp, cosine or edm); write this discrete schedule's stages in t");
-        return false;
+        return null;
     }
 
     private bool CheckName(MsdStatement line, Dictionary<string, MsdStatement> names, Dictionary<string, string> properties, string? modelName)

@@ -133,6 +133,37 @@ public class CheckerFindingsTests
         Assert.Empty(Compile(MarkedSource.Parse(text.Replace("1e40", "1")).Text));
     }
 
+    /// <summary>
+    /// A misspelt `decoder`, a decoder's misspelt stage name (or one in other letter case) and a misspelt `model` are one
+    /// error each: not also "stage 'b' has no decoder; add: decoder b" beside the decoder already written for it, nor "an
+    /// .msd file declares one model".
+    /// </summary>
+    [Theory]
+    [InlineData("  decoder b { width 4 }", "  ⟦decodr⟧ b { width 4 }", DiagnosticIds.UnknownKeyword)]
+    [InlineData("  decoder b { width 4 }", "  decoder ⟦bb⟧ { width 4 }", DiagnosticIds.DecoderForUnknownStage)]
+    [InlineData("  decoder b { width 4 }", "  decoder ⟦B⟧ { width 4 }", DiagnosticIds.DecoderForUnknownStage)]
+    [InlineData("model Tiny {", "⟦modle⟧ Tiny {", DiagnosticIds.UnknownKeyword)]
+    public void AMisspeltDecoderOrModelIsOneError(string valid, string misspelt, string id)
+    {
+        Assert.Contains(valid, Valid);
+        TinyModel.SingleDiagnostic(Valid.Replace(valid, misspelt), id);
+    }
+
+    /// <summary>
+    /// A mistake in the stages' unit is one error: the boundaries cannot be judged in an unknown unit, or in sigma under a
+    /// schedule without one, and were judged as t, one more error per boundary.
+    /// </summary>
+    [Theory]
+    [InlineData("vp(beta_min = 0.1, beta_max = 20)", "in ⟦sigmas⟧", DiagnosticIds.UnknownOption)]
+    [InlineData("ddpm", "in ⟦sigma⟧", DiagnosticIds.SigmaUnitUnsupported)]
+    [InlineData("vp(beta_min = 0.1, beta_max = 20)", "⟦at⟧ sigma", DiagnosticIds.UnknownOption)]
+    public void AMistakeInTheStageUnitIsOneError(string schedule, string unit, string id)
+    {
+        var text = Valid.Replace("vp(beta_min = 0.1, beta_max = 20)", schedule).Replace("  stages {", $"  stages {unit} {{")
+            .Replace("    a [0, 0.5)\n    b [0.5, 1]\n", "    a [0.01, 2.5)\n    b [2.5, 150]\n");
+        TinyModel.SingleDiagnostic(text, id);
+    }
+
     /// <summary>A keyword written where a value goes is that value, and wrong once: not a setting without a value, then a repeated one.</summary>
     [Theory]
     [InlineData("solver dpm_solver3", "solver ⟦steps⟧", DiagnosticIds.UnknownOption)]

@@ -65,6 +65,15 @@ internal static class HostileInputs
         yield return ("keywords on one line", () => Fill("model M {\n  encoder ddpmpp {\n    width", " width", size / 2) + "\n  }\n}\n");
         yield return ("unknown stages", () => Seed.Replace("  decoder near_data", Fill("", "  decoder nowhere { width 8 }\n", size / 4) + "  decoder near_data"));
         yield return ("65 stages", () => Tiny.Replace("only [0, 1]", string.Join("\n", Enumerable.Range(0, 65).Select(i => FormattableString.Invariant($"s{i} [{i / 65.0:R}, {(i + 1) / 65.0:R})")))));
+        // A decoder that names no stage is measured against every stage's name for a "did you mean": 64 long stage names
+        // and a decoder name that fills the file took 12.9 s when every pair was measured in full.
+        yield return ("long stage names and a long unknown decoder", () =>
+        {
+            var stages = Tiny.Replace("only [0, 1]", string.Join("\n", Enumerable.Range(0, 64).Select(i =>
+                FormattableString.Invariant($"{new string('s', 190)}{i:D4} [{i / 64.0:R}, {(i + 1) / 64.0:R}{(i == 63 ? "]" : ")")}")))).Replace("  decoder only { width 8 }\n", "");
+            var body = stages.Substring(0, stages.LastIndexOf('}'));
+            return body + "  decoder " + new string('d', size - body.Length - 40) + " { width 8 }\n}\n";
+        });
         yield return ("a list of a million items", () => "model M {\n  mult [" + Fill("", "1, ", size - 30) + "1]\n}\n");
 
         // Numbers at and past every limit, in each numeric place of the tiny model (a stem width past 65536 once bound to
