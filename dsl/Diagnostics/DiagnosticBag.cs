@@ -6,11 +6,13 @@ namespace DiffusionDsl.Language.Diagnostics;
 
 /// <summary>
 /// Collects diagnostics, turning spans into line positions. It keeps the first <see cref="MsdLimits.MaxDiagnostics"/>;
-/// the rest are counted, and <see cref="Items"/> ends with one MSD0007 saying how many were left out.
+/// the rest are counted, and <see cref="Items"/> ends with one MSD0007 saying how many were left out. One value is
+/// reported once per diagnostic id: a heads count written once that fails at three levels is one error at it.
 /// </summary>
 public sealed class DiagnosticBag
 {
     private readonly List<MsdDiagnostic> _items = new();
+    private readonly HashSet<(string Id, SourceSpan Span)> _reported = new();
     private readonly LineMap _lines;
     private int _errors, _omitted, _omittedErrors;
     private SourceSpan _firstOmitted;
@@ -30,6 +32,7 @@ public sealed class DiagnosticBag
     private void Add(string id, DiagnosticSeverity severity, SourceSpan span, string message)
     {
         if (severity == DiagnosticSeverity.Error) _errors++;
+        if (!_reported.Add((id, span))) return;
         if (_items.Count < MsdLimits.MaxDiagnostics)
         {
             _items.Add(Create(id, severity, span, message));

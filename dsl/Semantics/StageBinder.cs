@@ -69,8 +69,12 @@ internal sealed class StageBinder
             if (interval is null) { ok = false; previous = line; previousEnd = double.NaN; continue; }
             var (start, end, startSpan, endSpan) = interval.Value;
 
-            foreach (var (value, span) in new[] { (start, startSpan), (end, endSpan) })
+            // The first start and the last end are held to the edges themselves (MSD0023 says what to write there): one
+            // error for such a value, not also "outside the range".
+            bool first = previous is null, last = ReferenceEquals(line, statement.Body[statement.Body.Count - 1]) && start < end;
+            foreach (var (value, span, atAnEdge) in new[] { (start, startSpan, first), (end, endSpan, last) })
             {
+                if (atAnEdge) continue;
                 if ((value < lower && !AtEdge(value, lower)) || (value > upper && !AtEdge(value, upper)))
                 {
                     Diagnostics.Error(DiagnosticIds.BoundaryOutOfRange, span,

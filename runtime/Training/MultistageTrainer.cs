@@ -489,7 +489,7 @@ public sealed class MultistageTrainer : IDisposable
         RequireUsable();
         var path = Checkpoints.FileFor(Step);
         TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, Options.StageSampling, TrainingTime,
-                                 _gradientScale ?? 1.0, TrainingRecipeText.ClipAndEma(Options), Options.Seed);
+                                 _gradientScale ?? 1.0, TrainingRecipeText.Recorded(Options), Options.Seed);
         LastCheckpoint = path;
         foreach (var note in Checkpoints.KeepLast(Options.KeepCheckpoints)) Note?.Invoke(note);
         CheckpointWritten?.Invoke(path);
@@ -503,7 +503,7 @@ public sealed class MultistageTrainer : IDisposable
         var restored = TrainingCheckpoint.Read(path, Options.ModelHash, Model.Module, Ema, _optimizer, _generator, _stageSamples, Options.StageSampling);
         (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale, _dataTrainedOn) =
             (restored.Step, restored.DataState, restored.TrainingTime, restored.GradientScale, restored.DataFingerprint);
-        string trainsWith = TrainingRecipeText.ClipAndEma(Options);
+        string trainsWith = TrainingRecipeText.Recorded(Options);
         if (restored.ClipAndEma is { } trainedWith && trainedWith != trainsWith)
             Note?.Invoke($"{Path.GetFileName(path)} was trained with {trainedWith}; this run goes on with {trainsWith}.");
         // The seed draws every step's times and noise (and, on a GPU, is the per-step reseed): another one still trains,

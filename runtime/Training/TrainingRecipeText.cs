@@ -22,5 +22,12 @@ public static class TrainingRecipeText
         return $"{clip}, {ema}" + (o.HorizontalFlip ? ", left-right flips" : "");
     }
 
+    /// <summary>
+    /// What a checkpoint records and a resumed run compares: <see cref="ClipAndEma"/>, and the precision when it is not
+    /// auto (the header line says it beside the device), so a run resumed in another arithmetic says so.
+    /// </summary>
+    public static string Recorded(TrainOptions o) =>
+        ClipAndEma(o) + (o.Precision == MixedPrecision.Auto ? "" : $", precision {MixedPrecisionNames.Of(o.Precision)}");
+
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -149,6 +149,13 @@ public class CheckerFindingsTests
         TinyModel.SingleDiagnostic(Valid.Replace(valid, misspelt), id);
     }
 
+    /// <summary>The first start and the last end outside the range are one error each, the one that says what to write there.</summary>
+    [Theory]
+    [InlineData("a [0, 0.5)", "a [⟦-0.1⟧, 0.5)", "The first stage must start at 0 (t)")]
+    [InlineData("b [0.5, 1]", "b [0.5, ⟦1.2⟧]", "The last stage must end at 1 (t)")]
+    public void AnEdgeOutsideTheRangeIsOneError(string valid, string wrong, string message) =>
+        Assert.Contains(message, TinyModel.SingleDiagnostic(Valid.Replace(valid, wrong), DiagnosticIds.StagesDoNotCover).Message);
+
     /// <summary>
     /// A mistake in the stages' unit is one error: the boundaries cannot be judged in an unknown unit, or in sigma under a
     /// schedule without one, and were judged as t, one more error per boundary.

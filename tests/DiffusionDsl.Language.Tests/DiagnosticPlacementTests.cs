@@ -19,6 +19,14 @@ public class DiagnosticPlacementTests
         TinyModel.SingleDiagnostic(source, DiagnosticIds.HeadsDoNotDivideWidth);
     }
 
+    /// <summary>Once too where several attended levels fail (it was once per level, all at the one heads count).</summary>
+    [Fact]
+    public void HeadsThatDivideNoWidthOfSeveralLevelsAreReportedOnce()
+    {
+        var source = Tiny.Replace("  encoder ddpmpp {\n", "  encoder ddpmpp {\n    attention at [8, 4] heads ⟦3⟧\n");
+        TinyModel.SingleDiagnostic(source, DiagnosticIds.HeadsDoNotDivideWidth);
+    }
+
     [Fact]
     public void AFullFormDecoderLevelsWrongBlocksArePlacedAtTheBlocksCount()
     {

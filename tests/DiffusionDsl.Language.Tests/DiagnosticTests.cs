@@ -40,7 +40,7 @@ public class DiagnosticTests
         { "MSD0010", Mark("model Tiny {", "model ⟦class⟧ {") },
         { "MSD0011", Mark("    b [0.5, 1]\n", "    ⟦a⟧ [0.5, 1]\n") },
         { "MSD0012", Mark("    b [0.5, 1]\n  }\n", "    ⟦encoder⟧ [0.5, 1]\n  }\n") },
-        { "MSD0020", Mark("    b [0.5, 1]\n", "    b [0.5, ⟦1.5⟧]\n") },
+        { "MSD0020", Mark("    a [0, 0.5)\n", "    a [0, ⟦1.5⟧)\n") }, // the last end is held to 1 by MSD0023 instead
         { "MSD0021", Mark("    a [0, 0.5)\n", "    a ⟦[0.7, 0.5)⟧\n") },
         { "MSD0022", Mark("    b [0.5, 1]\n", "    b [⟦0.6⟧, 1]\n") },
         { "MSD0023", Mark("    a [0, 0.5)\n", "    a [⟦0.1⟧, 0.5)\n") },

@@ -72,5 +72,10 @@ public sealed class ResumeNoteTests : IDisposable
         {
             "step-00000002.ckpt was trained with seed 1; this run goes on with seed 7 (give the run's own seed, e.g. msd train --seed, to continue it exactly).",
         }, ResumeNotes(Options("seed") with { Seed = 7 }, checkpoint));
+        // And another arithmetic (the .msd's precision, msd train --precision): auto is the one older checkpoints recorded.
+        Assert.Equal(new[]
+        {
+            "step-00000002.ckpt was trained with clip 1, EMA 0.999 (warm-up every step); this run goes on with clip 1, EMA 0.999 (warm-up every step), precision fp32.",
+        }, ResumeNotes(Options("fp32") with { Precision = MixedPrecision.Float32 }, checkpoint));
     }
 }
