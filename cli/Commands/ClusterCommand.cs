@@ -79,7 +79,8 @@ public static class ClusterCommand
         var (schedule, scheduleName, image) = ScheduleOf(settings, msd?.Compilation.Model, console);
         TorchNatives.Ensure(null, console.Line);
         // An image folder is read in the model's channels, as msd train reads it (grey PNGs are otherwise decoded as RGB).
-        using var dataset = DatasetLoader.Load(settings.Data, new DatasetOptions { Limit = settings.Limit, ImageChannels = image?.Channels ?? 3 });
+        using var dataset = DatasetLoader.Load(settings.Data, new DatasetOptions { Limit = settings.Limit, ImageChannels = image?.Channels ?? 3,
+                                                                                         ImageSize = image is { } i && i.Height == i.Width ? i.Height : null });
         console.Line($"data: {dataset.Count} images {dataset.Channels}x{dataset.Height}x{dataset.Width} from {settings.Data}");
         if (image is { } shape && (shape.Channels != dataset.Channels || shape.Height != dataset.Height || shape.Width != dataset.Width))
             throw new ArgumentException($"{settings.Msd} not rewritten: its model takes {shape.Channels}x{shape.Height}x{shape.Width} images, " +

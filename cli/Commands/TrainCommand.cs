@@ -126,7 +126,7 @@ public static class TrainCommand
             console.Line($"no checkpoint in {options.OutputDirectory} yet: --resume latest starts at step 0.");
         using var data = DatasetLoader.Load(settings.Data, new DatasetOptions
         {
-            ImageChannels = info.ImageChannels, Seed = options.Seed, Limit = settings.Limit,
+            ImageChannels = info.ImageChannels, Seed = options.Seed, Limit = settings.Limit, ImageSize = info.ImageSize,
         });
         if (data.Channels != info.ImageChannels || data.Height != info.ImageSize || data.Width != info.ImageSize)
             throw new DataFormatException(settings.Data, $"its images are {data.Channels}x{data.Height}x{data.Width}, but {info.Name} takes " +

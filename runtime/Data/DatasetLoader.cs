@@ -12,17 +12,18 @@ namespace DiffusionDsl.Runtime.Data;
 public static class DatasetLoader
 {
     public static ImageDataset Load(string path, DatasetOptions? options = null) =>
-        ImageDataset.FromRaw(ReadRaw(path, options?.ImageChannels ?? 3, options?.Limit), options);
+        ImageDataset.FromRaw(ReadRaw(path, options?.ImageChannels ?? 3, options?.Limit, options?.ImageSize), options);
 
     /// <param name="limit">For a folder of images, decode only the first N (the dataset's Limit cuts every format afterwards).</param>
-    public static RawImages ReadRaw(string path, int imageChannels = 3, int? limit = null)
+    /// <param name="imageSize">For a folder of images, the side the model takes (<see cref="DatasetOptions.ImageSize"/>).</param>
+    public static RawImages ReadRaw(string path, int imageChannels = 3, int? limit = null, int? imageSize = null)
     {
-        if (Directory.Exists(path)) return ReadFolder(path, imageChannels, limit);
+        if (Directory.Exists(path)) return ReadFolder(path, imageChannels, limit, imageSize);
         if (!File.Exists(path)) throw new DataFormatException(path, "no such file or folder.");
         return IsCifarBatch(path) ? Cifar10Reader.ReadImages(path) : IdxReader.ReadImages(path);
     }
 
-    private static RawImages ReadFolder(string folder, int imageChannels, int? limit)
+    private static RawImages ReadFolder(string folder, int imageChannels, int? limit, int? imageSize)
     {
         var files = Directory.GetFiles(folder).OrderBy(f => f, StringComparer.Ordinal).ToArray();
         // A dataset's own files first: a preview PNG or a README image beside CIFAR-10's batches or an IDX file would
@@ -39,7 +40,7 @@ public static class DatasetLoader
                   ?? files.FirstOrDefault(f => Path.GetFileName(f).Contains("images-idx3-ubyte", StringComparison.Ordinal));
         if (idx is not null) return IdxReader.ReadImages(idx);
 
-        if (files.Any(ImageFolderReader.IsImageFile)) return ImageFolderReader.Read(folder, imageChannels, limit);
+        if (files.Any(ImageFolderReader.IsImageFile)) return ImageFolderReader.Read(folder, imageChannels, limit, imageSize);
         throw new DataFormatException(folder, "holds no PNG/JPEG images, no CIFAR-10 data_batch_*.bin files and no *images-idx3-ubyte[.gz] file.");
     }
 

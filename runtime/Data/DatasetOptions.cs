@@ -14,4 +14,10 @@ public sealed record DatasetOptions
 
     /// <summary>Keep at most this many images (the first ones), e.g. for quick runs.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>
+    /// The side of the square images the model takes, when known: a folder of images of another size is refused from its
+    /// first image's header, before anything is decoded (a folder of photos for a 64x64 model was decoded whole first).
+    /// </summary>
+    public int? ImageSize { get; init; }
 }

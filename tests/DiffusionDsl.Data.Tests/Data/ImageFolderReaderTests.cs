@@ -50,6 +50,23 @@ public class ImageFolderReaderTests
         Assert.Contains("5x4", error.Message);
     }
 
+    /// <summary>
+    /// Images of another size than the model's are refused from the first file's header, before any is decoded: an oversized
+    /// folder was decoded, then told to use --limit, then refused for its size. The second file here cannot be decoded.
+    /// </summary>
+    [Fact]
+    public void ImagesOfAnotherSizeThanTheModelsAreRefusedBeforeDecoding()
+    {
+        using var folder = new ScratchFolder();
+        TestFiles.Image(folder.File("1.png"), 20, 12, SKColors.Red);
+        File.WriteAllBytes(folder.File("2.png"), new byte[] { 0x89, 0x50, 0x4e, 0x47, 1, 2, 3 });
+
+        var error = Assert.Throws<DataFormatException>(() => ImageFolderReader.Read(folder.Path, imageSize: 8));
+        Assert.Equal(folder.Path, error.FilePath);
+        Assert.Contains("its images are 20x12 (1.png), but the model takes 8x8 images.", error.Message);
+        Assert.Contains("not a decodable", Assert.Throws<DataFormatException>(() => ImageFolderReader.Read(folder.Path)).Message);
+    }
+
     /// <summary>A limit decodes only the first files by name: a large folder is not decoded whole (and past 2 GiB refused) for a few images.</summary>
     [Fact]
     public void ALimitDecodesOnlyTheFirstFiles()

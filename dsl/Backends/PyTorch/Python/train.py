@@ -40,7 +40,7 @@ def parse_args(argv=None):
     d = spec.TRAIN_DEFAULTS
     p = argparse.ArgumentParser(description=f"Train {spec.MODEL_NAME} (defaults from the .msd's train section).")
     p.add_argument("--data", required=True, help="IDX images (.gz or raw), CIFAR-10 data_batch_*.bin files or their folder, or an image folder")
-    p.add_argument("--out", default=os.path.join("runs", spec.MODEL_NAME), help="output folder: checkpoints/, metrics.csv")
+    p.add_argument("--out", default=os.path.join("runs", spec.__name__), help="output folder: checkpoints/, metrics.csv (default: runs/<module>, as the README writes it)")
     p.add_argument("--steps", type=int, default=d["steps"])
     p.add_argument("--batch", type=int, default=d["batch"], help="the global batch, split evenly over the ranks")
     p.add_argument("--accumulate", type=int, default=d["accumulate"], help="micro-batches per rank and step (gradient accumulation)")
