@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine.Parsing;
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace DiffusionDsl.Cli;
@@ -10,6 +14,17 @@ internal static partial class ParseErrorText
 {
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.$")]
     private static partial Regex CannotParse();
+
+    /// <summary>
+    /// A number option given with a ',' ("--lr 0,001"): the parser reads ',' as a thousands separator, so that would be
+    /// 1, silently. Numbers are written with a '.' as in an .msd; a comma is refused with what to write.
+    /// </summary>
+    public static IEnumerable<string> DecimalCommas(CommandResult command) =>
+        from option in command.Children.OfType<OptionResult>()
+        where option.Option.ValueType == typeof(double) || option.Option.ValueType == typeof(double?)
+        from token in option.Tokens
+        where token.Value.Contains(',', StringComparison.Ordinal)
+        select $"{option.Option.Name} takes a number, written with a '.' (0.001, 2e-4), not '{token.Value}'.";
 
     public static string Friendly(string message)
     {

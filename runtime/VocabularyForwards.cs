@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Diffusion.PredictionTarget))]
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Sampling.SolverKind))]
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Training.StageSampling))]
+[assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Training.MixedPrecision))]
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Networks.Level))]
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Staging.ModelCostTable))]
 [assembly: TypeForwardedTo(typeof(DiffusionDsl.Runtime.Staging.StageCost))]

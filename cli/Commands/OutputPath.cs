@@ -18,7 +18,8 @@ internal static class OutputPath
         foreach (var (input, inputPath) in inputs)
             if (inputPath is not null && SameFile(path, inputPath))
                 throw new ArgumentException($"{option} {path} is the {input} file this command reads; writing it would destroy it. Give another {option}.");
-        if (extension is not null && !path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+        // A device (/dev/stdout) takes the output whatever its name, as it did before outputs were held to their extension.
+        if (extension is not null && !path.EndsWith(extension, StringComparison.OrdinalIgnoreCase) && !path.StartsWith("/dev/", StringComparison.Ordinal))
             throw new ArgumentException($"{option} {path}: the file is written as {Format(extension)}; name it {extension}.");
         RequireNoFileAbove(path, option);
     }

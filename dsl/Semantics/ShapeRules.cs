@@ -34,7 +34,7 @@ internal sealed class ShapeRules
         if (!IsWithinMaxWidth(width, _diagnostics, span, what)) return false;
         int groups = _encoder.GroupsFor(width);
         if (width % groups == 0) return true;
-        _diagnostics.Error(DiagnosticIds.WidthNotDivisibleByGroups, span,
+        _diagnostics.ErrorOnce(DiagnosticIds.WidthNotDivisibleByGroups, span,
             $"The width of {what} ({width}) is not divisible by its {groups} GroupNorm groups; use a multiple of {groups}");
         return false;
     }
@@ -58,7 +58,7 @@ internal sealed class ShapeRules
                 ok = false;
                 if (!reported.Add(block.Level)) break;
                 string parts = norm == "norm0" && block.Skip > 0 ? $" ({block.FromBelow} from the level below + {block.Skip} from the encoder's skip)" : "";
-                _diagnostics.Error(DiagnosticIds.WidthNotDivisibleByGroups, spanOfLevel(block.Level),
+                _diagnostics.ErrorOnce(DiagnosticIds.WidthNotDivisibleByGroups, spanOfLevel(block.Level),
                     $"The {(norm == "norm0" ? "input" : "output")} of {where} has {channels} channels{parts}, which its {groups} GroupNorm groups do not divide; {GroupsAdvice(channels, groups)}");
                 break;
             }
@@ -66,7 +66,7 @@ internal sealed class ShapeRules
             {
                 ok = false;
                 if (reported.Add(block.Level))
-                    _diagnostics.Error(DiagnosticIds.HeadsDoNotDivideWidth, spanOfLevel(block.Level),
+                    _diagnostics.ErrorOnce(DiagnosticIds.HeadsDoNotDivideWidth, spanOfLevel(block.Level),
                         $"{_encoder.Heads} attention heads do not divide the {block.OutChannels} channels {where} attends over");
             }
         }
@@ -85,7 +85,7 @@ internal sealed class ShapeRules
         bool ok = CheckWidth(level.Width, span, what);
         if (level.Attention && level.Width % _encoder.Heads != 0)
         {
-            _diagnostics.Error(DiagnosticIds.HeadsDoNotDivideWidth, headsSpan ?? span,
+            _diagnostics.ErrorOnce(DiagnosticIds.HeadsDoNotDivideWidth, headsSpan ?? span,
                 $"{_encoder.Heads} attention heads do not divide the width of {what} ({level.Width})");
             ok = false;
         }

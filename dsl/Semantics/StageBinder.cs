@@ -151,7 +151,6 @@ internal sealed class StageBinder
     /// <summary>Equal within <see cref="Tolerance"/> of the larger magnitude: a relative tolerance, per boundary.</summary>
     private static bool Same(double a, double b) => a == b || Math.Abs(a - b) <= Tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
-    /// <summary>Whether the stages are in sigma; null when they are but there is no schedule to convert them with.</summary>
     /// <summary>
     /// Whether the stages are written in sigma (else t); null when the unit is in error or cannot be converted with, as the
     /// boundaries cannot be judged then: one mistake in the unit is one error, not one more per boundary.

@@ -31,7 +31,7 @@ public static class CheckpointWeights
     /// Whether the file is safetensors by its content, whatever its name: an 8-byte little-endian header length that fits
     /// in the file, then the JSON header's '{'. A checkpoint begins with its magic instead.
     /// </summary>
-    private static bool IsSafetensors(string path)
+    public static bool IsSafetensors(string path)
     {
         try
         {

@@ -8,6 +8,8 @@ public class ParseErrorTests
     [InlineData(new[] { "train", "m.dll", "--data", "d", "--steps", "99999999999" }, "error: --steps takes a whole number from", "'msd train --help'")]
     [InlineData(new[] { "train", "m.dll", "--data", "d", "--lr", "1e-3x" }, "error: --lr takes a number, written with a '.' (0.001, 2e-4), not '1e-3x'.", "'msd train --help'")]
     [InlineData(new[] { "cluster", "--data", "d", "--grid", "1e3" }, "error: --grid takes a whole number from", "'msd cluster --help'")]
+    // ',' is a thousands separator to the parser: "0,001" was read as 1, and trained.
+    [InlineData(new[] { "train", "m.dll", "--data", "d", "--lr", "0,001" }, "error: --lr takes a number, written with a '.' (0.001, 2e-4), not '0,001'.", "'msd train --help'")]
     public void AnUnreadableValueNamesTheOptionAndWhatItTakes(string[] args, string message, string help)
     {
         var console = new RecordingConsole();

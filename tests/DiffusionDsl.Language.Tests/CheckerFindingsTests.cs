@@ -149,6 +149,15 @@ public class CheckerFindingsTests
         TinyModel.SingleDiagnostic(Valid.Replace(valid, misspelt), id);
     }
 
+    /// <summary>An empty model names every section it is missing, each an error at the model keyword (not only the first).</summary>
+    [Fact]
+    public void AnEmptyModelNamesEveryMissingSection()
+    {
+        var missing = Compile("model M {\n}\n").Where(d => d.Id == DiagnosticIds.MissingSetting).Select(d => d.Message).ToList();
+        foreach (var section in new[] { "'image'", "'diffusion'", "'stages'", "'encoder'" })
+            Assert.Contains(missing, m => m.Contains($"The model is missing {section}"));
+    }
+
     /// <summary>The first start and the last end outside the range are one error each, the one that says what to write there.</summary>
     [Theory]
     [InlineData("a [0, 0.5)", "a [⟦-0.1⟧, 0.5)", "The first stage must start at 0 (t)")]

@@ -330,7 +330,7 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.True(process.WaitForExit(120_000), "train.py did not stop");
         var output = seen + errors.Result;
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}:\n{output}");
-        var stopped = System.Text.RegularExpressions.Regex.Match(output, @"stopped at step (\d+); continue with: train\.py (.*)\n");
+        var stopped = System.Text.RegularExpressions.Regex.Match(output, @"stopped at step (\d+); continue with: python3 train\.py (.*)\n");
         Assert.True(stopped.Success, output);
         Assert.Contains("--steps 500 ", stopped.Groups[2].Value);
         Assert.EndsWith("--checkpoint-every 0 --resume latest", stopped.Groups[2].Value.TrimEnd());
@@ -359,6 +359,8 @@ public sealed class PyTorchTrainingTests : IDisposable
         Assert.Contains("step-0000002 is not the newest checkpoint of its run (step-0000004 is)", output);
         Assert.Equal(newest, File.ReadAllBytes(Checkpoint("first", 4, "model.safetensors")));
 
+        // A copy of a checkpoint beside them is no checkpoint of the run (its name is not step-N).
+        Directory.CreateDirectory(Path.Combine(_folder, "first", "checkpoints", "step-0000002-copy"));
         output = PythonWithTorch.Run(new[] { _train }.Concat(TrainArguments("first", 6, "--resume", "latest", "--seed", "3")).ToArray(), Minutes);
         Assert.Contains("note: step-0000004: it was trained with --seed 0; this run goes on with --seed 3", output);
         Assert.Contains("step 6/6", output);

@@ -56,8 +56,10 @@ for i in range(5):
     array = images[i].permute(1, 2, 0).numpy()
     Image.fromarray(array[:, :, 0] if channels == 1 else array).save(os.path.join(folder, "sub" if i % 2 else "", f"{i}.png"))
 os.replace(os.path.join(folder, "sub"), os.path.join(folder, "zsub"))
-# As the C# loader: the images directly in the folder (0, 2, 4), not those of its subfolder.
-check("png folder", folder, images[[0, 2, 4]])
+# As the C# loader: the images directly in the folder, hidden ones included, in ordinal order (.1, 0, 2, 4), not those
+# of its subfolder.
+os.replace(os.path.join(folder, "zsub", "1.png"), os.path.join(folder, ".1.png"))
+check("png folder", folder, images[[1, 0, 2, 4]])
 
 # A dataset's own files win over a stray image beside them (a preview, a README's picture), as in DatasetLoader.cs.
 stray = Image.fromarray(np.zeros((4, 4), dtype=np.uint8))

@@ -71,7 +71,10 @@ def main(argv=None):
     except ValueError as e:  # another model's weights, a C# .ckpt, not safetensors: one line, not a traceback
         p.error(f"--checkpoint {e}")
     if args.noise:
-        tensors = spec.read_safetensors(args.noise)[0]
+        try:
+            tensors = spec.read_safetensors(args.noise)[0]
+        except ValueError as e:
+            p.error(f"--noise {e}")
         if "noise" not in tensors:
             p.error(f"--noise {args.noise} holds no tensor 'noise' (it holds {', '.join(sorted(tensors)) or 'none'})")
         noise = tensors["noise"].to(torch.float32)
@@ -83,7 +86,7 @@ def main(argv=None):
     clip = args.clip == "on"
     samples = spec.SAMPLERS[args.solver](model, noise.to(device), args.steps, end_time=args.end_time, clip=clip,
                                          eta=args.eta, streams=streams).cpu()
-    if args.out.endswith(".safetensors"):
+    if args.out.lower().endswith(".safetensors"):
         spec.write_safetensors(args.out, {"samples": samples})
     else:
         save_grid(samples, args.out)

@@ -21,6 +21,7 @@ import gzip
 import json
 import math
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -179,7 +180,8 @@ def read_image_folder(path, channels):
         raise SystemExit(f"{path}: reading an image folder needs Pillow (pip install pillow, or apt install python3-pil)")
     import numpy as np
     # The files directly in the folder, in ordinal order, as ImageFolderReader.cs reads them.
-    files = sorted(f for f in glob.glob(os.path.join(path, "*")) if os.path.isfile(f) and f.lower().endswith((".png", ".jpg", ".jpeg")))
+    files = sorted(os.path.join(path, n) for n in os.listdir(path)  # hidden files too, as Directory.EnumerateFiles lists them
+                   if os.path.isfile(os.path.join(path, n)) and n.lower().endswith((".png", ".jpg", ".jpeg")))
     if not files:
         raise ValueError(f"{path}: no .png, .jpg or .jpeg images in this folder")
     images = []
@@ -450,8 +452,10 @@ def keep_metrics_through(path, step):
 
 
 def checkpoint_folders(out):
-    """The output's checkpoint folders, oldest first: by step number (as text, step-10000000 would sort before step-9999999)."""
-    return sorted(glob.glob(os.path.join(out, "checkpoints", "step-[0-9]*[0-9]")), key=lambda f: int(os.path.basename(f)[5:]))
+    """The output's checkpoint folders (step-N, nothing else: not a copy such as step-0000013-copy2), oldest first: by step
+    number (as text, step-10000000 would sort before step-9999999)."""
+    folders = [f for f in glob.glob(os.path.join(out, "checkpoints", "step-*")) if re.fullmatch(r"step-[0-9]+", os.path.basename(f))]
+    return sorted(folders, key=lambda f: int(os.path.basename(f)[5:]))
 
 
 def resume_conflict(out, folder):
@@ -595,7 +599,7 @@ def main(argv=None):
             state = json.load(f)
         if rank == 0:
             for note in changed_options(state.get("args", {}), args):
-                print(f"note: {os.path.basename(folder)}: {note}", flush=True)
+                print(f"note: {os.path.basename(folder)}: {note}", file=sys.stderr, flush=True)
         trained = state.get("args", {}).get("stage_sampling", args.stage_sampling)
         # Another model's checkpoint is refused by load_weights, for that.
         if trained != args.stage_sampling and state.get("model_hash") == spec.SOURCE_HASH:
@@ -657,6 +661,8 @@ def main(argv=None):
             print("stopping after this step (Ctrl+C again ends at once)", flush=True)
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)  # a scheduler's stop (SLURM, Kubernetes) saves the step too
+        if hasattr(signal, "SIGHUP"):
+            signal.signal(signal.SIGHUP, request_stop)  # a closed terminal, as msd train handles it
 
     running, counted, clock = torch.zeros((), device=device), 0, time.time()
     # EDM's ramp over images, min(cur_nimg / (kimg x 1000), 1) with cur_nimg = step x batch (as this script's EMA counts
@@ -741,7 +747,7 @@ def main(argv=None):
             if rank == 0:
                 state = {"model": spec.MODEL_NAME, "model_hash": spec.SOURCE_HASH, "step": step, "images_seen": sum(stage_samples),
                          "stage_samples": stage_samples, "world_size": world, "gradient_scale": gradient_scale,
-                         "args": vars(args)}
+                         "args": {**vars(args), "data": os.path.abspath(args.data)}}  # a run resumed from another folder finds it
                 written = save_checkpoint(args.out, step, model, ema, optimizer, state, args.keep_checkpoints)
                 print(f"checkpoint {written}", flush=True)
             if world > 1:
@@ -749,7 +755,7 @@ def main(argv=None):
     if rank == 0:
         metrics.close()
     if stop and step < args.steps:  # a stop asked for during the last step finished the run
-        print(f"stopped at step {step}; continue with: {os.path.basename(sys.argv[0])} {resume_command(sys.argv[1:] if argv is None else argv)}", flush=True)
+        print(f"stopped at step {step}; continue with: python3 {os.path.basename(sys.argv[0])} {resume_command(sys.argv[1:] if argv is None else argv)}", flush=True)
         return 130
     if world > 1:
         del loss_of  # DDP's reducer holds the process group: release it before the group goes
