@@ -19,11 +19,12 @@ internal sealed class DecoderBinder
     public DecoderBinder(ValueReader read) => _read = read;
 
     public List<DecoderSpec>? Bind(List<MsdStatement> statements, List<StageSpec> stages, EncoderSpec encoder, ImageShape image,
-        string modelName, SourceSpan modelSpan, MsdStatement? stagesStatement = null, bool aDecoderIsMisspelt = false)
+        string modelName, SourceSpan modelSpan, MsdStatement? stagesStatement = null, IReadOnlyList<string?>? misspeltFor = null)
     {
         var byStage = new Dictionary<string, (DecoderSpec Spec, MsdStatement Statement)>();
-        // Stages a reported mistake already points to (a decoder of a misspelt stage name): not also "has no decoder".
-        var meant = new HashSet<string>();
+        // Stages a reported mistake already points to (a decoder of a misspelt stage name, a misspelt `decodr b`): not
+        // also "has no decoder", whose hint would ask for a second decoder beside the misspelt one.
+        var meant = new HashSet<string>(misspeltFor?.OfType<string>() ?? Enumerable.Empty<string>());
         var declared = new HashSet<string>();
         bool ok = true;
         foreach (var statement in statements)
@@ -60,9 +61,7 @@ internal sealed class DecoderBinder
             }
             byStage[stageName] = (spec, statement);
         }
-        // A `decodr` keyword was reported as a misspelt decoder: which stage it was for is unknown, so no stage is also
-        // said to lack one (the hint would ask for a second decoder beside the misspelt one).
-        foreach (var stage in stages.Where(s => !declared.Contains(s.Name) && !meant.Contains(s.Name) && !aDecoderIsMisspelt))
+        foreach (var stage in stages.Where(s => !declared.Contains(s.Name) && !meant.Contains(s.Name)))
         {
             // At the stage's own line in the stages block, where the name the decoder must repeat is written.
             var stageSpan = stagesStatement?.Body?.FirstOrDefault(line => line.Keyword == stage.Name)?.KeywordSpan ?? modelSpan;

@@ -72,7 +72,7 @@ internal sealed class ModelBinder
         var decoders = stages is null || encoder is null || image is null || name is null
             ? null
             : decoderBinder.Bind(section.All("decoder").ToList(), stages, encoder, image, name, model.KeywordSpan, stagesStatement,
-                                 aDecoderIsMisspelt: section.Misspelt("decoder"));
+                                 misspeltFor: section.TakenFor("decoder").Select(s => s.Values.FirstOrDefault() is NameValue stage ? stage.Name : null).ToList());
         if (stages is null || encoder is null || image is null || name is null) decoderBinder.CheckKeywords(section.All("decoder"));
         var settings = new SettingsBinder(_read);
         var train = settings.BindTrain(section.Get("train"), stages?.Count, schedule?.Kind);

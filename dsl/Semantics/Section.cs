@@ -13,6 +13,7 @@ internal sealed class Section
 {
     private readonly List<MsdStatement> _statements = new();
     private readonly HashSet<string> _misspelt = new();
+    private readonly List<(string Meant, MsdStatement Statement)> _misspeltStatements = new();
 
     /// <param name="flags">Keywords that stand alone, without a value (a level's `attention`): see <see cref="InlineSettings"/>.</param>
     /// <param name="blocks">Keywords that take a { body } (the model's `encoder`, a decoder's `level`); any other keyword with one is an error.</param>
@@ -25,7 +26,11 @@ internal sealed class Section
         {
             if (!keywords.Contains(statement.Keyword))
             {
-                if (Suggestions.Closest(statement.Keyword, keywords) is { } meant) _misspelt.Add(meant);
+                if (Suggestions.Closest(statement.Keyword, keywords) is { } meant)
+                {
+                    _misspelt.Add(meant);
+                    _misspeltStatements.Add((meant, statement));
+                }
                 diagnostics.Error(DiagnosticIds.UnknownKeyword, statement.KeywordSpan,
                     $"Unknown keyword {Display.Quote(statement.Keyword)} in {context}; {Suggestions.Hint(statement.Keyword, keywords)}");
                 continue;
@@ -51,8 +56,8 @@ internal sealed class Section
     /// </summary>
     public bool Missing(string keyword) => Get(keyword) is null && !_misspelt.Contains(keyword);
 
-    /// <summary>Whether an unknown keyword of this section was taken for <paramref name="keyword"/> (and reported as its misspelling).</summary>
-    public bool Misspelt(string keyword) => _misspelt.Contains(keyword);
+    /// <summary>The statements whose unknown keyword was taken for <paramref name="keyword"/> (`decodr b { ... }` for decoder).</summary>
+    public IEnumerable<MsdStatement> TakenFor(string keyword) => _misspeltStatements.Where(m => m.Meant == keyword).Select(m => m.Statement);
 
     public IEnumerable<MsdStatement> All(string keyword) => _statements.Where(s => s.Keyword == keyword);
 }

@@ -149,6 +149,15 @@ public class CheckerFindingsTests
         TinyModel.SingleDiagnostic(Valid.Replace(valid, misspelt), id);
     }
 
+    /// <summary>A misspelt `decodr b` stands for stage b's decoder only: a stage with no decoder written at all is still named.</summary>
+    [Fact]
+    public void AMisspeltDecoderHidesOnlyItsOwnStagesMissingDecoder()
+    {
+        var diagnostics = Compile(Valid.Replace("  decoder a { width 8 }\n", "").Replace("  decoder b { width 4 }", "  decodr b { width 4 }"));
+        Assert.Equal(new[] { DiagnosticIds.UnknownKeyword, DiagnosticIds.StageWithoutDecoder }, diagnostics.Select(d => d.Id).OrderBy(id => id).ToArray());
+        Assert.Contains("Stage 'a' has no decoder", diagnostics.Single(d => d.Id == DiagnosticIds.StageWithoutDecoder).Message);
+    }
+
     /// <summary>An empty model names every section it is missing, each an error at the model keyword (not only the first).</summary>
     [Fact]
     public void AnEmptyModelNamesEveryMissingSection()
