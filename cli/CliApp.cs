@@ -27,10 +27,11 @@ public static class CliApp
             var parsed = Build(console).Parse(args);
             // A value the parser cannot read is said in the user's words, with where to find the options; other parse
             // errors (a missing required option, a bare `msd`) keep System.CommandLine's message and help.
-            var messages = parsed.Errors.Select(e => ParseErrorText.Friendly(e.Message)).Concat(ParseErrorText.DecimalCommas(parsed.CommandResult)).ToList();
-            if (messages.Count > 0 && (parsed.Errors.Count < messages.Count || parsed.Errors.Any(e => ParseErrorText.Friendly(e.Message) != e.Message)))
+            var friendly = parsed.Errors.Select(e => ParseErrorText.Friendly(e.Message)).ToList();
+            var commas = ParseErrorText.DecimalCommas(parsed.CommandResult).ToList();
+            if (commas.Count > 0 || !friendly.SequenceEqual(parsed.Errors.Select(e => e.Message)))
             {
-                foreach (var message in messages) errors.WriteLine($"error: {message}");
+                foreach (var message in friendly.Concat(commas)) errors.WriteLine($"error: {message}");
                 errors.WriteLine($"('msd {string.Join(' ', CommandPath(parsed.CommandResult))} --help' lists the options.)");
                 return 1;
             }

@@ -111,14 +111,14 @@ public static class MsdDescriptors
     /// <summary>The descriptor of <paramref name="id"/>, or null for an ID this table does not know.</summary>
     public static DiagnosticDescriptor? Find(string id) => ById.TryGetValue(id, out var descriptor) ? descriptor : null;
 
-    /// <summary>
-    /// An error leaves no model, only stand-ins that throw (<see cref="StandInEmitter"/>), so .editorconfig may not lower
-    /// it: a build that let it through would fail only when run.
-    /// </summary>
     /// <summary>Warnings stay configurable: a project can silence one (NoWarn) or make it an error.</summary>
     private static DiagnosticDescriptor Warning(string id, string title, string category, string description) =>
         new(id, title, "{0}", category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description: description, helpLinkUri: HelpLink);
 
+    /// <summary>
+    /// An error leaves no model, only stand-ins that throw (<see cref="StandInEmitter"/>), so .editorconfig may not lower
+    /// it: a build that let it through would fail only when run.
+    /// </summary>
     private static DiagnosticDescriptor Error(string id, string title, string category, string description) =>
         new(id, title, "{0}", category, DiagnosticSeverity.Error, isEnabledByDefault: true, description: description, helpLinkUri: HelpLink,
             customTags: WellKnownDiagnosticTags.NotConfigurable);

@@ -104,5 +104,5 @@ internal static class ModelSampling
     /// was written into it, and the flag does not apply.
     /// </summary>
     public static string WeightsKind(string path, bool ema) =>
-        path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || CheckpointWeights.IsSafetensors(path) ? "the file's weights" : ema ? "EMA weights" : "trained weights";
+        CheckpointWeights.IsWeightsFile(path) ? "the file's weights" : ema ? "EMA weights" : "trained weights";
 }

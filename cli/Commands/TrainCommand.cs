@@ -110,7 +110,7 @@ public static class TrainCommand
         {
             // Weights alone cannot continue a run (its optimizer, step and random state are not in them): say so, rather
             // than point to the weights in a train.py checkpoint as msd sample would.
-            if (resume.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || File.Exists(Path.Combine(resume, "state.json")))
+            if (CheckpointWeights.IsWeightsFile(resume) || File.Exists(Path.Combine(resume, "state.json")))
                 throw new ArgumentException($"--resume {resume}: msd train continues its own .ckpt checkpoints (weights, optimizer, step and random " +
                                             "state); weights or a train.py checkpoint cannot continue a run here: continue a train.py run with train.py --resume.");
             if (!File.Exists(resume)) throw new ArgumentException($"Checkpoint '{resume}': {CheckpointPaths.Missing(resume)}");

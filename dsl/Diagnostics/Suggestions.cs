@@ -8,37 +8,37 @@ namespace DiffusionDsl.Language.Diagnostics;
 public static class Suggestions
 {
     /// <summary>
-    /// What PyTorch, diffusers, EDM and score_sde users write for the .msd's words; a hint names the first of them that
-    /// the place takes (learning_rate is lr in a train section, epsilon is eps after predicts).
+    /// What PyTorch, diffusers, EDM and score_sde users write for the .msd's words; a hint names it where the place takes
+    /// it (learning_rate is lr in a train section, epsilon is eps after predicts).
     /// </summary>
-    private static readonly Dictionary<string, string[]> Synonyms = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, string> Synonyms = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["learning_rate"] = new[] { "lr" }, ["learningrate"] = new[] { "lr" }, ["batch_size"] = new[] { "batch" }, ["batchsize"] = new[] { "batch" },
-        ["epochs"] = new[] { "steps" }, ["iterations"] = new[] { "steps" }, ["iters"] = new[] { "steps" }, ["n_iters"] = new[] { "steps" },
-        ["num_steps"] = new[] { "steps" }, ["max_steps"] = new[] { "steps" }, ["timesteps"] = new[] { "steps" }, ["num_inference_steps"] = new[] { "steps" },
-        ["sampler"] = new[] { "solver" }, ["scheduler"] = new[] { "solver" }, ["method"] = new[] { "solver" },
-        ["epsilon"] = new[] { "eps" }, ["noise"] = new[] { "eps" }, ["x_0"] = new[] { "x0" }, ["x_start"] = new[] { "x0" }, ["sample"] = new[] { "x0" },
-        ["v_prediction"] = new[] { "v" }, ["velocity"] = new[] { "v" },
-        ["num_samples"] = new[] { "count" }, ["n_samples"] = new[] { "count" }, ["samples"] = new[] { "count" },
-        ["wd"] = new[] { "weight_decay" }, ["weightdecay"] = new[] { "weight_decay" },
-        ["grad_clip"] = new[] { "clip" }, ["clip_grad"] = new[] { "clip" }, ["max_grad_norm"] = new[] { "clip" }, ["gradient_clip"] = new[] { "clip" },
-        ["ema_decay"] = new[] { "ema" }, ["ema_rate"] = new[] { "ema" }, ["warmup_steps"] = new[] { "warmup" }, ["lr_warmup"] = new[] { "warmup" },
-        ["lr_rampup_kimg"] = new[] { "warmup_kimg" }, ["random_flip"] = new[] { "flip" }, ["xflip"] = new[] { "flip" },
-        ["model_channels"] = new[] { "width" }, ["channels"] = new[] { "width" }, ["ch"] = new[] { "width" }, ["nf"] = new[] { "width" },
-        ["channel_mult"] = new[] { "mult" }, ["ch_mult"] = new[] { "mult" },
-        ["num_res_blocks"] = new[] { "blocks" }, ["num_blocks"] = new[] { "blocks" },
-        ["attn_resolutions"] = new[] { "attention" }, ["attention_resolutions"] = new[] { "attention" },
-        ["dropout_rate"] = new[] { "dropout" }, ["sde"] = new[] { "diffusion" }, ["schedule"] = new[] { "diffusion" }, ["noise_schedule"] = new[] { "diffusion" },
-        ["resolution"] = new[] { "image" }, ["image_size"] = new[] { "image" }, ["img_resolution"] = new[] { "image" },
-        ["augment_dim"] = new[] { "augment" }, ["augment_p"] = new[] { "augment" },
-        ["float32"] = new[] { "fp32" }, ["fp16"] = new[] { "bf16" }, ["float16"] = new[] { "bf16" }, ["half"] = new[] { "bf16" },
-        ["bfloat16"] = new[] { "bf16" }, ["amp"] = new[] { "auto" }, ["mixed_precision"] = new[] { "precision" }, ["dtype"] = new[] { "precision" },
+        ["learning_rate"] = "lr", ["learningrate"] = "lr", ["batch_size"] = "batch", ["batchsize"] = "batch",
+        ["epochs"] = "steps", ["iterations"] = "steps", ["iters"] = "steps", ["n_iters"] = "steps",
+        ["num_steps"] = "steps", ["max_steps"] = "steps", ["timesteps"] = "steps", ["num_inference_steps"] = "steps",
+        ["sampler"] = "solver", ["scheduler"] = "solver", ["method"] = "solver",
+        ["epsilon"] = "eps", ["noise"] = "eps", ["x_0"] = "x0", ["x_start"] = "x0", ["sample"] = "x0",
+        ["v_prediction"] = "v", ["velocity"] = "v",
+        ["num_samples"] = "count", ["n_samples"] = "count", ["samples"] = "count",
+        ["wd"] = "weight_decay", ["weightdecay"] = "weight_decay",
+        ["grad_clip"] = "clip", ["clip_grad"] = "clip", ["max_grad_norm"] = "clip", ["gradient_clip"] = "clip",
+        ["ema_decay"] = "ema", ["ema_rate"] = "ema", ["warmup_steps"] = "warmup", ["lr_warmup"] = "warmup",
+        ["lr_rampup_kimg"] = "warmup_kimg", ["random_flip"] = "flip", ["xflip"] = "flip",
+        ["model_channels"] = "width", ["channels"] = "width", ["ch"] = "width", ["nf"] = "width",
+        ["channel_mult"] = "mult", ["ch_mult"] = "mult",
+        ["num_res_blocks"] = "blocks", ["num_blocks"] = "blocks",
+        ["attn_resolutions"] = "attention", ["attention_resolutions"] = "attention",
+        ["dropout_rate"] = "dropout", ["sde"] = "diffusion", ["schedule"] = "diffusion", ["noise_schedule"] = "diffusion",
+        ["resolution"] = "image", ["image_size"] = "image", ["img_resolution"] = "image",
+        ["augment_dim"] = "augment", ["augment_p"] = "augment",
+        ["float32"] = "fp32", ["fp16"] = "bf16", ["float16"] = "bf16", ["half"] = "bf16",
+        ["bfloat16"] = "bf16", ["amp"] = "auto", ["mixed_precision"] = "precision", ["dtype"] = "precision",
     };
 
     public static string? Closest(string word, IEnumerable<string> candidates)
     {
         var list = candidates as IReadOnlyCollection<string> ?? candidates.ToList();
-        if (Synonyms.TryGetValue(word, out var meant) && meant.FirstOrDefault(m => list.Contains(m)) is { } synonym) return synonym;
+        if (Synonyms.TryGetValue(word, out var synonym) && list.Contains(synonym)) return synonym;
         int allowed = Math.Max(1, Math.Min(3, word.Length / 3 + 1));
         string? best = null;
         int bestDistance = int.MaxValue;

@@ -81,24 +81,11 @@ internal sealed class SettingsBinder
         if (s.Get("warmup") is { } steps && s.Get("warmup_kimg") is not null)
             _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, steps.KeywordSpan,
                 "'warmup' counts steps and 'warmup_kimg' thousands of training images (EDM's lr_rampup_kimg): keep one");
-        if (s.Get("stage_sampling") is { } policy)
-        {
-            _read.NoMoreThan(policy, 1);
-            var name = _read.Option(_read.At(policy, 0, "uniform, proportional or mixed"), "stage sampling policy", StageSamplingNames.ByName.Keys.ToList());
-            if (name is not null) spec = spec with { StageSampling = StageSamplingNames.ByName[name] };
-        }
-        if (s.Get("flip") is { } flip)
-        {
-            _read.NoMoreThan(flip, 1);
-            var flag = _read.Option(_read.At(flip, 0, "true or false"), "flip", new[] { "true", "false" });
-            if (flag is not null) spec = spec with { Flip = flag == "true" };
-        }
-        if (s.Get("precision") is { } precision)
-        {
-            _read.NoMoreThan(precision, 1);
-            var name = _read.Option(_read.At(precision, 0, "auto, fp32 or bf16"), "precision", MixedPrecisionNames.ByName.Keys.ToList());
-            if (name is not null) spec = spec with { Precision = MixedPrecisionNames.ByName[name] };
-        }
+        if (_read.Choice(s.Get("stage_sampling"), "uniform, proportional or mixed", "stage sampling policy", StageSamplingNames.ByName.Keys.ToList()) is { } policy)
+            spec = spec with { StageSampling = StageSamplingNames.ByName[policy] };
+        if (_read.Flag(s.Get("flip"), "flip") is bool flip) spec = spec with { Flip = flip };
+        if (_read.Choice(s.Get("precision"), "auto, fp32 or bf16", "precision", MixedPrecisionNames.ByName.Keys.ToList()) is { } precision)
+            spec = spec with { Precision = MixedPrecisionNames.ByName[precision] };
         // A batch that is itself an error has no size to split: the splits are checked against a batch that was read.
         if (s.Get("batch") is null || batch is not null) CheckBatchSplits(s, spec);
         if (s.Get("stage_weights") is { } weights)
@@ -193,24 +180,14 @@ internal sealed class SettingsBinder
             Seed = _read.Count(s.Get("seed"), SampleRanges.Seed) ?? spec.Seed,
         };
         int beforeSolver = _read.Diagnostics.ErrorCount;
-        if (s.Get("solver") is { } solver)
-        {
-            _read.NoMoreThan(solver, 1);
-            var name = _read.Option(_read.At(solver, 0, "a solver name"), "solver", SolverNames.All.ToList());
-            if (name is not null) spec = spec with { Solver = SolverNames.KindOf(name) };
-        }
+        if (_read.Choice(s.Get("solver"), "a solver name", "solver", SolverNames.All.ToList()) is { } solver) spec = spec with { Solver = SolverNames.KindOf(solver) };
         // Only DDIM draws noise by eta (ddpm's ancestral step is its own, fixed amount): elsewhere it is read by nothing.
         // Not when the solver line has an error of its own: the solver meant is unknown (solver dim meant ddim).
         bool solverKnown = s.Get("solver") is null || _read.Diagnostics.ErrorCount == beforeSolver;
         if (s.Get("eta") is { } eta && solverKnown && spec.Solver != SolverKind.Ddim)
             _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, eta.KeywordSpan,
                 $"'eta' sets the ddim solver's noise; solver {SolverNames.NameOf(spec.Solver)} does not use it (remove it, or write solver ddim)");
-        if (s.Get("clip") is { } clip)
-        {
-            _read.NoMoreThan(clip, 1);
-            var flag = _read.Option(_read.At(clip, 0, "true or false"), "clip", new[] { "true", "false" });
-            if (flag is not null) spec = spec with { Clip = flag == "true" };
-        }
+        if (_read.Flag(s.Get("clip"), "clip") is bool clip) spec = spec with { Clip = clip };
         if (s.Get("end_time") is { } end && _read.InRange(end, SampleRanges.EndTime) is double endTime)
         {
             if (scheduleKind is ScheduleKind.Edm)

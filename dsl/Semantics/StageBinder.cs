@@ -63,15 +63,16 @@ internal sealed class StageBinder
         foreach (var line in statement.Body)
         {
             if (!CheckName(line, names, properties, modelName)) ok = false;
+            bool isLast = ReferenceEquals(line, statement.Body[statement.Body.Count - 1]);
             var interval = ReadInterval(line, previous is null ? lower : previousEnd, previous?.Keyword);
-            if (interval is not null) WarnOfOtherBrackets(line, last: ReferenceEquals(line, statement.Body[statement.Body.Count - 1]));
+            if (interval is not null) WarnOfOtherBrackets(line, isLast);
             // A stage without a readable interval has no end either: the next stage is not blamed for a gap after it.
             if (interval is null) { ok = false; previous = line; previousEnd = double.NaN; continue; }
             var (start, end, startSpan, endSpan) = interval.Value;
 
             // The first start and the last end are held to the edges themselves (MSD0023 says what to write there): one
             // error for such a value, not also "outside the range".
-            bool first = previous is null, last = ReferenceEquals(line, statement.Body[statement.Body.Count - 1]) && start < end;
+            bool first = previous is null, last = isLast && start < end;
             foreach (var (value, span, atAnEdge) in new[] { (start, startSpan, first), (end, endSpan, last) })
             {
                 if (atAnEdge) continue;
@@ -207,7 +208,6 @@ internal sealed class StageBinder
         return true;
     }
 
-    /// <param name="expectedStart">Where this stage should start (NaN when unknown), for the message's example.</param>
     /// <summary>
     /// Stages are half-open, [start, end), the last one closed, [start, 1]: each t belongs to one stage. An interval
     /// written otherwise, (0, 0.5] say, is still read so, which the writer may not expect (warning MSD0053).
@@ -223,6 +223,7 @@ internal sealed class StageBinder
             $"it is read as '{readAs}'; write it so");
     }
 
+    /// <param name="expectedStart">Where this stage should start (NaN when unknown), for the message's example.</param>
     private (double Start, double End, SourceSpan StartSpan, SourceSpan EndSpan)? ReadInterval(MsdStatement line, double expectedStart, string? previousStage)
     {
         _read.NoMoreThan(line, 1);

@@ -71,6 +71,22 @@ internal sealed class ValueReader
         return null;
     }
 
+    /// <summary>
+    /// A setting's one word from a fixed set (`flip true`, `solver heun`): null when the setting is not written or is in
+    /// error (a missing or second value, or a word not in the set, each reported).
+    /// </summary>
+    public string? Choice(MsdStatement? statement, string expected, string what, IReadOnlyCollection<string> options)
+    {
+        if (statement is null) return null;
+        NoMoreThan(statement, 1);
+        return Option(At(statement, 0, expected), what, options);
+    }
+
+    private static readonly string[] TrueOrFalse = { "true", "false" };
+
+    /// <summary>A setting written `true` or `false` (<see cref="Choice"/>).</summary>
+    public bool? Flag(MsdStatement? statement, string what) => Choice(statement, "true or false", what, TrueOrFalse) is { } word ? word == "true" : null;
+
     public List<double>? NumberList(MsdValue? value, string what)
     {
         if (value is null) return null;

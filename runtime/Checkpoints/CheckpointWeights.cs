@@ -21,17 +21,23 @@ public static class CheckpointWeights
     {
         // A disposed module lists no tensors: without this, its checkpoint would be "of another architecture".
         if (model is IMultistageModel multistage) LiveModel.Require(multistage);
-        if (path.EndsWith(".safetensors", System.StringComparison.OrdinalIgnoreCase) || IsSafetensors(path)) return LoadSafetensors(path, model, modelHash);
+        if (IsWeightsFile(path)) return LoadSafetensors(path, model, modelHash);
         using var checkpoint = CheckpointFile.Open(path);
         CopyInto(model, path, checkpoint.Data, modelHash, ema);
         return checkpoint.Data.Step;
     }
 
     /// <summary>
+    /// Whether the file holds weights alone (safetensors, named so or found so by its content), not a training checkpoint:
+    /// such a file has no optimizer, step or EMA of its own.
+    /// </summary>
+    public static bool IsWeightsFile(string path) => path.EndsWith(".safetensors", System.StringComparison.OrdinalIgnoreCase) || IsSafetensors(path);
+
+    /// <summary>
     /// Whether the file is safetensors by its content, whatever its name: an 8-byte little-endian header length that fits
     /// in the file, then the JSON header's '{'. A checkpoint begins with its magic instead.
     /// </summary>
-    public static bool IsSafetensors(string path)
+    private static bool IsSafetensors(string path)
     {
         try
         {

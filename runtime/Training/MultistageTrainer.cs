@@ -504,7 +504,7 @@ public sealed class MultistageTrainer : IDisposable
         (Step, _dataStateToRestore, _trainingTimeBefore, _gradientScale, _dataTrainedOn) =
             (restored.Step, restored.DataState, restored.TrainingTime, restored.GradientScale, restored.DataFingerprint);
         string trainsWith = TrainingRecipeText.Recorded(Options);
-        if (restored.ClipAndEma is { } trainedWith && trainedWith != trainsWith)
+        if (restored.Recipe is { } trainedWith && trainedWith != trainsWith)
             Note?.Invoke($"{Path.GetFileName(path)} was trained with {trainedWith}; this run goes on with {trainsWith}.");
         // The seed draws every step's times and noise (and, on a GPU, is the per-step reseed): another one still trains,
         // but not as the uninterrupted run would have.

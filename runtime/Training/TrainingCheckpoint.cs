@@ -26,7 +26,7 @@ internal static class TrainingCheckpoint
     /// <summary>Writes the checkpoint atomically (settling the EMA first, so the saved average is the applied one).</summary>
     public static void Write(string path, string modelHash, long step, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
                              torch.Generator generator, IBatchSource? data, long[] stageSamples, StageSampling stageSampling, TimeSpan trainingTime,
-                             double gradientScale, string clipAndEma, long seed)
+                             double gradientScale, string recipe, long seed)
     {
         var states = TrainingRandomState.Capture(generator);
         if (data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
@@ -34,7 +34,7 @@ internal static class TrainingCheckpoint
         states.Add(new(TrainingTimeState, BitConverter.GetBytes(trainingTime.TotalSeconds)));
         states.Add(new(StageSamplingState, Encoding.UTF8.GetBytes(StageSamplingNames.Of(stageSampling))));
         states.Add(new(GradientScaleState, BitConverter.GetBytes(gradientScale)));
-        states.Add(new(RecipeState, Encoding.UTF8.GetBytes(clipAndEma)));
+        states.Add(new(RecipeState, Encoding.UTF8.GetBytes(recipe)));
         states.Add(new(SeedState, BitConverter.GetBytes(seed)));
         if (data is IFingerprintedBatchSource fingerprinted) states.Add(new(DataFingerprintState, Encoding.UTF8.GetBytes(fingerprinted.Fingerprint)));
         ema.Settle();
@@ -45,10 +45,10 @@ internal static class TrainingCheckpoint
     /// <summary>
     /// What a checkpoint restores beside the weights: the step, the data position to hand the next data source (null when
     /// none was saved), the training time so far, the gradient scale the optimizer's moments were accumulated under (1, the
-    /// per-pixel mean, for checkpoints from before it was kept), and, null in checkpoints from before each was kept, the clip
-    /// and EMA the run trained with (<see cref="TrainingRecipeText"/>), its seed and its data (<see cref="IFingerprintedBatchSource"/>).
+    /// per-pixel mean, for checkpoints from before it was kept), and, null in checkpoints from before each was kept, the
+    /// recipe the run trained with (<see cref="TrainingRecipeText.Recorded"/>: clip, EMA, flips, precision), its seed and its data (<see cref="IFingerprintedBatchSource"/>).
     /// </summary>
-    public sealed record Restored(long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale, string? ClipAndEma, long? Seed,
+    public sealed record Restored(long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale, string? Recipe, long? Seed,
                                   string? DataFingerprint);
 
     /// <summary>

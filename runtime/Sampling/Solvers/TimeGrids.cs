@@ -16,14 +16,9 @@ public static class TimeGrids
     /// n points uniform in sigma^(1/rho) (EDM Eq. 5): rho is the edm schedule's own (EDM's sampler takes the rho of its
     /// discretisation, 7 by default), so for that schedule the grid is uniform in t; 7 for the others, as EDM samples them.
     /// </summary>
-    public static List<GridPoint> KarrasSigma(INoiseSchedule schedule, int n, double endTime, double? rho = null)
+    public static List<GridPoint> KarrasSigma(INoiseSchedule schedule, int n, double endTime)
     {
-        double exponent = rho ?? (schedule as EdmSchedule)?.Rho ?? 7.0;
-        return KarrasSigmaAt(schedule, n, endTime, exponent);
-    }
-
-    private static List<GridPoint> KarrasSigmaAt(INoiseSchedule schedule, int n, double endTime, double rho)
-    {
+        double rho = (schedule as EdmSchedule)?.Rho ?? 7.0;
         double maxRoot = Math.Pow(schedule.Sigma(1.0), 1.0 / rho);
         double minRoot = Math.Pow(schedule.Sigma(endTime), 1.0 / rho);
         return Ramp(n).Select(u => u switch

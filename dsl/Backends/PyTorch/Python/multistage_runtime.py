@@ -534,10 +534,10 @@ def _point(schedule: Schedule, t: float) -> Tuple[float, float, float]:
     return (t,) + schedule.at(t)
 
 
-def karras_grid(schedule: Schedule, steps: int, end_time: Optional[float] = None, rho: Optional[float] = None) -> List[Tuple[float, float, float]]:
+def karras_grid(schedule: Schedule, steps: int, end_time: Optional[float] = None) -> List[Tuple[float, float, float]]:
     """(t, s_t, sigma_t) uniform in sigma^(1/rho) (EDM Eq. 5) from t = 1 to end_time (the schedule's smallest time
     unless given), then the clean point sigma = 0. rho: the edm schedule's own, 7 for the others (TimeGrids.cs)."""
-    rho = getattr(schedule, "rho", 7.0) if rho is None else rho
+    rho = getattr(schedule, "rho", 7.0)
     end_time = schedule.min_time if end_time is None else end_time
     max_root, min_root = schedule.at(1.0)[1] ** (1.0 / rho), schedule.at(end_time)[1] ** (1.0 / rho)
     times = [1.0 if u == 0.0 else end_time if u == 1.0 else schedule.time_of_sigma((max_root + u * (min_root - max_root)) ** rho)

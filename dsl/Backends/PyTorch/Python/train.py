@@ -480,12 +480,12 @@ RECORDED_OPTIONS = ["data", "batch", "accumulate", "lr", "weight_decay", "warmup
 def changed_options(recorded, args):
     """The notes for a resumed run's options that differ from those its checkpoint recorded (state.json's args)."""
     notes = []
-    for name in RECORDED_OPTIONS:
-        now = getattr(args, name)
-        same = (os.path.realpath(recorded[name]) == os.path.realpath(now)) if name == "data" and name in recorded else None
-        if name in recorded and not same and recorded[name] != now:
+    for name in (n for n in RECORDED_OPTIONS if n in recorded):
+        before, now = recorded[name], getattr(args, name)
+        same = os.path.realpath(before) == os.path.realpath(now) if name == "data" else before == now
+        if not same:
             option = "--" + name.replace("_", "-")
-            notes.append(f"it was trained with {option} {recorded[name]}; this run goes on with {option} {now}")
+            notes.append(f"it was trained with {option} {before}; this run goes on with {option} {now}")
     return notes
 
 
@@ -593,8 +593,9 @@ def main(argv=None):
     moments_scale = None
     folder = resume_folder(args.out, args.resume) if args.resume else None
     if folder:
-        if resume_conflict(args.out, folder) is not None:
-            raise SystemExit(f"--resume {args.resume}: {resume_conflict(args.out, folder)}")
+        conflict = resume_conflict(args.out, folder)
+        if conflict is not None:
+            raise SystemExit(f"--resume {args.resume}: {conflict}")
         with open(os.path.join(folder, "state.json")) as f:
             state = json.load(f)
         if rank == 0:
