@@ -82,11 +82,11 @@ static void PrintPlan(StudySettings settings, IReadOnlyList<StudyModel> models)
 {
     Console.WriteLine($"budget {settings.BudgetGFlops:N0} training GFLOPs per run; FD at N = {settings.CurveCount:N0} at {settings.Points} points, " +
                       $"and at N = {settings.FinalCount:N0} at the end; seeds {string.Join(", ", settings.Seeds)}");
-    Console.WriteLine($"{"model",-10} {"parameters",10} {"GFLOPs/img",10} {"GFLOPs/step",11} {"steps",7}  stage GFLOPs");
+    Console.WriteLine($"{"model",-16} {"parameters",10} {"GFLOPs/img",10} {"GFLOPs/step",11} {"steps",7}  stage GFLOPs");
     foreach (var m in models)
     {
         long parameters = m.Cost.TotalParameters;
-        Console.WriteLine($"{m.Key,-10} {parameters,10:N0} {m.GFlopsPerImage(),10:0.0000} {m.GFlopsPerStep(),11:0.00} {settings.StepsFor(m),7:N0}  " +
+        Console.WriteLine($"{m.Key,-16} {parameters,10:N0} {m.GFlopsPerImage(),10:0.0000} {m.GFlopsPerStep(),11:0.00} {settings.StepsFor(m),7:N0}  " +
                           string.Join(" / ", m.Cost.Stages.Select(s => s.GFlops.ToString("0.0000", CultureInfo.InvariantCulture))));
     }
 }

@@ -53,8 +53,17 @@ public static class Study
     public static readonly StudyModel UniformBoundaries = FromMsd("uniform", "uniform boundaries 0.333/0.667", PaperComparisons.UniformBoundariesNet.Info);
     public static readonly StudyModel LogSnrBoundaries = FromMsd("logsnr", "log-SNR boundaries 0.348/0.709", PaperComparisons.LogSnrBoundariesNet.Info);
 
+
+    // Tables 3 and 4 again with the stage draws of the reference's DPM-Solver code, where those tables come from.
+    public static readonly StudyModel MultistageEven = EvenDraws(Multistage);
+    public static readonly StudyModel EqualDecodersEven = EvenDraws(EqualDecoders);
+    public static readonly StudyModel ReversedDecodersEven = EvenDraws(ReversedDecoders);
+    public static readonly StudyModel UniformBoundariesEven = EvenDraws(UniformBoundaries);
+    public static readonly StudyModel LogSnrBoundariesEven = EvenDraws(LogSnrBoundaries);
+
     public static readonly IReadOnlyList<StudyModel> Models =
-        new[] { Multistage, Unified, Separate, EqualDecoders, ReversedDecoders, UniformBoundaries, LogSnrBoundaries, MultistageGroups };
+        new[] { Multistage, Unified, Separate, EqualDecoders, ReversedDecoders, UniformBoundaries, LogSnrBoundaries, MultistageGroups,
+                MultistageEven, EqualDecodersEven, ReversedDecodersEven, UniformBoundariesEven, LogSnrBoundariesEven };
 
     /// <summary>Each table's models; the baseline's final FD is the quality the others are timed to reach.</summary>
     public static readonly IReadOnlyList<(string Title, string Question, StudyModel Baseline, StudyModel[] Models)> Tables = new[]
@@ -64,10 +73,27 @@ public static class Study
             new[] { Multistage, EqualDecoders, ReversedDecoders }),
         ("Table 4 analogue: boundaries", "optimal-denoiser vs uniform vs log-SNR boundaries (same decoders 20/12/8)", UniformBoundaries,
             new[] { Multistage, UniformBoundaries, LogSnrBoundaries }),
+        ("Table 3 analogue, even stage draws: decoder widths",
+            "as above, with every stage drawn with probability 1/3 as the reference's DPM-Solver code draws them, so every model trains the same steps",
+            EqualDecodersEven, new[] { MultistageEven, EqualDecodersEven, ReversedDecodersEven }),
+        ("Table 4 analogue, even stage draws: boundaries",
+            "as above, with every stage drawn with probability 1/3 as the reference's DPM-Solver code draws them, so every model trains the same steps",
+            UniformBoundariesEven, new[] { MultistageEven, UniformBoundariesEven, LogSnrBoundariesEven }),
     };
 
     public static StudyModel ByKey(string key) =>
         Models.FirstOrDefault(m => m.Key == key) ?? throw new ArgumentException($"No model '{key}' in the study ({string.Join(", ", Models.Select(m => m.Key))}).");
+
+    /// <summary>
+    /// The model with each stage drawn with probability 1/3 (`stage_sampling uniform`), as the reference's DPM-Solver code
+    /// trains: an image then costs the mean of the stages' costs, whichever decoder sits in the long stage.
+    /// </summary>
+    private static StudyModel EvenDraws(StudyModel model) => model with
+    {
+        Key = model.Key + "-even",
+        Label = model.Label + ", even stage draws",
+        Recipe = model.Recipe with { TrainDefaults = model.Recipe.TrainDefaults with { StageSampling = StageSampling.UniformStage } },
+    };
 
     private static StudyModel FromMsd(string key, string label, MsdModelInfo info) =>
         new(key, label, info, info.Table, info.Cost, () => info.Create());
