@@ -489,7 +489,7 @@ public sealed class MultistageTrainer : IDisposable
         RequireUsable();
         var path = Checkpoints.FileFor(Step);
         TrainingCheckpoint.Write(path, Options.ModelHash, Step, Model.Module, Ema, _optimizer, _generator, _data, _stageSamples, Options.StageSampling, TrainingTime,
-                                 _gradientScale ?? 1.0, TrainingRecipeText.Recorded(Options), Options.Seed);
+                                 _gradientScale ?? 1.0, TrainingRecipeText.Recorded(Options), TrainingRecipeText.BatchAndLearningRate(Options), Options.Seed);
         LastCheckpoint = path;
         foreach (var note in Checkpoints.KeepLast(Options.KeepCheckpoints)) Note?.Invoke(note);
         CheckpointWritten?.Invoke(path);
@@ -506,6 +506,10 @@ public sealed class MultistageTrainer : IDisposable
         string trainsWith = TrainingRecipeText.Recorded(Options);
         if (restored.Recipe is { } trainedWith && trainedWith != trainsWith)
             Note?.Invoke($"{Path.GetFileName(path)} was trained with {trainedWith}; this run goes on with {trainsWith}.");
+        string batchNow = TrainingRecipeText.BatchAndLearningRate(Options);
+        if (restored.BatchAndLearningRate is { } batchBefore && batchBefore != batchNow)
+            Note?.Invoke($"{Path.GetFileName(path)} was trained with {batchBefore}; this run goes on with {batchNow} " +
+                         "(give the run's own, e.g. msd train --batch and --lr, to continue it exactly).");
         // The seed draws every step's times and noise (and, on a GPU, is the per-step reseed): another one still trains,
         // but not as the uninterrupted run would have.
         if (restored.Seed is long seed && seed != Options.Seed)

@@ -21,12 +21,13 @@ internal static class TrainingCheckpoint
     private const string GradientScaleState = "gradient_scale";
     private const string RecipeState = "clip_and_ema";
     private const string SeedState = "seed";
+    private const string BatchAndLearningRateState = "batch_and_lr";
     private const string DataFingerprintState = "data_fingerprint";
 
     /// <summary>Writes the checkpoint atomically (settling the EMA first, so the saved average is the applied one).</summary>
     public static void Write(string path, string modelHash, long step, torch.nn.Module module, ParameterEma ema, AdamW optimizer,
                              torch.Generator generator, IBatchSource? data, long[] stageSamples, StageSampling stageSampling, TimeSpan trainingTime,
-                             double gradientScale, string recipe, long seed)
+                             double gradientScale, string recipe, string batchAndLearningRate, long seed)
     {
         var states = TrainingRandomState.Capture(generator);
         if (data is IResumableBatchSource resumable) states.Add(new(DataState, resumable.SaveState()));
@@ -35,6 +36,7 @@ internal static class TrainingCheckpoint
         states.Add(new(StageSamplingState, Encoding.UTF8.GetBytes(StageSamplingNames.Of(stageSampling))));
         states.Add(new(GradientScaleState, BitConverter.GetBytes(gradientScale)));
         states.Add(new(RecipeState, Encoding.UTF8.GetBytes(recipe)));
+        states.Add(new(BatchAndLearningRateState, Encoding.UTF8.GetBytes(batchAndLearningRate)));
         states.Add(new(SeedState, BitConverter.GetBytes(seed)));
         if (data is IFingerprintedBatchSource fingerprinted) states.Add(new(DataFingerprintState, Encoding.UTF8.GetBytes(fingerprinted.Fingerprint)));
         ema.Settle();
@@ -46,10 +48,11 @@ internal static class TrainingCheckpoint
     /// What a checkpoint restores beside the weights: the step, the data position to hand the next data source (null when
     /// none was saved), the training time so far, the gradient scale the optimizer's moments were accumulated under (1, the
     /// per-pixel mean, for checkpoints from before it was kept), and, null in checkpoints from before each was kept, the
-    /// recipe the run trained with (<see cref="TrainingRecipeText.Recorded"/>: clip, EMA, flips, precision), its seed and its data (<see cref="IFingerprintedBatchSource"/>).
+    /// recipe the run trained with (<see cref="TrainingRecipeText.Recorded"/>: clip, EMA, flips, precision), its batch and
+    /// learning rate (<see cref="TrainingRecipeText.BatchAndLearningRate"/>), its seed and its data (<see cref="IFingerprintedBatchSource"/>).
     /// </summary>
-    public sealed record Restored(long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale, string? Recipe, long? Seed,
-                                  string? DataFingerprint);
+    public sealed record Restored(long Step, byte[]? DataState, TimeSpan TrainingTime, double GradientScale, string? Recipe,
+                                  string? BatchAndLearningRate, long? Seed, string? DataFingerprint);
 
     /// <summary>
     /// Restores weights, EMA, optimizer, RNGs and <paramref name="stageSamples"/>, and returns the rest (<see cref="Restored"/>).
@@ -75,6 +78,7 @@ internal static class TrainingCheckpoint
             return new Restored(data.Step, dataState, TrainingTimeOf(Saved(data, TrainingTimeState)),
                     GradientScaleOf(Saved(data, GradientScaleState)),
                     Saved(data, RecipeState) is { } recipe ? Encoding.UTF8.GetString(recipe) : null,
+                    Saved(data, BatchAndLearningRateState) is { } batch ? Encoding.UTF8.GetString(batch) : null,
                     Saved(data, SeedState) is { Length: 8 } seed ? BitConverter.ToInt64(seed) : null,
                     Saved(data, DataFingerprintState) is { } fingerprint ? Encoding.UTF8.GetString(fingerprint) : null);
         }

@@ -29,5 +29,13 @@ public static class TrainingRecipeText
     public static string Recorded(TrainOptions o) =>
         ClipAndEma(o) + (o.Precision == MixedPrecision.Auto ? "" : $", precision {MixedPrecisionNames.Of(o.Precision)}");
 
+    /// <summary>
+    /// The batch, gradient accumulation and learning rate, recorded beside <see cref="Recorded"/> (a key of its own, so
+    /// checkpoints from before it was kept say nothing): a resumed run with another batch or rate trains, but not as the
+    /// uninterrupted run would have.
+    /// </summary>
+    public static string BatchAndLearningRate(TrainOptions o) =>
+        $"batch {o.BatchSize}" + (o.GradAccumulation > 1 ? $" (accumulate {o.GradAccumulation})" : "") + $", lr {Number(o.LearningRate)}";
+
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -78,4 +78,16 @@ public sealed class ResumeNoteTests : IDisposable
             "step-00000002.ckpt was trained with clip 1, EMA 0.999 (warm-up every step); this run goes on with clip 1, EMA 0.999 (warm-up every step), precision fp32.",
         }, ResumeNotes(Options("fp32") with { Precision = MixedPrecision.Float32 }, checkpoint));
     }
+
+    /// <summary>Another batch or learning rate trains on, but not as the uninterrupted run would have: said (train.py says it too).</summary>
+    [Fact]
+    public void AResumedRunWithAnotherBatchOrLearningRateSaysSo()
+    {
+        var checkpoint = FirstRunsCheckpoint("batch");
+        Assert.Equal(new[]
+        {
+            "step-00000002.ckpt was trained with batch 4, lr 0.0002; this run goes on with batch 8 (accumulate 2), lr 0.001 " +
+            "(give the run's own, e.g. msd train --batch and --lr, to continue it exactly).",
+        }, ResumeNotes(Options("other-batch") with { BatchSize = 8, GradAccumulation = 2, LearningRate = 1e-3 }, checkpoint));
+    }
 }
