@@ -54,8 +54,11 @@ public static class Study
     public static readonly StudyModel LogSnrBoundaries = FromMsd("logsnr", "log-SNR boundaries 0.348/0.709", PaperComparisons.LogSnrBoundariesNet.Info);
 
 
-    // Tables 3 and 4 again with the stage draws of the reference's DPM-Solver code, where those tables come from.
+    // The tables again with the stage draws of the reference's DPM-Solver code, where the paper's ablations come from.
+    // A one-stage model draws its one stage either way: its -even runs are the unified baseline trained by this trainer.
     public static readonly StudyModel MultistageEven = EvenDraws(Multistage);
+    public static readonly StudyModel UnifiedEven = EvenDraws(Unified);
+    public static readonly StudyModel SeparateEven = EvenDraws(Separate);
     public static readonly StudyModel EqualDecodersEven = EvenDraws(EqualDecoders);
     public static readonly StudyModel ReversedDecodersEven = EvenDraws(ReversedDecoders);
     public static readonly StudyModel UniformBoundariesEven = EvenDraws(UniformBoundaries);
@@ -63,7 +66,7 @@ public static class Study
 
     public static readonly IReadOnlyList<StudyModel> Models =
         new[] { Multistage, Unified, Separate, EqualDecoders, ReversedDecoders, UniformBoundaries, LogSnrBoundaries, MultistageGroups,
-                MultistageEven, EqualDecodersEven, ReversedDecodersEven, UniformBoundariesEven, LogSnrBoundariesEven };
+                MultistageEven, UnifiedEven, SeparateEven, EqualDecodersEven, ReversedDecodersEven, UniformBoundariesEven, LogSnrBoundariesEven };
 
     /// <summary>Each table's models; the baseline's final FD is the quality the others are timed to reach.</summary>
     public static readonly IReadOnlyList<(string Title, string Question, StudyModel Baseline, StudyModel[] Models)> Tables = new[]
@@ -73,6 +76,9 @@ public static class Study
             new[] { Multistage, EqualDecoders, ReversedDecoders }),
         ("Table 4 analogue: boundaries", "optimal-denoiser vs uniform vs log-SNR boundaries (same decoders 20/12/8)", UniformBoundaries,
             new[] { Multistage, UniformBoundaries, LogSnrBoundaries }),
+        ("Table 2 analogue, even stage draws: architecture",
+            "as above, with every stage drawn with probability 1/3 as the reference's DPM-Solver code draws them",
+            UnifiedEven, new[] { MultistageEven, UnifiedEven, SeparateEven }),
         ("Table 3 analogue, even stage draws: decoder widths",
             "as above, with every stage drawn with probability 1/3 as the reference's DPM-Solver code draws them, so every model trains the same steps",
             EqualDecodersEven, new[] { MultistageEven, EqualDecodersEven, ReversedDecodersEven }),
