@@ -55,18 +55,18 @@ public static class Study
 
 
     // The tables again with the stage draws of the reference's DPM-Solver code, where the paper's ablations come from.
-    // A one-stage model draws its one stage either way: its -even runs are the unified baseline trained by this trainer.
-    public static readonly StudyModel MultistageEven = EvenDraws(Multistage);
-    public static readonly StudyModel UnifiedEven = EvenDraws(Unified);
-    public static readonly StudyModel SeparateEven = EvenDraws(Separate);
-    public static readonly StudyModel EqualDecodersEven = EvenDraws(EqualDecoders);
-    public static readonly StudyModel ReversedDecodersEven = EvenDraws(ReversedDecoders);
-    public static readonly StudyModel UniformBoundariesEven = EvenDraws(UniformBoundaries);
-    public static readonly StudyModel LogSnrBoundariesEven = EvenDraws(LogSnrBoundaries);
+    // A one-stage model draws its one stage either way: its -ref runs are the unified baseline trained by this trainer.
+    public static readonly StudyModel MultistageRef = ReferenceDraws(Multistage);
+    public static readonly StudyModel UnifiedRef = ReferenceDraws(Unified);
+    public static readonly StudyModel SeparateRef = ReferenceDraws(Separate);
+    public static readonly StudyModel EqualDecodersRef = ReferenceDraws(EqualDecoders);
+    public static readonly StudyModel ReversedDecodersRef = ReferenceDraws(ReversedDecoders);
+    public static readonly StudyModel UniformBoundariesRef = ReferenceDraws(UniformBoundaries);
+    public static readonly StudyModel LogSnrBoundariesRef = ReferenceDraws(LogSnrBoundaries);
 
     public static readonly IReadOnlyList<StudyModel> Models =
         new[] { Multistage, Unified, Separate, EqualDecoders, ReversedDecoders, UniformBoundaries, LogSnrBoundaries, MultistageGroups,
-                MultistageEven, UnifiedEven, SeparateEven, EqualDecodersEven, ReversedDecodersEven, UniformBoundariesEven, LogSnrBoundariesEven };
+                MultistageRef, UnifiedRef, SeparateRef, EqualDecodersRef, ReversedDecodersRef, UniformBoundariesRef, LogSnrBoundariesRef };
 
     /// <summary>Each table's models; the baseline's final FD is the quality the others are timed to reach.</summary>
     public static readonly IReadOnlyList<(string Title, string Question, StudyModel Baseline, StudyModel[] Models)> Tables = new[]
@@ -76,30 +76,38 @@ public static class Study
             new[] { Multistage, EqualDecoders, ReversedDecoders }),
         ("Table 4 analogue: boundaries", "optimal-denoiser vs uniform vs log-SNR boundaries (same decoders 20/12/8)", UniformBoundaries,
             new[] { Multistage, UniformBoundaries, LogSnrBoundaries }),
-        ("Table 2 analogue, even stage draws: architecture",
-            "as above, with every stage drawn with probability 1/3 as the reference's DPM-Solver code draws them",
-            UnifiedEven, new[] { MultistageEven, UnifiedEven, SeparateEven }),
-        ("Table 3 analogue, even stage draws: decoder widths",
-            "as above, with every stage drawn with probability 1/3 as the reference's DPM-Solver code draws them, so every model trains the same steps",
-            EqualDecodersEven, new[] { MultistageEven, EqualDecodersEven, ReversedDecodersEven }),
-        ("Table 4 analogue, even stage draws: boundaries",
-            "as above, with every stage drawn with probability 1/3 as the reference's DPM-Solver code draws them, so every model trains the same steps",
-            UniformBoundariesEven, new[] { MultistageEven, UniformBoundariesEven, LogSnrBoundariesEven }),
+        ("Table 2 analogue, the reference's stage draws: architecture",
+            "as above, with the stages drawn as the reference's DPM-Solver code draws them (two draws per step, each stage with probability 1/3)",
+            UnifiedRef, new[] { MultistageRef, UnifiedRef, SeparateRef }),
+        ("Table 3 analogue, the reference's stage draws: decoder widths",
+            "as above, with the stages drawn as the reference's DPM-Solver code draws them (two draws per step, each stage with probability 1/3), so every model trains the same steps",
+            EqualDecodersRef, new[] { MultistageRef, EqualDecodersRef, ReversedDecodersRef }),
+        ("Table 4 analogue, the reference's stage draws: boundaries",
+            "as above, with the stages drawn as the reference's DPM-Solver code draws them (two draws per step, each stage with probability 1/3), so every model trains the same steps",
+            UniformBoundariesRef, new[] { MultistageRef, UniformBoundariesRef, LogSnrBoundariesRef }),
     };
 
     public static StudyModel ByKey(string key) =>
         Models.FirstOrDefault(m => m.Key == key) ?? throw new ArgumentException($"No model '{key}' in the study ({string.Join(", ", Models.Select(m => m.Key))}).");
 
     /// <summary>
-    /// The model with each stage drawn with probability 1/3 (`stage_sampling uniform`), as the reference's DPM-Solver code
-    /// trains: an image then costs the mean of the stages' costs, whichever decoder sits in the long stage.
+    /// The model drawn as the reference's DPM-Solver code trains it (`torchrun --nproc_per_node=2`, batch 128): each of the
+    /// two processes draws its own stage, each with probability 1/3 (`losses.py`, unseeded `random.randint` per rank), and
+    /// DDP averages their gradients. Here: `stage_sampling uniform` with `stage_groups 2`. An image then costs the mean of
+    /// the stages' costs, whichever decoder sits in the long stage, so equal compute buys equal steps.
     /// </summary>
-    private static StudyModel EvenDraws(StudyModel model) => model with
+    private static StudyModel ReferenceDraws(StudyModel model) => model with
     {
-        Key = model.Key + "-even",
-        Label = model.Label + ", even stage draws",
-        Recipe = model.Recipe with { TrainDefaults = model.Recipe.TrainDefaults with { StageSampling = StageSampling.UniformStage } },
+        Key = model.Key + "-ref",
+        Label = model.Label + ", reference draws",
+        Recipe = model.Recipe with
+        {
+            TrainDefaults = model.Recipe.TrainDefaults with { StageSampling = StageSampling.UniformStage, StageGroups = ReferenceStageGroups },
+        },
     };
+
+    /// <summary>The reference's DPM-Solver training command runs two processes, each drawing its batch's stage.</summary>
+    public const int ReferenceStageGroups = 2;
 
     private static StudyModel FromMsd(string key, string label, MsdModelInfo info) =>
         new(key, label, info, info.Table, info.Cost, () => info.Create());

@@ -260,6 +260,6 @@ public static class StudyReport
         "Stage draws: the first three tables' models draw a stage in proportion to its share of t (`stage_sampling proportional`, each model's .msd). " +
         "Then the cost of an image, and with it the steps a budget buys, depends on which decoder sits in the long stages: the decoder-width and " +
         "boundary tables compare models trained for different numbers of steps. The reference's DPM-Solver code (the paper's Tables 3 and 4) draws " +
-        "every stage with probability 1/3; the last three tables repeat the first three so (`stage_sampling uniform`, models keyed `-even`), and there " +
-        "every three-stage model with the same decoders trains the same steps.";
+        "every stage with probability 1/3, in each of its two training processes; the last three tables repeat the first three so (`stage_sampling " +
+        "uniform` with `stage_groups 2`, models keyed `-ref`), and there every three-stage model with the same decoders trains the same steps.";
 }
