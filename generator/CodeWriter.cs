@@ -16,6 +16,9 @@ internal sealed class CodeWriter
         return this;
     }
 
+    /// <summary>The line, only when <paramref name="condition"/> holds (an optional setting of an initializer).</summary>
+    public CodeWriter LineWhen(bool condition, string text) => condition ? Line(text) : this;
+
     public CodeWriter Open(string text)
     {
         Line(text).Line("{");

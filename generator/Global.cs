@@ -42,6 +42,7 @@ internal static class Global
     public const string SampleOptions = Runtime + "Sampling.SampleOptions";
     public const string SolverKind = Runtime + "Sampling.SolverKind";
     public const string MultistageSampler = Runtime + "Sampling.MultistageSampler";
+    public const string HeunChurn = Runtime + "Sampling.HeunChurn";
 
     public const string Tensor = "global::TorchSharp.torch.Tensor";
     public const string IDisposable = "global::System.IDisposable";

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Linq;
 using DiffusionDsl.Language.Semantics;
+using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Training;
 
 namespace DiffusionDsl.Generator;
@@ -66,6 +68,7 @@ internal static class SettingsEmitter
          .Open($"public sealed class {name}Sampler")
          .Open($"public static {Global.SampleOptions} Defaults {{ get; }} = new()")
          .Line($"Solver = {Global.SolverKind}.{s.Solver}, Steps = {s.Steps}, Eta = {CodeWriter.Number(s.Eta)}, Count = {s.Count}, Seed = {s.Seed},{(s.Clip ? " ClipDenoised = true," : "")}{(s.EndTime is double end ? $" EndTime = {CodeWriter.Number(end)}," : "")}")
+         .LineWhen(s.Churn > 0, $"Churn = {Churn(s)},")
          .Close(";")
          .Line()
          .Line("/// <summary>The runtime sampler, with the solver and options it runs.</summary>")
@@ -81,5 +84,15 @@ internal static class SettingsEmitter
          .Line("/// <summary>How many network evaluations the last call spent in each stage.</summary>")
          .Line($"public {Global.IReadOnlyList}<int> EvaluationsPerStage => Sampler.EvaluationsPerStage;")
          .Close();
+    }
+
+    /// <summary>The sample section's churn as a HeunChurn, naming only what differs from EDM's defaults.</summary>
+    private static string Churn(SampleSpec s)
+    {
+        var parts = new List<string> { $"Amount: {CodeWriter.Number(s.Churn)}" };
+        if (s.ChurnMin != SampleDefaults.ChurnMin) parts.Add($"MinSigma: {CodeWriter.Number(s.ChurnMin)}");
+        if (s.ChurnMax != SampleDefaults.ChurnMax) parts.Add($"MaxSigma: {CodeWriter.Number(s.ChurnMax)}");
+        if (s.ChurnNoise != SampleDefaults.ChurnNoise) parts.Add($"NoiseScale: {CodeWriter.Number(s.ChurnNoise)}");
+        return $"new {Global.HeunChurn}({string.Join(", ", parts)})";
     }
 }

@@ -38,10 +38,10 @@ public sealed class SettingRange
     public bool Contains(double value) =>
         (MinIncluded ? value >= Min : value > Min) && (MaxIncluded ? value <= Max : value < Max);
 
-    /// <summary>"at least 1" for a count, "in (0, 10]" for a bounded number.</summary>
+    /// <summary>"at least 1" for a count or a number with no upper bound ("above 0" when 0 is excluded), "in (0, 10]" for a bounded number.</summary>
     public string Describe() =>
-        WholeNumber
-            ? "at least " + Show(Min)
+        WholeNumber || double.IsPositiveInfinity(Max)
+            ? (MinIncluded ? "at least " : "above ") + Show(Min)
             : "in " + (MinIncluded ? "[" : "(") + Show(Min) + ", " + Show(Max) + (MaxIncluded ? "]" : ")");
 
     /// <summary>The setting as messages name it: "augment (the augmentation probability)", "clip".</summary>

@@ -25,7 +25,7 @@ internal static class KeywordDocs
             ("encoder", "`encoder ddpmpp { ... }`: the encoder shared by every stage, EDM's SongUNet (DDPM++) blocks."),
             ("decoder", "`decoder STAGE { width N | level R { ... } ... }`: the decoder of one stage; wide near the data, narrow near the noise."),
             ("train", "`train { ... }`: the training defaults (batch, lr, ema, steps, stage_sampling, ...)."),
-            ("sample", "`sample { ... }`: the sampling defaults (solver, steps, eta, count, seed, clip)."),
+            ("sample", "`sample { ... }`: the sampling defaults (solver, steps, eta, count, seed, clip, end_time, churn)."),
         },
         [Encoder] = new[]
         {
@@ -88,6 +88,10 @@ internal static class KeywordDocs
             ("count", "`count N`: images per `msd sample`."),
             ("seed", "`seed N`: the sampler's random seed."),
             ("clip", "`clip true|false`: clamp each clean-image estimate to [-1, 1]."),
+            ("churn", "`churn x`: heun's stochasticity, EDM's S_churn (Algorithm 2): each step first raises sigma by 1 + min(x / steps, sqrt(2) - 1) and adds the matching fresh noise; 0 (default) is deterministic heun. EDM's ImageNet runs use 40 to 80."),
+            ("churn_min", "`churn_min sigma`: the smallest sigma heun churns at (EDM's S_min; default 0)."),
+            ("churn_max", "`churn_max sigma`: the largest sigma heun churns at (EDM's S_max; default no limit)."),
+            ("churn_noise", "`churn_noise x`: the scale of heun's added noise (EDM's S_noise, in (0, 2]; default 1)."),
             ("end_time", "`end_time t`: where sampling stops (vp and cosine: default 1e-3, score_sde's sampling eps; the paper's 20-step DPM-Solver figures use 1e-4; not edm, which stops at sigma_min)."),
         },
     };

@@ -33,6 +33,8 @@ public static class Suggestions
         ["augment_dim"] = "augment", ["augment_p"] = "augment",
         ["float32"] = "fp32", ["fp16"] = "bf16", ["float16"] = "bf16", ["half"] = "bf16",
         ["bfloat16"] = "bf16", ["amp"] = "auto", ["mixed_precision"] = "precision", ["dtype"] = "precision",
+        // EDM's generate.py names (S_churn, S_min, S_max, S_noise)
+        ["s_churn"] = "churn", ["s_min"] = "churn_min", ["s_max"] = "churn_max", ["s_noise"] = "churn_noise",
     };
 
     public static string? Closest(string word, IEnumerable<string> candidates)

@@ -45,6 +45,7 @@ public static class GeneratedMembers
         "DiffusionDsl.Runtime.Training.StageSampling", "DiffusionDsl.Runtime.Training.MixedPrecision", "DiffusionDsl.Runtime.Training.MultistageTrainer", "DiffusionDsl.Runtime.Training.TrainResult",
         "DiffusionDsl.Runtime.Training.IBatchSource", "DiffusionDsl.Runtime.Reporting.TrainingSession", "DiffusionDsl.Runtime.Reporting.ReportOptions",
         "DiffusionDsl.Runtime.Sampling.SampleOptions", "DiffusionDsl.Runtime.Sampling.SolverKind", "DiffusionDsl.Runtime.Sampling.MultistageSampler",
+        "DiffusionDsl.Runtime.Sampling.HeunChurn",
         "TorchSharp.torch.Tensor", "System.IDisposable", "System.Threading.CancellationToken", "System.Collections.Generic.IReadOnlyList",
         "System.CodeDom.Compiler.GeneratedCodeAttribute",
     };

@@ -16,7 +16,8 @@ internal sealed class SettingsBinder
         "batch", "lr", "weight_decay", "warmup", "warmup_kimg", "clip", "ema", "ema_warmup", "ema_halflife_kimg", "ema_rampup", "accumulate", "steps", "stage_sampling",
         "stage_groups", "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count", "flip", "precision",
     };
-    private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip", "end_time" };
+    private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip", "end_time", "churn", "churn_min", "churn_max", "churn_noise" };
+    private static readonly string[] ChurnDetails = { "churn_min", "churn_max", "churn_noise" };
 
 
     private readonly ValueReader _read;
@@ -187,6 +188,7 @@ internal sealed class SettingsBinder
         if (s.Get("eta") is { } eta && solverKnown && spec.Solver != SolverKind.Ddim)
             _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, eta.KeywordSpan,
                 $"'eta' sets the ddim solver's noise; solver {SolverNames.NameOf(spec.Solver)} does not use it (remove it, or write solver ddim)");
+        spec = BindChurn(s, spec, solverKnown);
         if (_read.Flag(s.Get("clip"), "clip") is bool clip) spec = spec with { Clip = clip };
         if (s.Get("end_time") is { } end && _read.InRange(end, SampleRanges.EndTime) is double endTime)
         {
@@ -200,6 +202,32 @@ internal sealed class SettingsBinder
                 spec = spec with { EndTime = EndTime = endTime };
         }
         return _read.Diagnostics.ErrorCount == errors ? spec : null;
+    }
+
+    /// <summary>
+    /// EDM's stochastic Heun (Algorithm 2): `churn` is S_churn, `churn_min` / `churn_max` the sigmas between which it
+    /// churns, `churn_noise` S_noise. Read by the heun solver only; the three details by a churn above 0 only.
+    /// </summary>
+    private SampleSpec BindChurn(Section s, SampleSpec spec, bool solverKnown)
+    {
+        spec = spec with
+        {
+            Churn = _read.InRange(s.Get("churn"), SampleRanges.Churn) ?? spec.Churn,
+            ChurnMin = _read.InRange(s.Get("churn_min"), SampleRanges.ChurnMin) ?? spec.ChurnMin,
+            ChurnMax = _read.InRange(s.Get("churn_max"), SampleRanges.ChurnMax) ?? spec.ChurnMax,
+            ChurnNoise = _read.InRange(s.Get("churn_noise"), SampleRanges.ChurnNoise) ?? spec.ChurnNoise,
+        };
+        if (s.Get("churn_min") is { } low && s.Get("churn_max") is { } && spec.ChurnMin >= spec.ChurnMax)
+            _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, low.Values.Count > 0 ? low.Values[0].Span : low.KeywordSpan,
+                $"'churn_min' {ValueReader.Format(spec.ChurnMin)} must be below 'churn_max' {ValueReader.Format(spec.ChurnMax)}: heun churns at the sigmas between them");
+        if (s.Get("churn") is { } churn && solverKnown && spec.Solver != SolverKind.EdmHeun)
+            _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, churn.KeywordSpan,
+                $"'churn' sets the heun solver's added noise (EDM's S_churn); solver {SolverNames.NameOf(spec.Solver)} does not use it (remove it, or write solver heun)");
+        else if (spec.Churn == 0)
+            foreach (var detail in ChurnDetails.Select(s.Get).OfType<MsdStatement>())
+                _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, detail.KeywordSpan,
+                    $"'{detail.Keyword}' shapes heun's churn, and there is none: write 'churn' with a value above 0 (EDM's ImageNet runs use 40 to 80), or remove it");
+        return spec;
     }
 
     /// <summary>The smallest t training draws (VpSchedule.TrainingMinTime, CosineSchedule.MinTime; ddpm's grid starts at 0).</summary>

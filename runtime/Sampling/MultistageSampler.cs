@@ -27,11 +27,12 @@ public sealed class MultistageSampler
         SettingRangeCheck.Require(options.Steps, SampleRanges.Steps, nameof(options.Steps), "sample");
         SettingRangeCheck.Require(options.Count, SampleRanges.Count, nameof(options.Count), "sample");
         SettingRangeCheck.Require(options.Eta, SampleRanges.Eta, nameof(options.Eta), "sample");
+        options.Churn.Require();
         if (options.BatchSize < 1) throw new ArgumentException($"BatchSize (images per model call) must be at least 1, not {options.BatchSize}.", nameof(options));
         Float32Parameters.Require(model.Module, "Sampling");
         Options = options;
         _denoiser = new Denoiser(model, schedule, target);
-        Solver = SolverFactory.Create(options.Solver, schedule, options.Eta);
+        Solver = SolverFactory.Create(options.Solver, schedule, options.Eta, options.Churn);
         if (options.EndTime is double endTime)
         {
             RequireEndTime(schedule, endTime);

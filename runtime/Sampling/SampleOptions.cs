@@ -12,6 +12,8 @@ public sealed record SampleOptions
     public int BatchSize { get; init; } = 64;
     /// <summary>Clamp every clean-data estimate to [-1, 1], the range the data loaders scale images to.</summary>
     public bool ClipDenoised { get; init; } = SampleDefaults.Clip;
+    /// <summary>EDM's stochastic Heun (the heun solver only): <see cref="HeunChurn.None"/> keeps it deterministic.</summary>
+    public HeunChurn Churn { get; init; } = HeunChurn.None;
     /// <summary>The last time the solver reaches; null means the schedule's MinTime.</summary>
     public double? EndTime { get; init; }
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the sampler-equality fixture: the paper code's own EDM sampler (edm/generate.py's edm_sampler, deterministic
-Heun, S_churn 0) run on the tiny multistage network of make_fixtures.py, from fixed latents.
+"""Writes the sampler-equality fixtures: the paper code's own EDM sampler (edm/generate.py's edm_sampler) run on the tiny
+multistage network of make_fixtures.py, from fixed latents: deterministic Heun (S_churn 0, multistage.heun.safetensors)
+and stochastic Heun (EDM Algorithm 2, S_churn 2, S_min 0.05, S_max 50, S_noise 1.003: multistage.heun-churn.safetensors),
+whose step noise comes from each image's own stream as the runtime's ImageNoise draws it (seed CHURN_SEED).
 
     /usr/bin/python3 scripts/reference/make_sampler_fixture.py --reference /path/to/Multistage_Diffusion [--out tests/Fixtures/Reference]
 
@@ -20,6 +22,19 @@ from reference_code import fixture_arguments, load_networks, read_safetensors, w
 
 NUM_STEPS = 8  # EDM's num_steps: 8 sigma points and 0, 15 evaluations; the points fall in all three stages
 BATCH = 4
+# gamma = min(2 / 8, sqrt(2) - 1) = 0.25 at the sigma points in [0.05, 50]: the first (80) and the last are not churned.
+CHURN = dict(S_churn=2.0, S_min=0.05, S_max=50.0, S_noise=1.003)
+CHURN_SEED = 7
+IMAGE_NOISE_STRIDE = 1_000_003  # ImageNoise.SeedStride: image i of a run seeded s draws from a generator seeded s x stride + i
+
+
+def image_noise_like(seed, count):
+    """randn_like for edm_sampler that draws as the runtime's ImageNoise.Like: each image from its own CPU generator."""
+    generators = [torch.Generator().manual_seed(seed * IMAGE_NOISE_STRIDE + i) for i in range(count)]
+
+    def randn_like(x):
+        return torch.stack([torch.randn(tuple(x.shape[1:]), dtype=x.dtype, generator=g) for g in generators])
+    return randn_like
 
 
 def reference_edm_sampler(reference):
@@ -53,6 +68,15 @@ def main():
             'torch': torch.__version__, 'num_steps': str(NUM_STEPS), 'S_churn': '0'}
     write_safetensors(os.path.join(args.out, 'multistage.heun.safetensors'),
                       {'latents': latents, 'sigmas': sigmas.float(), 'samples': samples.float()}, meta)
+
+    with torch.no_grad():
+        churned = edm_sampler(net, latents, num_steps=NUM_STEPS, randn_like=image_noise_like(CHURN_SEED, BATCH), **CHURN)
+    meta = dict(meta, S_churn=str(CHURN['S_churn']), S_min=str(CHURN['S_min']), S_max=str(CHURN['S_max']), S_noise=str(CHURN['S_noise']),
+                noise_seed=str(CHURN_SEED))
+    write_safetensors(os.path.join(args.out, 'multistage.heun-churn.safetensors'),
+                      {'latents': latents, 'samples': churned.float()}, meta)
+    print(f'churned samples: max |x| {churned.abs().max().item():.3f}, '
+          f'differ from the deterministic ones by {(churned - samples).abs().max().item():.3f} at most')
     print(f'samples: {tuple(samples.shape)}, max |x| {samples.abs().max().item():.3f}; sigmas {[round(s, 4) for s in sigmas.tolist()]}')
 
 

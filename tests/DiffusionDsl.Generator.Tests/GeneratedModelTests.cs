@@ -154,6 +154,8 @@ public class GeneratedModelTests
         Assert.Equal(DiffusionDsl.Runtime.Training.StageSampling.Mixed, TinyMultistageTrainer.Defaults.StageSampling);
         Assert.Equal(DiffusionDsl.Runtime.Sampling.SolverKind.DpmSolver3, TinyMultistageSampler.Defaults.Solver);
         Assert.Equal(DiffusionDsl.Runtime.Sampling.SolverKind.EdmHeun, EdmFullFormSampler.Defaults.Solver);
+        Assert.Equal(new DiffusionDsl.Runtime.Sampling.HeunChurn(40, 0.05, 50, 1.003), EdmFullFormSampler.Defaults.Churn);
+        Assert.Equal(DiffusionDsl.Runtime.Sampling.HeunChurn.None, TinyMultistageSampler.Defaults.Churn);
         Assert.Null(TinyMultistageSampler.Defaults.EndTime);
         Assert.Equal(0.002, DiffusionDsl.Generator.Tests.Models.CosineDataSampler.Defaults.EndTime);
     }

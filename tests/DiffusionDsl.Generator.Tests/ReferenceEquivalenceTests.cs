@@ -5,6 +5,7 @@ using DiffusionDsl.Generator.Tests.Models;
 using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Networks;
+using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Sampling.Solvers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -118,6 +119,39 @@ public class ReferenceEquivalenceTests
         double eulerDifference = RelativeDifference(euler.Run(latents * euler.Grid[0].NoiseStd, new Denoiser(model, model.Schedule, PredictionTarget.Edm), null), expected);
         _output.WriteLine($"Euler on the same steps: relative difference {eulerDifference:E2}");
         Assert.True(eulerDifference > 1000 * 1e-5, $"Euler: relative difference {eulerDifference:E2}");
+    }
+
+    /// <summary>
+    /// With churn, EDM's Algorithm 2 (S_churn 2, S_min 0.05, S_max 50, S_noise 1.003) samples as the paper code's edm_sampler
+    /// with those settings (scripts/reference/make_sampler_fixture.py): from the same latents, its step noise drawn from
+    /// each image's own stream as ImageNoise draws it (the fixture's randn_like does), sigma raised by 1.25 at the six
+    /// points in [0.05, 50], neither at 80 nor at 0.035, and a draw made at every step, churned or not, as EDM's is.
+    /// </summary>
+    [Fact]
+    public void EdmsStochasticHeunSamplerSamplesAsTheReferencesEdmSamplerWithChurn()
+    {
+        using var scope = NewDisposeScope();
+        using var model = WithReferenceWeights("multistage");
+        using var fixture = SafetensorsFile.Open(Fixture("multistage.heun-churn.safetensors"));
+        var (latents, expected) = (fixture.Read("latents"), fixture.Read("samples"));
+        var denoiser = new Denoiser(model, model.Schedule, PredictionTarget.Edm);
+        Tensor Run(HeunChurn churn)
+        {
+            var solver = new EdmHeunSolver(model.Schedule, churn);
+            solver.SetTimesteps(8);
+            using var streams = new ImageNoise(seed: 7, first: 0, count: (int)latents.shape[0]);
+            return solver.Run(latents.to(solver.StateType) * solver.Grid[0].NoiseStd, denoiser, streams).to(ScalarType.Float32);
+        }
+
+        using var noGrad = no_grad();
+        double difference = RelativeDifference(Run(new HeunChurn(2.0, MinSigma: 0.05, MaxSigma: 50, NoiseScale: 1.003)), expected);
+        // Against the same sampler without churn, and with churn at every point (S_max unbounded): both far off.
+        double deterministic = RelativeDifference(Run(HeunChurn.None), expected);
+        double everyPoint = RelativeDifference(Run(new HeunChurn(2.0, MinSigma: 0.05, NoiseScale: 1.003)), expected);
+        _output.WriteLine($"stochastic Heun: relative difference {difference:E2}; without churn {deterministic:E2}; churning at sigma 80 too {everyPoint:E2}");
+        Assert.True(difference <= 1e-5, $"relative difference {difference:E2}");
+        Assert.True(deterministic > 1000 * 1e-5, $"without churn: relative difference {deterministic:E2}");
+        Assert.True(everyPoint > 1000 * 1e-5, $"churning at sigma 80 too: relative difference {everyPoint:E2}");
     }
 
     [Fact]

@@ -363,12 +363,16 @@ public class CheckerFindingsTests
     {
         var ranges = typeof(TrainRanges).GetFields().Select(f => ("train", (SettingRange)f.GetValue(null)!))
             .Concat(typeof(SampleRanges).GetFields().Select(f => ("sample", (SettingRange)f.GetValue(null)!))).ToList();
-        Assert.Equal(26, ranges.Count);
+        Assert.Equal(30, ranges.Count);
         foreach (var (section, range) in ranges)
         {
             double lowest = range.MinIncluded ? range.Min : range.WholeNumber ? range.Min + 1 : range.Min + 0.5 * Math.Min(1, range.Max - range.Min);
             double below = range.MinIncluded ? range.Min - 1 : range.Min;
-            string companion = range.Setting switch { "eval_count" => "; eval_every 10", "ema_rampup" => "; ema_halflife_kimg 500", "eta" => "; solver ddim", _ => "" };
+            string companion = range.Setting switch
+            {
+                "eval_count" => "; eval_every 10", "ema_rampup" => "; ema_halflife_kimg 500", "eta" => "; solver ddim", "churn" => "; solver heun",
+                "churn_min" or "churn_max" or "churn_noise" => "; solver heun; churn 40", _ => "",
+            };
             string Setting(double value) => $"{range.Setting} {value.ToString(CultureInfo.InvariantCulture)}{companion}";
             string Text(double value) => section == "train"
                 ? TinyModel.With(train: Setting(value)).Replace("batch 8; batch", "batch")

@@ -58,6 +58,30 @@ public class NewcomerMistakeTests
         Assert.Equal(message, warning.Message);
     }
 
+    /// <summary>heun's churn (EDM's S_churn, S_min, S_max, S_noise) is read by heun only, and its details by a churn above 0 only.</summary>
+    [Theory]
+    [InlineData("solver dpm_solver3; ⟦churn⟧ 40", "'churn' sets the heun solver's added noise (EDM's S_churn); solver dpm_solver3 does not use it (remove it, or write solver heun)")]
+    [InlineData("solver heun; ⟦churn_noise⟧ 1.003", "'churn_noise' shapes heun's churn, and there is none: write 'churn' with a value above 0 (EDM's ImageNet runs use 40 to 80), or remove it")]
+    [InlineData("solver heun; churn 0; ⟦churn_max⟧ 50", "'churn_max' shapes heun's churn, and there is none: write 'churn' with a value above 0 (EDM's ImageNet runs use 40 to 80), or remove it")]
+    public void ChurnThatNothingReadsIsAWarning(string sample, string message)
+    {
+        var warning = TinyModel.SingleDiagnostic(Tiny.Replace("  decoder b { width 4 }\n", $"  decoder b {{ width 4 }}\n  sample {{ {sample} }}\n"), DiagnosticIds.SettingUnused);
+        Assert.Equal(message, warning.Message);
+        Assert.Empty(MsdCompiler.CompileUnguarded(Tiny.Replace("  decoder b { width 4 }\n",
+            "  decoder b { width 4 }\n  sample { solver heun; churn 40; churn_min 0.05; churn_max 50; churn_noise 1.003 }\n")).Diagnostics);
+    }
+
+    [Theory]
+    [InlineData("solver heun; churn ⟦-1⟧", DiagnosticIds.ValueOutOfRange, "churn must be at least 0 (0: deterministic heun), not -1")]
+    [InlineData("solver heun; churn 40; churn_noise ⟦3⟧", DiagnosticIds.ValueOutOfRange, "churn_noise (the scale of heun's added noise) must be in (0, 2], not 3")]
+    [InlineData("solver heun; churn 40; churn_min ⟦50⟧; churn_max 5", DiagnosticIds.IncompatibleSettings, "'churn_min' 50 must be below 'churn_max' 5: heun churns at the sigmas between them")]
+    public void ChurnOutOfItsRangeIsAnError(string sample, string id, string message)
+    {
+        var error = TinyModel.SingleDiagnostic(Tiny.Replace("  decoder b { width 4 }\n", $"  decoder b {{ width 4 }}\n  sample {{ {sample} }}\n"), id);
+        Assert.True(error.IsError);
+        Assert.Equal(message, error.Message);
+    }
+
     [Theory]
     [InlineData("solver dpm_solver3; ⟦eta⟧ 0.5", "'eta' sets the ddim solver's noise; solver dpm_solver3 does not use it (remove it, or write solver ddim)")]
     [InlineData("solver ddpm; ⟦eta⟧ 1", "'eta' sets the ddim solver's noise; solver ddpm does not use it (remove it, or write solver ddim)")]

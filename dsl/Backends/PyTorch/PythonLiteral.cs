@@ -9,6 +9,7 @@ internal static class PythonLiteral
     /// <summary>A number that reads back as the same double, with a decimal point so Python keeps it a float.</summary>
     public static string Float(double value)
     {
+        if (double.IsPositiveInfinity(value)) return "float(\"inf\")";
         string text = RoundTripNumber.Format(value);
         return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
     }

@@ -21,5 +21,6 @@ model EdmFullForm {
   }
   decoder high { width 8 }
   train { eval_every 250  eval_count 64 }
-  sample { solver heun; steps 18 }
+  // EDM's stochastic sampler with its ImageNet settings (S_churn 40, S_min 0.05, S_max 50, S_noise 1.003).
+  sample { solver heun; steps 18; churn 40; churn_min 0.05; churn_max 50; churn_noise 1.003 }
 }

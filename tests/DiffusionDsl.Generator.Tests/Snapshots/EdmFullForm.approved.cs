@@ -150,6 +150,7 @@ public sealed class EdmFullFormSampler
     public static global::DiffusionDsl.Runtime.Sampling.SampleOptions Defaults { get; } = new()
     {
         Solver = global::DiffusionDsl.Runtime.Sampling.SolverKind.EdmHeun, Steps = 18, Eta = 0, Count = 64, Seed = 0,
+        Churn = new global::DiffusionDsl.Runtime.Sampling.HeunChurn(Amount: 40, MinSigma: 0.05, MaxSigma: 50, NoiseScale: 1.003),
     };
 
     /// <summary>The runtime sampler, with the solver and options it runs.</summary>

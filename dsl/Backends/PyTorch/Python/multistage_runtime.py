@@ -619,15 +619,32 @@ def sample_euler(model, noise, steps, end_time=None, clip=False, eta=0.0, stream
     return x / grid[-1][1]
 
 
+def _churn_gamma(churn, sigma, sigma_points):
+    """HeunChurn.Gamma: EDM Algorithm 2's gamma = min(S_churn / N, sqrt(2) - 1) where S_min <= sigma <= S_max, else 0."""
+    amount, low, high, _ = churn
+    return min(amount / sigma_points, math.sqrt(2) - 1) if amount > 0 and low <= sigma <= high else 0.0
+
+
 @torch.no_grad()
-def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
+def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None, churn=None):
     """EdmHeunSolver.cs, EDM Algorithm 1 (deterministic Heun): an Euler step, then a trapezoidal correction except on the
-    last step to sigma = 0. `steps` sigma points, so 2 steps - 1 evaluations (18 give EDM's 35)."""
+    last step to sigma = 0. `steps` sigma points, so 2 steps - 1 evaluations (18 give EDM's 35). With churn, a tuple
+    (S_churn, S_min, S_max, S_noise) with S_churn > 0, EDM Algorithm 2: each step first raises sigma by 1 + gamma and adds
+    the matching fresh noise (drawn at every step, as EDM's sampler draws it)."""
     grid = karras_grid(model.schedule, steps, end_time)
     x = _initial(noise.to(torch.float64), grid)  # in float64, as EDM's generate.py integrates (and EdmHeunSolver.cs)
+    churning = churn is not None and churn[0] > 0
     for point, following in zip(grid, grid[1:]):
         (_, scale, sigma), (_, next_scale, next_sigma) = point, following
         x_hat = x / scale
+        if churning:
+            draw = _noise_like(x_hat, streams)
+            gamma = _churn_gamma(churn, sigma, len(grid) - 1)
+            if gamma > 0:
+                sigma_hat = sigma + gamma * sigma
+                t_hat = model.schedule.time_of_sigma(sigma_hat)
+                x_hat = x_hat + draw * (math.sqrt(sigma_hat * sigma_hat - sigma * sigma) * churn[3])
+                point, sigma = (t_hat, model.schedule.at(t_hat)[0], sigma_hat), sigma_hat
         d = _estimate(model, x_hat, point, clip, scaled=False)[1]
         euler = x_hat + d * (next_sigma - sigma)
         if next_sigma == 0.0:

@@ -30,6 +30,11 @@ def main(argv=None):
                    help="default: the .msd's; heun makes 2 steps - 1 evaluations, the others one a step")
     p.add_argument("--steps", type=int, default=d["steps"], help="the solver's steps, as the C# solver of that name counts them")
     p.add_argument("--eta", type=float, default=d["eta"], help="ddim's stochasticity (0: deterministic; 1: DDPM's posterior)")
+    p.add_argument("--churn", type=float, default=d["churn"],
+                   help="heun's S_churn: noise added back at each step (EDM Algorithm 2; 0: deterministic; default: the .msd's churn)")
+    p.add_argument("--churn-min", type=float, default=d["churn_min"], help="the smallest sigma heun churns at (EDM's S_min)")
+    p.add_argument("--churn-max", type=float, default=d["churn_max"], help="the largest sigma heun churns at (EDM's S_max)")
+    p.add_argument("--churn-noise", type=float, default=d["churn_noise"], help="the scale of heun's added noise (EDM's S_noise)")
     p.add_argument("--end-time", type=float, default=d["end_time"],
                    help="the last noisy grid time (default: the .msd's end_time, else the schedule's smallest)")
     p.add_argument("--clip", choices=["on", "off"], default="on" if d["clip"] else "off",
@@ -40,6 +45,17 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.eta < 0:
         p.error(f"--eta must be at least 0, not {args.eta}")
+    # As the .msd's sample section holds churn (SampleRanges.cs).
+    if not args.churn >= 0 or args.churn == math.inf:
+        p.error(f"--churn must be at least 0 and finite, not {args.churn}")
+    if not args.churn_min >= 0 or args.churn_min == math.inf:
+        p.error(f"--churn-min must be at least 0 and finite, not {args.churn_min}")
+    if not args.churn_max > 0:
+        p.error(f"--churn-max must be above 0, not {args.churn_max}")
+    if not args.churn_min < args.churn_max:
+        p.error(f"--churn-min {args.churn_min} must be below --churn-max {args.churn_max}: heun churns at the sigmas between them")
+    if not 0 < args.churn_noise <= 2:
+        p.error(f"--churn-noise must be in (0, 2], not {args.churn_noise}")
     for name in ("count", "steps"):
         if getattr(args, name) < 1:
             p.error(f"--{name} must be at least 1, not {getattr(args, name)}")
@@ -84,8 +100,10 @@ def main(argv=None):
     if not args.noise:
         noise = streams.draw(tuple(spec.IMAGE))
     clip = args.clip == "on"
+    # Only heun churns (EdmHeunSolver.cs): the .msd's churn does not reach another --solver.
+    churn = {"churn": (args.churn, args.churn_min, args.churn_max, args.churn_noise)} if args.solver == "heun" else {}
     samples = spec.SAMPLERS[args.solver](model, noise.to(device), args.steps, end_time=args.end_time, clip=clip,
-                                         eta=args.eta, streams=streams).cpu()
+                                         eta=args.eta, streams=streams, **churn).cpu()
     if args.out.lower().endswith(".safetensors"):
         spec.write_safetensors(args.out, {"samples": samples})
     else:
