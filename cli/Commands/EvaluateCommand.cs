@@ -70,7 +70,7 @@ public static class EvaluateCommand
             FashionWeights = parsed.GetValue(fashionWeights), Json = parsed.GetValue(json), FeatureCache = parsed.GetValue(featureCache),
             Steps = parsed.GetValue(sampling.Steps), Solver = parsed.GetValue(sampling.Solver), Seed = parsed.GetValue(sampling.Seed),
             Ema = !parsed.GetValue(sampling.NoEma), Clip = parsed.GetValue(sampling.Clip), EndTime = parsed.GetValue(sampling.EndTime),
-            Device = parsed.GetValue(sampling.Device),
+            Churn = parsed.GetValue(sampling.Churn), Device = parsed.GetValue(sampling.Device),
         }, console));
         return command;
     }
@@ -139,7 +139,7 @@ public static class EvaluateCommand
             throw new ArgumentException("give a MODEL to sample from (with --checkpoint and --count), or --images with the images to score.");
         if (s.Source is not null && s.Images is not null)
             throw new ArgumentException("give either a MODEL to sample from or --images, not both.");
-        ModelSampling.Check(s.Count, s.Steps, s.EndTime);
+        ModelSampling.Check(s.Count, s.Steps, s.EndTime, s.Churn);
         if (s.Count is < MinimumImages)
             throw new ArgumentException($"--count must be at least {MinimumImages}, not {s.Count}: density and coverage compare each image with its 5 nearest neighbours.");
         if (s.ReferenceCount is < MinimumImages)
@@ -161,7 +161,7 @@ public static class EvaluateCommand
             {
                 ("--model", s.Model is not null), ("--checkpoint", s.Checkpoint is not null), ("--steps", s.Steps is not null),
                 ("--solver", s.Solver is not null), ("--seed", s.Seed is not null), ("--no-ema", !s.Ema), ("--clip", s.Clip is not null),
-                ("--end-time", s.EndTime is not null),
+                ("--end-time", s.EndTime is not null), ("--churn", s.Churn is not null),
             }.Where(o => o.Given).Select(o => o.Name).ToList();
             if (sampling.Count > 0) throw new ArgumentException($"{string.Join(", ", sampling)} only apply when sampling from a MODEL, not to --images.");
         }
@@ -261,7 +261,7 @@ public static class EvaluateCommand
 
     private static (Tensor Images, string Description) SampleModel(EvaluateSettings settings, MsdModelInfo info, IAnsiConsole console)
     {
-        var request = new SamplingRequest(settings.Checkpoint!, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device, settings.EndTime);
+        var request = new SamplingRequest(settings.Checkpoint!, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device, settings.EndTime, settings.Churn);
         var options = ModelSampling.Resolve(info, request);
         var (images, summary) = ModelSampling.Sample(info, request, options, console);
         console.Line($"{summary}; scored as 8-bit images, as a PNG stores them");

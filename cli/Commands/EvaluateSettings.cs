@@ -31,5 +31,6 @@ public sealed record EvaluateSettings
     public bool Ema { get; init; } = true;
     public bool? Clip { get; init; }
     public double? EndTime { get; init; }
+    public double? Churn { get; init; }
     public string? Device { get; init; }
 }

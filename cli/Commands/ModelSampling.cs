@@ -14,7 +14,7 @@ namespace DiffusionDsl.Cli.Commands;
 
 /// <summary>What `msd sample` and `msd evaluate` draw images with: the checkpoint and the .msd's sample section, overridden.</summary>
 internal sealed record SamplingRequest(string Checkpoint, int? Count, int? Steps, string? Solver, long? Seed, bool Ema, bool? Clip, string? Device,
-                                       double? EndTime = null);
+                                       double? EndTime = null, double? Churn = null);
 
 /// <summary>The sampling options `msd sample` and `msd evaluate` share, and drawing images from a built model's checkpoint.</summary>
 internal static class ModelSampling
@@ -27,6 +27,7 @@ internal static class ModelSampling
         public Option<bool> NoEma { get; } = new("--no-ema") { Description = "Use the trained weights, not their moving average" };
         public Option<bool?> Clip { get; } = new("--clip") { Description = "Clamp each clean-image estimate to [-1, 1] (true/false; default: the .msd's clip)" };
         public Option<double?> EndTime { get; } = new("--end-time") { Description = "Where a vp, cosine or ddpm model's sampling stops (default: the .msd's end_time, else the schedule's: 1e-3 for vp and cosine)" };
+        public Option<double?> Churn { get; } = new("--churn") { Description = "heun's churn, EDM's S_churn (0: deterministic heun; default: the .msd's churn)" };
         public Option<string?> Device { get; } = ModelArguments.Device();
 
         public Options() => Solver.AcceptOnlyFromAmong(SolverNames.All.ToArray());
@@ -39,13 +40,15 @@ internal static class ModelSampling
             command.Options.Add(NoEma);
             command.Options.Add(Clip);
             command.Options.Add(EndTime);
+            command.Options.Add(Churn);
             command.Options.Add(Device);
         }
     }
 
     /// <summary>Refuses counts and steps below 1, before anything is loaded (the device is checked once TorchSharp can load).</summary>
-    public static void Check(int? count, int? steps, double? endTime = null)
+    public static void Check(int? count, int? steps, double? endTime = null, double? churn = null)
     {
+        ArgumentRange.Require(churn, SampleRanges.Churn, "--churn");
         ArgumentRange.Require(count, SampleRanges.Count, "--count");
         ArgumentRange.Require(steps, SampleRanges.Steps, "--steps");
         ArgumentRange.Require(endTime, SampleRanges.EndTime, "--end-time");
@@ -63,6 +66,8 @@ internal static class ModelSampling
             Seed = request.Seed ?? defaults.Seed,
             ClipDenoised = request.Clip ?? defaults.ClipDenoised,
             EndTime = request.EndTime ?? defaults.EndTime,
+            // The amount only: the .msd's churn_min, churn_max and churn_noise stay (EDM's own defaults when not written).
+            Churn = request.Churn is double amount ? defaults.Churn with { Amount = amount } : defaults.Churn,
         };
     }
 
@@ -86,7 +91,7 @@ internal static class ModelSampling
         {
             var sampler = new MultistageSampler(model, model.Schedule, info.Prediction, options);
             var images = sampler.Sample(options.Count, info.ImageChannels, info.ImageSize, info.ImageSize, options.Seed);
-            var summary = $"sampled {options.Count} images with {options.Solver}, {options.Steps} steps{EndNote(options)}{(options.ClipDenoised ? ", clipped to [-1, 1]" : "")} " +
+            var summary = $"sampled {options.Count} images with {options.Solver}, {options.Steps} steps{EndNote(options)}{ChurnNote(options)}{(options.ClipDenoised ? ", clipped to [-1, 1]" : "")} " +
                           $"({Evaluations(sampler.Solver.EvaluationsFor(options.Steps), options.Steps)}evaluations per stage: {string.Join(" / ", sampler.EvaluationsPerStage)})";
             return (images, summary);
         }
@@ -94,6 +99,10 @@ internal static class ModelSampling
 
     /// <summary>The network evaluations per image when they are not the steps (EDM's Heun: 2 steps - 1).</summary>
     private static string Evaluations(int evaluations, int steps) => evaluations == steps ? "" : $"{evaluations} network evaluations per image; ";
+
+    /// <summary>Churn makes two runs of one seed differ only where its settings do: the summary says it is on.</summary>
+    private static string ChurnNote(SampleOptions options) =>
+        options.Solver == SolverKind.EdmHeun && options.Churn.IsOn ? $", churn {Time(options.Churn.Amount)}" : "";
 
     private static string EndNote(SampleOptions options) => options.EndTime is double end ? $" to t = {Time(end)}" : "";
 

@@ -30,7 +30,7 @@ public static class SampleCommand
             Source = parsed.GetValue(source)!, Model = parsed.GetValue(model), Checkpoint = parsed.GetValue(checkpoint)!,
             Output = parsed.GetValue(output)!, Count = parsed.GetValue(count), Steps = parsed.GetValue(sampling.Steps),
             Solver = parsed.GetValue(sampling.Solver), Seed = parsed.GetValue(sampling.Seed), Ema = !parsed.GetValue(sampling.NoEma),
-            Clip = parsed.GetValue(sampling.Clip), EndTime = parsed.GetValue(sampling.EndTime), Scale = parsed.GetValue(scale), Device = parsed.GetValue(sampling.Device),
+            Clip = parsed.GetValue(sampling.Clip), EndTime = parsed.GetValue(sampling.EndTime), Churn = parsed.GetValue(sampling.Churn), Scale = parsed.GetValue(scale), Device = parsed.GetValue(sampling.Device),
         }, console));
         return command;
     }
@@ -40,12 +40,12 @@ public static class SampleCommand
 
     private static int RunUnguarded(SampleSettings settings, IAnsiConsole console)
     {
-        ModelSampling.Check(settings.Count, settings.Steps, settings.EndTime);
+        ModelSampling.Check(settings.Count, settings.Steps, settings.EndTime, settings.Churn);
         OutputPath.Check(settings.Output, "--output", ".png", ("--checkpoint", settings.Checkpoint), ("MODEL", settings.Source));
         if (settings.Scale < 1) throw new ArgumentException($"--scale must be at least 1, not {settings.Scale}.");
         var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
         var info = ModelArguments.Load(assembly, settings.Model, console);
-        var request = new SamplingRequest(settings.Checkpoint, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device, settings.EndTime);
+        var request = new SamplingRequest(settings.Checkpoint, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device, settings.EndTime, settings.Churn);
         var options = ModelSampling.Resolve(info, request);
         // Refused before sampling, not by the PNG encoder after it.
         if (SampleGrid.SizeProblem(options.Count, info.ImageSize, info.ImageSize, scale: settings.Scale) is { } tooLarge)

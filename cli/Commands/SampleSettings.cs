@@ -16,6 +16,8 @@ public sealed record SampleSettings
     public bool? Clip { get; init; }
     /// <summary>Where a vp, cosine or ddpm model's sampling stops; null means the .msd's sample section decides.</summary>
     public double? EndTime { get; init; }
+    /// <summary>heun's churn (EDM's S_churn); null means the .msd's sample section decides.</summary>
+    public double? Churn { get; init; }
     public int Scale { get; init; } = 2;
     public string? Device { get; init; }
 }

@@ -88,7 +88,7 @@ internal static class KeywordDocs
             ("count", "`count N`: images per `msd sample`."),
             ("seed", "`seed N`: the sampler's random seed."),
             ("clip", "`clip true|false`: clamp each clean-image estimate to [-1, 1]."),
-            ("churn", "`churn x`: heun's stochasticity, EDM's S_churn (Algorithm 2): each step first raises sigma by 1 + min(x / steps, sqrt(2) - 1) and adds the matching fresh noise; 0 (default) is deterministic heun. EDM's ImageNet runs use 40 to 80."),
+            ("churn", "`churn x`: heun's stochasticity, EDM's S_churn (Algorithm 2): each step first raises sigma by a factor 1 + min(x / steps, sqrt(2) - 1) and adds the matching fresh noise; 0 (default) is deterministic heun. EDM's ImageNet runs use 40 to 80."),
             ("churn_min", "`churn_min sigma`: the smallest sigma heun churns at (EDM's S_min; default 0)."),
             ("churn_max", "`churn_max sigma`: the largest sigma heun churns at (EDM's S_max; default no limit)."),
             ("churn_noise", "`churn_noise x`: the scale of heun's added noise (EDM's S_noise, in (0, 2]; default 1)."),
@@ -108,7 +108,7 @@ internal static class KeywordDocs
     public static readonly (string Name, string Doc)[] Solvers =
     {
         ("ddpm", "ancestral DDPM sampling"), ("ddim", "DDIM (`eta` sets its noise)"), ("dpm_solver2", "DPM-Solver, second order"),
-        ("dpm_solver3", "DPM-Solver, third order"), ("dpm_solver_pp2m", "DPM-Solver++ 2M"), ("heun", "EDM's Heun sampler"), ("euler", "Euler steps"),
+        ("dpm_solver3", "DPM-Solver, third order"), ("dpm_solver_pp2m", "DPM-Solver++ 2M"), ("heun", "EDM's Heun sampler (`churn` makes it stochastic)"), ("euler", "Euler steps"),
     };
 
     /// <summary>

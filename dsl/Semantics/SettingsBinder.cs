@@ -17,7 +17,7 @@ internal sealed class SettingsBinder
         "stage_groups", "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count", "flip", "precision",
     };
     private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip", "end_time", "churn", "churn_min", "churn_max", "churn_noise" };
-    private static readonly string[] ChurnDetails = { "churn_min", "churn_max", "churn_noise" };
+    private static readonly string[] ChurnSettings = { "churn", "churn_min", "churn_max", "churn_noise" };
 
 
     private readonly ValueReader _read;
@@ -210,9 +210,12 @@ internal sealed class SettingsBinder
     /// </summary>
     private SampleSpec BindChurn(Section s, SampleSpec spec, bool solverKnown)
     {
+        int beforeChurn = _read.Diagnostics.ErrorCount;
+        double? churn = _read.InRange(s.Get("churn"), SampleRanges.Churn);
+        bool churnRead = _read.Diagnostics.ErrorCount == beforeChurn;
         spec = spec with
         {
-            Churn = _read.InRange(s.Get("churn"), SampleRanges.Churn) ?? spec.Churn,
+            Churn = churn ?? spec.Churn,
             ChurnMin = _read.InRange(s.Get("churn_min"), SampleRanges.ChurnMin) ?? spec.ChurnMin,
             ChurnMax = _read.InRange(s.Get("churn_max"), SampleRanges.ChurnMax) ?? spec.ChurnMax,
             ChurnNoise = _read.InRange(s.Get("churn_noise"), SampleRanges.ChurnNoise) ?? spec.ChurnNoise,
@@ -220,13 +223,19 @@ internal sealed class SettingsBinder
         if (s.Get("churn_min") is { } low && s.Get("churn_max") is { } && spec.ChurnMin >= spec.ChurnMax)
             _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, low.Values.Count > 0 ? low.Values[0].Span : low.KeywordSpan,
                 $"'churn_min' {ValueReader.Format(spec.ChurnMin)} must be below 'churn_max' {ValueReader.Format(spec.ChurnMax)}: heun churns at the sigmas between them");
-        if (s.Get("churn") is { } churn && solverKnown && spec.Solver != SolverKind.EdmHeun)
-            _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, churn.KeywordSpan,
-                $"'churn' sets the heun solver's added noise (EDM's S_churn); solver {SolverNames.NameOf(spec.Solver)} does not use it (remove it, or write solver heun)");
-        else if (spec.Churn == 0)
-            foreach (var detail in ChurnDetails.Select(s.Get).OfType<MsdStatement>())
+        if (solverKnown && spec.Solver != SolverKind.EdmHeun)
+        {
+            foreach (var setting in ChurnSettings.Select(s.Get).OfType<MsdStatement>())
+                _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, setting.KeywordSpan,
+                    $"'{setting.Keyword}' {(setting.Keyword == "churn" ? "sets the heun solver's added noise (EDM's S_churn)" : "shapes the heun solver's churn")}; " +
+                    $"solver {SolverNames.NameOf(spec.Solver)} does not use it (remove it, or write solver heun)");
+        }
+        else if (churnRead && spec.Churn == 0)
+        {
+            foreach (var detail in ChurnSettings.Skip(1).Select(s.Get).OfType<MsdStatement>())
                 _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, detail.KeywordSpan,
                     $"'{detail.Keyword}' shapes heun's churn, and there is none: write 'churn' with a value above 0 (EDM's ImageNet runs use 40 to 80), or remove it");
+        }
         return spec;
     }
 

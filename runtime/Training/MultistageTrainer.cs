@@ -509,7 +509,7 @@ public sealed class MultistageTrainer : IDisposable
         string batchNow = TrainingRecipeText.BatchAndLearningRate(Options);
         if (restored.BatchAndLearningRate is { } batchBefore && batchBefore != batchNow)
             Note?.Invoke($"{Path.GetFileName(path)} was trained with {batchBefore}; this run goes on with {batchNow} " +
-                         "(give the run's own, e.g. msd train --batch and --lr, to continue it exactly).");
+                         "(give the run's own, with msd train --batch and --lr or the .msd's accumulate, to continue it exactly).");
         // The seed draws every step's times and noise (and, on a GPU, is the per-step reseed): another one still trains,
         // but not as the uninterrupted run would have.
         if (restored.Seed is long seed && seed != Options.Seed)

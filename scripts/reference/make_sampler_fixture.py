@@ -22,7 +22,7 @@ from reference_code import fixture_arguments, load_networks, read_safetensors, w
 
 NUM_STEPS = 8  # EDM's num_steps: 8 sigma points and 0, 15 evaluations; the points fall in all three stages
 BATCH = 4
-# gamma = min(2 / 8, sqrt(2) - 1) = 0.25 at the sigma points in [0.05, 50]: the first (80) and the last are not churned.
+# gamma = min(2 / 8, sqrt(2) - 1) = 0.25 at the five sigma points in [0.05, 50]: 80, 0.035 and 0.002 are not churned.
 CHURN = dict(S_churn=2.0, S_min=0.05, S_max=50.0, S_noise=1.003)
 CHURN_SEED = 7
 IMAGE_NOISE_STRIDE = 1_000_003  # ImageNoise.SeedStride: image i of a run seeded s draws from a generator seeded s x stride + i

@@ -191,6 +191,28 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Matches(@"sampled 2 images with EdmHeun, 3 steps \(5 network evaluations per image; evaluations per stage: \d+ / \d+\)", text);
     }
 
+    /// <summary>
+    /// --churn makes heun EDM's stochastic sampler: the summary says so, the images differ from the deterministic run's of
+    /// the same seed, and a churn below 0 is refused before anything is sampled.
+    /// </summary>
+    [Fact]
+    public void ChurnMakesHeunStochasticAndSaysSo()
+    {
+        using var folder = new ScratchFolder();
+        var (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.File("plain.png"), "--count", "2", "--steps", "4", "--solver", "heun");
+        Assert.True(exit == 0, text);
+        Assert.DoesNotContain("churn", text);
+        (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.File("churned.png"), "--count", "2", "--steps", "4", "--solver", "heun", "--churn", "40");
+        Assert.True(exit == 0, text);
+        Assert.Matches(@"sampled 2 images with EdmHeun, 4 steps, churn 40 \(7 network evaluations per image", text);
+        Assert.NotEqual(File.ReadAllBytes(folder.File("plain.png")), File.ReadAllBytes(folder.File("churned.png")));
+
+        (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.File("refused.png"), "--solver", "heun", "--churn", "-1");
+        Assert.Equal(1, exit);
+        Assert.Contains("--churn must be at least 0", text);
+        Assert.False(File.Exists(folder.File("refused.png")));
+    }
+
     [Theory]
     [InlineData("0", "--end-time must be in (0, 0.1], not 0.")]
     [InlineData("1e-6", "The end time 1E-06 is below t = 1E-05, where training starts: no decoder learned those times.")]

@@ -124,8 +124,8 @@ public class ReferenceEquivalenceTests
     /// <summary>
     /// With churn, EDM's Algorithm 2 (S_churn 2, S_min 0.05, S_max 50, S_noise 1.003) samples as the paper code's edm_sampler
     /// with those settings (scripts/reference/make_sampler_fixture.py): from the same latents, its step noise drawn from
-    /// each image's own stream as ImageNoise draws it (the fixture's randn_like does), sigma raised by 1.25 at the six
-    /// points in [0.05, 50], neither at 80 nor at 0.035, and a draw made at every step, churned or not, as EDM's is.
+    /// each image's own stream as ImageNoise draws it (the fixture's randn_like does), sigma raised by 1.25 at the five
+    /// points in [0.05, 50], not at 80 nor at 0.035 and 0.002, and a draw made at every step, churned or not, as EDM's is.
     /// </summary>
     [Fact]
     public void EdmsStochasticHeunSamplerSamplesAsTheReferencesEdmSamplerWithChurn()

@@ -63,6 +63,7 @@ public class NewcomerMistakeTests
     [InlineData("solver dpm_solver3; ⟦churn⟧ 40", "'churn' sets the heun solver's added noise (EDM's S_churn); solver dpm_solver3 does not use it (remove it, or write solver heun)")]
     [InlineData("solver heun; ⟦churn_noise⟧ 1.003", "'churn_noise' shapes heun's churn, and there is none: write 'churn' with a value above 0 (EDM's ImageNet runs use 40 to 80), or remove it")]
     [InlineData("solver heun; churn 0; ⟦churn_max⟧ 50", "'churn_max' shapes heun's churn, and there is none: write 'churn' with a value above 0 (EDM's ImageNet runs use 40 to 80), or remove it")]
+    [InlineData("solver ddim; ⟦churn_min⟧ 0.05", "'churn_min' shapes the heun solver's churn; solver ddim does not use it (remove it, or write solver heun)")]
     public void ChurnThatNothingReadsIsAWarning(string sample, string message)
     {
         var warning = TinyModel.SingleDiagnostic(Tiny.Replace("  decoder b { width 4 }\n", $"  decoder b {{ width 4 }}\n  sample {{ {sample} }}\n"), DiagnosticIds.SettingUnused);
@@ -75,6 +76,8 @@ public class NewcomerMistakeTests
     [InlineData("solver heun; churn ⟦-1⟧", DiagnosticIds.ValueOutOfRange, "churn must be at least 0 (0: deterministic heun), not -1")]
     [InlineData("solver heun; churn 40; churn_noise ⟦3⟧", DiagnosticIds.ValueOutOfRange, "churn_noise (the scale of heun's added noise) must be in (0, 2], not 3")]
     [InlineData("solver heun; churn 40; churn_min ⟦50⟧; churn_max 5", DiagnosticIds.IncompatibleSettings, "'churn_min' 50 must be below 'churn_max' 5: heun churns at the sigmas between them")]
+    // A churn in error is not also "no churn" to its details' warnings.
+    [InlineData("solver heun; churn ⟦-2⟧; churn_noise 1.003", DiagnosticIds.ValueOutOfRange, "churn must be at least 0 (0: deterministic heun), not -2")]
     public void ChurnOutOfItsRangeIsAnError(string sample, string id, string message)
     {
         var error = TinyModel.SingleDiagnostic(Tiny.Replace("  decoder b { width 4 }\n", $"  decoder b {{ width 4 }}\n  sample {{ {sample} }}\n"), id);

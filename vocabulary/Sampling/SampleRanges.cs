@@ -11,6 +11,8 @@ public static class SampleRanges
     /// Where a vp, cosine or ddpm model's sampling stops (score_sde's sampling.eps): 1e-3 by default for vp; the paper's 20-step
     /// DPM-Solver figures stop at 1e-4. Past 0.1 the samples would keep visible noise.
     /// </summary>
+    public static readonly SettingRange EndTime = SettingRange.Between("end_time", 0, false, 0.1, true);
+
     /// <summary>EDM's S_churn: the noise heun adds back at each step, spread over the steps (EDM Algorithm 2; its ImageNet runs use 40 to 80).</summary>
     public static readonly SettingRange Churn = SettingRange.Between("churn", 0, true, double.PositiveInfinity, false, zeroMeans: "deterministic heun");
     /// <summary>EDM's S_min and S_max: the noise levels sigma (of x / s_t) between which heun churns.</summary>
@@ -18,6 +20,4 @@ public static class SampleRanges
     public static readonly SettingRange ChurnMax = SettingRange.Between("churn_max", 0, false, double.PositiveInfinity, true, meaning: "the largest sigma heun churns at");
     /// <summary>EDM's S_noise: the added noise's scale, slightly above 1 to offset the denoiser's tendency to remove a little too much.</summary>
     public static readonly SettingRange ChurnNoise = SettingRange.Between("churn_noise", 0, false, 2, true, meaning: "the scale of heun's added noise");
-
-    public static readonly SettingRange EndTime = SettingRange.Between("end_time", 0, false, 0.1, true);
 }

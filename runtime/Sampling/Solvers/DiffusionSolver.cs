@@ -45,7 +45,7 @@ public abstract class DiffusionSolver
     /// <summary>The number of model evaluations a run with this budget makes.</summary>
     public virtual int EvaluationsFor(int steps) => steps;
 
-    /// <param name="noise">The images' noise streams, for a solver that draws noise at its steps (DDPM, DDIM with eta &gt; 0).</param>
+    /// <param name="noise">The images' noise streams, for a solver that draws noise at its steps (DDPM, DDIM with eta &gt; 0, Heun with churn).</param>
     public abstract Tensor Step(Tensor x, int index, Denoiser denoiser, ImageNoise? noise);
 
     /// <summary>

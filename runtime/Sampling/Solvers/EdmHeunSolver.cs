@@ -41,16 +41,18 @@ public sealed class EdmHeunSolver : DiffusionSolver
     /// <summary>
     /// EDM Algorithm 2, lines 4-6: sigma_hat = (1 + gamma) sigma and x_hat + sqrt(sigma_hat^2 - sigma^2) S_noise n, in
     /// the unscaled variable x / s_t. Like EDM's sampler it draws n at every step, churned or not, so which image gets
-    /// which draw does not depend on S_min and S_max. Above the schedule's sigma at t = 1 the time is extrapolated, as
-    /// EDM raises sigma past sigma_max when S_max allows.
+    /// which draw does not depend on S_min and S_max. Above the schedule's sigma at t = 1 the vp, cosine and edm times are
+    /// extrapolated, as EDM raises sigma past sigma_max when S_max allows; a ddpm schedule's stop at t = 1.
     /// </summary>
     private (Tensor XHat, GridPoint At) Churned(Tensor xHat, GridPoint from, ImageNoise? noise)
     {
         var draw = NoiseLike(xHat, noise);
         double gamma = Churn.Gamma(from.Sigma, StepCount);
         if (gamma == 0) return (xHat, from);
-        double sigmaHat = from.Sigma + gamma * from.Sigma; // EDM: t_cur + gamma * t_cur
-        double tHat = Schedule.TimeOfSigma(sigmaHat);
+        // EDM: t_cur + gamma * t_cur, then the level the schedule has there (its round_sigma): a ddpm schedule's times stop
+        // at t = 1, and the network must see the noise x_hat carries.
+        double tHat = Schedule.TimeOfSigma(from.Sigma + gamma * from.Sigma);
+        double sigmaHat = Schedule.Sigma(tHat);
         var raised = xHat + draw * (Math.Sqrt(sigmaHat * sigmaHat - from.Sigma * from.Sigma) * Churn.NoiseScale);
         return (raised, new GridPoint(tHat, Schedule.Scale(tHat), sigmaHat));
     }

@@ -87,7 +87,7 @@ public sealed class ResumeNoteTests : IDisposable
         Assert.Equal(new[]
         {
             "step-00000002.ckpt was trained with batch 4, lr 0.0002; this run goes on with batch 8 (accumulate 2), lr 0.001 " +
-            "(give the run's own, e.g. msd train --batch and --lr, to continue it exactly).",
+            "(give the run's own, with msd train --batch and --lr or the .msd's accumulate, to continue it exactly).",
         }, ResumeNotes(Options("other-batch") with { BatchSize = 8, GradAccumulation = 2, LearningRate = 1e-3 }, checkpoint));
     }
 }

@@ -641,8 +641,8 @@ def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, streams
             draw = _noise_like(x_hat, streams)
             gamma = _churn_gamma(churn, sigma, len(grid) - 1)
             if gamma > 0:
-                sigma_hat = sigma + gamma * sigma
-                t_hat = model.schedule.time_of_sigma(sigma_hat)
+                t_hat = model.schedule.time_of_sigma(sigma + gamma * sigma)
+                sigma_hat = model.schedule.at(t_hat)[1]  # the level the schedule has there, as EdmHeunSolver.cs (ddpm stops at t = 1)
                 x_hat = x_hat + draw * (math.sqrt(sigma_hat * sigma_hat - sigma * sigma) * churn[3])
                 point, sigma = (t_hat, model.schedule.at(t_hat)[0], sigma_hat), sigma_hat
         d = _estimate(model, x_hat, point, clip, scaled=False)[1]

@@ -6,9 +6,9 @@
 --out ending in .safetensors writes the images as the tensor "samples" (values in the data's range, about [-1, 1]);
 .png writes a grid (needs Pillow). --noise takes the initial standard normal noise from a safetensors file ("noise").
 Every image has its own noise stream (the C# sampler's ImageNoise: image i's generator is seeded --seed x 1,000,003 + i),
-which gives its initial noise and, for ddpm and ddim at eta > 0, its step noise: from a seed alone the images are msd
-sample's, one by one, whatever the count. With --noise the deterministic solvers (euler, heun, ddim at eta 0,
-dpm_solver2, dpm_solver3, dpm_solver_pp2m) give the C# sampler's images from that noise.
+which gives its initial noise and, for ddpm, ddim at eta > 0 and heun with churn, its step noise: from a seed alone the
+images are msd sample's, one by one, whatever the count. With --noise the deterministic solvers (euler, heun without
+churn, ddim at eta 0, dpm_solver2, dpm_solver3, dpm_solver_pp2m) give the C# sampler's images from that noise.
 """
 import argparse
 import math
