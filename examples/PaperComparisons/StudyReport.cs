@@ -44,7 +44,8 @@ public static class StudyReport
         foreach (var (title, question, baseline, tableModels) in Study.Tables)
         {
             var present = tableModels.Where(m => points.Any(p => p.Model == m.Key)).ToArray();
-            if (present.Length == 0) continue;
+            // A comparison needs two models measured (a model shared with another table is not one alone).
+            if (present.Length < 2) continue;
             string plot = PlotFileName(title);
             StudyPlot.SavePng(present, points, settings.CurveCount, Path.Combine(docs, plot), title);
             text.AppendLine($"## {title}");
