@@ -12,7 +12,6 @@ namespace DiffusionDsl.Language.Semantics;
 internal sealed class Section
 {
     private readonly List<MsdStatement> _statements = new();
-    private readonly HashSet<string> _misspelt = new();
     private readonly List<(string Meant, MsdStatement Statement)> _misspeltStatements = new();
 
     /// <param name="flags">Keywords that stand alone, without a value (a level's `attention`): see <see cref="InlineSettings"/>.</param>
@@ -26,11 +25,7 @@ internal sealed class Section
         {
             if (!keywords.Contains(statement.Keyword))
             {
-                if (Suggestions.Closest(statement.Keyword, keywords) is { } meant)
-                {
-                    _misspelt.Add(meant);
-                    _misspeltStatements.Add((meant, statement));
-                }
+                if (Suggestions.Closest(statement.Keyword, keywords) is { } meant) _misspeltStatements.Add((meant, statement));
                 diagnostics.Error(DiagnosticIds.UnknownKeyword, statement.KeywordSpan,
                     $"Unknown keyword {Display.Quote(statement.Keyword)} in {context}; {Suggestions.Hint(statement.Keyword, keywords)}");
                 continue;
@@ -54,7 +49,7 @@ internal sealed class Section
     /// Whether <paramref name="keyword"/> is missing and no unknown keyword of this section was taken for it: `widht 8`
     /// is one error (did you mean 'width'?), not that and a missing width.
     /// </summary>
-    public bool Missing(string keyword) => Get(keyword) is null && !_misspelt.Contains(keyword);
+    public bool Missing(string keyword) => Get(keyword) is null && !TakenFor(keyword).Any();
 
     /// <summary>The statements whose unknown keyword was taken for <paramref name="keyword"/> (`decodr b { ... }` for decoder).</summary>
     public IEnumerable<MsdStatement> TakenFor(string keyword) => _misspeltStatements.Where(m => m.Meant == keyword).Select(m => m.Statement);

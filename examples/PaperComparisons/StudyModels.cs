@@ -53,9 +53,7 @@ public static class Study
     public static readonly StudyModel UniformBoundaries = FromMsd("uniform", "uniform boundaries 0.333/0.667", PaperComparisons.UniformBoundariesNet.Info);
     public static readonly StudyModel LogSnrBoundaries = FromMsd("logsnr", "log-SNR boundaries 0.348/0.709", PaperComparisons.LogSnrBoundariesNet.Info);
 
-
     // The tables again with the stage draws of the reference's DPM-Solver code, where the paper's ablations come from.
-    // A one-stage model draws its one stage either way: its -ref runs are the unified baseline trained by this trainer.
     public static readonly StudyModel MultistageRef = ReferenceDraws(Multistage);
     public static readonly StudyModel UnifiedRef = ReferenceDraws(Unified);
     public static readonly StudyModel SeparateRef = ReferenceDraws(Separate);
@@ -68,6 +66,9 @@ public static class Study
         new[] { Multistage, Unified, Separate, EqualDecoders, ReversedDecoders, UniformBoundaries, LogSnrBoundaries, MultistageGroups,
                 MultistageRef, UnifiedRef, SeparateRef, EqualDecodersRef, ReversedDecodersRef, UniformBoundariesRef, LogSnrBoundariesRef };
 
+    private const string ReferenceDrawsQuestion =
+        "as above, with the stages drawn as the reference's DPM-Solver code draws them (two draws per step, each stage with probability 1/3)";
+
     /// <summary>Each table's models; the baseline's final FD is the quality the others are timed to reach.</summary>
     public static readonly IReadOnlyList<(string Title, string Question, StudyModel Baseline, StudyModel[] Models)> Tables = new[]
     {
@@ -77,13 +78,13 @@ public static class Study
         ("Table 4 analogue: boundaries", "optimal-denoiser vs uniform vs log-SNR boundaries (same decoders 20/12/8)", UniformBoundaries,
             new[] { Multistage, UniformBoundaries, LogSnrBoundaries }),
         ("Table 2 analogue, the reference's stage draws: architecture",
-            "as above, with the stages drawn as the reference's DPM-Solver code draws them (two draws per step, each stage with probability 1/3)",
+            ReferenceDrawsQuestion,
             UnifiedRef, new[] { MultistageRef, UnifiedRef, SeparateRef }),
         ("Table 3 analogue, the reference's stage draws: decoder widths",
-            "as above, with the stages drawn as the reference's DPM-Solver code draws them (two draws per step, each stage with probability 1/3), so every model trains the same steps",
+            ReferenceDrawsQuestion + ", so every model trains the same steps",
             EqualDecodersRef, new[] { MultistageRef, EqualDecodersRef, ReversedDecodersRef }),
         ("Table 4 analogue, the reference's stage draws: boundaries",
-            "as above, with the stages drawn as the reference's DPM-Solver code draws them (two draws per step, each stage with probability 1/3), so every model trains the same steps",
+            ReferenceDrawsQuestion + ", so every model trains the same steps",
             UniformBoundariesRef, new[] { MultistageRef, UniformBoundariesRef, LogSnrBoundariesRef }),
     };
 

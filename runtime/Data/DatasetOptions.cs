@@ -17,7 +17,7 @@ public sealed record DatasetOptions
 
     /// <summary>
     /// The side of the square images the model takes, when known: a folder of images of another size is refused from its
-    /// first image's header, before anything is decoded (a folder of photos for a 64x64 model was decoded whole first).
+    /// first image, before the rest are decoded (a folder of photos for a 64x64 model was decoded whole first).
     /// </summary>
     public int? ImageSize { get; init; }
 }

@@ -15,7 +15,7 @@ public static class ImageFolderReader
 
     /// <param name="channels">3 for RGB, 1 for grey (luma, ITU-R BT.601 weights).</param>
     /// <param name="limit">Decode only the first N files (by name), as --limit asks: a large folder is not decoded whole for a few images.</param>
-    /// <param name="imageSize">The side of the square images expected, when known: another size is refused from the first file's header.</param>
+    /// <param name="imageSize">The side of the square images expected, when known: another size is refused at the first image.</param>
     public static RawImages Read(string folder, int channels = 3, int? limit = null, int? imageSize = null)
     {
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), "Use 1 (grey) or 3 (RGB) channels.");
@@ -24,8 +24,6 @@ public static class ImageFolderReader
         if (files.Length == 0) throw new DataFormatException(folder, "holds no .png, .jpg or .jpeg files.");
         int available = files.Length;
         if (limit is int most && most < files.Length) files = files.Take(Math.Max(most, 1)).ToArray();
-        if (imageSize is int side && SizeOf(files[0]) is (int firstWidth, int firstHeight) && (firstWidth != side || firstHeight != side))
-            throw new DataFormatException(folder, $"its images are {firstWidth}x{firstHeight} ({Path.GetFileName(files[0])}), but the model takes {side}x{side} images.");
 
         int height = 0, width = 0, imageBytes = 0;
         byte[] pixels = Array.Empty<byte>();
@@ -35,6 +33,8 @@ public static class ImageFolderReader
             if (i == 0)
             {
                 (height, width) = (bitmap.Height, bitmap.Width);
+                if (imageSize is int side && (width != side || height != side))
+                    throw new DataFormatException(folder, $"its images are {width}x{height} ({Path.GetFileName(files[0])}), but the model takes {side}x{side} images.");
                 imageBytes = channels * height * width;
                 // Refused before the rest are decoded, naming the way out, rather than failing to allocate minutes later.
                 if ((long)files.Length * imageBytes > FileBytes.MaxBytes)
@@ -51,13 +51,6 @@ public static class ImageFolderReader
             CopyPlanes(bitmap.GetPixelSpan(), pixels.AsSpan(i * imageBytes, imageBytes), channels, height * width);
         }
         return new RawImages(pixels, files.Length, channels, height, width) { Available = available > files.Length ? available : null };
-    }
-
-    /// <summary>An image's width and height from its header, without decoding it (null when it cannot be read: Decode says why).</summary>
-    private static (int Width, int Height)? SizeOf(string path)
-    {
-        using var codec = SKCodec.Create(path, out _);
-        return codec is null ? null : (codec.Info.Width, codec.Info.Height);
     }
 
     private static SKBitmap Decode(string path)

@@ -26,10 +26,12 @@ public sealed record HeunChurn(double Amount, double MinSigma = SampleDefaults.C
     /// <summary>Holds C# options to the sample section's ranges (the compiler holds the .msd to them).</summary>
     public void Require()
     {
-        SettingRangeCheck.Require(Amount, SampleRanges.Churn, nameof(SampleOptions.Churn) + "." + nameof(Amount), "sample");
-        SettingRangeCheck.Require(MinSigma, SampleRanges.ChurnMin, nameof(SampleOptions.Churn) + "." + nameof(MinSigma), "sample");
-        SettingRangeCheck.Require(MaxSigma, SampleRanges.ChurnMax, nameof(SampleOptions.Churn) + "." + nameof(MaxSigma), "sample");
-        SettingRangeCheck.Require(NoiseScale, SampleRanges.ChurnNoise, nameof(SampleOptions.Churn) + "." + nameof(NoiseScale), "sample");
+        static void Check(double value, SettingRange range, string member) =>
+            SettingRangeCheck.Require(value, range, $"{nameof(SampleOptions.Churn)}.{member}", "sample");
+        Check(Amount, SampleRanges.Churn, nameof(Amount));
+        Check(MinSigma, SampleRanges.ChurnMin, nameof(MinSigma));
+        Check(MaxSigma, SampleRanges.ChurnMax, nameof(MaxSigma));
+        Check(NoiseScale, SampleRanges.ChurnNoise, nameof(NoiseScale));
         if (MinSigma >= MaxSigma)
             throw new ArgumentException($"Churn.MinSigma ({MinSigma}) must be below Churn.MaxSigma ({MaxSigma}): heun churns between them.", "options");
     }

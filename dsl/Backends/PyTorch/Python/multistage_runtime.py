@@ -641,10 +641,10 @@ def sample_heun(model, noise, steps, end_time=None, clip=False, eta=0.0, streams
             draw = _noise_like(x_hat, streams)
             gamma = _churn_gamma(churn, sigma, len(grid) - 1)
             if gamma > 0:
-                t_hat = model.schedule.time_of_sigma(sigma + gamma * sigma)
-                sigma_hat = model.schedule.at(t_hat)[1]  # the level the schedule has there, as EdmHeunSolver.cs (ddpm stops at t = 1)
-                x_hat = x_hat + draw * (math.sqrt(sigma_hat * sigma_hat - sigma * sigma) * churn[3])
-                point, sigma = (t_hat, model.schedule.at(t_hat)[0], sigma_hat), sigma_hat
+                # The level the schedule has at t_hat, as EdmHeunSolver.cs (a ddpm schedule's times stop at t = 1).
+                point = _point(model.schedule, model.schedule.time_of_sigma(sigma + gamma * sigma))
+                x_hat = x_hat + draw * (math.sqrt(point[2] * point[2] - sigma * sigma) * churn[3])
+                sigma = point[2]
         d = _estimate(model, x_hat, point, clip, scaled=False)[1]
         euler = x_hat + d * (next_sigma - sigma)
         if next_sigma == 0.0:
