@@ -14,7 +14,8 @@ using TorchSharp;
 //   score [--shard i/n]   scores the final checkpoints of Table 2's runs at --large-count samples (resumable)
 //   report                tables and plots from the runs, into docs/comparisons
 // Options: --budget GFLOPs, --points N, --curve-count N, --final-count N, --large-count N, --large-models a,b, --seeds 0,1,
-//          --models a,b, --data PATH, --out runs/comparisons, --docs docs/comparisons, --threads N, --sample-batch N.
+//          --models a,b, --data PATH, --out runs/comparisons, --docs docs/comparisons, --threads N, --sample-batch N;
+//          run --extend FOLDER: each run goes on from the finished run of a smaller budget's study in FOLDER.
 // Tables, CSV and logs read the same on every machine.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 StudyOptions options;
@@ -25,7 +26,7 @@ try
 catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException)
 {
     Console.Error.WriteLine($"{e.Message} Usage: plan | run [--shard i/n] | score [--shard i/n] | report, with --budget, --points, --curve-count, " +
-                            "--final-count, --large-count, --large-models, --seeds, --models, --data, --out, --docs, --threads, --sample-batch.");
+                            "--final-count, --large-count, --large-models, --seeds, --models, --data, --out, --docs, --threads, --sample-batch, and run --extend FOLDER.");
     return 2;
 }
 var settings = options.Settings;
@@ -57,6 +58,19 @@ switch (options.Command)
             var (model, seed) = runs[i];
             if (!scoring && StudyRun.IsDone(settings.Folder(model, seed))) { Console.WriteLine($"{model.Key} seed {seed}: done earlier"); continue; }
             if (!scoring) Console.WriteLine($"{model.Key} seed {seed}: {settings.StepsFor(model):N0} steps -> {settings.Folder(model, seed)}");
+            if (!scoring && options.Extend is not null)
+            {
+                try
+                {
+                    StudyExtension.Seed(model, seed, settings, options.Extend, Console.Out);
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"{model.Key} seed {seed}: {e.Message}");
+                    failed++;
+                    continue;
+                }
+            }
             try
             {
                 if (scoring) StudyScoring.Score(model, seed, settings, features, reference, Console.Out);

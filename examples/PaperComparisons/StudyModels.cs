@@ -107,6 +107,8 @@ public static class Study
         },
     };
 
+    public static bool DrawsAsReference(StudyModel model) => model.Key.EndsWith("-ref", StringComparison.Ordinal);
+
     /// <summary>The reference's DPM-Solver training command runs two processes, each drawing its batch's stage.</summary>
     public const int ReferenceStageGroups = 2;
 

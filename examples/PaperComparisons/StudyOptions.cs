@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 
 namespace PaperComparisons;
 
 /// <summary>The runner's command line, with the defaults the committed study used.</summary>
 public sealed record StudyOptions(string Command, StudySettings Settings, IReadOnlyList<StudyModel> Models, int ShardIndex, int ShardCount,
-    string Data, string Docs, int Threads, IReadOnlyList<StudyModel> LargeModels)
+    string Data, string Docs, int Threads, IReadOnlyList<StudyModel> LargeModels, string? Extend)
 {
     public static StudyOptions Parse(string[] args)
     {
@@ -44,12 +45,19 @@ public sealed record StudyOptions(string Command, StudySettings Settings, IReadO
         int sampleBatch = Number<int>("sample-batch", "100");
         int large = Number<int>("large-count", "10000");
         var largeModels = Get("large-models", string.Join(",", Study.Tables[0].Models.Select(m => m.Key))).Split(',').Select(Study.ByKey).ToList();
+        string? extend = values.Remove("extend", out var earlier) ? earlier : null;
         if (values.Count > 0) throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}.");
         if (!(budget > 0) || points < 1 || curve < 6 || threads < 1 || sampleBatch < 1)
             throw new ArgumentException("--budget, --threads and --sample-batch must be positive, --points at least 1 and --curve-count at least 6 (density/coverage use 5 neighbours).");
+        // Only run reads --extend; the others take it so that scripts/paper-comparisons.sh can pass one set of options to all.
+        if (extend is not null && SameFolder(extend, output))
+            throw new ArgumentException($"--extend names the study's own folder ({output}); it takes a smaller budget's study to go on from.");
         if (large < final) throw new ArgumentException($"--large-count {large} is below --final-count {final}.");
         if (curve > final) throw new ArgumentException($"--curve-count {curve} exceeds --final-count {final}.");
         return new StudyOptions(command, new StudySettings(budget, points, curve, final, seeds, output, sampleBatch, large), models,
-            shardIndex, shardCount, data, docs, threads, largeModels);
+            shardIndex, shardCount, data, docs, threads, largeModels, extend);
     }
+
+    private static bool SameFolder(string a, string b) =>
+        Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)) == Path.TrimEndingDirectorySeparator(Path.GetFullPath(b));
 }

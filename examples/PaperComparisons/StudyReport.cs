@@ -37,7 +37,7 @@ public static class StudyReport
                         $"evaluations; FD of {settings.CurveCount:N0} samples at {settings.Points} points of training, of {settings.FinalCount:N0} at the end, and " +
                         $"of {settings.LargeCount:N0} at the end for {LargeScored(points, settings)} (the `score` command).");
         text.AppendLine($"- Seeds: {string.Join(", ", settings.Seeds)} (initialisation, data order, noise and the sampling noise); the tables give the mean and each seed.");
-        text.AppendLine($"- {StageDraws()}");
+        text.AppendLine($"- {StageDraws(models, points)}");
         text.AppendLine($"- {PerfectGenerator(settings, data)}");
         text.AppendLine();
 
@@ -256,11 +256,25 @@ public static class StudyReport
     /// How the study's models draw their stages, and what that does to equal compute: under proportional draws a model
     /// whose wide decoder sits in a short stage costs less per image and trains more steps; under the reference's uniform
     /// draws (its DPM-Solver code, the setup of the paper's Tables 3 and 4) every stage costs a third of the time.
+    /// Said for the models measured: a report of `-ref` runs alone says only how they drew.
     /// </summary>
-    private static string StageDraws() =>
-        "Stage draws: the first three tables' models draw a stage in proportion to its share of t (`stage_sampling proportional`, each model's .msd). " +
-        "Then the cost of an image, and with it the steps a budget buys, depends on which decoder sits in the long stages: the decoder-width and " +
-        "boundary tables compare models trained for different numbers of steps. The reference's DPM-Solver code (the paper's Tables 3 and 4) draws " +
-        "every stage with probability 1/3, in each of its two training processes; the last three tables repeat the first three so (`stage_sampling " +
-        "uniform` with `stage_groups 2`, models keyed `-ref`), and there every three-stage model with the same decoders trains the same steps.";
+    private static string StageDraws(IReadOnlyList<StudyModel> models, IReadOnlyList<StudyPoint> points)
+    {
+        var measured = models.Where(m => points.Any(p => p.Model == m.Key)).ToArray();
+        bool reference = measured.Any(Study.DrawsAsReference), proportional = measured.Any(m => !Study.DrawsAsReference(m));
+        const string proportionalDraws =
+            "draw a stage in proportion to its share of t (`stage_sampling proportional`, each model's .msd). Then the cost of an image, and with it " +
+            "the steps a budget buys, depends on which decoder sits in the long stages: the decoder-width and boundary tables compare models trained " +
+            "for different numbers of steps.";
+        const string referenceDraws =
+            "draw as the reference's DPM-Solver code (the paper's Tables 3 and 4) does, every stage with probability 1/3 in each of its two training " +
+            "processes (`stage_sampling uniform` with `stage_groups 2`, models keyed `-ref`); there every three-stage model with the same decoders " +
+            "trains the same steps.";
+        return (proportional, reference) switch
+        {
+            (true, true) => "Stage draws: the first tables' models " + proportionalDraws + " The tables marked \"the reference's stage draws\" hold models that " + referenceDraws,
+            (false, true) => "Stage draws: every model here was trained with the reference's draws: the models " + referenceDraws,
+            _ => "Stage draws: the models " + proportionalDraws + " The reference's DPM-Solver code draws every stage with probability 1/3 (the `-ref` models, not measured here).",
+        };
+    }
 }
