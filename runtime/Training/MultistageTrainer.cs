@@ -65,6 +65,11 @@ public sealed class MultistageTrainer : IDisposable
 
     /// <summary>The optimizer and the parameters it steps, in its order; for tests that inspect its state.</summary>
     internal AdamW Optimizer => _optimizer;
+    /// <summary>
+    /// The times (float64, [batch]) and unit noise of each step, given instead of drawn: tests replay another trainer's
+    /// draws through it (the reference's training loop, in the fixture tests). Null, as it always is outside tests, draws.
+    /// </summary>
+    internal Func<long, (Tensor Times, Tensor Noise)>? ReplayDraws { get; set; }
     internal IReadOnlyList<Parameter> Parameters => _parameters;
     public string? LastCheckpoint { get; private set; }
 
@@ -272,8 +277,9 @@ public sealed class MultistageTrainer : IDisposable
         // GPU the draws come from the device's default generator, reseeded per step; on the CPU from the trainer's own.
         var onDevice = _device.type == DeviceType.CPU ? _generator : null;
         // t stays float64: a float32 copy could round a time onto the next stage's boundary.
-        var t = _times.Sample(batch, onDevice, _device);
-        var eps = randn(x0.shape, dtype: x0.dtype, device: _device, generator: onDevice);
+        var (t, eps) = ReplayDraws is { } replay
+            ? replay(Step)
+            : (_times.Sample(batch, onDevice, _device), randn(x0.shape, dtype: x0.dtype, device: _device, generator: onDevice));
         var stage = Model.Stages.StageOf(t);
 
         double gradientScale = _lossReduction.Scale(x0.numel() / batch);
