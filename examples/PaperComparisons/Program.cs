@@ -64,7 +64,7 @@ switch (options.Command)
                 {
                     StudyExtension.Seed(model, seed, settings, options.Extend, Console.Out);
                 }
-                catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+                catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or FormatException)
                 {
                     Console.Error.WriteLine($"{model.Key} seed {seed}: {e.Message}");
                     failed++;

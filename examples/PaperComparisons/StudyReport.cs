@@ -102,7 +102,7 @@ public static class StudyReport
     /// refined after the run (1,588 planned then for the uniform boundaries, 1,587 now), and the table shows what was run.
     /// </summary>
     private static long StepsRun(StudyModel model, List<StudyPoint> mine, StudySettings settings) =>
-        mine.Count > 0 ? mine[0].Steps : settings.StepsFor(model);
+        mine.Count > 0 ? mine.Max(p => p.Steps) : settings.StepsFor(model);
 
     /// <summary>
     /// The direction of the result: the models ranked by their final FD (seed mean, at the final count), and for each one

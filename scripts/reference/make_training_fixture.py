@@ -11,8 +11,9 @@ DistributedDataParallel (which gets no device_ids on the CPU), zeros for its CUD
 psutil's memory figure, and a dataset class of fixed images. The network starts from make_fixtures.py's O(1) weights
 (given as training_loop's resume_pkl, so the network and its EMA start from them). The loss's draws are recorded by
 wrapping torch.randn_like and EDMMultistageLoss.generate_sample_interval, which still draw from the loop's own
-generator. Four steps of 4 images: each step's stage is the one the loss drew; the learning rate ramps over 12 images
-(0, then half, then all of it) and the EMA has a 10-image half-life without ramp-up, so both show in the result.
+generator. Six steps of 4 images: each step's stage is the one the loss drew; the learning rate ramps over 12 images
+(0, a third, two thirds, then all of it: EDM counts the images before the step) and the EMA has a 10-image half-life
+without ramp-up, so both show in the result.
 """
 import os
 import pickle

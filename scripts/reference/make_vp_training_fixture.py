@@ -8,13 +8,14 @@ with (multistage-vp.training.safetensors).
     /usr/bin/python3 scripts/reference/make_vp_training_fixture.py --reference /path/to/Multistage_Diffusion [--out tests/Fixtures/Reference]
 
 The network is make_fixtures.py's tiny multistage DDPM++ (edm/training/networks.py's MultistageUNet, with its O(1)
-weights), given to score_sde as its continuous VP models are called, F(x_t, 999 t), and routed as the reference's
-NCSN++ multistage model routes a batch: by its first sample's time, (lo, hi]. The wrapper's class name holds
+weights), given to score_sde as its continuous VP models are called, F(x_t, 999 t), and routed, as the reference's
+NCSN++ multistage model routes a batch, by its first sample's time, (lo, hi] (NCSN++ compares 999 t with 1000 x the
+boundary; no draw here falls in the 0.1% between the two). The wrapper's class name holds
 "multimodel", which is what makes losses.py draw one stage per batch. The reference's NCSN++ network itself is not
 what .msd builds, so it is not used. It runs under DistributedDataParallel (one gloo process, find_unused_parameters
-as run_lib.py wraps it) with PyTorch 2's zero_grad default, set_to_none=True: the reference's requirements.txt asks for
-torch>=1.7.0 beside packages of 2023 and 2024 (jax 0.4.8, pillow 10.2.0), which install PyTorch 2, while Debian's
-PyTorch 1.13 would zero the idle decoders' gradients and let Adam move them on their momentum.
+as run_lib.py wraps it) with PyTorch 2's zero_grad default, set_to_none=True: the reference's requirements.txt pins
+torch==2.0.0+cu117, while Debian's PyTorch 1.13 would zero the idle decoders' gradients and let Adam move them on their
+momentum.
 """
 import os
 import random
