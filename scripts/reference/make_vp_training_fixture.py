@@ -20,6 +20,7 @@ momentum.
 import os
 import random
 import sys
+import tempfile
 import types
 
 import numpy as np
@@ -57,19 +58,19 @@ def score_sde_modules(reference):
     return losses, sde_lib, ExponentialMovingAverage
 
 
-def main():
-    args = fixture_arguments(__doc__)
-    networks = load_networks(args.reference)
-    losses, sde_lib, ExponentialMovingAverage = score_sde_modules(args.reference)
+def train(rank, world, reference, weights_path, result_path):
+    """One process of the run: its share of each step's batch, its own stage draws (losses.py's unseeded random, seeded
+    here per rank), DDP averaging the gradients over the processes. Writes what it drew, its losses and the weights."""
+    networks = load_networks(reference)
+    losses, sde_lib, ExponentialMovingAverage = score_sde_modules(reference)
     precond = build(networks, multistage=True)
-    committed = read_safetensors(os.path.join(args.out, 'multistage.weights.safetensors'))
+    committed = read_safetensors(weights_path)
     for name, value in precond.model.state_dict().items():
         if name in committed and not np.array_equal(committed[name], value.numpy()):
             raise SystemExit(f'{name} differs from the committed multistage.weights.safetensors: rerun make_fixtures.py first')
 
-    os.environ.setdefault('MASTER_ADDR', 'localhost')
-    os.environ.setdefault('MASTER_PORT', '29518')
-    torch.distributed.init_process_group('gloo', rank=0, world_size=1)
+    os.environ['MASTER_ADDR'], os.environ['MASTER_PORT'] = 'localhost', str(29518 + world)
+    torch.distributed.init_process_group('gloo', rank=rank, world_size=world)
     zero_grad = torch.optim.Optimizer.zero_grad
     torch.optim.Optimizer.zero_grad = lambda self, set_to_none=True: zero_grad(self, set_to_none=set_to_none)
 
@@ -95,33 +96,60 @@ def main():
         recorded[-1]['noise'] = noise.detach().clone()
         return noise
 
-    random.seed(CONFIG['seed'])
-    torch.manual_seed(CONFIG['seed'])
+    random.seed(CONFIG['seed'] + 1000 * rank)
+    torch.manual_seed(CONFIG['seed'] + rank)
+    share = BATCH // world
     images = torch.rand([STEPS, BATCH, 3, 16, 16], generator=torch.Generator().manual_seed(8)) * 2 - 1
     sde.marginal_prob, torch.randn_like = recording_marginal_prob, recording_randn_like
     try:
         for step in range(STEPS):  # run_lib.py's training loop: loss = train_step_fn(state, batch, labels)
             recorded.append({})
-            recorded[-1]['loss'] = step_fn(state, images[step], None).detach().clone().reshape(1)
+            recorded[-1]['loss'] = step_fn(state, images[step, rank * share:(rank + 1) * share], None).detach().clone().reshape(1)
     finally:
         torch.randn_like = randn_like
     torch.distributed.destroy_process_group()
 
-    names = list(precond.model.state_dict().keys())
     trained = {k: v.detach().clone() for k, v in precond.model.state_dict().items()}
     ema.copy_to(model.parameters())
     average = {k: v.detach().clone() for k, v in precond.model.state_dict().items()}
-    tensors = {'images': images, **{name: torch.stack([r[name] for r in recorded]) for name in ('t', 'noise', 'loss')}}
-    tensors.update({f'trained.{k}': trained[k] for k in names if not k.endswith('resample_filter')})
-    tensors.update({f'ema.{k}': average[k] for k in names if not k.endswith('resample_filter')})
-    meta = {'source': 'LucasYFL/Multistage_Diffusion dpm-solver/score_sde_pytorch losses.get_step_fn, models/ema.py',
-            'torch': torch.__version__, 'batch': str(BATCH), 'steps': str(STEPS), 'boundaries': str(BOUNDARIES),
-            **{k: str(v) for k, v in CONFIG.items()}}
-    write_safetensors(os.path.join(args.out, 'multistage-vp.training.safetensors'), tensors, meta)
-    stages = [sum(1 for b in BOUNDARIES if r['t'][0].item() > b) for r in recorded]
-    moved = max((trained[k] - torch.tensor(committed[k])).abs().max().item() for k in committed)
-    print(f'{STEPS} steps of {BATCH}; stage per step {stages}; losses {[round(r["loss"].item(), 4) for r in recorded]}; '
-          f'the largest weight change {moved:.4g}')
+    torch.save(dict(images=images, recorded=recorded, trained=trained, average=average), result_path)
+
+
+def main():
+    args = fixture_arguments(__doc__)
+    weights_path = os.path.join(args.out, 'multistage.weights.safetensors')
+    committed = read_safetensors(weights_path)
+    for world, name in ((1, 'multistage-vp.training.safetensors'), (2, 'multistage-vp-2ranks.training.safetensors')):
+        with tempfile.TemporaryDirectory() as scratch:
+            results = [os.path.join(scratch, f'rank{r}.pt') for r in range(world)]
+            torch.multiprocessing.spawn(spawned, args=(world, args.reference, weights_path, results), nprocs=world)
+            ranks = [torch.load(path) for path in results]
+        first = ranks[0]
+        # The global batch is the ranks' shares in rank order; the loss run_lib reports is each rank's own, and the
+        # gradient DDP applies is their average, so the fixture's loss is the mean over the ranks.
+        tensors = {'images': first['images'],
+                   't': torch.stack([torch.cat([r['recorded'][s]['t'] for r in ranks]) for s in range(STEPS)]),
+                   'noise': torch.stack([torch.cat([r['recorded'][s]['noise'] for r in ranks]) for s in range(STEPS)]),
+                   'loss': torch.stack([torch.cat([r['recorded'][s]['loss'] for r in ranks]).mean().reshape(1) for s in range(STEPS)])}
+        for r in ranks[1:]:
+            if any(not torch.equal(r['trained'][k], first['trained'][k]) for k in first['trained']):
+                raise SystemExit('the ranks ended with different weights')
+        names = [k for k in first['trained'] if not k.endswith('resample_filter')]
+        tensors.update({f'trained.{k}': first['trained'][k] for k in names})
+        tensors.update({f'ema.{k}': first['average'][k] for k in names})
+        meta = {'source': 'LucasYFL/Multistage_Diffusion dpm-solver/score_sde_pytorch losses.get_step_fn, models/ema.py',
+                'torch': torch.__version__, 'batch': str(BATCH), 'ranks': str(world), 'steps': str(STEPS), 'boundaries': str(BOUNDARIES),
+                **{k: str(v) for k, v in CONFIG.items()}}
+        write_safetensors(os.path.join(args.out, name), tensors, meta)
+        share = BATCH // world
+        stages = [[sum(1 for b in BOUNDARIES if tensors['t'][s, r * share].item() > b) for r in range(world)] for s in range(STEPS)]
+        moved = max((first['trained'][k] - torch.tensor(committed[k])).abs().max().item() for k in committed)
+        print(f'{name}: {STEPS} steps of {BATCH} over {world} process(es); stages per step and process {stages}; '
+              f'losses {[round(x, 4) for x in tensors["loss"].flatten().tolist()]}; the largest weight change {moved:.4g}')
+
+
+def spawned(rank, world, reference, weights_path, results):
+    train(rank, world, reference, weights_path, results[rank])
 
 
 if __name__ == '__main__':

@@ -58,18 +58,31 @@ public sealed class ReferenceTrainingEquivalenceTests : IDisposable
     /// eps loss at 999 t, the warm-up, the gradient clipping at 1, Adam, and the EMA with score_sde's warm-up.
     /// </summary>
     [Fact]
-    public void SixVpStepsGiveTheWeightsAndTheAverageOfTheReferencesScoreSdeStep()
+    public void SixVpStepsGiveTheWeightsAndTheAverageOfTheReferencesScoreSdeStep() => AssertVpTrainsAsTheReference("multistage-vp.training.safetensors", 1);
+
+    /// <summary>
+    /// The reference's training command, `torchrun --nproc_per_node=2`: two processes, each drawing its own stage for its
+    /// half of the batch, DDP averaging their gradients (multistage-vp-2ranks.training.safetensors: 2 of the 4 images in
+    /// each process, two stages in most steps). Here one batch of 4 drawn as two groups (`stage_groups 2`), whose mean
+    /// loss over the batch has that averaged gradient, before the clipping.
+    /// </summary>
+    [Fact]
+    public void TwoStageGroupsTrainAsTheReferencesTwoProcesses() => AssertVpTrainsAsTheReference("multistage-vp-2ranks.training.safetensors", 2);
+
+    private void AssertVpTrainsAsTheReference(string fixtureName, int groups)
     {
         using var scope = NewDisposeScope();
-        using var fixture = SafetensorsFile.Open(Fixture("multistage-vp.training.safetensors"));
+        using var fixture = SafetensorsFile.Open(Fixture(fixtureName));
+        Assert.Equal(groups.ToString(System.Globalization.CultureInfo.InvariantCulture), fixture.Metadata["ranks"]);
         var t = fixture.Read("t");
         var times = Enumerable.Range(0, (int)t.shape[0]).Select(s => t[s].data<double>().ToArray()).ToArray();
-        // The reference routes a batch by its first sample's time, (lo, hi]; every sample of a step shares its stage.
-        var referenceStages = times.SelectMany(step => step.Select(_ => new[] { 0.3, 0.6 }.Count(b => step[0] > b))).ToArray();
+        // Each process routes its share of the batch by the share's first time, (lo, hi].
+        int share = times[0].Length / groups;
+        var referenceStages = times.SelectMany(step => step.Select((_, i) => new[] { 0.3, 0.6 }.Count(b => step[i / share * share] > b))).ToArray();
         var referenceLoss = fixture.Read("loss").flatten().to(ScalarType.Float64).data<double>().ToArray();
         using var model = new ReferenceMultistageVpTraining();
         AssertTrainsAsTheReference(model, m => new ReferenceMultistageVpTrainingTrainer((ReferenceMultistageVpTraining)m,
-            ReferenceMultistageVpTrainingTrainer.Defaults with { OutputDirectory = Scratch(m), Device = "cpu", CheckpointAtEnd = false }).Trainer,
+            ReferenceMultistageVpTrainingTrainer.Defaults with { OutputDirectory = Scratch(m), Device = "cpu", CheckpointAtEnd = false, StageGroups = groups }).Trainer,
             fixture, times, referenceStages, referenceLoss);
     }
 
@@ -109,7 +122,7 @@ public sealed class ReferenceTrainingEquivalenceTests : IDisposable
             Assert.True(Math.Abs(losses[s] - referenceLoss[s]) <= 1e-5 * Math.Abs(referenceLoss[s]), $"step {s + 1}: loss {losses[s]}, the reference's {referenceLoss[s]}");
         double weights = ChangeDifference(fixture, "trained.", initial, trained);
         double ema = ChangeDifference(fixture, "ema.", initial, average);
-        _output.WriteLine($"stages per step {string.Join(" ", referenceStages.Where((_, i) => i % images.shape[1] == 0))}; " +
+        _output.WriteLine($"stages per step {string.Join(" ", referenceStages.Chunk((int)images.shape[1]).Select(step => string.Concat(step)))}; " +
                           $"weights {weights:0.0e0}, EMA {ema:0.0e0} of their largest change");
         Assert.True(weights <= Tolerance, $"the trained weights differ from the reference's by {weights:0.0e0} of their largest change");
         Assert.True(ema <= Tolerance, $"the EMA differs from the reference's by {ema:0.0e0} of its largest change");
