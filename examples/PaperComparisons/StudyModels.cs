@@ -66,25 +66,29 @@ public static class Study
         new[] { Multistage, Unified, Separate, EqualDecoders, ReversedDecoders, UniformBoundaries, LogSnrBoundaries, MultistageGroups,
                 MultistageRef, UnifiedRef, SeparateRef, EqualDecodersRef, ReversedDecodersRef, UniformBoundariesRef, LogSnrBoundariesRef };
 
-    private const string ReferenceDrawsQuestion =
-        "as above, with the stages drawn as the reference's DPM-Solver code draws them (two draws per step, each stage with probability 1/3)";
+    private const string ArchitectureQuestion = "multistage vs unified vs fully separate networks";
+    private const string DecoderQuestion = "wide near the data vs equal vs wide near the noise (shared encoder, same boundaries)";
+    private const string BoundaryQuestion = "optimal-denoiser vs uniform vs log-SNR boundaries (same decoders 20/12/8)";
+    // Said in full, not "as above": a report of the -ref runs alone has no table above.
+    private const string WithReferenceDraws =
+        ", with the stages drawn as the reference's DPM-Solver code draws them (two draws per step, each stage with probability 1/3)";
 
     /// <summary>Each table's models; the baseline's final FD is the quality the others are timed to reach.</summary>
     public static readonly IReadOnlyList<(string Title, string Question, StudyModel Baseline, StudyModel[] Models)> Tables = new[]
     {
-        ("Table 2 analogue: architecture", "multistage vs unified vs fully separate networks", Unified, new[] { Multistage, MultistageGroups, Unified, Separate }),
-        ("Table 3 analogue: decoder widths", "wide near the data vs equal vs wide near the noise (shared encoder, same boundaries)", EqualDecoders,
+        ("Table 2 analogue: architecture", ArchitectureQuestion, Unified, new[] { Multistage, MultistageGroups, Unified, Separate }),
+        ("Table 3 analogue: decoder widths", DecoderQuestion, EqualDecoders,
             new[] { Multistage, EqualDecoders, ReversedDecoders }),
-        ("Table 4 analogue: boundaries", "optimal-denoiser vs uniform vs log-SNR boundaries (same decoders 20/12/8)", UniformBoundaries,
+        ("Table 4 analogue: boundaries", BoundaryQuestion, UniformBoundaries,
             new[] { Multistage, UniformBoundaries, LogSnrBoundaries }),
         ("Table 2 analogue, the reference's stage draws: architecture",
-            ReferenceDrawsQuestion,
+            ArchitectureQuestion + WithReferenceDraws,
             UnifiedRef, new[] { MultistageRef, UnifiedRef, SeparateRef }),
         ("Table 3 analogue, the reference's stage draws: decoder widths",
-            ReferenceDrawsQuestion + ", so every model trains the same steps",
+            DecoderQuestion + WithReferenceDraws + ", so every model trains the same steps",
             EqualDecodersRef, new[] { MultistageRef, EqualDecodersRef, ReversedDecodersRef }),
         ("Table 4 analogue, the reference's stage draws: boundaries",
-            ReferenceDrawsQuestion + ", so every model trains the same steps",
+            BoundaryQuestion + WithReferenceDraws + ", so every model trains the same steps",
             UniformBoundariesRef, new[] { MultistageRef, UniformBoundariesRef, LogSnrBoundariesRef }),
     };
 
