@@ -7,8 +7,9 @@ namespace PaperComparisons;
 /// <summary>
 /// `run --extend FOLDER`: a larger budget's run starts from the finished run of the same model and seed in FOLDER (a
 /// smaller budget's study) instead of from scratch. Its curve's measurements (the final-count ones at its end are left:
-/// that end is a point of the curve here) and its final checkpoint are copied, and training goes on to this budget's steps. Nothing in the training computation depends on the run's length (the warm-up and
-/// the EMA's warm-up count steps from the start, and a resumed run draws as an uninterrupted one), so the result is
+/// that end is a point of the curve here) and its final checkpoint are copied, and training goes on to this budget's
+/// steps. Nothing in the training computation depends on the run's length (the warm-up and the EMA's warm-up count steps
+/// from the start, and a resumed run draws as an uninterrupted one), so the result is
 /// the longer run itself, measured at more points. The earlier measurements must fall on this run's evaluation steps,
 /// or its curve would mix points of two schedules: three times the budget takes three times the points.
 /// </summary>
@@ -35,12 +36,13 @@ public static class StudyExtension
         var evaluations = settings.EvaluationSteps(steps);
         // The earlier run's end was also scored at the final (and maybe the large) count; here it is a point of the curve.
         var curve = earlier.Where(p => p.Count == settings.CurveCount).Select(p => p with { Steps = steps }).ToList();
-        var unscored = earlier.Select(p => p.Step).Distinct().Where(s => !curve.Any(p => p.Step == s)).ToArray();
+        var measuredSteps = earlier.Select(p => p.Step).Distinct().ToArray();
+        var unscored = measuredSteps.Where(s => !curve.Any(p => p.Step == s)).ToArray();
         if (unscored.Length > 0)
             throw new InvalidOperationException(
                 $"--extend: {source} has no measurement at N = {settings.CurveCount:N0} (this study's --curve-count) at steps " +
                 $"{string.Join(", ", unscored.Select(s => s.ToString("N0")))}.");
-        var offSchedule = earlier.Select(p => p.Step).Distinct().Where(s => !evaluations.Contains(s)).ToArray();
+        var offSchedule = measuredSteps.Where(s => !evaluations.Contains(s)).ToArray();
         if (offSchedule.Length > 0)
             throw new InvalidOperationException(
                 $"--extend: {source} measured at steps {string.Join(", ", offSchedule.Select(s => s.ToString("N0")))}, which are not among this run's " +
