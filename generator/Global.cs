@@ -18,6 +18,7 @@ internal static class Global
     public const string DecoderLayout = Runtime + "Networks.DecoderLayout";
     public const string Level = Runtime + "Networks.Level";
     public const string NoiseEmbeddingKind = Runtime + "Blocks.NoiseEmbeddingKind";
+    public const string EncoderFamily = Runtime + "Networks.EncoderFamily";
     public const string StageTable = Runtime + "Staging.StageTable";
     public const string StageInfo = Runtime + "Staging.StageInfo";
     public const string ModelCostTable = Runtime + "Staging.ModelCostTable";

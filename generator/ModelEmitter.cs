@@ -95,7 +95,7 @@ internal static class ModelEmitter
          .Line($"    InChannels: {model.Image.Channels}, StemWidth: {e.StemWidth},");
         Levels(w, e.Levels);
         w.Line($"    Embedding: {Global.NoiseEmbeddingKind}.{e.Embedding}, EmbeddingChannels: {e.EmbeddingChannels}, AugmentDim: {e.AugmentDim},")
-         .Line($"    Dropout: {CodeWriter.Number(e.Dropout)}, Groups: {e.Groups}, Heads: {e.Heads}, MiddleInEncoder: {CodeWriter.Bool(e.MiddleInEncoder)}{(e.MaxGroups == GroupNormRule.EdmMaxGroups ? "" : $", MaxGroups: {e.MaxGroups}")});")
+         .Line($"    Dropout: {CodeWriter.Number(e.Dropout)}, Groups: {e.Groups}, Heads: {e.Heads}, MiddleInEncoder: {CodeWriter.Bool(e.MiddleInEncoder)}{(e.MaxGroups == GroupNormRule.EdmMaxGroups ? "" : $", MaxGroups: {e.MaxGroups}")}{(e.FamilyKind == EncoderFamily.Ddpmpp ? "" : $", Family: {Global.EncoderFamily}.{e.FamilyKind}")});")
          .Line()
          .Line($"public {model.Name}Encoder() : base(Architecture, nameof({model.Name}Encoder)) {{ }}")
          .Close()

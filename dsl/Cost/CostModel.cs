@@ -6,9 +6,9 @@ using DiffusionDsl.Runtime.Staging;
 namespace DiffusionDsl.Language.Cost;
 
 /// <summary>
-/// Counts parameters and multiply-accumulates of the DDPM++ (EDM SongUNet) layout that
+/// Counts parameters and multiply-accumulates of the DDPM++ and NCSN++ (EDM SongUNet) layouts that
 /// runtime/Networks builds: convolutions, linear layers and the attention matrix products.
-/// Normalisation, activations, additions, softmax and pooling are not counted: a few percent of the total for narrow
+/// Normalisation, activations, additions, softmax, pooling and NCSN++'s depthwise FIR resampling are not counted: a few percent of the total for narrow
 /// networks (a reviewer's count on the exported modules: 2-5% per stage at the Fashion-MNIST study's width 16, under 0.5%
 /// for the paper's CIFAR-10 configuration), and about the same share for every model of one width.
 /// </summary>
@@ -23,7 +23,16 @@ public static class CostModel
         shared.Linear(emb, emb, 1);
         if (encoder.AugmentDim > 0) shared.Linear(encoder.AugmentDim, encoder.NoiseChannels, 1, bias: false);
         shared.Conv(model.Image.Channels, encoder.StemWidth, 3, encoder.Levels[0].Resolution);
-        foreach (var block in NetworkPlan.Encoder(encoder)) shared.Block(block, emb);
+        int pyramid = model.Image.Channels;
+        foreach (var block in NetworkPlan.Encoder(encoder))
+        {
+            shared.Block(block, emb);
+            if (block.Kind != BlockKind.Down || !EncoderFamilies.HasResidualInput(encoder.FamilyKind)) continue;
+            // NCSN++'s aux_residual: a 3x3 conv padded by 2 at the level above, so (2R + 2)^2 positions, then the filter.
+            int above = 2 * block.Resolution + 2;
+            shared.Conv(pyramid, block.OutChannels, 3, 1, positions: (double)above * above);
+            pyramid = block.OutChannels;
+        }
 
         var decoders = model.Decoders.Select(decoder =>
         {
@@ -50,10 +59,10 @@ public static class CostModel
             Macs += (double)input * output * positions;
         }
 
-        public void Conv(int input, int output, int kernel, int resolution)
+        public void Conv(int input, int output, int kernel, int resolution, double? positions = null)
         {
             Parameters += (long)output * input * kernel * kernel + output;
-            Macs += (double)output * input * kernel * kernel * resolution * resolution;
+            Macs += (double)output * input * kernel * kernel * (positions ?? (double)resolution * resolution);
         }
 
         public void GroupNorm(int channels) => Parameters += 2L * channels;

@@ -8,14 +8,14 @@ using DiffusionDsl.Runtime.Networks;
 namespace DiffusionDsl.Language.Semantics;
 
 /// <summary>
-/// Binds `encoder ddpmpp { ... }`, in the compact form (width, mult, blocks, attention at) or the
+/// Binds `encoder ddpmpp { ... }` and `encoder ncsnpp { ... }`, in the compact form (width, mult, blocks, attention at) or the
 /// full form (one `level R { ... }` per resolution), and checks its shapes.
 /// </summary>
 internal sealed class EncoderBinder
 {
     private static readonly string[] Keywords =
         { "width", "mult", "blocks", "attention", "embedding", "dropout", "groups", "middle", "augment", "level" };
-    private static readonly string[] Families = { "ddpmpp" };
+    private static readonly string[] Families = { "ddpmpp", "ncsnpp" };
     private const int MaxLevels = 12;
 
     private readonly ValueReader _read;
@@ -30,7 +30,7 @@ internal sealed class EncoderBinder
     {
         if (statement is null) return null;
         _read.NoMoreThan(statement, 1);
-        var family = _read.Option(_read.At(statement, 0, "a block family: ddpmpp"), "block family", Families);
+        var family = _read.Option(_read.At(statement, 0, "a block family: ddpmpp or ncsnpp"), "block family", Families);
         var section = new Section(statement.Body, "the encoder", Diagnostics, Keywords, repeatable: new[] { "level" }, blocks: new[] { "level" });
         if (statement.Body is null)
             Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder needs a body: encoder ddpmpp { width 128  mult [2, 2, 2]  blocks 4 }");
@@ -53,7 +53,8 @@ internal sealed class EncoderBinder
         AugmentSpan = section.Get("augment")?.Values.FirstOrDefault()?.Span;
         var (heads, attentionAt) = BindAttention(section.Get("attention"));
         var middleInEncoder = BindMiddle(section.Get("middle"));
-        var (embedding, embeddingChannels) = BindEmbedding(section.Get("embedding"), width, widthStatement);
+        var kind = family == EncoderFamilies.Keyword(EncoderFamily.Ncsnpp) ? EncoderFamily.Ncsnpp : EncoderFamily.Ddpmpp;
+        var (embedding, embeddingChannels) = BindEmbedding(section.Get("embedding"), width, widthStatement, kind);
 
         if (width is null || blocks is null || dropout is null || groups is null || maxGroups is null || augment is null || heads is null
             || middleInEncoder is null || embedding is null || embeddingChannels is null || image is null || family is null)
@@ -62,7 +63,7 @@ internal sealed class EncoderBinder
         var levels = BindLevels(section, statement, image, width.Value, blocks.Value, attentionAt);
         if (levels is null) return null;
 
-        var spec = new EncoderSpec(family, width.Value, levels.ToEquatableArray(), embedding.Value, width.Value,
+        var spec = new EncoderSpec(family, width.Value, levels.ToEquatableArray(), embedding.Value, EncoderFamilies.NoiseChannels(kind, width.Value),
             embeddingChannels.Value, augment.Value, dropout.Value, groups.Value, heads.Value, middleInEncoder.Value, maxGroups.Value);
         var shapes = new ShapeRules(Diagnostics, spec);
         var levelStatements = section.All("level").ToList();
@@ -234,14 +235,17 @@ internal sealed class EncoderBinder
     }
 
     /// <summary>
-    /// The noise embedding: positional or Fourier, both width/2 frequencies whose sines and cosines make the stem
-    /// width (NoiseChannels), so that width must be even whatever the embedding line says, or without one.
+    /// The noise embedding: positional or Fourier (by default positional for ddpmpp, Fourier for ncsnpp), both
+    /// NoiseChannels/2 frequencies whose sines and cosines make NoiseChannels: the stem width for ddpmpp, so that width
+    /// must be even whatever the embedding line says, or without one; twice the stem width for ncsnpp.
     /// </summary>
-    private (NoiseEmbeddingKind?, int?) BindEmbedding(MsdStatement? statement, int? width, MsdStatement? widthStatement)
+    private (NoiseEmbeddingKind?, int?) BindEmbedding(MsdStatement? statement, int? width, MsdStatement? widthStatement, EncoderFamily family)
     {
         int? defaultChannels = width is > 0 and <= ShapeRules.MaxWidth ? NoiseEmbeddingWidth.Default(width.Value) : null;
+        bool oddWidthRefused = EncoderFamilies.NoiseChannels(family, 1) == 1;
         if (statement is null)
         {
+            if (family == EncoderFamily.Ncsnpp) return (NoiseEmbeddingKind.Fourier, defaultChannels);
             if (width is { } odd && odd % 2 == 1)
             {
                 Diagnostics.Error(DiagnosticIds.WrongValue, widthStatement!.Values[0].Span,
@@ -268,7 +272,7 @@ internal sealed class EncoderBinder
                 channels = null;
             }
         }
-        if (width is { } w && w % 2 == 1 && kind is not null)
+        if (oddWidthRefused && width is { } w && w % 2 == 1 && kind is not null)
         {
             Diagnostics.Error(DiagnosticIds.WrongValue, statement.Values[0].Span, $"The {kind} embedding has width/2 frequencies: the encoder width must be even");
             return (null, channels);

@@ -37,6 +37,7 @@ public static class GeneratedMembers
     {
         "DiffusionDsl.Runtime.Networks.MultistageUNet", "DiffusionDsl.Runtime.Networks.SharedEncoder", "DiffusionDsl.Runtime.Networks.StageDecoder",
         "DiffusionDsl.Runtime.Networks.EncoderLayout", "DiffusionDsl.Runtime.Networks.DecoderLayout", "DiffusionDsl.Runtime.Networks.Level",
+        "DiffusionDsl.Runtime.Networks.EncoderFamily",
         "DiffusionDsl.Runtime.Blocks.NoiseEmbeddingKind", "DiffusionDsl.Runtime.Staging.StageTable", "DiffusionDsl.Runtime.Staging.StageInfo",
         "DiffusionDsl.Runtime.Staging.ModelCostTable", "DiffusionDsl.Runtime.Staging.StageCost", "DiffusionDsl.Runtime.Diffusion.PredictionTarget",
         "DiffusionDsl.Runtime.Schedules.INoiseSchedule", "DiffusionDsl.Runtime.Schedules.VpSchedule", "DiffusionDsl.Runtime.Schedules.DdpmLinearSchedule",

@@ -7,8 +7,9 @@ using DiffusionDsl.Runtime.Networks;
 namespace DiffusionDsl.Language.Semantics;
 
 /// <summary>
-/// The shared encoder, EDM's SongUNet (DDPM++) layout: a 3x3 stem at the first level, a
-/// downsampling residual block before every later level, and Blocks residual blocks per level.
+/// The shared encoder, EDM's SongUNet layout: a 3x3 stem at the first level, a
+/// downsampling residual block before every later level, and Blocks residual blocks per level; <see cref="Family"/>
+/// is the .msd's word, ddpmpp or ncsnpp (<see cref="EncoderFamily"/>).
 /// </summary>
 public sealed record EncoderSpec(
     string Family,
@@ -25,6 +26,8 @@ public sealed record EncoderSpec(
     int MaxGroups = GroupNormRule.EdmMaxGroups) : IEncoderShape
 {
     IReadOnlyList<Level> IEncoderShape.Levels => Levels;
+
+    public EncoderFamily FamilyKind => Family == EncoderFamilies.Keyword(EncoderFamily.Ncsnpp) ? EncoderFamily.Ncsnpp : EncoderFamily.Ddpmpp;
 
     /// <summary>The GroupNorm rule the runtime's norms use: <c>groups G</c> fixes G; otherwise min(MaxGroups, width / 4).</summary>
     public GroupNormRule GroupNorm => new(Groups, MaxGroups);

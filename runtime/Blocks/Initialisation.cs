@@ -33,6 +33,9 @@ public static class Initialisation
         return linear;
     }
 
+    /// <summary>The same for a layer held as bare parameters ([out, in, kh, kw] weight, optional bias).</summary>
+    public static void XavierUniform(Tensor weight, Tensor? bias, double scale = Default) => Apply(weight, bias, scale);
+
     /// <summary>The bound of xavier_uniform for a weight of this shape ([out, in] or [out, in, kh, kw]).</summary>
     public static double XavierBound(long[] shape)
     {

@@ -9,9 +9,10 @@ namespace DiffusionDsl.Runtime.Blocks;
 public enum Resample { None, Down, Up }
 
 /// <summary>
-/// EDM's UNetBlock as configured by DDPM++ (SongUNet): GroupNorm-SiLU-conv, an additive noise
+/// EDM's UNetBlock as configured by DDPM++ and NCSN++ (SongUNet): GroupNorm-SiLU-conv, an additive noise
 /// embedding, GroupNorm-SiLU-dropout-conv, a 1x1 skip projection when channels or resolution
-/// change, skip_scale sqrt(1/2), and optional single-head self-attention (norm2, qkv, proj).
+/// change, skip_scale sqrt(1/2), and optional single-head self-attention (norm2, qkv, proj); an up/down block
+/// resamples with its family's filter (<see cref="Resampling"/>).
 /// Layer names, shapes and initialisation are EDM's, so weights load by name.
 /// </summary>
 public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
@@ -30,6 +31,7 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly Resample _resample;
     private readonly double _dropout;
     private readonly int _heads;
+    private readonly Networks.ResampleFilter _filter;
 
     public int InChannels { get; }
     public int OutChannels { get; }
@@ -50,6 +52,7 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
         _resample = resample;
         _dropout = options.Dropout;
         _heads = options.Heads;
+        _filter = options.Filter;
         norm0 = InitialisedGroupNorm.Create(inChannels, options.Groups);
         conv0 = Initialisation.XavierUniform(nn.Conv2d(inChannels, outChannels, 3, padding: 1));
         affine = Initialisation.XavierUniform(nn.Linear(embeddingChannels, outChannels));
@@ -102,11 +105,11 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
 
     private Tensor ResampleOf(Tensor x) => _resample switch
     {
-        Resample.Down => Resampling.Down(x),
-        Resample.Up => Resampling.Up(x),
+        Resample.Down => Resampling.Down(x, _filter),
+        Resample.Up => Resampling.Up(x, _filter),
         _ => x,
     };
 }
 
 /// <summary>Settings shared by every residual block of a network.</summary>
-public sealed record BlockOptions(double Dropout, GroupNormRule Groups, int Heads);
+public sealed record BlockOptions(double Dropout, GroupNormRule Groups, int Heads, Networks.ResampleFilter Filter = Networks.ResampleFilter.Box);

@@ -3,7 +3,7 @@ using DiffusionDsl.Runtime.Blocks;
 
 namespace DiffusionDsl.Runtime.Networks;
 
-/// <summary>The shared encoder's layout (EDM SongUNet / DDPM++), as the .msd compiler computed it.</summary>
+/// <summary>The shared encoder's layout (EDM SongUNet as DDPM++ or NCSN++), as the .msd compiler computed it.</summary>
 public sealed record EncoderLayout(
     int InChannels,
     int StemWidth,
@@ -15,14 +15,15 @@ public sealed record EncoderLayout(
     int Groups = 0,
     int Heads = 1,
     bool MiddleInEncoder = false,
-    int MaxGroups = GroupNormRule.EdmMaxGroups) : IEncoderShape
+    int MaxGroups = GroupNormRule.EdmMaxGroups,
+    EncoderFamily Family = EncoderFamily.Ddpmpp) : IEncoderShape
 {
-    public int NoiseChannels => StemWidth;
+    public int NoiseChannels => EncoderFamilies.NoiseChannels(Family, StemWidth);
     public int EmbeddingWidth => EmbeddingChannels > 0 ? EmbeddingChannels : NoiseEmbeddingWidth.Default(StemWidth);
     public int BottleneckWidth => NetworkPlan.BottleneckWidth(this);
     /// <summary>Groups &gt; 0 fixes every norm's group count; otherwise each width gets min(MaxGroups, width / 4).</summary>
     public GroupNormRule GroupNorm => new(Groups, MaxGroups);
-    public BlockOptions BlockOptions => new(Dropout, GroupNorm, Heads);
+    public BlockOptions BlockOptions => new(Dropout, GroupNorm, Heads, EncoderFamilies.Filter(Family));
 
     /// <summary>The channels of every skip connection, in the order the encoder produces them.</summary>
     public IReadOnlyList<int> SkipWidths => NetworkPlan.SkipWidths(this);

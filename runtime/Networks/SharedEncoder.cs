@@ -10,7 +10,8 @@ namespace DiffusionDsl.Runtime.Networks;
 /// <summary>
 /// The encoder that every stage shares: SongUNet's noise mapping and encoder levels (and, when the
 /// .msd says `middle encoder`, the two bottleneck blocks). Parameter names follow SongUNet:
-/// map_noise, map_augment, map_layer0/1 and enc.{R}x{R}_conv / _down / _block{i}.
+/// map_noise, map_augment, map_layer0/1 and enc.{R}x{R}_conv / _down / _aux_residual / _block{i}.
+/// An NCSN++ encoder also carries the image down beside the features (SongUNet's encoder_type 'residual').
 /// </summary>
 public class SharedEncoder : nn.Module
 {
@@ -22,7 +23,10 @@ public class SharedEncoder : nn.Module
     private readonly Conv2d _stem;
     private readonly UNetBlock[] _blocks;
     private readonly UNetBlock[] _middle;
+    /// <summary>NCSN++'s input pyramid: for each of _blocks, the conv that follows it (after a downsampling block), else null.</summary>
+    private readonly FusedDownsamplingConv?[] _inputResidual;
     private bool _registered;
+    private static readonly double InputResidualDivisor = Math.Sqrt(2);
 
     public EncoderLayout Layout { get; }
 
@@ -40,14 +44,30 @@ public class SharedEncoder : nn.Module
         enc.Add(ReferenceLayerNames.Stem(layout.Levels[0].Resolution), _stem);
         var blocks = new List<UNetBlock>();
         var middle = new List<UNetBlock>();
+        var inputResidual = new List<FusedDownsamplingConv?>();
+        int pyramidChannels = layout.InChannels;
         foreach (var plan in NetworkPlan.Encoder(layout))
         {
             var block = new UNetBlock(plan, emb, layout.BlockOptions);
             enc.Add(ReferenceLayerNames.Of(plan), block);
-            (plan.Kind == BlockKind.Middle ? middle : blocks).Add(block);
+            if (plan.Kind == BlockKind.Middle)
+            {
+                middle.Add(block);
+                continue;
+            }
+            blocks.Add(block);
+            FusedDownsamplingConv? residual = null;
+            if (plan.Kind == BlockKind.Down && EncoderFamilies.HasResidualInput(layout.Family))
+            {
+                residual = new FusedDownsamplingConv(pyramidChannels, plan.OutChannels);
+                enc.Add(ReferenceLayerNames.InputResidual(plan.Resolution), residual);
+                pyramidChannels = plan.OutChannels;
+            }
+            inputResidual.Add(residual);
         }
         _blocks = blocks.ToArray();
         _middle = middle.ToArray();
+        _inputResidual = inputResidual.ToArray();
         RegisterComponents();
     }
 
@@ -80,11 +100,14 @@ public class SharedEncoder : nn.Module
 
         // Every encoder layer's output is a skip, the stem's included (SongUNet's `skips`).
         var skips = new List<Tensor>();
+        var pyramid = x;
         x = _stem.forward(x);
         skips.Add(x);
-        foreach (var block in _blocks)
+        for (int i = 0; i < _blocks.Length; i++)
         {
-            x = block.forward(x, embedding);
+            x = _blocks[i].forward(x, embedding);
+            // NCSN++: the downsampled image joins the features, and the sum is both the skip and the next pyramid input.
+            if (_inputResidual[i] is { } residual) x = pyramid = x.add(residual.forward(pyramid)).div_(InputResidualDivisor);
             skips.Add(x);
         }
         foreach (var block in _middle) x = block.forward(x, embedding);

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Writes the reference-equality fixtures: a tiny multistage and a tiny unified network built by the paper's own
 code (LucasYFL/Multistage_Diffusion, edm/training/networks.py), their weights and, for fixed inputs, the reference's
-outputs: the raw network F, the EDM-preconditioned D(x; sigma) and EDMLoss for fixed noise.
+outputs: the raw network F, the EDM-preconditioned D(x; sigma) and EDMLoss for fixed noise; and the same multistage
+network configured as NCSN++ (EDM's --arch=ncsnpp options, which the reference's MultistageUNet takes), with its
+resample_filter buffers kept so the import checks them.
 
     /usr/bin/python3 scripts/reference/make_fixtures.py --reference /path/to/Multistage_Diffusion [--out tests/Fixtures/Reference]
 
 Needs PyTorch (Debian's python3-torch 1.13 works) and numpy. --reference is a checkout of the reference repository,
 or any folder holding its edm/training/networks.py, edm/torch_utils and edm/dnnlib. Only numbers are written: the
 tests load them through the safetensors path and need no Python. The matching .msd files are
-tests/DiffusionDsl.Generator.Tests/Models/Reference{Multistage,Unified}.msd.
+tests/DiffusionDsl.Generator.Tests/Models/Reference{Multistage,Unified,MultistageNcsnpp}.msd.
 """
 import json
 import os
@@ -23,6 +25,9 @@ SIGMA_DATA = 0.5
 CONFIG = dict(img_resolution=16, in_channels=3, out_channels=3, channel_mult=[1, 2], num_blocks=1,
               attn_resolutions=[8], dropout=0.0, embedding_type='positional', encoder_type='standard',
               decoder_type='standard')
+# EDM's train.py --arch=ncsnpp, on three levels so the residual input pyramid has two steps (16 -> 8 -> 4).
+NCSNPP = dict(CONFIG, channel_mult=[1, 2, 2], embedding_type='fourier', channel_mult_noise=2, encoder_type='residual',
+              resample_filter=[1, 3, 3, 1])
 
 
 def scramble(net, generator):
@@ -69,13 +74,13 @@ def evaluate(precond, x0, noise, sigma):
     return raw, denoised, loss
 
 
-def build(networks, multistage):
+def build(networks, multistage, config=CONFIG):
     torch.manual_seed(0)
     if multistage:
         net = networks.EDMPrecond(img_resolution=16, img_channels=3, model_type='MultistageUNet', en_model_channels=8,
                                   de_model_channels=[12, 8, 4], stage_num=3,
                                   stage_interval=[[[0, BOUNDARIES[0]]], [[BOUNDARIES[0], BOUNDARIES[1]]], [[BOUNDARIES[1], float('inf')]]],
-                                  **{k: v for k, v in CONFIG.items() if k not in ('img_resolution', 'in_channels', 'out_channels')})
+                                  **{k: v for k, v in config.items() if k not in ('img_resolution', 'in_channels', 'out_channels')})
     else:
         net = networks.EDMPrecond(img_resolution=16, img_channels=3, model_type='SongUNet', model_channels=8,
                                   **{k: v for k, v in CONFIG.items() if k not in ('img_resolution', 'in_channels', 'out_channels')})
@@ -122,11 +127,11 @@ def main():
     args = fixture_arguments(__doc__)
     networks = load_networks(args.reference)
     os.makedirs(args.out, exist_ok=True)
-    for multistage, name in ((True, 'multistage'), (False, 'unified')):
-        net = build(networks, multistage)
-        weights = {k: v for k, v in net.model.state_dict().items() if not k.endswith('resample_filter')}
+    for multistage, name, config in ((True, 'multistage', CONFIG), (False, 'unified', CONFIG), (True, 'multistage-ncsnpp', NCSNPP)):
+        net = build(networks, multistage, config)
+        weights = {k: v for k, v in net.model.state_dict().items() if config is NCSNPP or not k.endswith('resample_filter')}
         meta = {'source': 'LucasYFL/Multistage_Diffusion edm/training/networks.py', 'torch': torch.__version__,
-                'model': 'MultistageUNet' if multistage else 'SongUNet', 'config': json.dumps(CONFIG)}
+                'model': 'MultistageUNet' if multistage else 'SongUNet', 'config': json.dumps(config)}
         write_safetensors(os.path.join(args.out, f'{name}.weights.safetensors'), weights, meta)
         write_safetensors(os.path.join(args.out, f'{name}.cases.safetensors'), cases(net, multistage), meta)
         print(f'{name}: {sum(v.numel() for v in weights.values()):,} weights')

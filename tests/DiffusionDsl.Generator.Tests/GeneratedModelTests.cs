@@ -31,6 +31,15 @@ public class GeneratedModelTests
     }
 
     [Fact]
+    public void NcsnppModelCountsMatchToo()
+    {
+        using var model = new ReferenceMultistageNcsnpp();
+        Assert.Equal(ReferenceMultistageNcsnpp.Cost.SharedParameters, Count(model.Encoder));
+        Assert.Equal(ReferenceMultistageNcsnpp.Cost.TotalParameters, Count(model));
+        Assert.Contains(model.Encoder.named_parameters(), p => p.name == "enc.4x4_aux_residual.weight");
+    }
+
+    [Fact]
     public void PaperCifar10ModelHasTheReferenceParameterCountInTorchSharp()
     {
         using var model = new Examples.Cifar.Cifar10Multistage();

@@ -175,13 +175,14 @@ public sealed record RandomModel(string Text, string TypeName, int Channels, int
         from embedding in Embedding
         from dropout in Gen.OneOf("", "    dropout 0.1\n")
         from augment in Gen.Frequency((4, Gen.Const(false)), (1, Gen.Const(true)))
-        select EncoderText(size, width, blocks, fullForm, freeWidths, mults, levelWidths, attention, heads, groups + middle + embedding + dropout + (augment ? "    augment 9\n" : ""));
+        from family in Gen.Frequency((3, Gen.Const("ddpmpp")), (1, Gen.Const("ncsnpp")))
+        select EncoderText(family, size, width, blocks, fullForm, freeWidths, mults, levelWidths, attention, heads, groups + middle + embedding + dropout + (augment ? "    augment 9\n" : ""));
 
-    private static Encoder EncoderText(int size, int width, int blocks, bool fullForm, bool freeWidths, int[] mults, int[] levelWidths, bool[] attention, int heads, string extra)
+    private static Encoder EncoderText(string family, int size, int width, int blocks, bool fullForm, bool freeWidths, int[] mults, int[] levelWidths, bool[] attention, int heads, string extra)
     {
         var resolutions = Enumerable.Range(0, mults.Length).Select(i => size >> i).ToArray();
         var attends = resolutions.Where((_, i) => attention[i]).ToArray();
-        var text = new StringBuilder($"  encoder ddpmpp {{\n    width {width}\n    blocks {blocks}\n");
+        var text = new StringBuilder($"  encoder {family} {{\n    width {width}\n    blocks {blocks}\n");
         // Full form: a level's width is the stem's times its multiplier (which compact decoders need to scale it)
         // or, with free widths, any width (then every decoder is written in full too).
         if (fullForm)

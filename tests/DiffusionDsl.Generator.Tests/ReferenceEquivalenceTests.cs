@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using DiffusionDsl.Generator.Tests.Models;
 using DiffusionDsl.Runtime.Checkpoints.Safetensors;
+using DiffusionDsl.Tests.Shared;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Networks;
 using DiffusionDsl.Runtime.Sampling;
@@ -32,7 +33,12 @@ public class ReferenceEquivalenceTests
     /// <summary>The .msd twin of the reference network, in eval mode, with the fixture's weights imported by the reference name map.</summary>
     private static MultistageUNet WithReferenceWeights(string which)
     {
-        MultistageUNet model = which == "multistage" ? new ReferenceMultistage() : new ReferenceUnified();
+        MultistageUNet model = which switch
+        {
+            "multistage" => new ReferenceMultistage(),
+            "multistage-ncsnpp" => new ReferenceMultistageNcsnpp(),
+            _ => new ReferenceUnified(),
+        };
         model.eval();
         SafetensorsWeights.Import(model, Fixture($"{which}.weights.safetensors"), WeightLayout.Reference);
         return model;
@@ -45,6 +51,7 @@ public class ReferenceEquivalenceTests
     [Theory]
     [InlineData("multistage")]
     [InlineData("unified")]
+    [InlineData("multistage-ncsnpp")]
     public void RawOutputDenoiserAndLossEqualTheReferencePerStage(string which)
     {
         using var scope = NewDisposeScope();
@@ -185,5 +192,26 @@ public class ReferenceEquivalenceTests
         state[key].mul_(1.001);
         var raw = model.Predict(xHat / (s.square() + 0.25).sqrt(), t);
         Assert.True(RelativeDifference(raw, cases.Read("raw").narrow(0, 0, 3)) > Tolerance);
+    }
+
+    /// <summary>
+    /// An NCSN++ model written in the reference layout with its filters is the reference's own state_dict: the same
+    /// names in the same order, NCSN++'s [1, 3, 3, 1] resample_filter buffers after each up/down conv and pyramid conv,
+    /// and the same values (the fixture keeps those buffers; the import above checked them against the family).
+    /// </summary>
+    [Fact]
+    public void AnNcsnppModelExportsTheReferencesStateDictFiltersIncluded()
+    {
+        using var scope = NewDisposeScope();
+        using var model = WithReferenceWeights("multistage-ncsnpp");
+        using var scratch = new ScratchFolder();
+        var path = Path.Combine(scratch.Path, "export.safetensors");
+        SafetensorsWeights.Export(model, path, WeightLayout.Reference, resampleFilters: true);
+        using var exported = SafetensorsFile.Open(path);
+        using var reference = SafetensorsFile.Open(Fixture("multistage-ncsnpp.weights.safetensors"));
+        var names = exported.Tensors.Select(t => t.Name).ToList();
+        Assert.Equal(reference.Tensors.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal), names.OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Contains("enc.4x4_aux_residual.resample_filter", names);
+        foreach (var name in names) Assert.True(exported.Read(name).Equals(reference.Read(name)), name);
     }
 }

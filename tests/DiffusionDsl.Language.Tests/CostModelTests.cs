@@ -21,6 +21,25 @@ public class CostModelTests
         Assert.Equal(55_733_891, cost.Stages[1].ActiveParameters);
     }
 
+    /// <summary>
+    /// The same configuration as NCSN++ (EDM's --arch=ncsnpp options in the reference's MultistageUNet): its residual
+    /// input pyramid and the noise embedding at twice the width add 663,936 shared parameters; the decoders are DDPM++'s.
+    /// Counted by the reference code (networks.py, PyTorch 1.13); its unified NCSN++ network (SongUNet) has 56,397,827.
+    /// </summary>
+    [Fact]
+    public void PaperCifar10ConfigurationAsNcsnppHasTheReferenceParameterCounts()
+    {
+        var text = File.ReadAllText(Path.Combine("Models", "Cifar10Multistage.msd")).Replace("encoder ddpmpp", "encoder ncsnpp");
+        var compilation = MsdCompiler.CompileUnguarded(text);
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var cost = compilation.Cost!;
+        Assert.Equal(20_296_704, cost.SharedParameters);
+        Assert.Equal(new long[] { 68_284_547, 36_101_123, 4_774_947 }, cost.Stages.Select(s => s.DecoderParameters).ToArray());
+        Assert.Equal(129_457_321, cost.TotalParameters);
+        Assert.Equal(56_397_827, cost.Stages[1].ActiveParameters);
+        Assert.Equal(256, compilation.Model!.Encoder.NoiseChannels);
+    }
+
     [Fact]
     public void PaperCifar10GFlopsAgreeWithTheReferenceWithinOneHundredth()
     {

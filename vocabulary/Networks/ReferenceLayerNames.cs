@@ -13,6 +13,8 @@ public static class ReferenceLayerNames
     public static string Middle(int resolution, int index) => $"{Res(resolution)}_in{index}";
     public static string OutputNorm(int resolution) => $"{Res(resolution)}_aux_norm";
     public static string OutputConv(int resolution) => $"{Res(resolution)}_aux_conv";
+    /// <summary>NCSN++'s residual input pyramid: the conv that carries the image down to a level (encoder_type 'residual').</summary>
+    public static string InputResidual(int resolution) => $"{Res(resolution)}_aux_residual";
 
     /// <summary>A planned block's name: enc/dec.{R}x{R}_block{i}, _down, _up or _in{i}.</summary>
     public static string Of(BlockPlan block) => block.Kind switch

@@ -81,7 +81,9 @@ internal static class PythonModelEmitter
          .Append("    embedding=").Append(String(e.Embedding == NoiseEmbeddingKind.Fourier ? "fourier" : "positional"))
          .Append(", embedding_channels=").Append(embedding).Append(", augment_dim=").Append(e.AugmentDim).Append(",\n")
          .Append("    dropout=").Append(Float(e.Dropout)).Append(", groups=").Append(e.Groups).Append(", max_groups=").Append(e.MaxGroups)
-         .Append(", heads=").Append(e.Heads).Append(",\n)\n\n");
+         .Append(", heads=").Append(e.Heads).Append(",\n");
+        if (e.FamilyKind != EncoderFamily.Ddpmpp) w.Append("    family=").Append(String(EncoderFamilies.Keyword(e.FamilyKind))).Append(",\n");
+        w.Append(")\n\n");
     }
 
     private static void Decoders(StringBuilder w, ModelSpec model)

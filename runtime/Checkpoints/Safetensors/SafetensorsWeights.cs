@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiffusionDsl.Runtime.Networks;
 using DiffusionDsl.Runtime.Staging;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -35,11 +36,12 @@ public static class SafetensorsWeights
         else
         {
             var names = new ReferenceNames(StageNames(module, stageNames), prefix);
+            var kind = ResampleFilters.Of(module);
             foreach (var (name, tensor) in state)
             {
                 var key = names.ToReference(name);
                 tensors.Add(new(key, tensor));
-                if (resampleFilters && ResampleFilters.After(key) is { } filter) tensors.Add(new(filter, ResampleFilters.Create()));
+                if (resampleFilters && ResampleFilters.After(key) is { } filter) tensors.Add(new(filter, ResampleFilters.Create(kind)));
             }
         }
         var header = new Dictionary<string, string> { ["format"] = "pt" };
@@ -64,7 +66,7 @@ public static class SafetensorsWeights
         bool native = layout == WeightLayout.Native
                       || layout is null && file.Tensors.Any(t => t.Name.StartsWith(ReferenceNames.EncoderPrefix, StringComparison.Ordinal));
         var names = native ? null : new ReferenceNames(StageNames(module, stageNames), PrefixOf(file));
-        var sources = names is null ? file.Tensors.ToDictionary(t => t.Name) : ReferenceSources(file, names);
+        var sources = names is null ? file.Tensors.ToDictionary(t => t.Name) : ReferenceSources(file, names, ResampleFilters.Of(module));
 
         var targets = module.state_dict().ToList();
         CheckNames(path, names, targets.Select(t => t.Key).ToList(), sources);
@@ -96,7 +98,7 @@ public static class SafetensorsWeights
             ? ReferenceNames.PreconditionerPrefix : "";
 
     /// <summary>The file's tensors by native name; resample filters are checked and dropped, unknown names kept as they are.</summary>
-    private static Dictionary<string, SafetensorsEntry> ReferenceSources(SafetensorsFile file, ReferenceNames names)
+    private static Dictionary<string, SafetensorsEntry> ReferenceSources(SafetensorsFile file, ReferenceNames names, ResampleFilter expected)
     {
         var sources = new Dictionary<string, SafetensorsEntry>();
         foreach (var entry in file.Tensors)
@@ -104,8 +106,8 @@ public static class SafetensorsWeights
             if (entry.Name.EndsWith(ResampleFilters.Suffix, StringComparison.Ordinal))
             {
                 using var filter = file.Read(entry.Name);
-                if (!ResampleFilters.IsBox(filter))
-                    throw new CheckpointException(file.Path, $"tensor '{entry.Name}': a resampling filter other than EDM's [1, 1] (a [1, 1, 2, 2] box of 0.25), which is the only one this runtime implements.");
+                if (!ResampleFilters.Matches(filter, expected))
+                    throw new CheckpointException(file.Path, $"tensor '{entry.Name}': a resampling filter other than {ResampleFilters.Describe(expected)}, which this model's encoder family uses.");
                 continue;
             }
             sources[names.ToNative(entry.Name) ?? entry.Name] = entry;

@@ -36,6 +36,7 @@ public class PyTorchEquivalenceTests
     private static readonly Dictionary<string, MsdModelInfo> Models = new[]
     {
         TinyMultistage.Info, EdmFullForm.Info, ReferenceMultistage.Info, ReferenceUnified.Info, DdpmVelocity.Info, CosineData.Info,
+        ReferenceMultistageNcsnpp.Info,
     }.ToDictionary(info => info.Name);
 
     [Theory]
@@ -43,6 +44,7 @@ public class PyTorchEquivalenceTests
     [InlineData("EdmFullForm")]
     [InlineData("ReferenceMultistage")]
     [InlineData("ReferenceUnified")]
+    [InlineData("ReferenceMultistageNcsnpp")]
     [InlineData("DdpmVelocity")]
     [InlineData("CosineData")]
     public void TheExportedModuleComputesWhatTheGeneratedModelComputes(string name)

@@ -57,6 +57,15 @@ class EncoderLayout(NamedTuple):
     groups: int  # > 0 fixes every norm's group count
     max_groups: int  # otherwise each width gets min(max_groups, width / 4)
     heads: int
+    family: str = "ddpmpp"  # or "ncsnpp": FIR resampling, noise embedding twice the stem width, residual input pyramid
+
+    @property
+    def noise_channels(self) -> int:
+        return 2 * self.stem_width if self.family == "ncsnpp" else self.stem_width
+
+    @property
+    def resample_filter(self) -> str:
+        return "fir" if self.family == "ncsnpp" else "box"
 
 
 class DecoderLayout(NamedTuple):
@@ -116,13 +125,40 @@ class NoiseEmbedding(nn.Module):
         return torch.cat([angles.sin(), angles.cos()], dim=1)
 
 
-def resample(x: torch.Tensor, how: str) -> torch.Tensor:
-    """EDM's [1, 1] resample filter: 2x2 average pooling down, nearest-neighbour up."""
+def fir_kernel(x: torch.Tensor) -> torch.Tensor:
+    """NCSN++'s [1, 3, 3, 1] filter: the 4x4 outer product over 64, one copy per channel of x."""
+    taps = torch.tensor([1.0, 3.0, 3.0, 1.0], dtype=x.dtype, device=x.device)
+    return (taps.outer(taps) / 64).reshape(1, 1, 4, 4).expand(x.shape[1], 1, 4, 4)
+
+
+def fir_down(x: torch.Tensor, padding: int) -> torch.Tensor:
+    return F.conv2d(x, fir_kernel(x), stride=2, padding=padding, groups=x.shape[1])
+
+
+def resample(x: torch.Tensor, how: str, kind: str = "box") -> torch.Tensor:
+    """EDM's resample filters: [1, 1] is 2x2 average pooling down and nearest-neighbour up; [1, 3, 3, 1] (fir) is
+    applied to each channel with stride 2 and padding 1, or transposed, times 4, for up."""
     if how == "down":
-        return F.avg_pool2d(x, 2)
+        return F.avg_pool2d(x, 2) if kind == "box" else fir_down(x, padding=1)
     if how == "up":
-        return F.interpolate(x, scale_factor=2.0, mode="nearest")
+        if kind == "box":
+            return F.interpolate(x, scale_factor=2.0, mode="nearest")
+        return F.conv_transpose2d(x, fir_kernel(x) * 4, stride=2, padding=1, groups=x.shape[1])
     return x
+
+
+class FusedDownsamplingConv(nn.Module):
+    """NCSN++'s aux_residual (EDM's Conv2d with down and fused_resample): a 3x3 conv padded by 2, then the FIR filter
+    with stride 2 and no padding."""
+
+    def __init__(self, in_channels: int, out_channels: int):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(out_channels, in_channels, 3, 3))
+        self.bias = nn.Parameter(torch.empty(out_channels))
+        xavier_uniform_(self)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return fir_down(F.conv2d(x, self.weight, self.bias, padding=2), padding=0)
 
 
 class UNetBlock(nn.Module):
@@ -134,6 +170,7 @@ class UNetBlock(nn.Module):
         self.in_channels = block.in_channels
         self.out_channels = block.out_channels
         self.resample = block.resample
+        self.filter = layout.resample_filter
         self.dropout = layout.dropout
         self.heads = layout.heads
         cin, cout = block.in_channels, block.out_channels
@@ -151,10 +188,10 @@ class UNetBlock(nn.Module):
 
     def forward(self, x: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
         orig = x
-        x = self.conv0(resample(F.silu(self.norm0(x)), self.resample))
+        x = self.conv0(resample(F.silu(self.norm0(x)), self.resample, self.filter))
         x = x + self.affine(embedding).unsqueeze(2).unsqueeze(3)
         x = self.conv1(F.dropout(F.silu(self.norm1(x)), p=self.dropout, training=self.training))
-        shortcut = orig if self.skip is None else self.skip(resample(orig, self.resample))
+        shortcut = orig if self.skip is None else self.skip(resample(orig, self.resample, self.filter))
         x = (x + shortcut) * SKIP_SCALE
         if self.qkv is not None:
             x = self.attend(x) * SKIP_SCALE
@@ -178,16 +215,23 @@ class SharedEncoder(nn.Module):
     def __init__(self, layout: EncoderLayout):
         super().__init__()
         self.layout = layout
-        noise, emb = layout.stem_width, layout.embedding_channels
+        noise, emb = layout.noise_channels, layout.embedding_channels
         self.map_noise = NoiseEmbedding(layout.embedding, noise)
         self.map_augment = xavier_uniform_(nn.Linear(layout.augment_dim, noise, bias=False)) if layout.augment_dim > 0 else None
         self.map_layer0 = xavier_uniform_(nn.Linear(noise, emb))
         self.map_layer1 = xavier_uniform_(nn.Linear(emb, emb))
         self.enc = nn.ModuleDict()
         self.enc[layout.stem_name] = xavier_uniform_(nn.Conv2d(layout.in_channels, layout.stem_width, 3, padding=1))
+        # kinds[i]: what enc's layer i + 1 is: "block", "middle", or NCSN++'s "pyramid" conv after a downsampling block.
+        self.kinds = []
+        pyramid = layout.in_channels
         for block in layout.blocks:
             self.enc[block.name] = UNetBlock(block, emb, layout)
-        self.middle = [block.middle for block in layout.blocks]
+            self.kinds.append("middle" if block.middle else "block")
+            if layout.family == "ncsnpp" and block.resample == "down":
+                self.enc[block.name.replace("_down", "_aux_residual")] = FusedDownsamplingConv(pyramid, block.out_channels)
+                self.kinds.append("pyramid")
+                pyramid = block.out_channels
 
     def forward(self, x: torch.Tensor, noise_labels: torch.Tensor, augment_labels: Optional[torch.Tensor] = None):
         """Returns (features, skips, embedding). Null augmentation labels equal zero labels (map_augment has no bias)."""
@@ -199,11 +243,15 @@ class SharedEncoder(nn.Module):
         embedding = F.silu(self.map_layer0(embedding))
         embedding = F.silu(self.map_layer1(embedding))
         layers = list(self.enc.values())
+        pyramid = x
         x = layers[0](x)
         skips = [x]  # every encoder layer's output is a skip, the stem's included
-        for layer, middle in zip(layers[1:], self.middle):
+        for layer, kind in zip(layers[1:], self.kinds):
+            if kind == "pyramid":  # NCSN++: the downsampled image joins the features; the sum replaces the last skip
+                x = skips[-1] = pyramid = (x + layer(pyramid)) / math.sqrt(2)
+                continue
             x = layer(x, embedding)
-            if not middle:
+            if kind == "block":
                 skips.append(x)
         return x, skips, embedding
 

@@ -1,0 +1,44 @@
+namespace DiffusionDsl.Runtime.Networks;
+
+/// <summary>
+/// The block family the .msd's `encoder F { ... }` names: EDM's SongUNet configured as DDPM++ or as NCSN++
+/// (EDM's train.py, --arch=ddpmpp / ncsnpp; the reference's networks.py takes the same options for its MultistageUNet).
+/// </summary>
+public enum EncoderFamily
+{
+    /// <summary>DDPM++: box resampling (filter [1, 1]), the noise embedding at the stem width.</summary>
+    Ddpmpp,
+
+    /// <summary>
+    /// NCSN++: FIR resampling (filter [1, 3, 3, 1]), a noise embedding twice the stem width (channel_mult_noise 2),
+    /// Fourier by default, and a residual input pyramid (encoder_type 'residual'): after each downsampling block the
+    /// image, carried down by a 3x3 conv with fused FIR downsampling, is added to the features and the sum scaled by
+    /// sqrt(1/2).
+    /// </summary>
+    Ncsnpp,
+}
+
+/// <summary>The resampling filter of a network's up/down blocks: EDM's resample_filter.</summary>
+public enum ResampleFilter
+{
+    /// <summary>[1, 1]: a 2x2 box, which equals average pooling down and nearest-neighbour upsampling.</summary>
+    Box,
+
+    /// <summary>[1, 3, 3, 1]: the 4x4 outer product over 64, applied depthwise with stride 2 (down) or transposed (up).</summary>
+    Fir,
+}
+
+/// <summary>What each family sets.</summary>
+public static class EncoderFamilies
+{
+    /// <summary>The .msd's word for each family.</summary>
+    public static string Keyword(EncoderFamily family) => family == EncoderFamily.Ncsnpp ? "ncsnpp" : "ddpmpp";
+
+    /// <summary>EDM's noise_channels = model_channels x channel_mult_noise (1 for DDPM++, 2 for NCSN++).</summary>
+    public static int NoiseChannels(EncoderFamily family, int stemWidth) => family == EncoderFamily.Ncsnpp ? 2 * stemWidth : stemWidth;
+
+    public static ResampleFilter Filter(EncoderFamily family) => family == EncoderFamily.Ncsnpp ? ResampleFilter.Fir : ResampleFilter.Box;
+
+    /// <summary>Whether the encoder has the residual input pyramid (an aux_residual conv after each downsampling block).</summary>
+    public static bool HasResidualInput(EncoderFamily family) => family == EncoderFamily.Ncsnpp;
+}
