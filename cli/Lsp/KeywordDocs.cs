@@ -22,7 +22,7 @@ internal static class KeywordDocs
             ("image", "`image CxHxW`: the image shape, channels x height x width; square images."),
             ("diffusion", "`diffusion SCHEDULE [predicts eps|x0|v|edm]`: the noise schedule (vp, ddpm, cosine, edm) and what the network predicts (default: edm with edm(...), eps otherwise)."),
             ("stages", "`stages [in t|in sigma] { name [start, end) ... }`: contiguous stages covering [0, 1] in t, or [sigma_min, sigma_max] in sigma."),
-            ("encoder", "`encoder ddpmpp { ... }`: the encoder shared by every stage, EDM's SongUNet (DDPM++) blocks."),
+            ("encoder", "`encoder ddpmpp { ... }` or `encoder ncsnpp { ... }`: the encoder shared by every stage, EDM's SongUNet blocks as DDPM++ or NCSN++ (FIR resampling, a residual input pyramid, Fourier noise features at twice the width)."),
             ("decoder", "`decoder STAGE { width N | level R { ... } ... }`: the decoder of one stage; wide near the data, narrow near the noise."),
             ("train", "`train { ... }`: the training defaults (batch, lr, ema, steps, stage_sampling, ...)."),
             ("sample", "`sample { ... }`: the sampling defaults (solver, steps, eta, count, seed, clip, end_time, churn)."),
@@ -126,7 +126,7 @@ internal static class KeywordDocs
         ["precision"] = (Train, "precision", new[] { "auto", "fp32", "bf16" }),
         ["stages"] = (Model, "stages", new[] { "in" }),
         ["in"] = (Model, "stages", new[] { "t", "sigma" }),
-        ["encoder"] = (Model, "encoder", new[] { "ddpmpp" }),
+        ["encoder"] = (Model, "encoder", new[] { "ddpmpp", "ncsnpp" }),
         ["groups"] = (Encoder, "groups", new[] { "max" }),
     };
 

@@ -63,7 +63,7 @@ internal sealed class EncoderBinder
         var levels = BindLevels(section, statement, image, width.Value, blocks.Value, attentionAt);
         if (levels is null) return null;
 
-        var spec = new EncoderSpec(family, width.Value, levels.ToEquatableArray(), embedding.Value, EncoderFamilies.NoiseChannels(kind, width.Value),
+        var spec = new EncoderSpec(family, width.Value, levels.ToEquatableArray(), embedding.Value, EncoderFamilies.NoiseChannels(kind, embedding.Value, width.Value),
             embeddingChannels.Value, augment.Value, dropout.Value, groups.Value, heads.Value, middleInEncoder.Value, maxGroups.Value);
         var shapes = new ShapeRules(Diagnostics, spec);
         var levelStatements = section.All("level").ToList();
@@ -236,13 +236,12 @@ internal sealed class EncoderBinder
 
     /// <summary>
     /// The noise embedding: positional or Fourier (by default positional for ddpmpp, Fourier for ncsnpp), both
-    /// NoiseChannels/2 frequencies whose sines and cosines make NoiseChannels: the stem width for ddpmpp, so that width
-    /// must be even whatever the embedding line says, or without one; twice the stem width for ncsnpp.
+    /// NoiseChannels/2 frequencies whose sines and cosines make NoiseChannels: twice the stem width for ncsnpp's
+    /// Fourier features, else the stem width, which must then be even.
     /// </summary>
     private (NoiseEmbeddingKind?, int?) BindEmbedding(MsdStatement? statement, int? width, MsdStatement? widthStatement, EncoderFamily family)
     {
         int? defaultChannels = width is > 0 and <= ShapeRules.MaxWidth ? NoiseEmbeddingWidth.Default(width.Value) : null;
-        bool oddWidthRefused = EncoderFamilies.NoiseChannels(family, 1) == 1;
         if (statement is null)
         {
             if (family == EncoderFamily.Ncsnpp) return (NoiseEmbeddingKind.Fourier, defaultChannels);
@@ -272,7 +271,8 @@ internal sealed class EncoderBinder
                 channels = null;
             }
         }
-        if (oddWidthRefused && width is { } w && w % 2 == 1 && kind is not null)
+        bool fourierAtTwiceTheWidth = family == EncoderFamily.Ncsnpp && kind == "fourier";
+        if (!fourierAtTwiceTheWidth && width is { } w && w % 2 == 1 && kind is not null)
         {
             Diagnostics.Error(DiagnosticIds.WrongValue, statement.Values[0].Span, $"The {kind} embedding has width/2 frequencies: the encoder width must be even");
             return (null, channels);

@@ -18,7 +18,7 @@ public sealed record EncoderLayout(
     int MaxGroups = GroupNormRule.EdmMaxGroups,
     EncoderFamily Family = EncoderFamily.Ddpmpp) : IEncoderShape
 {
-    public int NoiseChannels => EncoderFamilies.NoiseChannels(Family, StemWidth);
+    public int NoiseChannels => EncoderFamilies.NoiseChannels(Family, Embedding, StemWidth);
     public int EmbeddingWidth => EmbeddingChannels > 0 ? EmbeddingChannels : NoiseEmbeddingWidth.Default(StemWidth);
     public int BottleneckWidth => NetworkPlan.BottleneckWidth(this);
     /// <summary>Groups &gt; 0 fixes every norm's group count; otherwise each width gets min(MaxGroups, width / 4).</summary>

@@ -23,13 +23,14 @@ public class CostModelTests
 
     /// <summary>
     /// The same configuration as NCSN++ (EDM's --arch=ncsnpp options in the reference's MultistageUNet): its residual
-    /// input pyramid and the noise embedding at twice the width add 663,936 shared parameters; the decoders are DDPM++'s.
+    /// input pyramid and its Fourier features at twice the width add 663,936 shared parameters; the decoders are DDPM++'s.
     /// Counted by the reference code (networks.py, PyTorch 1.13); its unified NCSN++ network (SongUNet) has 56,397,827.
     /// </summary>
     [Fact]
     public void PaperCifar10ConfigurationAsNcsnppHasTheReferenceParameterCounts()
     {
-        var text = File.ReadAllText(Path.Combine("Models", "Cifar10Multistage.msd")).Replace("encoder ddpmpp", "encoder ncsnpp");
+        var text = File.ReadAllText(Path.Combine("Models", "Cifar10Multistage.msd"))
+            .Replace("encoder ddpmpp", "encoder ncsnpp").Replace("embedding positional 512", "embedding fourier 512");
         var compilation = MsdCompiler.CompileUnguarded(text);
         Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
         var cost = compilation.Cost!;

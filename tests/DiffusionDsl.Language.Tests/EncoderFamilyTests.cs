@@ -29,12 +29,23 @@ public class EncoderFamilyTests
         Assert.Equal((EncoderFamily.Ddpmpp, NoiseEmbeddingKind.Positional, 8), (encoder.FamilyKind, encoder.Embedding, encoder.NoiseChannels));
     }
 
+    /// <summary>score_sde's NCSN++ with its positional embedding (the paper's multistage VP network) embeds nf channels.</summary>
     [Fact]
-    public void AnNcsnppEncoderMayStillEmbedPositionally()
+    public void APositionalNcsnppEmbeddingKeepsTheStemWidth()
     {
         var compilation = Compile("ncsnpp", "embedding positional");
         Assert.Empty(compilation.Diagnostics);
-        Assert.Equal((NoiseEmbeddingKind.Positional, 16), (compilation.Model!.Encoder.Embedding, compilation.Model.Encoder.NoiseChannels));
+        Assert.Equal((NoiseEmbeddingKind.Positional, 8), (compilation.Model!.Encoder.Embedding, compilation.Model.Encoder.NoiseChannels));
+    }
+
+    [Fact]
+    public void AnOddWidthIsRefusedOnlyWhereTheEmbeddingWouldHaveHalfAFrequency()
+    {
+        static MsdCompilation OddWidth(string family, string? line = null) => MsdCompiler.CompileUnguarded(
+            TinyModel.With(line).Replace("encoder ddpmpp {\n    width 8\n", $"encoder {family} {{\n    width 7\n"));
+        Assert.DoesNotContain(OddWidth("ncsnpp").Diagnostics, d => d.Message.Contains("frequencies"));
+        Assert.Contains(OddWidth("ncsnpp", "embedding positional").Diagnostics, d => d.Message.Contains("frequencies"));
+        Assert.Contains(OddWidth("ddpmpp").Diagnostics, d => d.Message.Contains("frequencies"));
     }
 
     [Fact]
@@ -43,9 +54,10 @@ public class EncoderFamilyTests
         var ddpmpp = Compile("ddpmpp");
         var ncsnpp = Compile("ncsnpp", "embedding positional");
         Assert.NotEqual(ModelHash.Of(ddpmpp.Model!), ModelHash.Of(ncsnpp.Model!));
-        // The 1x8x8 model has one downsampling level: one 3x3 pyramid conv, 1 -> 8 channels (72 + 8), and map_layer0
-        // reads 16 noise channels instead of 8 (8 x 32 more weights).
-        Assert.Equal(ddpmpp.Cost!.SharedParameters + 80 + 8 * 32, ncsnpp.Cost!.SharedParameters);
+        // The 1x8x8 model has one downsampling level: one 3x3 pyramid conv, 1 -> 8 channels (72 + 8).
+        Assert.Equal(ddpmpp.Cost!.SharedParameters + 80, ncsnpp.Cost!.SharedParameters);
+        // Fourier features at twice the width: map_layer0 reads 16 noise channels instead of 8 (8 x 32 more weights).
+        Assert.Equal(ddpmpp.Cost!.SharedParameters + 80 + 8 * 32, Compile("ncsnpp").Cost!.SharedParameters);
     }
 
     [Fact]

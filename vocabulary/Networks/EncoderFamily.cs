@@ -10,8 +10,8 @@ public enum EncoderFamily
     Ddpmpp,
 
     /// <summary>
-    /// NCSN++: FIR resampling (filter [1, 3, 3, 1]), a noise embedding twice the stem width (channel_mult_noise 2),
-    /// Fourier by default, and a residual input pyramid (encoder_type 'residual'): after each downsampling block the
+    /// NCSN++: FIR resampling (filter [1, 3, 3, 1]), Fourier noise features by default, at twice the stem width
+    /// (channel_mult_noise 2; a positional embedding keeps the stem width), and a residual input pyramid (encoder_type 'residual'): after each downsampling block the
     /// image, carried down by a 3x3 conv with fused FIR downsampling, is added to the features and the sum scaled by
     /// sqrt(1/2).
     /// </summary>
@@ -34,8 +34,13 @@ public static class EncoderFamilies
     /// <summary>The .msd's word for each family.</summary>
     public static string Keyword(EncoderFamily family) => family == EncoderFamily.Ncsnpp ? "ncsnpp" : "ddpmpp";
 
-    /// <summary>EDM's noise_channels = model_channels x channel_mult_noise (1 for DDPM++, 2 for NCSN++).</summary>
-    public static int NoiseChannels(EncoderFamily family, int stemWidth) => family == EncoderFamily.Ncsnpp ? 2 * stemWidth : stemWidth;
+    /// <summary>
+    /// The noise embedding's width: twice the stem width for NCSN++ with Fourier features (EDM's channel_mult_noise 2,
+    /// score_sde's GaussianFourierProjection of nf frequencies), else the stem width (DDPM++; score_sde's NCSN++ with its
+    /// positional embedding of nf channels, as the paper's multistage VP configuration has it).
+    /// </summary>
+    public static int NoiseChannels(EncoderFamily family, Blocks.NoiseEmbeddingKind embedding, int stemWidth) =>
+        family == EncoderFamily.Ncsnpp && embedding == Blocks.NoiseEmbeddingKind.Fourier ? 2 * stemWidth : stemWidth;
 
     public static ResampleFilter Filter(EncoderFamily family) => family == EncoderFamily.Ncsnpp ? ResampleFilter.Fir : ResampleFilter.Box;
 

@@ -36,7 +36,7 @@ public class PyTorchEquivalenceTests
     private static readonly Dictionary<string, MsdModelInfo> Models = new[]
     {
         TinyMultistage.Info, EdmFullForm.Info, ReferenceMultistage.Info, ReferenceUnified.Info, DdpmVelocity.Info, CosineData.Info,
-        ReferenceMultistageNcsnpp.Info,
+        ReferenceMultistageNcsnpp.Info, ReferenceScoreSdeNcsnpp.Info,
     }.ToDictionary(info => info.Name);
 
     [Theory]
@@ -45,6 +45,7 @@ public class PyTorchEquivalenceTests
     [InlineData("ReferenceMultistage")]
     [InlineData("ReferenceUnified")]
     [InlineData("ReferenceMultistageNcsnpp")]
+    [InlineData("ReferenceScoreSdeNcsnpp")]
     [InlineData("DdpmVelocity")]
     [InlineData("CosineData")]
     public void TheExportedModuleComputesWhatTheGeneratedModelComputes(string name)

@@ -57,11 +57,11 @@ class EncoderLayout(NamedTuple):
     groups: int  # > 0 fixes every norm's group count
     max_groups: int  # otherwise each width gets min(max_groups, width / 4)
     heads: int
-    family: str = "ddpmpp"  # or "ncsnpp": FIR resampling, noise embedding twice the stem width, residual input pyramid
+    family: str = "ddpmpp"  # or "ncsnpp": FIR resampling, residual input pyramid, Fourier features at twice the width
 
     @property
     def noise_channels(self) -> int:
-        return 2 * self.stem_width if self.family == "ncsnpp" else self.stem_width
+        return 2 * self.stem_width if self.family == "ncsnpp" and self.embedding == "fourier" else self.stem_width
 
     @property
     def resample_filter(self) -> str:
