@@ -41,6 +41,21 @@ public class CostModelTests
         Assert.Equal(256, compilation.Model!.Encoder.NoiseChannels);
     }
 
+    /// <summary>
+    /// The paper's VP configuration (examples/Cifar10Paper/Cifar10MultistageVp.msd) has the parameter counts of the
+    /// reference's score_sde NCSNpp_multimodel built from its multistage CIFAR-10 config (counted by running it, PyTorch 1.13).
+    /// </summary>
+    [Fact]
+    public void PaperCifar10VpConfigurationHasTheScoreSdeParameterCounts()
+    {
+        var compilation = MsdCompiler.CompileUnguarded(File.ReadAllText(Path.Combine("Examples", "Cifar10Paper", "Cifar10MultistageVp.msd")));
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var cost = compilation.Cost!;
+        Assert.Equal(43_482_624, cost.SharedParameters);
+        Assert.Equal(new long[] { 125_995_843, 64_038_787, 3_652_083 }, cost.Stages.Select(s => s.DecoderParameters).ToArray());
+        Assert.Equal(237_169_337, cost.TotalParameters);
+    }
+
     [Fact]
     public void PaperCifar10GFlopsAgreeWithTheReferenceWithinOneHundredth()
     {
