@@ -154,7 +154,7 @@ internal sealed class ModelBinder
         }
         if (dims.Sizes[1] != dims.Sizes[2])
         {
-            Diagnostics.Error(DiagnosticIds.ImageNotDivisible, value.Span, "The DDPM++ family needs square images: make height equal width");
+            Diagnostics.Error(DiagnosticIds.ImageNotDivisible, value.Span, "The U-Net encoder (ddpmpp and ncsnpp alike) needs square images: make height equal width");
             return null;
         }
         return new ImageShape(dims.Sizes[0], dims.Sizes[1], dims.Sizes[2]);

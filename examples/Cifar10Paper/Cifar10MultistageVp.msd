@@ -26,9 +26,10 @@ model Cifar10MultistageVp {
   decoder middle     { width 128 }
   decoder near_noise { width 16 }
 
-  # Its training command: torchrun --nproc_per_node=2 with batch 128, so two stage draws of 64 per step.
+  # Its training command: torchrun --nproc_per_node=2 with batch 128, so two stage draws of 64 per step; run_lib.py
+  # loops over steps 0 through n_iters (950001), the first at learning rate 0.
   # float32 (score_sde trains without autocast; its convolutions may use TF32 on Ampere, which fp32 here turns off).
-  train { batch 128; stage_groups 2; lr 2e-4; warmup 5000; clip 1; steps 950001; flip true; precision fp32 }
+  train { batch 128; stage_groups 2; lr 2e-4; warmup 5000; clip 1; steps 950002; flip true; precision fp32 }
   # The paper's 20-step DPM-Solver figures (sample.sh) stop at t = 1e-4.
   sample { solver dpm_solver3; steps 20; end_time 1e-4 }
 }

@@ -13,7 +13,9 @@ namespace DiffusionDsl.Runtime.Blocks;
 /// </summary>
 public static class Resampling
 {
-    private static readonly ConcurrentDictionary<(DeviceType, int, ScalarType), Tensor> Kernels = new();
+    // Per device, dtype and direction (up carries the transpose's factor 4). Two threads that race on a first use may
+    // both build one; the loser's copy is a 64-byte tensor never freed.
+    private static readonly ConcurrentDictionary<(DeviceType, int, ScalarType, bool Up), Tensor> Kernels = new();
 
     public static Tensor Down(Tensor x) => nn.functional.avg_pool2d(x, 2);
 
@@ -25,7 +27,7 @@ public static class Resampling
     {
         if (filter == ResampleFilter.Box) return Up(x);
         long channels = x.shape[1];
-        return nn.functional.conv_transpose2d(x, FirKernel(x).mul(4).expand(channels, 1, 4, 4), strides: new long[] { 2, 2 },
+        return nn.functional.conv_transpose2d(x, FirKernel(x, up: true).expand(channels, 1, 4, 4), strides: new long[] { 2, 2 },
             padding: new long[] { 1, 1 }, groups: channels);
     }
 
@@ -33,15 +35,15 @@ public static class Resampling
     public static Tensor FirDown(Tensor x, int padding)
     {
         long channels = x.shape[1];
-        return nn.functional.conv2d(x, FirKernel(x).expand(channels, 1, 4, 4), strides: new long[] { 2, 2 },
+        return nn.functional.conv2d(x, FirKernel(x, up: false).expand(channels, 1, 4, 4), strides: new long[] { 2, 2 },
             padding: new long[] { padding, padding }, groups: channels);
     }
 
-    /// <summary>The [1, 1, 4, 4] kernel in x's dtype on x's device, made once per device and dtype (no copy per call).</summary>
-    private static Tensor FirKernel(Tensor x) => Kernels.GetOrAdd((x.device_type, x.device_index, x.dtype), key =>
+    /// <summary>The [1, 1, 4, 4] kernel (times 4 for up) in x's dtype on x's device, made once per device and dtype (no copy per call).</summary>
+    private static Tensor FirKernel(Tensor x, bool up) => Kernels.GetOrAdd((x.device_type, x.device_index, x.dtype, up), key =>
     {
-        var taps = tensor(new float[] { 1, 3, 3, 1 });
-        var kernel = taps.outer(taps).div(64).reshape(1, 1, 4, 4).to(key.Item3, new Device(key.Item1, key.Item2));
+        using var taps = tensor(new float[] { 1, 3, 3, 1 });
+        var kernel = taps.outer(taps).div(key.Up ? 16 : 64).reshape(1, 1, 4, 4).to(key.Item3, new Device(key.Item1, key.Item2));
         kernel.DetachFromDisposeScope();
         return kernel;
     });

@@ -196,7 +196,7 @@ public class ReferenceEquivalenceTests
 
     /// <summary>
     /// An NCSN++ model written in the reference layout with its filters is the reference's own state_dict: the same
-    /// names in the same order, NCSN++'s [1, 3, 3, 1] resample_filter buffers after each up/down conv and pyramid conv,
+    /// names (as sets: the fixture file stores them sorted), NCSN++'s [1, 3, 3, 1] resample_filter buffers after each up/down conv and pyramid conv,
     /// and the same values (the fixture keeps those buffers; the import above checked them against the family).
     /// </summary>
     [Fact]

@@ -125,10 +125,18 @@ class NoiseEmbedding(nn.Module):
         return torch.cat([angles.sin(), angles.cos()], dim=1)
 
 
+_FIR_KERNELS: Dict[Tuple[torch.device, torch.dtype], torch.Tensor] = {}
+
+
 def fir_kernel(x: torch.Tensor) -> torch.Tensor:
-    """NCSN++'s [1, 3, 3, 1] filter: the 4x4 outer product over 64, one copy per channel of x."""
-    taps = torch.tensor([1.0, 3.0, 3.0, 1.0], dtype=x.dtype, device=x.device)
-    return (taps.outer(taps) / 64).reshape(1, 1, 4, 4).expand(x.shape[1], 1, 4, 4)
+    """NCSN++'s [1, 3, 3, 1] filter: the 4x4 outer product over 64, one copy per channel of x. Made once per device and
+    dtype: building it on every call would copy it from the host each time, which waits for a GPU's queued work."""
+    key = (x.device, x.dtype)
+    kernel = _FIR_KERNELS.get(key)
+    if kernel is None:
+        taps = torch.tensor([1.0, 3.0, 3.0, 1.0])
+        kernel = _FIR_KERNELS[key] = (taps.outer(taps) / 64).reshape(1, 1, 4, 4).to(device=x.device, dtype=x.dtype)
+    return kernel.expand(x.shape[1], 1, 4, 4)
 
 
 def fir_down(x: torch.Tensor, padding: int) -> torch.Tensor:
