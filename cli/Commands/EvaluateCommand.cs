@@ -28,6 +28,7 @@ namespace DiffusionDsl.Cli.Commands;
 public static class EvaluateCommand
 {
     public const string FashionFeatures = "fashion", InceptionFeatures = "inception";
+    public const string PytorchFidPreprocessing = "pytorch-fid", TensorFlowPreprocessing = "tensorflow";
 
     /// <summary>Density and coverage (k = 5) compare each image with its 5 nearest neighbours in its own set.</summary>
     public const int MinimumImages = 6;
@@ -48,6 +49,12 @@ public static class EvaluateCommand
         var referenceCount = new Option<int?>("--reference-count") { Description = "Use only the first N reference images (default: all)" };
         var features = new Option<string>("--features") { Description = "Feature space: fashion (the built-in Fashion-MNIST network) or inception (FID's Inception-v3, weights from --inception-weights)", DefaultValueFactory = _ => FashionFeatures };
         var inceptionWeights = new Option<string?>("--inception-weights") { Description = "pytorch-fid's pt_inception-2015-12-05-6726825d.pth converted to .safetensors (see cli/README.md)" };
+        var inceptionPreprocessing = new Option<string?>("--inception-preprocessing")
+        {
+            Description = "How images reach the Inception: pytorch-fid (PyTorch's bilinear resize, (v - 127.5) / 127.5; the default) or tensorflow " +
+                          "(TensorFlow 1's resize_bilinear, (v - 128) / 128: the FID graph that EDM's and TF-GAN's detectors come from)",
+        };
+        inceptionPreprocessing.AcceptOnlyFromAmong(PytorchFidPreprocessing, TensorFlowPreprocessing);
         var fashionWeights = new Option<string?>("--fashion-weights") { Description = "Weights for the fashion network written by tools/FeatureNetwork (default: the ones built into the runtime)" };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
         var featureCache = new Option<string?>("--feature-cache")
@@ -59,7 +66,8 @@ public static class EvaluateCommand
 
         var command = new Command("evaluate", "Measure sample quality (FD, kernel distance, precision/recall, density/coverage) against reference images")
         {
-            source, model, checkpoint, count, images, tile, data, referenceCount, features, inceptionWeights, fashionWeights, json, featureCache,
+            source, model, checkpoint, count, images, tile, data, referenceCount, features, inceptionWeights, inceptionPreprocessing, fashionWeights,
+            json, featureCache,
         };
         sampling.AddTo(command);
         command.SetAction(parsed => Run(new EvaluateSettings
@@ -67,6 +75,7 @@ public static class EvaluateCommand
             Source = parsed.GetValue(source), Model = parsed.GetValue(model), Checkpoint = parsed.GetValue(checkpoint),
             Count = parsed.GetValue(count), Images = parsed.GetValue(images), Tile = parsed.GetValue(tile), Data = parsed.GetValue(data),
             ReferenceCount = parsed.GetValue(referenceCount), Features = parsed.GetValue(features)!, InceptionWeights = parsed.GetValue(inceptionWeights),
+            InceptionPreprocessing = parsed.GetValue(inceptionPreprocessing),
             FashionWeights = parsed.GetValue(fashionWeights), Json = parsed.GetValue(json), FeatureCache = parsed.GetValue(featureCache),
             Steps = parsed.GetValue(sampling.Steps), Solver = parsed.GetValue(sampling.Solver), Seed = parsed.GetValue(sampling.Seed),
             Ema = !parsed.GetValue(sampling.NoEma), Clip = parsed.GetValue(sampling.Clip), EndTime = parsed.GetValue(sampling.EndTime),
@@ -132,6 +141,10 @@ public static class EvaluateCommand
                                         "converted to safetensors (cli/README.md shows how); nothing is downloaded.");
         if (s.Features != InceptionFeatures && s.InceptionWeights is not null)
             throw new ArgumentException("--inception-weights goes with --features inception.");
+        if (s.Features != InceptionFeatures && s.InceptionPreprocessing is not null)
+            throw new ArgumentException("--inception-preprocessing goes with --features inception.");
+        if (s.InceptionPreprocessing is not (null or PytorchFidPreprocessing or TensorFlowPreprocessing))
+            throw new ArgumentException($"--inception-preprocessing must be {PytorchFidPreprocessing} or {TensorFlowPreprocessing}, not '{s.InceptionPreprocessing}'.");
         if (s.Features != FashionFeatures && s.FashionWeights is not null)
             throw new ArgumentException("--fashion-weights goes with --features fashion.");
 
@@ -171,8 +184,10 @@ public static class EvaluateCommand
     {
         if (settings.Features == InceptionFeatures)
         {
-            var inception = WeightsOption("--inception-weights", settings.InceptionWeights!, () => InceptionV3Features.Load(settings.InceptionWeights!, device));
-            console.Line($"features: {inception.Name} ({inception.Dimension}-d, images resized to 299x299) from {settings.InceptionWeights}");
+            var preprocessing = settings.InceptionPreprocessing == TensorFlowPreprocessing ? InceptionPreprocessing.TensorFlow : InceptionPreprocessing.PytorchFid;
+            var inception = WeightsOption("--inception-weights", settings.InceptionWeights!, () => InceptionV3Features.Load(settings.InceptionWeights!, device, preprocessing));
+            var pipeline = preprocessing == InceptionPreprocessing.TensorFlow ? "; TensorFlow 1's resize_bilinear, (v - 128) / 128" : "";
+            console.Line($"features: {inception.Name} ({inception.Dimension}-d, images resized to 299x299{pipeline}) from {settings.InceptionWeights}");
             return inception;
         }
         FashionFeatureNetwork network;
@@ -336,9 +351,10 @@ public static class EvaluateCommand
         if (generated.shape[0] < MinimumImages)
             throw new ArgumentException($"{generated.shape[0]} images to score; scoring needs at least {MinimumImages}.");
         long channels = generated.shape[1], size = generated.shape[2];
-        if (extractor is InceptionV3Features)
+        if (extractor is InceptionV3Features inception)
         {
-            console.Line($"note: as pytorch-fid does, the {Shape(generated)} images are resized to 299x299 (bilinear){(channels == 1 ? " and grey is repeated to RGB" : "")}.");
+            var pipeline = inception.Preprocessing == InceptionPreprocessing.TensorFlow ? "TensorFlow's FID graph" : "pytorch-fid";
+            console.Line($"note: as {pipeline} does, the {Shape(generated)} images are resized to 299x299 (bilinear){(channels == 1 ? " and grey is repeated to RGB" : "")}.");
         }
         else if (channels != extractor.ImageChannels || size != extractor.ImageSize || generated.shape[3] != extractor.ImageSize)
         {

@@ -20,6 +20,8 @@ public sealed record EvaluateSettings
     /// <summary>fashion or inception.</summary>
     public string Features { get; init; } = EvaluateCommand.FashionFeatures;
     public string? InceptionWeights { get; init; }
+    /// <summary>pytorch-fid or tensorflow; null: pytorch-fid.</summary>
+    public string? InceptionPreprocessing { get; init; }
     /// <summary>Weights for the fashion feature network; null means the ones built into the runtime.</summary>
     public string? FashionWeights { get; init; }
     public string? Json { get; init; }

@@ -12,9 +12,10 @@ namespace DiffusionDsl.Runtime.Evaluation;
 /// <summary>
 /// FID's standard feature space: the 2048-d pool3 output of the FID Inception-v3 (<see cref="FidInceptionV3"/>, as
 /// pytorch-fid defines it), with weights the user supplies. Images [N, 1 or 3, H, W] in [-1, 1] are brought to what
-/// pytorch-fid feeds the network: a grey channel is repeated to RGB (pytorch-fid opens every image as RGB), each image
-/// is resized to 299x299 bilinearly (align_corners=False), and [-1, 1] is already the network's input range (pytorch-fid
-/// scales its [0, 1] images to it; the resize is linear, so the order does not matter).
+/// the network is fed (<see cref="Preprocessing"/>): a grey channel is repeated to RGB (pytorch-fid opens every image as
+/// RGB), each image is resized to 299x299, bilinearly as PyTorch (pytorch-fid) or as TensorFlow 1 (TensorFlow's FID
+/// graph) resizes, and scaled to the network's range: [-1, 1] is pytorch-fid's (v - 127.5) / 127.5 of 8-bit values v
+/// already, TensorFlow's is (v - 128) / 128 (both linear, so the order of resize and scaling does not matter).
 /// <para>
 /// The weights are pytorch-fid's <c>pt_inception-2015-12-05-6726825d.pth</c> (TensorFlow's 2015-12-05 Inception graph,
 /// ported), converted once to safetensors with the same tensor names (cli/README.md, "msd evaluate", shows how).
@@ -25,11 +26,15 @@ public sealed class InceptionV3Features : IFeatureExtractor, IDisposable
 {
     public const string FeatureSpaceName = "fid-inception-v3-pool3";
 
+    /// <summary>The name's suffix under <see cref="InceptionPreprocessing.TensorFlow"/>: the same network fed other inputs is another space.</summary>
+    public const string TensorFlowSuffix = "-tf";
+
     /// <summary>The weights file pytorch-fid downloads, which <see cref="Load"/> reads once converted to safetensors.</summary>
     public const string ReferenceWeightsFile = "pt_inception-2015-12-05-6726825d.pth";
 
     public FidInceptionV3 Network { get; }
     public Device Device { get; }
+    public InceptionPreprocessing Preprocessing { get; }
 
     /// <summary>Images per forward pass: at 299x299 each image holds about 20 MB of activations.</summary>
     public int ChunkSize { get; set; } = 16;
@@ -48,22 +53,24 @@ public sealed class InceptionV3Features : IFeatureExtractor, IDisposable
     /// Wraps a network whose weights are already set (e.g. by <see cref="LoadWeights"/>), moved to <paramref name="device"/>
     /// (default CPU). The feature space's <see cref="Name"/> is taken from those weights here: load others into a new one.
     /// </summary>
-    public InceptionV3Features(FidInceptionV3 network, Device? device = null)
+    public InceptionV3Features(FidInceptionV3 network, Device? device = null, InceptionPreprocessing preprocessing = InceptionPreprocessing.PytorchFid)
     {
         Device = device ?? CPU;
         Network = network;
-        Name = $"{FeatureSpaceName}@{WeightsFingerprint.Of(network.state_dict().Where(p => !FidInceptionV3.IsIgnoredName(p.Key)))}";
+        Preprocessing = preprocessing;
+        var suffix = preprocessing == InceptionPreprocessing.TensorFlow ? TensorFlowSuffix : "";
+        Name = $"{FeatureSpaceName}{suffix}@{WeightsFingerprint.Of(network.state_dict().Where(p => !FidInceptionV3.IsIgnoredName(p.Key)))}";
         Network.to(Device).eval();
     }
 
     /// <summary>The FID Inception-v3 with the weights of a safetensors file holding pytorch-fid's state_dict names.</summary>
-    public static InceptionV3Features Load(string path, Device? device = null)
+    public static InceptionV3Features Load(string path, Device? device = null, InceptionPreprocessing preprocessing = InceptionPreprocessing.PytorchFid)
     {
         var network = GlobalRandomStatePreserved.Build(() => new FidInceptionV3());
         try
         {
             LoadWeights(network, path);
-            return new InceptionV3Features(network, device);
+            return new InceptionV3Features(network, device, preprocessing);
         }
         catch
         {
@@ -116,7 +123,8 @@ public sealed class InceptionV3Features : IFeatureExtractor, IDisposable
 
     /// <summary>
     /// Images [N, 1 or 3, H, W] in [-1, 1] as the network takes them: float32 [N, 3, 299, 299] on the extractor's
-    /// device, grey repeated to three channels, resized bilinearly (align_corners=False) unless already 299x299.
+    /// device, grey repeated to three channels, resized by <see cref="Preprocessing"/>'s resize unless already 299x299
+    /// and, for TensorFlow's, rescaled from (v - 127.5) / 127.5 to (v - 128) / 128.
     /// </summary>
     public Tensor Prepare(Tensor images)
     {
@@ -126,8 +134,15 @@ public sealed class InceptionV3Features : IFeatureExtractor, IDisposable
         using var scope = NewDisposeScope();
         var x = images.to(ScalarType.Float32, Device);
         if (x.shape[1] == 1) x = x.expand(-1, 3, -1, -1);
-        if (x.shape[2] != ImageSize || x.shape[3] != ImageSize)
+        if (Preprocessing == InceptionPreprocessing.TensorFlow)
+        {
+            if (x.shape[2] != ImageSize || x.shape[3] != ImageSize) x = TensorFlowBilinearResize.Resize(x, ImageSize);
+            x = x.mul(127.5 / 128).sub(0.5 / 128); // v = 127.5 (x + 1): (v - 128) / 128
+        }
+        else if (x.shape[2] != ImageSize || x.shape[3] != ImageSize)
+        {
             x = nn.functional.interpolate(x, size: new long[] { ImageSize, ImageSize }, mode: InterpolationMode.Bilinear, align_corners: false);
+        }
         return x.contiguous().MoveToOuterDisposeScope();
     }
 

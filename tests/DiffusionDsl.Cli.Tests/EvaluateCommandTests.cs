@@ -317,6 +317,43 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.True(double.IsFinite(report.FrechetDistance));
     }
 
+    /// <summary>The same images and weights through TensorFlow's FID graph's resize and scaling: another feature space, another FD.</summary>
+    [Fact]
+    public void InceptionFeaturesScoreThroughTensorFlowsPreprocessingWhenAsked()
+    {
+        var weights = _folder.File("inception-random-tf.safetensors");
+        random.manual_seed(4);
+        using (var network = new FidInceptionV3())
+            SafetensorsWriter.Write(weights, network.state_dict().ToList());
+        using var scope = NewDisposeScope();
+        var folder = Directory.CreateDirectory(_folder.File("small-tf")).FullName;
+        var images = Images(6, 8, seed: 2);
+        for (int i = 0; i < 6; i++) SampleGrid.SavePng(images[i..(i + 1)], Path.Combine(folder, $"{i}.png"), padding: 0);
+        QualityReport Score(params string[] extra)
+        {
+            var json = _folder.File($"inception{extra.Length}.json");
+            var (exit, text) = Msd([.. new[] { "evaluate", "--images", folder, "--data", _run.Data, "--reference-count", "6", "--features", "inception",
+                "--inception-weights", weights, "--json", json, "--feature-cache", "none" }, .. extra]);
+            Assert.True(exit == 0, text);
+            if (extra.Length > 0)
+            {
+                Assert.Contains("TensorFlow 1's resize_bilinear, (v - 128) / 128) from", text);
+                Assert.Contains("note: as TensorFlow's FID graph does, the 1x8x8 images are resized to 299x299", text);
+            }
+            return QualityReport.FromJson(File.ReadAllText(json));
+        }
+
+        var pytorch = Score();
+        var tensorflow = Score("--inception-preprocessing", "tensorflow");
+        Assert.StartsWith("fid-inception-v3-pool3-tf@", tensorflow.FeatureSpace);
+        Assert.Equal(pytorch.FeatureSpace.Split('@')[1], tensorflow.FeatureSpace.Split('@')[1]);
+        Assert.NotEqual(pytorch.FrechetDistance, tensorflow.FrechetDistance);
+
+        var (code, output) = Msd("evaluate", "--images", folder, "--data", _run.Data, "--inception-preprocessing", "tensorflow");
+        Assert.Equal(1, code);
+        Assert.Contains("error: --inception-preprocessing goes with --features inception.", output);
+    }
+
     [Theory]
     [InlineData("0", "error: --count must be at least 1, not 0.")]
     [InlineData("3", "error: --count must be at least 6, not 3: density and coverage")]
