@@ -58,23 +58,42 @@ def score_sde_modules(reference):
     return losses, sde_lib, ExponentialMovingAverage
 
 
-def train(rank, world, reference, weights_path, result_path):
+def edm_state(net):
+    """The NCSN++ network's weights under EDM's names, by the shipped converter's map."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'score_sde'))
+    from score_sde_weights import Architecture, edm_names  # noqa: E402
+    state = {k: v.detach().clone() for k, v in net.state_dict().items() if k != 'sigmas'}
+    return edm_names(state, Architecture(image_size=16, ch_mult=(1, 2, 2), num_res_blocks=1, attn_resolutions=(8,), stages=3))
+
+
+def train(rank, world, reference, weights_path, result_path, network='ddpmpp'):
     """One process of the run: its share of each step's batch, its own stage draws (losses.py's unseeded random, seeded
-    here per rank), DDP averaging the gradients over the processes. Writes what it drew, its losses and the weights."""
-    networks = load_networks(reference)
+    here per rank), DDP averaging the gradients over the processes. Writes what it drew, its losses and the weights.
+    network 'ncsnpp' trains the reference's own NCSN++ (make_score_sde_network_fixture.py's tiny NCSNpp_multimodel with
+    its checkpoint's weights), which routes a batch itself, and writes its weights under EDM's names."""
     losses, sde_lib, ExponentialMovingAverage = score_sde_modules(reference)
-    precond = build(networks, multistage=True)
-    committed = read_safetensors(weights_path)
-    for name, value in precond.model.state_dict().items():
-        if name in committed and not np.array_equal(committed[name], value.numpy()):
-            raise SystemExit(f'{name} differs from the committed multistage.weights.safetensors: rerun make_fixtures.py first')
+    if network == 'ncsnpp':
+        import make_score_sde_network_fixture as ncsnpp_fixture
+        net = ncsnpp_fixture.network(reference)
+        ncsnpp_fixture.scramble(net, torch.Generator().manual_seed(11))  # the fixture checkpoint's 'model' weights
+        assert [[list(i) for i in s] for s in net.stage_interval] == [[[0, BOUNDARIES[0]]], [[BOUNDARIES[0], BOUNDARIES[1]]], [[BOUNDARIES[1], 1]]]
+        state_of = lambda: edm_state(net)  # noqa: E731
+    else:
+        networks = load_networks(reference)
+        precond = build(networks, multistage=True)
+        committed = read_safetensors(weights_path)
+        for name, value in precond.model.state_dict().items():
+            if name in committed and not np.array_equal(committed[name], value.numpy()):
+                raise SystemExit(f'{name} differs from the committed multistage.weights.safetensors: rerun make_fixtures.py first')
+        net = multimodel_tiny(precond.model)
+        state_of = lambda: {k: v.detach().clone() for k, v in precond.model.state_dict().items()}  # noqa: E731
 
     os.environ['MASTER_ADDR'], os.environ['MASTER_PORT'] = 'localhost', str(29518 + world)
     torch.distributed.init_process_group('gloo', rank=rank, world_size=world)
     zero_grad = torch.optim.Optimizer.zero_grad
     torch.optim.Optimizer.zero_grad = lambda self, set_to_none=True: zero_grad(self, set_to_none=set_to_none)
 
-    model = torch.nn.parallel.DistributedDataParallel(multimodel_tiny(precond.model).train(), find_unused_parameters=True)
+    model = torch.nn.parallel.DistributedDataParallel(net.train(), find_unused_parameters=True)
     config = types.SimpleNamespace(optim=types.SimpleNamespace(optimizer='Adam', lr=CONFIG['lr'], beta1=0.9, eps=1e-8, weight_decay=0,
                                                                warmup=CONFIG['warmup'], grad_clip=CONFIG['grad_clip']))
     optimizer = losses.get_optimizer(config, model.parameters())
@@ -109,9 +128,9 @@ def train(rank, world, reference, weights_path, result_path):
         torch.randn_like = randn_like
     torch.distributed.destroy_process_group()
 
-    trained = {k: v.detach().clone() for k, v in precond.model.state_dict().items()}
+    trained = state_of()
     ema.copy_to(model.parameters())
-    average = {k: v.detach().clone() for k, v in precond.model.state_dict().items()}
+    average = state_of()
     torch.save(dict(images=images, recorded=recorded, trained=trained, average=average), result_path)
 
 
@@ -119,10 +138,12 @@ def main():
     args = fixture_arguments(__doc__)
     weights_path = os.path.join(args.out, 'multistage.weights.safetensors')
     committed = read_safetensors(weights_path)
-    for world, name in ((1, 'multistage-vp.training.safetensors'), (2, 'multistage-vp-2ranks.training.safetensors')):
+    runs = ((1, 'multistage-vp.training.safetensors', 'ddpmpp'), (2, 'multistage-vp-2ranks.training.safetensors', 'ddpmpp'),
+            (1, 'multistage-vp-ncsnpp.training.safetensors', 'ncsnpp'))
+    for world, name, network in runs:
         with tempfile.TemporaryDirectory() as scratch:
             results = [os.path.join(scratch, f'rank{r}.pt') for r in range(world)]
-            torch.multiprocessing.spawn(spawned, args=(world, args.reference, weights_path, results), nprocs=world)
+            torch.multiprocessing.spawn(spawned, args=(world, args.reference, weights_path, results, network), nprocs=world)
             ranks = [torch.load(path) for path in results]
         first = ranks[0]
         # The global batch is the ranks' shares in rank order; the loss run_lib reports is each rank's own, and the
@@ -138,18 +159,21 @@ def main():
         tensors.update({f'trained.{k}': first['trained'][k] for k in names})
         tensors.update({f'ema.{k}': first['average'][k] for k in names})
         meta = {'source': 'LucasYFL/Multistage_Diffusion dpm-solver/score_sde_pytorch losses.get_step_fn, models/ema.py',
-                'torch': torch.__version__, 'batch': str(BATCH), 'ranks': str(world), 'steps': str(STEPS), 'boundaries': str(BOUNDARIES),
+                'network': network, 'torch': torch.__version__, 'batch': str(BATCH), 'ranks': str(world), 'steps': str(STEPS), 'boundaries': str(BOUNDARIES),
                 **{k: str(v) for k, v in CONFIG.items()}}
         write_safetensors(os.path.join(args.out, name), tensors, meta)
         share = BATCH // world
         stages = [[sum(1 for b in BOUNDARIES if tensors['t'][s, r * share].item() > b) for r in range(world)] for s in range(STEPS)]
-        moved = max((first['trained'][k] - torch.tensor(committed[k])).abs().max().item() for k in committed)
+        in_band = [t for t in tensors['t'].flatten().tolist() if any(b < t <= b * 1000 / 999 for b in BOUNDARIES)]
+        if in_band:
+            raise SystemExit(f'{name}: times {in_band} fall where the reference (999 t against 1000 x the boundary) and the runtime route apart')
+        moved = max((first['trained'][k] - torch.tensor(committed[k])).abs().max().item() for k in committed) if network == 'ddpmpp' else float('nan')
         print(f'{name}: {STEPS} steps of {BATCH} over {world} process(es); stages per step and process {stages}; '
               f'losses {[round(x, 4) for x in tensors["loss"].flatten().tolist()]}; the largest weight change {moved:.4g}')
 
 
-def spawned(rank, world, reference, weights_path, results):
-    train(rank, world, reference, weights_path, results[rank])
+def spawned(rank, world, reference, weights_path, results, network):
+    train(rank, world, reference, weights_path, results[rank], network)
 
 
 if __name__ == '__main__':

@@ -69,6 +69,29 @@ public sealed class ReferenceTrainingEquivalenceTests : IDisposable
     [Fact]
     public void TwoStageGroupsTrainAsTheReferencesTwoProcesses() => AssertVpTrainsAsTheReference("multistage-vp-2ranks.training.safetensors", 2);
 
+    /// <summary>
+    /// The same step on the paper's VP network itself: the reference's score_sde NCSN++ (NCSNpp_multimodel, tiny, routing
+    /// each batch by its first time) from the weights of the checkpoint ScoreSdeNetworkEquivalenceTests converts
+    /// (multistage-vp-ncsnpp.training.safetensors, by make_vp_training_fixture.py, its weights written under EDM's names by
+    /// the shipped converter's map). The twin is ReferenceScoreSdeNcsnppTraining.msd (`encoder ncsnpp`).
+    /// </summary>
+    [Fact]
+    public void SixVpStepsOfTheReferencesNcsnppGiveItsWeightsAndAverage()
+    {
+        using var scope = NewDisposeScope();
+        using var fixture = SafetensorsFile.Open(Fixture("multistage-vp-ncsnpp.training.safetensors"));
+        Assert.Equal("ncsnpp", fixture.Metadata["network"]);
+        var t = fixture.Read("t");
+        var times = Enumerable.Range(0, (int)t.shape[0]).Select(s => t[s].data<double>().ToArray()).ToArray();
+        var referenceStages = times.SelectMany(step => step.Select(_ => new[] { 0.3, 0.6 }.Count(b => step[0] > b))).ToArray();
+        var referenceLoss = fixture.Read("loss").flatten().to(ScalarType.Float64).data<double>().ToArray();
+        var initial = ScoreSdeNetworkEquivalenceTests.Convert(Fixture("multistage-vp-ncsnpp.checkpoint.pth"), "model", _scratch.File("ncsnpp-initial.safetensors"));
+        using var model = new ReferenceScoreSdeNcsnppTraining();
+        AssertTrainsAsTheReference(model, m => new ReferenceScoreSdeNcsnppTrainingTrainer((ReferenceScoreSdeNcsnppTraining)m,
+            ReferenceScoreSdeNcsnppTrainingTrainer.Defaults with { OutputDirectory = Scratch(m), Device = "cpu", CheckpointAtEnd = false }).Trainer,
+            fixture, times, referenceStages, referenceLoss, initial);
+    }
+
     private void AssertVpTrainsAsTheReference(string fixtureName, int groups)
     {
         using var scope = NewDisposeScope();
@@ -95,11 +118,11 @@ public sealed class ReferenceTrainingEquivalenceTests : IDisposable
     /// the fixture's unit noise) and compares every step's loss, the trained weights and their average with the reference's.
     /// </summary>
     private void AssertTrainsAsTheReference(MultistageUNet model, Func<MultistageUNet, MultistageTrainer> createTrainer, SafetensorsFile fixture,
-        double[][] times, int[] referenceStages, double[] referenceLoss)
+        double[][] times, int[] referenceStages, double[] referenceLoss, string? initialWeights = null)
     {
         var (images, noise) = (fixture.Read("images"), fixture.Read("noise"));
         int steps = (int)images.shape[0];
-        SafetensorsWeights.Import(model, Fixture("multistage.weights.safetensors"), WeightLayout.Reference);
+        SafetensorsWeights.Import(model, initialWeights ?? Fixture("multistage.weights.safetensors"), WeightLayout.Reference);
         string initial = _scratch.File($"{model.GetType().Name}.initial.safetensors");
         SafetensorsWeights.Export(model, initial, WeightLayout.Reference);
 

@@ -38,9 +38,7 @@ public class ScoreSdeNetworkEquivalenceTests
     {
         using var scope = NewDisposeScope();
         using var scratch = new ScratchFolder();
-        var converted = Path.Combine(scratch.Path, "weights.safetensors");
-        PythonWithTorch.Run(new[] { Converter, Fixture("multistage-vp-ncsnpp.checkpoint.pth"), converted, "--weights", weights }.Concat(TinyArchitecture).ToArray(),
-            TimeSpan.FromMinutes(2));
+        var converted = Convert(Fixture("multistage-vp-ncsnpp.checkpoint.pth"), weights, Path.Combine(scratch.Path, "weights.safetensors"));
         using var model = new ReferenceScoreSdeNcsnpp();
         model.eval();
         SafetensorsWeights.Import(model, converted, WeightLayout.Reference);
@@ -67,6 +65,13 @@ public class ScoreSdeNetworkEquivalenceTests
         // The weights and the EMA differ, so the two outputs tell them apart.
         var other = cases.Read(weights == "ema" ? "raw_model" : "raw_ema");
         Assert.True((raw - other).abs().max().item<float>() > 100 * Tolerance * other.abs().max().item<float>());
+    }
+
+    /// <summary>The tiny fixture checkpoint's weights or EMA, converted by the shipped converter; returns <paramref name="output"/>.</summary>
+    internal static string Convert(string checkpoint, string weights, string output)
+    {
+        PythonWithTorch.Run(new[] { Converter, checkpoint, output, "--weights", weights }.Concat(TinyArchitecture).ToArray(), TimeSpan.FromMinutes(2));
+        return output;
     }
 
     [Fact]
