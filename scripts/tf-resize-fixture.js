@@ -1,7 +1,7 @@
 // Writes tests/Fixtures/Inception/tf-resize-bilinear.json: what TensorFlow's resize_bilinear gives with TF 1's defaults
-// (align_corners=False, half_pixel_centers=False), the resize inside TensorFlow's FID Inception graph and the detectors
-// converted from it (EDM's fid.py, TF-GAN), computed by TF.js's own CPU kernel on fixed images. The C# test
-// (InceptionTensorFlowResizeTests) resizes the same inputs and compares. The 299x299 outputs are kept at every 13th row
+// (align_corners=False, half_pixel_centers=False), the resize inside TensorFlow's original FID Inception graph and EDM's
+// fid.py detector, computed by TF.js's own CPU kernel on fixed images. The C# test (TensorFlowBilinearResizeTests)
+// resizes the same inputs and compares. The 299x299 outputs are kept at every 13th row
 // and column and the last (a 24x24 lattice), so the file stays small.
 //
 //   npm install --prefix /tmp/tfjs @tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-backend-cpu@4.22.0

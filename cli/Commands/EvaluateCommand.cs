@@ -52,7 +52,7 @@ public static class EvaluateCommand
         var inceptionPreprocessing = new Option<string?>("--inception-preprocessing")
         {
             Description = "How images reach the Inception: pytorch-fid (PyTorch's bilinear resize, (v - 127.5) / 127.5; the default) or tensorflow " +
-                          "(TensorFlow 1's resize_bilinear, (v - 128) / 128: the FID graph that EDM's and TF-GAN's detectors come from)",
+                          "(TensorFlow 1's resize_bilinear, (v - 128) / 128: TensorFlow's original FID graph, as EDM's fid.py detector feeds it)",
         };
         inceptionPreprocessing.AcceptOnlyFromAmong(PytorchFidPreprocessing, TensorFlowPreprocessing);
         var fashionWeights = new Option<string?>("--fashion-weights") { Description = "Weights for the fashion network written by tools/FeatureNetwork (default: the ones built into the runtime)" };

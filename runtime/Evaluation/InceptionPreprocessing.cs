@@ -10,7 +10,7 @@ public enum InceptionPreprocessing
     PytorchFid,
 
     /// <summary>
-    /// TensorFlow's FID graph's, which the detectors converted from it keep (EDM's fid.py, TF-GAN): TF 1's
+    /// TensorFlow's original FID graph's, which EDM's fid.py detector keeps: TF 1's
     /// resize_bilinear (align_corners=False, no half-pixel centres: output pixel i reads source i x in / out), 8-bit
     /// values v scaled as (v - 128) / 128.
     /// </summary>

@@ -7,12 +7,14 @@ with (multistage-vp.training.safetensors).
 
     /usr/bin/python3 scripts/reference/make_vp_training_fixture.py --reference /path/to/Multistage_Diffusion [--out tests/Fixtures/Reference]
 
-The network is make_fixtures.py's tiny multistage DDPM++ (edm/training/networks.py's MultistageUNet, with its O(1)
-weights), given to score_sde as its continuous VP models are called, F(x_t, 999 t), and routed, as the reference's
-NCSN++ multistage model routes a batch, by its first sample's time, (lo, hi] (NCSN++ compares 999 t with 1000 x the
-boundary; no draw here falls in the 0.1% between the two). The wrapper's class name holds
-"multimodel", which is what makes losses.py draw one stage per batch. The reference's NCSN++ network itself is not
-what .msd builds, so it is not used. It runs under DistributedDataParallel (one gloo process, find_unused_parameters
+The network of the first two runs is make_fixtures.py's tiny multistage DDPM++ (edm/training/networks.py's
+MultistageUNet, with its O(1) weights), given to score_sde as its continuous VP models are called, F(x_t, 999 t), and
+routed, as the reference's NCSN++ multistage model routes a batch, by its first sample's time, (lo, hi] (NCSN++
+compares 999 t with 1000 x the boundary; the script refuses a draw in the 0.1% between the two). The wrapper's class
+name holds "multimodel", which is what makes losses.py draw one stage per batch. The third run
+(multistage-vp-ncsnpp.training.safetensors) trains the reference's NCSN++ network itself, NCSNpp_multimodel, from the
+weights of make_score_sde_network_fixture.py's checkpoint, and writes its weights under EDM's names by the shipped
+converter's map (scripts/score_sde/score_sde_weights.py). It runs under DistributedDataParallel (one gloo process, find_unused_parameters
 as run_lib.py wraps it) with PyTorch 2's zero_grad default, set_to_none=True: the reference's requirements.txt pins
 torch==2.0.0+cu117, while Debian's PyTorch 1.13 would zero the idle decoders' gradients and let Adam move them on their
 momentum.
@@ -76,6 +78,10 @@ def train(rank, world, reference, weights_path, result_path, network='ddpmpp'):
         import make_score_sde_network_fixture as ncsnpp_fixture
         net = ncsnpp_fixture.network(reference)
         ncsnpp_fixture.scramble(net, torch.Generator().manual_seed(11))  # the fixture checkpoint's 'model' weights
+        checkpoint = torch.load(os.path.join(os.path.dirname(weights_path), 'multistage-vp-ncsnpp.checkpoint.pth'), map_location='cpu')
+        saved = {k[len('module.'):]: v for k, v in checkpoint['model'].items()}
+        if any(not torch.equal(saved[k], v) for k, v in net.state_dict().items()):
+            raise SystemExit('the weights differ from the committed multistage-vp-ncsnpp.checkpoint.pth: rerun make_score_sde_network_fixture.py first')
         assert [[list(i) for i in s] for s in net.stage_interval] == [[[0, BOUNDARIES[0]]], [[BOUNDARIES[0], BOUNDARIES[1]]], [[BOUNDARIES[1], 1]]]
         state_of = lambda: edm_state(net)  # noqa: E731
     else:

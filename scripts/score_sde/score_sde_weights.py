@@ -10,7 +10,7 @@ writes the paper's configuration (`encoder ncsnpp`, `embedding positional`, `mid
 
 The defaults are the paper's CIFAR-10 config (configs/vp/cifar10_ncsnpp_multistage_deep_continuous_v2.py). --weights
 ema (the default) takes the EMA's shadow parameters, which the reference samples with; model takes the trained
-weights. Needs PyTorch only (not the reference's code).
+weights. Needs PyTorch and NumPy (not the reference's code).
 
 score_sde numbers its modules (en_modules.N, de_modules.K.N) and keeps attention as a module of its own; EDM's UNetBlock
 holds it (norm2; q, k and v as one 1x1 conv whose output channels interleave them, 3c + j; proj). The map walks the
@@ -51,7 +51,8 @@ def edm_names(state, arch):
 
     def block(prefix, target):
         for source, name in RESIDUAL_BLOCK.items():
-            if f'{prefix}.{source}.weight' in state:
+            # Conv_2, the shortcut's 1x1 conv, exists only where channels or resolution change; the rest always.
+            if source != 'Conv_2' or f'{prefix}.{source}.weight' in state:
                 layer(f'{prefix}.{source}', f'{target}.{name}')
 
     def attention(prefix, target):
@@ -113,6 +114,8 @@ def checkpoint_state(checkpoint, weights):
     state = {(k[len('module.'):] if k.startswith('module.') else k): v for k, v in model.items()}
     state.pop('sigmas', None)  # a buffer (the discrete noise levels), not a weight
     if weights == 'ema':
+        if not isinstance(checkpoint, dict) or 'ema' not in checkpoint:
+            raise ValueError("the checkpoint holds no EMA ('ema', as run_lib.py's save_checkpoint writes it): use --weights model")
         shadow = checkpoint['ema']['shadow_params']
         names = list(state)  # parameters() order is state_dict order here: the model's only buffer is sigmas
         if len(shadow) != len(names) or any(s.shape != state[n].shape for s, n in zip(shadow, names)):

@@ -16,9 +16,10 @@ internal sealed class SmallUNet : MultistageUNet
         new StageInfo("near_data", 0, 0.442), new StageInfo("middle", 0.442, 0.631), new StageInfo("near_noise", 0.631, 1),
     });
 
-    public static EncoderLayout Encoder(int groups = 0, int maxGroups = GroupNormRule.EdmMaxGroups, double dropout = 0, int augment = 0) => new(
+    public static EncoderLayout Encoder(int groups = 0, int maxGroups = GroupNormRule.EdmMaxGroups, double dropout = 0, int augment = 0,
+        EncoderFamily family = EncoderFamily.Ddpmpp) => new(
         InChannels: 1, StemWidth: 8, Levels: new[] { new Level(8, 8, 1), new Level(4, 16, 1, Attention: true) },
-        EmbeddingChannels: 32, AugmentDim: augment, Dropout: dropout, Groups: groups, MaxGroups: maxGroups);
+        EmbeddingChannels: 32, AugmentDim: augment, Dropout: dropout, Groups: groups, MaxGroups: maxGroups, Family: family);
 
     public static DecoderLayout Decoder(int width) => new(new[] { new Level(4, 2 * width, 2, Attention: true), new Level(8, width, 2) }, OutChannels: 1);
 

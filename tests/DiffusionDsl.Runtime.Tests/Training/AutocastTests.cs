@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using DiffusionDsl.Runtime.Blocks;
 using DiffusionDsl.Runtime.Diffusion;
+using DiffusionDsl.Runtime.Networks;
 using DiffusionDsl.Runtime.Schedules;
 using DiffusionDsl.Runtime.Tests.Support;
 using DiffusionDsl.Runtime.Training;
@@ -173,12 +174,15 @@ public sealed class AutocastTests : IDisposable
         torch.backends.cuda.matmul.allow_tf32 = false; // libtorch's default
     }
 
-    [Fact]
-    public void Bf16TrainingKeepsFloat32StateAndFollowsFloat32Training()
+    /// <summary>For both block families: NCSN++'s FIR resampling and input pyramid run under autocast too.</summary>
+    [Theory]
+    [InlineData(EncoderFamily.Ddpmpp)]
+    [InlineData(EncoderFamily.Ncsnpp)]
+    public void Bf16TrainingKeepsFloat32StateAndFollowsFloat32Training(EncoderFamily family)
     {
-        var (fp32Losses, fp32Weights, fp32Trainer) = Train(MixedPrecision.Float32);
+        var (fp32Losses, fp32Weights, fp32Trainer) = Train(MixedPrecision.Float32, family);
         fp32Trainer.Dispose();
-        var (bf16Losses, bf16Weights, trainer) = Train(MixedPrecision.BFloat16);
+        var (bf16Losses, bf16Weights, trainer) = Train(MixedPrecision.BFloat16, family);
         using (trainer)
         {
             Assert.True(trainer.UsesBf16Autocast);
@@ -197,14 +201,14 @@ public sealed class AutocastTests : IDisposable
         Assert.InRange(apart / largest, 1e-6, 0.05);
     }
 
-    private (double[] Losses, Tensor[] Weights, MultistageTrainer Trainer) Train(MixedPrecision precision)
+    private (double[] Losses, Tensor[] Weights, MultistageTrainer Trainer) Train(MixedPrecision precision, EncoderFamily family = EncoderFamily.Ddpmpp)
     {
         torch.random.manual_seed(5);
-        var model = new SmallUNet();
+        var model = new SmallUNet(SmallUNet.Encoder(family: family));
         var trainer = new MultistageTrainer(model, model.Schedule, PredictionTarget.Eps, new TrainOptions
         {
             BatchSize = 8, LearningRate = 2e-3, GradClip = 1.0, Steps = 4, CheckpointEvery = 0, Seed = 9, Device = "cpu",
-            Precision = precision, OutputDirectory = Path.Combine(_scratch.Path, precision.ToString()),
+            Precision = precision, OutputDirectory = Path.Combine(_scratch.Path, $"{precision}-{family}"),
         });
         var data = TinyData.Source();
         var losses = Enumerable.Range(0, 4).Select(_ => { trainer.TrainStep(data, out double loss); return loss; }).ToArray();

@@ -134,8 +134,9 @@ def fir_kernel(x: torch.Tensor) -> torch.Tensor:
     key = (x.device, x.dtype)
     kernel = _FIR_KERNELS.get(key)
     if kernel is None:
-        taps = torch.tensor([1.0, 3.0, 3.0, 1.0])
-        kernel = _FIR_KERNELS[key] = (taps.outer(taps) / 64).reshape(1, 1, 4, 4).to(device=x.device, dtype=x.dtype)
+        with torch.inference_mode(False):  # a kernel made inside inference_mode could not be used by autograd later
+            taps = torch.tensor([1.0, 3.0, 3.0, 1.0])
+            kernel = _FIR_KERNELS[key] = (taps.outer(taps) / 64).reshape(1, 1, 4, 4).to(device=x.device, dtype=x.dtype)
     return kernel.expand(x.shape[1], 1, 4, 4)
 
 
