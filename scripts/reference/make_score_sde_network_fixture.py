@@ -9,7 +9,7 @@ inputs with t inside each stage, its raw output F(x_t, 999 t) under the weights 
     /usr/bin/python3 scripts/reference/make_score_sde_network_fixture.py --reference /path/to/Multistage_Diffusion [--out tests/Fixtures/Reference]
 
 Writes multistage-vp-ncsnpp.checkpoint.pth (the reference's names and format) and multistage-vp-ncsnpp.cases.safetensors.
-The test converts the checkpoint with the shipped converter (scripts/score_sde/score_sde_weights.py) and imports it into
+The test converts the checkpoint with the shipped converter (scripts/convert/score_sde_weights.py) and imports it into
 the .msd twin, tests/DiffusionDsl.Generator.Tests/Models/ReferenceScoreSdeNcsnpp.msd (`encoder ncsnpp`, `embedding
 positional`, `middle encoder`: score_sde's middle blocks are in the shared encoder).
 

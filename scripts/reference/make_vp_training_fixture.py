@@ -14,7 +14,7 @@ compares 999 t with 1000 x the boundary; the script refuses a draw in the 0.1% b
 name holds "multimodel", which is what makes losses.py draw one stage per batch. The third run
 (multistage-vp-ncsnpp.training.safetensors) trains the reference's NCSN++ network itself, NCSNpp_multimodel, from the
 weights of make_score_sde_network_fixture.py's checkpoint, and writes its weights under EDM's names by the shipped
-converter's map (scripts/score_sde/score_sde_weights.py). It runs under DistributedDataParallel (one gloo process, find_unused_parameters
+converter's map (scripts/convert/score_sde_weights.py). It runs under DistributedDataParallel (one gloo process, find_unused_parameters
 as run_lib.py wraps it) with PyTorch 2's zero_grad default, set_to_none=True: the reference's requirements.txt pins
 torch==2.0.0+cu117, while Debian's PyTorch 1.13 would zero the idle decoders' gradients and let Adam move them on their
 momentum.
@@ -62,7 +62,7 @@ def score_sde_modules(reference):
 
 def edm_state(net):
     """The NCSN++ network's weights under EDM's names, by the shipped converter's map."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'score_sde'))
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'convert'))
     from score_sde_weights import Architecture, edm_names  # noqa: E402
     state = {k: v.detach().clone() for k, v in net.state_dict().items() if k != 'sigmas'}
     return edm_names(state, Architecture(image_size=16, ch_mult=(1, 2, 2), num_res_blocks=1, attn_resolutions=(8,), stages=3))

@@ -2,15 +2,11 @@
 safetensors files."""
 import argparse
 import importlib.util
-import json
 import os
-import struct
 import sys
 
-import numpy as np
-import torch
-
-_DTYPES = {torch.float32: ('F32', '<f4'), torch.float64: ('F64', '<f8'), torch.float16: ('F16', '<f2'), torch.int64: ('I64', '<i8')}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'convert'))
+from safetensors_file import read_safetensors, write_safetensors  # noqa: E402,F401  (re-exported for the fixture scripts)
 
 
 REFERENCE_FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tests', 'Fixtures', 'Reference')
@@ -41,32 +37,3 @@ def load_module(path, name):
     return module
 
 
-def write_safetensors(path, tensors, metadata, sort_names=True):
-    """A safetensors file (8-byte header length, JSON header padded to 8 bytes, little-endian data), names sorted or in
-    the given order."""
-    header, blobs, offset = {'__metadata__': metadata}, [], 0
-    for name in (sorted(tensors) if sort_names else tensors):
-        tensor = tensors[name].detach().contiguous().cpu()
-        dtype, numpy_dtype = _DTYPES[tensor.dtype]
-        data = tensor.numpy().astype(numpy_dtype).tobytes()
-        header[name] = {'dtype': dtype, 'shape': list(tensor.shape), 'data_offsets': [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    encoded = json.dumps(header, separators=(',', ':')).encode()
-    encoded += b' ' * (-len(encoded) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(encoded)))
-        f.write(encoded)
-        for blob in blobs:
-            f.write(blob)
-
-
-def read_safetensors(path):
-    """The tensors of a safetensors file written by write_safetensors, as numpy arrays by name."""
-    with open(path, 'rb') as f:
-        (length,) = struct.unpack('<Q', f.read(8))
-        header = json.loads(f.read(length))
-        data = f.read()
-    dtypes = {'F32': '<f4', 'F64': '<f8', 'F16': '<f2', 'I64': '<i8'}
-    return {name: np.frombuffer(data[v['data_offsets'][0]:v['data_offsets'][1]], dtype=dtypes[v['dtype']]).reshape(v['shape'])
-            for name, v in header.items() if name != '__metadata__'}

@@ -14,7 +14,7 @@ namespace DiffusionDsl.Generator.Tests;
 /// checkpoint of that network converts to it. scripts/reference/make_score_sde_network_fixture.py ran the reference's
 /// score_sde NCSN++ multistage model (NCSNpp_multimodel with the multistage CIFAR-10 config's options, tiny) and saved
 /// it with the reference's own save_checkpoint, weights and an EMA that differs from them, beside its raw outputs under
-/// each. Here the shipped converter (scripts/score_sde/score_sde_weights.py) turns that checkpoint into EDM-named
+/// each. Here the shipped converter (scripts/convert/score_sde_weights.py) turns that checkpoint into EDM-named
 /// safetensors, the generated model imports them, and the whole mixed-stage batch must give the reference's outputs (the
 /// reference ran one sample at a time: it routes a batch by its first sample).
 /// </summary>

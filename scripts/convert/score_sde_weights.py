@@ -5,7 +5,7 @@ safetensors file of EDM's layer names, the reference layout that DiffusionDsl's 
 (SafetensorsWeights.Import, `msd sample --checkpoint`), for a .msd written as examples/Cifar10Paper/Cifar10MultistageVp.msd
 writes the paper's configuration (`encoder ncsnpp`, `embedding positional`, `middle encoder`).
 
-    python3 scripts/score_sde/score_sde_weights.py checkpoint_10.pth weights.safetensors [--weights ema|model]
+    python3 scripts/convert/score_sde_weights.py checkpoint_10.pth weights.safetensors [--weights ema|model]
         [--image-size 32] [--ch-mult 1,2,2,2] [--num-res-blocks 8] [--attn-resolutions 16] [--stages 3]
 
 The defaults are the paper's CIFAR-10 config (configs/vp/cifar10_ncsnpp_multistage_deep_continuous_v2.py). --weights
@@ -19,11 +19,13 @@ tests/DiffusionDsl.Generator.Tests/ScoreSdeNetworkEquivalenceTests.cs, which con
 code wrote and requires the reference's outputs from the converted weights.
 """
 import argparse
-import json
-import struct
+import os
 import sys
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_file import write_safetensors  # noqa: E402
 
 RESIDUAL_BLOCK = dict(GroupNorm_0='norm0', Conv_0='conv0', Dense_0='affine', GroupNorm_1='norm1', Conv_1='conv1', Conv_2='skip')
 
@@ -124,22 +126,6 @@ def checkpoint_state(checkpoint, weights):
     return state
 
 
-def write_safetensors(path, tensors, metadata):
-    header, blobs, offset = {'__metadata__': metadata}, [], 0
-    for name, tensor in tensors.items():
-        data = tensor.detach().to(torch.float32).contiguous().cpu().numpy().astype('<f4').tobytes()
-        header[name] = {'dtype': 'F32', 'shape': list(tensor.shape), 'data_offsets': [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    encoded = json.dumps(header, separators=(',', ':')).encode()
-    encoded += b' ' * (-len(encoded) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(encoded)))
-        f.write(encoded)
-        for blob in blobs:
-            f.write(blob)
-
-
 def ints(text):
     return [int(v) for v in text.split(',') if v.strip()]
 
@@ -160,7 +146,7 @@ def main(argv=None):
     tensors = edm_names(checkpoint_state(checkpoint, args.weights), arch)
     metadata = {'source': 'score_sde NCSNpp_multimodel checkpoint', 'weights': args.weights,
                 'step': str(checkpoint.get('step', '')) if isinstance(checkpoint, dict) else ''}
-    write_safetensors(args.output, tensors, metadata)
+    write_safetensors(args.output, {k: v.to(torch.float32) for k, v in tensors.items()}, metadata)
     print(f'{args.output}: {len(tensors)} tensors, {sum(t.numel() for t in tensors.values()):,} weights ({args.weights})')
 
 

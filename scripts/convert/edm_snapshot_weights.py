@@ -4,7 +4,7 @@ trained multistage_edm_*.pkl the reference's README links) into a safetensors fi
 import: the EMA network's state_dict under the reference's own names (EDMPrecond's "model." prefix, resample_filter
 buffers included), which SafetensorsWeights.Import and `msd sample --checkpoint` read in the reference layout.
 
-    python3 scripts/edm/edm_snapshot_weights.py network-snapshot.pkl weights.safetensors --reference /path/to/Multistage_Diffusion
+    python3 scripts/convert/edm_snapshot_weights.py network-snapshot.pkl weights.safetensors --reference /path/to/Multistage_Diffusion
 
 EDM pickles its networks with torch_utils.persistence, so unpickling needs the reference's edm/dnnlib and
 edm/torch_utils on the path (--reference: a checkout, or its edm folder). The script also prints the network's
@@ -12,29 +12,14 @@ constructor arguments, which the .msd must match (widths, channel_mult, num_bloc
 intervals in sigma, GroupNorm groups), e.g. examples/Cifar10Paper/Cifar10Multistage.msd for the paper's CIFAR-10 model.
 """
 import argparse
-import json
 import os
 import pickle
-import struct
 import sys
 
 import torch
 
-
-def write_safetensors(path, tensors, metadata):
-    header, blobs, offset = {'__metadata__': metadata}, [], 0
-    for name, tensor in tensors.items():
-        data = tensor.detach().to(torch.float32).contiguous().cpu().numpy().astype('<f4').tobytes()
-        header[name] = {'dtype': 'F32', 'shape': list(tensor.shape), 'data_offsets': [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    encoded = json.dumps(header, separators=(',', ':')).encode()
-    encoded += b' ' * (-len(encoded) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(encoded)))
-        f.write(encoded)
-        for blob in blobs:
-            f.write(blob)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_file import write_safetensors  # noqa: E402
 
 
 def main(argv=None):
@@ -56,7 +41,7 @@ def main(argv=None):
     tensors = dict(net.state_dict())
     kwargs = getattr(getattr(net, 'model', net), 'init_kwargs', None) or getattr(net, 'init_kwargs', {})
     metadata = {'source': f'EDM snapshot {os.path.basename(args.snapshot)}', 'class': type(net).__name__}
-    write_safetensors(args.output, tensors, metadata)
+    write_safetensors(args.output, {k: v.to(torch.float32) for k, v in tensors.items()}, metadata)
     print(f'{args.output}: {len(tensors)} tensors, {sum(t.numel() for t in tensors.values()):,} values from {type(net).__name__}')
     print('constructor arguments the .msd must match:')
     for key, value in sorted(dict(getattr(net, 'init_kwargs', {}), **kwargs).items()):
