@@ -18,7 +18,7 @@ import os
 import numpy as np
 import torch
 
-from reference_code import fixture_arguments, load_networks, write_safetensors
+from reference_code import fixture_arguments, load_networks, scramble, write_safetensors
 
 BOUNDARIES = [2.5103, 7.6577]  # the paper's CIFAR-10 EDM boundaries, in sigma
 SIGMA_DATA = 0.5
@@ -28,19 +28,6 @@ CONFIG = dict(img_resolution=16, in_channels=3, out_channels=3, channel_mult=[1,
 # EDM's train.py --arch=ncsnpp, on three levels so the residual input pyramid has two steps (16 -> 8 -> 4).
 NCSNPP = dict(CONFIG, channel_mult=[1, 2, 2], embedding_type='fourier', channel_mult_noise=2, encoder_type='residual',
               resample_filter=[1, 3, 3, 1])
-
-
-def scramble(net, generator):
-    """Replaces the near-zero initial weights with O(1) ones so every layer and every decoder shows in the output."""
-    with torch.no_grad():
-        for name, p in net.named_parameters():
-            if 'norm' in name:
-                p.copy_((1.0 if name.endswith('weight') else 0.0) + 0.1 * torch.randn(p.shape, generator=generator))
-            elif p.dim() == 1:
-                p.copy_(0.1 * torch.randn(p.shape, generator=generator))
-            else:
-                fan_in = p[0].numel()
-                p.copy_(torch.randn(p.shape, generator=generator) / np.sqrt(fan_in))
 
 
 def sigmas():

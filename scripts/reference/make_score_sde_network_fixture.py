@@ -20,11 +20,10 @@ import os
 import sys
 import types
 
-import numpy as np
 import torch
 import torch.utils.cpp_extension
 
-from reference_code import fixture_arguments, write_safetensors
+from reference_code import fixture_arguments, scramble, write_safetensors
 
 IMAGE, CHANNELS = 16, 3
 EN_NF, DE_NFS, CH_MULT, BLOCKS, ATTENTION, GROUPS = 8, [12, 8, 4], (1, 2, 2), 1, (8,), 16
@@ -48,19 +47,6 @@ def network(reference):
                  init_scale=0.0, conv_size=3, fourier_scale=16, scale_by_sigma=False))
     torch.manual_seed(0)
     return ncsnpp_multistage.NCSNpp_multimodel(config).eval()
-
-
-def scramble(net, generator):
-    """O(1) weights, so every layer and every decoder shows in the output."""
-    with torch.no_grad():
-        for name, p in net.named_parameters():
-            if 'GroupNorm' in name:
-                p.copy_((1.0 if name.endswith('weight') else 0.0) + 0.1 * torch.randn(p.shape, generator=generator))
-            elif p.dim() == 1:
-                p.copy_(0.1 * torch.randn(p.shape, generator=generator))
-            else:
-                fan_in = p.shape[0] if name.endswith('.W') else p[0].numel()  # NIN's W is [in, out]
-                p.copy_(torch.randn(p.shape, generator=generator) / np.sqrt(fan_in))
 
 
 def with_decoder(net, stage):

@@ -5,6 +5,9 @@ import importlib.util
 import os
 import sys
 
+import numpy as np
+import torch
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'convert'))
 from safetensors_file import read_safetensors, write_safetensors  # noqa: E402,F401  (re-exported for the fixture scripts)
 
@@ -18,6 +21,21 @@ def fixture_arguments(doc, out=REFERENCE_FIXTURES):
     parser.add_argument('--reference', required=True)
     parser.add_argument('--out', default=out)
     return parser.parse_args()
+
+
+def scramble(net, generator):
+    """Replaces the near-zero initial weights with O(1) ones so every layer and every decoder shows in the output: norms
+    about (1, 0), other vectors about 0, matrices and kernels with unit-variance outputs (by fan-in; score_sde's NIN
+    layers keep their W as [in, out])."""
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            if 'norm' in name.lower():  # EDM's norm0/norm1/norm2, score_sde's GroupNorm_0/1
+                p.copy_((1.0 if name.endswith('weight') else 0.0) + 0.1 * torch.randn(p.shape, generator=generator))
+            elif p.dim() == 1:
+                p.copy_(0.1 * torch.randn(p.shape, generator=generator))
+            else:
+                fan_in = p.shape[0] if name.endswith('.W') else p[0].numel()
+                p.copy_(torch.randn(p.shape, generator=generator) / np.sqrt(fan_in))
 
 
 def load_networks(reference):
