@@ -18,20 +18,21 @@ using QuickStart;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// The GPU harness and the host-read benchmark (issue 14). For QuickStart's model and the paper's CIFAR-10 config it
+// The GPU harness and the host-read benchmark (issue 14). For QuickStart's model and the paper's CIFAR-10 configs it
 // trains N steps through MultistageTrainer.Train (the path a real run takes), then samples with the .msd's solver, and
 // reports for each: seconds per training step and images/s, host reads (tensor values read back to the host, each a
 // host-device synchronisation on a GPU; counted by DiffusionDsl.Runtime.HostReads) per training step and per sampler
 // step, and the sample grid. Writes timings.json, samples-<model>.png and log lines to --out.
 //
-//   GpuHarness [--out DIR] [--device cpu|cuda] [--models quickstart,cifar10] [--steps N] [--warmup W]
+//   GpuHarness [--out DIR] [--device cpu|cuda] [--models quickstart,cifar10[,cifar10-vp]] [--steps N] [--warmup W]
 //              [--quick-batch B] [--cifar-batch B] [--samples K] [--sample-batch B] [--fashion PATH] [--cifar PATH]
 //              [--precision auto|fp32|bf16[,...]]   (each model once per precision: --precision fp32,bf16 compares them)
 //
 // Data: QuickStart trains on Fashion-MNIST (--fashion, default the 2,000-image slice shipped beside the program).
 // CIFAR-10 trains on --cifar (a CIFAR-10 python-batch folder or image folder) when given; otherwise, where no CIFAR-10 is
 // at hand (the GPU machine has no network), on the Fashion-MNIST slice made 3x32x32 (zero-padded, grey in all three
-// channels): the step times do not depend on the pixels, and the JSON says which data trained.
+// channels): the step times do not depend on the pixels, and the JSON says which data trained. cifar10 is the paper's EDM
+// model (DDPM++), cifar10-vp its VP model (score_sde's NCSN++ deep, examples/Cifar10Paper/Cifar10MultistageVp.msd).
 var arguments = new Arguments(args);
 var output = Path.GetFullPath(arguments.Text("--out", Path.Combine("runs", "gpu-harness")));
 Directory.CreateDirectory(output);
@@ -68,8 +69,9 @@ foreach (var precisionName in precisions)
         results.Add(name switch
         {
             "quickstart" => RunQuickStart(label, precision, arguments.Int("--quick-batch", FashionQuickStartTrainer.Defaults.BatchSize)),
-            "cifar10" => RunCifar10(label, precision, arguments.Int("--cifar-batch", 64)),
-            _ => throw new ArgumentException($"unknown model '{name}' (quickstart, cifar10)"),
+            "cifar10" => RunCifar10(label, precision, arguments.Int("--cifar-batch", 64), vp: false),
+            "cifar10-vp" => RunCifar10(label, precision, arguments.Int("--cifar-batch", 64), vp: true),
+            _ => throw new ArgumentException($"unknown model '{name}' (quickstart, cifar10, cifar10-vp)"),
         });
     }
     catch (Exception e)
@@ -114,7 +116,7 @@ Dictionary<string, object?> RunQuickStart(string label, MixedPrecision precision
                sampleOptions, FashionQuickStart.ImageChannels, FashionQuickStart.ImageSize);
 }
 
-Dictionary<string, object?> RunCifar10(string label, MixedPrecision precision, int batch)
+Dictionary<string, object?> RunCifar10(string label, MixedPrecision precision, int batch, bool vp)
 {
     var cifar = arguments.Optional("--cifar");
     ImageDataset data;
@@ -134,12 +136,13 @@ Dictionary<string, object?> RunCifar10(string label, MixedPrecision precision, i
     using (data)
     {
         random.manual_seed(1);
-        using var model = new Cifar10Multistage();
-        // The paper configuration's 4 stage groups where the batch splits into them; a rehearsal's tiny batch gets fewer.
-        var defaults = Cifar10MultistageTrainer.Defaults;
+        using DiffusionDsl.Runtime.Networks.MultistageUNet model = vp ? new Cifar10MultistageVp() : new Cifar10Multistage();
+        // The paper configuration's stage groups (EDM: 4, VP: 2) where the batch splits into them; a rehearsal's tiny
+        // batch gets fewer.
+        var defaults = vp ? Cifar10MultistageVpTrainer.Defaults : Cifar10MultistageTrainer.Defaults;
         var options = defaults with { BatchSize = batch, Precision = precision, StageGroups = (int)System.Numerics.BigInteger.GreatestCommonDivisor(batch, defaults.StageGroups) };
-        return Run(label, model, model.Schedule, Cifar10Multistage.Prediction, options, data, source,
-                   Cifar10MultistageSampler.Defaults, Cifar10Multistage.ImageChannels, Cifar10Multistage.ImageSize);
+        return Run(label, model, model.Schedule, vp ? Cifar10MultistageVp.Prediction : Cifar10Multistage.Prediction, options, data, source,
+                   vp ? Cifar10MultistageVpSampler.Defaults : Cifar10MultistageSampler.Defaults, Cifar10Multistage.ImageChannels, Cifar10Multistage.ImageSize);
     }
 }
 

@@ -291,17 +291,24 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
         Assert.Contains($"error: --inception-weights {_folder.File("absent.safetensors")}:", text);
     }
 
-    [Fact]
-    public void InceptionFeaturesScoreWithTheWeightsFileGiven()
+    /// <summary>Random (seeded) FID Inception weights and a folder of six 1x8x8 PNGs, for the inception tests.</summary>
+    private (string Weights, string Folder) InceptionInputs(string name)
     {
-        var weights = _folder.File("inception-random.safetensors");
+        var weights = _folder.File($"{name}.safetensors");
         random.manual_seed(4);
         using (var network = new FidInceptionV3())
             SafetensorsWriter.Write(weights, network.state_dict().ToList());
         using var scope = NewDisposeScope();
-        var folder = Directory.CreateDirectory(_folder.File("small")).FullName;
+        var folder = Directory.CreateDirectory(_folder.File(name)).FullName;
         var images = Images(6, 8, seed: 2);
         for (int i = 0; i < 6; i++) SampleGrid.SavePng(images[i..(i + 1)], Path.Combine(folder, $"{i}.png"), padding: 0);
+        return (weights, folder);
+    }
+
+    [Fact]
+    public void InceptionFeaturesScoreWithTheWeightsFileGiven()
+    {
+        var (weights, folder) = InceptionInputs("inception-random");
         var json = _folder.File("inception.json");
 
         var (exit, text) = Msd("evaluate", "--images", folder, "--data", _run.Data, "--reference-count", "6", "--features", "inception",
@@ -321,14 +328,7 @@ public sealed class EvaluateCommandTests : IClassFixture<TrainedTinyGray>, IDisp
     [Fact]
     public void InceptionFeaturesScoreThroughTensorFlowsPreprocessingWhenAsked()
     {
-        var weights = _folder.File("inception-random-tf.safetensors");
-        random.manual_seed(4);
-        using (var network = new FidInceptionV3())
-            SafetensorsWriter.Write(weights, network.state_dict().ToList());
-        using var scope = NewDisposeScope();
-        var folder = Directory.CreateDirectory(_folder.File("small-tf")).FullName;
-        var images = Images(6, 8, seed: 2);
-        for (int i = 0; i < 6; i++) SampleGrid.SavePng(images[i..(i + 1)], Path.Combine(folder, $"{i}.png"), padding: 0);
+        var (weights, folder) = InceptionInputs("inception-random-tf");
         QualityReport Score(params string[] extra)
         {
             var json = _folder.File($"inception{extra.Length}.json");
