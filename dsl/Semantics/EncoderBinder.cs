@@ -53,7 +53,7 @@ internal sealed class EncoderBinder
         AugmentSpan = section.Get("augment")?.Values.FirstOrDefault()?.Span;
         var (heads, attentionAt) = BindAttention(section.Get("attention"));
         var middleInEncoder = BindMiddle(section.Get("middle"));
-        var kind = family == EncoderFamilies.Keyword(EncoderFamily.Ncsnpp) ? EncoderFamily.Ncsnpp : EncoderFamily.Ddpmpp;
+        var kind = EncoderFamilies.FromKeyword(family);
         var (embedding, embeddingChannels) = BindEmbedding(section.Get("embedding"), width, widthStatement, kind);
 
         if (width is null || blocks is null || dropout is null || groups is null || maxGroups is null || augment is null || heads is null
@@ -244,14 +244,14 @@ internal sealed class EncoderBinder
         int? defaultChannels = width is > 0 and <= ShapeRules.MaxWidth ? NoiseEmbeddingWidth.Default(width.Value) : null;
         if (statement is null)
         {
-            if (family == EncoderFamily.Ncsnpp) return (NoiseEmbeddingKind.Fourier, defaultChannels);
-            if (width is { } odd && odd % 2 == 1)
+            var byDefault = EncoderFamilies.DefaultEmbedding(family);
+            if (width is { } odd && EncoderFamilies.NoiseChannels(family, byDefault, odd) % 2 == 1)
             {
                 Diagnostics.Error(DiagnosticIds.WrongValue, widthStatement!.Values[0].Span,
                     $"The noise embedding's width/2 frequencies (positional by default) make the stem width: it must be even, not {odd}");
                 return (null, defaultChannels);
             }
-            return (NoiseEmbeddingKind.Positional, defaultChannels);
+            return (byDefault, defaultChannels);
         }
         _read.NoMoreThan(statement, 2);
         var kind = _read.Option(_read.At(statement, 0, "positional or fourier"), "noise embedding", new[] { "positional", "fourier" });
@@ -271,12 +271,12 @@ internal sealed class EncoderBinder
                 channels = null;
             }
         }
-        bool fourierAtTwiceTheWidth = family == EncoderFamily.Ncsnpp && kind == "fourier";
-        if (!fourierAtTwiceTheWidth && width is { } w && w % 2 == 1 && kind is not null)
+        var written = kind == "fourier" ? NoiseEmbeddingKind.Fourier : kind == "positional" ? NoiseEmbeddingKind.Positional : (NoiseEmbeddingKind?)null;
+        if (written is { } k && width is { } w && EncoderFamilies.NoiseChannels(family, k, w) % 2 == 1)
         {
             Diagnostics.Error(DiagnosticIds.WrongValue, statement.Values[0].Span, $"The {kind} embedding has width/2 frequencies: the encoder width must be even");
             return (null, channels);
         }
-        return (kind == "fourier" ? NoiseEmbeddingKind.Fourier : kind == "positional" ? NoiseEmbeddingKind.Positional : null, channels);
+        return (written, channels);
     }
 }

@@ -27,7 +27,7 @@ public sealed record EncoderSpec(
 {
     IReadOnlyList<Level> IEncoderShape.Levels => Levels;
 
-    public EncoderFamily FamilyKind => Family == EncoderFamilies.Keyword(EncoderFamily.Ncsnpp) ? EncoderFamily.Ncsnpp : EncoderFamily.Ddpmpp;
+    public EncoderFamily FamilyKind => EncoderFamilies.FromKeyword(Family);
 
     /// <summary>The GroupNorm rule the runtime's norms use: <c>groups G</c> fixes G; otherwise min(MaxGroups, width / 4).</summary>
     public GroupNormRule GroupNorm => new(Groups, MaxGroups);

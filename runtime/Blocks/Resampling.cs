@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Concurrent;
 using DiffusionDsl.Runtime.Networks;
 using TorchSharp;
@@ -39,11 +38,22 @@ public static class Resampling
             padding: new long[] { padding, padding }, groups: channels);
     }
 
-    /// <summary>The [1, 1, 4, 4] kernel (times 4 for up) in x's dtype on x's device, made once per device and dtype (no copy per call).</summary>
+    /// <summary>
+    /// EDM's resample_filter buffer for <paramref name="filter"/>, float32 on the CPU: the outer product of the taps with
+    /// itself over their sum squared, [1, 1, 2, 2] ([1, 1] taps) or [1, 1, 4, 4] ([1, 3, 3, 1]).
+    /// </summary>
+    public static Tensor Kernel(ResampleFilter filter)
+    {
+        using var taps = tensor(filter == ResampleFilter.Box ? new float[] { 1, 1 } : new float[] { 1, 3, 3, 1 });
+        long size = taps.shape[0];
+        return taps.outer(taps).div_(taps.sum().square()).reshape(1, 1, size, size);
+    }
+
+    /// <summary>The FIR kernel (times 4 for up) in x's dtype on x's device, made once per device and dtype (no copy per call).</summary>
     private static Tensor FirKernel(Tensor x, bool up) => Kernels.GetOrAdd((x.device_type, x.device_index, x.dtype, up), key =>
     {
-        using var taps = tensor(new float[] { 1, 3, 3, 1 });
-        var kernel = taps.outer(taps).div(key.Up ? 16 : 64).reshape(1, 1, 4, 4).to(key.Item3, new Device(key.Item1, key.Item2));
+        using var fir = Kernel(ResampleFilter.Fir);
+        var kernel = fir.mul(key.Up ? 4 : 1).to(key.Item3, new Device(key.Item1, key.Item2));
         kernel.DetachFromDisposeScope();
         return kernel;
     });

@@ -19,7 +19,7 @@ public static class TensorFlowBilinearResize
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "The output size must be positive.");
         using var scope = NewDisposeScope();
         var rows = Matrix((int)images.shape[2], size).to(images.dtype, images.device);
-        var columns = Matrix((int)images.shape[3], size).to(images.dtype, images.device);
+        var columns = images.shape[3] == images.shape[2] ? rows : Matrix((int)images.shape[3], size).to(images.dtype, images.device);
         return rows.matmul(images).matmul(columns.t()).MoveToOuterDisposeScope();
     }
 

@@ -34,6 +34,13 @@ public static class EncoderFamilies
     /// <summary>The .msd's word for each family.</summary>
     public static string Keyword(EncoderFamily family) => family == EncoderFamily.Ncsnpp ? "ncsnpp" : "ddpmpp";
 
+    /// <summary>The family a .msd word names (ddpmpp for any other word: the binder has refused those).</summary>
+    public static EncoderFamily FromKeyword(string? keyword) => keyword == Keyword(EncoderFamily.Ncsnpp) ? EncoderFamily.Ncsnpp : EncoderFamily.Ddpmpp;
+
+    /// <summary>The noise embedding when the .msd writes none: positional for DDPM++, Fourier for NCSN++ (EDM's --arch defaults).</summary>
+    public static Blocks.NoiseEmbeddingKind DefaultEmbedding(EncoderFamily family) =>
+        family == EncoderFamily.Ncsnpp ? Blocks.NoiseEmbeddingKind.Fourier : Blocks.NoiseEmbeddingKind.Positional;
+
     /// <summary>
     /// The noise embedding's width: twice the stem width for NCSN++ with Fourier features (EDM's channel_mult_noise 2,
     /// score_sde's GaussianFourierProjection of nf frequencies), else the stem width (DDPM++; score_sde's NCSN++ with its

@@ -23,17 +23,10 @@ internal static class ResampleFilters
     public static string? After(string referenceKey) =>
         FilteredBias.IsMatch(referenceKey) ? referenceKey[..^".bias".Length] + Suffix : null;
 
-    public static Tensor Create(ResampleFilter filter)
-    {
-        if (filter == ResampleFilter.Box) return full(new long[] { 1, 1, 2, 2 }, 0.25f);
-        using var taps = tensor(new float[] { 1, 3, 3, 1 });
-        return taps.outer(taps).div_(64).reshape(1, 1, 4, 4);
-    }
-
     public static bool Matches(Tensor filter, ResampleFilter expected)
     {
         using var scope = NewDisposeScope();
-        var reference = Create(expected);
+        var reference = Blocks.Resampling.Kernel(expected);
         return filter.shape.AsSpan().SequenceEqual(reference.shape) && filter.to_type(ScalarType.Float32).Equals(reference);
     }
 

@@ -41,7 +41,7 @@ public static class SafetensorsWeights
             {
                 var key = names.ToReference(name);
                 tensors.Add(new(key, tensor));
-                if (resampleFilters && ResampleFilters.After(key) is { } filter) tensors.Add(new(filter, ResampleFilters.Create(kind)));
+                if (resampleFilters && ResampleFilters.After(key) is { } filter) tensors.Add(new(filter, Blocks.Resampling.Kernel(kind)));
             }
         }
         var header = new Dictionary<string, string> { ["format"] = "pt" };
