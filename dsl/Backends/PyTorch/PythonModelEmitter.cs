@@ -81,8 +81,10 @@ internal static class PythonModelEmitter
          .Append("    embedding=").Append(String(e.Embedding == NoiseEmbeddingKind.Fourier ? "fourier" : "positional"))
          .Append(", embedding_channels=").Append(embedding).Append(", augment_dim=").Append(e.AugmentDim).Append(",\n")
          .Append("    dropout=").Append(Float(e.Dropout)).Append(", groups=").Append(e.Groups).Append(", max_groups=").Append(e.MaxGroups)
-         .Append(", heads=").Append(e.Heads).Append(",\n");
-        if (e.FamilyKind != EncoderFamily.Ddpmpp) w.Append("    family=").Append(String(EncoderFamilies.Keyword(e.FamilyKind))).Append(",\n");
+         .Append(", heads=").Append(e.Heads).Append(", noise_channels=").Append(e.NoiseChannels).Append(",\n");
+        if (e.FamilyKind != EncoderFamily.Ddpmpp)
+            w.Append("    resample_filter=").Append(String(EncoderFamilies.Filter(e.FamilyKind) == ResampleFilter.Fir ? "fir" : "box"))
+             .Append(", input_pyramid=").Append(EncoderFamilies.HasResidualInput(e.FamilyKind) ? "True" : "False").Append(",\n");
         w.Append(")\n\n");
     }
 

@@ -57,15 +57,9 @@ class EncoderLayout(NamedTuple):
     groups: int  # > 0 fixes every norm's group count
     max_groups: int  # otherwise each width gets min(max_groups, width / 4)
     heads: int
-    family: str = "ddpmpp"  # or "ncsnpp": FIR resampling, residual input pyramid, Fourier features at twice the width
-
-    @property
-    def noise_channels(self) -> int:
-        return 2 * self.stem_width if self.family == "ncsnpp" and self.embedding == "fourier" else self.stem_width
-
-    @property
-    def resample_filter(self) -> str:
-        return "fir" if self.family == "ncsnpp" else "box"
+    noise_channels: int  # the noise embedding's width, as the compiler sets it for the encoder's family
+    resample_filter: str = "box"  # "box" (DDPM++) or "fir" (NCSN++'s [1, 3, 3, 1])
+    input_pyramid: bool = False  # NCSN++'s residual input pyramid: a fused down-conv of the image after each downsampling block
 
 
 class DecoderLayout(NamedTuple):
@@ -237,7 +231,7 @@ class SharedEncoder(nn.Module):
         for block in layout.blocks:
             self.enc[block.name] = UNetBlock(block, emb, layout)
             self.kinds.append("middle" if block.middle else "block")
-            if layout.family == "ncsnpp" and block.resample == "down":
+            if layout.input_pyramid and block.resample == "down":
                 self.enc[block.name.replace("_down", "_aux_residual")] = FusedDownsamplingConv(pyramid, block.out_channels)
                 self.kinds.append("pyramid")
                 pyramid = block.out_channels
