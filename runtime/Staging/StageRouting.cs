@@ -52,7 +52,7 @@ public static class StageRouting
     {
         long batch = stageOfSample.shape[0];
         if (stageCount == 1) return run(0, null);
-        counts ??= HostReads.ToArray<long>(stageOfSample.bincount(null, stageCount), "StageRouting.Route");
+        counts ??= HostReads.ToArray<long>(StageCounts.Of(stageOfSample, stageCount), "StageRouting.Route");
         int only = Array.FindIndex(counts, c => c == batch);
         if (only >= 0) return run(only, null);
 

@@ -289,7 +289,7 @@ public sealed class MultistageTrainer : IDisposable
         // The one host read of the step: every micro-batch's sample count per stage. Routing cannot go on without it (the
         // sub-batch sizes decide which decoders run, at which shapes), and it also gives the per-stage sample totals.
         var microOfSample = arange(batch, dtype: ScalarType.Int64, device: _device).div(micro, rounding_mode: RoundingMode.floor);
-        var counts = HostReads.ToArray<long>((microOfSample * stages + stage).bincount(null, stages * Options.GradAccumulation),
+        var counts = HostReads.ToArray<long>(StageCounts.Of(microOfSample * stages + stage, stages * Options.GradAccumulation),
                                              "MultistageTrainer.StageCounts");
 
         // Drop the gradients rather than zero them (PyTorch's zero_grad(set_to_none=True), as the reference trains):

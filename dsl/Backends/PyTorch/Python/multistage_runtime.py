@@ -467,6 +467,11 @@ def raw_target(target, x0, eps, sigma, sigma_data):
     return (x0 - c_skip * (x0 + sigma * eps)) / c_out
 
 
+def stage_counts(stage: torch.Tensor, stages: int) -> torch.Tensor:
+    """Samples per stage, on the device. Not bincount: on CUDA it reads the values' min and max back to the host first."""
+    return torch.zeros(stages, dtype=torch.long, device=stage.device).scatter_add_(0, stage, torch.ones_like(stage))
+
+
 class MultistageUNet(nn.Module):
     """One shared encoder, one decoder per stage. The encoder runs once on the whole batch; each decoder runs on the
     samples whose t lies in its stage, and the results go back in batch order. state_dict keys are "encoder.*" and
@@ -510,7 +515,7 @@ class MultistageUNet(nn.Module):
         if stage_of_batch is not None:
             return self.decoder(stage_of_batch)(features, skips, embedding)
         stage = self.stage_of(t)
-        counts = torch.bincount(stage, minlength=len(self.stages)).tolist()  # one host read per call: the routing
+        counts = stage_counts(stage, len(self.stages)).tolist()  # one host read per call: the routing
         for k, count in enumerate(counts):
             if count == x.shape[0]:
                 return self.decoder(k)(features, skips, embedding)
