@@ -69,6 +69,9 @@ public static class ClusterCommand
         CheckArguments(settings);
         OutputPath.Check(settings.Heatmap, "--heatmap", ".png");
         if (settings.Msd is not null && MsdPath.Problem(settings.Msd) is { } problem) throw new FileNotFoundException($"{settings.Msd}: {problem}");
+        // Before the clustering runs, not after: --msd rewrites the file in place.
+        if (settings.Msd is not null && (File.GetAttributes(settings.Msd) & FileAttributes.ReadOnly) != 0)
+            throw new UnauthorizedAccessException($"{settings.Msd} is read-only, and --msd rewrites its stages block: make it writable, or leave --msd out to print the boundaries.");
         var msd = settings.Msd is null ? null : MsdFile.Load(settings.Msd);
         // Everything about the file that can refuse it, before the clustering's minutes: a stages block of the right size.
         if (msd is not null)

@@ -33,7 +33,30 @@ public static class MsdStagesRewriter
         try { rewritten = Rewrite(text, boundaries, format); }
         catch (FormatException e) { throw new FormatException($"{path}: {e.Message}", e); }
         var output = new UTF8Encoding(false).GetBytes(rewritten);
-        File.WriteAllBytes(path, bom ? new byte[] { 0xEF, 0xBB, 0xBF }.Concat(output).ToArray() : output);
+        ReplaceWhole(path, bom ? new byte[] { 0xEF, 0xBB, 0xBF }.Concat(output).ToArray() : output);
+    }
+
+    /// <summary>
+    /// Writes the new text beside the file and renames it over the file, so a write that fails part way (a full disk, a
+    /// quota) leaves the user's hand-written .msd as it was instead of truncated; the temporary file goes with the failure.
+    /// </summary>
+    private static void ReplaceWhole(string path, byte[] bytes)
+    {
+        // A rename would replace a read-only file too; refuse it as writing into it would have.
+        if ((File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)
+            throw new UnauthorizedAccessException($"{path} is read-only: its stages were not rewritten.");
+        var temporary = path + ".msd-rewrite.tmp";
+        try
+        {
+            File.WriteAllBytes(temporary, bytes);
+            File.Replace(temporary, path, destinationBackupFileName: null);
+        }
+        catch
+        {
+            try { File.Delete(temporary); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // the first failure is the one to report
+            throw;
+        }
     }
 
     /// <summary>The text with stage c's start and stage c-1's end set to boundaries[c-1].</summary>

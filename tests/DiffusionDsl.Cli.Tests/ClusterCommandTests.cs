@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -164,6 +165,39 @@ public class ClusterCommandTests
 
         Assert.Equal(0, ClusterCommand.Run(new ClusterSettings { Data = data, Stages = 3, Method = "uniform", Schedule = "vp", Msd = msd }, output.Console));
         Assert.NotEqual(ThreeStages, File.ReadAllText(msd));
+    }
+
+    /// <summary>A read-only .msd is refused before the clustering runs, and left as it was.</summary>
+    [Fact]
+    public void AReadOnlyMsdIsRefusedBeforeClustering()
+    {
+        using var folder = new ScratchFolder();
+        var msd = folder.Write("model.msd", ThreeStages);
+        File.SetAttributes(msd, FileAttributes.ReadOnly);
+        try
+        {
+            var output = new RecordingConsole();
+            int exit = CliApp.Run(new[] { "cluster", "--data", WriteIdx(folder), "--schedule", "vp", "--stages", "3", "--msd", msd }, output.Console);
+            Assert.Equal(1, exit);
+            Assert.Contains($"error: {msd} is read-only, and --msd rewrites its stages block", output.Text.Replace("\n", " "));
+            Assert.DoesNotContain("boundaries (t):", output.Text);
+            Assert.Equal(ThreeStages, File.ReadAllText(msd));
+        }
+        finally
+        {
+            File.SetAttributes(msd, FileAttributes.Normal);
+        }
+    }
+
+    /// <summary>The rewrite goes through a temporary file renamed over the .msd: nothing is left beside it.</summary>
+    [Fact]
+    public void TheRewriteLeavesNoTemporaryFile()
+    {
+        using var folder = new ScratchFolder();
+        var (exit, output, msd, text) = ClusterUniformly(folder, 3);
+        Assert.True(exit == 0, output.Text);
+        Assert.NotEqual(text, File.ReadAllText(msd));
+        Assert.Equal(new[] { "model.msd", "train-images-idx3-ubyte" }, Directory.GetFiles(Path.GetDirectoryName(msd)!).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToArray());
     }
 
     /// <summary>Uniform VP boundaries for a stages block of <paramref name="count"/> stages, written to model.msd with --msd.</summary>
