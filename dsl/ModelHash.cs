@@ -23,10 +23,13 @@ public static class ModelHash
         Line("image", model.Image.Channels, model.Image.Height, model.Image.Width);
         var s = model.Schedule;
         Line("schedule", s.Kind, s.BetaMin, s.BetaMax, s.BetaStart, s.BetaEnd, s.Steps, s.CosineOffset, s.SigmaMin, s.SigmaMax, s.Rho, s.PMean, s.PStd, s.SigmaData);
+        if (s.SqrtSpacedBetas) Line("betas", "sqrt-spaced"); // only when set: older models keep their hashes
         Line("predicts", model.Prediction);
         foreach (var stage in model.Stages) Line("stage", stage.Name, stage.Start, stage.End);
         var e = model.Encoder;
         Line("encoder", e.Family, e.StemWidth, e.Embedding, e.NoiseChannels, e.EmbeddingChannels, e.AugmentDim, e.Groups, e.MaxGroups, e.Heads, e.MiddleInEncoder);
+        // Written only when set, so the hashes (and checkpoints) of models from before it stay valid.
+        if (e.HeadChannels > 0) Line("head_channels", e.HeadChannels);
         foreach (var level in e.Levels) Line("level", level.Resolution, level.Width, level.Blocks, level.Attention);
         foreach (var decoder in model.Decoders)
         {

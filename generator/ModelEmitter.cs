@@ -95,7 +95,7 @@ internal static class ModelEmitter
          .Line($"    InChannels: {model.Image.Channels}, StemWidth: {e.StemWidth},");
         Levels(w, e.Levels);
         w.Line($"    Embedding: {Global.NoiseEmbeddingKind}.{e.Embedding}, EmbeddingChannels: {e.EmbeddingChannels}, AugmentDim: {e.AugmentDim},")
-         .Line($"    Dropout: {CodeWriter.Number(e.Dropout)}, Groups: {e.Groups}, Heads: {e.Heads}, MiddleInEncoder: {CodeWriter.Bool(e.MiddleInEncoder)}{(e.MaxGroups == GroupNormRule.EdmMaxGroups ? "" : $", MaxGroups: {e.MaxGroups}")}{(e.FamilyKind == EncoderFamily.Ddpmpp ? "" : $", Family: {Global.EncoderFamily}.{e.FamilyKind}")});")
+         .Line($"    Dropout: {CodeWriter.Number(e.Dropout)}, Groups: {e.Groups}, Heads: {e.Heads}, MiddleInEncoder: {CodeWriter.Bool(e.MiddleInEncoder)}{(e.MaxGroups == GroupNormRule.EdmMaxGroups ? "" : $", MaxGroups: {e.MaxGroups}")}{(e.FamilyKind == EncoderFamily.Ddpmpp ? "" : $", Family: {Global.EncoderFamily}.{e.FamilyKind}")}{(e.HeadChannels > 0 ? $", HeadChannels: {e.HeadChannels}" : "")});")
          .Line()
          .Line($"public {model.Name}Encoder() : base(Architecture, nameof({model.Name}Encoder)) {{ }}")
          .Close()
@@ -137,7 +137,7 @@ internal static class ModelEmitter
     private static string ScheduleExpression(ScheduleSpec s) => s.Kind switch
     {
         ScheduleKind.Vp => $"new {Global.VpSchedule}(betaMin: {CodeWriter.Number(s.BetaMin)}, betaMax: {CodeWriter.Number(s.BetaMax)})",
-        ScheduleKind.Ddpm => $"new {Global.DdpmLinearSchedule}(betaStart: {CodeWriter.Number(s.BetaStart)}, betaEnd: {CodeWriter.Number(s.BetaEnd)}, steps: {s.Steps})",
+        ScheduleKind.Ddpm => $"new {Global.DdpmLinearSchedule}(betaStart: {CodeWriter.Number(s.BetaStart)}, betaEnd: {CodeWriter.Number(s.BetaEnd)}, steps: {s.Steps}{(s.SqrtSpacedBetas ? ", sqrtSpacedBetas: true" : "")})",
         ScheduleKind.Cosine => $"new {Global.CosineSchedule}(offset: {CodeWriter.Number(s.CosineOffset)})",
         _ => $"new {Global.EdmSchedule}(sigmaMin: {CodeWriter.Number(s.SigmaMin)}, sigmaMax: {CodeWriter.Number(s.SigmaMax)}, rho: {CodeWriter.Number(s.Rho)}, pMean: {CodeWriter.Number(s.PMean)}, pStd: {CodeWriter.Number(s.PStd)}, sigmaData: {CodeWriter.Number(s.SigmaData)})",
     };

@@ -155,12 +155,12 @@ public static class ClusterCommand
             // A boundary is a time of one schedule: without the file's, only a schedule the user names may be written into it.
             if (settings.Msd is not null && settings.Schedule is null)
                 throw new ArgumentException($"{settings.Msd} has errors (msd check {settings.Msd} lists them), so its schedule is unknown: fix them, " +
-                                            "or name the schedule to cluster with (--schedule vp|ddpm|cosine|edm, with its default parameters).");
+                                            "or name the schedule to cluster with (--schedule vp|ddpm|scaled_linear|cosine|edm, with its default parameters).");
             if (settings.Msd is not null)
                 console.Line($"{settings.Msd} does not compile as a whole model: clustering with --schedule {settings.Schedule} and its default parameters.");
             return (ScheduleNames.Create(settings.Schedule ?? "vp"), settings.Schedule ?? "vp", null);
         }
-        var name = ScheduleNames.NameOf(model.Schedule.Kind);
+        var name = model.Schedule.Keyword;
         if (settings.Schedule is not null && settings.Schedule != name)
             throw new ArgumentException($"--schedule {settings.Schedule} contradicts {settings.Msd}, whose model diffuses with {name}: leave --schedule out to use the file's.");
         console.Line($"schedule: {name} as {settings.Msd} sets it");

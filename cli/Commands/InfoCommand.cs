@@ -30,7 +30,7 @@ public static class InfoCommand
         var model = compilation.Model;
         var cost = compilation.Cost;
         var image = model.Image;
-        console.Line($"{model.Name}: image {image.Channels}x{image.Height}x{image.Width}, schedule {model.Schedule.Kind.ToString().ToLowerInvariant()}, predicts {model.Prediction.ToString().ToLowerInvariant()}, encoder {model.Encoder.Family}");
+        console.Line($"{model.Name}: image {image.Channels}x{image.Height}x{image.Width}, schedule {model.Schedule.Keyword}, predicts {model.Prediction.ToString().ToLowerInvariant()}, encoder {model.Encoder.Family}");
         console.Write(StageTable(model, cost));
         console.Line($"shared encoder {Count(cost.SharedParameters)} parameters; total {Count(cost.TotalParameters)} parameters");
         return 0;

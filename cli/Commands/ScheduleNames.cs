@@ -7,7 +7,7 @@ namespace DiffusionDsl.Cli.Commands;
 /// <summary>The schedule names `cluster --schedule` accepts, each with the runtime's default parameters.</summary>
 public static class ScheduleNames
 {
-    public static readonly string[] All = { "vp", "edm", "cosine", "ddpm" };
+    public static readonly string[] All = { "vp", "edm", "cosine", "ddpm", "scaled_linear" };
 
     public static INoiseSchedule Create(string name) => name switch
     {
@@ -15,6 +15,7 @@ public static class ScheduleNames
         "edm" => new EdmSchedule(),
         "cosine" => new CosineSchedule(),
         "ddpm" => new DdpmLinearSchedule(),
+        "scaled_linear" => new DdpmLinearSchedule(sqrtSpacedBetas: true),
         _ => throw new ArgumentException($"Unknown schedule '{name}'; expected one of: {string.Join(", ", All)}."),
     };
 
@@ -22,11 +23,8 @@ public static class ScheduleNames
     public static INoiseSchedule Create(ScheduleSpec s) => s.Kind switch
     {
         ScheduleKind.Vp => new VpSchedule(s.BetaMin, s.BetaMax),
-        ScheduleKind.Ddpm => new DdpmLinearSchedule(s.BetaStart, s.BetaEnd, s.Steps),
+        ScheduleKind.Ddpm => new DdpmLinearSchedule(s.BetaStart, s.BetaEnd, s.Steps, s.SqrtSpacedBetas),
         ScheduleKind.Cosine => new CosineSchedule(s.CosineOffset),
         _ => new EdmSchedule(s.SigmaMin, s.SigmaMax, s.Rho, s.PMean, s.PStd, s.SigmaData),
     };
-
-    /// <summary>The --schedule name of a kind (the .msd's name too).</summary>
-    public static string NameOf(ScheduleKind kind) => kind.ToString().ToLowerInvariant();
 }

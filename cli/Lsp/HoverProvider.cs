@@ -79,7 +79,7 @@ internal static class HoverProvider
     private static string Sigma(ModelSpec model, StageSpec stage, bool last)
     {
         if (stage.Sigma is { } written) return Interval(written.Start, written.End, last) + " (as written)";
-        if (!model.Schedule.SupportsSigmaUnit) return $"not in closed form for the {model.Schedule.Kind.ToString().ToLowerInvariant()} schedule";
+        if (!model.Schedule.SupportsSigmaUnit) return $"not in closed form for the {model.Schedule.Keyword} schedule";
         return Interval(model.Schedule.Sigma(stage.Start), model.Schedule.Sigma(stage.End), last);
     }
 

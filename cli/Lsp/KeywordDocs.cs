@@ -20,9 +20,9 @@ internal static class KeywordDocs
         {
             ("namespace", "`namespace A.B`: the generated C# namespace (default: the project's RootNamespace)."),
             ("image", "`image CxHxW`: the image shape, channels x height x width; square images."),
-            ("diffusion", "`diffusion SCHEDULE [predicts eps|x0|v|edm]`: the noise schedule (vp, ddpm, cosine, edm) and what the network predicts (default: edm with edm(...), eps otherwise)."),
+            ("diffusion", "`diffusion SCHEDULE [predicts eps|x0|v|edm]`: the noise schedule (vp, ddpm, scaled_linear, cosine, edm) and what the network predicts (default: edm with edm(...), eps otherwise)."),
             ("stages", "`stages [in t|in sigma] { name [start, end) ... }`: contiguous stages covering [0, 1] in t, or [sigma_min, sigma_max] in sigma."),
-            ("encoder", "`encoder ddpmpp { ... }` or `encoder ncsnpp { ... }`: the encoder shared by every stage, EDM's SongUNet blocks as DDPM++ or NCSN++ (FIR resampling, a residual input pyramid, by default Fourier noise features at twice the width)."),
+            ("encoder", "`encoder ddpmpp { ... }`, `encoder ncsnpp { ... }` or `encoder adm { ... }`: the encoder shared by every stage, EDM's SongUNet blocks as DDPM++ or NCSN++ (FIR resampling, a residual input pyramid, by default Fourier noise features at twice the width), or latent diffusion's ADM U-Net (the paper's LDM network: conv resampling, GroupNorm32, 32 channels per attention head, the middle blocks in the encoder)."),
             ("decoder", "`decoder STAGE { width N | level R { ... } ... }`: the decoder of one stage; wide near the data, narrow near the noise."),
             ("train", "`train { ... }`: the training defaults (batch, lr, ema, steps, stage_sampling, ...)."),
             ("sample", "`sample { ... }`: the sampling defaults (solver, steps, eta, count, seed, clip, end_time, churn)."),
@@ -32,7 +32,7 @@ internal static class KeywordDocs
             ("width", "`width N`: the stem width; with `mult`, each level's width is N times its multiplier."),
             ("mult", "`mult [..]`: the channel multiplier of each level, highest resolution first."),
             ("blocks", "`blocks N`: residual blocks per level."),
-            ("attention", "`attention at R [heads H]`: self-attention at resolutions R."),
+            ("attention", "`attention at R [heads H]`: self-attention at resolutions R, with H heads (default 1; adm: 32 channels per head)."),
             ("embedding", "`embedding positional|fourier [N]`: the noise embedding (default positional for ddpmpp, fourier for ncsnpp) and the width N of its mapping layers (default 4 x width)."),
             ("dropout", "`dropout p`: dropout in the residual blocks, in [0, 1)."),
             ("groups", "`groups G` fixes G GroupNorm groups; `groups max M` gives each width min(M, C/4) (default min(32, C/4))."),
@@ -101,6 +101,7 @@ internal static class KeywordDocs
     {
         ("vp", "`vp(beta_min, beta_max)`: the continuous VP SDE (defaults 0.1, 20)."),
         ("ddpm", "`ddpm(beta_start, beta_end, steps)`: discrete DDPM betas (defaults 1e-4, 0.02, 1000); no closed-form sigma."),
+        ("scaled_linear", "`scaled_linear(beta_start, beta_end, steps)`: discrete DDPM betas whose square roots are linear, latent diffusion's \"linear\" schedule (defaults 1e-4, 0.02, 1000; the paper's LDM runs: 0.0015, 0.0195); no closed-form sigma."),
         ("cosine", "`cosine(s)`: Nichol and Dhariwal's cosine schedule (default s = 0.008)."),
         ("edm", "`edm(sigma_min, sigma_max, rho, p_mean, p_std, sigma_data)`: Karras et al.'s EDM (defaults 0.002, 80, 7, -1.2, 1.2, 0.5); goes with `predicts edm`."),
     };
@@ -126,7 +127,7 @@ internal static class KeywordDocs
         ["precision"] = (Train, "precision", new[] { "auto", "fp32", "bf16" }),
         ["stages"] = (Model, "stages", new[] { "in" }),
         ["in"] = (Model, "stages", new[] { "t", "sigma" }),
-        ["encoder"] = (Model, "encoder", new[] { "ddpmpp", "ncsnpp" }),
+        ["encoder"] = (Model, "encoder", DiffusionDsl.Runtime.Networks.EncoderFamilies.Keywords),
         ["groups"] = (Encoder, "groups", new[] { "max" }),
     };
 

@@ -6,7 +6,7 @@ using DiffusionDsl.Runtime.Staging;
 namespace DiffusionDsl.Language.Cost;
 
 /// <summary>
-/// Counts parameters and multiply-accumulates of the DDPM++ and NCSN++ (EDM SongUNet) layouts that
+/// Counts parameters and multiply-accumulates of the DDPM++, NCSN++ (EDM SongUNet) and ADM layouts that
 /// runtime/Networks builds: convolutions, linear layers and the attention matrix products.
 /// Normalisation, activations, additions, softmax, pooling and NCSN++'s depthwise FIR resampling are not counted: a few percent of the total for narrow
 /// networks (a reviewer's count on the exported modules: 2-5% per stage at the Fashion-MNIST study's width 16, under 0.5%
@@ -67,10 +67,18 @@ public static class CostModel
 
         public void GroupNorm(int channels) => Parameters += 2L * channels;
 
-        /// <summary>EDM's UNetBlock: norm, conv, embedding affine, norm, conv, 1x1 skip projection, optional attention.</summary>
+        /// <summary>
+        /// EDM's UNetBlock or ADM's ResBlock: norm, conv, embedding affine, norm, conv, 1x1 skip projection, optional
+        /// attention (ADM's AttentionBlock has the same layers); ADM's up/down blocks are one 3x3 conv.
+        /// </summary>
         public void Block(BlockPlan block, int emb)
         {
             int input = block.InChannels, output = block.OutChannels, resolution = block.Resolution;
+            if (block.PlainResample)
+            {
+                Conv(input, output, 3, resolution);
+                return;
+            }
             bool attention = block.Attention, resample = block.Resample;
             GroupNorm(input);
             Conv(input, output, 3, resolution);

@@ -8,14 +8,14 @@ using DiffusionDsl.Runtime.Networks;
 namespace DiffusionDsl.Language.Semantics;
 
 /// <summary>
-/// Binds `encoder ddpmpp { ... }` and `encoder ncsnpp { ... }`, in the compact form (width, mult, blocks, attention at) or the
+/// Binds `encoder ddpmpp { ... }`, `encoder ncsnpp { ... }` and `encoder adm { ... }`, in the compact form (width, mult, blocks, attention at) or the
 /// full form (one `level R { ... }` per resolution), and checks its shapes.
 /// </summary>
 internal sealed class EncoderBinder
 {
     private static readonly string[] Keywords =
         { "width", "mult", "blocks", "attention", "embedding", "dropout", "groups", "middle", "augment", "level" };
-    private static readonly string[] Families = { "ddpmpp", "ncsnpp" };
+    private static readonly string[] Families = EncoderFamilies.Keywords;
     private const int MaxLevels = 12;
 
     private readonly ValueReader _read;
@@ -30,7 +30,7 @@ internal sealed class EncoderBinder
     {
         if (statement is null) return null;
         _read.NoMoreThan(statement, 1);
-        var family = _read.Option(_read.At(statement, 0, "a block family: ddpmpp or ncsnpp"), "block family", Families);
+        var family = _read.Option(_read.At(statement, 0, "a block family: ddpmpp, ncsnpp or adm"), "block family", Families);
         var section = new Section(statement.Body, "the encoder", Diagnostics, Keywords, repeatable: new[] { "level" }, blocks: new[] { "level" });
         if (statement.Body is null)
             Diagnostics.Error(DiagnosticIds.MissingSetting, statement.KeywordSpan, "The encoder needs a body: encoder ddpmpp { width 128  mult [2, 2, 2]  blocks 4 }");
@@ -43,7 +43,8 @@ internal sealed class EncoderBinder
         if (width is not null && !ShapeRules.IsWithinMaxWidth(width.Value, Diagnostics, widthStatement!.Values[0].Span, "the stem")) width = null;
         var blocks = section.Get("blocks") is { } b ? _read.PositiveInteger(b, "blocks") : 2;
         var dropout = section.Get("dropout") is { } d ? _read.InRange(d, "dropout", 0, true, 1, false) : 0;
-        var (groups, maxGroups) = BindGroups(section.Get("groups"));
+        var kind = EncoderFamilies.FromKeyword(family);
+        var (groups, maxGroups) = BindGroups(section.Get("groups"), kind);
         var augment = section.Get("augment") is { } a ? _read.PositiveInteger(a, "augment", min: 0) : 0;
         if (augment > ShapeRules.MaxWidth)
         {
@@ -51,9 +52,8 @@ internal sealed class EncoderBinder
             augment = null;
         }
         AugmentSpan = section.Get("augment")?.Values.FirstOrDefault()?.Span;
-        var (heads, attentionAt) = BindAttention(section.Get("attention"));
-        var middleInEncoder = BindMiddle(section.Get("middle"));
-        var kind = EncoderFamilies.FromKeyword(family);
+        var (heads, headChannels, attentionAt) = BindAttention(section.Get("attention"), kind);
+        var middleInEncoder = BindMiddle(section.Get("middle"), kind);
         var (embedding, embeddingChannels) = BindEmbedding(section.Get("embedding"), width, widthStatement, kind);
 
         if (width is null || blocks is null || dropout is null || groups is null || maxGroups is null || augment is null || heads is null
@@ -64,7 +64,7 @@ internal sealed class EncoderBinder
         if (levels is null) return null;
 
         var spec = new EncoderSpec(family, width.Value, levels.ToEquatableArray(), embedding.Value, EncoderFamilies.NoiseChannels(kind, embedding.Value, width.Value),
-            embeddingChannels.Value, augment.Value, dropout.Value, groups.Value, heads.Value, middleInEncoder.Value, maxGroups.Value);
+            embeddingChannels.Value, augment.Value, dropout.Value, groups.Value, heads.Value, middleInEncoder.Value, maxGroups.Value, headChannels);
         var shapes = new ShapeRules(Diagnostics, spec);
         var levelStatements = section.All("level").ToList();
         SourceSpan SpanOf(int level) => level >= 0 && level < levelStatements.Count ? levelStatements[level].Span
@@ -74,11 +74,11 @@ internal sealed class EncoderBinder
         var attentionStatement = section.Get("attention");
         SourceSpan? headsSpan = attentionStatement is { Values.Count: 4 } ? attentionStatement.Values[3].Span : attentionStatement?.Span;
         foreach (var (level, index) in levels.Select((l, i) => (l, i))) ok &= shapes.CheckLevel(level, SpanOf(index), "encoder", headsSpan);
-        bool headsReported = levels.Any(l => l.Attention && l.Width % spec.Heads != 0);
-        if (spec.BottleneckWidth % spec.Heads != 0 && !headsReported)
+        bool headsReported = levels.Any(l => l.Attention && spec.HeadsFor(l.Width) is null);
+        if (spec.HeadsFor(spec.BottleneckWidth) is null && !headsReported)
         {
             Diagnostics.Error(DiagnosticIds.HeadsDoNotDivideWidth, headsSpan ?? statement.KeywordSpan,
-                $"{spec.Heads} attention heads do not divide the bottleneck width {spec.BottleneckWidth} (its first middle block attends)");
+                $"{spec.DescribeHeads()} do not divide the bottleneck width {spec.BottleneckWidth} (its first middle block attends)");
             ok = false;
         }
         // Every norm and attention the runtime builds, from the same block list (the per-width checks above cover them
@@ -183,18 +183,25 @@ internal sealed class EncoderBinder
         return ok ? levels : null;
     }
 
-    private (int? Heads, List<(int Resolution, SourceSpan Span)>? At) BindAttention(MsdStatement? statement)
+    /// <summary>
+    /// `attention at R [heads H]`: the heads of every attention, by default one, or for adm 32 channels per head (ADM's
+    /// num_head_channels, latent diffusion's configs); `heads H` fixes H heads for adm too. Returns (heads, channels per
+    /// head or 0, resolutions).
+    /// </summary>
+    private (int? Heads, int HeadChannels, List<(int Resolution, SourceSpan Span)>? At) BindAttention(MsdStatement? statement, EncoderFamily family)
     {
-        if (statement is null) return (1, null);
+        int headChannels = EncoderFamilies.DefaultHeadChannels(family);
+        if (statement is null) return (1, headChannels, null);
         // attention at 16 [heads 2]
         if (_read.Option(_read.At(statement, 0, "'at' and resolutions, e.g. attention at 16"), "word after 'attention'", new[] { "at" }) is null)
-            return (null, null);
+            return (null, 0, null);
         var at = _read.IntegerList(_read.At(statement, 1, "the resolutions, e.g. attention at 16 or attention at [16, 8]"), "an attention resolution");
         int? heads = 1;
         if (statement.Values.Count > 2)
         {
-            if (_read.Option(statement.Values[2], "word after the resolutions", new[] { "heads" }) is null) return (null, null);
+            if (_read.Option(statement.Values[2], "word after the resolutions", new[] { "heads" }) is null) return (null, 0, null);
             heads = _read.Integer(_read.At(statement, 3, "the number of heads"), "heads");
+            headChannels = 0;
             if (heads is < 1)
             {
                 Diagnostics.Error(DiagnosticIds.NotPositive, statement.Values[3].Span, "heads must be at least 1");
@@ -202,16 +209,17 @@ internal sealed class EncoderBinder
             }
             _read.NoMoreThan(statement, 4);
         }
-        return (heads, at);
+        return (heads, headChannels, at);
     }
 
     /// <summary>
     /// `groups G` fixes every norm's group count; `groups max M` gives each width min(M, width / 4) groups, EDM's
     /// GroupNorm rule (NVlabs/edm caps at 32, the default; the multistage paper's networks.py at 16).
     /// </summary>
-    private (int? Fixed, int? Max) BindGroups(MsdStatement? statement)
+    private (int? Fixed, int? Max) BindGroups(MsdStatement? statement, EncoderFamily family)
     {
-        if (statement is null) return (0, GroupNormRule.EdmMaxGroups);
+        // Unwritten: EDM's rule, or ADM's GroupNorm32 (32 groups at every width).
+        if (statement is null) return (EncoderFamilies.DefaultGroups(family).Fixed, EncoderFamilies.DefaultGroups(family).MaxGroups);
         if (statement.Values.Count > 0 && statement.Values[0] is NameValue)
         {
             _read.NoMoreThan(statement, 2);
@@ -226,11 +234,17 @@ internal sealed class EncoderBinder
         return (fixedGroups, fixedGroups is null ? null : GroupNormRule.EdmMaxGroups);
     }
 
-    private bool? BindMiddle(MsdStatement? statement)
+    private bool? BindMiddle(MsdStatement? statement, EncoderFamily family)
     {
-        if (statement is null) return false;
+        if (statement is null) return EncoderFamilies.DefaultMiddleInEncoder(family);
         _read.NoMoreThan(statement, 1);
         var where = _read.Option(_read.At(statement, 0, "encoder or decoder"), "place for the middle blocks", new[] { "encoder", "decoder" });
+        if (where == "decoder" && family == EncoderFamily.Adm)
+        {
+            Diagnostics.Error(DiagnosticIds.IncompatibleSettings, statement.Values[0].Span,
+                "An adm encoder keeps its middle blocks (ADM's middle_block) in the encoder, shared by every stage, as UNetModel_multistage does: remove 'middle decoder'");
+            return null;
+        }
         return where is null ? null : where == "encoder";
     }
 

@@ -9,8 +9,9 @@ namespace DiffusionDsl.Language.Semantics;
 /// <summary>
 /// The shared encoder, EDM's SongUNet layout: a 3x3 stem at the first level, a
 /// downsampling residual block before every later level, and Blocks residual blocks per level; <see cref="Family"/>
-/// is the .msd's word, ddpmpp or ncsnpp (<see cref="EncoderFamily"/>).
+/// is the .msd's word, ddpmpp, ncsnpp or adm (<see cref="EncoderFamily"/>; adm resamples with plain convs instead).
 /// </summary>
+/// <param name="HeadChannels">Channels per attention head (adm's default 32); 0: <paramref name="Heads"/> heads at every width.</param>
 public sealed record EncoderSpec(
     string Family,
     int StemWidth,
@@ -23,9 +24,16 @@ public sealed record EncoderSpec(
     int Groups,
     int Heads,
     bool MiddleInEncoder,
-    int MaxGroups = GroupNormRule.EdmMaxGroups) : IEncoderShape
+    int MaxGroups = GroupNormRule.EdmMaxGroups,
+    int HeadChannels = 0) : IEncoderShape
 {
     IReadOnlyList<Level> IEncoderShape.Levels => Levels;
+
+    /// <summary>The heads of an attention over <paramref name="channels"/>, or null when they do not divide it.</summary>
+    public int? HeadsFor(int channels) => AttentionHeads.For(channels, Heads, HeadChannels);
+
+    /// <summary>"2 attention heads" or "32 channels per attention head", for messages.</summary>
+    public string DescribeHeads() => AttentionHeads.Describe(Heads, HeadChannels);
 
     public EncoderFamily FamilyKind => EncoderFamilies.FromKeyword(Family);
 

@@ -7,13 +7,14 @@ using D = DiffusionDsl.Runtime.Schedules.ScheduleDefaults;
 
 namespace DiffusionDsl.Language.Semantics;
 
-/// <summary>Binds vp(...), ddpm(...), cosine(...) or edm(...).</summary>
+/// <summary>Binds vp(...), ddpm(...), scaled_linear(...), cosine(...) or edm(...).</summary>
 internal sealed class ScheduleBinder
 {
     private static readonly Dictionary<string, string[]> Parameters = new()
     {
         ["vp"] = new[] { "beta_min", "beta_max" },
         ["ddpm"] = new[] { "beta_start", "beta_end", "steps" },
+        ["scaled_linear"] = new[] { "beta_start", "beta_end", "steps" },
         ["cosine"] = new[] { "s" },
         ["edm"] = new[] { "sigma_min", "sigma_max", "rho", "p_mean", "p_std", "sigma_data" },
     };
@@ -69,7 +70,8 @@ internal sealed class ScheduleBinder
         var spec = kind switch
         {
             "vp" => new ScheduleSpec(ScheduleKind.Vp, BetaMin: Get("beta_min", D.BetaMin), BetaMax: Get("beta_max", D.BetaMax)),
-            "ddpm" => new ScheduleSpec(ScheduleKind.Ddpm, BetaStart: Get("beta_start", D.BetaStart), BetaEnd: Get("beta_end", D.BetaEnd), Steps: (int)Get("steps", D.DdpmSteps)),
+            "ddpm" or "scaled_linear" => new ScheduleSpec(ScheduleKind.Ddpm, BetaStart: Get("beta_start", D.BetaStart), BetaEnd: Get("beta_end", D.BetaEnd),
+                Steps: (int)Get("steps", D.DdpmSteps), SqrtSpacedBetas: kind == "scaled_linear"),
             "cosine" => new ScheduleSpec(ScheduleKind.Cosine, CosineOffset: Get("s", D.CosineOffset)),
             _ => new ScheduleSpec(ScheduleKind.Edm, SigmaMin: Get("sigma_min", D.SigmaMin), SigmaMax: Get("sigma_max", D.SigmaMax), Rho: Get("rho", D.Rho),
                 PMean: Get("p_mean", D.PMean), PStd: Get("p_std", D.PStd), SigmaData: Get("sigma_data", D.SigmaData)),
@@ -129,12 +131,12 @@ internal sealed class ScheduleBinder
     /// </summary>
     private const double MaxDdpmSigma = 1e30;
 
-    /// <summary>sigma at t = 1 of the discrete schedule: sqrt(prod 1 / (1 - beta_n) - 1), the betas linear as DdpmLinearSchedule makes them.</summary>
+    /// <summary>sigma at t = 1 of the discrete schedule: sqrt(prod 1 / (1 - beta_n) - 1), the betas as DdpmLinearSchedule makes them.</summary>
     private static double DdpmSigmaMax(ScheduleSpec spec)
     {
         double sum = 0;
-        for (int n = 0; n < spec.Steps; n++)
-            sum -= Math.Log(1 - (spec.BetaStart + (spec.BetaEnd - spec.BetaStart) * n / (spec.Steps - 1)));
+        foreach (var beta in Runtime.Schedules.DdpmBetas.Of(spec.BetaStart, spec.BetaEnd, spec.Steps, spec.SqrtSpacedBetas))
+            sum -= Math.Log(1 - beta);
         return Math.Sqrt(Math.Exp(sum) - 1);
     }
 }

@@ -7,14 +7,19 @@ namespace DiffusionDsl.Language.Semantics;
 public enum ScheduleKind { Vp, Ddpm, Cosine, Edm }
 
 /// <summary>The noise schedule. Unused parameters keep their defaults.</summary>
+/// <param name="SqrtSpacedBetas">A discrete schedule written scaled_linear(...): latent diffusion's "linear" betas, whose square roots are spaced linearly.</param>
 public sealed record ScheduleSpec(
     ScheduleKind Kind,
     double BetaMin = D.BetaMin, double BetaMax = D.BetaMax,
     double BetaStart = D.BetaStart, double BetaEnd = D.BetaEnd, int Steps = D.DdpmSteps,
     double CosineOffset = D.CosineOffset,
     double SigmaMin = D.SigmaMin, double SigmaMax = D.SigmaMax, double Rho = D.Rho,
-    double PMean = D.PMean, double PStd = D.PStd, double SigmaData = D.SigmaData)
+    double PMean = D.PMean, double PStd = D.PStd, double SigmaData = D.SigmaData,
+    bool SqrtSpacedBetas = false)
 {
+    /// <summary>The .msd's word for the schedule.</summary>
+    public string Keyword => SqrtSpacedBetas ? "scaled_linear" : Kind.ToString().ToLowerInvariant();
+
     /// <summary>Whether the compiler can convert sigma to t in closed form for this schedule.</summary>
     public bool SupportsSigmaUnit => Kind != ScheduleKind.Ddpm;
 

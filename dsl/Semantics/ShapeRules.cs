@@ -62,12 +62,12 @@ internal sealed class ShapeRules
                     $"The {(norm == "norm0" ? "input" : "output")} of {where} has {channels} channels{parts}, which its {groups} GroupNorm groups do not divide; {GroupsAdvice(channels, groups)}");
                 break;
             }
-            if (block.Attention && block.OutChannels % _encoder.Heads != 0)
+            if (block.Attention && _encoder.HeadsFor(block.OutChannels) is null)
             {
                 ok = false;
                 if (reported.Add(block.Level))
                     _diagnostics.ErrorOnce(DiagnosticIds.HeadsDoNotDivideWidth, spanOfLevel(block.Level),
-                        $"{_encoder.Heads} attention heads do not divide the {block.OutChannels} channels {where} attends over");
+                        $"{_encoder.DescribeHeads()} do not divide the {block.OutChannels} channels {where} attends over");
             }
         }
         return ok;
@@ -83,10 +83,10 @@ internal sealed class ShapeRules
     {
         string what = $"the {owner}'s {level.Resolution}x{level.Resolution} level";
         bool ok = CheckWidth(level.Width, span, what);
-        if (level.Attention && level.Width % _encoder.Heads != 0)
+        if (level.Attention && _encoder.HeadsFor(level.Width) is null)
         {
             _diagnostics.ErrorOnce(DiagnosticIds.HeadsDoNotDivideWidth, headsSpan ?? span,
-                $"{_encoder.Heads} attention heads do not divide the width of {what} ({level.Width})");
+                $"{_encoder.DescribeHeads()} do not divide the width of {what} ({level.Width})");
             ok = false;
         }
         if (level.Blocks > 64)

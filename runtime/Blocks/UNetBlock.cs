@@ -51,7 +51,7 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
         OutChannels = outChannels;
         _resample = resample;
         _dropout = options.Dropout;
-        _heads = options.Heads;
+        _heads = attention ? options.HeadsFor(outChannels) : 1;
         _filter = options.Filter;
         norm0 = InitialisedGroupNorm.Create(inChannels, options.Groups);
         conv0 = Initialisation.XavierUniform(nn.Conv2d(inChannels, outChannels, 3, padding: 1));
@@ -112,4 +112,9 @@ public sealed class UNetBlock : nn.Module<Tensor, Tensor, Tensor>
 }
 
 /// <summary>Settings shared by every residual block of a network.</summary>
-public sealed record BlockOptions(double Dropout, GroupNormRule Groups, int Heads, Networks.ResampleFilter Filter = Networks.ResampleFilter.Box);
+public sealed record BlockOptions(double Dropout, GroupNormRule Groups, int Heads, Networks.ResampleFilter Filter = Networks.ResampleFilter.Box, int HeadChannels = 0)
+{
+    /// <summary>The heads of an attention over <paramref name="channels"/> (<see cref="AttentionHeads"/>; the checker has refused widths they do not divide).</summary>
+    public int HeadsFor(int channels) => AttentionHeads.For(channels, Heads, HeadChannels)
+        ?? throw new System.ArgumentException($"{AttentionHeads.Describe(Heads, HeadChannels)} do not divide {channels} channels.", nameof(channels));
+}

@@ -3,7 +3,8 @@ using DiffusionDsl.Runtime.Blocks;
 
 namespace DiffusionDsl.Runtime.Networks;
 
-/// <summary>The shared encoder's layout (EDM SongUNet as DDPM++ or NCSN++), as the .msd compiler computed it.</summary>
+/// <summary>The shared encoder's layout (EDM SongUNet as DDPM++ or NCSN++, or ADM), as the .msd compiler computed it.</summary>
+/// <param name="HeadChannels">Channels per attention head (ADM's num_head_channels); 0: <paramref name="Heads"/> heads at every width.</param>
 public sealed record EncoderLayout(
     int InChannels,
     int StemWidth,
@@ -16,14 +17,16 @@ public sealed record EncoderLayout(
     int Heads = 1,
     bool MiddleInEncoder = false,
     int MaxGroups = GroupNormRule.EdmMaxGroups,
-    EncoderFamily Family = EncoderFamily.Ddpmpp) : IEncoderShape
+    EncoderFamily Family = EncoderFamily.Ddpmpp,
+    int HeadChannels = 0) : IEncoderShape
 {
+    public EncoderFamily FamilyKind => Family;
     public int NoiseChannels => EncoderFamilies.NoiseChannels(Family, Embedding, StemWidth);
     public int EmbeddingWidth => EmbeddingChannels > 0 ? EmbeddingChannels : NoiseEmbeddingWidth.Default(StemWidth);
     public int BottleneckWidth => NetworkPlan.BottleneckWidth(this);
     /// <summary>Groups &gt; 0 fixes every norm's group count; otherwise each width gets min(MaxGroups, width / 4).</summary>
     public GroupNormRule GroupNorm => new(Groups, MaxGroups);
-    public BlockOptions BlockOptions => new(Dropout, GroupNorm, Heads, EncoderFamilies.Filter(Family));
+    public BlockOptions BlockOptions => new(Dropout, GroupNorm, Heads, EncoderFamilies.Filter(Family), HeadChannels);
 
     /// <summary>The channels of every skip connection, in the order the encoder produces them.</summary>
     public IReadOnlyList<int> SkipWidths => NetworkPlan.SkipWidths(this);

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using DiffusionDsl.Runtime.Blocks;
+using DiffusionDsl.Runtime.Blocks.Adm;
 using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Networks;
@@ -12,6 +14,8 @@ namespace DiffusionDsl.Runtime.Networks;
 /// .msd says `middle encoder`, the two bottleneck blocks). Parameter names follow SongUNet:
 /// map_noise, map_augment, map_layer0/1 and enc.{R}x{R}_conv / _down / _aux_residual / _block{i}.
 /// An NCSN++ encoder also carries the image down beside the features (SongUNet's encoder_type 'residual').
+/// An ADM encoder holds the same layers under openaimodel.py's names: time_embed.0/.2, input_blocks.{i}.{j} and
+/// middle_block.{j} (<see cref="AdmTopology"/>).
 /// </summary>
 public class SharedEncoder : nn.Module
 {
@@ -20,9 +24,11 @@ public class SharedEncoder : nn.Module
     private readonly Linear map_layer0;
     private readonly Linear map_layer1;
     private readonly NamedModules enc = new();
+    private readonly NamedModules? _admTimeEmbedding, _admInputBlocks;
+    private readonly AdmSequence? _admMiddle;
     private readonly Conv2d _stem;
-    private readonly UNetBlock[] _blocks;
-    private readonly UNetBlock[] _middle;
+    private readonly nn.Module<Tensor, Tensor, Tensor>[] _blocks;
+    private readonly nn.Module<Tensor, Tensor, Tensor>[] _middle;
     /// <summary>NCSN++'s input pyramid: for each of _blocks, the conv that follows it (after a downsampling block), else null.</summary>
     private readonly FusedDownsamplingConv?[] _inputResidual;
     private bool _registered;
@@ -34,9 +40,29 @@ public class SharedEncoder : nn.Module
     {
         Layout = layout;
         int emb = layout.EmbeddingWidth;
-        map_noise = new NoiseEmbedding(layout.Embedding, layout.NoiseChannels);
+        bool adm = layout.Family == EncoderFamily.Adm;
+        map_noise = new NoiseEmbedding(layout.Embedding, layout.NoiseChannels, timestepEmbedding: adm);
         if (layout.AugmentDim > 0)
             map_augment = Initialisation.XavierUniform(nn.Linear(layout.AugmentDim, layout.NoiseChannels, hasBias: false));
+        if (adm)
+        {
+            map_layer0 = AdmInitialisation.Default(nn.Linear(layout.NoiseChannels, emb));
+            map_layer1 = AdmInitialisation.Default(nn.Linear(emb, emb));
+            _stem = AdmInitialisation.Default(nn.Conv2d(layout.InChannels, layout.StemWidth, 3, padding: 1));
+            var (admBlocks, admMiddle) = AdmTopology.Build(NetworkPlan.Encoder(layout), emb, layout.BlockOptions);
+            _admTimeEmbedding = new NamedModules();
+            _admTimeEmbedding.Add("0", map_layer0);
+            _admTimeEmbedding.Add("2", map_layer1);
+            var stem = new NamedModules();
+            stem.Add("0", _stem);
+            _admInputBlocks = AdmTopology.Numbered(new nn.Module[] { stem }.Concat(admBlocks));
+            _admMiddle = admMiddle;
+            _blocks = admBlocks.ToArray();
+            _middle = admMiddle is null ? Array.Empty<nn.Module<Tensor, Tensor, Tensor>>() : new nn.Module<Tensor, Tensor, Tensor>[] { admMiddle };
+            _inputResidual = new FusedDownsamplingConv?[_blocks.Length];
+            RegisterComponents();
+            return;
+        }
         map_layer0 = Initialisation.XavierUniform(nn.Linear(layout.NoiseChannels, emb));
         map_layer1 = Initialisation.XavierUniform(nn.Linear(emb, emb));
 
@@ -78,6 +104,13 @@ public class SharedEncoder : nn.Module
         _registered = true;
         register_module(nameof(map_noise), map_noise);
         if (map_augment is not null) register_module(nameof(map_augment), map_augment);
+        if (_admInputBlocks is not null)
+        {
+            register_module("time_embed", _admTimeEmbedding!);
+            register_module("input_blocks", _admInputBlocks);
+            if (_admMiddle is not null) register_module("middle_block", _admMiddle);
+            return;
+        }
         register_module(nameof(map_layer0), map_layer0);
         register_module(nameof(map_layer1), map_layer1);
         register_module(nameof(enc), enc);

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using DiffusionDsl.Runtime.Blocks;
+using DiffusionDsl.Runtime.Blocks.Adm;
 using static TorchSharp.torch;
 
 namespace DiffusionDsl.Runtime.Networks;
@@ -12,12 +14,16 @@ namespace DiffusionDsl.Runtime.Networks;
 /// <see cref="NetworkPlan.Decoder"/>: its bottleneck blocks (unless the encoder owns them) at the
 /// encoder's width, then each level's blocks, each concatenating one encoder skip; GroupNorm-SiLU-3x3
 /// conv is the output head. Parameter names follow SongUNet's `dec`:
-/// dec.{R}x{R}_in0/_in1, _up, _block{i}, _aux_norm, _aux_conv.
+/// dec.{R}x{R}_in0/_in1, _up, _block{i}, _aux_norm, _aux_conv. An ADM decoder uses openaimodel.py's names instead:
+/// output_blocks.{i}.{j} (and middle_block.{j} when it owns the bottleneck), out.0 and out.2.
 /// </summary>
 public class StageDecoder : nn.Module
 {
     private readonly NamedModules dec = new();
-    private readonly UNetBlock[] _blocks;
+    private readonly NamedModules? _admOutputBlocks, _admOut;
+    private readonly AdmSequence? _admMiddle;
+    private readonly nn.Module<Tensor, Tensor, Tensor>[] _blocks;
+    private readonly int[] _blockInChannels;
     private readonly GroupNorm _outputNorm;
     private readonly Conv2d _outputConv;
     private bool _registered;
@@ -31,18 +37,35 @@ public class StageDecoder : nn.Module
     {
         Layout = layout;
         int emb = encoder.EmbeddingWidth;
-        var blocks = new List<UNetBlock>();
-        foreach (var plan in NetworkPlan.Decoder(encoder, layout.Levels))
+        var plans = NetworkPlan.Decoder(encoder, layout.Levels).ToList();
+        if (plans.Any(plan => plan.Kind == BlockKind.Residual && plan.Skip == 0))
+            throw new ArgumentException($"The decoder has more blocks than the encoder has skips ({encoder.SkipWidths.Count}); each level takes the encoder level's blocks + 1.", nameof(layout));
+        int resolution = layout.Levels[layout.Levels.Count - 1].Resolution;
+        int channels = NetworkPlan.DecoderOutputWidth(encoder, layout.Levels);
+        if (encoder.Family == EncoderFamily.Adm)
         {
-            if (plan.Kind == BlockKind.Residual && plan.Skip == 0)
-                throw new ArgumentException($"The decoder has more blocks than the encoder has skips ({encoder.SkipWidths.Count}); each level takes the encoder level's blocks + 1.", nameof(layout));
+            var (admBlocks, admMiddle) = AdmTopology.Build(plans, emb, encoder.BlockOptions);
+            _admMiddle = admMiddle;
+            _admOutputBlocks = AdmTopology.Numbered(admBlocks);
+            _blocks = (admMiddle is null ? admBlocks : admBlocks.Prepend(admMiddle)).ToArray();
+            _blockInChannels = (admMiddle is null ? admBlocks : admBlocks.Prepend(admMiddle)).Select(b => b.InChannels).ToArray();
+            _outputNorm = AdmInitialisation.Norm(channels, encoder.GroupNorm);
+            _outputConv = AdmInitialisation.Zero(nn.Conv2d(channels, layout.OutChannels, 3, padding: 1));
+            _admOut = new NamedModules();
+            _admOut.Add("0", _outputNorm);
+            _admOut.Add("2", _outputConv);
+            RegisterComponents();
+            return;
+        }
+        var blocks = new List<UNetBlock>();
+        foreach (var plan in plans)
+        {
             var block = new UNetBlock(plan, emb, encoder.BlockOptions);
             dec.Add(ReferenceLayerNames.Of(plan), block);
             blocks.Add(block);
         }
         _blocks = blocks.ToArray();
-        int resolution = layout.Levels[layout.Levels.Count - 1].Resolution;
-        int channels = NetworkPlan.DecoderOutputWidth(encoder, layout.Levels);
+        _blockInChannels = blocks.Select(b => b.InChannels).ToArray();
         _outputNorm = InitialisedGroupNorm.Create(channels, encoder.GroupNorm);
         _outputConv = Initialisation.XavierUniform(nn.Conv2d(channels, layout.OutChannels, 3, padding: 1), Initialisation.NearZero);
         dec.Add(ReferenceLayerNames.OutputNorm(resolution), _outputNorm);
@@ -55,6 +78,13 @@ public class StageDecoder : nn.Module
     {
         if (_registered) return;
         _registered = true;
+        if (_admOutputBlocks is not null)
+        {
+            if (_admMiddle is not null) register_module("middle_block", _admMiddle);
+            register_module("output_blocks", _admOutputBlocks);
+            register_module("out", _admOut!);
+            return;
+        }
         register_module(nameof(dec), dec);
     }
 
@@ -63,11 +93,11 @@ public class StageDecoder : nn.Module
         SamplesSeen += state.Features.shape[0];
         var x = state.Features;
         int skip = state.Skips.Count;
-        foreach (var block in _blocks)
+        for (int i = 0; i < _blocks.Length; i++)
         {
-            // SongUNet's rule: a block whose input is wider than x takes the next skip.
-            if (x.shape[1] != block.InChannels) x = cat(new[] { x, state.Skips[--skip] }, 1);
-            x = block.forward(x, state.Embedding);
+            // SongUNet's rule (and ADM's, whose every output block takes one): a block whose input is wider than x takes the next skip.
+            if (x.shape[1] != _blockInChannels[i]) x = cat(new[] { x, state.Skips[--skip] }, 1);
+            x = _blocks[i].forward(x, state.Embedding);
         }
         return _outputConv.forward(nn.functional.silu(_outputNorm.forward(x)));
     }

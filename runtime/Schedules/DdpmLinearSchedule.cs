@@ -6,19 +6,21 @@ namespace DiffusionDsl.Runtime.Schedules;
 /// <summary>
 /// The discrete DDPM schedule (Ho et al. 2020): beta_n linear from betaStart to betaEnd over
 /// <c>steps</c> steps, alpha_bar_n = prod (1 - beta_k). Step n sits at t = n / (steps - 1); between
-/// grid points log s_t is interpolated linearly (DPM-Solver's NoiseScheduleVP('discrete')).
+/// grid points log s_t is interpolated linearly (DPM-Solver's NoiseScheduleVP('discrete')). With
+/// <c>sqrtSpacedBetas</c> the square roots of the betas are linear instead (latent diffusion's "linear" schedule,
+/// diffusers' scaled_linear; the .msd's scaled_linear(...)).
 /// </summary>
 public sealed class DdpmLinearSchedule : INoiseSchedule
 {
     private readonly DiscreteLogScale _grid;
     public int Steps { get; }
 
-    public DdpmLinearSchedule(double betaStart = ScheduleDefaults.BetaStart, double betaEnd = ScheduleDefaults.BetaEnd, int steps = ScheduleDefaults.DdpmSteps)
+    public DdpmLinearSchedule(double betaStart = ScheduleDefaults.BetaStart, double betaEnd = ScheduleDefaults.BetaEnd, int steps = ScheduleDefaults.DdpmSteps,
+        bool sqrtSpacedBetas = false)
     {
         if (steps < 2) throw new ArgumentException("A discrete schedule needs at least 2 steps.", nameof(steps));
         Steps = steps;
-        var betas = Enumerable.Range(0, steps).Select(n => betaStart + (betaEnd - betaStart) * n / (steps - 1));
-        _grid = DiscreteLogScale.FromBetas(betas);
+        _grid = DiscreteLogScale.FromBetas(DdpmBetas.Of(betaStart, betaEnd, steps, sqrtSpacedBetas));
     }
 
     public double MinTime => 0.0;

@@ -45,6 +45,19 @@ public class ExportCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Equal($"{hash} 66374", printed.Trim());
     }
 
+    /// <summary>An `encoder adm` model is refused by name, before anything is written.</summary>
+    [Fact]
+    public void AnAdmModelIsNotExportedAndSaysWhy()
+    {
+        using var folder = new ScratchFolder();
+        var source = Path.Combine(RepositoryRoot.Path, "examples", "LatentPaper", "CelebAHqLatentMultistage.msd");
+        var output = folder.File("py");
+        var (exit, text) = Msd("export", "pytorch", source, "-o", output);
+        Assert.Equal(1, exit);
+        Assert.Contains("not exported: the PyTorch export writes SongUNet networks (encoder ddpmpp or ncsnpp), not yet encoder adm", text.Replace("\n", " "));
+        Assert.False(Directory.Exists(output));
+    }
+
     [Fact]
     public void ExportingAgainReplacesTheExportButNotAUsersFileOfTheSameName()
     {

@@ -11,18 +11,21 @@ public interface IEncoderShape
     int StemWidth { get; }
     IReadOnlyList<Level> Levels { get; }
     bool MiddleInEncoder { get; }
+    EncoderFamily FamilyKind { get; }
 }
 
 public enum BlockKind { Residual, Down, Up, Middle }
 
 /// <summary>
-/// One residual block (EDM's UNetBlock): GroupNorm over its input, conv, GroupNorm over its output, conv, and for an
-/// attending block a third GroupNorm over its output. A decoder block's input is the output of the block below
+/// One residual block (EDM's UNetBlock, ADM's ResBlock): GroupNorm over its input, conv, GroupNorm over its output, conv, and for an
+/// attending block a third GroupNorm over its output (ADM: its AttentionBlock's norm). A decoder block's input is the output of the block below
 /// concatenated with one encoder skip: <see cref="FromBelow"/> + <see cref="Skip"/>.
 /// </summary>
 /// <param name="Level">The index of its level in the encoder's or decoder's level list; -1 for the middle blocks.</param>
 /// <param name="Index">The block's index in its level (or among the middle blocks); 0 for a resampling block.</param>
-public sealed record BlockPlan(BlockKind Kind, int Level, int Index, int Resolution, int FromBelow, int Skip, int OutChannels, bool Attention)
+/// <param name="PlainResample">An up/down block that is a single 3x3 conv (ADM's Upsample / Downsample), not a residual block.</param>
+public sealed record BlockPlan(BlockKind Kind, int Level, int Index, int Resolution, int FromBelow, int Skip, int OutChannels, bool Attention,
+    bool PlainResample = false)
 {
     public int InChannels => FromBelow + Skip;
     public bool Resample => Kind is BlockKind.Down or BlockKind.Up;
@@ -51,7 +54,7 @@ public static class NetworkPlan
         for (int i = 0; i < encoder.Levels.Count; i++)
         {
             var level = encoder.Levels[i];
-            if (i > 0) yield return new BlockPlan(BlockKind.Down, i, 0, level.Resolution, channels, 0, channels, false);
+            if (i > 0) yield return new BlockPlan(BlockKind.Down, i, 0, level.Resolution, channels, 0, channels, false, PlainResample(encoder));
             for (int b = 0; b < level.Blocks; b++)
             {
                 yield return new BlockPlan(BlockKind.Residual, i, b, level.Resolution, channels, 0, level.Width, level.Attention);
@@ -100,11 +103,13 @@ public static class NetworkPlan
         for (int i = 0; i < decoder.Count; i++)
         {
             var level = decoder[i];
-            if (i > 0) yield return new BlockPlan(BlockKind.Up, i, 0, level.Resolution, channels, 0, channels, false);
+            if (i > 0) yield return new BlockPlan(BlockKind.Up, i, 0, level.Resolution, channels, 0, channels, false, PlainResample(encoder));
+            bool everyBlockAttends = EncoderFamilies.AttendsInEveryDecoderBlock(encoder.FamilyKind);
             for (int b = 0; b < level.Blocks; b++)
             {
                 int skip = skips.Count > 0 ? skips.Pop() : 0;
-                yield return new BlockPlan(BlockKind.Residual, i, b, level.Resolution, channels, skip, level.Width, level.Attention && b == level.Blocks - 1);
+                yield return new BlockPlan(BlockKind.Residual, i, b, level.Resolution, channels, skip, level.Width,
+                    level.Attention && (everyBlockAttends || b == level.Blocks - 1));
                 channels = level.Width;
             }
         }
@@ -125,9 +130,12 @@ public static class NetworkPlan
         yield return new BlockPlan(BlockKind.Middle, -1, 1, resolution, width, 0, width, Attention: false);
     }
 
-    /// <summary>The GroupNorms of a block: over its input, over its output, and (attending) over its output again before qkv.</summary>
+    private static bool PlainResample(IEncoderShape encoder) => !EncoderFamilies.ResamplesInResidualBlocks(encoder.FamilyKind);
+
+    /// <summary>The GroupNorms of a block: over its input, over its output, and (attending) over its output again before qkv; none in a plain resampling conv.</summary>
     public static IEnumerable<(string Norm, int Channels)> Norms(BlockPlan block)
     {
+        if (block.PlainResample) yield break;
         yield return ("norm0", block.InChannels);
         yield return ("norm1", block.OutChannels);
         if (block.Attention) yield return ("norm2", block.OutChannels);

@@ -147,7 +147,7 @@ internal static class PythonModelEmitter
     private static string Schedule(ScheduleSpec s) => s.Kind switch
     {
         ScheduleKind.Vp => $"VpSchedule(beta_min={Float(s.BetaMin)}, beta_max={Float(s.BetaMax)})",
-        ScheduleKind.Ddpm => $"DdpmLinearSchedule(beta_start={Float(s.BetaStart)}, beta_end={Float(s.BetaEnd)}, steps={s.Steps})",
+        ScheduleKind.Ddpm => $"DdpmLinearSchedule(beta_start={Float(s.BetaStart)}, beta_end={Float(s.BetaEnd)}, steps={s.Steps}{(s.SqrtSpacedBetas ? ", sqrt_spaced_betas=True" : "")})",
         ScheduleKind.Cosine => $"CosineSchedule(offset={Float(s.CosineOffset)})",
         _ => $"EdmSchedule(sigma_min={Float(s.SigmaMin)}, sigma_max={Float(s.SigmaMax)}, rho={Float(s.Rho)}, p_mean={Float(s.PMean)}, " +
              $"p_std={Float(s.PStd)}, sigma_data={Float(s.SigmaData)})",

@@ -335,11 +335,15 @@ class VpSchedule(Schedule):
 
 
 class DdpmLinearSchedule(Schedule):
-    """Discrete DDPM betas, linear; log s interpolated linearly in t between grid points t_n = n / (steps - 1)."""
+    """Discrete DDPM betas, linear (or, sqrt_spaced_betas, their square roots linear: latent diffusion's "linear"); log s
+    interpolated linearly in t between grid points t_n = n / (steps - 1)."""
 
-    def __init__(self, beta_start: float, beta_end: float, steps: int):
+    def __init__(self, beta_start: float, beta_end: float, steps: int, sqrt_spaced_betas: bool = False):
         self.steps = steps
-        betas = [beta_start + (beta_end - beta_start) * n / (steps - 1) for n in range(steps)]
+        if sqrt_spaced_betas:
+            betas = [(math.sqrt(beta_start) + (math.sqrt(beta_end) - math.sqrt(beta_start)) * n / (steps - 1)) ** 2 for n in range(steps)]
+        else:
+            betas = [beta_start + (beta_end - beta_start) * n / (steps - 1) for n in range(steps)]
         log_scale, total = [], 0.0
         for beta in betas:
             total += math.log(1.0 - beta)

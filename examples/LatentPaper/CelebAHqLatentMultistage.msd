@@ -1,0 +1,26 @@
+// The paper's LDM configuration (latent-diffusion, configs/latent-diffusion/celebahq-ldm-vq-4_multistage224-256-192-128.yaml):
+// CelebA-HQ 256x256 encoded by the VQ-f4 autoencoder into 3x64x64 latents, and openaimodel.py's UNetModel_multistage:
+// model_channels 224, channel_mult [1, 2, 3, 4], 2 residual blocks per level, attention at downsample rates 2, 4 and 8
+// (the latents' 32x32, 16x16 and 8x8) with 32 channels per head, decoders de_nfs [256, 192, 128] and stage_interval
+// [442, 631, 1000] in DDPM steps, which sit at t = n / 999 here.
+model CelebAHqLatentMultistage {
+  namespace Examples.Latent
+  image 3x64x64
+  diffusion scaled_linear(beta_start = 0.0015, beta_end = 0.0195, steps = 1000)
+
+  stages in t {
+    near_data  [0, 0.44244244244244246)
+    middle     [0.44244244244244246, 0.6316316316316316)
+    near_noise [0.6316316316316316, 1]
+  }
+
+  encoder adm {
+    width 224  mult [1, 2, 3, 4]  blocks 2
+    attention at [32, 16, 8]
+  }
+
+  decoder near_data  { width 256 }
+  # The reference's decoder loop does not reset its downsample rate after the first decoder, so only that one attends.
+  decoder middle     { width 192  attention none }
+  decoder near_noise { width 128  attention none }
+}
