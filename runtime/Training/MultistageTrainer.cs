@@ -145,7 +145,9 @@ public sealed class MultistageTrainer : IDisposable
         using var held = Run.Lock();
         var resumeFrom = Run.ResumePoint(Options.ResumeFrom);
         // A checkpoint that is not there is for LoadCheckpoint to name; these checks are about the folder it would go on in.
-        if (Step == 0 && (resumeFrom is null || File.Exists(resumeFrom)) && Run.Conflict(resumeFrom) is { } conflict)
+        // "latest" is this folder's own newest checkpoint, whatever its header says: a damaged one is for LoadCheckpoint to
+        // name, not an "earlier run" (its unreadable header would not match itself).
+        if (Step == 0 && (resumeFrom is null || File.Exists(resumeFrom)) && Run.Conflict(Options.ResumeFrom == "latest" ? "latest" : resumeFrom) is { } conflict)
             throw new InvalidOperationException(conflict.SameRun
                 ? $"{Path.GetFileName(resumeFrom)} is not the newest checkpoint of its run ({Path.GetFileName(conflict.Checkpoint)} is): " +
                   "delete the later ones to go back to it, or set ResumeFrom = \"latest\"."
@@ -191,12 +193,36 @@ public sealed class MultistageTrainer : IDisposable
             // The checkpoint before the step's reports: a report that fails (a preview too large to write, a device out of
             // memory while sampling it, a full disk) then loses no training.
             if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) { Flush(pending); SaveCheckpoint(); }
-            StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, () => losses.Read(), _stepLearningRate, _clock.Elapsed - started,
-                                                    ImagesSeen, StageSamples, TrainGFlops) { RunElapsed = TrainingTime });
+            try
+            {
+                StepCompleted?.Invoke(new TrainStepInfo(Step, Options.Steps, () => losses.Read(), _stepLearningRate, _clock.Elapsed - started,
+                                                        ImagesSeen, StageSamples, TrainGFlops) { RunElapsed = TrainingTime });
+            }
+            catch (Exception e) when (e is not TrainingDivergedException && Options.CheckpointAtEnd && Step > 0)
+            {
+                // A report that fails between checkpoints (a sample grid or an evaluation out of device memory, a full
+                // disk) would otherwise take every step since the last checkpoint with it: keep them, then let it fail.
+                SaveAfterFailedReport(pending);
+                throw;
+            }
         }
         Flush(pending);
         if (Options.CheckpointAtEnd && !AtCheckpoint()) SaveCheckpoint();
         return new TrainResult(Step, LastLoss(), LastCheckpoint, Cancelled: false);
+    }
+
+    private void SaveAfterFailedReport(PendingLosses pending)
+    {
+        if (AtCheckpoint()) return;
+        try
+        {
+            Flush(pending); // a diverged run is not saved: Flush throws first
+            SaveCheckpoint();
+        }
+        catch (Exception e) when (e is TrainingDivergedException or IOException or UnauthorizedAccessException or System.Runtime.InteropServices.ExternalException)
+        {
+            // The report's failure is the one to tell: it is what stopped the run.
+        }
     }
 
     /// <summary>Whether the last checkpoint written is this step's.</summary>

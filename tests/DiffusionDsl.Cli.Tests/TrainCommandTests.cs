@@ -308,6 +308,27 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.DoesNotContain("trained to step", console.Text);
     }
 
+    /// <summary>A damaged newest checkpoint (cut short by a copy, say) under --resume latest is named as damaged: not an "earlier run", not a stack trace.</summary>
+    [Fact]
+    public void ResumingLatestFromATruncatedCheckpointNamesIt()
+    {
+        using var folder = new ScratchFolder();
+        var run = folder.File("run");
+        Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
+        var truncated = Path.Combine(run, "checkpoints", "step-00000006.ckpt");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(_run.Checkpoint(6))[..20]);
+        var console = new RecordingConsole();
+
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", _run.Data, "--output", run,
+                                      "--resume", "latest", "--steps", "9" }, console.Console);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: ", console.Text);
+        Assert.Contains("step-00000006.ckpt", console.Text);
+        Assert.DoesNotContain("earlier run", console.Text);
+        Assert.DoesNotContain("Unhandled exception", console.Text);
+    }
+
     [Fact]
     public void ResumingLatestWhereThereIsNoCheckpointSaysItStartsAtZero()
     {

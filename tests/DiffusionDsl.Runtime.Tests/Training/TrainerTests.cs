@@ -83,6 +83,21 @@ public sealed class TrainerTests : IDisposable
             Assert.True(a.allclose(b, rtol: 0, atol: 1e-7), $"{name} differs by {(a - b).abs().max().item<float>()}");
     }
 
+    /// <summary>A report that fails between checkpoints (a full disk writing a preview, say) fails the run, but keeps its steps in a checkpoint.</summary>
+    [Fact]
+    public void AFailingReportBetweenCheckpointsKeepsTheStepsItWouldHaveLost()
+    {
+        var options = Options("report", 12);
+        using var trainer = new MultistageTrainer(Model(), Vp, PredictionTarget.Eps, options);
+        trainer.StepCompleted += info => { if (info.Step == 6) throw new IOException("No space left on device"); };
+
+        var error = Assert.Throws<IOException>(() => trainer.Train(TinyData.Source()));
+        Assert.Equal("No space left on device", error.Message);
+        Assert.EndsWith("step-00000006.ckpt", trainer.LastCheckpoint);
+        using var resumed = new MultistageTrainer(Model(seed: 5), Vp, PredictionTarget.Eps, options with { ResumeFrom = "latest" });
+        Assert.Equal(12, resumed.Train(TinyData.Source()).Step);
+    }
+
     [Fact]
     public void AResumedRunGoesOnCountingItsTrainingTime()
     {
