@@ -28,6 +28,23 @@ public sealed class DdpmLinearSchedule : INoiseSchedule
     public double Sigma(double t) => Math.Sqrt(double.ExpM1(-2.0 * _grid.LogScale(t)));
     public double TimeOfSigma(double sigma) => _grid.TimeOfLogScale(-0.5 * Math.Log(1.0 + sigma * sigma));
 
+    /// <summary>
+    /// Training draws the schedule's own steps, n uniform in {0, ..., steps - 1} at t_n = n / (steps - 1), as DDPM and
+    /// latent diffusion train (integer timesteps), so the network learns the labels it is sampled at. P(T &lt; t): the
+    /// steps below t, a boundary within rounding of a step counting that step as its own (the stage [442/999, ...) of the
+    /// paper's LDM runs starts at step 442).
+    /// </summary>
+    public double TrainingCdf(double t) =>
+        t >= 1.0 ? 1.0 : Math.Clamp(Math.Ceiling(t * (Steps - 1) - GridTolerance), 0, Steps - 1) / Steps;
+
+    public double TrainingQuantile(double p) => Math.Min(Math.Floor(Math.Clamp(p, 0.0, 1.0) * Steps + GridTolerance), Steps - 1) / (Steps - 1);
+
+    public TorchSharp.torch.Tensor TrainingQuantiles(TorchSharp.torch.Tensor p) =>
+        p.clamp(0.0, 1.0).mul((double)Steps).add(GridTolerance).floor().clamp_max(Steps - 1).div((double)(Steps - 1));
+
+    /// <summary>How far from a step a boundary may lie and still start at it (rounding of a written n / (steps - 1)), and a CDF value n / steps still give step n.</summary>
+    private const double GridTolerance = 1e-9;
+
     /// <summary>The discrete step index n the DDPM network was trained on.</summary>
     public double NoiseLabel(double t) => t * (Steps - 1);
     public TorchSharp.torch.Tensor NoiseLabels(TorchSharp.torch.Tensor t) => t.to_type(TorchSharp.torch.ScalarType.Float32) * (double)(Steps - 1);

@@ -351,6 +351,14 @@ class DdpmLinearSchedule(Schedule):
         self.grid = torch.tensor(log_scale, dtype=torch.float64)
         self.grids = {}  # the grid on each device it has been used on, copied there once
 
+    def training_cdf(self, t):
+        """Training draws the steps, n uniform in 0 .. steps - 1 at t_n = n / (steps - 1), as the C# DdpmLinearSchedule."""
+        below = torch.ceil(t * (self.steps - 1) - 1e-9).clamp(0, self.steps - 1) / self.steps
+        return torch.where(t >= 1.0, torch.ones_like(below), below)
+
+    def training_quantile(self, p):
+        return (p.clamp(0.0, 1.0) * self.steps + 1e-9).floor().clamp(max=self.steps - 1) / (self.steps - 1)
+
     def log_scale(self, t):
         if t.device not in self.grids:
             self.grids[t.device] = self.grid.to(t.device)
