@@ -66,7 +66,7 @@ internal static class KeywordDocs
             ("ema_rampup", "`ema_rampup r`: with `ema_halflife_kimg`, the half-life is at most r x the images seen so far (EDM: 0.05, the default; 0: none)."),
             ("accumulate", "`accumulate N`: micro-batches per optimizer step."),
             ("steps", "`steps N`: training steps."),
-            ("stage_sampling", "`stage_sampling uniform|proportional|mixed`: how each batch's stage is drawn (default: proportional under edm(...), as EDM's loss draws it; uniform otherwise, as the DPM-Solver runs)."),
+            ("stage_sampling", "`stage_sampling uniform|proportional|mixed|cyclic`: how each batch's stage is drawn (default: proportional under edm(...), as EDM's loss draws it; uniform otherwise, as the DPM-Solver runs; cyclic: the stages in turn, one per stage group, as the LDM runs train one stage per GPU)."),
             ("stage_groups", "`stage_groups N`: the batch is drawn as N equal groups, each inside its own stage (the reference draws one stage per GPU: its CIFAR-10 run, 4 per step of 128); not with `mixed`."),
             ("stage_weights", "`stage_weights [..]`: one loss weight per stage."),
             ("seed", "`seed N`: the trainer's random seed."),
@@ -119,7 +119,7 @@ internal static class KeywordDocs
     public static readonly Dictionary<string, (string Section, string Statement, string[] Words)> Options = new()
     {
         ["predicts"] = (Model, "diffusion", new[] { "eps", "x0", "v", "edm" }),
-        ["stage_sampling"] = (Train, "stage_sampling", new[] { "uniform", "proportional", "mixed" }),
+        ["stage_sampling"] = (Train, "stage_sampling", System.Linq.Enumerable.ToArray(DiffusionDsl.Runtime.Training.StageSamplingNames.ByName.Keys)),
         ["embedding"] = (Encoder, "embedding", new[] { "positional", "fourier" }),
         ["middle"] = (Encoder, "middle", new[] { "encoder", "decoder" }),
         ["clip"] = (Sample, "clip", new[] { "true", "false" }),

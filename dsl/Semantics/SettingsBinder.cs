@@ -82,7 +82,7 @@ internal sealed class SettingsBinder
         if (s.Get("warmup") is { } steps && s.Get("warmup_kimg") is not null)
             _read.Diagnostics.Error(DiagnosticIds.IncompatibleSettings, steps.KeywordSpan,
                 "'warmup' counts steps and 'warmup_kimg' thousands of training images (EDM's lr_rampup_kimg): keep one");
-        if (_read.Choice(s.Get("stage_sampling"), "uniform, proportional or mixed", "stage sampling policy", StageSamplingNames.ByName.Keys.ToList()) is { } policy)
+        if (_read.Choice(s.Get("stage_sampling"), "uniform, proportional, mixed or cyclic", "stage sampling policy", StageSamplingNames.ByName.Keys.ToList()) is { } policy)
             spec = spec with { StageSampling = StageSamplingNames.ByName[policy] };
         if (_read.Flag(s.Get("flip"), "flip") is bool flip) spec = spec with { Flip = flip };
         if (_read.Choice(s.Get("precision"), "auto, fp32 or bf16", "precision", MixedPrecisionNames.ByName.Keys.ToList()) is { } precision)

@@ -23,4 +23,10 @@ model CelebAHqLatentMultistage {
   # The reference's decoder loop does not reset its downsample rate after the first decoder, so only that one attends.
   decoder middle     { width 192  attention none }
   decoder near_noise { width 128  attention none }
+
+  # The reference's training (ddpm.py, main.py): 16 latents per GPU, each GPU one stage (rank mod 3) with t among its
+  # integer steps, so on 3 GPUs a step of 48 trains every stage on 16; AdamW with PyTorch's default weight decay 0.01 at
+  # the config's base_learning_rate (the reference's main.py leaves --scale_lr off); no warm-up and no clipping (Lightning's
+  # defaults); LitEma's 0.9999 with its (1 + n) / (10 + n) warm-up; float32 (Lightning's precision 32).
+  train { batch 48; stage_groups 3; stage_sampling cyclic; lr 2e-6; weight_decay 0.01; warmup 0; clip 0; ema 0.9999; precision fp32 }
 }

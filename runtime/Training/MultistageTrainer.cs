@@ -305,7 +305,7 @@ public sealed class MultistageTrainer : IDisposable
         // t stays float64: a float32 copy could round a time onto the next stage's boundary.
         var (t, eps) = ReplayDraws is { } replay
             ? replay(Step)
-            : (_times.Sample(batch, onDevice, _device), randn(x0.shape, dtype: x0.dtype, device: _device, generator: onDevice));
+            : (_times.Sample(batch, onDevice, _device, step: Step), randn(x0.shape, dtype: x0.dtype, device: _device, generator: onDevice));
         var stage = Model.Stages.StageOf(t);
 
         double gradientScale = _lossReduction.Scale(x0.numel() / batch);

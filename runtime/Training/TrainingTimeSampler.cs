@@ -38,7 +38,7 @@ public sealed class TrainingTimeSampler
         _stageBounds = new DeviceTable(_cdfAtStageStart.Concat(_cdfAtStageEnd).Concat(lowest).Concat(highest).ToArray());
         // A stage a policy can pick must have training mass: the uniform policy picks every stage; the proportional one
         // picks a stage with its mass, so never a massless one.
-        if (policy == StageSampling.UniformStage)
+        if (policy is StageSampling.UniformStage or StageSampling.Cyclic)
             for (int k = 0; k < stages.Count; k++)
                 if (_cdfAtStageEnd[k] <= _cdfAtStageStart[k])
                     throw new InvalidOperationException($"Stage '{stages.Stages[k].Name}' has no training mass under this schedule.");
@@ -48,7 +48,7 @@ public sealed class TrainingTimeSampler
     /// The expected share of a batch's samples in each stage under this sampler's policy: the schedule's own mass per stage
     /// (ScheduleProportional, Mixed), or an equal share (UniformStage). What a step costs on average follows from it.
     /// </summary>
-    public double[] StageOdds() => _policy == StageSampling.UniformStage
+    public double[] StageOdds() => _policy is StageSampling.UniformStage or StageSampling.Cyclic
         ? Enumerable.Repeat(1.0 / _cdfAtStageEnd.Length, _cdfAtStageEnd.Length).ToArray()
         : _cdfAtStageEnd.Zip(_cdfAtStageStart, (end, start) => end - start).ToArray();
 
@@ -57,9 +57,10 @@ public sealed class TrainingTimeSampler
 
     /// <summary>
     /// Times of shape [n] (float64) on <paramref name="device"/> (default the CPU), drawn from the generator there; under
-    /// a one-stage policy, n / <see cref="Groups"/> consecutive times share a stage.
+    /// a one-stage policy, n / <see cref="Groups"/> consecutive times share a stage. <paramref name="step"/>, the index of
+    /// the training step the times are for, picks the stages under <see cref="StageSampling.Cyclic"/>.
     /// </summary>
-    public Tensor Sample(int n, Generator? generator, Device? device = null)
+    public Tensor Sample(int n, Generator? generator, Device? device = null, long step = 0)
     {
         if (n % Groups != 0) throw new ArgumentException($"A batch of {n} cannot be drawn as {Groups} equal groups.", nameof(n));
         using var scope = NewDisposeScope();
@@ -72,6 +73,8 @@ public sealed class TrainingTimeSampler
             StageSampling.Mixed => _schedule.TrainingQuantiles(rest),
             StageSampling.UniformStage => WithinStage(rest, PerSample(first.mul((double)_stages.Count).floor().clamp_max(_stages.Count - 1).to_type(ScalarType.Int64), n)),
             StageSampling.ScheduleProportional => WithinStage(rest, PerSample(_stages.StageOf(_schedule.TrainingQuantiles(first)), n)),
+            // The group draws are still made (and not used), so every policy takes the same draws from the generator.
+            StageSampling.Cyclic => WithinStage(rest, PerSample(arange(Groups, dtype: ScalarType.Int64, device: device).add(step % _stages.Count * Groups).remainder(_stages.Count), n)),
             _ => throw new ArgumentOutOfRangeException(nameof(_policy), _policy, null),
         };
         return times.MoveToOuterDisposeScope();

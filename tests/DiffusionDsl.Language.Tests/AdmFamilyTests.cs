@@ -90,4 +90,15 @@ public class AdmFamilyTests
         Assert.Equal(new long[] { 208_055_363, 115_918_147, 61_956_163 }, cost.Stages.Select(s => s.DecoderParameters).ToArray());
         Assert.Equal(493_841_449, cost.TotalParameters);
     }
+
+    /// <summary>Its train section is the reference's recipe: each step trains every stage once (one per GPU), AdamW's 0.01, no warm-up or clipping.</summary>
+    [Fact]
+    public void PaperLdmConfigurationTrainsEveryStageEveryStepAsTheReferencesGpusDo()
+    {
+        var model = MsdCompiler.CompileUnguarded(File.ReadAllText(Path.Combine("Examples", "LatentPaper", "CelebAHqLatentMultistage.msd"))).Model!;
+        var train = model.Train;
+        Assert.Equal((48, 3, DiffusionDsl.Runtime.Training.StageSampling.Cyclic), (train.Batch, train.StageGroups, train.StageSampling));
+        Assert.Equal((2e-6, 0.01, 0, 0.0, 0.9999), (train.LearningRate, train.WeightDecay, train.Warmup, train.GradClip, train.Ema));
+        Assert.True(model.Schedule.SqrtSpacedBetas);
+    }
 }

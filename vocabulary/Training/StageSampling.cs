@@ -9,14 +9,22 @@ public enum StageSampling
     ScheduleProportional,
     /// <summary>Every sample draws its own t; batches mix stages.</summary>
     Mixed,
+
+    /// <summary>
+    /// The stages in turn, one per group: group g of step s trains stage (s x groups + g) mod stages, t as under
+    /// UniformStage inside it. With as many groups as stages every step trains every stage once, as the reference's LDM
+    /// runs do (each GPU its own stage: rank mod 3).
+    /// </summary>
+    Cyclic,
 }
 
-/// <summary>The .msd's names of the stage-sampling policies (`stage_sampling uniform|proportional|mixed`).</summary>
+/// <summary>The .msd's names of the stage-sampling policies (`stage_sampling uniform|proportional|mixed|cyclic`).</summary>
 public static class StageSamplingNames
 {
     public static readonly System.Collections.Generic.IReadOnlyDictionary<string, StageSampling> ByName = new System.Collections.Generic.Dictionary<string, StageSampling>
     {
         ["uniform"] = StageSampling.UniformStage, ["proportional"] = StageSampling.ScheduleProportional, ["mixed"] = StageSampling.Mixed,
+        ["cyclic"] = StageSampling.Cyclic,
     };
 
     /// <summary>The name the .msd writes <paramref name="policy"/> with.</summary>

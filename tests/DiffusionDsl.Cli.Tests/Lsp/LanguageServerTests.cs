@@ -168,7 +168,7 @@ public class LanguageServerTests
         Assert.Equal(new[] { "vp", "ddpm", "scaled_linear", "cosine", "edm" }, await Complete(text.Replace("diffusion vp(beta_min = 0.1, beta_max = 20) predicts eps", "diffusion $"), "$"));
         Assert.Equal(new[] { "eps", "x0", "v", "edm" }, await Complete(text.Replace("predicts eps", "predicts $"), "$"));
         Assert.Equal(new[] { "near_noise" }, await Complete(text.Replace("decoder near_noise { width 4 }", "decoder $"), "$")); // the stage without a decoder
-        Assert.Equal(new[] { "uniform", "proportional", "mixed" }, await Complete(text.Replace("stage_sampling mixed", "stage_sampling m$"), "$"));
+        Assert.Equal(new[] { "uniform", "proportional", "mixed", "cyclic" }, await Complete(text.Replace("stage_sampling mixed", "stage_sampling m$"), "$"));
         // After a value of a keyword without options there is nothing to offer.
         Assert.Empty(await Complete(text.Replace("width 8\n", "width 8$\n"), "$"));
         // Inside a comment neither.

@@ -38,6 +38,32 @@ public class DiscreteTrainingTimesTests
         Assert.InRange(counts.Max() / (double)counts.Min(), 1.0, 1.6);
     }
 
+    /// <summary>Cyclic: group g of step s trains stage (s x groups + g) mod stages, each inside its own steps.</summary>
+    [Theory]
+    [InlineData(3, new[] { 0, 1, 2, 0, 1, 2, 0, 1, 2 })]
+    [InlineData(1, new[] { 0, 1, 2 })]
+    [InlineData(2, new[] { 0, 1, 2, 0, 1, 2 })]
+    public void CyclicTrainsTheStagesInTurnOnePerGroup(int groups, int[] expected)
+    {
+        var schedule = new DdpmLinearSchedule(0.0015, 0.0195, 1000, sqrtSpacedBetas: true);
+        var stages = TinyMultistageModel.ThreeStages(LdmBoundaries[0], LdmBoundaries[1]);
+        var sampler = new TrainingTimeSampler(schedule, stages, StageSampling.Cyclic, groups);
+        var generator = new torch.Generator(4);
+        var seen = new System.Collections.Generic.List<int>();
+        for (long step = 0; step < expected.Length / groups; step++)
+        {
+            var stageOf = stages.StageOf(sampler.Sample(4 * groups, generator, step: step)).data<long>().ToArray();
+            for (int g = 0; g < groups; g++)
+            {
+                var group = stageOf.Skip(4 * g).Take(4).ToArray();
+                Assert.All(group, k => Assert.Equal(group[0], k));
+                seen.Add((int)group[0]);
+            }
+        }
+        Assert.Equal(expected, seen);
+        Assert.Equal(new[] { 1 / 3.0, 1 / 3.0, 1 / 3.0 }, sampler.StageOdds());
+    }
+
     [Fact]
     public void TheStageOddsAreTheShareOfStepsInEachStage()
     {

@@ -57,7 +57,7 @@ def parse_args(argv=None):
     p.add_argument("--ema-halflife-kimg", type=float, default=None,
                    help="EDM's EMA half-life in thousands of images, instead of --ema (default: the .msd's; 0: a fixed decay)")
     p.add_argument("--ema-rampup", type=float, default=d.get("ema_rampup", 0.05), help="EDM's ema_rampup_ratio (0: none)")
-    p.add_argument("--stage-sampling", choices=["uniform", "proportional", "mixed"], default=d["stage_sampling"])
+    p.add_argument("--stage-sampling", choices=["uniform", "proportional", "mixed", "cyclic"], default=d["stage_sampling"])
     p.add_argument("--stage-groups", type=int, default=d.get("stage_groups", 1),
                    help="under uniform or proportional, the global batch is drawn as this many equal groups, each inside "
                         "one stage (the reference draws one stage per GPU)")
@@ -248,16 +248,20 @@ class TimeSampler:
         self.low = [cdf(s.start) for s in self.stages]
         self.high = [cdf(s.end) for s in self.stages]
 
-    def sample(self, n, generator):
-        """Under uniform or proportional, each of the groups' n / groups consecutive times lies in one stage."""
+    def sample(self, n, generator, step=0):
+        """Under uniform, proportional or cyclic, each of the groups' n / groups consecutive times lies in one stage;
+        under cyclic, group i of step s trains stage (s * groups + i) mod stages."""
         g = self.groups
         u = torch.rand(n + g, dtype=torch.float64, generator=generator)
         if self.policy == "mixed":
             return self.schedule.training_quantile(u[g:])
         size = n // g
-        return torch.cat([self._within_stage(self._stage(u[i:i + 1]), u[g + i * size:g + (i + 1) * size]) for i in range(g)])
+        return torch.cat([self._within_stage(self._stage(u[i:i + 1], (step % len(self.stages) * g + i) % len(self.stages)),
+                                             u[g + i * size:g + (i + 1) * size]) for i in range(g)])
 
-    def _stage(self, u):
+    def _stage(self, u, cyclic):
+        if self.policy == "cyclic":
+            return cyclic
         if self.policy == "uniform":
             return min(int(u[0].item() * len(self.stages)), len(self.stages) - 1)
         return int(self.model.stage_of(self.schedule.training_quantile(u))[0])  # proportional: where the schedule's own draw lands
@@ -686,7 +690,7 @@ def main(argv=None):
         x0 = batches.take(step, args.batch)
         if args.flip:
             x0 = random_flip(x0, args.seed, step)
-        t = times.sample(args.batch, generator)
+        t = times.sample(args.batch, generator, step)
         eps = torch.randn(x0.shape, generator=generator)
         for k, count in enumerate(torch.bincount(model.stage_of(t), minlength=len(model.stages)).tolist()):
             stage_samples[k] += count
