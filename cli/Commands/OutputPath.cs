@@ -22,6 +22,30 @@ internal static class OutputPath
         if (extension is not null && !path.EndsWith(extension, StringComparison.OrdinalIgnoreCase) && !path.StartsWith("/dev/", StringComparison.Ordinal))
             throw new ArgumentException($"{option} {path}: the file is written as {Format(extension)}; name it {extension}.");
         RequireNoFileAbove(path, option);
+        if (path.StartsWith("/dev/", StringComparison.Ordinal)) return;
+        if (File.Exists(path) && (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)
+            throw new ArgumentException($"{option} {path} is read-only; give another {option} or make it writable.");
+        RequireWritableFolder(path, option);
+    }
+
+    /// <summary>
+    /// Creates (and at once deletes) a file in the nearest existing folder of <paramref name="path"/>: a folder that
+    /// cannot be written fails now, naming the option, not after the sampling or scoring that the output would hold.
+    /// </summary>
+    private static void RequireWritableFolder(string path, string option)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        while (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder)) folder = Path.GetDirectoryName(folder);
+        if (string.IsNullOrEmpty(folder)) return;
+        try
+        {
+            using var probe = new FileStream(Path.Combine(folder, $".msd-write-check-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write,
+                                             FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"{option} {path}: nothing can be written in {folder} ({e.Message}); give another {option}.");
+        }
     }
 
     /// <summary>Refuses an output folder that is a file, or lies under one, before the work that would fill it.</summary>

@@ -36,6 +36,16 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(grid)[..4]);
     }
 
+    /// <summary>An output in a folder nothing can be written in (/proc refuses new files, root included) is refused before sampling.</summary>
+    [Fact]
+    public void AnUnwritableFolderIsRefusedBeforeSampling()
+    {
+        var (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", "/proc/msd-grid.png", "--count", "2");
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --output /proc/msd-grid.png: nothing can be written in /proc", text);
+        Assert.DoesNotContain("checkpoint:", text); // printed when sampling starts
+    }
+
     /// <summary>An output that cannot be written as asked is refused before sampling, naming what to give instead.</summary>
     [Fact]
     public void AFolderOrAnotherFormatAsOutputIsRefusedBeforeSampling()

@@ -42,6 +42,10 @@ public sealed class SafetensorsFile : IDisposable
             Span<byte> prefix = stackalloc byte[8];
             file.ReadExactly(prefix);
             long headerLength = BitConverter.ToInt64(prefix);
+            // A zip's local-file signature: PyTorch's torch.save format (a .pth or .pt), the likeliest file in a safetensors' place.
+            if (prefix[0] == (byte)'P' && prefix[1] == (byte)'K' && prefix[2] == 3 && prefix[3] == 4)
+                throw new CheckpointException(path, "a zip archive, as PyTorch's torch.save writes a .pth or .pt, not a safetensors file: convert its state_dict " +
+                                                    "to safetensors first (cli/README.md shows how for pytorch-fid's Inception weights; scripts/convert/ for the paper's checkpoints).");
             if (headerLength < 2 || headerLength > MaxHeaderBytes)
                 throw new CheckpointException(path, $"not a safetensors file: its header length {headerLength} is outside [2, {MaxHeaderBytes}].");
             if (headerLength > length - 8)

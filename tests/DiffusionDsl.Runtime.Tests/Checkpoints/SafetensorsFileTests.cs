@@ -118,6 +118,17 @@ public sealed class SafetensorsFileTests : IDisposable
         Assert.Contains(path, error.Message);
     }
 
+    /// <summary>A PyTorch .pth (a zip) where safetensors belongs, e.g. pytorch-fid's Inception weights as downloaded, says what it is.</summary>
+    [Fact]
+    public void APyTorchZipIsNamedAsOne()
+    {
+        var path = File("pt_inception-2015-12-05-6726825d.pth");
+        System.IO.File.WriteAllBytes(path, new byte[] { (byte)'P', (byte)'K', 3, 4, 20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0 });
+        var error = Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path).Dispose());
+        Assert.Contains("a zip archive, as PyTorch's torch.save writes a .pth or .pt, not a safetensors file", error.Message);
+        Assert.Contains(path, error.Message);
+    }
+
     [Fact]
     public void AHeaderLongerThanTheFileIsTruncation()
     {
