@@ -8,6 +8,7 @@ using DiffusionDsl.Runtime.Staging;
 using DiffusionDsl.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using static DiffusionDsl.Generator.Tests.ReferenceFixture;
 
 namespace DiffusionDsl.Generator.Tests;
 
@@ -27,8 +28,6 @@ public class ReferenceStageDrawTests
     private readonly Xunit.Abstractions.ITestOutputHelper _output;
 
     public ReferenceStageDrawTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
-
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Reference", name);
 
     [Fact]
     public void EdmDrawsAsTheReferencesEdmMultistageLoss()

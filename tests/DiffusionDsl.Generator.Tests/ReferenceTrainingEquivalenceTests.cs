@@ -8,6 +8,7 @@ using DiffusionDsl.Runtime.Training;
 using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
+using static DiffusionDsl.Generator.Tests.ReferenceFixture;
 
 namespace DiffusionDsl.Generator.Tests;
 
@@ -31,8 +32,6 @@ public sealed class ReferenceTrainingEquivalenceTests : IDisposable
     private readonly Xunit.Abstractions.ITestOutputHelper _output;
 
     public ReferenceTrainingEquivalenceTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
-
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Reference", name);
 
     public void Dispose() => _scratch.Dispose();
 

@@ -6,6 +6,7 @@ using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Tests.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
+using static DiffusionDsl.Generator.Tests.ReferenceFixture;
 
 namespace DiffusionDsl.Generator.Tests;
 
@@ -28,7 +29,6 @@ public class ScoreSdeNetworkEquivalenceTests
 
     public ScoreSdeNetworkEquivalenceTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
 
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Reference", name);
     private static string Converter => Path.Combine(AppContext.BaseDirectory, "Scripts", "score_sde_weights.py");
 
     [Theory]
