@@ -43,8 +43,15 @@ public static class MsdStagesRewriter
     private static void ReplaceWhole(string path, byte[] bytes)
     {
         // A rename would replace a read-only file too; refuse it as writing into it would have.
-        if ((File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)
+        var attributes = File.GetAttributes(path);
+        if ((attributes & FileAttributes.ReadOnly) != 0)
             throw new UnauthorizedAccessException($"{path} is read-only: its stages were not rewritten.");
+        // A rename would also turn a symbolic link into a file of its own: write through the link, as before.
+        if ((attributes & FileAttributes.ReparsePoint) != 0)
+        {
+            File.WriteAllBytes(path, bytes);
+            return;
+        }
         var temporary = path + ".msd-rewrite.tmp";
         try
         {

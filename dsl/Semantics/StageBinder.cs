@@ -130,8 +130,29 @@ internal sealed class StageBinder
                 $"Stage {Display.Quote(stages[i].Name)} covers no diffusion time once converted to t (it starts at t = {Display.ExactNumber(stages[i].Start)} and ends at t = {Display.ExactNumber(stages[i].End)}); widen it or merge it into a neighbour");
             ok = false;
         }
+        if (ok && schedule is { Kind: ScheduleKind.Ddpm } discrete) ok = EveryStageHoldsAStep(stages, spans, discrete.Steps);
         _spans = spans;
         return ok ? stages : null;
+    }
+
+    /// <summary>
+    /// A discrete schedule trains on its steps t = n / (steps - 1) (DdpmLinearSchedule): a stage between two steps would
+    /// have nothing to train on, and its decoder would still sample. A boundary within rounding of a step starts at it.
+    /// </summary>
+    private bool EveryStageHoldsAStep(List<StageSpec> stages, List<SourceSpan> spans, int steps)
+    {
+        int FirstStepFrom(double t) => (int)Math.Ceiling(t * (steps - 1) - 1e-9);
+        bool ok = true;
+        for (int i = 0; i < stages.Count; i++)
+        {
+            int first = FirstStepFrom(stages[i].Start), end = i == stages.Count - 1 ? steps : FirstStepFrom(stages[i].End);
+            if (first < end) continue;
+            Diagnostics.Error(DiagnosticIds.BoundariesNotIncreasing, spans[i],
+                $"Stage {Display.Quote(stages[i].Name)} holds none of the schedule's {steps} steps (t = n / {steps - 1}), which a discrete schedule trains on: " +
+                $"it lies between steps {first - 1} and {first}; widen it to take at least one");
+            ok = false;
+        }
+        return ok;
     }
 
     /// <summary>

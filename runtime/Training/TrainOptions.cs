@@ -33,7 +33,8 @@ public sealed record TrainOptions
     public int Steps { get; init; } = TrainDefaults.Steps;
     public StageSampling StageSampling { get; init; } = TrainDefaults.Sampling;
     /// <summary>
-    /// Under a one-stage-per-draw policy (<see cref="StageSampling.UniformStage"/>, <see cref="StageSampling.ScheduleProportional"/>),
+    /// Under a one-stage-per-draw policy (<see cref="StageSampling.UniformStage"/>, <see cref="StageSampling.ScheduleProportional"/>,
+    /// <see cref="StageSampling.Cyclic"/>),
     /// the batch is drawn as this many equal groups, each inside its own stage (the .msd's train `stage_groups`). The
     /// reference code draws one stage per GPU and step: its CIFAR-10 EDM run on 4 GPUs draws 4 per step of 128 images. It
     /// must divide <see cref="BatchSize"/>, and stay 1 under <see cref="StageSampling.Mixed"/>, where every sample draws its own.

@@ -64,7 +64,7 @@ public sealed class ReferenceNames
                 var rest = native[(dot + 1 + part.Length)..];
                 return Prefix + (Unified ? unified + rest : $"{multistage}{k}.{rest}");
             }
-        throw new ArgumentException($"'{native}' is neither an encoder key (encoder.*) nor a stage decoder's (<stage>.dec.*) for stages {string.Join(", ", _stages)}.", nameof(native));
+        throw new ArgumentException($"'{native}' is neither an encoder key (encoder.*) nor a stage decoder's (<stage>.dec.*, or <stage>.output_blocks.* and <stage>.out.* for adm) for stages {string.Join(", ", _stages)}.", nameof(native));
     }
 
     /// <summary>This runtime's key for a reference key, or null when it has none (another architecture's layer, a stage out of range).</summary>

@@ -59,8 +59,8 @@ def parse_args(argv=None):
     p.add_argument("--ema-rampup", type=float, default=d.get("ema_rampup", 0.05), help="EDM's ema_rampup_ratio (0: none)")
     p.add_argument("--stage-sampling", choices=["uniform", "proportional", "mixed", "cyclic"], default=d["stage_sampling"])
     p.add_argument("--stage-groups", type=int, default=d.get("stage_groups", 1),
-                   help="under uniform or proportional, the global batch is drawn as this many equal groups, each inside "
-                        "one stage (the reference draws one stage per GPU)")
+                   help="under uniform, proportional or cyclic, the global batch is drawn as this many equal groups, each "
+                        "inside one stage (the reference draws one stage per GPU)")
     p.add_argument("--seed", type=int, default=d["seed"])
     p.add_argument("--checkpoint-every", type=int, default=d["checkpoint_every"], help="0 writes only the last")
     p.add_argument("--keep-checkpoints", type=int, default=d["keep_checkpoints"])
