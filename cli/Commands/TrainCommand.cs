@@ -27,7 +27,7 @@ public static class TrainCommand
     {
         var source = ModelArguments.Source();
         var model = ModelArguments.ModelName();
-        var data = new Option<string>("--data") { Description = "IDX file, CIFAR-10 .bin, or a folder of images/batches", Required = true };
+        var data = new Option<string>("--data") { Description = "IDX file, CIFAR-10 .bin, a folder of images/batches, or a .safetensors tensor [N, C, H, W] used as it is (latents)", Required = true };
         var steps = new Option<int?>("--steps") { Description = "Train to this step (default: the .msd's steps)" };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default: the .msd's batch)" };
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the .msd's lr)" };
@@ -124,14 +124,19 @@ public static class TrainCommand
                                               : $"resume {Path.GetFileName(options.ResumeFrom)} with another --output, or continue that run with --resume latest."));
         if (options.ResumeFrom == "latest" && runFolder.ResumePoint("latest") is null)
             console.Line($"no checkpoint in {options.OutputDirectory} yet: --resume latest starts at step 0.");
-        using var data = DatasetLoader.Load(settings.Data, new DatasetOptions
+        // A .safetensors file is data already in the model's space (latents an autoencoder wrote), used as it is.
+        using var tensors = TensorFileDataset.IsTensorFile(settings.Data) ? TensorFileDataset.Load(settings.Data, settings.Limit) : null;
+        using var images = tensors is null ? DatasetLoader.Load(settings.Data, new DatasetOptions
         {
             ImageChannels = info.ImageChannels, Seed = options.Seed, Limit = settings.Limit, ImageSize = info.ImageSize,
-        });
+        }) : null;
+        IFingerprintedBatchSource data = (IFingerprintedBatchSource?)tensors ?? images!;
+        long count = tensors?.Count ?? images!.Count;
         if (data.Channels != info.ImageChannels || data.Height != info.ImageSize || data.Width != info.ImageSize)
             throw new DataFormatException(settings.Data, $"its images are {data.Channels}x{data.Height}x{data.Width}, but {info.Name} takes " +
                                                          $"{info.ImageChannels}x{info.ImageSize}x{info.ImageSize} (the image line of {info.SourceFile}).");
-        console.Line($"data: {data.Count} images {data.Channels}x{data.Height}x{data.Width} from {settings.Data}");
+        console.Line(tensors is null ? $"data: {count} images {data.Channels}x{data.Height}x{data.Width} from {settings.Data}"
+                                     : $"data: {count} tensors {data.Channels}x{data.Height}x{data.Width} ('{tensors.TensorName}', used as they are) from {settings.Data}");
         // The seed fixes the initial weights too, so one command gives one run (the exported train.py does the same).
         torch.random.manual_seed(options.Seed);
         using var model = info.Create();

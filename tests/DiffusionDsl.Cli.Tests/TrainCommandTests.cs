@@ -308,6 +308,30 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.DoesNotContain("trained to step", console.Text);
     }
 
+    /// <summary>A .safetensors tensor trains as it is (latents from an autoencoder), and one of the wrong shape is named.</summary>
+    [Fact]
+    public void TrainsOnATensorFileAndRefusesOneOfTheWrongShape()
+    {
+        using var folder = new ScratchFolder();
+        var latents = folder.File("latents.safetensors");
+        using (var scope = TorchSharp.torch.NewDisposeScope())
+            DiffusionDsl.Runtime.Checkpoints.Safetensors.SafetensorsWriter.Write(latents, new[] { new System.Collections.Generic.KeyValuePair<string, TorchSharp.torch.Tensor>("latents", TorchSharp.torch.randn(32, 1, 8, 8) * 2) });
+        var console = new RecordingConsole();
+        int exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", latents, "--output", folder.File("run"),
+                                      "--steps", "2", "--no-progress" }, console.Console);
+        Assert.True(exit == 0, console.Text);
+        Assert.Contains($"data: 32 tensors 1x8x8 ('latents', used as they are) from {latents}", console.Text);
+        Assert.Contains("trained to step 2", console.Text);
+
+        var flat = folder.File("flat.safetensors");
+        using (var scope = TorchSharp.torch.NewDisposeScope())
+            DiffusionDsl.Runtime.Checkpoints.Safetensors.SafetensorsWriter.Write(flat, new[] { new System.Collections.Generic.KeyValuePair<string, TorchSharp.torch.Tensor>("latents", TorchSharp.torch.randn(32, 64)) });
+        console = new RecordingConsole();
+        exit = CliApp.Run(new[] { "train", TinyModelsAssembly.Path, "--model", "TinyGray", "--data", flat, "--output", folder.File("run2"), "--steps", "2" }, console.Console);
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: {flat}: tensor 'latents' has shape [32, 64]; training data is [N, C, H, W] with N > 0.", console.Text);
+    }
+
     /// <summary>A damaged newest checkpoint (cut short by a copy, say) under --resume latest is named as damaged: not an "earlier run", not a stack trace.</summary>
     [Fact]
     public void ResumingLatestFromATruncatedCheckpointNamesIt()
