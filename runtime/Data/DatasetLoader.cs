@@ -20,7 +20,9 @@ public static class DatasetLoader
     {
         if (Directory.Exists(path)) return ReadFolder(path, imageChannels, limit, imageSize);
         if (!File.Exists(path)) throw new DataFormatException(path, "no such file or folder.");
-        return IsCifarBatch(path) ? Cifar10Reader.ReadImages(path) : IdxReader.ReadImages(path);
+        if (IsCifarBatch(path)) return Cifar10Reader.ReadImages(path);
+        if (DataFileKinds.Misplaced(path) is { } problem) throw new DataFormatException(path, problem);
+        return IdxReader.ReadImages(path);
     }
 
     private static RawImages ReadFolder(string folder, int imageChannels, int? limit, int? imageSize)
@@ -41,6 +43,11 @@ public static class DatasetLoader
         if (idx is not null) return IdxReader.ReadImages(idx);
 
         if (files.Any(ImageFolderReader.IsImageFile)) return ImageFolderReader.Read(folder, imageChannels, limit, imageSize);
+        // A folder of class folders (root/cat/*.png): only the folder itself is read.
+        var nested = Directory.GetDirectories(folder).FirstOrDefault(d => Directory.EnumerateFiles(d).Any(ImageFolderReader.IsImageFile));
+        if (nested is not null)
+            throw new DataFormatException(folder, $"holds its images in subfolders ({Path.GetFileName(nested)}/ among them); the images are read from one folder, " +
+                                                  "not its subfolders: give one subfolder, or put the images in one folder.");
         throw new DataFormatException(folder, "holds no PNG/JPEG images, no CIFAR-10 data_batch_*.bin files and no *images-idx3-ubyte[.gz] file.");
     }
 
