@@ -115,6 +115,12 @@ public static class TrainCommand
                                             "state); weights or a train.py checkpoint cannot continue a run here: continue a train.py run with train.py --resume.");
             if (!File.Exists(resume)) throw new ArgumentException($"Checkpoint '{resume}': {CheckpointPaths.Missing(resume)}");
         }
+        // A run of the model before its .msd changed cannot be continued: say so before "continue it with --resume latest".
+        var newest = options.ResumeFrom is null or "latest" ? runFolder.ResumePoint("latest") : null;
+        if (newest is not null && CheckpointFile.PeekModelHash(newest) is { } written && written != info.SourceHash)
+            throw new ArgumentException($"{options.OutputDirectory} holds a run of another model (its checkpoint {Path.GetFileName(newest)} was written for " +
+                                        $"model hash '{written}', {info.Name}'s is '{info.SourceHash}': another image, diffusion, stages or network, as after an " +
+                                        $"edit of the .msd), which {info.Name} cannot continue: give another --output{(options.ResumeFrom is null ? "" : ", without --resume")}.");
         if (runFolder.Conflict(options.ResumeFrom) is { } conflict)
             throw new ArgumentException(conflict.SameRun
                 ? $"{Path.GetFileName(options.ResumeFrom)} is not the newest checkpoint of its run ({Path.GetFileName(conflict.Checkpoint)} is): " +

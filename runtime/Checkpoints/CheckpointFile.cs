@@ -39,6 +39,24 @@ public static class CheckpointFile
         }, FileBufferBytes);
     }
 
+    /// <summary>
+    /// The model hash a checkpoint was written for, read from its first bytes without checking the rest (for advice
+    /// before a run: loading checks everything); null for a file that is not a readable checkpoint.
+    /// </summary>
+    public static string? PeekModelHash(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            var magic = new byte[Magic.Length];
+            if (file.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) != magic.Length || !magic.AsSpan().SequenceEqual(Magic)) return null;
+            file.Seek(HeaderLength, SeekOrigin.Begin);
+            using var reader = new BinaryReader(file, Encoding.UTF8);
+            return reader.ReadString();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return null; }
+    }
+
     /// <summary>Checks the file's integrity and reads everything but the optimizer state; see <see cref="CheckpointReader"/>.</summary>
     public static CheckpointReader Open(string path) => CheckpointReader.Open(path);
 

@@ -332,6 +332,26 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Contains($"error: {flat}: tensor 'latents' has shape [32, 64]; training data is [N, C, H, W] with N > 0.", console.Text);
     }
 
+    /// <summary>A run folder of another model (or of this one before its .msd changed) is refused before the data loads, with advice that works.</summary>
+    [Fact]
+    public void AnotherModelsRunFolderIsNamedAsSuch()
+    {
+        using var folder = new ScratchFolder();
+        var run = folder.File("run");
+        Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
+        File.Copy(_run.Checkpoint(6), Path.Combine(run, "checkpoints", "step-00000006.ckpt"));
+        foreach (var resume in new[] { null, "latest" })
+        {
+            var console = new RecordingConsole();
+            var args = new[] { "train", TinyModelsAssembly.Path, "--model", "TinyColor", "--data", _run.Data, "--output", run, "--steps", "9" };
+            int exit = CliApp.Run(resume is null ? args : args.Concat(new[] { "--resume", resume }).ToArray(), console.Console);
+            Assert.Equal(1, exit);
+            Assert.Contains($"error: {run} holds a run of another model (its checkpoint step-00000006.ckpt was written for model hash", console.Text.Replace("\n", ""));
+            Assert.Contains(resume is null ? "give another --output." : "give another --output, without --resume.", console.Text.Replace("\n", ""));
+            Assert.DoesNotContain("data:", console.Text);
+        }
+    }
+
     /// <summary>A damaged newest checkpoint (cut short by a copy, say) under --resume latest is named as damaged: not an "earlier run", not a stack trace.</summary>
     [Fact]
     public void ResumingLatestFromATruncatedCheckpointNamesIt()
