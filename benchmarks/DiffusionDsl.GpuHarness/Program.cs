@@ -24,8 +24,8 @@ using static TorchSharp.torch;
 // host-device synchronisation on a GPU; counted by DiffusionDsl.Runtime.HostReads) per training step and per sampler
 // step, and the sample grid. Writes timings.json, samples-<model>.png and log lines to --out.
 //
-//   GpuHarness [--out DIR] [--device cpu|cuda] [--models quickstart,cifar10[,cifar10-vp]] [--steps N] [--warmup W]
-//              [--quick-batch B] [--cifar-batch B] [--samples K] [--sample-batch B] [--fashion PATH] [--cifar PATH]
+//   GpuHarness [--out DIR] [--device cpu|cuda] [--models quickstart,cifar10[,cifar10-vp][,celebahq-ldm]] [--steps N] [--warmup W]
+//              [--quick-batch B] [--cifar-batch B] [--ldm-batch B] [--samples K] [--sample-batch B] [--fashion PATH] [--cifar PATH]
 //              [--precision auto|fp32|bf16[,...]]   (each model once per precision: --precision fp32,bf16 compares them)
 //
 // Data: QuickStart trains on Fashion-MNIST (--fashion, default the 2,000-image slice shipped beside the program).
@@ -33,6 +33,8 @@ using static TorchSharp.torch;
 // at hand (the GPU machine has no network), on the Fashion-MNIST slice made 3x32x32 (zero-padded, grey in all three
 // channels): the step times do not depend on the pixels, and the JSON says which data trained. cifar10 is the paper's EDM
 // model (DDPM++), cifar10-vp its VP model (score_sde's NCSN++ deep, examples/Cifar10Paper/Cifar10MultistageVp.msd).
+// celebahq-ldm is the paper's LDM network (examples/LatentPaper: ADM, 493.8M parameters) on 3x64x64 latents, here
+// standard normal draws (no autoencoder on the machine; the step times do not depend on the values).
 var arguments = new Arguments(args);
 var output = Path.GetFullPath(arguments.Text("--out", Path.Combine("runs", "gpu-harness")));
 Directory.CreateDirectory(output);
@@ -49,6 +51,8 @@ foreach (var path in natives) Log($"native: {path}");
 var shimChecks = ShimChecks.Run(Log);
 
 int steps = arguments.Int("--steps", 200), warmup = arguments.Int("--warmup", 10);
+// The clock starts when the last warm-up step ends (a step's report is its only hook): with no warm-up step it never would.
+if (warmup < 1 || steps < 1) throw new ArgumentException($"--warmup ({warmup}) and --steps ({steps}) must each be at least 1.");
 int samples = arguments.Int("--samples", 64);
 var models = arguments.Text("--models", "quickstart,cifar10").Split(',', StringSplitOptions.RemoveEmptyEntries);
 var fashion = arguments.Text("--fashion", Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist-2000-images-idx3-ubyte.gz"));
@@ -71,7 +75,8 @@ foreach (var precisionName in precisions)
             "quickstart" => RunQuickStart(label, precision, arguments.Int("--quick-batch", FashionQuickStartTrainer.Defaults.BatchSize)),
             "cifar10" => RunCifar10(label, precision, arguments.Int("--cifar-batch", 64), vp: false),
             "cifar10-vp" => RunCifar10(label, precision, arguments.Int("--cifar-batch", 64), vp: true),
-            _ => throw new ArgumentException($"unknown model '{name}' (quickstart, cifar10, cifar10-vp)"),
+            "celebahq-ldm" => RunLatent(label, precision, arguments.Int("--ldm-batch", 48)),
+            _ => throw new ArgumentException($"unknown model '{name}' (quickstart, cifar10, cifar10-vp, celebahq-ldm)"),
         });
     }
     catch (Exception e)
@@ -144,6 +149,20 @@ Dictionary<string, object?> RunCifar10(string label, MixedPrecision precision, i
         return Run(label, model, model.Schedule, vp ? Cifar10MultistageVp.Prediction : Cifar10Multistage.Prediction, options, data, source,
                    vp ? Cifar10MultistageVpSampler.Defaults : Cifar10MultistageSampler.Defaults, Cifar10Multistage.ImageChannels, Cifar10Multistage.ImageSize);
     }
+}
+
+Dictionary<string, object?> RunLatent(string label, MixedPrecision precision, int batch)
+{
+    random.manual_seed(1);
+    using var values = randn(new long[] { 512, 3, 64, 64 }, generator: new Generator(1));
+    var latents = new TensorBatchSource(values);
+    using var model = new Examples.Latent.CelebAHqLatentMultistage();
+    var defaults = Examples.Latent.CelebAHqLatentMultistageTrainer.Defaults;
+    // The recipe's stage groups (3, one stage each: cyclic) where the batch splits into them.
+    var options = defaults with { BatchSize = batch, Precision = precision, StageGroups = (int)System.Numerics.BigInteger.GreatestCommonDivisor(batch, defaults.StageGroups) };
+    return Run(label, model, model.Schedule, Examples.Latent.CelebAHqLatentMultistage.Prediction, options, latents,
+               "512 standard normal 3x64x64 latents (no autoencoder here; step times do not depend on the values)",
+               Examples.Latent.CelebAHqLatentMultistageSampler.Defaults, Examples.Latent.CelebAHqLatentMultistage.ImageChannels, Examples.Latent.CelebAHqLatentMultistage.ImageSize);
 }
 
 Dictionary<string, object?> Run(string name, IMultistageModel model, DiffusionDsl.Runtime.Schedules.INoiseSchedule schedule,
