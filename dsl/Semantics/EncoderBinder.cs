@@ -219,7 +219,7 @@ internal sealed class EncoderBinder
     private (int? Fixed, int? Max) BindGroups(MsdStatement? statement, EncoderFamily family)
     {
         // Unwritten: EDM's rule, or ADM's GroupNorm32 (32 groups at every width).
-        if (statement is null) return (EncoderFamilies.DefaultGroups(family).Fixed, EncoderFamilies.DefaultGroups(family).MaxGroups);
+        if (statement is null) return EncoderFamilies.DefaultGroups(family) is var unwritten ? (unwritten.Fixed, unwritten.MaxGroups) : default;
         if (statement.Values.Count > 0 && statement.Values[0] is NameValue)
         {
             _read.NoMoreThan(statement, 2);

@@ -141,11 +141,10 @@ internal sealed class StageBinder
     /// </summary>
     private bool EveryStageHoldsAStep(List<StageSpec> stages, List<SourceSpan> spans, int steps)
     {
-        int FirstStepFrom(double t) => (int)Math.Ceiling(t * (steps - 1) - 1e-9);
         bool ok = true;
         for (int i = 0; i < stages.Count; i++)
         {
-            int first = FirstStepFrom(stages[i].Start), end = i == stages.Count - 1 ? steps : FirstStepFrom(stages[i].End);
+            int first = DdpmBetas.FirstStepFrom(stages[i].Start, steps), end = i == stages.Count - 1 ? steps : DdpmBetas.FirstStepFrom(stages[i].End, steps);
             if (first < end) continue;
             Diagnostics.Error(DiagnosticIds.BoundariesNotIncreasing, spans[i],
                 $"Stage {Display.Quote(stages[i].Name)} holds none of the schedule's {steps} steps (t = n / {steps - 1}), which a discrete schedule trains on: " +

@@ -37,12 +37,18 @@ public static class Initialisation
     public static void XavierUniform(Tensor weight, Tensor? bias, double scale = Default) => Apply(weight, bias, scale);
 
     /// <summary>The bound of xavier_uniform for a weight of this shape ([out, in] or [out, in, kh, kw]).</summary>
-    public static double XavierBound(long[] shape)
+    public static double XavierBound(long[] shape) => Math.Sqrt(6.0 / (FanIn(shape) + FanOut(shape)));
+
+    /// <summary>Input channels times kernel area of a weight [out, in] or [out, in, k...]: PyTorch's fan_in.</summary>
+    public static double FanIn(long[] shape) => shape[1] * ReceptiveField(shape);
+
+    private static double FanOut(long[] shape) => shape[0] * ReceptiveField(shape);
+
+    private static long ReceptiveField(long[] shape)
     {
         long receptive = 1;
         for (int i = 2; i < shape.Length; i++) receptive *= shape[i];
-        double fanIn = shape[1] * receptive, fanOut = shape[0] * receptive;
-        return Math.Sqrt(6.0 / (fanIn + fanOut));
+        return receptive;
     }
 
     private static void Apply(Tensor weight, Tensor? bias, double scale)

@@ -18,12 +18,10 @@ namespace DiffusionDsl.Runtime.Data;
 public sealed class TensorFileDataset : IFingerprintedBatchSource, IDisposable
 {
     private static readonly string[] PreferredNames = { "latents", "images" };
-    private readonly Tensor _data;
     private readonly TensorBatchSource _source;
 
     private TensorFileDataset(Tensor data, string name)
     {
-        _data = data;
         _source = new TensorBatchSource(data);
         TensorName = name;
     }
@@ -40,6 +38,7 @@ public sealed class TensorFileDataset : IFingerprintedBatchSource, IDisposable
         try { file = SafetensorsFile.Open(path); }
         catch (CheckpointException e) { throw new DataFormatException(path, e.Problem, e); }
         using (file)
+        using (var scope = NewDisposeScope()) // the read, its float32 copy and the uncut tensor go; the data stays
         {
             var entry = file.Tensors.Count == 1 ? file.Tensors[0]
                 : file.Tensors.FirstOrDefault(t => PreferredNames.Contains(t.Name))
@@ -52,10 +51,7 @@ public sealed class TensorFileDataset : IFingerprintedBatchSource, IDisposable
             var data = file.Read(entry.Name).to_type(ScalarType.Float32);
             if (limit is { } n && n < data.shape[0]) data = data.narrow(0, 0, n).clone();
             if (!data.isfinite().all().item<bool>())
-            {
-                data.Dispose();
                 throw new DataFormatException(path, $"tensor '{entry.Name}' holds non-finite values.");
-            }
             return new TensorFileDataset(data.DetachFromDisposeScope(), entry.Name);
         }
     }
@@ -68,5 +64,5 @@ public sealed class TensorFileDataset : IFingerprintedBatchSource, IDisposable
 
     public Tensor NextBatch(int batchSize, torch.Generator? generator) => _source.NextBatch(batchSize, generator);
 
-    public void Dispose() => _data.Dispose();
+    public void Dispose() => _source.Images.Dispose();
 }

@@ -15,13 +15,12 @@ namespace DiffusionDsl.Runtime.Networks;
 /// encoder's width, then each level's blocks, each concatenating one encoder skip; GroupNorm-SiLU-3x3
 /// conv is the output head. Parameter names follow SongUNet's `dec`:
 /// dec.{R}x{R}_in0/_in1, _up, _block{i}, _aux_norm, _aux_conv. An ADM decoder uses openaimodel.py's names instead:
-/// output_blocks.{i}.{j} (and middle_block.{j} when it owns the bottleneck), out.0 and out.2.
+/// output_blocks.{i}.{j}, out.0 and out.2 (its bottleneck is the encoder's middle_block).
 /// </summary>
 public class StageDecoder : nn.Module
 {
     private readonly NamedModules dec = new();
     private readonly NamedModules? _admOutputBlocks, _admOut;
-    private readonly AdmSequence? _admMiddle;
     private readonly nn.Module<Tensor, Tensor, Tensor>[] _blocks;
     private readonly int[] _blockInChannels;
     private readonly GroupNorm _outputNorm;
@@ -44,11 +43,13 @@ public class StageDecoder : nn.Module
         int channels = NetworkPlan.DecoderOutputWidth(encoder, layout.Levels);
         if (encoder.Family == EncoderFamily.Adm)
         {
-            var (admBlocks, admMiddle) = AdmTopology.Build(plans, emb, encoder.BlockOptions);
-            _admMiddle = admMiddle;
+            // As the compiler requires (and UNetModel_multistage has it): the reference layout has no name for a decoder's own.
+            if (!encoder.MiddleInEncoder)
+                throw new ArgumentException("An ADM encoder keeps the middle blocks (middle_block), shared by every stage: set MiddleInEncoder.", nameof(encoder));
+            var (admBlocks, _) = AdmTopology.Build(plans, emb, encoder.BlockOptions);
             _admOutputBlocks = AdmTopology.Numbered(admBlocks);
-            _blocks = (admMiddle is null ? admBlocks : admBlocks.Prepend(admMiddle)).ToArray();
-            _blockInChannels = (admMiddle is null ? admBlocks : admBlocks.Prepend(admMiddle)).Select(b => b.InChannels).ToArray();
+            _blocks = admBlocks.ToArray();
+            _blockInChannels = admBlocks.Select(b => b.InChannels).ToArray();
             _outputNorm = AdmInitialisation.Norm(channels, encoder.GroupNorm);
             _outputConv = AdmInitialisation.Zero(nn.Conv2d(channels, layout.OutChannels, 3, padding: 1));
             _admOut = new NamedModules();
@@ -80,7 +81,6 @@ public class StageDecoder : nn.Module
         _registered = true;
         if (_admOutputBlocks is not null)
         {
-            if (_admMiddle is not null) register_module("middle_block", _admMiddle);
             register_module("output_blocks", _admOutputBlocks);
             register_module("out", _admOut!);
             return;

@@ -35,15 +35,12 @@ public sealed class DdpmLinearSchedule : INoiseSchedule
     /// paper's LDM runs starts at step 442).
     /// </summary>
     public double TrainingCdf(double t) =>
-        t >= 1.0 ? 1.0 : Math.Clamp(Math.Ceiling(t * (Steps - 1) - GridTolerance), 0, Steps - 1) / Steps;
+        t >= 1.0 ? 1.0 : Math.Clamp(DdpmBetas.FirstStepFrom(t, Steps), 0, Steps - 1) / (double)Steps;
 
-    public double TrainingQuantile(double p) => Math.Min(Math.Floor(Math.Clamp(p, 0.0, 1.0) * Steps + GridTolerance), Steps - 1) / (Steps - 1);
+    public double TrainingQuantile(double p) => Math.Min(Math.Floor(Math.Clamp(p, 0.0, 1.0) * Steps + DdpmBetas.StepTolerance), Steps - 1) / (Steps - 1);
 
     public TorchSharp.torch.Tensor TrainingQuantiles(TorchSharp.torch.Tensor p) =>
-        p.clamp(0.0, 1.0).mul((double)Steps).add(GridTolerance).floor().clamp_max(Steps - 1).div((double)(Steps - 1));
-
-    /// <summary>How far from a step a boundary may lie and still start at it (rounding of a written n / (steps - 1)), and a CDF value n / steps still give step n.</summary>
-    private const double GridTolerance = 1e-9;
+        p.clamp(0.0, 1.0).mul((double)Steps).add(DdpmBetas.StepTolerance).floor().clamp_max(Steps - 1).div((double)(Steps - 1));
 
     /// <summary>The discrete step index n the DDPM network was trained on.</summary>
     public double NoiseLabel(double t) => t * (Steps - 1);

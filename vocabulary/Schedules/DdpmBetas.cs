@@ -3,7 +3,10 @@ using System.Collections.Generic;
 
 namespace DiffusionDsl.Runtime.Schedules;
 
-/// <summary>The betas of a discrete DDPM schedule: the runtime's schedule and the compiler's range check both take them from here.</summary>
+/// <summary>
+/// The betas of a discrete DDPM schedule, and where its steps sit in t: the runtime's schedule (its noise levels and its
+/// training draws) and the compiler's checks (sigma's range, a stage holding a step) take both from here.
+/// </summary>
 public static class DdpmBetas
 {
     /// <summary>
@@ -20,4 +23,10 @@ public static class DdpmBetas
             yield return sqrtSpaced ? value * value : value;
         }
     }
+
+    /// <summary>How far from a step a time may lie and still count as that step: rounding of a written n / (steps - 1).</summary>
+    public const double StepTolerance = 1e-9;
+
+    /// <summary>The first step n at or after <paramref name="t"/> (step n sits at t = n / (steps - 1)); a t within rounding of a step gives that step.</summary>
+    public static int FirstStepFrom(double t, int steps) => (int)Math.Ceiling(t * (steps - 1) - StepTolerance);
 }

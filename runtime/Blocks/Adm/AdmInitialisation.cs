@@ -15,9 +15,7 @@ internal static class AdmInitialisation
     public static T Default<T>(T module) where T : nn.Module
     {
         var (weight, bias) = WeightAndBias(module);
-        long receptive = 1;
-        for (int i = 2; i < weight.shape.Length; i++) receptive *= weight.shape[i];
-        double bound = 1.0 / Math.Sqrt(weight.shape[1] * receptive);
+        double bound = 1.0 / Math.Sqrt(Initialisation.FanIn(weight.shape));
         using (no_grad())
         {
             weight.uniform_(-bound, bound);
