@@ -58,11 +58,6 @@ public static class ExportCommand
             console.Line($"{path}: not exported: the model has errors.");
             return 1;
         }
-        if (PyTorchExport.Unsupported(compilation.Model) is { } reason)
-        {
-            console.Line($"{path}: not exported: {reason}.");
-            return 1;
-        }
         return CommandErrors.Guard(console, () =>
         {
             OutputPath.CheckFolder(output, "--output", "the folder to write the PyTorch files into");

@@ -21,17 +21,10 @@ public static class PyTorchExport
     /// <summary>The scripts beside the model module, which import it.</summary>
     internal static readonly string[] Scripts = { "train.py", "sample.py" };
 
-    /// <summary>Why the export cannot write <paramref name="model"/>, or null when it can.</summary>
-    public static string? Unsupported(ModelSpec model) => model.Encoder.FamilyKind == DiffusionDsl.Runtime.Networks.EncoderFamily.Adm
-        ? "the PyTorch export writes SongUNet networks (encoder ddpmpp or ncsnpp), not yet encoder adm; its weights in the reference layout (SafetensorsWeights.Export with WeightLayout.Reference) load into the reference's own openaimodel.py UNetModel_multistage"
-        : null;
-
     /// <param name="sourceFile">The .msd file's name, for the headers.</param>
     /// <param name="sourceHash">The model's <see cref="ModelHash"/>, which checkpoints of either side carry.</param>
-    /// <exception cref="System.NotSupportedException">An encoder family the export does not write (<see cref="Unsupported"/>).</exception>
     public static IReadOnlyList<ExportedFile> Files(ModelSpec model, string sourceFile, string sourceHash)
     {
-        if (Unsupported(model) is { } reason) throw new System.NotSupportedException($"Not exported: {reason}.");
         string module = PythonNames.Module(model.Name);
         string Fill(string template) => PythonResources.Read(template)
             .Replace("{{MODULE}}", module)
@@ -82,7 +75,6 @@ public static class PyTorchExport
         var compilation = MsdCompiler.Compile(text);
         if (compilation.Model is null)
             return compilation.Diagnostics.Where(d => d.IsError).Select(d => d.Format(msdPath)).ToArray();
-        if (Unsupported(compilation.Model) is { } reason) return new[] { $"{msdPath}: not exported: {reason}" };
         var files = Files(compilation.Model, Path.GetFileName(msdPath), ModelHash.Of(compilation.Model));
         if (ExportedFiles.FirstProtected(folder, files.Select(f => f.Name)) is var (path, problem))
             return new[] { ExportedFiles.Describe(path, problem, forBuild: true) };

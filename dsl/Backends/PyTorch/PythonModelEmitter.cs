@@ -78,15 +78,21 @@ internal static class PythonModelEmitter
          .Append("    blocks=[\n");
         foreach (var block in NetworkPlan.Encoder(e)) w.Append("        ").Append(Block(block)).Append(",\n");
         w.Append("    ],\n")
-         .Append("    embedding=").Append(String(e.Embedding == NoiseEmbeddingKind.Fourier ? "fourier" : "positional"))
+         .Append("    embedding=").Append(String(Embedding(e)))
          .Append(", embedding_channels=").Append(embedding).Append(", augment_dim=").Append(e.AugmentDim).Append(",\n")
          .Append("    dropout=").Append(Float(e.Dropout)).Append(", groups=").Append(e.Groups).Append(", max_groups=").Append(e.MaxGroups)
          .Append(", heads=").Append(e.Heads).Append(", noise_channels=").Append(e.NoiseChannels).Append(",\n");
-        if (e.FamilyKind != EncoderFamily.Ddpmpp)
+        if (e.FamilyKind == EncoderFamily.Adm)
+            w.Append("    family=\"adm\", head_channels=").Append(e.HeadChannels).Append(",\n");
+        else if (e.FamilyKind != EncoderFamily.Ddpmpp)
             w.Append("    resample_filter=").Append(String(EncoderFamilies.Filter(e.FamilyKind) == ResampleFilter.Fir ? "fir" : "box"))
              .Append(", input_pyramid=").Append(EncoderFamilies.HasResidualInput(e.FamilyKind) ? "True" : "False").Append(",\n");
         w.Append(")\n\n");
     }
+
+    /// <summary>The noise embedding: EDM's positional or Fourier one, or ADM's timestep_embedding for `encoder adm`.</summary>
+    private static string Embedding(EncoderSpec e) =>
+        e.Embedding == NoiseEmbeddingKind.Fourier ? "fourier" : e.FamilyKind == EncoderFamily.Adm ? "timestep" : "positional";
 
     private static void Decoders(StringBuilder w, ModelSpec model)
     {

@@ -24,7 +24,8 @@ namespace DiffusionDsl.Generator.Tests.PyTorch;
 /// weights (random, O(1), so every block matters) give the same raw outputs, denoised estimates and losses, per stage
 /// and for mixed-stage batches, to 1e-5 relative, for models covering the compact and full forms, every schedule
 /// (vp, ddpm, cosine, edm), every prediction target (eps, v, x0, edm), Fourier and positional embeddings, attention with
-/// one and two heads, augmentation labels, shared middle blocks, fixed and capped GroupNorm counts and one stage.
+/// one and two heads, augmentation labels, shared middle blocks, fixed and capped GroupNorm counts and one stage, and
+/// the ADM network of `encoder adm` (latent diffusion's openaimodel.py), multistage and unified.
 /// </summary>
 public class PyTorchEquivalenceTests
 {
@@ -36,7 +37,7 @@ public class PyTorchEquivalenceTests
     private static readonly Dictionary<string, MsdModelInfo> Models = new[]
     {
         TinyMultistage.Info, EdmFullForm.Info, ReferenceMultistage.Info, ReferenceUnified.Info, DdpmVelocity.Info, CosineData.Info,
-        ReferenceMultistageNcsnpp.Info, ReferenceScoreSdeNcsnpp.Info,
+        ReferenceMultistageNcsnpp.Info, ReferenceScoreSdeNcsnpp.Info, ReferenceAdmMultistage.Info, ReferenceAdmUnified.Info,
     }.ToDictionary(info => info.Name);
 
     [Theory]
@@ -48,6 +49,8 @@ public class PyTorchEquivalenceTests
     [InlineData("ReferenceScoreSdeNcsnpp")]
     [InlineData("DdpmVelocity")]
     [InlineData("CosineData")]
+    [InlineData("ReferenceAdmMultistage")]
+    [InlineData("ReferenceAdmUnified")]
     public void TheExportedModuleComputesWhatTheGeneratedModelComputes(string name)
     {
         using var scope = NewDisposeScope();
@@ -97,14 +100,16 @@ public class PyTorchEquivalenceTests
         }
     }
 
-    [Fact]
-    public void TheExportedNamesAreThoseOfTheTorchSharpStateDict()
+    [Theory]
+    [InlineData("EdmFullForm")]
+    [InlineData("ReferenceAdmMultistage")]
+    public void TheExportedNamesAreThoseOfTheTorchSharpStateDict(string name)
     {
         // Loading is strict on both sides; this says it directly: Python's state_dict keys and shapes are TorchSharp's.
         using var scratch = new ScratchFolder();
         var folder = scratch.Path;
-        var module = Export("EdmFullForm", folder);
-        using var model = new EdmFullForm();
+        var module = Export(name, folder);
+        using var model = Models[name].Create();
         var script = $"import sys; sys.path.insert(0, {Quote(folder)}); import {module} as m\n" +
                      "for k, v in m.create_model().state_dict().items(): print(k, list(v.shape))";
         var lines = PythonWithTorch.Run(new[] { "-c", script }, TimeSpan.FromMinutes(2)).Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -60,6 +60,8 @@ class EncoderLayout(NamedTuple):
     noise_channels: int  # the noise embedding's width, as the compiler sets it for the encoder's family
     resample_filter: str = "box"  # "box" (DDPM++) or "fir" (NCSN++'s [1, 3, 3, 1])
     input_pyramid: bool = False  # NCSN++'s residual input pyramid: a fused down-conv of the image after each downsampling block
+    family: str = "songunet"  # "songunet" (ddpmpp, ncsnpp) or "adm" (latent diffusion's openaimodel.py)
+    head_channels: int = 0  # > 0: as many attention heads as this many channels make (ADM's num_head_channels)
 
 
 class DecoderLayout(NamedTuple):
@@ -92,13 +94,14 @@ class GroupNorm(nn.GroupNorm):
         return F.group_norm(x.float(), self.num_groups, self.weight, self.bias, self.eps).to(x.dtype)
 
 
-def group_norm(channels: int, groups: int, max_groups: int) -> GroupNorm:
+def group_norm(channels: int, groups: int, max_groups: int, eps: float = 1e-6) -> GroupNorm:
     count = groups if groups > 0 else max(1, min(max_groups, channels // 4))
-    return GroupNorm(count, channels, eps=1e-6)
+    return GroupNorm(count, channels, eps=eps)
 
 
 class NoiseEmbedding(nn.Module):
-    """EDM's PositionalEmbedding (endpoint=True, max_positions 10000) or FourierEmbedding (scale 16): [sin, cos]."""
+    """EDM's PositionalEmbedding (endpoint=True, max_positions 10000) or FourierEmbedding (scale 16): [sin, cos]; or
+    "timestep", ADM's timestep_embedding: frequencies 10000^(-i / half) (no endpoint), [cos, sin]."""
 
     def __init__(self, kind: str, channels: int):
         super().__init__()
@@ -109,6 +112,11 @@ class NoiseEmbedding(nn.Module):
 
     def forward(self, noise_labels: torch.Tensor) -> torch.Tensor:
         labels = noise_labels.to(torch.float32)
+        if self.kind == "timestep":
+            half = self.channels // 2
+            freqs = torch.exp(-math.log(10000.0) * torch.arange(0, half, dtype=torch.float32, device=labels.device) / half)
+            angles = labels.ger(freqs)
+            return torch.cat([angles.cos(), angles.sin()], dim=1)
         if self.kind == "positional":
             half = self.channels // 2
             freqs = torch.arange(0, half, dtype=torch.float32, device=labels.device) / max(1, half - 1)
@@ -281,6 +289,180 @@ class StageDecoder(nn.Module):
             x = block(x, embedding)
         norm, conv = layers[-2], layers[-1]
         return conv(F.silu(norm(x)))
+
+
+# ---- ADM: latent diffusion's openaimodel.py UNetModel (`encoder adm`), under its layer names ----
+# Its layers keep PyTorch's default initialisation, except the last conv of each residual branch, attention's proj_out
+# and the output conv, which start at zero (ADM's zero_module). Its GroupNorm32 has eps 1e-5.
+
+def zero_(layer: nn.Module) -> nn.Module:
+    with torch.no_grad():
+        layer.weight.zero_()
+        layer.bias.zero_()
+    return layer
+
+
+def adm_norm(channels: int, layout: EncoderLayout) -> GroupNorm:
+    return group_norm(channels, layout.groups, layout.max_groups, eps=1e-5)
+
+
+class AdmResBlock(nn.Module):
+    """ADM's ResBlock (use_scale_shift_norm False): in_layers GroupNorm-SiLU-3x3 conv, plus a linear projection of the
+    embedding, then out_layers GroupNorm-SiLU-dropout-3x3 conv, added to the input (through a 1x1 conv when the widths
+    differ); no skip scale. The encoder hands it SiLU(embedding), which is what emb_layers' own SiLU computes."""
+
+    def __init__(self, in_channels: int, out_channels: int, embedding_channels: int, layout: EncoderLayout):
+        super().__init__()
+        self.in_channels = in_channels
+        self.dropout = layout.dropout
+        self.in_layers = nn.ModuleDict({"0": adm_norm(in_channels, layout), "2": nn.Conv2d(in_channels, out_channels, 3, padding=1)})
+        self.emb_layers = nn.ModuleDict({"1": nn.Linear(embedding_channels, out_channels)})
+        self.out_layers = nn.ModuleDict({"0": adm_norm(out_channels, layout), "3": zero_(nn.Conv2d(out_channels, out_channels, 3, padding=1))})
+        self.skip_connection = nn.Conv2d(in_channels, out_channels, 1) if in_channels != out_channels else None
+
+    def forward(self, x: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
+        h = self.in_layers["2"](F.silu(self.in_layers["0"](x)))
+        h = h + self.emb_layers["1"](embedding).unsqueeze(2).unsqueeze(3)
+        h = self.out_layers["3"](F.dropout(F.silu(self.out_layers["0"](h)), p=self.dropout, training=self.training))
+        return h + (x if self.skip_connection is None else self.skip_connection(x))
+
+
+class AdmAttention(nn.Module):
+    """ADM's AttentionBlock with QKVAttentionLegacy: each head's q, k and v contiguous, softmax(q^T k / sqrt(head
+    channels)) in float32, proj_out added to the input."""
+
+    def __init__(self, channels: int, layout: EncoderLayout):
+        super().__init__()
+        self.in_channels = channels
+        self.heads = channels // layout.head_channels if layout.head_channels > 0 else layout.heads
+        self.norm = adm_norm(channels, layout)
+        self.qkv = nn.Conv1d(channels, channels * 3, 1)
+        self.proj_out = zero_(nn.Conv1d(channels, channels, 1))
+
+    def forward(self, x: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
+        n, c = x.shape[0], x.shape[1]
+        flat = x.reshape(n, c, -1)
+        q, k, v = self.qkv(self.norm(flat)).reshape(n * self.heads, 3 * (c // self.heads), -1).chunk(3, dim=1)
+        scale = 1.0 / math.sqrt(math.sqrt(q.shape[1]))
+        with torch.autocast(device_type=q.device.type, enabled=False) if q.device.type in ("cpu", "cuda") else contextlib.nullcontext():
+            weights = torch.einsum("bct,bcs->bts", q.float() * scale, k.float() * scale).softmax(dim=2).to(v.dtype)
+        attended = torch.einsum("bts,bcs->bct", weights, v).reshape(n, c, -1)
+        return (flat + self.proj_out(attended)).reshape(x.shape)
+
+
+class AdmDownsample(nn.Module):
+    """ADM's Downsample with conv_resample: a 3x3 conv of stride 2."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.in_channels = channels
+        self.op = nn.Conv2d(channels, channels, 3, stride=2, padding=1)
+
+    def forward(self, x: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
+        return self.op(x)
+
+
+class AdmUpsample(nn.Module):
+    """ADM's Upsample with conv_resample: nearest-neighbour doubling, then a 3x3 conv."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.in_channels = channels
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1)
+
+    def forward(self, x: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
+        return self.conv(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+
+
+class AdmSequence(nn.Module):
+    """ADM's TimestepEmbedSequential: one entry of input_blocks, middle_block or output_blocks, layers "0", "1", ..."""
+
+    def __init__(self, layers: List[nn.Module]):
+        super().__init__()
+        self.in_channels = layers[0].in_channels
+        for i, layer in enumerate(layers):
+            self.add_module(str(i), layer)
+
+    def forward(self, x: torch.Tensor, embedding: torch.Tensor) -> torch.Tensor:
+        for layer in self._modules.values():
+            x = layer(x, embedding)
+        return x
+
+
+def adm_sequences(blocks: List[Block], embedding_channels: int, layout: EncoderLayout) -> Tuple[List[AdmSequence], Optional[AdmSequence]]:
+    """Groups the network plan's blocks as UNetModel does: each residual block with its attention is one entry, a
+    downsampling conv an entry of its own, an upsampling conv joins the entry before it, the middle blocks are one."""
+    entries: List[List[nn.Module]] = []
+    middle: List[nn.Module] = []
+    for block in blocks:
+        if block.resample == "down":
+            entries.append([AdmDownsample(block.in_channels)])
+        elif block.resample == "up":
+            if not entries:
+                entries.append([])
+            entries[-1].append(AdmUpsample(block.in_channels))
+        else:
+            layers = middle if block.middle else []
+            layers.append(AdmResBlock(block.in_channels, block.out_channels, embedding_channels, layout))
+            if block.attention:
+                layers.append(AdmAttention(block.out_channels, layout))
+            if not block.middle:
+                entries.append(layers)
+    return [AdmSequence(layers) for layers in entries], AdmSequence(middle) if middle else None
+
+
+class AdmEncoder(nn.Module):
+    """The shared encoder of an ADM network: time_embed, input_blocks (the stem conv first) and middle_block."""
+
+    def __init__(self, layout: EncoderLayout):
+        super().__init__()
+        self.layout = layout
+        noise, emb = layout.noise_channels, layout.embedding_channels
+        self.map_noise = NoiseEmbedding(layout.embedding, noise)
+        self.map_augment = xavier_uniform_(nn.Linear(layout.augment_dim, noise, bias=False)) if layout.augment_dim > 0 else None
+        self.time_embed = nn.ModuleDict({"0": nn.Linear(noise, emb), "2": nn.Linear(emb, emb)})
+        sequences, middle = adm_sequences(layout.blocks, emb, layout)
+        self.input_blocks = nn.ModuleList([nn.Sequential(nn.Conv2d(layout.in_channels, layout.stem_width, 3, padding=1))] + sequences)
+        self.middle_block = middle
+
+    def forward(self, x: torch.Tensor, noise_labels: torch.Tensor, augment_labels: Optional[torch.Tensor] = None):
+        """Returns (features, skips, embedding): every input block's output is a skip, the stem's included."""
+        embedding = self.map_noise(noise_labels)
+        if augment_labels is not None:
+            if self.map_augment is None:
+                raise ValueError("This encoder has no augmentation-label input (no `augment N` in the .msd) but was given labels.")
+            embedding = embedding + self.map_augment(augment_labels.to(embedding.dtype))
+        embedding = F.silu(self.time_embed["0"](embedding))
+        embedding = F.silu(self.time_embed["2"](embedding))
+        blocks = list(self.input_blocks)
+        x = blocks[0](x)
+        skips = [x]
+        for block in blocks[1:]:
+            x = block(x, embedding)
+            skips.append(x)
+        if self.middle_block is not None:
+            x = self.middle_block(x, embedding)
+        return x, skips, embedding
+
+
+class AdmDecoder(nn.Module):
+    """One stage's ADM decoder: output_blocks, each taking the next skip, then out (GroupNorm, SiLU, 3x3 conv)."""
+
+    def __init__(self, layout: DecoderLayout, encoder: EncoderLayout):
+        super().__init__()
+        sequences, _ = adm_sequences(layout.blocks, encoder.embedding_channels, encoder)
+        self.output_blocks = nn.ModuleList(sequences)
+        self.out = nn.ModuleDict({"0": adm_norm(layout.output_width, encoder),
+                                  "2": zero_(nn.Conv2d(layout.output_width, layout.out_channels, 3, padding=1))})
+
+    def forward(self, x: torch.Tensor, skips: List[torch.Tensor], embedding: torch.Tensor) -> torch.Tensor:
+        skip = len(skips)
+        for block in self.output_blocks:
+            if x.shape[1] != block.in_channels:
+                skip -= 1
+                x = torch.cat([x, skips[skip]], dim=1)
+            x = block(x, embedding)
+        return self.out["2"](F.silu(self.out["0"](x)))
 
 
 # ---- noise schedules: x_t = s_t x0 + s_t sigma_t eps, t in [0, 1]; float64, on t's device ----
@@ -496,15 +678,16 @@ class MultistageUNet(nn.Module):
         self.schedule = schedule
         self.prediction = prediction
         self.sigma_data = sigma_data
-        self.encoder = SharedEncoder(encoder)
+        adm = encoder.family == "adm"
+        self.encoder = AdmEncoder(encoder) if adm else SharedEncoder(encoder)
         # Into _modules directly: a stage may be named like an nn.Module attribute ("training", "forward"), which
-        # add_module refuses, and its keys must still read "<stage name>.dec...".
+        # add_module refuses, and its keys must still read "<stage name>.dec..." (or ".output_blocks...").
         for stage in stages:
-            self._modules[stage.name] = StageDecoder(decoders[stage.name], encoder)
+            self._modules[stage.name] = (AdmDecoder if adm else StageDecoder)(decoders[stage.name], encoder)
         self.boundaries = [s.start for s in stages[1:]]
         self.boundaries_on = {}  # the boundaries as a tensor on each device routing has run on, built there once
 
-    def decoder(self, stage: int) -> StageDecoder:
+    def decoder(self, stage: int) -> nn.Module:
         return self._modules[self.stages[stage].name]
 
     def stage_of(self, t: torch.Tensor) -> torch.Tensor:

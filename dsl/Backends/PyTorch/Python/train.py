@@ -40,7 +40,8 @@ import {{MODULE}} as spec
 def parse_args(argv=None):
     d = spec.TRAIN_DEFAULTS
     p = argparse.ArgumentParser(description=f"Train {spec.MODEL_NAME} (defaults from the .msd's train section).")
-    p.add_argument("--data", required=True, help="IDX images (.gz or raw), CIFAR-10 data_batch_*.bin files or their folder, or an image folder")
+    p.add_argument("--data", required=True, help="IDX images (.gz or raw), CIFAR-10 data_batch_*.bin files or their folder, an image folder, "
+                                                 "or a .safetensors file of float data used as it is (an LDM's latents)")
     p.add_argument("--out", default=os.path.join("runs", spec.__name__), help="output folder: checkpoints/, metrics.csv (default: runs/<module>, as the README writes it)")
     p.add_argument("--steps", type=int, default=d["steps"])
     p.add_argument("--batch", type=int, default=d["batch"], help="the global batch, split evenly over the ranks")
@@ -194,7 +195,32 @@ def read_image_folder(path, channels):
     return torch.stack(images)
 
 
+def read_tensor_file(path):
+    """A .safetensors file of training data used as it is (no 8-bit scaling): one [N, C, H, W] float tensor, or one
+    named "latents" or "images" among others; what a latent diffusion model trains on (images its autoencoder encoded
+    beforehand), as TensorFileDataset.cs reads it."""
+    tensors, _ = spec.read_safetensors(path)
+    if len(tensors) == 1:
+        name = next(iter(tensors))
+    else:
+        name = next((n for n in ("latents", "images") if n in tensors), None)
+        if name is None:
+            raise ValueError(f"{path}: holds {len(tensors)} tensors ({', '.join(list(tensors)[:8])}): "
+                             f'name the data tensor "latents" or "images", or keep it alone in the file')
+    data = tensors[name]
+    if data.dim() != 4 or data.shape[0] == 0:
+        raise ValueError(f"{path}: tensor '{name}' has shape {list(data.shape)}; training data is [N, C, H, W] with N > 0")
+    if not data.is_floating_point():
+        raise ValueError(f"{path}: tensor '{name}' is {data.dtype}; training data is floating point "
+                         f"(8-bit images go as PNG folders, IDX or CIFAR-10 files)")
+    data = data.to(torch.float32)
+    if not torch.isfinite(data).all():
+        raise ValueError(f"{path}: tensor '{name}' holds non-finite values")
+    return data
+
+
 def load_images(path):
+    """uint8 images [N, C, H, W], scaled to [-1, 1] per batch, or a float tensor file's data, used as it is."""
     if os.path.isdir(path):
         # In the C# loader's order (DatasetLoader.cs): a dataset's own files win over stray images beside them, so
         # CIFAR-10 batches, else the train-images IDX file of an IDX folder (Debian's dataset-fashion-mnist), else the
@@ -208,6 +234,8 @@ def load_images(path):
             images = read_idx(os.path.join(path, idx[0]))
         else:
             images = read_image_folder(path, spec.IMAGE[0])
+    elif path.lower().endswith(".safetensors"):
+        images = read_tensor_file(path)
     elif path.endswith(".bin"):
         images = read_cifar([path])
     else:
@@ -236,7 +264,8 @@ class Batches:
         return torch.cat([self.order(e)[positions[epochs == e] % n] for e in epochs.unique().tolist()])
 
     def take(self, step, batch):
-        return self.images[self.indices(step, batch)].to(torch.float32) / 127.5 - 1.0
+        chosen = self.images[self.indices(step, batch)]
+        return chosen.to(torch.float32) / 127.5 - 1.0 if chosen.dtype == torch.uint8 else chosen
 
 
 # ---- stage-aware time sampling (runtime/Training/TrainingTimeSampler.cs) ----
