@@ -42,6 +42,7 @@ internal static class Global
     public const string ReportOptions = Runtime + "Reporting.ReportOptions";
     public const string SampleOptions = Runtime + "Sampling.SampleOptions";
     public const string SolverKind = Runtime + "Sampling.SolverKind";
+    public const string TimeSpacing = Runtime + "Sampling.TimeSpacing";
     public const string MultistageSampler = Runtime + "Sampling.MultistageSampler";
     public const string HeunChurn = Runtime + "Sampling.HeunChurn";
 

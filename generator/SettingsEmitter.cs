@@ -69,6 +69,7 @@ internal static class SettingsEmitter
          .Open($"public static {Global.SampleOptions} Defaults {{ get; }} = new()")
          .Line($"Solver = {Global.SolverKind}.{s.Solver}, Steps = {s.Steps}, Eta = {CodeWriter.Number(s.Eta)}, Count = {s.Count}, Seed = {s.Seed},{(s.Clip ? " ClipDenoised = true," : "")}{(s.EndTime is double end ? $" EndTime = {CodeWriter.Number(end)}," : "")}")
          .LineWhen(s.Churn > 0, $"Churn = {Churn(s)},")
+         .LineWhen(s.Spacing != SampleDefaults.Spacing, $"Spacing = {Global.TimeSpacing}.{s.Spacing},")
          .Close(";")
          .Line()
          .Line("/// <summary>The runtime sampler, with the solver and options it runs.</summary>")

@@ -79,7 +79,7 @@ public static class EvaluateCommand
             FashionWeights = parsed.GetValue(fashionWeights), Json = parsed.GetValue(json), FeatureCache = parsed.GetValue(featureCache),
             Steps = parsed.GetValue(sampling.Steps), Solver = parsed.GetValue(sampling.Solver), Seed = parsed.GetValue(sampling.Seed),
             Ema = !parsed.GetValue(sampling.NoEma), Clip = parsed.GetValue(sampling.Clip), EndTime = parsed.GetValue(sampling.EndTime),
-            Churn = parsed.GetValue(sampling.Churn), Device = parsed.GetValue(sampling.Device),
+            Churn = parsed.GetValue(sampling.Churn), Spacing = parsed.GetValue(sampling.Spacing), Device = parsed.GetValue(sampling.Device),
         }, console));
         return command;
     }
@@ -174,7 +174,7 @@ public static class EvaluateCommand
             {
                 ("--model", s.Model is not null), ("--checkpoint", s.Checkpoint is not null), ("--steps", s.Steps is not null),
                 ("--solver", s.Solver is not null), ("--seed", s.Seed is not null), ("--no-ema", !s.Ema), ("--clip", s.Clip is not null),
-                ("--end-time", s.EndTime is not null), ("--churn", s.Churn is not null),
+                ("--end-time", s.EndTime is not null), ("--churn", s.Churn is not null), ("--spacing", s.Spacing is not null),
             }.Where(o => o.Given).Select(o => o.Name).ToList();
             if (sampling.Count > 0) throw new ArgumentException($"{string.Join(", ", sampling)} only apply when sampling from a MODEL, not to --images.");
         }
@@ -276,7 +276,7 @@ public static class EvaluateCommand
 
     private static (Tensor Images, string Description) SampleModel(EvaluateSettings settings, MsdModelInfo info, IAnsiConsole console)
     {
-        var request = new SamplingRequest(settings.Checkpoint!, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device, settings.EndTime, settings.Churn);
+        var request = new SamplingRequest(settings.Checkpoint!, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device, settings.EndTime, settings.Churn, settings.Spacing);
         var options = ModelSampling.Resolve(info, request);
         var (images, summary) = ModelSampling.Sample(info, request, options, console);
         console.Line($"{summary}; scored as 8-bit images, as a PNG stores them");

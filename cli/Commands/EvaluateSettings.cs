@@ -34,5 +34,6 @@ public sealed record EvaluateSettings
     public bool? Clip { get; init; }
     public double? EndTime { get; init; }
     public double? Churn { get; init; }
+    public string? Spacing { get; init; }
     public string? Device { get; init; }
 }

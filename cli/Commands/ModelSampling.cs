@@ -14,7 +14,7 @@ namespace DiffusionDsl.Cli.Commands;
 
 /// <summary>What `msd sample` and `msd evaluate` draw images with: the checkpoint and the .msd's sample section, overridden.</summary>
 internal sealed record SamplingRequest(string Checkpoint, int? Count, int? Steps, string? Solver, long? Seed, bool Ema, bool? Clip, string? Device,
-                                       double? EndTime = null, double? Churn = null);
+                                       double? EndTime = null, double? Churn = null, string? Spacing = null);
 
 /// <summary>The sampling options `msd sample` and `msd evaluate` share, and drawing images from a built model's checkpoint.</summary>
 internal static class ModelSampling
@@ -28,9 +28,14 @@ internal static class ModelSampling
         public Option<bool?> Clip { get; } = new("--clip") { Description = "Clamp each clean-image estimate to [-1, 1] (true/false; default: the .msd's clip)" };
         public Option<double?> EndTime { get; } = new("--end-time") { Description = "Where a vp, cosine or ddpm model's sampling stops (default: the .msd's end_time, else the schedule's: 1e-3 for vp and cosine)" };
         public Option<double?> Churn { get; } = new("--churn") { Description = "heun's churn, EDM's S_churn (0: deterministic heun; default: the .msd's churn)" };
+        public Option<string?> Spacing { get; } = new("--spacing") { Description = "Where the DPM solvers place their steps: logsnr (uniform in lambda) or time (uniform in t, latent diffusion's DPMSolverSampler) (default: the .msd's spacing, else logsnr)" };
         public Option<string?> Device { get; } = ModelArguments.Device();
 
-        public Options() => Solver.AcceptOnlyFromAmong(SolverNames.All.ToArray());
+        public Options()
+        {
+            Solver.AcceptOnlyFromAmong(SolverNames.All.ToArray());
+            Spacing.AcceptOnlyFromAmong(TimeSpacingNames.All);
+        }
 
         public void AddTo(Command command)
         {
@@ -41,6 +46,7 @@ internal static class ModelSampling
             command.Options.Add(Clip);
             command.Options.Add(EndTime);
             command.Options.Add(Churn);
+            command.Options.Add(Spacing);
             command.Options.Add(Device);
         }
     }
@@ -66,6 +72,7 @@ internal static class ModelSampling
             Seed = request.Seed ?? defaults.Seed,
             ClipDenoised = request.Clip ?? defaults.ClipDenoised,
             EndTime = request.EndTime ?? defaults.EndTime,
+            Spacing = request.Spacing is null ? defaults.Spacing : TimeSpacingNames.KindOf(request.Spacing),
             // The amount only: the .msd's churn_min, churn_max and churn_noise stay (EDM's own defaults when not written).
             Churn = request.Churn is double amount ? defaults.Churn with { Amount = amount } : defaults.Churn,
         };
@@ -91,7 +98,7 @@ internal static class ModelSampling
         {
             var sampler = new MultistageSampler(model, model.Schedule, info.Prediction, options);
             var images = sampler.Sample(options.Count, info.ImageChannels, info.ImageSize, info.ImageSize, options.Seed);
-            var summary = $"sampled {options.Count} images with {options.Solver}, {options.Steps} steps{EndNote(options)}{ChurnNote(options)}{(options.ClipDenoised ? ", clipped to [-1, 1]" : "")} " +
+            var summary = $"sampled {options.Count} images with {options.Solver}, {options.Steps} steps{SpacingNote(options)}{EndNote(options)}{ChurnNote(options)}{(options.ClipDenoised ? ", clipped to [-1, 1]" : "")} " +
                           $"({Evaluations(sampler.Solver.EvaluationsFor(options.Steps), options.Steps)}evaluations per stage: {string.Join(" / ", sampler.EvaluationsPerStage)})";
             return (images, summary);
         }
@@ -103,6 +110,10 @@ internal static class ModelSampling
     /// <summary>Churn makes two runs of one seed differ only where its settings do: the summary says it is on.</summary>
     private static string ChurnNote(SampleOptions options) =>
         options.Solver == SolverKind.EdmHeun && options.Churn.IsOn ? $", churn {Time(options.Churn.Amount)}" : "";
+
+    /// <summary>The DPM solvers' steps are uniform in lambda unless said: the summary says when they are uniform in t.</summary>
+    private static string SpacingNote(SampleOptions options) =>
+        options.Spacing == TimeSpacing.Time && TimeSpacingNames.AppliesTo(options.Solver) ? " uniform in t" : "";
 
     private static string EndNote(SampleOptions options) => options.EndTime is double end ? $" to t = {Time(end)}" : "";
 

@@ -30,7 +30,7 @@ public static class SampleCommand
             Source = parsed.GetValue(source)!, Model = parsed.GetValue(model), Checkpoint = parsed.GetValue(checkpoint)!,
             Output = parsed.GetValue(output)!, Count = parsed.GetValue(count), Steps = parsed.GetValue(sampling.Steps),
             Solver = parsed.GetValue(sampling.Solver), Seed = parsed.GetValue(sampling.Seed), Ema = !parsed.GetValue(sampling.NoEma),
-            Clip = parsed.GetValue(sampling.Clip), EndTime = parsed.GetValue(sampling.EndTime), Churn = parsed.GetValue(sampling.Churn), Scale = parsed.GetValue(scale), Device = parsed.GetValue(sampling.Device),
+            Clip = parsed.GetValue(sampling.Clip), EndTime = parsed.GetValue(sampling.EndTime), Churn = parsed.GetValue(sampling.Churn), Spacing = parsed.GetValue(sampling.Spacing), Scale = parsed.GetValue(scale), Device = parsed.GetValue(sampling.Device),
         }, console));
         return command;
     }
@@ -45,7 +45,7 @@ public static class SampleCommand
         if (settings.Scale < 1) throw new ArgumentException($"--scale must be at least 1, not {settings.Scale}.");
         var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
         var info = ModelArguments.Load(assembly, settings.Model, console);
-        var request = new SamplingRequest(settings.Checkpoint, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device, settings.EndTime, settings.Churn);
+        var request = new SamplingRequest(settings.Checkpoint, settings.Count, settings.Steps, settings.Solver, settings.Seed, settings.Ema, settings.Clip, settings.Device, settings.EndTime, settings.Churn, settings.Spacing);
         var options = ModelSampling.Resolve(info, request);
         // Refused before sampling, not by the PNG encoder after it.
         if (SampleGrid.SizeProblem(options.Count, info.ImageSize, info.ImageSize, scale: settings.Scale) is { } tooLarge)

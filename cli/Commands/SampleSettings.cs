@@ -18,6 +18,8 @@ public sealed record SampleSettings
     public double? EndTime { get; init; }
     /// <summary>heun's churn (EDM's S_churn); null means the .msd's sample section decides.</summary>
     public double? Churn { get; init; }
+    /// <summary>The DPM solvers' step spacing (logsnr or time); null means the .msd's sample section decides.</summary>
+    public string? Spacing { get; init; }
     public int Scale { get; init; } = 2;
     public string? Device { get; init; }
 }

@@ -25,7 +25,7 @@ internal static class KeywordDocs
             ("encoder", "`encoder ddpmpp { ... }`, `encoder ncsnpp { ... }` or `encoder adm { ... }`: the encoder shared by every stage, EDM's SongUNet blocks as DDPM++ or NCSN++ (FIR resampling, a residual input pyramid, by default Fourier noise features at twice the width), or latent diffusion's ADM U-Net (the paper's LDM network: conv resampling, GroupNorm32, 32 channels per attention head, the middle blocks in the encoder)."),
             ("decoder", "`decoder STAGE { width N | level R { ... } ... }`: the decoder of one stage; wide near the data, narrow near the noise."),
             ("train", "`train { ... }`: the training defaults (batch, lr, ema, steps, stage_sampling, ...)."),
-            ("sample", "`sample { ... }`: the sampling defaults (solver, steps, eta, count, seed, clip, end_time, churn)."),
+            ("sample", "`sample { ... }`: the sampling defaults (solver, steps, eta, count, seed, clip, end_time, churn, spacing)."),
         },
         [Encoder] = new[]
         {
@@ -92,6 +92,7 @@ internal static class KeywordDocs
             ("churn_min", "`churn_min sigma`: the smallest sigma heun churns at (EDM's S_min; default 0)."),
             ("churn_max", "`churn_max sigma`: the largest sigma heun churns at (EDM's S_max; default no limit)."),
             ("churn_noise", "`churn_noise x`: the scale of heun's added noise (EDM's S_noise, in (0, 2]; default 1)."),
+            ("spacing", "`spacing logsnr|time`: where the DPM solvers (dpm_solver2, dpm_solver3, dpm_solver_pp2m) place their steps: uniform in lambda = -ln sigma (logsnr, the default; the paper's VP runs) or uniform in t (time; latent diffusion's DPMSolverSampler, the paper's LDM runs: dpm_solver_pp2m, 20 steps)."),
             ("end_time", "`end_time t`: where sampling stops (vp and cosine: default 1e-3, score_sde's sampling eps; the paper's 20-step DPM-Solver figures use 1e-4; not edm, which stops at sigma_min)."),
         },
     };

@@ -62,4 +62,5 @@ public sealed record TrainSpec(
 public sealed record SampleSpec(
     SolverKind Solver = SampleDefaults.Solver, int Steps = SampleDefaults.Steps, double Eta = SampleDefaults.Eta, int Count = SampleDefaults.Count,
     long Seed = SampleDefaults.Seed, bool Clip = SampleDefaults.Clip, double? EndTime = null, double Churn = SampleDefaults.Churn,
-    double ChurnMin = SampleDefaults.ChurnMin, double ChurnMax = SampleDefaults.ChurnMax, double ChurnNoise = SampleDefaults.ChurnNoise);
+    double ChurnMin = SampleDefaults.ChurnMin, double ChurnMax = SampleDefaults.ChurnMax, double ChurnNoise = SampleDefaults.ChurnNoise,
+    TimeSpacing Spacing = SampleDefaults.Spacing);

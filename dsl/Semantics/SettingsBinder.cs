@@ -16,7 +16,7 @@ internal sealed class SettingsBinder
         "batch", "lr", "weight_decay", "warmup", "warmup_kimg", "clip", "ema", "ema_warmup", "ema_halflife_kimg", "ema_rampup", "accumulate", "steps", "stage_sampling",
         "stage_groups", "stage_weights", "seed", "checkpoint_every", "keep", "sample_every", "log_every", "augment", "eval_every", "eval_count", "flip", "precision",
     };
-    private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip", "end_time", "churn", "churn_min", "churn_max", "churn_noise" };
+    private static readonly string[] SampleKeywords = { "solver", "steps", "eta", "count", "seed", "clip", "end_time", "churn", "churn_min", "churn_max", "churn_noise", "spacing" };
     private static readonly string[] ChurnSettings = { "churn", "churn_min", "churn_max", "churn_noise" };
 
 
@@ -189,6 +189,14 @@ internal sealed class SettingsBinder
             _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, eta.KeywordSpan,
                 $"'eta' sets the ddim solver's noise; solver {SolverNames.NameOf(spec.Solver)} does not use it (remove it, or write solver ddim)");
         spec = BindChurn(s, spec, solverKnown);
+        if (_read.Choice(s.Get("spacing"), "logsnr or time", "spacing", TimeSpacingNames.All) is { } spacing)
+        {
+            spec = spec with { Spacing = TimeSpacingNames.KindOf(spacing) };
+            if (solverKnown && !TimeSpacingNames.AppliesTo(spec.Solver))
+                _read.Diagnostics.Warning(DiagnosticIds.SettingUnused, s.Get("spacing")!.KeywordSpan,
+                    $"'spacing' places the DPM solvers' steps (dpm_solver2, dpm_solver3, dpm_solver_pp2m); solver {SolverNames.NameOf(spec.Solver)} " +
+                    $"has a grid of its own (remove it, or write one of those solvers)");
+        }
         if (_read.Flag(s.Get("clip"), "clip") is bool clip) spec = spec with { Clip = clip };
         if (s.Get("end_time") is { } end && _read.InRange(end, SampleRanges.EndTime) is double endTime)
         {

@@ -29,4 +29,8 @@ model CelebAHqLatentMultistage {
   # the config's base_learning_rate (the reference's main.py leaves --scale_lr off); no warm-up and no clipping (Lightning's
   # defaults); LitEma's 0.9999 with its (1 + n) / (10 + n) warm-up; float32 (Lightning's precision 32).
   train { batch 48; stage_groups 3; stage_sampling cyclic; lr 2e-6; weight_decay 0.01; warmup 0; clip 0; ema 0.9999; precision fp32 }
+
+  # The reference's sampling for its FID (scripts/sample_diffusion.py -c 20, DPMSolverSampler): DPM-Solver++ multistep,
+  # 20 steps uniform in t from step 999 to step 0.
+  sample { solver dpm_solver_pp2m; steps 20; spacing time }
 }

@@ -40,8 +40,9 @@ public sealed class TensorFileDataset : IFingerprintedBatchSource, IDisposable
         using (file)
         using (var scope = NewDisposeScope()) // the read, its float32 copy and the uncut tensor go; the data stays
         {
+            // "latents" before "images", whichever the file lists first (train.py chooses alike).
             var entry = file.Tensors.Count == 1 ? file.Tensors[0]
-                : file.Tensors.FirstOrDefault(t => PreferredNames.Contains(t.Name))
+                : PreferredNames.Select(name => file.Tensors.FirstOrDefault(t => t.Name == name)).FirstOrDefault(t => t is not null)
                   ?? throw new DataFormatException(path, $"holds {file.Tensors.Count} tensors ({string.Join(", ", file.Tensors.Select(t => t.Name).Take(8))}): " +
                                                          "name the data tensor \"latents\" or \"images\", or keep it alone in the file.");
             if (entry.Shape.Count != 4 || entry.Shape[0] == 0)

@@ -39,6 +39,7 @@ public sealed class MultistageSampler
             Solver.EndTime = endTime;
         }
         if (options.ClipDenoised) Solver.ClipData = 1.0;
+        Solver.Spacing = options.Spacing;
     }
 
     /// <summary>The end time as the compiler holds the sample section's end_time: not for edm, and no lower than training goes.</summary>

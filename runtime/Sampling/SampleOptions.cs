@@ -16,4 +16,6 @@ public sealed record SampleOptions
     public HeunChurn Churn { get; init; } = HeunChurn.None;
     /// <summary>The last time the solver reaches; null means the schedule's MinTime.</summary>
     public double? EndTime { get; init; }
+    /// <summary>Where the DPM solvers place their steps: uniform in lambda (DPM-Solver's logSNR) or in t (its time_uniform).</summary>
+    public TimeSpacing Spacing { get; init; } = SampleDefaults.Spacing;
 }

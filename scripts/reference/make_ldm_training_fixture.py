@@ -3,7 +3,7 @@
 latent-diffusion training (latent-diffusion/ldm/models/diffusion/ddpm.py, LatentDiffusion with the tiny
 UNetModel_multistage of make_adm_fixture.py and its committed weights), as its CelebA-HQ run trains: three processes
 under DistributedDataParallel, each drawing its integer steps in its own stage (LatentDiffusion.forward: stage
-rank mod 3 of stage_interval [442, 631, 1000]), its p_losses (eps target, per-sample mean squared error, logvar 0,
+rank mod 3 of its own hard-coded [0, 442, 631, 1000]), its p_losses (eps target, per-sample mean squared error, logvar 0,
 no ELBO term), configure_optimizers' AdamW (PyTorch's default weight decay, 0.01) and LitEma's warm-up decay after each
 step (on_train_batch_end). It records every draw (the steps and the unit noise of each process), each step's loss and
 the weights and EMA it ends with.
@@ -168,7 +168,7 @@ def vanishing_gradients(reference, weights_path, tensors):
     """The parameters whose gradient is zero but for rounding, found on the first step's draws (here at most 2.6e-8 of
     the largest gradient, the others at least 5e-3; GroupNorm32 computes in float32, so float64 cannot tell): a constant per
     channel ahead of a GroupNorm32 with one channel per group (the 32-wide blocks here) is normalised away, so the
-    time embedding's layers and some biases of those blocks get none. Adam turns the two implementations' float32
+    blocks' projections of the embedding (emb_layers.1) and some biases of those blocks get none. Adam turns the two implementations' float32
     rounding noise there into moves of about the learning rate in no shared direction, so the test leaves them out."""
     install_stand_ins(0)
     model, _ = latent_diffusion(reference)

@@ -191,6 +191,22 @@ public class SampleCommandTests : IClassFixture<TrainedTinyGray>
         Assert.True(text.Contains("sampled 2 images with DpmSolver3, 20 steps to t = 0.0001 (evaluations per stage: 12 / 8)"), text);
     }
 
+    /// <summary>
+    /// --spacing time puts the DPM solvers' steps uniformly in t (latent diffusion's sampler) instead of in lambda: on this
+    /// vp model more of the 20 evaluations land in the stage near the noise, and the summary says how they were placed.
+    /// </summary>
+    [Fact]
+    public void ASpacingMovesTheDpmSolversSteps()
+    {
+        using var folder = new ScratchFolder();
+        var (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.File("l.png"), "--count", "2", "--steps", "20", "--solver", "dpm_solver_pp2m");
+        Assert.True(exit == 0, text);
+        Assert.True(text.Contains("sampled 2 images with DpmSolverPlusPlus2M, 20 steps (evaluations per stage: 12 / 8)"), text);
+        (exit, text) = Sample("--checkpoint", _run.Checkpoint(6), "--output", folder.File("t.png"), "--count", "2", "--steps", "20", "--solver", "dpm_solver_pp2m", "--spacing", "time");
+        Assert.True(exit == 0, text);
+        Assert.True(text.Contains("sampled 2 images with DpmSolverPlusPlus2M, 20 steps uniform in t (evaluations per stage: 9 / 11)"), text);
+    }
+
     /// <summary>EDM's Heun makes 2 steps - 1 evaluations: the summary says so where they are not the steps.</summary>
     [Fact]
     public void HeunsSummaryCountsItsEvaluations()

@@ -97,8 +97,9 @@ public sealed class ReferenceTrainingEquivalenceTests : IDisposable
     /// (ldm-multistage.training.safetensors, written by scripts/reference/make_ldm_training_fixture.py): LatentDiffusion with
     /// the tiny UNetModel_multistage of the ADM fixtures in three DDP processes, each drawing integer steps in its own
     /// stage (rank mod 3), p_losses' per-sample mean eps loss at those steps, AdamW with PyTorch's default weight decay,
-    /// and LitEma's warm-up. Here one batch of 6 as three groups, `stage_groups 3` with `stage_sampling cyclic`, whose
-    /// group g trains stage g at every step as process g does. The twin is ReferenceAdmTraining.msd (`encoder adm`).
+    /// and LitEma's warm-up. Here one batch of 6 in three groups of 2 (`stage_groups 3`, `stage_sampling cyclic`, whose
+    /// group g trains stage g at every step as process g does), with the reference's draws replayed: the draws
+    /// themselves are DiscreteTrainingTimesTests'. The twin is ReferenceAdmTraining.msd (`encoder adm`).
     /// </summary>
     [Fact]
     public void SixLdmStepsOfThreeProcessesGiveTheWeightsAndAverageOfTheReferencesLatentDiffusion()
@@ -112,7 +113,7 @@ public sealed class ReferenceTrainingEquivalenceTests : IDisposable
         var referenceStages = steps.data<long>().ToArray().Select(n => new[] { 442L, 631L }.Count(b => n >= b)).ToArray();
         var referenceLoss = fixture.Read("loss").flatten().to(ScalarType.Float64).data<double>().ToArray();
         // Where GroupNorm32 has one channel per group (the 32-wide blocks), a constant per channel ahead of it is normalised
-        // away: the time embedding's layers and the biases before such a norm get no gradient but rounding, which Adam
+        // away: the blocks' projections of the embedding and the biases before such a norm get no gradient but rounding, which Adam
         // turns into moves of about the learning rate in no shared direction. The fixture lists them (its float32 gradient
         // at most 2.6e-8 of the largest, every other at least 5e-3); they are left out, and they are only those.
         var withoutGradient = System.Text.Json.JsonSerializer.Deserialize<string[]>(fixture.Metadata["vanishing_gradients"])!.ToHashSet();

@@ -11,6 +11,7 @@ public static class SampleDefaults
     public const int Count = 64;
     public const long Seed = 0;
     public const bool Clip = false;
+    public const TimeSpacing Spacing = TimeSpacing.LogSnr;
     /// <summary>EDM's S_churn, S_min, S_max and S_noise (its Algorithm 2): no churn, so heun is EDM's deterministic Algorithm 1.</summary>
     public const double Churn = 0;
     public const double ChurnMin = 0;

@@ -5,6 +5,7 @@ using DiffusionDsl.Language.Semantics;
 using DiffusionDsl.Runtime.Blocks;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Networks;
+using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Training;
 using static DiffusionDsl.Language.Backends.PyTorch.PythonLiteral;
 
@@ -142,7 +143,8 @@ internal static class PythonModelEmitter
         w.Append("# The .msd's sample section.\n")
          .Append("SAMPLE_DEFAULTS = dict(solver=").Append(String(SolverNames.NameOf(s.Solver))).Append(", steps=").Append(s.Steps)
          .Append(", eta=").Append(Float(s.Eta)).Append(", count=").Append(s.Count).Append(", seed=").Append(s.Seed).Append(", clip=").Append(Bool(s.Clip))
-         .Append(", end_time=").Append(s.EndTime is double end ? Float(end) : "None").Append(",\n")
+         .Append(", end_time=").Append(s.EndTime is double end ? Float(end) : "None")
+         .Append(", spacing=").Append(String(TimeSpacingNames.NameOf(s.Spacing))).Append(",\n")
          .Append("    churn=").Append(Float(s.Churn)).Append(", churn_min=").Append(Float(s.ChurnMin)).Append(", churn_max=").Append(Float(s.ChurnMax))
          .Append(", churn_noise=").Append(Float(s.ChurnNoise)).Append(")\n");
     }

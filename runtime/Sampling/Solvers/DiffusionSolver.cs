@@ -27,6 +27,9 @@ public abstract class DiffusionSolver
     /// </summary>
     public double EndTime { get; set; }
 
+    /// <summary>Where the DPM solvers place their steps (uniform in lambda unless set); the other solvers keep their own grids.</summary>
+    public TimeSpacing Spacing { get; set; } = SampleDefaults.Spacing;
+
     /// <summary>
     /// When set, every clean-data estimate is clamped to [-ClipData, ClipData] and the noise estimate made
     /// consistent with it (DDPM's clip_denoised, diffusers' clip_sample), so a briefly trained model's

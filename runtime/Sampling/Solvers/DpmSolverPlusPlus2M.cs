@@ -11,7 +11,8 @@ namespace DiffusionDsl.Runtime.Sampling.Solvers;
 /// x_t = (sigma_t/sigma_s) x_s - alpha_t (e^{-h} - 1) D, D = (1 + 1/(2r)) x0_s - 1/(2r) x0_prev, r = h_prev / h.
 /// The first step is first order, and so is the last below 10 steps (lower_order_final as the paper code's dpm_solver.py
 /// has it; diffusers lowers it below 15).
-/// steps = NFE, uniform in lambda.
+/// steps = NFE, uniform in lambda, or in t with <see cref="DiffusionSolver.Spacing"/> time (latent diffusion's
+/// DPMSolverSampler: multistep, order 2, time_uniform).
 /// </summary>
 public sealed class DpmSolverPlusPlus2M : DiffusionSolver
 {
@@ -25,7 +26,7 @@ public sealed class DpmSolverPlusPlus2M : DiffusionSolver
 
     public override void SetTimesteps(int steps)
     {
-        Grid = TimeGrids.UniformLogSnr(Schedule, steps + 1, EndTime);
+        Grid = TimeGrids.Spaced(Spacing, Schedule, steps + 1, EndTime);
         _previousData?.Dispose();
         _previousData = null;
     }

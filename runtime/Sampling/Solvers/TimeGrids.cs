@@ -41,6 +41,10 @@ public static class TimeGrids
         }).ToList();
     }
 
+    /// <summary>n points by a DPM solver's <paramref name="spacing"/>: uniform in lambda, or uniform in t.</summary>
+    public static List<GridPoint> Spaced(TimeSpacing spacing, INoiseSchedule schedule, int n, double endTime) =>
+        spacing == TimeSpacing.Time ? UniformTime(schedule, n, endTime) : UniformLogSnr(schedule, n, endTime);
+
     /// <summary>The grid point where lambda = -ln sigma takes the given value.</summary>
     public static GridPoint AtLambda(INoiseSchedule schedule, double lambda) => GridPoint.At(schedule, schedule.TimeOfLogSnr(2.0 * lambda));
 

@@ -35,6 +35,17 @@ public class TensorFileDatasetTests
             Assert.Contains(Enumerable.Range(0, 6), k => batch[i].eq(first[k]).all().item<bool>());
     }
 
+    /// <summary>"latents" wins over "images" wherever the file lists it (the exported train.py chooses alike).</summary>
+    [Fact]
+    public void LatentsWinOverImagesInEitherOrder()
+    {
+        using var folder = new ScratchFolder();
+        using var scope = NewDisposeScope();
+        var path = Write(folder, "both.safetensors", ("images", zeros(new long[] { 2, 3, 4, 4 }, dtype: ScalarType.Byte)), ("latents", randn(5, 3, 4, 4)));
+        using var data = TensorFileDataset.Load(path);
+        Assert.Equal(("latents", 5L), (data.TensorName, data.Count));
+    }
+
     [Fact]
     public void EachWrongFileIsNamed()
     {

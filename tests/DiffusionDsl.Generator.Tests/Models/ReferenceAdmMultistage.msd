@@ -21,4 +21,7 @@ model ReferenceAdmMultistage {
   decoder near_data  { width 64 }
   decoder middle     { width 32  attention none }
   decoder near_noise { width 32  attention none }
+
+  # Latent diffusion's DPMSolverSampler, as the paper's LDM figures sample: DPM-Solver++ multistep, 20 steps uniform in t.
+  sample { solver dpm_solver_pp2m; steps 20; spacing time }
 }

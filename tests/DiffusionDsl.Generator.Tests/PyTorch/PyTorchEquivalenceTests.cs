@@ -25,7 +25,9 @@ namespace DiffusionDsl.Generator.Tests.PyTorch;
 /// and for mixed-stage batches, to 1e-5 relative, for models covering the compact and full forms, every schedule
 /// (vp, ddpm, cosine, edm), every prediction target (eps, v, x0, edm), Fourier and positional embeddings, attention with
 /// one and two heads, augmentation labels, shared middle blocks, fixed and capped GroupNorm counts and one stage, and
-/// the ADM network of `encoder adm` (latent diffusion's openaimodel.py), multistage and unified.
+/// the ADM network of `encoder adm` (latent diffusion's openaimodel.py): the reference fixtures' tiny multistage and
+/// unified ones, and AdmFullOptions (two blocks per level, two attention levels with a fixed head count, capped
+/// GroupNorm counts, augmentation labels, Fourier features, dropout).
 /// </summary>
 public class PyTorchEquivalenceTests
 {
@@ -37,7 +39,7 @@ public class PyTorchEquivalenceTests
     private static readonly Dictionary<string, MsdModelInfo> Models = new[]
     {
         TinyMultistage.Info, EdmFullForm.Info, ReferenceMultistage.Info, ReferenceUnified.Info, DdpmVelocity.Info, CosineData.Info,
-        ReferenceMultistageNcsnpp.Info, ReferenceScoreSdeNcsnpp.Info, ReferenceAdmMultistage.Info, ReferenceAdmUnified.Info,
+        ReferenceMultistageNcsnpp.Info, ReferenceScoreSdeNcsnpp.Info, ReferenceAdmMultistage.Info, ReferenceAdmUnified.Info, AdmFullOptions.Info,
     }.ToDictionary(info => info.Name);
 
     [Theory]
@@ -51,6 +53,7 @@ public class PyTorchEquivalenceTests
     [InlineData("CosineData")]
     [InlineData("ReferenceAdmMultistage")]
     [InlineData("ReferenceAdmUnified")]
+    [InlineData("AdmFullOptions")]
     public void TheExportedModuleComputesWhatTheGeneratedModelComputes(string name)
     {
         using var scope = NewDisposeScope();
@@ -103,6 +106,7 @@ public class PyTorchEquivalenceTests
     [Theory]
     [InlineData("EdmFullForm")]
     [InlineData("ReferenceAdmMultistage")]
+    [InlineData("AdmFullOptions")]
     public void TheExportedNamesAreThoseOfTheTorchSharpStateDict(string name)
     {
         // Loading is strict on both sides; this says it directly: Python's state_dict keys and shapes are TorchSharp's.

@@ -814,6 +814,14 @@ def uniform_log_snr_grid(schedule: Schedule, n: int, end_time: Optional[float] =
             for u in _ramp(n)]
 
 
+def dpm_grid(schedule: Schedule, spacing: str, n: int, end_time: Optional[float] = None) -> List[Tuple[float, float, float]]:
+    """TimeGrids.Spaced: the DPM solvers' n points, uniform in lambda ("logsnr") or in t ("time"); no clean point."""
+    if spacing == "time":
+        end_time = schedule.min_time if end_time is None else end_time
+        return [_point(schedule, 1.0 + u * (end_time - 1.0)) for u in _ramp(n)]
+    return uniform_log_snr_grid(schedule, n, end_time)
+
+
 def _estimate(model: "MultistageUNet", x: torch.Tensor, point: Tuple[float, float, float], clip: bool, scaled: bool = True):
     """(x0, eps) at a grid point for the state x (scaled) or x_hat = x / s_t (unscaled)."""
     t, scale, sigma = point
@@ -957,15 +965,28 @@ def dpm_solver_orders(steps: int, order: int) -> List[int]:
     return [2] * (steps // 2) + ([1] if steps % 2 == 1 else [])
 
 
-def _dpm_singlestep(model, noise, steps, order, end_time, clip):
+def _dpm_singlestep(model, noise, steps, order, end_time, clip, spacing="logsnr"):
     """DpmSolverSinglestep.cs: singlestep DPM-Solver-2 and -3 with noise prediction (Lu et al. 2022, Algorithms 1 and 2,
-    r1 = 1/2; r1 = 1/3, r2 = 2/3), outer steps uniform in lambda."""
+    r1 = 1/2; r1 = 1/3, r2 = 2/3), outer steps uniform in lambda; with spacing "time", every evaluation on a grid of
+    steps + 1 times uniform in t, r1 and r2 where the inner times fall in lambda (dpm_solver.py's time_uniform)."""
     schedule = model.schedule
     orders = dpm_solver_orders(steps, order)
-    grid = uniform_log_snr_grid(schedule, len(orders) + 1, end_time)
     alpha = lambda p: p[1]
     std = lambda p: p[1] * p[2]
     lam = lambda p: -math.log(p[2])
+    if spacing == "time":
+        every = dpm_grid(schedule, "time", steps + 1, end_time)
+        grid = [every[sum(orders[:k])] for k in range(len(orders) + 1)]
+    else:
+        grid = uniform_log_snr_grid(schedule, len(orders) + 1, end_time)
+
+    def inner(s, t, i, step_order):
+        h = lam(t) - lam(s)
+        if spacing != "time":
+            return _at_lambda(schedule, lam(s) + i / step_order * h), i / step_order
+        point = _point(schedule, s[0] + (t[0] - s[0]) * i / step_order)
+        return point, (lam(point) - lam(s)) / h
+
     x = _initial(noise, grid)
     for k, step_order in enumerate(orders):
         s, t = grid[k], grid[k + 1]
@@ -975,14 +996,12 @@ def _dpm_singlestep(model, noise, steps, order, end_time, clip):
         if step_order == 1:
             x = first
         elif step_order == 2:
-            r1 = 0.5
-            s1 = _at_lambda(schedule, lam(s) + r1 * h)
+            s1, r1 = inner(s, t, 1, 2)
             x_s1 = x * (alpha(s1) / alpha(s)) - eps_s * (std(s1) * math.expm1(r1 * h))
             eps_s1 = _estimate(model, x_s1, s1, clip)[1]
             x = first - (eps_s1 - eps_s) * (0.5 / r1 * std(t) * math.expm1(h))
         else:
-            r1, r2 = 1.0 / 3.0, 2.0 / 3.0
-            s1, s2 = _at_lambda(schedule, lam(s) + r1 * h), _at_lambda(schedule, lam(s) + r2 * h)
+            (s1, r1), (s2, r2) = inner(s, t, 1, 3), inner(s, t, 2, 3)
             phi22, phi2 = math.expm1(r2 * h) / (r2 * h) - 1.0, math.expm1(h) / h - 1.0
             x_s1 = x * (alpha(s1) / alpha(s)) - eps_s * (std(s1) * math.expm1(r1 * h))
             eps_s1 = _estimate(model, x_s1, s1, clip)[1]
@@ -993,20 +1012,21 @@ def _dpm_singlestep(model, noise, steps, order, end_time, clip):
 
 
 @torch.no_grad()
-def sample_dpm_solver2(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
-    return _dpm_singlestep(model, noise, steps, 2, end_time, clip)
+def sample_dpm_solver2(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None, spacing="logsnr"):
+    return _dpm_singlestep(model, noise, steps, 2, end_time, clip, spacing)
 
 
 @torch.no_grad()
-def sample_dpm_solver3(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
-    return _dpm_singlestep(model, noise, steps, 3, end_time, clip)
+def sample_dpm_solver3(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None, spacing="logsnr"):
+    return _dpm_singlestep(model, noise, steps, 3, end_time, clip, spacing)
 
 
 @torch.no_grad()
-def sample_dpm_solver_pp2m(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None):
+def sample_dpm_solver_pp2m(model, noise, steps, end_time=None, clip=False, eta=0.0, streams=None, spacing="logsnr"):
     """DpmSolverPlusPlus2M.cs, multistep DPM-Solver++(2M) with data prediction (Lu et al. 2022b, Algorithm 2); the first
-    step is first order, and so is the last below 10 steps (the paper code's dpm_solver.py lower_order_final). `steps` evaluations."""
-    grid = uniform_log_snr_grid(model.schedule, steps + 1, end_time)
+    step is first order, and so is the last below 10 steps (the paper code's dpm_solver.py lower_order_final). `steps`
+    evaluations, uniform in lambda or, with spacing "time", in t."""
+    grid = dpm_grid(model.schedule, spacing, steps + 1, end_time)
     x = _initial(noise, grid)
     previous, previous_h = None, 0.0
     for k, (s, t) in enumerate(zip(grid, grid[1:])):
@@ -1054,6 +1074,31 @@ def read_safetensors(path: str) -> Tuple[Dict[str, torch.Tensor], Dict[str, str]
         flat = torch.frombuffer(raw, dtype=dtype) if raw else torch.empty(0, dtype=dtype)
         tensors[name] = flat.reshape(entry["shape"]).clone()
     return tensors, header.get("__metadata__", {}) or {}
+
+
+def read_safetensors_one(path: str, choose) -> Tuple[str, torch.Tensor]:
+    """One tensor of a safetensors file, read alone, so a large data file is not held more than once: choose(names)
+    picks it from the file's tensor names (in the file's order) and returns its name."""
+    with open(path, "rb") as f:
+        head = f.read(8)
+        if head == b"DDCKPT02":
+            raise ValueError(f"{path}: a C# training checkpoint (.ckpt), not safetensors")
+        if len(head) < 8:
+            raise ValueError(f"{path}: not a safetensors file (shorter than its 8-byte header length)")
+        (length,) = struct.unpack("<Q", head)
+        if length > os.fstat(f.fileno()).st_size - 8:
+            raise ValueError(f"{path}: not a safetensors file (header length {length} exceeds the file)")
+        header = json.loads(f.read(length).decode("utf-8"))
+        name = choose([n for n in header if n != "__metadata__"])
+        entry = header[name]
+        begin, end = entry["data_offsets"]
+        f.seek(8 + length + begin)
+        raw = bytearray(f.read(end - begin))
+    if len(raw) != end - begin:
+        raise ValueError(f"{path}: tensor '{name}' runs past the end of the file")
+    dtype = _DTYPES[entry["dtype"]]
+    flat = torch.frombuffer(raw, dtype=dtype) if raw else torch.empty(0, dtype=dtype)
+    return name, flat.reshape(entry["shape"])
 
 
 def write_safetensors(path: str, tensors: Dict[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None) -> None:

@@ -35,6 +35,8 @@ def main(argv=None):
     p.add_argument("--churn-min", type=float, default=d["churn_min"], help="the smallest sigma heun churns at (EDM's S_min)")
     p.add_argument("--churn-max", type=float, default=d["churn_max"], help="the largest sigma heun churns at (EDM's S_max)")
     p.add_argument("--churn-noise", type=float, default=d["churn_noise"], help="the scale of heun's added noise (EDM's S_noise)")
+    p.add_argument("--spacing", choices=["logsnr", "time"], default=d["spacing"],
+                   help="where the DPM solvers place their steps: uniform in lambda (logsnr) or in t (time; default: the .msd's spacing)")
     p.add_argument("--end-time", type=float, default=d["end_time"],
                    help="the last noisy grid time (default: the .msd's end_time, else the schedule's smallest)")
     p.add_argument("--clip", choices=["on", "off"], default="on" if d["clip"] else "off",
@@ -102,8 +104,10 @@ def main(argv=None):
     clip = args.clip == "on"
     # Only heun churns (EdmHeunSolver.cs): the .msd's churn does not reach another --solver.
     churn = {"churn": (args.churn, args.churn_min, args.churn_max, args.churn_noise)} if args.solver == "heun" else {}
+    # Only the DPM solvers place their steps by a spacing (TimeSpacingNames.AppliesTo); the others have grids of their own.
+    spacing = {"spacing": args.spacing} if args.solver.startswith("dpm_solver") else {}
     samples = spec.SAMPLERS[args.solver](model, noise.to(device), args.steps, end_time=args.end_time, clip=clip,
-                                         eta=args.eta, streams=streams, **churn).cpu()
+                                         eta=args.eta, streams=streams, **churn, **spacing).cpu()
     if args.out.lower().endswith(".safetensors"):
         spec.write_safetensors(args.out, {"samples": samples})
     else:

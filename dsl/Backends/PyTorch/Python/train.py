@@ -199,15 +199,16 @@ def read_tensor_file(path):
     """A .safetensors file of training data used as it is (no 8-bit scaling): one [N, C, H, W] float tensor, or one
     named "latents" or "images" among others; what a latent diffusion model trains on (images its autoencoder encoded
     beforehand), as TensorFileDataset.cs reads it."""
-    tensors, _ = spec.read_safetensors(path)
-    if len(tensors) == 1:
-        name = next(iter(tensors))
-    else:
-        name = next((n for n in ("latents", "images") if n in tensors), None)
+    def choose(names):
+        if len(names) == 1:
+            return names[0]
+        name = next((n for n in ("latents", "images") if n in names), None)
         if name is None:
-            raise ValueError(f"{path}: holds {len(tensors)} tensors ({', '.join(list(tensors)[:8])}): "
+            raise ValueError(f"{path}: holds {len(names)} tensors ({', '.join(names[:8])}): "
                              f'name the data tensor "latents" or "images", or keep it alone in the file')
-    data = tensors[name]
+        return name
+
+    name, data = spec.read_safetensors_one(path, choose)
     if data.dim() != 4 or data.shape[0] == 0:
         raise ValueError(f"{path}: tensor '{name}' has shape {list(data.shape)}; training data is [N, C, H, W] with N > 0")
     if not data.is_floating_point():
