@@ -92,7 +92,7 @@ internal static class KeywordDocs
             ("churn_min", "`churn_min sigma`: the smallest sigma heun churns at (EDM's S_min; default 0)."),
             ("churn_max", "`churn_max sigma`: the largest sigma heun churns at (EDM's S_max; default no limit)."),
             ("churn_noise", "`churn_noise x`: the scale of heun's added noise (EDM's S_noise, in (0, 2]; default 1)."),
-            ("spacing", "`spacing logsnr|time`: where the DPM solvers (dpm_solver2, dpm_solver3, dpm_solver_pp2m) place their steps: uniform in lambda = -ln sigma (logsnr, the default; the paper's VP runs) or uniform in t (time; latent diffusion's DPMSolverSampler, the paper's LDM runs: dpm_solver_pp2m, 20 steps)."),
+            ("spacing", "`spacing logsnr|time`: where the DPM solvers (dpm_solver2, dpm_solver3, dpm_solver_pp2m) place their steps: uniform in lambda = -ln sigma (logsnr, the default; the paper's VP runs) or uniform in t (time; latent diffusion's DPMSolverSampler, the paper's LDM runs: dpm_solver_pp2m, 20 steps; from 10 to 14 steps that sampler's last step is first order and this one's is not)."),
             ("end_time", "`end_time t`: where sampling stops (vp and cosine: default 1e-3, score_sde's sampling eps; the paper's 20-step DPM-Solver figures use 1e-4; not edm, which stops at sigma_min)."),
         },
     };
@@ -124,6 +124,7 @@ internal static class KeywordDocs
         ["embedding"] = (Encoder, "embedding", new[] { "positional", "fourier" }),
         ["middle"] = (Encoder, "middle", new[] { "encoder", "decoder" }),
         ["clip"] = (Sample, "clip", new[] { "true", "false" }),
+        ["spacing"] = (Sample, "spacing", DiffusionDsl.Runtime.Sampling.TimeSpacingNames.All),
         ["flip"] = (Train, "flip", new[] { "true", "false" }),
         ["precision"] = (Train, "precision", new[] { "auto", "fp32", "bf16" }),
         ["stages"] = (Model, "stages", new[] { "in" }),

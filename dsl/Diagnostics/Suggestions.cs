@@ -35,6 +35,8 @@ public static class Suggestions
         ["bfloat16"] = "bf16", ["amp"] = "auto", ["mixed_precision"] = "precision", ["dtype"] = "precision",
         // EDM's generate.py names (S_churn, S_min, S_max, S_noise)
         ["s_churn"] = "churn", ["s_min"] = "churn_min", ["s_max"] = "churn_max", ["s_noise"] = "churn_noise",
+        // DPM-Solver's skip_type and its values
+        ["skip_type"] = "spacing", ["time_uniform"] = "time",
     };
 
     public static string? Closest(string word, IEnumerable<string> candidates)

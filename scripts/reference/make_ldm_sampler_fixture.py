@@ -77,8 +77,10 @@ def main():
         tensors[f'samples_singlestep{order}_{steps}'] = samples
         tensors[f'model_times_singlestep{order}_{steps}'] = torch.stack([c[0] for c in calls]).to(torch.float32)
         print(f'singlestep order {order}, {steps} steps: {len(calls)} evaluations; samples in [{samples.min().item():.3f}, {samples.max().item():.3f}]')
-    meta = {'source': 'LucasYFL/Multistage_Diffusion latent-diffusion/ldm/models/diffusion/dpm_solver (DPMSolverSampler)',
-            'torch': torch.__version__, 'steps': str(list(STEPS)), 'method': 'multistep', 'order': '2', 'skip_type': 'time_uniform'}
+    meta = {'source': 'LucasYFL/Multistage_Diffusion latent-diffusion/ldm/models/diffusion/dpm_solver (DPMSolverSampler): samples_N; '
+                      'dpm-solver/score_sde_pytorch/dpm_solver.py (singlestep): samples_singlestepK_N',
+            'torch': torch.__version__, 'steps': str(list(STEPS)), 'method': 'multistep (samples_N), singlestep (samples_singlestepK_N)',
+            'order': '2 (samples_N), K', 'skip_type': 'time_uniform'}
     write_safetensors(os.path.join(args.out, 'ldm-multistage.dpm_solver.safetensors'), tensors, meta)
 
 

@@ -3,7 +3,8 @@ namespace DiffusionDsl.Runtime.Sampling;
 /// <summary>
 /// Where the DPM solvers place their steps between t = 1 and the end time (DPM-Solver's skip_type): uniform in
 /// lambda = -ln sigma ("logSNR", the default, as the paper's VP runs sample) or uniform in t ("time_uniform", as the
-/// paper's LDM runs sample with latent diffusion's DPMSolverSampler).
+/// paper's LDM runs sample with latent diffusion's DPMSolverSampler; its copy of DPM-Solver lowers the last step's order
+/// below 15 steps where this runtime does below 10, so from 10 to 14 steps the last step differs).
 /// </summary>
 public enum TimeSpacing { LogSnr, Time }
 
@@ -15,7 +16,12 @@ public static class TimeSpacingNames
 
     public static readonly string[] All = { LogSnr, Time };
 
-    public static TimeSpacing KindOf(string name) => name == Time ? TimeSpacing.Time : TimeSpacing.LogSnr;
+    public static TimeSpacing KindOf(string name) => name switch
+    {
+        LogSnr => TimeSpacing.LogSnr,
+        Time => TimeSpacing.Time,
+        _ => throw new System.ArgumentException($"'{name}' is not a spacing: write {LogSnr} or {Time}.", nameof(name)),
+    };
 
     public static string NameOf(TimeSpacing spacing) => spacing == TimeSpacing.Time ? Time : LogSnr;
 

@@ -61,6 +61,7 @@ public class KeywordDocsTests
         ["embedding"] = w => Fill(embedding: $"embedding {w}"),
         ["middle"] = w => Fill(middle: $"middle {w}"),
         ["clip"] = w => Fill(clip: $"clip {w}"),
+        ["spacing"] = w => Fill(clip: $"spacing {w}").Replace("solver ddim", "solver dpm_solver_pp2m"),
         ["flip"] = w => Fill(stageSampling: $"flip {w}"),
         ["precision"] = w => Fill(stageSampling: $"precision {w}"),
         ["stages"] = w => Fill(stages: $"{w} t {{ a [0, 0.5); b [0.5, 1] }}"),

@@ -121,6 +121,16 @@ public class PyTorchEquivalenceTests
         Assert.Equal(expected, lines.OrderBy(s => s, StringComparer.Ordinal));
     }
 
+    /// <summary>The sample section's spacing is sample.py's default (ReferenceAdmMultistage.msd samples uniform in t).</summary>
+    [Fact]
+    public void TheSampleSectionsSpacingIsSamplePysDefault()
+    {
+        using var scratch = new ScratchFolder();
+        var module = Export("ReferenceAdmMultistage", scratch.Path);
+        var script = $"import sys; sys.path.insert(0, {Quote(scratch.Path)}); import {module} as m; print(m.SAMPLE_DEFAULTS['solver'], m.SAMPLE_DEFAULTS['spacing'])";
+        Assert.Equal("dpm_solver_pp2m time", PythonWithTorch.Run(new[] { "-c", script }, TimeSpan.FromMinutes(2)).Trim());
+    }
+
     /// <summary>
     /// Property: every random model the checker accepts (RandomModelTests' generator: all schedules, targets, forms,
     /// GroupNorm rules, heads, middle blocks, embeddings, augmentation, odd names) exports without an exception, and its

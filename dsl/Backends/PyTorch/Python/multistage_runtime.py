@@ -220,6 +220,18 @@ class UNetBlock(nn.Module):
         return self.proj(attended.reshape(x.shape)) + x
 
 
+def embed_noise(features: nn.Module, augment: Optional[nn.Module], first: nn.Linear, second: nn.Linear, noise_labels: torch.Tensor,
+                augment_labels: Optional[torch.Tensor]) -> torch.Tensor:
+    """The embedding every block gets: the noise features (plus the augmentation labels' projection, which has no bias,
+    so no labels equal zero labels), through two linear layers with SiLU (SongUNet's map_layer0/1, ADM's time_embed)."""
+    embedding = features(noise_labels)
+    if augment_labels is not None:
+        if augment is None:
+            raise ValueError("This encoder has no augmentation-label input (no `augment N` in the .msd) but was given labels.")
+        embedding = embedding + augment(augment_labels.to(embedding.dtype))
+    return F.silu(second(F.silu(first(embedding))))
+
+
 class SharedEncoder(nn.Module):
     """The encoder every stage shares: SongUNet's noise mapping and encoder levels."""
 
@@ -246,13 +258,7 @@ class SharedEncoder(nn.Module):
 
     def forward(self, x: torch.Tensor, noise_labels: torch.Tensor, augment_labels: Optional[torch.Tensor] = None):
         """Returns (features, skips, embedding). Null augmentation labels equal zero labels (map_augment has no bias)."""
-        embedding = self.map_noise(noise_labels)
-        if augment_labels is not None:
-            if self.map_augment is None:
-                raise ValueError("This encoder has no augmentation-label input (no `augment N` in the .msd) but was given labels.")
-            embedding = embedding + self.map_augment(augment_labels.to(embedding.dtype))
-        embedding = F.silu(self.map_layer0(embedding))
-        embedding = F.silu(self.map_layer1(embedding))
+        embedding = embed_noise(self.map_noise, self.map_augment, self.map_layer0, self.map_layer1, noise_labels, augment_labels)
         layers = list(self.enc.values())
         pyramid = x
         x = layers[0](x)
@@ -427,13 +433,7 @@ class AdmEncoder(nn.Module):
 
     def forward(self, x: torch.Tensor, noise_labels: torch.Tensor, augment_labels: Optional[torch.Tensor] = None):
         """Returns (features, skips, embedding): every input block's output is a skip, the stem's included."""
-        embedding = self.map_noise(noise_labels)
-        if augment_labels is not None:
-            if self.map_augment is None:
-                raise ValueError("This encoder has no augmentation-label input (no `augment N` in the .msd) but was given labels.")
-            embedding = embedding + self.map_augment(augment_labels.to(embedding.dtype))
-        embedding = F.silu(self.time_embed["0"](embedding))
-        embedding = F.silu(self.time_embed["2"](embedding))
+        embedding = embed_noise(self.map_noise, self.map_augment, self.time_embed["0"], self.time_embed["2"], noise_labels, augment_labels)
         blocks = list(self.input_blocks)
         x = blocks[0](x)
         skips = [x]

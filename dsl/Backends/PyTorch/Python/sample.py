@@ -112,7 +112,8 @@ def main(argv=None):
         spec.write_safetensors(args.out, {"samples": samples})
     else:
         save_grid(samples, args.out)
-    print(f"{samples.shape[0]} samples of {spec.MODEL_NAME} with {args.solver}, {args.steps} steps -> {args.out}")
+    placed = " uniform in t" if spacing.get("spacing") == "time" else ""
+    print(f"{samples.shape[0]} samples of {spec.MODEL_NAME} with {args.solver}, {args.steps} steps{placed} -> {args.out}")
 
 
 def save_grid(samples, path):
