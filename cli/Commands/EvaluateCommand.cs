@@ -60,7 +60,7 @@ public static class EvaluateCommand
         var featureCache = new Option<string?>("--feature-cache")
         {
             Description = "Folder where the reference features are kept between runs, keyed by the feature weights and the reference images' values " +
-                          "(default: $DIFFUSIONDSL_CACHE or ~/.cache/diffusiondsl, then reference-features); none computes them every time",
+                          "(default: $DIFFUSIONDSL_CACHE, else $XDG_CACHE_HOME/diffusiondsl, else ~/.cache/diffusiondsl, then reference-features); none computes them every time",
         };
         var sampling = new ModelSampling.Options();
 

@@ -16,7 +16,7 @@ public static class SampleCommand
     {
         var source = ModelArguments.Source();
         var model = ModelArguments.ModelName();
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by training", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by training (or weights as .safetensors: msd export weights, the exported train.py's)", Required = true };
         var output = new Option<string>("--output") { Description = "The PNG grid to write", DefaultValueFactory = _ => "samples.png" };
         var count = new Option<int?>("--count") { Description = "Number of images (default: the .msd's count)" };
         var sampling = new ModelSampling.Options();

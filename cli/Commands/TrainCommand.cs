@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.CommandLine;
 using System.Globalization;
@@ -78,10 +79,13 @@ public static class TrainCommand
         // process as usual.
         using var interrupt = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, interrupt.Token);
+        var training = new StrongBox<bool>();
         void Stop(string signal)
         {
             if (!interrupt.IsCancellationRequested)
-                Console.Error.WriteLine($"{signal}: stopping after this step and saving a checkpoint (Ctrl+C again quits without saving)");
+                Console.Error.WriteLine(Volatile.Read(ref training.Value)
+                    ? $"{signal}: stopping after this step and saving a checkpoint (Ctrl+C again quits without saving)"
+                    : $"{signal}: stopping after this part of the set-up (build, data, model), before any step: nothing to save yet (Ctrl+C again quits now)");
             interrupt.Cancel();
         }
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = !interrupt.IsCancellationRequested; Stop("Ctrl+C"); };
@@ -90,14 +94,16 @@ public static class TrainCommand
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; Stop("SIGTERM"); });
         using var hangUp = OperatingSystem.IsWindows() ? null
             : PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => { context.Cancel = true; Stop("SIGHUP"); });
-        try { return Train(settings, console, linked.Token); }
+        try { return Train(settings, console, linked.Token, () => Volatile.Write(ref training.Value, true)); }
         finally { Console.CancelKeyPress -= onCancel; }
     }
 
-    private static int Train(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation)
+    /// <param name="trainingStarts">Called when set-up is done and the steps begin (what an interrupt then saves changes).</param>
+    private static int Train(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation, Action trainingStarts)
     {
         CheckArguments(settings);
         var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
+        if (StoppedDuringSetUp(cancellation, console)) return 130;
         var info = ModelArguments.Load(assembly, settings.Model, console);
         var options = Options(info, settings);
         CheckBatchSplits(settings, options, info);
@@ -143,6 +149,7 @@ public static class TrainCommand
                                                          $"{info.ImageChannels}x{info.ImageSize}x{info.ImageSize} (the image line of {info.SourceFile}).");
         console.Line(tensors is null ? $"data: {count} images {data.Channels}x{data.Height}x{data.Width} from {settings.Data}"
                                      : $"data: {count} tensors {data.Channels}x{data.Height}x{data.Width} ('{tensors.TensorName}', used as they are) from {settings.Data}");
+        if (StoppedDuringSetUp(cancellation, console)) return 130;
         // The seed fixes the initial weights too, so one command gives one run (the exported train.py does the same).
         torch.random.manual_seed(options.Seed);
         using var model = info.Create();
@@ -155,6 +162,7 @@ public static class TrainCommand
         var session = new TrainingSession(trainer, model.Schedule, info.Prediction,
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
 
+        trainingStarts();
         var result = session.Run(data, cancellation);
         // A cancelled run has saved the step it stopped at, as a finished one has (MultistageTrainer.Train), unless it
         // stopped before the first.
@@ -170,6 +178,14 @@ public static class TrainCommand
             console.Line($"metrics: {session.MetricsPath}; loss curve: {session.LossPlotPath}");
         }
         return result.Cancelled ? 130 : 0;
+    }
+
+    /// <summary>An interrupt during set-up ends the command at the next part (after the build, after the data load): no step ran.</summary>
+    private static bool StoppedDuringSetUp(CancellationToken cancellation, IAnsiConsole console)
+    {
+        if (!cancellation.IsCancellationRequested) return false;
+        console.Line("stopped during set-up, before any step: nothing to save");
+        return true;
     }
 
     /// <summary>A --batch the .msd's accumulate or stage_groups cannot split evenly, named as the option, before the data loads.</summary>

@@ -129,23 +129,24 @@ public class TrainCommandTests : IClassFixture<TrainedTinyGray>
         Assert.Equal(flips, console.Text.Contains("(warm-up every step), left-right flips;"));
     }
 
+    /// <summary>Ctrl+C during set-up (here before it starts) ends the command after the part it is in: no data loads, nothing is written.</summary>
     [Fact]
-    public void AStoppedRunWritesACheckpointToResumeFrom()
+    public void AnInterruptDuringSetUpStopsBeforeTheDataLoads()
     {
         using var folder = new ScratchFolder();
         using var stop = new System.Threading.CancellationTokenSource();
-        stop.Cancel();   // what Ctrl+C does, before the first step
+        stop.Cancel();   // what Ctrl+C does
         var console = new RecordingConsole();
 
         int exit = TrainCommand.Run(new TrainSettings
         {
-            Source = TinyModelsAssembly.Path, Model = "TinyGray", Data = _run.Data, Output = folder.Path, Progress = false,
+            Source = TinyModelsAssembly.Path, Model = "TinyGray", Data = _run.Data, Output = Path.Combine(folder.Path, "run"), Progress = false,
         }, console.Console, stop.Token);
 
         Assert.Equal(130, exit);
-        // Nothing trained, nothing saved: the folder stays free for a fresh run.
-        Assert.Contains("stopped at step 0, before any step of this run: nothing to save", console.Text);
-        Assert.False(Directory.Exists(Path.Combine(folder.Path, "checkpoints")) && Directory.EnumerateFiles(Path.Combine(folder.Path, "checkpoints")).Any());
+        Assert.Contains("stopped during set-up, before any step: nothing to save", console.Text);
+        Assert.DoesNotContain("data:", console.Text);
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "run")));
     }
 
     [Fact]
