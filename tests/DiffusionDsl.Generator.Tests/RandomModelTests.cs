@@ -20,7 +20,8 @@ namespace DiffusionDsl.Generator.Tests;
 
 /// <summary>
 /// Property: every model the checker accepts builds and runs. CsCheck generates random models (images, schedules,
-/// stages in t and in sigma, compact and full-form encoders and decoders, attention and heads, every GroupNorm rule,
+/// stages in t and in sigma, the ddpmpp, ncsnpp and adm encoder families, compact and full-form encoders and decoders,
+/// attention and heads, every GroupNorm rule,
 /// middle blocks on either side, embeddings, augmentation, train and sample settings, names the generated code also
 /// uses). Each goes through the generator driver into a real compilation, which must have no C# errors or warnings;
 /// the assembly is loaded, the model built, TorchSharp's parameter count compared with the cost table's, and a batch
@@ -96,6 +97,12 @@ public class RandomModelTests
         var times = table.Stages.SelectMany(s => new[] { s.Start + 0.25 * (s.End - s.Start), s.Start + 0.75 * (s.End - s.Start) }).ToArray();
         Assert.All(times.Select((t, i) => (t, i)), p => Assert.Equal(p.i / 2, table.StageOf(p.t)));
         var x = randn(new long[] { times.Length, model.Channels, model.Size, model.Size }, generator: new torch.Generator(1)); // not the global generator other tests use
+        // ADM starts its output conv and every residual branch's last conv at zero (zero_module): at its initial weights
+        // the output is 0 whatever the rest computes, and only the output convs get a gradient. Small random weights
+        // everywhere let the backward pass show that every part is reached.
+        if (model.Text.Contains("encoder adm", StringComparison.Ordinal))
+            using (no_grad())
+                foreach (var parameter in network.parameters()) parameter.copy_(randn(parameter.shape, generator: new torch.Generator(2)) * 0.1);
         var before = network.Decoders.Select(d => d.SamplesSeen).ToArray();
         network.train();
         var prediction = network.forward(x, tensor(times, dtype: ScalarType.Float64));
@@ -175,10 +182,18 @@ public sealed record RandomModel(string Text, string TypeName, int Channels, int
         from embedding in Embedding
         from dropout in Gen.OneOf("", "    dropout 0.1\n")
         from augment in Gen.Frequency((4, Gen.Const(false)), (1, Gen.Const(true)))
-        from family in Gen.Frequency((3, Gen.Const("ddpmpp")), (1, Gen.Const("ncsnpp")))
-        select EncoderText(family, size, width, blocks, fullForm, freeWidths, mults, levelWidths, attention, heads, groups + middle + embedding + dropout + (augment ? "    augment 9\n" : ""));
+        from family in Gen.Frequency((3, Gen.Const("ddpmpp")), (1, Gen.Const("ncsnpp")), (1, Gen.Const("adm")))
+        from admGroups in Gen.OneOf("    groups max 2\n", "    groups max 4\n", "    groups 2\n")
+        // adm's GroupNorm32 and 32 channels per head need widths of 32 and more: its models name their groups (when the
+        // draw left them to the family) and heads; it keeps its middle blocks in the encoder (`middle decoder` is refused).
+        let adm = family == "adm"
+        let familyGroups = adm && groups.Length == 0 ? admGroups : groups
+        let familyMiddle = adm && middle.Contains("decoder") ? "" : middle
+        select EncoderText(family, size, width, blocks, fullForm, freeWidths, mults, levelWidths, attention, heads,
+                           familyGroups + familyMiddle + embedding + dropout + (augment ? "    augment 9\n" : ""), namesHeads: adm);
 
-    private static Encoder EncoderText(string family, int size, int width, int blocks, bool fullForm, bool freeWidths, int[] mults, int[] levelWidths, bool[] attention, int heads, string extra)
+    private static Encoder EncoderText(string family, int size, int width, int blocks, bool fullForm, bool freeWidths, int[] mults, int[] levelWidths, bool[] attention, int heads, string extra,
+                                       bool namesHeads = false)
     {
         var resolutions = Enumerable.Range(0, mults.Length).Select(i => size >> i).ToArray();
         var attends = resolutions.Where((_, i) => attention[i]).ToArray();
@@ -191,9 +206,9 @@ public sealed record RandomModel(string Text, string TypeName, int Channels, int
         else
         {
             text.Append($"    mult [{string.Join(", ", mults)}]\n");
-            if (attends.Length > 0) text.Append($"    attention at [{string.Join(", ", attends)}]{(heads > 1 ? $" heads {heads}" : "")}\n");
+            if (attends.Length > 0) text.Append($"    attention at [{string.Join(", ", attends)}]{(heads > 1 || namesHeads ? $" heads {heads}" : "")}\n");
         }
-        if (fullForm && heads > 1) text.Append($"    attention at [{string.Join(", ", resolutions)}] heads {heads}\n");
+        if (fullForm && (heads > 1 || namesHeads && attends.Length > 0)) text.Append($"    attention at [{string.Join(", ", resolutions)}] heads {heads}\n");
         return new Encoder(text.Append(extra).Append("  }\n").ToString(), resolutions, blocks, fullForm && freeWidths);
     }
 
