@@ -42,7 +42,7 @@ public sealed class ImageNoise : IDisposable
         if (x.shape[0] != Count)
             throw new ArgumentException($"These streams are for {Count} images, and x holds {x.shape[0]}.", nameof(x));
         using var noise = Draw(x.shape.Skip(1).ToArray(), x.dtype);
-        return noise.to(x.device);
+        return HostToDevice.Copy(noise, x.device);
     }
 
     public void Dispose()

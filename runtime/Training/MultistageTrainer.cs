@@ -296,7 +296,7 @@ public sealed class MultistageTrainer : IDisposable
             using var flips = RandomHorizontalFlip.ForStep(Options.Seed, Step);
             x0 = RandomHorizontalFlip.Apply(x0, flips);
         }
-        x0 = x0.to(_device);
+        x0 = HostToDevice.Copy(x0, _device);
         Tensor? augmentLabels = null;
         if (_augment is not null) (x0, augmentLabels) = _augment.Augment(x0, _generator);
         // TorchSharp 0.107's Generator is CPU-only (its native THSGenerator_new makes a CPU generator for any device), so on a

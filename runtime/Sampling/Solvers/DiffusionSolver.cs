@@ -67,7 +67,8 @@ public abstract class DiffusionSolver
         using var noise = streams.Draw(imageShape, dtype);
         var state = dtype == ScalarType.Float64 ? dtype : StateType;
         using var widened = noise.to(state);
-        return (widened * Grid[0].NoiseStd).to(device);
+        using var scaled = widened * Grid[0].NoiseStd;
+        return HostToDevice.Copy(scaled, device);
     }
 
     /// <summary>Runs every step from Grid[0] and returns the clean estimate x / s at the last grid point.</summary>
@@ -110,6 +111,6 @@ public abstract class DiffusionSolver
     {
         if (noise is not null) return noise.Like(x);
         using var drawn = randn(x.shape, dtype: x.dtype);
-        return drawn.to(x.device);
+        return HostToDevice.Copy(drawn, x.device);
     }
 }
