@@ -833,6 +833,14 @@ def _estimate(model: "MultistageUNet", x: torch.Tensor, point: Tuple[float, floa
     return data, eps
 
 
+def to_device(x: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """HostToDevice.cs: a CPU tensor reaches a CUDA device through page-locked memory with a queued copy, where a copy
+    from pageable memory would make the host wait behind every kernel already queued; elsewhere a plain .to."""
+    if torch.device(device).type == "cuda" and x.device.type == "cpu":
+        return x.pin_memory().to(device, non_blocking=True)
+    return x.to(device)
+
+
 class ImageNoise:
     """Each image's own noise stream, as ImageNoise.cs (and EDM's StackedRandomGenerator): image i of a run seeded s draws
     its initial noise and every step's noise from a CPU generator seeded s x 1,000,003 + i, so an image depends on the seed
@@ -849,11 +857,11 @@ class ImageNoise:
     def like(self, x):
         if x.shape[0] != len(self.generators):
             raise ValueError(f"these streams are for {len(self.generators)} images, and x holds {x.shape[0]}")
-        return self.draw(x.shape[1:], x.dtype).to(x.device)
+        return to_device(self.draw(x.shape[1:], x.dtype), x.device)
 
 
 def _noise_like(x, streams):
-    return streams.like(x) if streams is not None else torch.randn(x.shape, dtype=x.dtype).to(x.device)
+    return streams.like(x) if streams is not None else to_device(torch.randn(x.shape, dtype=x.dtype), x.device)
 
 
 def _initial(noise, grid):

@@ -106,7 +106,7 @@ def main(argv=None):
     churn = {"churn": (args.churn, args.churn_min, args.churn_max, args.churn_noise)} if args.solver == "heun" else {}
     # Only the DPM solvers place their steps by a spacing (TimeSpacingNames.AppliesTo); the others have grids of their own.
     spacing = {"spacing": args.spacing} if args.solver.startswith("dpm_solver") else {}
-    samples = spec.SAMPLERS[args.solver](model, noise.to(device), args.steps, end_time=args.end_time, clip=clip,
+    samples = spec.SAMPLERS[args.solver](model, spec.to_device(noise, device), args.steps, end_time=args.end_time, clip=clip,
                                          eta=args.eta, streams=streams, **churn, **spacing).cpu()
     if args.out.lower().endswith(".safetensors"):
         spec.write_safetensors(args.out, {"samples": samples})

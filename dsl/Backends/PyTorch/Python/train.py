@@ -726,7 +726,7 @@ def main(argv=None):
             stage_samples[k] += count
         augmentation = draw_augmentation(args.batch, args.augment, generator) if args.augment > 0 else None
         part = slice(rank * local, (rank + 1) * local)
-        x0, t, eps = x0[part].to(device), t[part].to(device), eps[part].to(device)
+        x0, t, eps = spec.to_device(x0[part], device), spec.to_device(t[part], device), spec.to_device(eps[part], device)
         labels = None
         if augmentation is not None:  # the augmented images are what noise is added to and what the loss targets (EDM)
             x0, labels = apply_augmentation(x0, {name: value[part] for name, value in augmentation.items()})
