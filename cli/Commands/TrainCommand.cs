@@ -74,9 +74,9 @@ public static class TrainCommand
 
     private static int RunUnguarded(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation)
     {
-        // Installed before anything else: a Ctrl+C during loading or set-up must not end the process (it then stops at
-        // step 0 with a checkpoint). The first Ctrl+C stops after the current step and saves; a second one ends the
-        // process as usual.
+        // Installed before anything else: a Ctrl+C during set-up must not end the process (it then stops after the part
+        // of the set-up under way, before any step). The first Ctrl+C during training stops after the current step and
+        // saves; a second one ends the process as usual.
         using var interrupt = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, interrupt.Token);
         var training = new StrongBox<bool>();
@@ -102,7 +102,10 @@ public static class TrainCommand
     private static int Train(TrainSettings settings, IAnsiConsole console, CancellationToken cancellation, Action trainingStarts)
     {
         CheckArguments(settings);
-        var assembly = ModelArguments.Prepare(settings.Source, console, settings.Device);
+        string assembly;
+        // The terminal's Ctrl+C reaches the build too (it runs in msd's process group) and stops it: a failure then is the interrupt's.
+        try { assembly = ModelArguments.Prepare(settings.Source, console, settings.Device); }
+        catch (Exception) when (cancellation.IsCancellationRequested) { assembly = null!; }
         if (StoppedDuringSetUp(cancellation, console)) return 130;
         var info = ModelArguments.Load(assembly, settings.Model, console);
         var options = Options(info, settings);
@@ -162,6 +165,7 @@ public static class TrainCommand
         var session = new TrainingSession(trainer, model.Schedule, info.Prediction,
                                           new ReportOptions { PreviewSampling = info.SampleDefaults, ProgressBar = settings.Progress });
 
+        if (StoppedDuringSetUp(cancellation, console)) return 130;
         trainingStarts();
         var result = session.Run(data, cancellation);
         // A cancelled run has saved the step it stopped at, as a finished one has (MultistageTrainer.Train), unless it
