@@ -5,6 +5,8 @@ using DiffusionDsl.Runtime.Checkpoints.Safetensors;
 using DiffusionDsl.Runtime.Diffusion;
 using DiffusionDsl.Runtime.Sampling;
 using DiffusionDsl.Runtime.Sampling.Solvers;
+using DiffusionDsl.Runtime.Staging;
+using TorchSharp;
 using static TorchSharp.torch;
 using static DiffusionDsl.Generator.Tests.ReferenceFixture;
 
@@ -84,13 +86,35 @@ public class ReferenceLdmSamplerTests
         Assert.True(gridGap <= 1e-3, $"the reference's evaluations are not on the uniform grid (up to {gridGap:E2} steps off)");
 
         using var noGrad = no_grad();
-        var denoiser = new Denoiser(model, model.Schedule, PredictionTarget.Eps);
+        var recording = new RecordingModel(model);
+        var denoiser = new Denoiser(recording, model.Schedule, PredictionTarget.Eps);
         var samples = solver.Run(noise, denoiser, null) * solver.Grid[^1].Scale;
         Assert.Equal(steps, denoiser.TotalEvaluations);
+        // This solver's own evaluations, inner points included, at the reference's times (its are float32).
+        double ownGap = recording.Times.Select(t => t * 999).Zip(referenceTimes, (ours, reference) => Math.Abs(ours - reference)).Max();
+        Assert.True(ownGap <= 1e-3, $"this solver evaluates up to {ownGap:E2} steps away from the reference's times");
         var referenceStages = referenceTimes.Select(n => new[] { 442.0, 631.0 }.Count(b => n >= b)).ToArray();
         Assert.Equal(Enumerable.Range(0, 3).Select(k => referenceStages.Count(s => s == k)), denoiser.EvaluationsPerStage);
         double difference = (samples - expected).abs().max().item<float>() / expected.abs().max().item<float>();
         _output.WriteLine($"order {order}, {steps} steps: stages {string.Join(" / ", denoiser.EvaluationsPerStage)}, samples {difference:E2} of their largest apart");
         Assert.True(difference <= 1e-5, $"the samples differ by {difference:E2} of their largest value");
+    }
+
+    /// <summary>The model, recording the time of every evaluation (each evaluation shares one time over the batch).</summary>
+    private sealed class RecordingModel(IMultistageModel inner) : IMultistageModel
+    {
+        public System.Collections.Generic.List<double> Times { get; } = new();
+        public StageTable Stages => inner.Stages;
+        public nn.Module Module => inner.Module;
+
+        public Tensor Predict(Tensor x, Tensor t) => Record(t, () => inner.Predict(x, t));
+
+        public Tensor Predict(Tensor x, Tensor t, Tensor? augmentLabels, StageSplit split) => Record(t, () => inner.Predict(x, t, augmentLabels, split));
+
+        private Tensor Record(Tensor t, Func<Tensor> predict)
+        {
+            Times.Add(t[0].to(ScalarType.Float64).item<double>());
+            return predict();
+        }
     }
 }
