@@ -105,7 +105,7 @@ public static class TrainCommand
         string assembly;
         // The terminal's Ctrl+C reaches the build too (it runs in msd's process group) and stops it: a failure then is the interrupt's.
         try { assembly = ModelArguments.Prepare(settings.Source, console, settings.Device); }
-        catch (Exception) when (cancellation.IsCancellationRequested) { assembly = null!; }
+        catch (Exception) when (StoppedDuringSetUp(cancellation, console)) { return 130; }
         if (StoppedDuringSetUp(cancellation, console)) return 130;
         var info = ModelArguments.Load(assembly, settings.Model, console);
         var options = Options(info, settings);

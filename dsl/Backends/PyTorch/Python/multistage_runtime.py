@@ -232,6 +232,12 @@ def embed_noise(features: nn.Module, augment: Optional[nn.Module], first: nn.Lin
     return F.silu(second(F.silu(first(embedding))))
 
 
+def noise_inputs(layout: EncoderLayout) -> Tuple[NoiseEmbedding, Optional[nn.Linear]]:
+    """The noise features and, with `augment N`, the augmentation labels' projection (no bias), as both encoders name them."""
+    augment = xavier_uniform_(nn.Linear(layout.augment_dim, layout.noise_channels, bias=False)) if layout.augment_dim > 0 else None
+    return NoiseEmbedding(layout.embedding, layout.noise_channels), augment
+
+
 class SharedEncoder(nn.Module):
     """The encoder every stage shares: SongUNet's noise mapping and encoder levels."""
 
@@ -239,8 +245,7 @@ class SharedEncoder(nn.Module):
         super().__init__()
         self.layout = layout
         noise, emb = layout.noise_channels, layout.embedding_channels
-        self.map_noise = NoiseEmbedding(layout.embedding, noise)
-        self.map_augment = xavier_uniform_(nn.Linear(layout.augment_dim, noise, bias=False)) if layout.augment_dim > 0 else None
+        self.map_noise, self.map_augment = noise_inputs(layout)
         self.map_layer0 = xavier_uniform_(nn.Linear(noise, emb))
         self.map_layer1 = xavier_uniform_(nn.Linear(emb, emb))
         self.enc = nn.ModuleDict()
@@ -424,8 +429,7 @@ class AdmEncoder(nn.Module):
         super().__init__()
         self.layout = layout
         noise, emb = layout.noise_channels, layout.embedding_channels
-        self.map_noise = NoiseEmbedding(layout.embedding, noise)
-        self.map_augment = xavier_uniform_(nn.Linear(layout.augment_dim, noise, bias=False)) if layout.augment_dim > 0 else None
+        self.map_noise, self.map_augment = noise_inputs(layout)
         self.time_embed = nn.ModuleDict({"0": nn.Linear(noise, emb), "2": nn.Linear(emb, emb)})
         sequences, middle = adm_sequences(layout.blocks, emb, layout)
         self.input_blocks = nn.ModuleList([nn.Sequential(nn.Conv2d(layout.in_channels, layout.stem_width, 3, padding=1))] + sequences)
@@ -1060,27 +1064,35 @@ _DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF
 _NAMES = {dtype: name for name, dtype in _DTYPES.items()}
 
 
+def _safetensors_header(f, path: str) -> Tuple[dict, int]:
+    """The JSON header of an open safetensors file and where its data starts."""
+    head = f.read(8)
+    if head == b"DDCKPT02":
+        raise ValueError(f"{path}: a C# training checkpoint (.ckpt), not safetensors: msd export weights writes its weights as .safetensors")
+    if len(head) < 8:
+        raise ValueError(f"{path}: not a safetensors file (shorter than its 8-byte header length)")
+    (length,) = struct.unpack("<Q", head)
+    if length > os.fstat(f.fileno()).st_size - 8:
+        raise ValueError(f"{path}: not a safetensors file (header length {length} exceeds the file)")
+    return json.loads(f.read(length).decode("utf-8")), 8 + length
+
+
+def _safetensors_tensor(f, path: str, base: int, name: str, entry: dict) -> torch.Tensor:
+    """One tensor of an open safetensors file, read alone into memory it owns."""
+    begin, end = entry["data_offsets"]
+    f.seek(base + begin)
+    raw = bytearray(f.read(end - begin))
+    if len(raw) != end - begin:
+        raise ValueError(f"{path}: tensor '{name}' runs past the end of the file")
+    dtype = _DTYPES[entry["dtype"]]
+    flat = torch.frombuffer(raw, dtype=dtype) if raw else torch.empty(0, dtype=dtype)
+    return flat.reshape(entry["shape"])
+
+
 def read_safetensors(path: str) -> Tuple[Dict[str, torch.Tensor], Dict[str, str]]:
     with open(path, "rb") as f:
-        data = f.read()
-    if data[:8] == b"DDCKPT02":
-        raise ValueError(f"{path}: a C# training checkpoint (.ckpt), not safetensors: msd export weights writes its weights as .safetensors")
-    if len(data) < 8:
-        raise ValueError(f"{path}: not a safetensors file (shorter than its 8-byte header length)")
-    (length,) = struct.unpack("<Q", data[:8])
-    if length > len(data) - 8:
-        raise ValueError(f"{path}: not a safetensors file (header length {length} exceeds the file)")
-    header = json.loads(data[8:8 + length].decode("utf-8"))
-    base = 8 + length
-    tensors = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        begin, end = entry["data_offsets"]
-        dtype = _DTYPES[entry["dtype"]]
-        raw = bytearray(data[base + begin:base + end])
-        flat = torch.frombuffer(raw, dtype=dtype) if raw else torch.empty(0, dtype=dtype)
-        tensors[name] = flat.reshape(entry["shape"]).clone()
+        header, base = _safetensors_header(f, path)
+        tensors = {name: _safetensors_tensor(f, path, base, name, entry) for name, entry in header.items() if name != "__metadata__"}
     return tensors, header.get("__metadata__", {}) or {}
 
 
@@ -1088,25 +1100,9 @@ def read_safetensors_one(path: str, choose) -> Tuple[str, torch.Tensor]:
     """One tensor of a safetensors file, read alone, so a large data file is not held more than once: choose(names)
     picks it from the file's tensor names (in the file's order) and returns its name."""
     with open(path, "rb") as f:
-        head = f.read(8)
-        if head == b"DDCKPT02":
-            raise ValueError(f"{path}: a C# training checkpoint (.ckpt), not safetensors")
-        if len(head) < 8:
-            raise ValueError(f"{path}: not a safetensors file (shorter than its 8-byte header length)")
-        (length,) = struct.unpack("<Q", head)
-        if length > os.fstat(f.fileno()).st_size - 8:
-            raise ValueError(f"{path}: not a safetensors file (header length {length} exceeds the file)")
-        header = json.loads(f.read(length).decode("utf-8"))
+        header, base = _safetensors_header(f, path)
         name = choose([n for n in header if n != "__metadata__"])
-        entry = header[name]
-        begin, end = entry["data_offsets"]
-        f.seek(8 + length + begin)
-        raw = bytearray(f.read(end - begin))
-    if len(raw) != end - begin:
-        raise ValueError(f"{path}: tensor '{name}' runs past the end of the file")
-    dtype = _DTYPES[entry["dtype"]]
-    flat = torch.frombuffer(raw, dtype=dtype) if raw else torch.empty(0, dtype=dtype)
-    return name, flat.reshape(entry["shape"])
+        return name, _safetensors_tensor(f, path, base, name, header[name])
 
 
 def write_safetensors(path: str, tensors: Dict[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None) -> None:
